@@ -1,0 +1,31 @@
+"""Who is acting: the signed-in member, their roles in the hub, and a coordinator acting for them."""
+
+from dataclasses import dataclass, field
+
+from app.errors import AccessDenied
+from app.people.models import Member, Role
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    member: Member
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    # The coordinator who is acting on the member's behalf, if any (recorded in the audit log).
+    acted_by: Member | None = None
+    session_id: int | None = None
+
+    @property
+    def hub_id(self) -> int:
+        return self.member.hub_id  # type: ignore[attr-defined, no-any-return]
+
+    @property
+    def member_id(self) -> int:
+        return self.member.id
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(r in self.roles for r in roles)
+
+    def require_role(self, *roles: Role) -> None:
+        if not self.has_role(*roles):
+            names = ", ".join(r.value for r in roles)
+            raise AccessDenied(f"This needs one of these roles in the hub: {names}.")

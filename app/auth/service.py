@@ -1,0 +1,234 @@
+"""Sign-in for apps: register, verify email, log in and out, refresh, reset the password."""
+
+from datetime import UTC, datetime
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from app import validation as v
+from app.actor import Actor
+from app.audit import service as audit
+from app.auth import passwords, tokens
+from app.auth.errors import AuthErrorCode
+from app.auth.models import AuthSession, AuthToken, TokenKind
+from app.config import get_settings
+from app.errors import DomainError, ErrorBag, NotAuthenticated
+from app.hubs import service as hubs
+from app.mail import templates
+from app.mail.service import queue_email
+from app.people.models import Member, MemberRole, MemberStatus, Role
+
+E = AuthErrorCode
+
+
+async def register(*, hub_slug: str, email: str, password: str, display_name: str) -> Member:
+    """Creates an unverified member of the hub and emails them a verification link."""
+    hub = await hubs.get_by_slug(hub_slug, code=E.HUB_NOT_FOUND)
+    bag = ErrorBag()
+    with bag.catch():
+        email = v.email(email, field="email", invalid=E.INVALID)
+    with bag.catch():
+        passwords.check_strength(password, email=email)
+    with bag.catch():
+        display_name = v.text(display_name, field="displayName", max_length=80, invalid=E.INVALID)
+    bag.raise_if_any()
+    password_hash = passwords.hash_password(password)
+    try:
+        async with in_transaction():
+            member = await Member.create(
+                hub_id=hub.id, email=email, password_hash=password_hash, display_name=display_name
+            )
+            await MemberRole.create(hub_id=hub.id, member_id=member.id, role=Role.MEMBER)
+            await _send_verification(member)
+            await audit.record(
+                actor=Actor(member=member), hub_id=hub.id, action="member.register",
+                object_type="Member", object_id=member.id,
+            )
+    except IntegrityError as exc:
+        raise _duplicate_email() from exc
+    return member
+
+
+def _duplicate_email() -> DomainError:
+    return DomainError(E.DUPLICATE_EMAIL, "This email is already registered in this hub.", "email")
+
+
+async def _send_verification(member: Member) -> None:
+    raw, _ = await tokens.issue(kind=TokenKind.VERIFY_EMAIL, hub_id=member.hub_id, member_id=member.id)  # type: ignore[attr-defined]
+    link = f"{get_settings().public_url}/auth/verify-email?token={raw}"
+    subject, text = templates.verify_email(display_name=member.display_name, link=link)
+    await queue_email(to=member.email or "", subject=subject, text=text)
+
+
+async def resend_verification(*, hub_slug: str, email: str) -> None:
+    """Emails a fresh link to an unverified member; silent otherwise (no account probing)."""
+    hub = await hubs.get_by_slug(hub_slug, code=E.HUB_NOT_FOUND)
+    email = v.email(email, field="email", invalid=E.INVALID)
+    async with in_transaction():
+        member = await Member.get_or_none(hub_id=hub.id, email=email)
+        if member and member.email_verified_at is None and member.password_hash:
+            await _send_verification(member)
+
+
+async def _use_token(raw: str, kind: TokenKind, *, field: str = "token") -> AuthToken:
+    """Consumes a one-time token under a row lock: a second use is INVALID_TOKEN."""
+    if not tokens.looks_like(raw, kind):
+        raise DomainError(E.INVALID_TOKEN, "This link or token is not valid.", field)
+    token = await AuthToken.select_for_update().get_or_none(token_hash=tokens.digest(raw), kind=kind)
+    if token is None or token.used_at or token.revoked_at:
+        raise DomainError(E.INVALID_TOKEN, "This link or token is not valid.", field)
+    if token.expires_at <= datetime.now(UTC):
+        raise DomainError(E.EXPIRED_TOKEN, "This link or token has expired.", field)
+    token.used_at = datetime.now(UTC)
+    await token.save(update_fields=["used_at"])
+    return token
+
+
+async def verify_email(*, token: str) -> Member:
+    """Marks the member's email as verified."""
+    async with in_transaction():
+        row = await _use_token(token, TokenKind.VERIFY_EMAIL)
+        member = await Member.get(id=row.member_id)  # type: ignore[attr-defined]
+        if member.email_verified_at is None:
+            member.email_verified_at = datetime.now(UTC)
+            await member.save(update_fields=["email_verified_at", "updated_at"])
+    return member
+
+
+async def login(
+    *, hub_slug: str, email: str, password: str, user_agent: str = ""
+) -> tuple[Member, str, str]:
+    """Checks the password and opens a session; returns the member, access and refresh tokens."""
+    hub = await hubs.get_by_slug(hub_slug, code=E.HUB_NOT_FOUND)
+    try:
+        email = v.email(email, field="email", invalid=E.INVALID)
+    except DomainError:
+        email = ""
+    member = await Member.get_or_none(hub_id=hub.id, email=email) if email else None
+    ok = passwords.verify_password(member.password_hash if member else None, password[:256])
+    if member is None or not ok:
+        raise DomainError(E.INVALID_CREDENTIALS, "Wrong email or password.", None)
+    if member.status == MemberStatus.SUSPENDED:
+        raise DomainError(E.ACCOUNT_SUSPENDED, "This account is suspended.", None)
+    if member.email_verified_at is None:
+        raise DomainError(
+            E.EMAIL_NOT_VERIFIED, "Verify your email address first: we sent you a link.", "email"
+        )
+    async with in_transaction():
+        if member.password_hash and passwords.needs_rehash(member.password_hash):
+            member.password_hash = passwords.hash_password(password)
+            await member.save(update_fields=["password_hash", "updated_at"])
+        session = await AuthSession.create(hub_id=hub.id, member_id=member.id, user_agent=user_agent[:200])
+        access, refresh = await _issue_pair(member, session.id)
+    return member, access, refresh
+
+
+async def _issue_pair(member: Member, session_id: int) -> tuple[str, str]:
+    hub_id: int = member.hub_id  # type: ignore[attr-defined]
+    access, _ = await tokens.issue(
+        kind=TokenKind.ACCESS, hub_id=hub_id, member_id=member.id, session_id=session_id
+    )
+    refresh, _ = await tokens.issue(
+        kind=TokenKind.REFRESH, hub_id=hub_id, member_id=member.id, session_id=session_id
+    )
+    return access, refresh
+
+
+async def refresh(*, refresh_token: str) -> tuple[Member, str, str]:
+    """Rotates a refresh token. Reusing a spent one revokes the whole session (token theft)."""
+    try:
+        return await _rotate(refresh_token)
+    except DomainError as exc:
+        if exc.code == E.INVALID_TOKEN:
+            await _revoke_if_reused(refresh_token)
+        raise
+
+
+async def _rotate(refresh_token: str) -> tuple[Member, str, str]:
+    async with in_transaction():
+        row = await _use_token(refresh_token, TokenKind.REFRESH, field="refreshToken")
+        session = await AuthSession.get(id=row.session_id)  # type: ignore[attr-defined]
+        if session.revoked_at:
+            raise DomainError(E.INVALID_TOKEN, "This session has ended.", "refreshToken")
+        member = await Member.get(id=row.member_id)  # type: ignore[attr-defined]
+        if member.status == MemberStatus.SUSPENDED:
+            raise DomainError(E.ACCOUNT_SUSPENDED, "This account is suspended.", None)
+        access, new_refresh = await _issue_pair(member, session.id)
+    return member, access, new_refresh
+
+
+async def _revoke_if_reused(raw: str) -> None:
+    if not tokens.looks_like(raw, TokenKind.REFRESH):
+        return
+    spent = await AuthToken.get_or_none(token_hash=tokens.digest(raw), used_at__isnull=False)
+    if spent is not None and spent.session_id:  # type: ignore[attr-defined]
+        await _revoke_sessions(session_ids=[spent.session_id])  # type: ignore[attr-defined]
+
+
+async def _revoke_sessions(*, session_ids: list[int]) -> None:
+    now = datetime.now(UTC)
+    await AuthSession.filter(id__in=session_ids, revoked_at__isnull=True).update(revoked_at=now)
+    await AuthToken.filter(session_id__in=session_ids, revoked_at__isnull=True).update(revoked_at=now)
+
+
+async def logout(*, actor: Actor) -> None:
+    """Ends the current session: its access and refresh tokens stop working at once."""
+    if actor.session_id is None:
+        return
+    async with in_transaction():
+        await _revoke_sessions(session_ids=[actor.session_id])
+
+
+async def request_password_reset(*, hub_slug: str, email: str) -> None:
+    """Emails a reset link if the account exists; answers the same either way."""
+    hub = await hubs.get_by_slug(hub_slug, code=E.HUB_NOT_FOUND)
+    email = v.email(email, field="email", invalid=E.INVALID)
+    async with in_transaction():
+        member = await Member.get_or_none(hub_id=hub.id, email=email)
+        if member is None or member.password_hash is None:
+            return
+        raw, _ = await tokens.issue(kind=TokenKind.RESET_PASSWORD, hub_id=hub.id, member_id=member.id)
+        link = f"{get_settings().public_url}/auth/reset-password?token={raw}"
+        subject, text = templates.reset_password(display_name=member.display_name, link=link)
+        await queue_email(to=email, subject=subject, text=text)
+
+
+async def reset_password(*, token: str, new_password: str) -> Member:
+    """Sets a new password from a reset link and signs the member out everywhere."""
+    async with in_transaction():
+        row = await _use_token(token, TokenKind.RESET_PASSWORD)
+        member = await Member.select_for_update().get(id=row.member_id)  # type: ignore[attr-defined]
+        passwords.check_strength(new_password, email=member.email, field="newPassword")
+        member.password_hash = passwords.hash_password(new_password)
+        # Following the emailed link proves the address too.
+        member.email_verified_at = member.email_verified_at or datetime.now(UTC)
+        await member.save(update_fields=["password_hash", "email_verified_at", "updated_at"])
+        sessions = await AuthSession.filter(member_id=member.id, revoked_at__isnull=True).values_list(
+            "id", flat=True
+        )
+        await _revoke_sessions(session_ids=list(sessions))  # type: ignore[arg-type]
+        await audit.record(
+            actor=Actor(member=member), hub_id=member.hub_id,  # type: ignore[attr-defined]
+            action="member.password_reset", object_type="Member", object_id=member.id,
+        )
+    return member
+
+
+async def authenticate(raw: str) -> Actor:
+    """Resolves a bearer access token to the acting member, or raises NotAuthenticated."""
+    if not tokens.looks_like(raw, TokenKind.ACCESS):
+        raise NotAuthenticated("The access token is not valid.")
+    token = await AuthToken.get_or_none(token_hash=tokens.digest(raw), kind=TokenKind.ACCESS).select_related(
+        "member"
+    )
+    if token is None or token.revoked_at is not None:
+        raise NotAuthenticated("The access token is not valid.")
+    if token.expires_at <= datetime.now(UTC):
+        raise NotAuthenticated("The access token has expired: refresh it.")
+    member: Member = token.member
+    if member.status == MemberStatus.SUSPENDED:
+        raise NotAuthenticated("This account is suspended.")
+    roles = await MemberRole.filter(member_id=member.id, hub_id=member.hub_id).values_list(  # type: ignore[attr-defined]
+        "role", flat=True
+    )
+    return Actor(member=member, roles=frozenset(Role(r) for r in roles), session_id=token.session_id)  # type: ignore[attr-defined]

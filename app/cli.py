@@ -1,0 +1,136 @@
+"""The `communityhub` command: dev, serve, migrate, worker and admin tasks."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import typer
+
+from app.config import get_settings
+
+cli = typer.Typer(help="Community Hub: a city's sharing-economy back end.", no_args_is_help=True)
+
+
+def _run(factory: Callable[[], Awaitable[Any]]) -> Any:
+    return asyncio.run(factory())
+
+
+@cli.command()
+def dev(
+    host: Annotated[str, typer.Option(help="Interface the API listens on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port the API listens on.")] = 8000,
+    demo: Annotated[bool, typer.Option(help="Load the demo hub.")] = True,
+) -> None:
+    """Run everything on this machine: private PostgreSQL and Redis under ./var, API and worker."""
+    from app.devstack.runner import run_dev
+
+    raise typer.Exit(run_dev(host=host, port=port, demo=demo))
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Number of API processes.")] = 1,
+) -> None:
+    """Serve the GraphQL API (uvicorn) against CH_DATABASE_URL and CH_REDIS_URL."""
+    import uvicorn
+
+    from app.logs import configure_logging
+
+    configure_logging()
+    uvicorn.run(
+        "app.http:create_configured_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply every pending database migration."""
+    from app.logs import configure_logging
+    from app.migrate import migrate_database
+
+    configure_logging()
+    _run(migrate_database)
+    typer.echo("Database is up to date.")
+
+
+@cli.command()
+def worker(
+    burst: Annotated[bool, typer.Option(help="Exit when the queue is empty.")] = False,
+) -> None:
+    """Run a background job worker (arq) against CH_REDIS_URL."""
+    from app.logs import configure_logging
+    from workers.main import run_worker
+
+    configure_logging()
+    run_worker(burst=burst)
+
+
+@cli.command("create-hub")
+def create_hub(
+    name: Annotated[str, typer.Option(help="Display name, e.g. 'Manchester'.")],
+    slug: Annotated[str, typer.Option(help="Short unique id used in URLs and sign-in.")],
+    timezone: Annotated[str, typer.Option(help="IANA time zone.")] = "Europe/London",
+    locale: Annotated[str, typer.Option(help="BCP 47 locale.")] = "en-GB",
+    credit_name: Annotated[str, typer.Option(help="What the hub calls a credit.")] = "credit",
+    credits_per_hour: Annotated[int, typer.Option(help="Credits earned per verified hour.")] = 60,
+) -> None:
+    """Create a hub (a city or community)."""
+    from app.hubs import service
+    from app.runtime import with_orm
+
+    async def go() -> Any:
+        return await service.create_hub(
+            name=name,
+            slug=slug,
+            timezone=timezone,
+            locale=locale,
+            credit_name=credit_name,
+            credits_per_hour=credits_per_hour,
+        )
+
+    hub = _run(lambda: with_orm(go))
+    typer.echo(f"Created hub {hub.slug} (id {hub.id}).")
+
+
+@cli.command("create-admin")
+def create_admin(
+    hub: Annotated[str, typer.Option(help="Slug of the hub.")],
+    email: Annotated[str, typer.Option(help="Sign-in email.")],
+    password: Annotated[
+        str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True, help="Password.")
+    ],
+    name: Annotated[str, typer.Option(help="Display name.")] = "Hub admin",
+) -> None:
+    """Create a verified hub admin who can sign in at once."""
+    from app.people import admin
+    from app.runtime import with_orm
+
+    member = _run(
+        lambda: with_orm(
+            lambda: admin.create_admin(hub_slug=hub, email=email, password=password, display_name=name)
+        )
+    )
+    typer.echo(f"Created hub admin {member.email} in {hub}.")
+
+
+@cli.command("load-demo")
+def load_demo() -> None:
+    """Load the demo hub (idempotent)."""
+    from app.demo import load_demo_hub
+    from app.runtime import with_orm
+
+    _run(lambda: with_orm(load_demo_hub))
+    typer.echo(f"Demo hub loaded; GraphQL at {get_settings().public_url}/graphql")
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,67 @@
+"""Settings, read from environment variables prefixed CH_ (and an optional .env file)."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of Community Hub; the README's configuration table lists them all."""
+
+    model_config = SettingsConfigDict(env_prefix="CH_", env_file=".env", extra="ignore")
+
+    database_url: str = "postgres://postgres@127.0.0.1:5432/communityhub"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_prefix: str = Field("ch", description="Prefix of every Redis key, queue and channel.")
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+
+    debug: bool = False
+    log_level: str = "INFO"
+    log_json: bool = True
+    var_dir: Path = Path("var")
+    public_url: str = "http://127.0.0.1:8000"
+
+    graphiql: bool = True
+    introspection: bool = True
+    max_page_size: int = 100
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5_000
+    max_query_cost: int = 20_000
+    max_body_bytes: int = 1_000_000
+    ws_allowed_origins: list[str] = []
+
+    access_token_ttl_seconds: int = 3_600
+    refresh_token_ttl_seconds: int = 30 * 24 * 3_600
+    email_token_ttl_seconds: int = 2 * 24 * 3_600
+    reset_token_ttl_seconds: int = 3_600
+    password_min_length: int = 10
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65_536
+
+    email_backend: Literal["log", "file", "smtp"] = "file"
+    email_from: str = "Community Hub <no-reply@communityhub.local>"
+    smtp_host: str = "localhost"
+    smtp_port: int = 587
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = True
+
+    job_timeout_seconds: int = 60
+    job_max_tries: int = 5
+    outbox_sweep_seconds: int = 10
+    outbox_stale_seconds: int = 30
+    worker_max_jobs: int = 10
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.var_dir / "mail"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,52 @@
+"""Tortoise ORM configuration, shared by the API, the workers, the CLI and `tortoise` itself."""
+
+from typing import Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from app.config import Settings, get_settings
+
+MODEL_MODULES = [
+    "app.hubs.models",
+    "app.people.models",
+    "app.organisations.models",
+    "app.auth.models",
+    "app.audit.models",
+    "app.jobs.models",
+]
+
+
+def tortoise_db_url(url: str, *, minsize: int, maxsize: int) -> str:
+    """Normalise a libpq-style URL to Tortoise's asyncpg URL and add pool sizes."""
+    parts = urlsplit(url)
+    scheme = "asyncpg" if parts.scheme in {"postgres", "postgresql", "asyncpg"} else parts.scheme
+    query = parts.query + ("&" if parts.query else "")
+    query += urlencode({"minsize": minsize, "maxsize": maxsize})
+    return urlunsplit((scheme, parts.netloc, parts.path, query, parts.fragment))
+
+
+def tortoise_config(settings: Settings | None = None, *, database_url: str | None = None) -> dict[str, Any]:
+    settings = settings or get_settings()
+    url = tortoise_db_url(
+        database_url or settings.database_url,
+        minsize=settings.db_pool_min,
+        maxsize=settings.db_pool_max,
+    )
+    return {
+        "connections": {"default": url},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def __getattr__(name: str) -> Any:
+    # `tortoise` CLI reads app.db.TORTOISE_ORM; built lazily so settings are read at use time.
+    if name == "TORTOISE_ORM":
+        return tortoise_config()
+    raise AttributeError(name)

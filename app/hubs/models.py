@@ -1,0 +1,18 @@
+"""A hub is one city or community: the tenant every other row belongs to."""
+
+from tortoise import fields
+
+from app.models_base import Base
+
+
+class Hub(Base):
+    name = fields.CharField(max_length=120)
+    slug = fields.CharField(max_length=60, unique=True)
+    locale = fields.CharField(max_length=20, default="en-GB")
+    timezone = fields.CharField(max_length=64, default="Europe/London")
+    credit_name = fields.CharField(max_length=40, default="credit")
+    # Credits earned per verified hour, in the hub's smallest unit (e.g. 60 when a credit is a minute).
+    credits_per_hour = fields.IntField(default=60)
+
+    class Meta:
+        table = "hub"

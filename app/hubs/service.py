@@ -1,0 +1,81 @@
+"""Hubs: created by operators (CLI), read by everyone, edited by hub admins."""
+
+from enum import Enum
+
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from app import validation as v
+from app.actor import Actor
+from app.audit import service as audit
+from app.errors import DomainError
+from app.hubs.errors import HubErrorCode
+from app.hubs.models import Hub
+from app.people.models import Role
+
+LOCALE_MAX = 20
+
+
+async def create_hub(
+    *,
+    name: str,
+    slug: str,
+    timezone: str = "Europe/London",
+    locale: str = "en-GB",
+    credit_name: str = "credit",
+    credits_per_hour: int = 60,
+) -> Hub:
+    """Creates a hub (operator command)."""
+    bad = HubErrorCode.INVALID
+    fields = {
+        "name": v.text(name, field="name", max_length=120, invalid=bad),
+        "slug": v.slug(slug, field="slug", invalid=bad),
+        "timezone": v.timezone(timezone, field="timezone", invalid=bad),
+        "locale": v.text(locale, field="locale", max_length=LOCALE_MAX, invalid=bad),
+        "credit_name": v.text(credit_name, field="creditName", max_length=40, invalid=bad),
+        "credits_per_hour": v.int_range(
+            credits_per_hour, field="creditsPerHour", low=1, high=100_000, invalid=bad
+        ),
+    }
+    try:
+        async with in_transaction():
+            return await Hub.create(**fields)
+    except IntegrityError as exc:
+        raise DomainError(HubErrorCode.DUPLICATE_SLUG, "A hub with this slug exists.", "slug") from exc
+
+
+async def get_by_slug(slug: str, *, code: Enum = HubErrorCode.NOT_FOUND, field: str = "hubSlug") -> Hub:
+    """Gets a hub by slug or raises NOT_FOUND (with the caller's code and field)."""
+    hub = await Hub.get_or_none(slug=slug[:60])
+    if hub is None:
+        raise DomainError(code, f"No hub called {slug[:60]!r}.", field)
+    return hub
+
+
+async def update_hub(
+    *,
+    actor: Actor,
+    name: str | None = None,
+    timezone: str | None = None,
+    locale: str | None = None,
+    credit_name: str | None = None,
+) -> Hub:
+    """Changes the hub's settings (hub admins)."""
+    actor.require_role(Role.HUB_ADMIN)
+    bad = HubErrorCode.INVALID
+    changes: dict[str, str] = {}
+    if name is not None:
+        changes["name"] = v.text(name, field="name", max_length=120, invalid=bad)
+    if timezone is not None:
+        changes["timezone"] = v.timezone(timezone, field="timezone", invalid=bad)
+    if locale is not None:
+        changes["locale"] = v.text(locale, field="locale", max_length=LOCALE_MAX, invalid=bad)
+    if credit_name is not None:
+        changes["credit_name"] = v.text(credit_name, field="creditName", max_length=40, invalid=bad)
+    async with in_transaction():
+        hub = await Hub.select_for_update().get(id=actor.hub_id)
+        if changes:
+            await Hub.filter(id=hub.id).update(**changes)
+            await audit.record(actor=actor, hub_id=hub.id, action="hub.update", data=changes)
+        await hub.refresh_from_db()
+    return hub

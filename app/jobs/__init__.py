@@ -1,0 +1,11 @@
+"""Background jobs through a transactional outbox.
+
+`enqueue` writes an outbox row in the caller's transaction. After the surrounding request or
+task finishes (and so after commit), `relay` hands the new rows to the queue; `sweep` hands
+over any row that was never acknowledged (queue down, process killed). A rolled-back
+transaction leaves no row, so its job never runs.
+"""
+
+from app.jobs.outbox import collecting, enqueue, relay_collected, relay_ids, sweep
+
+__all__ = ["collecting", "enqueue", "relay_collected", "relay_ids", "sweep"]

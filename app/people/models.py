@@ -1,0 +1,134 @@
+"""Members of a hub: profile, roles, skills, trust checks and proxy links."""
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+
+from app.models_base import Base
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    COORDINATOR = "coordinator"
+    MODERATOR = "moderator"
+    ANALYST = "analyst"
+    HUB_ADMIN = "hub_admin"
+
+
+class MemberStatus(StrEnum):
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+
+
+class CheckKind(StrEnum):
+    DBS_BASIC = "dbs_basic"
+    DBS_ENHANCED = "dbs_enhanced"
+    FIRST_AID = "first_aid"
+    FOOD_HYGIENE = "food_hygiene"
+    IDENTITY = "identity"
+    DRIVING_LICENCE = "driving_licence"
+
+
+class CheckStatus(StrEnum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class Member(Base):
+    hub = fields.ForeignKeyField("models.Hub", related_name="members", on_delete=fields.RESTRICT)
+    email = fields.CharField(max_length=254, null=True)
+    password_hash = fields.CharField(max_length=255, null=True)
+    email_verified_at = fields.DatetimeField(null=True)
+    display_name = fields.CharField(max_length=80)
+    bio = fields.TextField(default="")
+    interests = fields.JSONField(default=list)
+    # Exact home point: private. home_cell (H3) is what anyone else and matching sees.
+    home_lat = fields.FloatField(null=True)
+    home_lng = fields.FloatField(null=True)
+    home_cell = fields.CharField(max_length=16, null=True)
+    travel_km = fields.IntField(default=5)
+    availability = fields.JSONField(default=list)
+    notification_prefs = fields.JSONField(default=dict)
+    date_of_birth = fields.DateField(null=True)
+    is_proxy = fields.BooleanField(default=False)
+    status = fields.CharEnumField(MemberStatus, max_length=16, default=MemberStatus.ACTIVE)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "member"
+        constraints = (
+            UniqueConstraint(fields=("hub_id", "email"), name="member_hub_email_uniq"),
+            CheckConstraint(check="travel_km >= 0 AND travel_km <= 200", name="member_travel_km_range"),
+        )
+        indexes = (("hub_id", "home_cell"),)
+
+
+class MemberRole(Base):
+    hub = fields.ForeignKeyField("models.Hub", related_name=False, on_delete=fields.RESTRICT)
+    member = fields.ForeignKeyField("models.Member", related_name="roles", on_delete=fields.CASCADE)
+    role = fields.CharEnumField(Role, max_length=16)
+
+    class Meta:
+        table = "member_role"
+        constraints = (
+            UniqueConstraint(fields=("hub_id", "member_id", "role"), name="member_role_uniq"),
+        )
+
+
+class Skill(Base):
+    hub = fields.ForeignKeyField("models.Hub", related_name="skills", on_delete=fields.RESTRICT)
+    slug = fields.CharField(max_length=60)
+    name = fields.CharField(max_length=80)
+    category = fields.CharField(max_length=60, default="general")
+
+    class Meta:
+        table = "skill"
+        constraints = (UniqueConstraint(fields=("hub_id", "slug"), name="skill_hub_slug_uniq"),)
+
+
+class MemberSkill(Base):
+    hub = fields.ForeignKeyField("models.Hub", related_name=False, on_delete=fields.RESTRICT)
+    member = fields.ForeignKeyField("models.Member", related_name="member_skills", on_delete=fields.CASCADE)
+    skill = fields.ForeignKeyField("models.Skill", related_name="member_skills", on_delete=fields.CASCADE)
+
+    class Meta:
+        table = "member_skill"
+        constraints = (
+            UniqueConstraint(fields=("hub_id", "member_id", "skill_id"), name="member_skill_uniq"),
+        )
+        indexes = (("hub_id", "skill_id"),)
+
+
+class TrustCheck(Base):
+    hub = fields.ForeignKeyField("models.Hub", related_name=False, on_delete=fields.RESTRICT)
+    member = fields.ForeignKeyField("models.Member", related_name="trust_checks", on_delete=fields.CASCADE)
+    kind = fields.CharEnumField(CheckKind, max_length=24)
+    reference = fields.CharField(max_length=64)
+    expires_on = fields.DateField(null=True)
+    status = fields.CharEnumField(CheckStatus, max_length=16, default=CheckStatus.PENDING)
+    reviewed_by = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    reviewed_at = fields.DatetimeField(null=True)
+    review_note = fields.CharField(max_length=500, default="")
+
+    class Meta:
+        table = "trust_check"
+        indexes = (("hub_id", "status"), ("hub_id", "member_id"))
+
+
+class ProxyLink(Base):
+    """A coordinator may act for a member who is not online (time-bank practice)."""
+
+    hub = fields.ForeignKeyField("models.Hub", related_name=False, on_delete=fields.RESTRICT)
+    coordinator = fields.ForeignKeyField("models.Member", related_name="proxied", on_delete=fields.CASCADE)
+    member = fields.ForeignKeyField("models.Member", related_name="proxies", on_delete=fields.CASCADE)
+    active = fields.BooleanField(default=True)
+
+    class Meta:
+        table = "proxy_link"
+        constraints = (
+            UniqueConstraint(fields=("hub_id", "coordinator_id", "member_id"), name="proxy_link_uniq"),
+        )

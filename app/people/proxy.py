@@ -1,0 +1,23 @@
+"""Coordinators acting for members who are not online (every action is audited as such)."""
+
+from app.actor import Actor
+from app.errors import AccessDenied
+from app.people.models import MemberRole, ProxyLink, Role
+
+
+async def act_for(*, coordinator: Actor, member_id: int) -> Actor:
+    """The actor for `member_id` as operated by `coordinator`, if an active proxy link allows it."""
+    link = await ProxyLink.get_or_none(
+        hub_id=coordinator.hub_id, coordinator_id=coordinator.member_id, member_id=member_id, active=True
+    ).select_related("member")
+    if link is None or not coordinator.has_role(Role.COORDINATOR, Role.HUB_ADMIN):
+        raise AccessDenied("You are not a coordinator for this member.")
+    roles = await MemberRole.filter(hub_id=coordinator.hub_id, member_id=member_id).values_list(
+        "role", flat=True
+    )
+    return Actor(
+        member=link.member,
+        roles=frozenset(Role(r) for r in roles),
+        acted_by=coordinator.member,
+        session_id=coordinator.session_id,
+    )

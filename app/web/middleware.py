@@ -1,0 +1,55 @@
+"""Request id, access log and HTTP metrics for every request (pure ASGI: no body buffering)."""
+
+import logging
+import re
+import time
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.logs import request_id_var
+from app.metrics import HTTP_LATENCY, HTTP_REQUESTS
+
+log = logging.getLogger("communityhub.access")
+_VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_KNOWN_ROUTES = {"/graphql", "/healthz", "/readyz", "/metrics"}
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in {"http", "websocket"}:
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        route = scope["path"] if scope["path"] in _KNOWN_ROUTES else "other"
+        status = 500
+        started = time.perf_counter()
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed = time.perf_counter() - started
+            if scope["type"] == "http":
+                HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
+                HTTP_LATENCY.labels(route).observe(elapsed)
+                log.info(
+                    "request",
+                    extra={
+                        "method": scope["method"], "path": scope["path"], "status": status,
+                        "ms": round(elapsed * 1000, 1),
+                    },
+                )
+            request_id_var.reset(token)

@@ -1,0 +1,54 @@
+"""Assembles the schema from the module roots, with the safety limits of every request."""
+
+import strawberry
+from strawberry import relay
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from app.config import get_settings
+from schema.auth.mutations import AuthMutations
+from schema.auth.queries import AuthQueries
+from schema.cost import QueryCostLimiter
+from schema.errors import ClassifyErrors
+from schema.hubs.queries import HubQueries
+
+
+@strawberry.type
+class NodeQueries:
+    node: relay.Node | None = relay.node(description="Any object by its global ID.")
+
+
+def build_schema() -> strawberry.Schema:
+    settings = get_settings()
+    query = merge_types("Query", (NodeQueries, AuthQueries, HubQueries))
+    mutation = merge_types("Mutation", (AuthMutations,))
+    extensions: list = [
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: ParserCache(maxsize=512),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: ValidationCache(maxsize=512),
+        lambda: QueryCostLimiter(
+            max_cost=settings.max_query_cost, default_page_size=settings.max_page_size
+        ),
+        ClassifyErrors,
+    ]
+    if not settings.introspection:
+        extensions.insert(0, DisableIntrospection)
+    return strawberry.Schema(
+        query=query,
+        mutation=mutation,
+        extensions=extensions,
+        config=StrawberryConfig(
+            relay_max_results=settings.max_page_size,
+            disable_field_suggestions=not settings.debug,
+        ),
+    )

@@ -1,0 +1,94 @@
+"""Query cost: every field costs 1, multiplied by the page size of each enclosing connection."""
+
+from collections.abc import Iterator
+from typing import Any
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+)
+from strawberry.extensions import SchemaExtension
+
+
+class QueryCostLimiter(SchemaExtension):
+    """Rejects operations whose worst-case cost is above `max_cost` before they run.
+
+    Runs after validation caching (it needs the variables, which the cached validation cannot
+    see), so it must come after ValidationCache in the extension list.
+    """
+
+    def __init__(self, *, max_cost: int, default_page_size: int) -> None:
+        self.max_cost = max_cost
+        self.default_page_size = default_page_size
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        document = ctx.graphql_document
+        if document is not None and not ctx.pre_execution_errors:
+            fragments = {
+                d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+            }
+            walker = _Walker(fragments, ctx.variables or {}, self.default_page_size)
+            for op in document.definitions:
+                if not isinstance(op, OperationDefinitionNode):
+                    continue
+                if ctx.operation_name and op.name and op.name.value != ctx.operation_name:
+                    continue
+                cost = walker.cost(op.selection_set)
+                if cost > self.max_cost:
+                    error = GraphQLError(
+                        f"Query cost {cost} exceeds the maximum of {self.max_cost}: "
+                        "ask for smaller pages or fewer nested connections.",
+                        nodes=[op],
+                        extensions={"code": "QUERY_TOO_COMPLEX", "cost": cost},
+                    )
+                    ctx.pre_execution_errors = [*(ctx.pre_execution_errors or []), error]
+        yield
+
+
+class _Walker:
+    def __init__(
+        self, fragments: dict[str, FragmentDefinitionNode], variables: dict[str, Any], page: int
+    ) -> None:
+        self.fragments = fragments
+        self.variables = variables
+        self.page = page
+
+    def cost(self, selection_set: SelectionSetNode | None, seen: frozenset[str] = frozenset()) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for sel in selection_set.selections:
+            if isinstance(sel, FieldNode):
+                total += 1 + self._multiplier(sel) * self.cost(sel.selection_set, seen)
+            elif isinstance(sel, InlineFragmentNode):
+                total += self.cost(sel.selection_set, seen)
+            elif isinstance(sel, FragmentSpreadNode) and sel.name.value not in seen:
+                fragment = self.fragments.get(sel.name.value)
+                if fragment is not None:
+                    total += self.cost(fragment.selection_set, seen | {sel.name.value})
+        return total
+
+    def _multiplier(self, node: FieldNode) -> int:
+        args = {a.name.value: a.value for a in node.arguments or ()}
+        value = args.get("first") or args.get("last")
+        if isinstance(value, IntValueNode):
+            return max(1, int(value.value))
+        if isinstance(value, VariableNode):
+            given = self.variables.get(value.name.value)
+            return max(1, given) if isinstance(given, int) else self.page
+        if value is not None or _is_connection(node):
+            return self.page
+        return 1
+
+
+def _is_connection(node: FieldNode) -> bool:
+    selections = node.selection_set.selections if node.selection_set else ()
+    return any(isinstance(s, FieldNode) and s.name.value == "edges" for s in selections)

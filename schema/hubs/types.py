@@ -1,0 +1,19 @@
+"""GraphQL types of hubs."""
+
+import strawberry
+from strawberry import relay
+
+from app.hubs.models import Hub as HubModel
+from schema.relay import orm_node
+
+
+@orm_node(HubModel)
+@strawberry.type(name="Hub", description="A city or community: the tenant of everything else.")
+class Hub(relay.Node):
+    id: relay.NodeID[int]
+    name: str
+    slug: str
+    locale: str
+    timezone: str
+    credit_name: str = strawberry.field(description="What this hub calls its community credit.")
+    credits_per_hour: int = strawberry.field(description="Credits earned per verified hour.")

@@ -1,0 +1,82 @@
+"""Relay helpers: ORM rows as node roots, global IDs, bounded connections."""
+
+import binascii
+from collections.abc import Callable, Iterable
+from enum import Enum
+from typing import Any, TypeVar
+
+import strawberry
+from strawberry import relay
+from tortoise.models import Model
+
+from app.errors import DomainError
+from schema.errors import BadInput
+
+T = TypeVar("T")
+
+
+def orm_node(model: type[Model], visible: Callable[[Any, Any], bool] | None = None) -> Any:
+    """Lets a strawberry Node type take rows of `model` as roots, and resolve `node(id:)`.
+
+    Rows load through the request's hub-filtered DataLoader; `visible(row, info)` can hide
+    rows the viewer may not see (they resolve as null, like rows of another hub).
+    """
+
+    def decorate(cls: type[T]) -> type[T]:
+        async def resolve_nodes(
+            _cls: Any, *, info: Any, node_ids: Iterable[str], required: bool = False
+        ) -> list[Any]:
+            try:
+                ids = [int(i) for i in node_ids]
+            except ValueError as exc:
+                raise BadInput("Not a valid ID.") from exc
+            rows = await info.context.loaders.by_id(model).load_many(ids)
+            return [r if r is not None and (visible is None or visible(r, info)) else None for r in rows]
+
+        definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+        definition.is_type_of = lambda obj, _info: isinstance(obj, (model, cls))
+        cls.resolve_nodes = classmethod(resolve_nodes)  # type: ignore[attr-defined]
+        return cls
+
+    return decorate
+
+
+def decode_id(gid: relay.GlobalID | str, type_name: str, *, field: str, invalid: Enum) -> int:
+    """The database id inside a global ID of the expected type, or a typed input error."""
+    try:
+        parsed = gid if isinstance(gid, relay.GlobalID) else relay.GlobalID.from_id(gid)
+        if parsed.type_name != type_name:
+            raise DomainError(invalid, f"Expected the ID of a {type_name}.", field)
+        return int(parsed.node_id)
+    except (ValueError, binascii.Error, relay.GlobalIDValueError) as exc:
+        raise DomainError(invalid, "Not a valid ID.", field) from exc
+
+
+def encode_id(type_name: str, pk: int) -> relay.GlobalID:
+    return relay.GlobalID(type_name, str(pk))
+
+
+@strawberry.type(description="A page of results; `first` is capped at the schema's maximum page size.")
+class Page(relay.ListConnection[T]):
+    @classmethod
+    def resolve_connection(
+        cls,
+        nodes: Iterable[T],
+        *,
+        info: Any,
+        before: str | None = None,
+        after: str | None = None,
+        first: int | None = None,
+        last: int | None = None,
+        max_results: int | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        if last is not None and before is None:
+            raise BadInput("Use `last` together with `before`.")
+        try:
+            return super().resolve_connection(
+                nodes, info=info, before=before, after=after, first=first, last=last,
+                max_results=max_results, **kwargs,
+            )
+        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+            raise BadInput(str(exc) or "Bad pagination arguments.") from exc

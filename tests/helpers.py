@@ -1,0 +1,152 @@
+"""Helpers for tests: a GraphQL client, people factory, mail reader, burst worker, SQL counter."""
+
+import logging
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email import message_from_bytes
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from app.people.models import Member, Role
+
+DEFAULT_PASSWORD = "a sturdy passphrase 42"
+
+
+@dataclass
+class Person:
+    member: Member
+    token: str
+    refresh_token: str
+    email: str
+    password: str = DEFAULT_PASSWORD
+
+    @property
+    def gid(self) -> str:
+        from schema.relay import encode_id
+
+        return str(encode_id("Member", self.member.id))
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+class GraphQLClient:
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def raw(
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        as_: Person | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        all_headers = {**(as_.headers if as_ else {}), **(headers or {})}
+        response = await self.http.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=all_headers
+        )
+        assert response.status_code == 200, response.text
+        return response.json()  # type: ignore[no-any-return]
+
+    async def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        """Runs the operation and asserts no top-level errors; returns `data`."""
+        body = await self.raw(query, variables, **kwargs)
+        assert "errors" not in body, body["errors"]
+        return body["data"]  # type: ignore[no-any-return]
+
+
+async def create_person(
+    *,
+    hub: Any,
+    display_name: str = "Member",
+    roles: list[Role] | None = None,
+    email: str | None = None,
+) -> Person:
+    """A verified member of `hub`, signed in, with extra roles."""
+    from datetime import UTC, datetime
+
+    from app.auth import service as auth
+    from app.people.models import MemberRole
+
+    email = email or f"{uuid.uuid4().hex[:10]}@example.org"
+    member = await auth.register(
+        hub_slug=hub.slug, email=email, password=DEFAULT_PASSWORD, display_name=display_name
+    )
+    await Member.filter(id=member.id).update(email_verified_at=datetime.now(UTC))
+    for role in roles or []:
+        await MemberRole.create(hub_id=hub.id, member_id=member.id, role=role)
+    member, access, refresh = await auth.login(hub_slug=hub.slug, email=email, password=DEFAULT_PASSWORD)
+    return Person(member=member, token=access, refresh_token=refresh, email=email)
+
+
+async def run_worker_burst(**overrides: Any) -> Any:
+    """A real arq worker against real Redis, in burst mode, sharing the test process's ORM."""
+    from app.jobs import relay_ids
+    from app.jobs.models import JobStatus, OutboxJob
+    from app.jobs.queue import make_worker
+    from workers.main import build_settings
+
+    # Hand over anything committed but not yet relayed (as the cron sweep would).
+    pending = await OutboxJob.filter(status=JobStatus.PENDING).values_list("id", flat=True)
+    await relay_ids(list(pending))  # type: ignore[arg-type]
+    settings = build_settings(burst=True)
+    settings.update(cron_jobs=[], on_startup=None, on_shutdown=None, **overrides)
+    worker = make_worker(**settings)
+    try:
+        await worker.main()
+    finally:
+        await worker.close()
+    return worker
+
+
+def read_mail(to: str, subject: str | None = None) -> list[Any]:
+    """The messages the file mail backend wrote to `to` (with `subject`), oldest first."""
+    from app.config import get_settings
+
+    folder = Path(get_settings().mail_dir)
+    found = []
+    for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
+        message = message_from_bytes(path.read_bytes())
+        if message["To"] == to and subject in (None, message["Subject"]):
+            found.append(message)
+    return found
+
+
+def link_in(message: Any, prefix: str) -> str:
+    body = message.get_payload(decode=True).decode()
+    for word in body.split():
+        if word.startswith(prefix):
+            return word
+    raise AssertionError(f"no link starting {prefix!r} in {body!r}")
+
+
+class SQLCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.statements.append(record.getMessage())
+
+
+@contextmanager
+def count_sql() -> Iterator[SQLCounter]:
+    """Counts the SQL statements Tortoise sends inside the block."""
+    logger = logging.getLogger("tortoise.db_client")
+    counter = SQLCounter()
+    old_level = logger.level
+    logger.addHandler(counter)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield counter
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(old_level)

@@ -1,0 +1,38 @@
+"""The worker process: ORM up, arq worker running the outbox jobs and the periodic sweeps."""
+
+import asyncio
+from typing import Any
+
+from tortoise import Tortoise
+
+from app.config import get_settings
+from app.db import tortoise_config
+from app.jobs.queue import Periodic, close_pools, make_worker, worker_settings
+from workers.tasks import run_outbox_job, sweep_outbox
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    await Tortoise.init(config=tortoise_config())
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    await close_pools()
+    await Tortoise.close_connections()
+
+
+def build_settings(*, burst: bool = False) -> dict[str, Any]:
+    return worker_settings(
+        tasks=[run_outbox_job],
+        periodic=[Periodic(sweep_outbox, every_seconds=get_settings().outbox_sweep_seconds)],
+        on_startup=startup,
+        on_shutdown=shutdown,
+        burst=burst,
+    )
+
+
+def run_worker(*, burst: bool = False) -> None:
+    async def main() -> None:
+        worker = make_worker(**build_settings(burst=burst))
+        await worker.main()
+
+    asyncio.run(main())

@@ -1,0 +1,14 @@
+"""arq task functions: thin wrappers that call app services."""
+
+from typing import Any
+
+from app import jobs
+from app.jobs.runner import run_job
+
+
+async def run_outbox_job(ctx: dict[str, Any], job_id: int) -> str:
+    return await run_job(job_id)
+
+
+async def sweep_outbox(ctx: dict[str, Any]) -> int:
+    return await jobs.sweep()
