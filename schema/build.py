@@ -18,7 +18,12 @@ from schema.auth.mutations import AuthMutations
 from schema.auth.queries import AuthQueries
 from schema.cost import QueryCostLimiter
 from schema.errors import ClassifyErrors
+from schema.hubs.mutations import HubMutations
 from schema.hubs.queries import HubQueries
+from schema.organisations.mutations import OrganisationMutations
+from schema.organisations.queries import OrganisationQueries
+from schema.people.mutations import PeopleMutations
+from schema.people.queries import PeopleQueries
 
 
 @strawberry.type
@@ -28,8 +33,12 @@ class NodeQueries:
 
 def build_schema() -> strawberry.Schema:
     settings = get_settings()
-    query = merge_types("Query", (NodeQueries, AuthQueries, HubQueries))
-    mutation = merge_types("Mutation", (AuthMutations,))
+    query = merge_types(
+        "Query", (NodeQueries, AuthQueries, HubQueries, PeopleQueries, OrganisationQueries)
+    )
+    mutation = merge_types(
+        "Mutation", (AuthMutations, HubMutations, PeopleMutations, OrganisationMutations)
+    )
     extensions: list = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=512),

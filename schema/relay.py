@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 import strawberry
 from strawberry import relay
+from strawberry.relay.types import NodeType
 from tortoise.models import Model
 
 from app.errors import DomainError
@@ -57,11 +58,11 @@ def encode_id(type_name: str, pk: int) -> relay.GlobalID:
 
 
 @strawberry.type(description="A page of results; `first` is capped at the schema's maximum page size.")
-class Page(relay.ListConnection[T]):
+class Page(relay.ListConnection[NodeType]):
     @classmethod
     def resolve_connection(
         cls,
-        nodes: Iterable[T],
+        nodes: Iterable[NodeType],
         *,
         info: Any,
         before: str | None = None,
@@ -78,5 +79,7 @@ class Page(relay.ListConnection[T]):
                 nodes, info=info, before=before, after=after, first=first, last=last,
                 max_results=max_results, **kwargs,
             )
-        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        except (binascii.Error, UnicodeDecodeError) as exc:
+            raise BadInput("Not a valid cursor.") from exc
+        except (ValueError, TypeError) as exc:
             raise BadInput(str(exc) or "Bad pagination arguments.") from exc

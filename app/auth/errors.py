@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class AuthErrorCode(StrEnum):
     INVALID = "invalid"
+    FORBIDDEN = "forbidden"
     HUB_NOT_FOUND = "hub_not_found"
     DUPLICATE_EMAIL = "duplicate_email"
     WEAK_PASSWORD = "weak_password"

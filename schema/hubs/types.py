@@ -3,6 +3,7 @@
 import strawberry
 from strawberry import relay
 
+from app.hubs.errors import HubErrorCode as HubErrorCodeEnum
 from app.hubs.models import Hub as HubModel
 from schema.relay import orm_node
 
@@ -17,3 +18,13 @@ class Hub(relay.Node):
     timezone: str
     credit_name: str = strawberry.field(description="What this hub calls its community credit.")
     credits_per_hour: int = strawberry.field(description="Credits earned per verified hour.")
+
+
+HubErrorCode = strawberry.enum(HubErrorCodeEnum, name="HubErrorCode")
+
+
+@strawberry.type(description="Why a hub mutation did not do what was asked.")
+class HubError:
+    code: HubErrorCode  # type: ignore[valid-type]
+    field: str | None
+    message: str

@@ -1,0 +1,36 @@
+"""updateHub: hub admins change the hub's name, time zone, locale or credit name."""
+
+import strawberry
+
+from app.hubs import service
+from app.hubs.errors import HubErrorCode
+from schema.context import Info
+from schema.errors import errors_as_data
+from schema.hubs.types import Hub, HubError
+
+
+@strawberry.input
+class UpdateHubInput:
+    name: str | None = None
+    timezone: str | None = None
+    locale: str | None = None
+    credit_name: str | None = None
+
+
+@strawberry.type
+class UpdateHubPayload:
+    hub: Hub | None = None
+    errors: list[HubError] = strawberry.field(default_factory=list)
+
+
+@errors_as_data(HubError, HubErrorCode, UpdateHubPayload)
+async def update_hub(input: UpdateHubInput, info: Info) -> UpdateHubPayload:
+    """Changes the settings of the viewer's hub (hub admins only)."""
+    hub = await service.update_hub(
+        actor=info.context.require_actor(),
+        name=input.name,
+        timezone=input.timezone,
+        locale=input.locale,
+        credit_name=input.credit_name,
+    )
+    return UpdateHubPayload(hub=hub)  # type: ignore[arg-type]

@@ -1,0 +1,8 @@
+"""Organisation mutations, one per module."""
+
+import strawberry
+
+
+@strawberry.type
+class OrganisationMutations:
+    pass

@@ -1,0 +1,8 @@
+"""Organisation queries."""
+
+import strawberry
+
+
+@strawberry.type
+class OrganisationQueries:
+    pass

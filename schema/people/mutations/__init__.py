@@ -1,0 +1,8 @@
+"""Member mutations, one per module."""
+
+import strawberry
+
+
+@strawberry.type
+class PeopleMutations:
+    pass

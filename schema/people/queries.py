@@ -1,0 +1,8 @@
+"""Member queries."""
+
+import strawberry
+
+
+@strawberry.type
+class PeopleQueries:
+    pass
