@@ -53,6 +53,7 @@ class Settings(BaseSettings):
 
     job_timeout_seconds: int = 60
     job_max_tries: int = 5
+    job_retry_base_seconds: float = 5.0
     outbox_sweep_seconds: int = 10
     outbox_stale_seconds: int = 30
     worker_max_jobs: int = 10

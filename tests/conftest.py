@@ -28,7 +28,8 @@ os.environ.update(
         "CH_ARGON2_MEMORY_KIB": "1024",
         "CH_LOG_JSON": "false",
         "CH_PUBLIC_URL": "http://testserver",
-        "CH_OUTBOX_STALE_SECONDS": "1",
+        "CH_OUTBOX_STALE_SECONDS": "0",
+        "CH_JOB_RETRY_BASE_SECONDS": "0",
         "CH_DEBUG": "false",
     }
 )

@@ -69,15 +69,16 @@ async def sweep() -> int:
     """Re-relays pending jobs that were never handed over or whose hand-off went stale."""
     settings = get_settings()
     now = datetime.now(UTC)
+    # Rows younger than this may still be relayed by the request that wrote them.
     stale = now - timedelta(seconds=settings.outbox_stale_seconds)
     jobs = (
-        await OutboxJob.filter(status=JobStatus.PENDING, created_at__lt=now - timedelta(seconds=2))
+        await OutboxJob.filter(status=JobStatus.PENDING, created_at__lte=stale)
         .filter(relayed_at__isnull=True)
         .order_by("id")
         .limit(500)
     )
     jobs += (
-        await OutboxJob.filter(status=JobStatus.PENDING, relayed_at__lt=stale)
+        await OutboxJob.filter(status=JobStatus.PENDING, relayed_at__lte=stale)
         .order_by("id")
         .limit(500)
     )
@@ -92,7 +93,7 @@ async def _push(jobs: list[OutboxJob]) -> int:
                 job_id=job.id, attempt=job.attempts, created=job.created_at, run_after=job.run_after
             )
         except Exception as exc:  # queue down: the sweep will try again
-            log.warning("outbox relay failed", extra={"job_id": job.id, "error": str(exc)})
+            log.warning("outbox relay failed: %r", exc, extra={"job_id": job.id})
             break
         pushed.append(job.id)
     if pushed:

@@ -82,7 +82,7 @@ async def _drop_pool() -> None:
             log.debug("closing a broken redis pool failed", exc_info=True)
 
 
-def retry_later(*, seconds: int) -> Exception:
+def retry_later(*, seconds: float) -> Exception:
     return Retry(defer=seconds)
 
 

@@ -33,7 +33,8 @@ async def run_job(job_id: int) -> str:
             return await _finish(job_id, JobStatus.FAILED, f"gave up: {exc}")
         await OutboxJob.filter(id=job_id).update(last_error=str(exc)[:2000])
         JOBS_FINISHED.labels(job.name, "retried").inc()
-        raise retry_later(seconds=min(300, 5 * 2**attempts)) from exc
+        base = get_settings().job_retry_base_seconds
+        raise retry_later(seconds=min(300.0, base * 2**attempts)) from exc
     except Exception as exc:
         log.exception("job failed", extra={"job_id": job_id, "job": job.name})
         JOBS_FINISHED.labels(job.name, "failed").inc()

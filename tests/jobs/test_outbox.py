@@ -1,0 +1,143 @@
+"""The outbox: after-commit hand-off, Redis outages, rollbacks, crashes, retries, idempotency."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from tortoise.transactions import in_transaction
+
+from app import jobs
+from app.config import get_settings
+from app.jobs.models import JobStatus, OutboxJob
+from app.jobs.queue import TransientJobError, close_pools
+from app.jobs.registry import job
+from app.jobs.runner import run_job
+from tests.helpers import DEFAULT_PASSWORD, read_mail
+
+REGISTER = """
+mutation Register($input: RegisterInput!) {
+  register(input: $input) { member { id } errors { code field message } }
+}"""
+
+calls: dict[str, int] = {}
+
+
+@job("test_flaky")
+async def flaky(*, name: str, fail_times: int) -> None:
+    calls[name] = calls.get(name, 0) + 1
+    if calls[name] <= fail_times:
+        raise TransientJobError("peer down")
+
+
+@job("test_broken")
+async def broken(*, name: str) -> None:
+    calls[name] = calls.get(name, 0) + 1
+    raise KeyError("a bug")
+
+
+async def _enqueue(name: str, payload: dict[str, Any]) -> int:
+    async with in_transaction():
+        job_id = await jobs.enqueue(name, payload)
+    assert job_id is not None
+    await jobs.relay_ids([job_id])
+    return job_id
+
+
+async def test_job_of_a_rolled_back_transaction_never_runs(run_jobs: Any) -> None:
+    # given
+    with pytest.raises(RuntimeError):
+        async with in_transaction():
+            await jobs.enqueue("send_email", {"to": "ghost@example.org", "subject": "s", "text": "t"})
+            raise RuntimeError("the use case failed after enqueueing")
+    # when
+    await jobs.sweep()
+    await run_jobs()
+    # then
+    assert await OutboxJob.filter(payload__contains={"to": "ghost@example.org"}).count() == 0
+    assert read_mail("ghost@example.org") == []
+
+
+async def test_job_enqueued_while_redis_is_down_is_delivered_once_it_is_back(
+    gql: Any, hub: Any, run_jobs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: Redis unreachable (nothing listens on port 1)
+    settings = get_settings()
+    await close_pools()
+    monkeypatch.setattr(settings, "redis_url", "redis://127.0.0.1:1/0")
+    email = "outage@example.org"
+    # when: a member registers; the request still succeeds
+    data = await gql(
+        REGISTER,
+        {"input": {"hubSlug": hub.slug, "email": email, "password": DEFAULT_PASSWORD, "displayName": "O"}},
+    )
+    assert data["register"]["errors"] == []
+    row = await OutboxJob.get(payload__contains={"to": email})
+    assert row.status == JobStatus.PENDING and row.relayed_at is None
+    # when: Redis is back and the cron sweep runs (twice, as two workers might)
+    monkeypatch.undo()
+    await close_pools()
+    assert await jobs.sweep() >= 1
+    await jobs.sweep()
+    await run_jobs()
+    await jobs.sweep()
+    await run_jobs()
+    # then: delivered exactly once
+    assert len(read_mail(email)) == 1
+    await row.refresh_from_db()
+    assert row.status == JobStatus.DONE and row.payload == {}
+
+
+async def test_running_a_finished_job_again_does_nothing(run_jobs: Any) -> None:
+    job_id = await _enqueue("send_email", {"to": "twice@example.org", "subject": "s", "text": "t"})
+    await run_jobs()
+    assert await run_job(job_id) == "skipped"
+    assert len(read_mail("twice@example.org")) == 1
+
+
+async def test_job_of_a_killed_worker_is_relayed_again_and_runs_once(run_jobs: Any) -> None:
+    # given: a worker claimed the job (attempt counted, relayed) and died before finishing
+    async with in_transaction():
+        job_id = await jobs.enqueue("send_email", {"to": "crash@example.org", "subject": "s", "text": "t"})
+    await OutboxJob.filter(id=job_id).update(
+        attempts=1, relayed_at=datetime.now(UTC) - timedelta(minutes=5)
+    )
+    # when: the sweep finds it stale
+    assert await jobs.sweep() >= 1
+    await run_jobs()
+    # then
+    row = await OutboxJob.get(id=job_id)
+    assert (row.status, row.attempts) == (JobStatus.DONE, 2)
+    assert len(read_mail("crash@example.org")) == 1
+
+
+async def test_transient_failures_are_retried_by_arq(run_jobs: Any) -> None:
+    job_id = await _enqueue("test_flaky", {"name": "retry-me", "fail_times": 2})
+    worker = await run_jobs()
+    row = await OutboxJob.get(id=job_id)
+    assert row.status == JobStatus.DONE
+    assert calls["retry-me"] == 3 and row.attempts == 3
+    assert worker.jobs_retried == 2
+
+
+async def test_transient_failures_give_up_after_max_tries(run_jobs: Any) -> None:
+    job_id = await _enqueue("test_flaky", {"name": "hopeless", "fail_times": 99})
+    await run_jobs()
+    row = await OutboxJob.get(id=job_id)
+    assert row.status == JobStatus.FAILED
+    assert calls["hopeless"] == get_settings().job_max_tries
+    assert "gave up" in row.last_error
+
+
+async def test_a_bug_fails_the_job_at_once_and_records_why(run_jobs: Any) -> None:
+    job_id = await _enqueue("test_broken", {"name": "bug"})
+    await run_jobs()
+    row = await OutboxJob.get(id=job_id)
+    assert row.status == JobStatus.FAILED and "KeyError" in row.last_error
+    assert calls["bug"] == 1
+
+
+async def test_a_keyed_job_is_enqueued_once() -> None:
+    async with in_transaction():
+        first = await jobs.enqueue("send_email", {"to": "k@example.org"}, key="welcome:k")
+        second = await jobs.enqueue("send_email", {"to": "k@example.org"}, key="welcome:k")
+    assert first is not None and second is None
