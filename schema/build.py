@@ -1,5 +1,7 @@
 """Assembles the schema from the module roots, with the safety limits of every request."""
 
+from typing import Any
+
 import strawberry
 from strawberry import relay
 from strawberry.extensions import (
@@ -13,7 +15,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
-from app.config import get_settings
+from app.config import Settings, get_settings
 from schema.auth.mutations import AuthMutations
 from schema.auth.queries import AuthQueries
 from schema.cost import QueryCostLimiter
@@ -31,15 +33,9 @@ class NodeQueries:
     node: relay.Node | None = relay.node(description="Any object by its global ID.")
 
 
-def build_schema() -> strawberry.Schema:
-    settings = get_settings()
-    query = merge_types(
-        "Query", (NodeQueries, AuthQueries, HubQueries, PeopleQueries, OrganisationQueries)
-    )
-    mutation = merge_types(
-        "Mutation", (AuthMutations, HubMutations, PeopleMutations, OrganisationMutations)
-    )
-    extensions: list = [
+def safety_extensions(settings: Settings) -> list[Any]:
+    """Per-request extension factories (never shared instances: strawberry #4369)."""
+    extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=512),
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
@@ -52,10 +48,21 @@ def build_schema() -> strawberry.Schema:
     ]
     if not settings.introspection:
         extensions.insert(0, DisableIntrospection)
+    return extensions
+
+
+def build_schema() -> strawberry.Schema:
+    settings = get_settings()
+    query = merge_types(
+        "Query", (NodeQueries, AuthQueries, HubQueries, PeopleQueries, OrganisationQueries)
+    )
+    mutation = merge_types(
+        "Mutation", (AuthMutations, HubMutations, PeopleMutations, OrganisationMutations)
+    )
     return strawberry.Schema(
         query=query,
         mutation=mutation,
-        extensions=extensions,
+        extensions=safety_extensions(settings),
         config=StrawberryConfig(
             relay_max_results=settings.max_page_size,
             disable_field_suggestions=not settings.debug,

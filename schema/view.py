@@ -11,6 +11,7 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
+from cross_web import HTTPException
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from app import jobs
@@ -54,6 +55,15 @@ class HubGraphQL(GraphQL[Context, None]):
             await jobs.relay_collected(ids)
         except Exception:  # the outbox sweep will relay them
             log.warning("outbox relay after request failed", exc_info=True)
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().execute_single(*args, **kwargs)
+        except HTTPException as exc:
+            # GraphQL over HTTP: a mutation sent with GET is 405 Method Not Allowed.
+            if exc.status_code == 400 and "GET" in exc.reason:
+                raise HTTPException(405, exc.reason) from exc
+            raise
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         actor, auth_error = await _authenticate(request.headers.get("authorization"))

@@ -1,0 +1,89 @@
+"""Safety limits: depth, aliases, tokens, body size and query cost are rejected before running."""
+
+import time
+from typing import Any
+
+import pytest
+import strawberry
+from strawberry import relay
+
+from schema.cost import QueryCostLimiter
+
+
+async def test_a_query_50_levels_deep_is_rejected_fast() -> None:
+    # The production limits on a schema that, unlike ours today, can nest without end.
+    from app.config import get_settings
+    from schema.build import safety_extensions
+
+    schema = strawberry.Schema(query=CostQuery, extensions=safety_extensions(get_settings()))
+    inner = "id"
+    for _ in range(50):
+        inner = f"children(first: 1) {{ edges {{ node {{ {inner} }} }} }}"
+    started = time.perf_counter()
+    result = await schema.execute(f"{{ items(first: 1) {{ edges {{ node {{ {inner} }} }} }} }}")
+    assert time.perf_counter() - started < 0.5
+    assert result.data is None
+    assert result.errors and "exceeds maximum operation depth" in result.errors[0].message
+
+
+async def test_1000_aliases_are_rejected_fast(gql: Any) -> None:
+    query = "{ " + " ".join(f"a{i}: __typename" for i in range(1000)) + " }"
+    started = time.perf_counter()
+    body = await gql.raw(query)
+    assert time.perf_counter() - started < 0.5
+    assert "aliases" in body["errors"][0]["message"]
+
+
+async def test_a_1mb_document_is_rejected_fast_with_a_clear_message(http: Any) -> None:
+    query = "{ " + "__typename " * 100_000 + "}"  # 1.1 MB
+    started = time.perf_counter()
+    response = await http.post("/graphql", json={"query": query})
+    assert time.perf_counter() - started < 0.5
+    assert response.status_code == 413
+    assert "too large" in response.text.lower()
+
+
+async def test_a_document_with_too_many_tokens_is_rejected(gql: Any) -> None:
+    query = "{ " + "__typename " * 6_000 + "}"  # 60 kB, under the body limit
+    body = await gql.raw(query)
+    assert "token" in body["errors"][0]["message"].lower()
+
+
+@strawberry.type
+class Item(relay.Node):
+    id: relay.NodeID[int]
+
+    @relay.connection(relay.ListConnection["Item"])  # type: ignore[misc]
+    def children(self) -> list["Item"]:
+        return [Item(id=i) for i in range(3)]
+
+
+@strawberry.type
+class CostQuery:
+    @relay.connection(relay.ListConnection[Item])
+    def items(self) -> list[Item]:
+        return [Item(id=i) for i in range(3)]
+
+
+COST_SCHEMA = strawberry.Schema(
+    query=CostQuery,
+    extensions=[lambda: QueryCostLimiter(max_cost=1000, default_page_size=100)],
+)
+NESTED = """
+query Nested($n: Int) {
+  items(first: $n) { edges { node { id children(first: $n) { edges { node { id } } } } } }
+}"""
+
+
+@pytest.mark.parametrize(("n", "allowed"), [(5, True), (30, False)])
+async def test_query_cost_multiplies_by_page_sizes_from_variables(n: int, allowed: bool) -> None:
+    result = await COST_SCHEMA.execute(NESTED, variable_values={"n": n})
+    if allowed:
+        assert result.errors is None
+    else:
+        assert result.errors and result.errors[0].extensions["code"] == "QUERY_TOO_COMPLEX"
+
+
+async def test_connections_without_first_cost_a_full_page() -> None:
+    result = await COST_SCHEMA.execute("{ items { edges { node { children { edges { node { id } } } } } } }")
+    assert result.errors and "exceeds the maximum of 1000" in result.errors[0].message
