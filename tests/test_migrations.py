@@ -1,0 +1,16 @@
+"""Models and migrations agree: makemigrations would find nothing to do."""
+
+from tortoise.context import TortoiseContext
+from tortoise.migrations.autodetector import MigrationAutodetector
+
+from app.db import tortoise_config
+
+
+async def test_no_model_change_lacks_a_migration(database: str) -> None:
+    config = tortoise_config(database_url=database)
+    apps = config["apps"]
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=config)
+        writers = await MigrationAutodetector(ctx.apps, apps).changes()
+    pending = [op for w in writers for op in w.operations]
+    assert pending == [], f"run `uv run tortoise makemigrations`: {pending}"
