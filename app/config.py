@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     public_url: str = "http://127.0.0.1:8000"
 
-    graphiql: bool = True
+    graphiql: bool = False
     introspection: bool = True
     max_page_size: int = 100
     max_query_depth: int = 12
