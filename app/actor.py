@@ -1,4 +1,4 @@
-"""Who is acting: the signed-in member, their roles in the hub, and a coordinator acting for them."""
+"""Who is acting: the signed-in member, their roles, and a coordinator acting for them."""
 
 from dataclasses import dataclass, field
 

@@ -1,7 +1,7 @@
 """The `communityhub` command: dev, serve, migrate, worker and admin tasks."""
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
 import typer
@@ -11,7 +11,7 @@ from app.config import get_settings
 cli = typer.Typer(help="Community Hub: a city's sharing-economy back end.", no_args_is_help=True)
 
 
-def _run(factory: Callable[[], Awaitable[Any]]) -> Any:
+def _run(factory: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     return asyncio.run(factory())
 
 
@@ -111,14 +111,16 @@ def create_admin(
     name: Annotated[str, typer.Option(help="Display name.")] = "Hub admin",
 ) -> None:
     """Create a verified hub admin who can sign in at once."""
-    from app.people import admin
+    from app.auth.service import create_account
+    from app.people.models import Role
     from app.runtime import with_orm
 
-    member = _run(
-        lambda: with_orm(
-            lambda: admin.create_admin(hub_slug=hub, email=email, password=password, display_name=name)
+    async def go() -> Any:
+        return await create_account(
+            hub_slug=hub, email=email, password=password, display_name=name, roles=[Role.HUB_ADMIN]
         )
-    )
+
+    member = _run(lambda: with_orm(go))
     typer.echo(f"Created hub admin {member.email} in {hub}.")
 
 

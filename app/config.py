@@ -15,7 +15,7 @@ class Settings(BaseSettings):
 
     database_url: str = "postgres://postgres@127.0.0.1:5432/communityhub"
     redis_url: str = "redis://127.0.0.1:6379/0"
-    redis_prefix: str = Field("ch", description="Prefix of every Redis key, queue and channel.")
+    redis_prefix: str = Field(default="ch", description="Prefix of Redis keys, queues, channels.")
     db_pool_min: int = 1
     db_pool_max: int = 10
 

@@ -24,7 +24,9 @@ def tortoise_db_url(url: str, *, minsize: int, maxsize: int) -> str:
     return urlunsplit((scheme, parts.netloc, parts.path, query, parts.fragment))
 
 
-def tortoise_config(settings: Settings | None = None, *, database_url: str | None = None) -> dict[str, Any]:
+def tortoise_config(
+    settings: Settings | None = None, *, database_url: str | None = None
+) -> dict[str, Any]:
     settings = settings or get_settings()
     url = tortoise_db_url(
         database_url or settings.database_url,

@@ -11,8 +11,8 @@ HTTP_LATENCY = Histogram(
     ["route"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
-GRAPHQL_ERRORS = Counter(
-    "ch_graphql_errors_total", "GraphQL responses carrying errors.", ["kind"]
+GRAPHQL_ERRORS = Counter("ch_graphql_errors_total", "GraphQL responses carrying errors.", ["kind"])
+JOBS_FINISHED = Counter(
+    "ch_jobs_finished_total", "Jobs finished by this process.", ["job", "outcome"]
 )
-JOBS_FINISHED = Counter("ch_jobs_finished_total", "Jobs finished by this process.", ["job", "outcome"])
 OUTBOX_JOBS = Gauge("ch_outbox_jobs", "Outbox jobs by status (read at scrape time).", ["status"])

@@ -45,9 +45,7 @@ def email(value: str, *, field: str, invalid: Enum) -> str:
 
 def slug(value: str, *, field: str, invalid: Enum) -> str:
     if not SLUG_RE.match(value):
-        raise DomainError(
-            invalid, "Use 1-60 lower-case letters, digits and inner hyphens.", field
-        )
+        raise DomainError(invalid, "Use 1-60 lower-case letters, digits and inner hyphens.", field)
     return value
 
 

@@ -33,7 +33,9 @@ class QueryCostLimiter(SchemaExtension):
         document = ctx.graphql_document
         if document is not None and not ctx.pre_execution_errors:
             fragments = {
-                d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+                d.name.value: d
+                for d in document.definitions
+                if isinstance(d, FragmentDefinitionNode)
             }
             walker = _Walker(fragments, ctx.variables or {}, self.default_page_size)
             for op in document.definitions:
@@ -61,7 +63,9 @@ class _Walker:
         self.variables = variables
         self.page = page
 
-    def cost(self, selection_set: SelectionSetNode | None, seen: frozenset[str] = frozenset()) -> int:
+    def cost(
+        self, selection_set: SelectionSetNode | None, seen: frozenset[str] = frozenset()
+    ) -> int:
         if selection_set is None:
             return 0
         total = 0

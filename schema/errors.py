@@ -94,6 +94,4 @@ class ClassifyErrors(MaskErrors):
     @staticmethod
     def _with_code(error: GraphQLError, code: str, message: str, kind: str) -> GraphQLError:
         GRAPHQL_ERRORS.labels(kind).inc()
-        return GraphQLError(
-            message, nodes=error.nodes, path=error.path, extensions={"code": code}
-        )
+        return GraphQLError(message, nodes=error.nodes, path=error.path, extensions={"code": code})

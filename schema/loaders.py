@@ -10,7 +10,9 @@ from tortoise.models import Model
 M = TypeVar("M", bound=Model)
 
 
-def by_id(model: type[M], hub_id: int | None) -> Callable[[list[int]], Coroutine[Any, Any, list[M | None]]]:
+def by_id(
+    model: type[M], hub_id: int | None
+) -> Callable[[list[int]], Coroutine[Any, Any, list[M | None]]]:
     async def load(ids: list[int]) -> list[M | None]:
         if hub_id is None:
             return [None] * len(ids)
@@ -39,7 +41,9 @@ class Loaders:
         self.hub_id = hub_id
         self._cache: dict[str, DataLoader[Any, Any]] = {}
 
-    def get(self, name: str, factory: Callable[[int | None], Callable[..., Any]]) -> DataLoader[Any, Any]:
+    def get(
+        self, name: str, factory: Callable[[int | None], Callable[..., Any]]
+    ) -> DataLoader[Any, Any]:
         loader = self._cache.get(name)
         if loader is None:
             loader = DataLoader(load_fn=factory(self.hub_id), max_batch_size=500)

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 import strawberry
 from strawberry import relay
-from strawberry.relay.types import NodeType
+from strawberry.relay.types import NodeIterableType, NodeType
 from tortoise.models import Model
 
 from app.errors import DomainError
@@ -32,7 +32,9 @@ def orm_node(model: type[Model], visible: Callable[[Any, Any], bool] | None = No
             except ValueError as exc:
                 raise BadInput("Not a valid ID.") from exc
             rows = await info.context.loaders.by_id(model).load_many(ids)
-            return [r if r is not None and (visible is None or visible(r, info)) else None for r in rows]
+            return [
+                r if r is not None and (visible is None or visible(r, info)) else None for r in rows
+            ]
 
         definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
         definition.is_type_of = lambda obj, _info: isinstance(obj, (model, cls))
@@ -57,12 +59,14 @@ def encode_id(type_name: str, pk: int) -> relay.GlobalID:
     return relay.GlobalID(type_name, str(pk))
 
 
-@strawberry.type(description="A page of results; `first` is capped at the schema's maximum page size.")
+@strawberry.type(
+    description="A page of results; `first` is capped at the schema's maximum page size."
+)
 class Page(relay.ListConnection[NodeType]):
     @classmethod
     def resolve_connection(
         cls,
-        nodes: Iterable[NodeType],
+        nodes: NodeIterableType[NodeType],
         *,
         info: Any,
         before: str | None = None,
@@ -76,8 +80,14 @@ class Page(relay.ListConnection[NodeType]):
             raise BadInput("Use `last` together with `before`.")
         try:
             return super().resolve_connection(
-                nodes, info=info, before=before, after=after, first=first, last=last,
-                max_results=max_results, **kwargs,
+                nodes,
+                info=info,
+                before=before,
+                after=after,
+                first=first,
+                last=last,
+                max_results=max_results,
+                **kwargs,
             )
         except (binascii.Error, UnicodeDecodeError) as exc:
             raise BadInput("Not a valid cursor.") from exc

@@ -5,13 +5,13 @@ from enum import Enum
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
-from cross_web import HTTPException
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from app import jobs
@@ -107,7 +107,7 @@ def _is_request_error(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> 
     """Parse, validation and limit errors: no data, and no error tied to a field path."""
     if not isinstance(data, dict) or data.get("data") is not None:
         return False
-    errors = data.get("errors") or []
+    errors: list[Any] = list(data.get("errors") or [])
     return bool(errors) and all(not e.get("path") for e in errors)
 
 
@@ -126,4 +126,5 @@ async def _authenticate(header: str | None) -> tuple[Actor | None, NotAuthentica
 async def _hub_from_header(slug: str | None) -> int | None:
     if not slug:
         return None
-    return await Hub.filter(slug=slug[:60]).values_list("id", flat=True).first()  # type: ignore[return-value]
+    hub = await Hub.filter(slug=slug[:60]).only("id").first()
+    return hub.id if hub else None

@@ -83,7 +83,9 @@ async def create_person(
     await Member.filter(id=member.id).update(email_verified_at=datetime.now(UTC))
     for role in roles or []:
         await MemberRole.create(hub_id=hub.id, member_id=member.id, role=role)
-    member, access, refresh = await auth.login(hub_slug=hub.slug, email=email, password=DEFAULT_PASSWORD)
+    member, access, refresh = await auth.login(
+        hub_slug=hub.slug, email=email, password=DEFAULT_PASSWORD
+    )
     return Person(member=member, token=access, refresh_token=refresh, email=email)
 
 

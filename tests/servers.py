@@ -13,7 +13,9 @@ DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 def _reachable(url: str, default_port: int) -> bool:
     parts = urlsplit(url)
     try:
-        with socket.create_connection((parts.hostname or "127.0.0.1", parts.port or default_port), 2):
+        with socket.create_connection(
+            (parts.hostname or "127.0.0.1", parts.port or default_port), 2
+        ):
             return True
     except OSError:
         return False
@@ -32,7 +34,7 @@ def ensure_servers() -> tuple[str, str]:
         return db, cache
     if os.environ.get("CI") == "true":
         pytest.exit(
-            f"CI=true and PostgreSQL ({db}) or Redis ({cache}) is unreachable: failing, not skipping.",
+            f"CI=true and PostgreSQL ({db}) or Redis ({cache}) is unreachable: failing.",
             returncode=3,
         )
     from tests.private_servers import start_private_servers

@@ -11,6 +11,7 @@ async def test_no_model_change_lacks_a_migration(database: str) -> None:
     apps = config["apps"]
     async with TortoiseContext() as ctx:
         await ctx.init(config=config)
+        assert ctx.apps is not None
         writers = await MigrationAutodetector(ctx.apps, apps).changes()
     pending = [op for w in writers for op in w.operations]
     assert pending == [], f"run `uv run tortoise makemigrations`: {pending}"

@@ -8,7 +8,9 @@ README = (Path(__file__).parent.parent / "README.md").read_text()
 
 
 def test_every_setting_is_documented() -> None:
-    missing = [f"CH_{n.upper()}" for n in Settings.model_fields if f"`CH_{n.upper()}`" not in README]
+    missing = [
+        f"CH_{n.upper()}" for n in Settings.model_fields if f"`CH_{n.upper()}`" not in README
+    ]
     assert missing == []
 
 

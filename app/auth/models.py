@@ -1,10 +1,15 @@
 """Sign-in sessions and opaque tokens (stored as SHA-256 hashes only)."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 
 from app.models_base import Base
+
+if TYPE_CHECKING:
+    from app.hubs.models import Hub
+    from app.people.models import Member
 
 
 class TokenKind(StrEnum):
@@ -15,8 +20,14 @@ class TokenKind(StrEnum):
 
 
 class AuthSession(Base):
-    hub = fields.ForeignKeyField("models.Hub", related_name=False, on_delete=fields.RESTRICT)
-    member = fields.ForeignKeyField("models.Member", related_name="sessions", on_delete=fields.CASCADE)
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="sessions", on_delete=fields.CASCADE
+    )
+    member_id: int
     user_agent = fields.CharField(max_length=200, default="")
     revoked_at = fields.DatetimeField(null=True)
 
@@ -25,11 +36,18 @@ class AuthSession(Base):
 
 
 class AuthToken(Base):
-    hub = fields.ForeignKeyField("models.Hub", related_name=False, on_delete=fields.RESTRICT)
-    member = fields.ForeignKeyField("models.Member", related_name="tokens", on_delete=fields.CASCADE)
-    session = fields.ForeignKeyField(
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="tokens", on_delete=fields.CASCADE
+    )
+    member_id: int
+    session: fields.ForeignKeyNullableRelation[AuthSession] = fields.ForeignKeyField(
         "models.AuthSession", related_name="tokens", null=True, on_delete=fields.CASCADE
     )
+    session_id: int | None
     kind = fields.CharEnumField(TokenKind, max_length=16)
     token_hash = fields.CharField(max_length=64, unique=True)
     expires_at = fields.DatetimeField()

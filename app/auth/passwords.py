@@ -13,9 +13,24 @@ MAX_LENGTH = 256
 # The most common passwords long enough to pass the length rule.
 _COMMON = frozenset(
     {
-        "password123", "password1234", "1234567890", "qwertyuiop", "123456789a", "iloveyou123",
-        "passw0rd123", "qwerty12345", "abc1234567", "letmein1234", "welcome123", "football123",
-        "1q2w3e4r5t", "0987654321", "1111111111", "aaaaaaaaaa", "changeme123", "communityhub",
+        "password123",
+        "password1234",
+        "1234567890",
+        "qwertyuiop",
+        "123456789a",
+        "iloveyou123",
+        "passw0rd123",
+        "qwerty12345",
+        "abc1234567",
+        "letmein1234",
+        "welcome123",
+        "football123",
+        "1q2w3e4r5t",
+        "0987654321",
+        "1111111111",
+        "aaaaaaaaaa",
+        "changeme123",
+        "communityhub",
     }
 )
 
@@ -23,7 +38,9 @@ _COMMON = frozenset(
 @lru_cache
 def _hasher() -> PasswordHasher:
     settings = get_settings()
-    return PasswordHasher(time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib)
+    return PasswordHasher(
+        time_cost=settings.argon2_time_cost, memory_cost=settings.argon2_memory_kib
+    )
 
 
 def check_strength(password: str, *, email: str | None = None, field: str = "password") -> None:

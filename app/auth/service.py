@@ -41,8 +41,48 @@ async def register(*, hub_slug: str, email: str, password: str, display_name: st
             await MemberRole.create(hub_id=hub.id, member_id=member.id, role=Role.MEMBER)
             await _send_verification(member)
             await audit.record(
-                actor=Actor(member=member), hub_id=hub.id, action="member.register",
-                object_type="Member", object_id=member.id,
+                actor=Actor(member=member),
+                hub_id=hub.id,
+                action="member.register",
+                object_type="Member",
+                object_id=member.id,
+            )
+    except IntegrityError as exc:
+        raise _duplicate_email() from exc
+    return member
+
+
+async def create_account(
+    *,
+    hub_slug: str,
+    email: str,
+    password: str,
+    display_name: str,
+    roles: list[Role] | None = None,
+) -> Member:
+    """Creates a member whose email is taken as verified (operator command, demo data)."""
+    hub = await hubs.get_by_slug(hub_slug, code=E.HUB_NOT_FOUND)
+    email = v.email(email, field="email", invalid=E.INVALID)
+    passwords.check_strength(password, email=email)
+    display_name = v.text(display_name, field="displayName", max_length=80, invalid=E.INVALID)
+    try:
+        async with in_transaction():
+            member = await Member.create(
+                hub_id=hub.id,
+                email=email,
+                password_hash=passwords.hash_password(password),
+                display_name=display_name,
+                email_verified_at=datetime.now(UTC),
+            )
+            for role in {Role.MEMBER, *(roles or [])}:
+                await MemberRole.create(hub_id=hub.id, member_id=member.id, role=role)
+            await audit.record(
+                actor=None,
+                hub_id=hub.id,
+                action="member.create_account",
+                object_type="Member",
+                object_id=member.id,
+                data={"roles": sorted(roles or [])},
             )
     except IntegrityError as exc:
         raise _duplicate_email() from exc
@@ -54,7 +94,9 @@ def _duplicate_email() -> DomainError:
 
 
 async def _send_verification(member: Member) -> None:
-    raw, _ = await tokens.issue(kind=TokenKind.VERIFY_EMAIL, hub_id=member.hub_id, member_id=member.id)  # type: ignore[attr-defined]
+    raw, _ = await tokens.issue(
+        kind=TokenKind.VERIFY_EMAIL, hub_id=member.hub_id, member_id=member.id
+    )  # type: ignore[attr-defined]
     link = f"{get_settings().public_url}/auth/verify-email?token={raw}"
     subject, text = templates.verify_email(display_name=member.display_name, link=link)
     await queue_email(to=member.email or "", subject=subject, text=text)
@@ -74,7 +116,9 @@ async def _use_token(raw: str, kind: TokenKind, *, field: str = "token") -> Auth
     """Consumes a one-time token under a row lock: a second use is INVALID_TOKEN."""
     if not tokens.looks_like(raw, kind):
         raise DomainError(E.INVALID_TOKEN, "This link or token is not valid.", field)
-    token = await AuthToken.select_for_update().get_or_none(token_hash=tokens.digest(raw), kind=kind)
+    token = await AuthToken.select_for_update().get_or_none(
+        token_hash=tokens.digest(raw), kind=kind
+    )
     if token is None or token.used_at or token.revoked_at:
         raise DomainError(E.INVALID_TOKEN, "This link or token is not valid.", field)
     if token.expires_at <= datetime.now(UTC):
@@ -118,7 +162,9 @@ async def login(
         if member.password_hash and passwords.needs_rehash(member.password_hash):
             member.password_hash = passwords.hash_password(password)
             await member.save(update_fields=["password_hash", "updated_at"])
-        session = await AuthSession.create(hub_id=hub.id, member_id=member.id, user_agent=user_agent[:200])
+        session = await AuthSession.create(
+            hub_id=hub.id, member_id=member.id, user_agent=user_agent[:200]
+        )
         access, refresh = await _issue_pair(member, session.id)
     return member, access, refresh
 
@@ -168,7 +214,9 @@ async def _revoke_if_reused(raw: str) -> None:
 async def _revoke_sessions(*, session_ids: list[int]) -> None:
     now = datetime.now(UTC)
     await AuthSession.filter(id__in=session_ids, revoked_at__isnull=True).update(revoked_at=now)
-    await AuthToken.filter(session_id__in=session_ids, revoked_at__isnull=True).update(revoked_at=now)
+    await AuthToken.filter(session_id__in=session_ids, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
 
 
 async def logout(*, actor: Actor) -> None:
@@ -187,7 +235,9 @@ async def request_password_reset(*, hub_slug: str, email: str) -> None:
         member = await Member.get_or_none(hub_id=hub.id, email=email)
         if member is None or member.password_hash is None:
             return
-        raw, _ = await tokens.issue(kind=TokenKind.RESET_PASSWORD, hub_id=hub.id, member_id=member.id)
+        raw, _ = await tokens.issue(
+            kind=TokenKind.RESET_PASSWORD, hub_id=hub.id, member_id=member.id
+        )
         link = f"{get_settings().public_url}/auth/reset-password?token={raw}"
         subject, text = templates.reset_password(display_name=member.display_name, link=link)
         await queue_email(to=email, subject=subject, text=text)
@@ -203,13 +253,16 @@ async def reset_password(*, token: str, new_password: str) -> Member:
         # Following the emailed link proves the address too.
         member.email_verified_at = member.email_verified_at or datetime.now(UTC)
         await member.save(update_fields=["password_hash", "email_verified_at", "updated_at"])
-        sessions = await AuthSession.filter(member_id=member.id, revoked_at__isnull=True).values_list(
-            "id", flat=True
-        )
+        sessions = await AuthSession.filter(
+            member_id=member.id, revoked_at__isnull=True
+        ).values_list("id", flat=True)
         await _revoke_sessions(session_ids=list(sessions))  # type: ignore[arg-type]
         await audit.record(
-            actor=Actor(member=member), hub_id=member.hub_id,  # type: ignore[attr-defined]
-            action="member.password_reset", object_type="Member", object_id=member.id,
+            actor=Actor(member=member),
+            hub_id=member.hub_id,  # type: ignore[attr-defined]
+            action="member.password_reset",
+            object_type="Member",
+            object_id=member.id,
         )
     return member
 
@@ -218,9 +271,9 @@ async def authenticate(raw: str) -> Actor:
     """Resolves a bearer access token to the acting member, or raises NotAuthenticated."""
     if not tokens.looks_like(raw, TokenKind.ACCESS):
         raise NotAuthenticated("The access token is not valid.")
-    token = await AuthToken.get_or_none(token_hash=tokens.digest(raw), kind=TokenKind.ACCESS).select_related(
-        "member"
-    )
+    token = await AuthToken.get_or_none(
+        token_hash=tokens.digest(raw), kind=TokenKind.ACCESS
+    ).select_related("member")
     if token is None or token.revoked_at is not None:
         raise NotAuthenticated("The access token is not valid.")
     if token.expires_at <= datetime.now(UTC):
@@ -231,4 +284,6 @@ async def authenticate(raw: str) -> Actor:
     roles = await MemberRole.filter(member_id=member.id, hub_id=member.hub_id).values_list(  # type: ignore[attr-defined]
         "role", flat=True
     )
-    return Actor(member=member, roles=frozenset(Role(r) for r in roles), session_id=token.session_id)  # type: ignore[attr-defined]
+    return Actor(
+        member=member, roles=frozenset(Role(str(r)) for r in roles), session_id=token.session_id
+    )  # type: ignore[attr-defined]

@@ -1,9 +1,12 @@
 """Private PostgreSQL and Redis servers and process supervision for `communityhub dev`."""
 
 import contextlib
+import ctypes
 import os
+import signal
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 
@@ -59,3 +62,19 @@ def log_tail(path: Path, *, start: int = 0, lines: int = 20) -> str:
     except OSError:
         return "    (no log)"
     return "\n".join(f"    {line}" for line in text.splitlines()[-lines:]) or "    (log is empty)"
+
+
+def die_with_parent() -> Callable[[], None] | None:
+    """A Popen preexec_fn that makes the kernel SIGTERM the child when this process dies, even
+    by SIGKILL (Linux only; None elsewhere), so a killed `communityhub dev` strands nothing."""
+    if not sys.platform.startswith("linux"):
+        return None
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    parent = os.getpid()
+
+    def preexec() -> None:
+        prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    return preexec

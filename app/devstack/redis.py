@@ -8,7 +8,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from app.devstack import DevServerError, free_port, log_tail, read_int, say
+from app.devstack import DevServerError, die_with_parent, free_port, log_tail, read_int, say
 
 
 def _ping(port: int) -> bool:
@@ -71,6 +71,7 @@ class PrivateRedis:
                 stdout=log,
                 stderr=log,
                 start_new_session=True,  # a terminal Ctrl-C is for run_dev, which stops us in turn
+                preexec_fn=die_with_parent(),
             )
         deadline = time.monotonic() + timeout
         while not _ping(self.port):

@@ -22,7 +22,7 @@ from types import FrameType
 from typing import IO
 
 from app.config import Settings, get_settings
-from app.devstack import DevServerError, say
+from app.devstack import DevServerError, die_with_parent, say
 from app.devstack.binaries import MissingBinaryError, find_dev_binaries
 from app.devstack.postgres import PrivatePostgres
 from app.devstack.redis import PrivateRedis
@@ -251,9 +251,16 @@ def _run(cleanup: ExitStack, signals: _Signals, *, host: str, port: int, demo: b
     }
     for name, command in commands.items():
         with signals.deferred():
-            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True)
+            process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                preexec_fn=die_with_parent(),
+            )
             children.append(_Child(name, process))
-    say(_banner(settings, api=api, database_url=database_url, redis_url=redis_url))
+    print(
+        _banner(settings, api=api, database_url=database_url, redis_url=redis_url), file=sys.stderr
+    )
     return _supervise(children, postgres, redis)
 
 

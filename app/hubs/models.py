@@ -11,7 +11,7 @@ class Hub(Base):
     locale = fields.CharField(max_length=20, default="en-GB")
     timezone = fields.CharField(max_length=64, default="Europe/London")
     credit_name = fields.CharField(max_length=40, default="credit")
-    # Credits earned per verified hour, in the hub's smallest unit (e.g. 60 when a credit is a minute).
+    # Credits per verified hour, in the hub's smallest unit (60 when a credit is a minute).
     credits_per_hour = fields.IntField(default=60)
 
     class Meta:

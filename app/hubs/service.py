@@ -1,6 +1,7 @@
 """Hubs: created by operators (CLI), read by everyone, edited by hub admins."""
 
 from enum import Enum
+from typing import Any
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -27,7 +28,7 @@ async def create_hub(
 ) -> Hub:
     """Creates a hub (operator command)."""
     bad = HubErrorCode.INVALID
-    fields = {
+    fields: dict[str, Any] = {
         "name": v.text(name, field="name", max_length=120, invalid=bad),
         "slug": v.slug(slug, field="slug", invalid=bad),
         "timezone": v.timezone(timezone, field="timezone", invalid=bad),
@@ -41,10 +42,14 @@ async def create_hub(
         async with in_transaction():
             return await Hub.create(**fields)
     except IntegrityError as exc:
-        raise DomainError(HubErrorCode.DUPLICATE_SLUG, "A hub with this slug exists.", "slug") from exc
+        raise DomainError(
+            HubErrorCode.DUPLICATE_SLUG, "A hub with this slug exists.", "slug"
+        ) from exc
 
 
-async def get_by_slug(slug: str, *, code: Enum = HubErrorCode.NOT_FOUND, field: str = "hubSlug") -> Hub:
+async def get_by_slug(
+    slug: str, *, code: Enum = HubErrorCode.NOT_FOUND, field: str = "hubSlug"
+) -> Hub:
     """Gets a hub by slug or raises NOT_FOUND (with the caller's code and field)."""
     hub = await Hub.get_or_none(slug=slug[:60])
     if hub is None:

@@ -1,6 +1,7 @@
 """The job outbox: written in the caller's transaction, relayed to the queue after commit."""
 
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 
@@ -15,7 +16,7 @@ class JobStatus(StrEnum):
 
 class OutboxJob(Base):
     name = fields.CharField(max_length=80)
-    payload = fields.JSONField(default=dict)
+    payload: dict[str, Any] = fields.JSONField(default=dict)
     # Optional caller key: a second enqueue with the same key is a no-op.
     key = fields.CharField(max_length=200, null=True, unique=True)
     status = fields.CharEnumField(JobStatus, max_length=16, default=JobStatus.PENDING)

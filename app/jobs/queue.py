@@ -5,7 +5,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from arq import Retry, Worker, cron
 from arq.connections import ArqRedis, RedisSettings, create_pool
@@ -105,12 +105,14 @@ def worker_settings(
     settings = get_settings()
     return {
         "functions": [
-            func(t, timeout=settings.job_timeout_seconds, max_tries=settings.job_max_tries)
+            func(
+                cast(Any, t), timeout=settings.job_timeout_seconds, max_tries=settings.job_max_tries
+            )
             for t in tasks
         ],
         "cron_jobs": [
             cron(
-                p.fn,
+                cast(Any, p.fn),
                 second=set(range(0, 60, max(1, p.every_seconds))) if p.every_seconds < 60 else 0,
                 minute=None if p.every_seconds < 60 else set(range(0, 60, p.every_seconds // 60)),
                 unique=True,

@@ -26,7 +26,9 @@ async def deliver(message: EmailMessage, settings: Settings) -> None:
 async def _file(message: EmailMessage, settings: Settings) -> None:
     folder = anyio.Path(settings.mail_dir)
     await folder.mkdir(parents=True, exist_ok=True)
-    await (folder / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml").write_bytes(bytes(message))
+    await (folder / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml").write_bytes(
+        bytes(message)
+    )
 
 
 async def _smtp(message: EmailMessage, settings: Settings) -> None:

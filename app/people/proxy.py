@@ -8,7 +8,10 @@ from app.people.models import MemberRole, ProxyLink, Role
 async def act_for(*, coordinator: Actor, member_id: int) -> Actor:
     """The actor for `member_id` as operated by `coordinator`, if an active proxy link allows it."""
     link = await ProxyLink.get_or_none(
-        hub_id=coordinator.hub_id, coordinator_id=coordinator.member_id, member_id=member_id, active=True
+        hub_id=coordinator.hub_id,
+        coordinator_id=coordinator.member_id,
+        member_id=member_id,
+        active=True,
     ).select_related("member")
     if link is None or not coordinator.has_role(Role.COORDINATOR, Role.HUB_ADMIN):
         raise AccessDenied("You are not a coordinator for this member.")
@@ -17,7 +20,7 @@ async def act_for(*, coordinator: Actor, member_id: int) -> Actor:
     )
     return Actor(
         member=link.member,
-        roles=frozenset(Role(r) for r in roles),
+        roles=frozenset(Role(str(r)) for r in roles),
         acted_by=coordinator.member,
         session_id=coordinator.session_id,
     )

@@ -48,7 +48,9 @@ class RequestContextMiddleware:
                 log.info(
                     "request",
                     extra={
-                        "method": scope["method"], "path": scope["path"], "status": status,
+                        "method": scope["method"],
+                        "path": scope["path"],
+                        "status": status,
                         "ms": round(elapsed * 1000, 1),
                     },
                 )

@@ -8,7 +8,9 @@ VIEWER = "query { viewer { id } }"
 
 
 async def test_queries_work_over_get(http: Any, hub: Any) -> None:
-    response = await http.get("/graphql", params={"query": "{ hub(slug: \"%s\") { slug } }" % hub.slug})
+    response = await http.get(
+        "/graphql", params={"query": '{ hub(slug: "%s") { slug } }' % hub.slug}
+    )
     assert response.status_code == 200
     assert response.json() == {"data": {"hub": {"slug": hub.slug}}}
 
@@ -33,7 +35,9 @@ async def test_graphql_response_media_type_and_400_for_request_errors(http: Any)
     ['{"query": "{ viewer { id "}', "not json", '{"query": 42}', '{"variables": {}}'],
 )
 async def test_malformed_requests_get_clear_errors_not_500(http: Any, body: str) -> None:
-    response = await http.post("/graphql", content=body, headers={"Content-Type": "application/json"})
+    response = await http.post(
+        "/graphql", content=body, headers={"Content-Type": "application/json"}
+    )
     assert response.status_code in {200, 400}
     assert response.status_code != 500
     if response.status_code == 200:
@@ -41,7 +45,9 @@ async def test_malformed_requests_get_clear_errors_not_500(http: Any, body: str)
 
 
 async def test_unsupported_content_type_is_refused(http: Any) -> None:
-    response = await http.post("/graphql", content="{ viewer { id } }", headers={"Content-Type": "text/plain"})
+    response = await http.post(
+        "/graphql", content="{ viewer { id } }", headers={"Content-Type": "text/plain"}
+    )
     assert response.status_code == 400
 
 
@@ -84,5 +90,9 @@ async def test_node_with_a_malformed_id_is_a_clear_error(gql: Any) -> None:
 async def test_node_of_an_unknown_id_is_null(gql: Any, alice: Any) -> None:
     from schema.relay import encode_id
 
-    data = await gql("query($id: ID!) { node(id: $id) { id } }", {"id": str(encode_id("Member", 10**12))}, as_=alice)
+    data = await gql(
+        "query($id: ID!) { node(id: $id) { id } }",
+        {"id": str(encode_id("Member", 10**12))},
+        as_=alice,
+    )
     assert data["node"] is None

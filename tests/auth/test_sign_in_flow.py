@@ -31,13 +31,22 @@ mutation Reset($input: ResetPasswordInput!) {
 }"""
 
 
-async def test_register_verify_login_and_viewer(gql: Any, http: Any, hub: Any, run_jobs: Any) -> None:
+async def test_register_verify_login_and_viewer(
+    gql: Any, http: Any, hub: Any, run_jobs: Any
+) -> None:
     # given
     email = "Newbie@Example.org"
     # when
     data = await gql(
         REGISTER,
-        {"input": {"hubSlug": hub.slug, "email": email, "password": DEFAULT_PASSWORD, "displayName": "Newbie"}},
+        {
+            "input": {
+                "hubSlug": hub.slug,
+                "email": email,
+                "password": DEFAULT_PASSWORD,
+                "displayName": "Newbie",
+            }
+        },
     )
     # then
     assert data["register"]["errors"] == []
@@ -115,25 +124,40 @@ async def test_logout_revokes_access_and_refresh(gql: Any, alice: Any) -> None:
     assert refresh["errors"][0]["code"] == "INVALID_TOKEN"
 
 
-async def test_password_reset_by_emailed_link(gql: Any, hub: Any, alice: Any, run_jobs: Any) -> None:
+async def test_password_reset_by_emailed_link(
+    gql: Any, hub: Any, alice: Any, run_jobs: Any
+) -> None:
     # when
     asked = await gql(REQUEST_RESET, {"input": {"hubSlug": hub.slug, "email": alice.email}})
-    unknown = await gql(REQUEST_RESET, {"input": {"hubSlug": hub.slug, "email": "nobody@example.org"}})
+    unknown = await gql(
+        REQUEST_RESET, {"input": {"hubSlug": hub.slug, "email": "nobody@example.org"}}
+    )
     await run_jobs()
     # then: the same answer either way, and only the real member got mail
-    assert asked["requestPasswordReset"] == unknown["requestPasswordReset"] == {"ok": True, "errors": []}
+    assert (
+        asked["requestPasswordReset"]
+        == unknown["requestPasswordReset"]
+        == {"ok": True, "errors": []}
+    )
     assert read_mail("nobody@example.org") == []
-    token = link_in(read_mail(alice.email, "Reset your password")[-1], "http://testserver/auth/reset-password?token=").split("token=")[1]
+    token = link_in(
+        read_mail(alice.email, "Reset your password")[-1],
+        "http://testserver/auth/reset-password?token=",
+    ).split("token=")[1]
 
     weak = await gql(RESET, {"input": {"token": token, "newPassword": "short"}})
     assert weak["resetPassword"]["errors"][0] == {
-        "code": "WEAK_PASSWORD", "field": "newPassword", "message": "Use at least 10 characters."
+        "code": "WEAK_PASSWORD",
+        "field": "newPassword",
+        "message": "Use at least 10 characters.",
     }
     done = await gql(RESET, {"input": {"token": token, "newPassword": "a brand new passphrase"}})
     assert done["resetPassword"] == {"ok": True, "errors": []}
 
     # then: old sessions are gone, the old password fails, the new one works
-    assert (await gql.raw(VIEWER, as_=alice))["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert (await gql.raw(VIEWER, as_=alice))["errors"][0]["extensions"][
+        "code"
+    ] == "UNAUTHENTICATED"
     creds = {"hubSlug": hub.slug, "email": alice.email}
     old = await gql(LOGIN, {"input": {**creds, "password": alice.password}})
     assert old["login"]["errors"][0]["code"] == "INVALID_CREDENTIALS"

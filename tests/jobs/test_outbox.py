@@ -47,7 +47,9 @@ async def test_job_of_a_rolled_back_transaction_never_runs(run_jobs: Any) -> Non
     # given
     with pytest.raises(RuntimeError):
         async with in_transaction():
-            await jobs.enqueue("send_email", {"to": "ghost@example.org", "subject": "s", "text": "t"})
+            await jobs.enqueue(
+                "send_email", {"to": "ghost@example.org", "subject": "s", "text": "t"}
+            )
             raise RuntimeError("the use case failed after enqueueing")
     # when
     await jobs.sweep()
@@ -68,7 +70,14 @@ async def test_job_enqueued_while_redis_is_down_is_delivered_once_it_is_back(
     # when: a member registers; the request still succeeds
     data = await gql(
         REGISTER,
-        {"input": {"hubSlug": hub.slug, "email": email, "password": DEFAULT_PASSWORD, "displayName": "O"}},
+        {
+            "input": {
+                "hubSlug": hub.slug,
+                "email": email,
+                "password": DEFAULT_PASSWORD,
+                "displayName": "O",
+            }
+        },
     )
     assert data["register"]["errors"] == []
     row = await OutboxJob.get(payload__contains={"to": email})
@@ -97,7 +106,9 @@ async def test_running_a_finished_job_again_does_nothing(run_jobs: Any) -> None:
 async def test_job_of_a_killed_worker_is_relayed_again_and_runs_once(run_jobs: Any) -> None:
     # given: a worker claimed the job (attempt counted, relayed) and died before finishing
     async with in_transaction():
-        job_id = await jobs.enqueue("send_email", {"to": "crash@example.org", "subject": "s", "text": "t"})
+        job_id = await jobs.enqueue(
+            "send_email", {"to": "crash@example.org", "subject": "s", "text": "t"}
+        )
     await OutboxJob.filter(id=job_id).update(
         attempts=1, relayed_at=datetime.now(UTC) - timedelta(minutes=5)
     )

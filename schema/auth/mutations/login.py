@@ -48,4 +48,3 @@ async def login(input: LoginInput, info: Info) -> TokenPayload:
         user_agent=info.context.request.headers.get("user-agent", ""),
     )
     return token_payload(member, access, refresh)
-

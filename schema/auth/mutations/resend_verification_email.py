@@ -1,4 +1,4 @@
-"""resendVerificationEmail: a fresh link for an unverified account (answers the same for any email)."""
+"""resendVerificationEmail: a fresh link for an unverified account (same answer for any email)."""
 
 import strawberry
 
