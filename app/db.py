@@ -3,7 +3,10 @@
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+from app import tortoise_fixes
 from app.config import Settings, get_settings
+
+tortoise_fixes.apply()
 
 MODEL_MODULES = [
     "app.hubs.models",
