@@ -33,6 +33,13 @@ def build_settings(*, burst: bool = False) -> dict[str, Any]:
 def run_worker(*, burst: bool = False) -> None:
     async def main() -> None:
         worker = make_worker(**build_settings(burst=burst))
-        await worker.main()
+        # async_run (not main) lets arq's SIGTERM/SIGINT handler cancel the run and finish
+        # in-flight jobs within job_completion_wait.
+        try:
+            await worker.async_run()
+        except asyncio.CancelledError:
+            pass
+        finally:
+            await worker.close()
 
     asyncio.run(main())

@@ -50,7 +50,7 @@ class DevBinaries:
 
 
 def _is_executable(path: Path) -> bool:
-    return path.is_file() and os.access(path, os.X_OK)
+    return os.path.isfile(path) and os.access(path, os.X_OK)  # False for unreadable PATH dirs
 
 
 def _version_key(directory: str) -> tuple[int, ...]:

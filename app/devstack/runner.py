@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import IO
+from urllib.parse import urlsplit, urlunsplit
 
 from app.config import Settings, get_settings
 from app.devstack import DevServerError, die_with_parent, say
@@ -164,6 +165,14 @@ async def _prepare(database_url: str, *, create: bool, demo: bool) -> None:
         await with_orm(load_demo_hub)
 
 
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def _banner(settings: Settings, *, api: str, database_url: str, redis_url: str) -> str:
     mail = {
         "file": f"written as .eml files to {settings.mail_dir}",
@@ -176,8 +185,8 @@ def _banner(settings: Settings, *, api: str, database_url: str, redis_url: str) 
             "  Community Hub is running.",
             f"    GraphQL (GraphiQL in a browser)  {api}/graphql",
             f"    Mail                             {mail}",
-            f"    PostgreSQL                       {database_url}",
-            f"    Redis                            {redis_url}",
+            f"    PostgreSQL                       {_without_password(database_url)}",
+            f"    Redis                            {_without_password(redis_url)}",
             "  Press Ctrl-C to stop everything.",
             "",
         ]
@@ -231,6 +240,7 @@ def _run(cleanup: ExitStack, signals: _Signals, *, host: str, port: int, demo: b
         "CH_DATABASE_URL": database_url,
         "CH_REDIS_URL": redis_url,
         "CH_DEBUG": "true",
+        "CH_GRAPHIQL": "true",
         "CH_VAR_DIR": str(var_dir),
     }
     if "public_url" not in settings.model_fields_set:
