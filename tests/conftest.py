@@ -5,6 +5,7 @@ an unreachable server fails the run instead of skipping it.
 """
 
 import os
+import shutil
 import tempfile
 import uuid
 from collections.abc import AsyncIterator
@@ -57,6 +58,7 @@ async def database() -> AsyncIterator[str]:
     finally:
         await drop_database(TEST_DB_URL)
         await _drop_redis_keys()
+        shutil.rmtree(os.environ["CH_VAR_DIR"], ignore_errors=True)
 
 
 async def _drop_redis_keys() -> None:
