@@ -129,7 +129,7 @@ class Migration(migrations.Migration):
                 ('area', fields.CharField(default='', max_length=120)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'organisation', 'app': 'models', 'constraints': [UniqueConstraint(fields=('hub_id', 'slug'), name='organisation_hub_slug_uniq')], 'indexes': [Index(fields=['hub_id', 'kind'])], 'pk_attr': 'id'},
+            options={'table': 'organisation', 'app': 'models', 'constraints': [UniqueConstraint(fields=('hub_id', 'slug'), name='organisation_hub_slug_uniq')], 'indexes': [Index(fields=['hub_id', 'name', 'id']), Index(fields=['hub_id', 'kind', 'name'])], 'pk_attr': 'id'},
             bases=['Base'],
         ),
         ops.CreateModel(

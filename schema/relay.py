@@ -1,6 +1,7 @@
 """Relay helpers: ORM rows as node roots, global IDs, bounded connections."""
 
 import binascii
+import inspect
 from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Any, TypeVar
@@ -16,7 +17,7 @@ from schema.errors import BadInput
 T = TypeVar("T")
 
 
-def orm_node(model: type[Model], visible: Callable[[Any, Any], bool] | None = None) -> Any:
+def orm_node(model: type[Model], visible: Callable[[Any, Any], Any] | None = None) -> Any:
     """Lets a strawberry Node type take rows of `model` as roots, and resolve `node(id:)`.
 
     Rows load through the request's hub-filtered DataLoader; `visible(row, info)` can hide
@@ -32,9 +33,13 @@ def orm_node(model: type[Model], visible: Callable[[Any, Any], bool] | None = No
             except ValueError as exc:
                 raise BadInput("Not a valid ID.") from exc
             rows = await info.context.loaders.by_id(model).load_many(ids)
-            return [
-                r if r is not None and (visible is None or visible(r, info)) else None for r in rows
-            ]
+            return [r if r is not None and await _allowed(r, info) else None for r in rows]
+
+        async def _allowed(row: Any, info: Any) -> bool:
+            if visible is None:
+                return True
+            result = visible(row, info)
+            return bool(await result) if inspect.isawaitable(result) else bool(result)
 
         definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
         definition.is_type_of = lambda obj, _info: isinstance(obj, (model, cls))
@@ -78,6 +83,11 @@ class Page(relay.ListConnection[NodeType]):
     ) -> Any:
         if last is not None and before is None:
             raise BadInput("Use `last` together with `before`.")
+        if before is not None and first is None and last is None:
+            raise BadInput("Use `before` together with `first` or `last`.")
+        for cursor in (after, before):
+            if cursor is not None:
+                _check_cursor(cursor)
         try:
             return super().resolve_connection(
                 nodes,
@@ -93,3 +103,19 @@ class Page(relay.ListConnection[NodeType]):
             raise BadInput("Not a valid cursor.") from exc
         except (ValueError, TypeError) as exc:
             raise BadInput(str(exc) or "Bad pagination arguments.") from exc
+
+
+MAX_OFFSET = 100_000
+
+
+def _check_cursor(cursor: str) -> None:
+    """Cursors are opaque offsets; anything else, or one past MAX_OFFSET, is bad input."""
+    try:
+        prefix, value = relay.from_base64(cursor)
+        offset = int(value)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadInput("Not a valid cursor.") from exc
+    if prefix != "arrayconnection":
+        raise BadInput("Not a valid cursor.")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise BadInput("Not a valid cursor.")

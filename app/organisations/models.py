@@ -1,11 +1,16 @@
 """Organisations (charities, groups, schools, businesses, council services) and their people."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import fields
 from tortoise.migrations.constraints import UniqueConstraint
 
 from app.models_base import Base
+
+if TYPE_CHECKING:
+    from app.hubs.models import Hub
+    from app.people.models import Member
 
 
 class OrganisationKind(StrEnum):
@@ -24,7 +29,10 @@ class OrganisationRole(StrEnum):
 
 
 class Organisation(Base):
-    hub = fields.ForeignKeyField("models.Hub", related_name="organisations", on_delete=fields.RESTRICT)
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name="organisations", on_delete=fields.RESTRICT
+    )
+    hub_id: int
     slug = fields.CharField(max_length=60)
     name = fields.CharField(max_length=120)
     kind = fields.CharEnumField(OrganisationKind, max_length=24)
@@ -36,16 +44,26 @@ class Organisation(Base):
 
     class Meta:
         table = "organisation"
-        constraints = (UniqueConstraint(fields=("hub_id", "slug"), name="organisation_hub_slug_uniq"),)
-        indexes = (("hub_id", "kind"),)
+        constraints = (
+            UniqueConstraint(fields=("hub_id", "slug"), name="organisation_hub_slug_uniq"),
+        )
+        # Listings are ordered by name then id, optionally filtered by kind.
+        indexes = (("hub_id", "name", "id"), ("hub_id", "kind", "name"))
 
 
 class OrganisationMember(Base):
-    hub = fields.ForeignKeyField("models.Hub", related_name=False, on_delete=fields.RESTRICT)
-    organisation = fields.ForeignKeyField(
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    organisation: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="memberships", on_delete=fields.CASCADE
     )
-    member = fields.ForeignKeyField("models.Member", related_name="org_memberships", on_delete=fields.CASCADE)
+    organisation_id: int
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="org_memberships", on_delete=fields.CASCADE
+    )
+    member_id: int
     role = fields.CharEnumField(OrganisationRole, max_length=16)
 
     class Meta:

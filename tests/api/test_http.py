@@ -96,3 +96,26 @@ async def test_node_of_an_unknown_id_is_null(gql: Any, alice: Any) -> None:
         as_=alice,
     )
     assert data["node"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ('first: 1000', "cannot be higher than 100"),
+        ('first: -1', "non-negative"),
+        ('after: "garbage!"', "Not a valid cursor"),
+        ('after: "YXJyYXljb25uZWN0aW9uOi01"', "Not a valid cursor"),  # offset -5
+        ('before: "YXJyYXljb25uZWN0aW9uOjU="', "together with `first` or `last`"),
+        ('last: 5', "together with `before`"),
+    ],
+)
+async def test_bad_pagination_arguments_are_bad_user_input(
+    gql: Any, hub: Any, args: str, message: str
+) -> None:
+    body = await gql.raw(
+        f"{{ organisations({args}) {{ edges {{ node {{ id }} }} }} }}",
+        headers={"CH-Hub": hub.slug},
+    )
+    error = body["errors"][0]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert message in error["message"]
