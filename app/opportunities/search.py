@@ -1,0 +1,175 @@
+"""Finding open opportunities: full text, category, skills, kind, distance, dates, organisation.
+
+One SQL statement returns the page's ids in order (with the distance when searching near a
+point); the rows load in one more. Which index serves which filter is in indexes.sql.
+"""
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Self
+
+from tortoise import Tortoise
+
+from app.actor import Actor
+from app.errors import DomainError
+from app.opportunities import geo
+from app.opportunities.errors import OpportunityErrorCode as E
+from app.opportunities.models import Opportunity, OpportunityKind, Urgency
+
+
+class Sort(StrEnum):
+    RELEVANCE = "relevance"
+    SOONEST = "soonest"
+    NEAREST = "nearest"
+    NEWEST = "newest"
+
+
+@dataclass(kw_only=True)
+class Filters:
+    text: str | None = None
+    category_ids: list[int] = field(default_factory=list)
+    skill_ids: list[int] = field(default_factory=list)
+    kind: OpportunityKind | None = None
+    near: tuple[float, float] | None = None
+    within_km: float | None = None
+    starts_after: datetime | None = None
+    starts_before: datetime | None = None
+    organisation_id: int | None = None
+    urgency: Urgency | None = None
+
+
+class Sql:
+    """Collects WHERE clauses and numbered parameters."""
+
+    def __init__(self) -> None:
+        self.where: list[str] = []
+        self.params: list[Any] = []
+
+    def param(self, value: Any) -> str:
+        self.params.append(value)
+        return f"${len(self.params)}"
+
+    def add(self, clause: str) -> None:
+        self.where.append(clause)
+
+
+def validate(filters: Filters, sort: Sort) -> None:
+    if filters.text is not None and len(filters.text) > 200:
+        raise DomainError(E.INVALID, "At most 200 characters.", "text")
+    if filters.within_km is not None and not 0 < filters.within_km <= geo.MAX_KM:
+        raise DomainError(E.INVALID, f"Between 0 and {geo.MAX_KM:g} km.", "withinKm")
+    if filters.within_km is not None and filters.near is None:
+        raise DomainError(E.INVALID, "Give a point (or search near home).", "near")
+    if filters.near is not None:
+        lat, lng = filters.near
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise DomainError(E.INVALID, "Not a point on Earth.", "near")
+    if sort == Sort.NEAREST and filters.near is None:
+        raise DomainError(E.INVALID, "Sorting by distance needs a point.", "sort")
+    if len(filters.category_ids) > 50 or len(filters.skill_ids) > 50:
+        raise DomainError(E.INVALID, "At most 50 ids per filter.", None)
+
+
+def build(hub_id: int, filters: Filters, sort: Sort) -> tuple[str, list[Any]]:
+    """The SELECT of matching ids (and distance) in `sort` order, without LIMIT/OFFSET."""
+    sql = Sql()
+    sql.add(f"o.hub_id = {sql.param(hub_id)}")
+    sql.add("o.status = 'published' AND (o.expires_at IS NULL OR o.expires_at > now())")
+    columns = ["o.id"]
+    query = None
+    if filters.text and filters.text.strip():
+        query = f"websearch_to_tsquery('simple', {sql.param(filters.text.strip())})"
+        sql.add(f"o.search @@ {query}")
+    if filters.category_ids:
+        sql.add(f"o.category_id = ANY({sql.param(filters.category_ids)}::bigint[])")
+    if filters.kind:
+        sql.add(f"o.kind = {sql.param(filters.kind.value)}")
+    if filters.urgency:
+        sql.add(f"o.urgency = {sql.param(filters.urgency.value)}")
+    if filters.organisation_id is not None:
+        sql.add(f"o.organisation_id = {sql.param(filters.organisation_id)}")
+    if filters.starts_after:
+        sql.add(f"o.starts_at >= {sql.param(filters.starts_after)}")
+    if filters.starts_before:
+        sql.add(f"o.starts_at < {sql.param(filters.starts_before)}")
+    if filters.skill_ids:
+        skills = sql.param(filters.skill_ids)
+        sql.add(
+            "EXISTS (SELECT 1 FROM opportunity_skill s WHERE s.hub_id = o.hub_id"
+            f" AND s.opportunity_id = o.id AND s.skill_id = ANY({skills}::bigint[]))"
+        )
+    distance = None
+    if filters.near is not None:
+        lat, lng = (sql.param(v) for v in filters.near)
+        distance = geo.haversine_sql(f"{lat}::float8", f"{lng}::float8")
+        columns.append(f"{distance} AS distance_km")
+        if filters.within_km is not None:
+            ring = geo.ring(*filters.near, filters.within_km)
+            sql.add(f"o.{ring.column} = ANY({sql.param(ring.cells)}::text[])")
+            sql.add(f"{distance} <= {sql.param(filters.within_km)}")
+    order = _order(sort, query, distance)
+    text = f"SELECT {', '.join(columns)} FROM opportunity o WHERE {' AND '.join(sql.where)}"
+    return f"{text} ORDER BY {order}", sql.params
+
+
+def _order(sort: Sort, query: str | None, distance: str | None) -> str:
+    if sort == Sort.RELEVANCE and query:
+        return f"ts_rank(o.search, {query}) DESC, o.published_at DESC, o.id DESC"
+    if sort == Sort.NEAREST and distance:
+        return f"{distance} ASC, o.id ASC"
+    if sort == Sort.SOONEST:
+        return "o.starts_at ASC NULLS LAST, o.id ASC"
+    return "o.published_at DESC, o.id DESC"
+
+
+class Results:
+    """Lazily sliced search results: slicing adds LIMIT/OFFSET, iterating runs two queries."""
+
+    def __init__(self, sql: str, params: Sequence[Any], start: int = 0, stop: int | None = None):
+        self.sql, self.params, self.start, self.stop = sql, list(params), start, stop
+
+    def __getitem__(self, window: slice) -> Self:
+        start = self.start + (window.start or 0)
+        stop = None if window.stop is None else self.start + window.stop
+        if self.stop is not None:
+            stop = self.stop if stop is None else min(stop, self.stop)
+        return type(self)(self.sql, self.params, start, stop)
+
+    async def fetch(self) -> list[Opportunity]:
+        """The window's opportunities in order; `distance_km` is set when searching near."""
+        limit = "ALL" if self.stop is None else str(max(0, self.stop - self.start))
+        sql = f"{self.sql} LIMIT {limit} OFFSET {self.start}"
+        rows = await Tortoise.get_connection("default").execute_query_dict(sql, self.params)
+        if not rows:
+            return []
+        by_id = {o.id: o for o in await Opportunity.filter(id__in=[r["id"] for r in rows])}
+        found = []
+        for row in rows:
+            opportunity = by_id.get(row["id"])
+            if opportunity is not None:
+                opportunity.distance_km = row.get("distance_km")  # type: ignore[attr-defined]
+                found.append(opportunity)
+        return found
+
+    async def __aiter__(self) -> AsyncIterator[Opportunity]:
+        for opportunity in await self.fetch():
+            yield opportunity
+
+
+def search(
+    *, hub_id: int, filters: Filters, sort: Sort, actor: Actor | None = None, near_home: bool = False
+) -> Results:
+    """Open opportunities of the hub matching `filters`, in `sort` order (lazy: slice it).
+
+    `near_home` measures distance from the signed-in member's home instead of a given point.
+    """
+    if near_home:
+        member = actor.member if actor else None
+        if member is None or member.home_lat is None or member.home_lng is None:
+            raise DomainError(E.INVALID, "Set your home location first.", "nearHome")
+        filters.near = (member.home_lat, member.home_lng)
+    validate(filters, sort)
+    sql, params = build(hub_id, filters, sort)
+    return Results(sql, params)

@@ -1,0 +1,24 @@
+"""acceptApplication: The poster's side accepts an applicant, if a place is left."""
+
+import strawberry
+
+from app.opportunities import applications
+from app.opportunities.errors import OpportunityErrorCode
+from schema.context import Info
+from schema.errors import errors_as_data
+from schema.opportunities.mutations.payloads import ApplicationPayload, application_id
+from schema.opportunities.types import OpportunityError
+
+
+@strawberry.input
+class AcceptApplicationInput:
+    application_id: strawberry.ID
+
+
+@errors_as_data(OpportunityError, OpportunityErrorCode, ApplicationPayload)
+async def accept_application(input: AcceptApplicationInput, info: Info) -> ApplicationPayload:
+    """The poster's side accepts an applicant, if a place is left."""
+    application = await applications.accept(
+        actor=info.context.require_actor(), application_id=application_id(input.application_id)
+    )
+    return ApplicationPayload(application=application)  # type: ignore[arg-type]

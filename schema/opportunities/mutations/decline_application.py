@@ -1,0 +1,24 @@
+"""declineApplication: The poster's side declines an applicant (an accepted one frees the place)."""
+
+import strawberry
+
+from app.opportunities import applications
+from app.opportunities.errors import OpportunityErrorCode
+from schema.context import Info
+from schema.errors import errors_as_data
+from schema.opportunities.mutations.payloads import ApplicationPayload, application_id
+from schema.opportunities.types import OpportunityError
+
+
+@strawberry.input
+class DeclineApplicationInput:
+    application_id: strawberry.ID
+
+
+@errors_as_data(OpportunityError, OpportunityErrorCode, ApplicationPayload)
+async def decline_application(input: DeclineApplicationInput, info: Info) -> ApplicationPayload:
+    """The poster's side declines an applicant (an accepted one frees the place)."""
+    application = await applications.decline(
+        actor=info.context.require_actor(), application_id=application_id(input.application_id)
+    )
+    return ApplicationPayload(application=application)  # type: ignore[arg-type]
