@@ -25,7 +25,7 @@ from app.opportunities.models import (
     OpportunityStatus,
 )
 from app.people.models import CheckKind, Member
-from app.people.service import valid_checks
+from app.people.checks import valid_checks
 
 A = ApplicationStatus
 _TAKE_PLACE = """

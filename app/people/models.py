@@ -1,11 +1,15 @@
 """Members of a hub: profile, roles, skills, trust checks and proxy links."""
 
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
 from app.models_base import Base
+
+if TYPE_CHECKING:
+    from app.hubs.models import Hub
 
 
 class Role(StrEnum):
@@ -37,20 +41,24 @@ class CheckStatus(StrEnum):
 
 
 class Member(Base):
-    hub = fields.ForeignKeyField("models.Hub", related_name="members", on_delete=fields.RESTRICT)
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name="members", on_delete=fields.RESTRICT
+    )
+    hub_id: int
     email = fields.CharField(max_length=254, null=True)
     password_hash = fields.CharField(max_length=255, null=True)
     email_verified_at = fields.DatetimeField(null=True)
     display_name = fields.CharField(max_length=80)
     bio = fields.TextField(default="")
-    interests = fields.JSONField(default=list)
+    interests: list[str] = fields.JSONField(default=list)
     # Exact home point: private. home_cell (H3) is what anyone else and matching sees.
     home_lat = fields.FloatField(null=True)
     home_lng = fields.FloatField(null=True)
     home_cell = fields.CharField(max_length=16, null=True)
     travel_km = fields.IntField(default=5)
-    availability = fields.JSONField(default=list)
-    notification_prefs = fields.JSONField(default=dict)
+    # [{"weekday": 1-7 (ISO, 1 = Monday), "from": "HH:MM", "to": "HH:MM"}] in the hub's zone
+    availability: list[dict[str, Any]] = fields.JSONField(default=list)
+    notification_prefs: dict[str, Any] = fields.JSONField(default=dict)
     date_of_birth = fields.DateField(null=True)
     is_proxy = fields.BooleanField(default=False)
     status = fields.CharEnumField(MemberStatus, max_length=16, default=MemberStatus.ACTIVE)
@@ -60,14 +68,22 @@ class Member(Base):
         table = "member"
         constraints = (
             UniqueConstraint(fields=("hub_id", "email"), name="member_hub_email_uniq"),
-            CheckConstraint(check="travel_km >= 0 AND travel_km <= 200", name="member_travel_km_range"),
+            CheckConstraint(
+                check="travel_km >= 0 AND travel_km <= 200", name="member_travel_km_range"
+            ),
         )
         indexes = (("hub_id", "home_cell"),)
 
 
 class MemberRole(Base):
-    hub = fields.ForeignKeyField("models.Hub", related_name=False, on_delete=fields.RESTRICT)
-    member = fields.ForeignKeyField("models.Member", related_name="roles", on_delete=fields.CASCADE)
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="roles", on_delete=fields.CASCADE
+    )
+    member_id: int
     role = fields.CharEnumField(Role, max_length=16)
 
     class Meta:
@@ -78,7 +94,10 @@ class MemberRole(Base):
 
 
 class Skill(Base):
-    hub = fields.ForeignKeyField("models.Hub", related_name="skills", on_delete=fields.RESTRICT)
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name="skills", on_delete=fields.RESTRICT
+    )
+    hub_id: int
     slug = fields.CharField(max_length=60)
     name = fields.CharField(max_length=80)
     category = fields.CharField(max_length=60, default="general")
@@ -89,9 +108,18 @@ class Skill(Base):
 
 
 class MemberSkill(Base):
-    hub = fields.ForeignKeyField("models.Hub", related_name=False, on_delete=fields.RESTRICT)
-    member = fields.ForeignKeyField("models.Member", related_name="member_skills", on_delete=fields.CASCADE)
-    skill = fields.ForeignKeyField("models.Skill", related_name="member_skills", on_delete=fields.CASCADE)
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="member_skills", on_delete=fields.CASCADE
+    )
+    member_id: int
+    skill: fields.ForeignKeyRelation["Skill"] = fields.ForeignKeyField(
+        "models.Skill", related_name="member_skills", on_delete=fields.CASCADE
+    )
+    skill_id: int
 
     class Meta:
         table = "member_skill"
@@ -102,15 +130,22 @@ class MemberSkill(Base):
 
 
 class TrustCheck(Base):
-    hub = fields.ForeignKeyField("models.Hub", related_name=False, on_delete=fields.RESTRICT)
-    member = fields.ForeignKeyField("models.Member", related_name="trust_checks", on_delete=fields.CASCADE)
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="trust_checks", on_delete=fields.CASCADE
+    )
+    member_id: int
     kind = fields.CharEnumField(CheckKind, max_length=24)
     reference = fields.CharField(max_length=64)
     expires_on = fields.DateField(null=True)
     status = fields.CharEnumField(CheckStatus, max_length=16, default=CheckStatus.PENDING)
-    reviewed_by = fields.ForeignKeyField(
+    reviewed_by: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
         "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    reviewed_by_id: int | None
     reviewed_at = fields.DatetimeField(null=True)
     review_note = fields.CharField(max_length=500, default="")
 
@@ -122,13 +157,24 @@ class TrustCheck(Base):
 class ProxyLink(Base):
     """A coordinator may act for a member who is not online (time-bank practice)."""
 
-    hub = fields.ForeignKeyField("models.Hub", related_name=False, on_delete=fields.RESTRICT)
-    coordinator = fields.ForeignKeyField("models.Member", related_name="proxied", on_delete=fields.CASCADE)
-    member = fields.ForeignKeyField("models.Member", related_name="proxies", on_delete=fields.CASCADE)
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    coordinator: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="proxied", on_delete=fields.CASCADE
+    )
+    coordinator_id: int
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name="proxies", on_delete=fields.CASCADE
+    )
+    member_id: int
     active = fields.BooleanField(default=True)
 
     class Meta:
         table = "proxy_link"
         constraints = (
-            UniqueConstraint(fields=("hub_id", "coordinator_id", "member_id"), name="proxy_link_uniq"),
+            UniqueConstraint(
+                fields=("hub_id", "coordinator_id", "member_id"), name="proxy_link_uniq"
+            ),
         )
