@@ -15,6 +15,8 @@ MODEL_MODULES = [
     "app.auth.models",
     "app.audit.models",
     "app.jobs.models",
+    "app.opportunities.models",
+    "app.portfolios.models",
 ]
 
 

@@ -12,7 +12,7 @@ from app.config import Settings, get_settings
 from app.db import tortoise_config
 from app.jobs.queue import close_pools
 from app.logs import configure_logging
-from app.web import pages, probes
+from app.web import cv, pages, probes
 from app.web.middleware import RequestContextMiddleware
 
 
@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", probes.metrics),
             Route("/auth/verify-email", pages.verify_email),
             Route("/auth/reset-password", pages.reset_password),
+            Route("/cv/{token}", cv.cv),
         ],
         middleware=[Middleware(RequestContextMiddleware)],
         lifespan=lifespan,

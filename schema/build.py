@@ -22,10 +22,14 @@ from schema.cost import QueryCostLimiter
 from schema.errors import ClassifyErrors
 from schema.hubs.mutations import HubMutations
 from schema.hubs.queries import HubQueries
+from schema.opportunities.mutations import OpportunityMutations
+from schema.opportunities.queries import OpportunityQueries
 from schema.organisations.mutations import OrganisationMutations
 from schema.organisations.queries import OrganisationQueries
 from schema.people.mutations import PeopleMutations
 from schema.people.queries import PeopleQueries
+from schema.portfolios.mutations import PortfolioMutations
+from schema.portfolios.queries import PortfolioQueries
 
 
 @strawberry.type
@@ -54,10 +58,18 @@ def safety_extensions(settings: Settings) -> list[Any]:
 def build_schema() -> strawberry.Schema:
     settings = get_settings()
     query = merge_types(
-        "Query", (NodeQueries, AuthQueries, HubQueries, PeopleQueries, OrganisationQueries)
+        "Query",
+        (
+            NodeQueries, AuthQueries, HubQueries, PeopleQueries, OrganisationQueries,
+            OpportunityQueries, PortfolioQueries,
+        ),
     )
     mutation = merge_types(
-        "Mutation", (AuthMutations, HubMutations, PeopleMutations, OrganisationMutations)
+        "Mutation",
+        (
+            AuthMutations, HubMutations, PeopleMutations, OrganisationMutations,
+            OpportunityMutations, PortfolioMutations,
+        ),
     )
     return strawberry.Schema(
         query=query,

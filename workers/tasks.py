@@ -4,6 +4,7 @@ from typing import Any
 
 from app import jobs
 from app.jobs.runner import run_job
+from app.opportunities import expiry
 
 
 async def run_outbox_job(ctx: dict[str, Any], job_id: int) -> str:
@@ -12,3 +13,7 @@ async def run_outbox_job(ctx: dict[str, Any], job_id: int) -> str:
 
 async def sweep_outbox(ctx: dict[str, Any]) -> int:
     return await jobs.sweep()
+
+
+async def opportunity_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
+    return await expiry.housekeeping()

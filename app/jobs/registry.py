@@ -27,3 +27,4 @@ def handler_for(name: str) -> Handler | None:
 def load_handlers() -> None:
     # Importing the modules registers their handlers.
     import app.mail.service  # noqa: F401
+    import app.opportunities.notices  # noqa: F401

@@ -1,0 +1,92 @@
+"""The recommended feed: open opportunities that suit the signed-in member, best first.
+
+Eligibility is a filter (not theirs, not applied to, checks held, old enough, within their
+travel distance of home or remote); suitability is a score: shared skills, nearness, being
+free at that time (their weekly availability, in the hub's time zone), and urgency.
+"""
+
+from datetime import date
+from typing import Any
+
+import orjson
+
+from app.actor import Actor
+from app.hubs.models import Hub
+from app.opportunities import geo
+from app.opportunities.search import Results, Sql
+from app.people.checks import valid_checks
+from app.people.models import Member, MemberSkill
+
+MAX_FEED = 500  # the feed is a shortlist, not the catalogue: search covers the rest
+
+
+def _age(born: date | None) -> int | None:
+    if born is None:
+        return None
+    today = date.today()
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+def _available(sql: Sql, slots: list[dict[str, Any]], timezone: str) -> str:
+    """1 when the opportunity starts inside one of the member's weekly slots, else 0."""
+    if not slots:
+        return "0.5"
+    tz = sql.param(timezone)
+    local = f"(o.starts_at AT TIME ZONE {tz})"
+    matches = [
+        f"(extract(isodow FROM {local}) = {int(s['weekday'])}"
+        f" AND {local}::time >= {sql.param(s['from'])}::time"
+        f" AND {local}::time < {sql.param(s['to'])}::time)"
+        for s in slots
+    ]
+    return f"CASE WHEN o.starts_at IS NULL THEN 0.5 WHEN {' OR '.join(matches)} THEN 1 ELSE 0 END"
+
+
+async def recommended(*, actor: Actor) -> Results:
+    """The viewer's feed (lazy: slice it); at most MAX_FEED items."""
+    member = await Member.get(id=actor.member_id)
+    hub = await Hub.get(id=actor.hub_id)
+    skills = await MemberSkill.filter(hub_id=hub.id, member_id=member.id).values_list(
+        "skill_id", flat=True
+    )
+    checks = sorted(c.value for c in await valid_checks(member_id=member.id, hub_id=hub.id))
+    sql = Sql()
+    me = sql.param(member.id)
+    sql.add(f"o.hub_id = {sql.param(hub.id)}")
+    sql.add("o.status = 'published' AND (o.expires_at IS NULL OR o.expires_at > now())")
+    sql.add(f"o.poster_id <> {me}")
+    sql.add(
+        "NOT EXISTS (SELECT 1 FROM application a WHERE a.hub_id = o.hub_id"
+        f" AND a.opportunity_id = o.id AND a.applicant_id = {me})"
+    )
+    sql.add(f"o.required_checks <@ {sql.param(_json(checks))}::jsonb")
+    age = _age(member.date_of_birth)
+    sql.add("o.min_age IS NULL" if age is None else f"(o.min_age IS NULL OR o.min_age <= {sql.param(age)})")
+    nearness = "0.5"
+    if member.home_lat is not None and member.home_lng is not None:
+        reach = float(max(member.travel_km, 1))
+        ring = geo.ring(member.home_lat, member.home_lng, reach)
+        lat, lng = sql.param(member.home_lat), sql.param(member.home_lng)
+        distance = geo.haversine_sql(f"{lat}::float8", f"{lng}::float8")
+        sql.add(
+            f"(o.remote OR (o.{ring.column} = ANY({sql.param(ring.cells)}::text[])"
+            f" AND {distance} <= {sql.param(reach)}))"
+        )
+        nearness = f"CASE WHEN o.remote THEN 0.5 ELSE 1 - {distance} / {sql.param(reach)} END"
+    overlap = (
+        "(SELECT count(*) FROM opportunity_skill s WHERE s.hub_id = o.hub_id"
+        f" AND s.opportunity_id = o.id AND s.skill_id = ANY({sql.param(list(skills))}::bigint[]))"
+    )
+    score = (
+        f"({overlap} * 3 + ({nearness}) * 2 + ({_available(sql, member.availability, hub.timezone)})"
+        " * 2 + CASE WHEN o.urgency = 'urgent' THEN 1 ELSE 0 END)"
+    )
+    text = (
+        f"SELECT o.id FROM opportunity o WHERE {' AND '.join(sql.where)}"
+        f" ORDER BY {score} DESC, o.starts_at ASC NULLS LAST, o.id ASC"
+    )
+    return Results(text, sql.params, 0, MAX_FEED)
+
+
+def _json(values: list[str]) -> str:
+    return orjson.dumps(values).decode()

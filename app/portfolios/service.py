@@ -1,0 +1,164 @@
+"""A member's portfolio: the verified record of what they gave, and how it was received."""
+
+import secrets
+from dataclasses import dataclass, field
+
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.transactions import in_transaction
+
+from app.actor import Actor
+from app.audit import service as audit
+from app.config import get_settings
+from app.organisations.models import Organisation
+from app.people.models import Member
+from app.portfolios.models import HoursRecord, HoursStatus, PortfolioSettings, Review
+
+HISTORY = 50
+REVIEWS = 20
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    slug: str
+    name: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Ratings:
+    count: int
+    average: float | None
+    distribution: dict[int, int]
+
+
+@dataclass
+class Portfolio:
+    member: Member
+    total_minutes: int
+    services_delivered: int
+    by_category: list[Breakdown]
+    by_skill: list[Breakdown]
+    organisations_helped: list[Organisation]
+    ratings: Ratings
+    reviews: list[Review]
+    history: list[HoursRecord]
+    badges: list[Any] = field(default_factory=list)  # filled in by the badges module
+
+    def as_json(self) -> dict[str, Any]:
+        """The exportable volunteer CV (stable keys; no private data)."""
+        return {
+            "member": {"displayName": self.member.display_name, "bio": self.member.bio},
+            "totalMinutes": self.total_minutes,
+            "totalHours": round(self.total_minutes / 60, 2),
+            "servicesDelivered": self.services_delivered,
+            "byCategory": [vars(b) for b in self.by_category],
+            "bySkill": [vars(b) for b in self.by_skill],
+            "organisationsHelped": [{"name": o.name, "slug": o.slug} for o in self.organisations_helped],
+            "ratings": {"count": self.ratings.count, "average": self.ratings.average,
+                        "distribution": {str(k): v for k, v in self.ratings.distribution.items()}},
+            "reviews": [{"rating": r.rating, "comment": r.comment,
+                         "date": r.created_at.date().isoformat()} for r in self.reviews],
+            "history": [{"date": h.worked_on.isoformat(), "minutes": h.minutes,
+                         "opportunityId": h.opportunity_id} for h in self.history],
+            "badges": self.badges,
+        }
+
+
+_BY_CATEGORY = """
+SELECT c.slug, c.name, sum(h.minutes)::int AS minutes
+  FROM hours_record h
+  JOIN opportunity o ON o.id = h.opportunity_id AND o.hub_id = h.hub_id
+  JOIN category c ON c.id = o.category_id AND c.hub_id = o.hub_id
+ WHERE h.hub_id = $1 AND h.volunteer_id = $2 AND h.status = 'verified'
+ GROUP BY c.slug, c.name ORDER BY minutes DESC, c.slug"""
+_BY_SKILL = """
+SELECT s.slug, s.name, sum(h.minutes)::int AS minutes
+  FROM hours_record h
+  JOIN opportunity_skill os ON os.opportunity_id = h.opportunity_id AND os.hub_id = h.hub_id
+  JOIN skill s ON s.id = os.skill_id AND s.hub_id = os.hub_id
+ WHERE h.hub_id = $1 AND h.volunteer_id = $2 AND h.status = 'verified'
+ GROUP BY s.slug, s.name ORDER BY minutes DESC, s.slug"""
+_TOTALS = """
+SELECT coalesce(sum(h.minutes), 0)::int AS minutes,
+       count(DISTINCT h.application_id)::int AS services,
+       array_remove(array_agg(DISTINCT o.organisation_id), NULL) AS organisations
+  FROM hours_record h
+  JOIN opportunity o ON o.id = h.opportunity_id AND o.hub_id = h.hub_id
+ WHERE h.hub_id = $1 AND h.volunteer_id = $2 AND h.status = 'verified'"""
+_RATINGS = """
+SELECT rating, count(*)::int AS n FROM review
+ WHERE hub_id = $1 AND subject_id = $2 GROUP BY rating"""
+
+
+async def ratings_of(*, hub_id: int, member_id: int) -> Ratings:
+    rows = await Tortoise.get_connection("default").execute_query_dict(_RATINGS, [hub_id, member_id])
+    distribution = {r: 0 for r in range(1, 6)} | {int(r["rating"]): int(r["n"]) for r in rows}
+    count = sum(distribution.values())
+    total = sum(k * v for k, v in distribution.items())
+    return Ratings(count, round(total / count, 2) if count else None, distribution)
+
+
+async def build(*, hub_id: int, member: Member) -> Portfolio:
+    """Computes the portfolio from verified hours and received reviews."""
+    conn = Tortoise.get_connection("default")
+    params = [hub_id, member.id]
+    totals = (await conn.execute_query_dict(_TOTALS, params))[0]
+    categories = await conn.execute_query_dict(_BY_CATEGORY, params)
+    skills = await conn.execute_query_dict(_BY_SKILL, params)
+    organisation_ids = list(totals["organisations"] or [])
+    return Portfolio(
+        member=member,
+        total_minutes=int(totals["minutes"]),
+        services_delivered=int(totals["services"]),
+        by_category=[Breakdown(r["slug"], r["name"], r["minutes"]) for r in categories],
+        by_skill=[Breakdown(r["slug"], r["name"], r["minutes"]) for r in skills],
+        organisations_helped=await Organisation.filter(
+            hub_id=hub_id, id__in=organisation_ids
+        ).order_by("name") if organisation_ids else [],
+        ratings=await ratings_of(hub_id=hub_id, member_id=member.id),
+        reviews=await Review.filter(hub_id=hub_id, subject_id=member.id)
+        .order_by("-created_at", "-id").limit(REVIEWS),
+        history=await HoursRecord.filter(
+            hub_id=hub_id, volunteer_id=member.id, status=HoursStatus.VERIFIED
+        ).order_by("-worked_on", "-id").limit(HISTORY),
+    )
+
+
+async def settings_of(*, hub_id: int, member_id: int) -> PortfolioSettings:
+    found = await PortfolioSettings.get_or_none(hub_id=hub_id, member_id=member_id)
+    if found is None:
+        found, _ = await PortfolioSettings.get_or_create(
+            hub_id=hub_id, member_id=member_id,
+            defaults={"share_token": secrets.token_urlsafe(18), "public": False},
+        )
+    return found
+
+
+async def set_visibility(*, actor: Actor, public: bool) -> PortfolioSettings:
+    """Makes the member's volunteer CV public at its share URL, or private again."""
+    async with in_transaction():
+        found = await settings_of(hub_id=actor.hub_id, member_id=actor.member_id)
+        found.public = public
+        await found.save(update_fields=["public"])
+        await audit.record(actor=actor, hub_id=actor.hub_id, action="portfolio.visibility",
+                           object_type="Member", object_id=actor.member_id, data={"public": public})
+    return found
+
+
+def share_url(found: PortfolioSettings) -> str:
+    return f"{get_settings().public_url}/cv/{found.share_token}"
+
+
+async def public_portfolio(*, share_token: str) -> Portfolio | None:
+    """The portfolio behind a share link, if its member made it public."""
+    if len(share_token) > 40:
+        return None
+    found = await PortfolioSettings.get_or_none(share_token=share_token, public=True)
+    if found is None:
+        return None
+    member = await Member.get(id=found.member_id, hub_id=found.hub_id)
+    return await build(hub_id=found.hub_id, member=member)
+
+

@@ -1,0 +1,54 @@
+"""Portfolio and hours queries."""
+
+from collections.abc import Iterable
+
+import strawberry
+from strawberry import relay
+
+from app.people.models import Member as MemberModel
+from app.portfolios import service
+from app.portfolios.models import HoursRecord as HoursRecordModel
+from app.portfolios.models import HoursStatus as HoursStatusEnum
+from app.portfolios.errors import PortfolioErrorCode as E
+from schema.context import Info
+from schema.portfolios.types import HoursRecord, HoursStatus, Portfolio
+from schema.relay import Page, decode_id
+
+
+@strawberry.type
+class PortfolioQueries:
+    @strawberry.field(description="A member's portfolio: your own, or anyone's public one.")
+    async def portfolio(self, info: Info, member_id: strawberry.ID | None = None) -> Portfolio | None:
+        actor = info.context.require_actor()
+        target = actor.member_id
+        if member_id is not None:
+            target = decode_id(member_id, "Member", field="memberId", invalid=E.INVALID)
+        settings = await service.settings_of(hub_id=actor.hub_id, member_id=target)
+        if target != actor.member_id and not settings.public:
+            return None
+        member = await MemberModel.get_or_none(id=target, hub_id=actor.hub_id)
+        if member is None:
+            return None
+        built = await service.build(hub_id=actor.hub_id, member=member)
+        url = service.share_url(settings) if settings.public or target == actor.member_id else None
+        return Portfolio.of(built, public=settings.public, share_url=url)
+
+    @relay.connection(Page[HoursRecord], description="Your logged hours, newest first.")  # type: ignore[misc]
+    def my_hours(
+        self, info: Info, status: HoursStatus | None = None  # type: ignore[valid-type]
+    ) -> Iterable[HoursRecord]:
+        actor = info.context.require_actor()
+        query = HoursRecordModel.filter(hub_id=actor.hub_id, volunteer_id=actor.member_id)
+        if status is not None:
+            query = query.filter(status=status)
+        return query.order_by("-worked_on", "-id")  # type: ignore[return-value]
+
+    @relay.connection(Page[HoursRecord], description="Disputed hours awaiting a moderator.")  # type: ignore[misc]
+    def disputed_hours(self, info: Info) -> Iterable[HoursRecord]:
+        from app.people.models import Role
+
+        actor = info.context.require_actor()
+        actor.require_role(Role.MODERATOR, Role.HUB_ADMIN)
+        return HoursRecordModel.filter(  # type: ignore[return-value]
+            hub_id=actor.hub_id, status=HoursStatusEnum.DISPUTED
+        ).order_by("created_at", "id")

@@ -1,0 +1,141 @@
+"""GraphQL types of hours records, reviews and portfolios."""
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from app.opportunities.models import Opportunity as OpportunityModel
+from app.people.models import Member as MemberModel
+from app.errors import DomainError
+from app.portfolios import engagement, service
+from app.portfolios.errors import PortfolioErrorCode as PortfolioErrorCodeEnum
+from app.portfolios.models import HoursRecord as HoursRecordModel
+from app.portfolios.models import HoursStatus as HoursStatusEnum
+from app.portfolios.models import Review as ReviewModel
+from schema.context import Info
+from schema.relay import orm_node
+
+if TYPE_CHECKING:
+    from schema.opportunities.types import Opportunity
+    from schema.organisations.types import Organisation
+    from schema.people.types import Member
+
+LazyMember = Annotated["Member", strawberry.lazy("schema.people.types")]
+LazyOpportunity = Annotated["Opportunity", strawberry.lazy("schema.opportunities.types")]
+LazyOrganisation = Annotated["Organisation", strawberry.lazy("schema.organisations.types")]
+
+HoursStatus = strawberry.enum(HoursStatusEnum, name="HoursStatus")
+PortfolioErrorCode = strawberry.enum(PortfolioErrorCodeEnum, name="PortfolioErrorCode")
+
+
+@strawberry.type(description="Why an hours, review or portfolio mutation did not go through.")
+class PortfolioError:
+    code: PortfolioErrorCode  # type: ignore[valid-type]
+    field: str | None = strawberry.field(description="The input field at fault, if one is.")
+    message: str
+
+
+async def _party(row: HoursRecordModel | ReviewModel, info: Info) -> bool:
+    actor = info.context.actor
+    if actor is None:
+        return False
+    try:
+        found = await engagement.load(actor, row.application_id)
+    except DomainError:
+        return False
+    return await found.is_party(actor)
+
+
+@orm_node(HoursRecordModel, visible=_party)
+@strawberry.type(name="HoursRecord", description="Time a volunteer gave, and its verification.")
+class HoursRecord(relay.Node):
+    id: relay.NodeID[int]
+    worked_on: date
+    minutes: int
+    note: str
+    status: HoursStatus  # type: ignore[valid-type]
+    dispute_reason: str
+    resolution_note: str
+    reviewed_at: datetime | None
+    created_at: datetime
+
+    @strawberry.field
+    async def volunteer(self, root: HoursRecordModel, info: Info) -> LazyMember | None:
+        return await info.context.loaders.by_id(MemberModel).load(root.volunteer_id)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def opportunity(self, root: HoursRecordModel, info: Info) -> LazyOpportunity | None:
+        return await info.context.loaders.by_id(OpportunityModel).load(root.opportunity_id)  # type: ignore[return-value]
+
+
+@orm_node(ReviewModel)
+@strawberry.type(name="Review", description="A rating (1-5) and comment after delivery.")
+class Review(relay.Node):
+    id: relay.NodeID[int]
+    rating: int
+    comment: str
+    created_at: datetime
+    updated_at: datetime
+
+    @strawberry.field
+    async def author(self, root: ReviewModel, info: Info) -> LazyMember | None:
+        return await info.context.loaders.by_id(MemberModel).load(root.author_id)  # type: ignore[return-value]
+
+    @strawberry.field
+    async def subject(self, root: ReviewModel, info: Info) -> LazyMember | None:
+        return await info.context.loaders.by_id(MemberModel).load(root.subject_id)  # type: ignore[return-value]
+
+
+@strawberry.type(description="Minutes under one category or skill.")
+class HoursBreakdown:
+    slug: str
+    name: str
+    minutes: int
+
+
+@strawberry.type(description="Ratings received: count, average and how many of each star.")
+class RatingSummary:
+    count: int
+    average: float | None
+    one: int
+    two: int
+    three: int
+    four: int
+    five: int
+
+    @classmethod
+    def of(cls, ratings: service.Ratings) -> "RatingSummary":
+        d = ratings.distribution
+        return cls(count=ratings.count, average=ratings.average,
+                   one=d[1], two=d[2], three=d[3], four=d[4], five=d[5])
+
+
+@strawberry.type(description="The verified record of what a member gave.")
+class Portfolio:
+    total_minutes: int
+    services_delivered: int
+    by_category: list[HoursBreakdown]
+    by_skill: list[HoursBreakdown]
+    organisations_helped: list[LazyOrganisation]
+    ratings: RatingSummary
+    reviews: list[Review]
+    history: list[HoursRecord]
+    share_url: str | None = strawberry.field(description="The CV's link, when public.")
+    public: bool
+
+    @classmethod
+    def of(cls, p: service.Portfolio, *, public: bool, share_url: str | None) -> "Portfolio":
+        return cls(
+            total_minutes=p.total_minutes,
+            services_delivered=p.services_delivered,
+            by_category=[HoursBreakdown(**vars(b)) for b in p.by_category],
+            by_skill=[HoursBreakdown(**vars(b)) for b in p.by_skill],
+            organisations_helped=p.organisations_helped,  # type: ignore[arg-type]
+            ratings=RatingSummary.of(p.ratings),
+            reviews=p.reviews,  # type: ignore[arg-type]
+            history=p.history,  # type: ignore[arg-type]
+            public=public,
+            share_url=share_url,
+        )
