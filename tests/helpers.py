@@ -5,7 +5,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -116,14 +116,14 @@ def read_mail(to: str, subject: str | None = None) -> list[Any]:
     folder = Path(get_settings().mail_dir)
     found = []
     for path in sorted(folder.glob("*.eml")) if folder.exists() else []:
-        message = message_from_bytes(path.read_bytes())
+        message = message_from_bytes(path.read_bytes(), policy=policy.default)
         if message["To"] == to and subject in (None, message["Subject"]):
             found.append(message)
     return found
 
 
 def link_in(message: Any, prefix: str) -> str:
-    body = message.get_payload(decode=True).decode()
+    body = message.get_content() if hasattr(message, "get_content") else message.get_payload()
     for word in body.split():
         if word.startswith(prefix):
             return word

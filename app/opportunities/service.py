@@ -26,7 +26,7 @@ DEFAULT_LIFETIME = timedelta(days=30)
 OPEN = (S.PUBLISHED, S.FILLED)
 # Once someone is accepted, what they signed up for stays as it was.
 FIXED_AFTER_ACCEPTANCE = {
-    "starts_at", "ends_at", "recurrence", "location", "remote", "required_checks", "min_age",
+    "starts_at", "ends_at", "recurrence", "lat", "remote", "required_checks", "min_age",
 }
 
 
@@ -91,7 +91,7 @@ def _check_editable(opportunity: Opportunity, cleaned: dict[str, Any]) -> None:
     if opportunity.status != S.DRAFT and "kind" in cleaned:
         raise DomainError(E.NOT_EDITABLE, "The kind is fixed once published.", "kind")
     if opportunity.accepted_count:
-        for name in FIXED_AFTER_ACCEPTANCE & set(cleaned):
+        for name in sorted(FIXED_AFTER_ACCEPTANCE & set(cleaned)):
             raise DomainError(
                 E.NOT_EDITABLE, "People have been accepted: this can no longer change.",
                 validation.field_name(name),

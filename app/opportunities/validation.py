@@ -33,6 +33,7 @@ _CAMEL = {
     "skill_ids": "skillIds",
     "expires_at": "expiresAt",
     "auto_accept": "autoAccept",
+    "lat": "location",
 }
 
 
