@@ -70,6 +70,8 @@ async def apply(*, actor: Actor, opportunity_id: int, message: str = "") -> Appl
             await audit.record(actor=actor, hub_id=actor.hub_id, action="application.create",
                                object_type="Application", object_id=application.id)
     except IntegrityError as exc:
+        if "application_once_uniq" not in str(exc):
+            raise
         raise DomainError(E.ALREADY_APPLIED, "You have already applied.", "opportunityId") from exc
     return application
 
