@@ -17,6 +17,7 @@ MODEL_MODULES = [
     "app.jobs.models",
     "app.opportunities.models",
     "app.portfolios.models",
+    "app.credits.models",
 ]
 
 

@@ -13,6 +13,8 @@ class Hub(Base):
     credit_name = fields.CharField(max_length=40, default="credit")
     # Credits per verified hour, in the hub's smallest unit (60 when a credit is a minute).
     credits_per_hour = fields.IntField(default=60)
+    # How far below zero a member's available credits may go (time banks often allow some).
+    member_overdraft_limit = fields.BigIntField(default=0)
 
     class Meta:
         table = "hub"

@@ -1,0 +1,136 @@
+"""Community credits: earning for verified hours, timebank payments, holds, balances."""
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
+
+from app import validation as v
+from app.actor import Actor
+from app.audit import service as audit
+from app.credits import idempotency, ledger
+from app.credits.errors import CreditsErrorCode as E
+from app.credits.models import Account, SystemAccount, Transfer, TransferKind
+from app.errors import DomainError
+from app.events import subscribe
+from app.hubs.models import Hub
+from app.people.models import Member, MemberStatus
+from app.portfolios.models import HoursRecord, HoursStatus
+
+DEFAULT_HOLD = timedelta(days=30)
+
+
+def credits_for(minutes: int, credits_per_hour: int) -> int:
+    """Whole credits for minutes volunteered, rounded half up."""
+    return (minutes * credits_per_hour + 30) // 60
+
+
+@subscribe("hours.verified")
+async def earn_for_hours(*, hours_record_id: int, **_: Any) -> Transfer | None:
+    """Credits the volunteer for a verified hours record, exactly once whatever the retries."""
+    record = await HoursRecord.get(id=hours_record_id)
+    if record.status != HoursStatus.VERIFIED:
+        return None
+    hub = await Hub.get(id=record.hub_id)
+    amount = credits_for(record.minutes, hub.credits_per_hour)
+    reference = f"hours:{record.id}"
+    if amount <= 0 or await Transfer.exists(hub_id=hub.id, reference=reference):
+        return None
+    try:
+        async with in_transaction():
+            return await ledger.post(
+                source=await ledger.system_account(hub.id, SystemAccount.ISSUANCE),
+                destination=await ledger.member_account(hub.id, record.volunteer_id),
+                amount=amount, kind=TransferKind.EARN, reference=reference,
+                memo=f"{record.minutes} minutes volunteered", category="volunteering",
+            )
+    except IntegrityError:  # a concurrent run credited it first
+        return None
+
+
+async def _payee(actor: Actor, member_id: int) -> Member:
+    payee = await Member.get_or_none(id=member_id, hub_id=actor.hub_id)
+    if payee is None or payee.status != MemberStatus.ACTIVE:
+        raise DomainError(E.NOT_FOUND, "No such member in this hub.", "payeeId")
+    if payee.id == actor.member_id:
+        raise DomainError(E.SAME_ACCOUNT, "You cannot pay yourself.", "payeeId")
+    return payee
+
+
+async def pay(
+    *, actor: Actor, payee_id: int, amount: int, memo: str = "", category: str = "",
+    opportunity_id: int | None = None, idempotency_key: str,
+) -> Transfer:
+    """A member pays another member for a service (timebank exchange)."""
+    ledger.check_amount(amount)
+    memo = v.text(memo, field="memo", max_length=280, invalid=E.INVALID, required=False)
+    category = v.text(category, field="category", max_length=60, invalid=E.INVALID,
+                      required=False).lower()
+    params = {"payee": payee_id, "amount": amount, "memo": memo, "category": category,
+              "opportunity": opportunity_id}
+
+    async def effect() -> dict[str, Any]:
+        payee = await _payee(actor, payee_id)
+        transfer = await ledger.post(
+            source=await ledger.member_account(actor.hub_id, actor.member_id),
+            destination=await ledger.member_account(actor.hub_id, payee.id),
+            amount=amount, kind=TransferKind.EXCHANGE, memo=memo, category=category,
+            initiated_by=actor.member_id,
+            data={"opportunity_id": opportunity_id} if opportunity_id else None,
+        )
+        await audit.record(actor=actor, hub_id=actor.hub_id, action="credits.pay",
+                           object_type="Transfer", object_id=transfer.id)
+        return {"transfer_id": transfer.id}
+
+    async with in_transaction():
+        result = await idempotency.once(actor=actor, key=idempotency_key, operation="pay",
+                                        params=params, effect=effect)
+    return await Transfer.get(id=result["transfer_id"])
+
+
+async def balance(*, hub_id: int, member_id: int) -> Account:
+    """The member's account (created empty on first use)."""
+    return await ledger.member_account(hub_id, member_id)
+
+
+async def expire_holds(*, now: datetime | None = None) -> int:
+    """Voids holds past their expiry (cron): reserved credits are never left hanging."""
+    now = now or datetime.now(UTC)
+    ids = await Transfer.filter(status="pending", hold_expires_at__lte=now).limit(500).values_list(
+        "id", flat=True
+    )
+    voided = 0
+    for transfer_id in ids:
+        async with in_transaction():
+            try:
+                await ledger.void_hold(int(transfer_id))
+                voided += 1
+            except DomainError:  # posted or voided meanwhile
+                continue
+    return voided
+
+
+async def hub_totals(*, actor: Actor) -> dict[str, int]:
+    """Issued, in circulation, held, and spent at businesses (hub admins)."""
+    from app.people.models import Role
+
+    actor.require_role(Role.HUB_ADMIN)
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT"
+        " coalesce(-sum(balance) FILTER (WHERE system = 'issuance'), 0)::bigint AS issued,"
+        " coalesce(sum(balance) FILTER (WHERE kind <> 'system'), 0)::bigint AS circulating,"
+        " coalesce(sum(held), 0)::bigint AS held,"
+        " coalesce(sum(balance), 0)::bigint AS books"
+        " FROM account WHERE hub_id = $1",
+        [actor.hub_id],
+    )
+    spent = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT coalesce(sum(amount), 0)::bigint AS spent FROM transfer"
+        " WHERE hub_id = $1 AND kind = 'voucher' AND status = 'posted'",
+        [actor.hub_id],
+    )
+    return {**{k: int(v) for k, v in rows[0].items()}, "spent_at_businesses": int(spent[0]["spent"])}
+
+
