@@ -19,6 +19,10 @@ from app.config import Settings, get_settings
 from schema.auth.mutations import AuthMutations
 from schema.auth.queries import AuthQueries
 from schema.cost import QueryCostLimiter
+from schema.credits.mutations import CreditsMutations
+from schema.credits.queries import CreditsQueries
+from schema.credits.requests import PaymentRequestMutations, PaymentRequestQueries
+from schema.credits.vouchers import VoucherMutations, VoucherQueries
 from schema.errors import ClassifyErrors
 from schema.hubs.mutations import HubMutations
 from schema.hubs.queries import HubQueries
@@ -61,14 +65,16 @@ def build_schema() -> strawberry.Schema:
         "Query",
         (
             NodeQueries, AuthQueries, HubQueries, PeopleQueries, OrganisationQueries,
-            OpportunityQueries, PortfolioQueries,
+            OpportunityQueries, PortfolioQueries, CreditsQueries, VoucherQueries,
+            PaymentRequestQueries,
         ),
     )
     mutation = merge_types(
         "Mutation",
         (
             AuthMutations, HubMutations, PeopleMutations, OrganisationMutations,
-            OpportunityMutations, PortfolioMutations,
+            OpportunityMutations, PortfolioMutations, CreditsMutations, VoucherMutations,
+            PaymentRequestMutations,
         ),
     )
     return strawberry.Schema(

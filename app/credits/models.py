@@ -171,3 +171,144 @@ class IdempotencyKey(Base):
         constraints = (
             UniqueConstraint(fields=("hub_id", "member_id", "key"), name="idempotency_key_uniq"),
         )
+
+
+class VoucherStatus(StrEnum):
+    ISSUED = "issued"
+    USED = "used"
+    REFUNDED = "refunded"
+    EXPIRED = "expired"
+
+
+class VoucherOffer(Base):
+    """What a local business gives for credits: stock, validity, a limit per member."""
+
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    organisation: fields.ForeignKeyRelation["Organisation"] = fields.ForeignKeyField(
+        "models.Organisation", related_name=False, on_delete=fields.RESTRICT
+    )
+    organisation_id: int
+    title = fields.CharField(max_length=120)
+    description = fields.TextField(default="")
+    cost = fields.BigIntField()
+    stock = fields.IntField()  # vouchers left
+    per_member_limit = fields.IntField(default=1)
+    valid_from = fields.DatetimeField()
+    valid_until = fields.DatetimeField()
+    voucher_days = fields.IntField(default=30)  # how long an issued voucher can be used
+    refund_unused = fields.BooleanField(default=False)
+    active = fields.BooleanField(default=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "voucher_offer"
+        constraints = (
+            CheckConstraint(check="cost > 0", name="voucher_offer_cost_positive"),
+            CheckConstraint(check="stock >= 0", name="voucher_offer_stock_not_negative"),
+            CheckConstraint(check="per_member_limit >= 1", name="voucher_offer_limit_positive"),
+        )
+        indexes = (("hub_id", "active", "valid_until"), ("hub_id", "organisation_id"))
+
+
+class Voucher(Base):
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    offer: fields.ForeignKeyRelation[VoucherOffer] = fields.ForeignKeyField(
+        "models.VoucherOffer", related_name="vouchers", on_delete=fields.RESTRICT
+    )
+    offer_id: int
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, on_delete=fields.RESTRICT
+    )
+    member_id: int
+    code = fields.CharField(max_length=32, unique=True)
+    status = fields.CharEnumField(VoucherStatus, max_length=10, default=VoucherStatus.ISSUED)
+    transfer: fields.ForeignKeyRelation[Transfer] = fields.ForeignKeyField(
+        "models.Transfer", related_name=False, on_delete=fields.RESTRICT
+    )
+    transfer_id: int
+    refund: fields.ForeignKeyNullableRelation[Transfer] = fields.ForeignKeyField(
+        "models.Transfer", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    refund_id: int | None
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+    used_by: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    used_by_id: int | None
+
+    class Meta:
+        table = "voucher"
+        indexes = (("hub_id", "member_id", "offer_id"), ("status", "expires_at"))
+
+
+class RequestStatus(StrEnum):
+    PENDING = "pending"
+    COMPLETED = "completed"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+class ShareStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"  # the payer's share is held
+    DECLINED = "declined"
+
+
+class PaymentRequest(Base):
+    """A member asks one or more payers to pay for a service; it completes atomically."""
+
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    requester: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, on_delete=fields.RESTRICT
+    )
+    requester_id: int
+    memo = fields.CharField(max_length=280, default="")
+    category = fields.CharField(max_length=60, default="")
+    status = fields.CharEnumField(RequestStatus, max_length=10, default=RequestStatus.PENDING)
+    group = fields.UUIDField()
+    expires_at = fields.DatetimeField()
+    completed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "payment_request"
+        indexes = (("hub_id", "requester_id"), ("status", "expires_at"))
+
+
+class PaymentShare(Base):
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    request: fields.ForeignKeyRelation[PaymentRequest] = fields.ForeignKeyField(
+        "models.PaymentRequest", related_name="shares", on_delete=fields.RESTRICT
+    )
+    request_id: int
+    payer: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, on_delete=fields.RESTRICT
+    )
+    payer_id: int
+    amount = fields.BigIntField()
+    status = fields.CharEnumField(ShareStatus, max_length=10, default=ShareStatus.PENDING)
+    hold: fields.ForeignKeyNullableRelation[Transfer] = fields.ForeignKeyField(
+        "models.Transfer", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    hold_id: int | None
+
+    class Meta:
+        table = "payment_share"
+        constraints = (
+            UniqueConstraint(fields=("hub_id", "request_id", "payer_id"), name="payment_share_uniq"),
+            CheckConstraint(check="amount > 0", name="payment_share_amount_positive"),
+        )
+        indexes = (("hub_id", "payer_id", "status"),)
