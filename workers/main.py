@@ -8,7 +8,12 @@ from tortoise import Tortoise
 from app.config import get_settings
 from app.db import tortoise_config
 from app.jobs.queue import Periodic, close_pools, make_worker, worker_settings
-from workers.tasks import opportunity_housekeeping, run_outbox_job, sweep_outbox
+from workers.tasks import (
+    credits_housekeeping,
+    opportunity_housekeeping,
+    run_outbox_job,
+    sweep_outbox,
+)
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -26,6 +31,7 @@ def build_settings(*, burst: bool = False) -> dict[str, Any]:
         periodic=[
             Periodic(sweep_outbox, every_seconds=get_settings().outbox_sweep_seconds),
             Periodic(opportunity_housekeeping, every_seconds=300, timeout=120),
+            Periodic(credits_housekeeping, every_seconds=300, timeout=120),
         ],
         on_startup=startup,
         on_shutdown=shutdown,

@@ -4,6 +4,7 @@ from typing import Any
 
 from app import jobs
 from app.jobs.runner import run_job
+from app.credits import service as credits
 from app.opportunities import expiry
 
 
@@ -17,3 +18,7 @@ async def sweep_outbox(ctx: dict[str, Any]) -> int:
 
 async def opportunity_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
     return await expiry.housekeeping()
+
+
+async def credits_housekeeping(ctx: dict[str, Any]) -> int:
+    return await credits.expire_holds()
