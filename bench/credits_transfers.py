@@ -48,8 +48,14 @@ def free_port() -> int:
 
 async def setup(url: str, members: int) -> tuple[str, list[tuple[int, str]]]:
     """A migrated database with one hub and funded, signed-in members."""
-    os.environ.update({"CH_DATABASE_URL": url, "CH_ARGON2_TIME_COST": "1",
-                       "CH_ARGON2_MEMORY_KIB": "1024", "CH_LOG_LEVEL": "WARNING"})
+    os.environ.update(
+        {
+            "CH_DATABASE_URL": url,
+            "CH_ARGON2_TIME_COST": "1",
+            "CH_ARGON2_MEMORY_KIB": "1024",
+            "CH_LOG_LEVEL": "WARNING",
+        }
+    )
     from app.config import get_settings
 
     get_settings.cache_clear()
@@ -69,19 +75,26 @@ async def setup(url: str, members: int) -> tuple[str, list[tuple[int, str]]]:
     hub = await hubs.create_hub(name="Bench", slug="bench")
     people = []
     for i in range(members):
-        member = await auth.create_account(hub_slug="bench", email=f"m{i}@bench.example",
-                                           password=PASSWORD, display_name=f"M{i}")
-        _, token, _ = await auth.login(hub_slug="bench", email=f"m{i}@bench.example",
-                                       password=PASSWORD)
+        member = await auth.create_account(
+            hub_slug="bench", email=f"m{i}@bench.example", password=PASSWORD, display_name=f"M{i}"
+        )
+        _, token, _ = await auth.login(
+            hub_slug="bench", email=f"m{i}@bench.example", password=PASSWORD
+        )
         async with in_transaction():
-            await ledger.post(source=await ledger.system_account(hub.id, SystemAccount.ISSUANCE),
-                              destination=await ledger.member_account(hub.id, member.id),
-                              amount=10**9, kind=TransferKind.ADJUSTMENT)
+            await ledger.post(
+                source=await ledger.system_account(hub.id, SystemAccount.ISSUANCE),
+                destination=await ledger.member_account(hub.id, member.id),
+                amount=10**9,
+                kind=TransferKind.ADJUSTMENT,
+            )
         people.append((member.id, token))
     return "bench", people
 
 
-async def run_service(people: list[tuple[int, str]], seconds: float, clients: int) -> dict[str, Any]:
+async def run_service(
+    people: list[tuple[int, str]], seconds: float, clients: int
+) -> dict[str, Any]:
     from app.actor import Actor
     from app.credits import service
     from app.people.models import Member, Role
@@ -96,8 +109,12 @@ async def run_service(people: list[tuple[int, str]], seconds: float, clients: in
         while time.perf_counter() < deadline:
             a, b = random.sample(people, 2)
             started = time.perf_counter()
-            await service.pay(actor=Actor(member=members[a[0]], roles=frozenset({Role.MEMBER})),
-                              payee_id=b[0], amount=1, idempotency_key=uuid.uuid4().hex)
+            await service.pay(
+                actor=Actor(member=members[a[0]], roles=frozenset({Role.MEMBER})),
+                payee_id=b[0],
+                amount=1,
+                idempotency_key=uuid.uuid4().hex,
+            )
             latencies.append(time.perf_counter() - started)
             done += 1
 
@@ -106,12 +123,15 @@ async def run_service(people: list[tuple[int, str]], seconds: float, clients: in
     return _summary(done, time.perf_counter() - started, latencies)
 
 
-PAY = ("mutation($input: PayMemberInput!) { payMember(input: $input) "
-       "{ transfer { id } errors { code } } }")
+PAY = (
+    "mutation($input: PayMemberInput!) { payMember(input: $input) "
+    "{ transfer { id } errors { code } } }"
+)
 
 
-async def run_graphql(base: str, people: list[tuple[int, str]], seconds: float,
-                      clients: int) -> dict[str, Any]:
+async def run_graphql(
+    base: str, people: list[tuple[int, str]], seconds: float, clients: int
+) -> dict[str, Any]:
     from schema.relay import encode_id
 
     done = 0
@@ -124,11 +144,19 @@ async def run_graphql(base: str, people: list[tuple[int, str]], seconds: float,
             nonlocal done
             while time.perf_counter() < deadline:
                 a, b = random.sample(people, 2)
-                variables = {"input": {"payeeId": str(encode_id("Member", b[0])), "amount": 1,
-                                       "idempotencyKey": uuid.uuid4().hex}}
+                variables = {
+                    "input": {
+                        "payeeId": str(encode_id("Member", b[0])),
+                        "amount": 1,
+                        "idempotencyKey": uuid.uuid4().hex,
+                    }
+                }
                 started = time.perf_counter()
-                response = await http.post("/graphql", json={"query": PAY, "variables": variables},
-                                           headers={"Authorization": f"Bearer {a[1]}"})
+                response = await http.post(
+                    "/graphql",
+                    json={"query": PAY, "variables": variables},
+                    headers={"Authorization": f"Bearer {a[1]}"},
+                )
                 body = response.json()
                 assert "errors" not in body and not body["data"]["payMember"]["errors"], body
                 latencies.append(time.perf_counter() - started)
@@ -145,18 +173,28 @@ def _summary(count: int, elapsed: float, latencies: list[float]) -> dict[str, An
     def pct(p: float) -> float:
         return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 2)
 
-    return {"transfers": count, "seconds": round(elapsed, 2), "per_second": round(count / elapsed, 1),
-            "p50_ms": pct(0.5), "p95_ms": pct(0.95), "p99_ms": pct(0.99)}
+    return {
+        "transfers": count,
+        "seconds": round(elapsed, 2),
+        "per_second": round(count / elapsed, 1),
+        "p50_ms": pct(0.5),
+        "p95_ms": pct(0.95),
+        "p99_ms": pct(0.99),
+    }
 
 
 def run_pgbench(url: str, seconds: int, clients: int) -> dict[str, Any]:
-    pgbench = shutil.which("pgbench") or next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None)
+    pgbench = shutil.which("pgbench") or next(
+        iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None
+    )
     if pgbench is None:
         return {"error": "pgbench not found (apt-get install postgresql-client)"}
     subprocess.run([str(pgbench), "-q", "-i", "-s", "10", url], check=True, capture_output=True)
     out = subprocess.run(
         [str(pgbench), "-b", "tpcb-like", "-c", str(clients), "-j", "2", "-T", str(seconds), url],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     tps = float(re.search(r"tps = ([\d.]+)", out).group(1))  # type: ignore[union-attr]
     return {"tps": round(tps, 1), "clients": clients, "scale": 10}
@@ -164,8 +202,12 @@ def run_pgbench(url: str, seconds: int, clients: int) -> dict[str, Any]:
 
 def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "CH_DATABASE_URL": url, "CH_LOG_LEVEL": "WARNING", "CH_DB_POOL_MAX": "10"}
-    process = subprocess.Popen([sys.executable, "-m", "app", "serve", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(100):
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
@@ -189,13 +231,15 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         service_result = await run_service(people, args.seconds, args.clients)
         port = free_port()
         server = start_server(app_db, port)
-        graphql_result = await run_graphql(f"http://127.0.0.1:{port}", people, args.seconds,
-                                           args.clients)
+        graphql_result = await run_graphql(
+            f"http://127.0.0.1:{port}", people, args.seconds, args.clients
+        )
         from app.migrate import create_database
 
         await create_database(pg_db)
-        pgbench_result = run_pgbench(pg_db.replace("postgres://", "postgresql://"),
-                                     int(args.seconds), args.clients)
+        pgbench_result = run_pgbench(
+            pg_db.replace("postgres://", "postgresql://"), int(args.seconds), args.clients
+        )
     finally:
         if server is not None:
             server.terminate()
@@ -205,8 +249,12 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         await drop_database(pg_db)
     tps = pgbench_result.get("tps") or 0
     return {
-        "date": time.strftime("%Y-%m-%d %H:%M"), "clients": args.clients, "members": args.members,
-        "service": service_result, "graphql": graphql_result, "pgbench": pgbench_result,
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "clients": args.clients,
+        "members": args.members,
+        "service": service_result,
+        "graphql": graphql_result,
+        "pgbench": pgbench_result,
         "service_vs_pgbench": round(service_result["per_second"] / tps, 2) if tps else None,
         "graphql_vs_pgbench": round(graphql_result["per_second"] / tps, 2) if tps else None,
     }
@@ -218,8 +266,10 @@ def report(result: dict[str, Any]) -> None:
         r = result[name]
         print(f"{name:<10}{r['per_second']:>12}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['p99_ms']:>9}")
     print(f"{'pgbench':<10}{result['pgbench'].get('tps', '-'):>12}  (tpcb-like tps, the ceiling)")
-    print(f"ratios: service/pgbench {result['service_vs_pgbench']}, "
-          f"graphql/pgbench {result['graphql_vs_pgbench']}")
+    print(
+        f"ratios: service/pgbench {result['service_vs_pgbench']}, "
+        f"graphql/pgbench {result['graphql_vs_pgbench']}"
+    )
 
 
 if __name__ == "__main__":

@@ -64,16 +64,29 @@ def build_schema() -> strawberry.Schema:
     query = merge_types(
         "Query",
         (
-            NodeQueries, AuthQueries, HubQueries, PeopleQueries, OrganisationQueries,
-            OpportunityQueries, PortfolioQueries, CreditsQueries, VoucherQueries,
+            NodeQueries,
+            AuthQueries,
+            HubQueries,
+            PeopleQueries,
+            OrganisationQueries,
+            OpportunityQueries,
+            PortfolioQueries,
+            CreditsQueries,
+            VoucherQueries,
             PaymentRequestQueries,
         ),
     )
     mutation = merge_types(
         "Mutation",
         (
-            AuthMutations, HubMutations, PeopleMutations, OrganisationMutations,
-            OpportunityMutations, PortfolioMutations, CreditsMutations, VoucherMutations,
+            AuthMutations,
+            HubMutations,
+            PeopleMutations,
+            OrganisationMutations,
+            OpportunityMutations,
+            PortfolioMutations,
+            CreditsMutations,
+            VoucherMutations,
             PaymentRequestMutations,
         ),
     )

@@ -3,8 +3,8 @@
 from typing import Any
 
 from app import jobs
-from app.jobs.runner import run_job
 from app.credits import service as credits
+from app.jobs.runner import run_job
 from app.opportunities import expiry
 
 

@@ -26,13 +26,18 @@ def request_hash(operation: str, params: dict[str, Any]) -> str:
 
 
 async def once(
-    *, actor: Actor, key: str, operation: str, params: dict[str, Any],
+    *,
+    actor: Actor,
+    key: str,
+    operation: str,
+    params: dict[str, Any],
     effect: Callable[[], Awaitable[dict[str, Any]]],
 ) -> dict[str, Any]:
     """Runs `effect` once per (member, key); call inside the use case's transaction."""
     if not 8 <= len(key) <= MAX_KEY:
-        raise DomainError(E.INVALID, "Use an idempotency key of 8 to 100 characters.",
-                          "idempotencyKey")
+        raise DomainError(
+            E.INVALID, "Use an idempotency key of 8 to 100 characters.", "idempotencyKey"
+        )
     digest = request_hash(operation, params)
     rows = await Tortoise.get_connection("default").execute_query_dict(
         "INSERT INTO idempotency_key (hub_id, member_id, key, operation, request_hash, result,"
@@ -50,7 +55,9 @@ async def once(
 async def _replay(actor: Actor, key: str, digest: str) -> dict[str, Any]:
     stored = await IdempotencyKey.get(hub_id=actor.hub_id, member_id=actor.member_id, key=key)
     if stored.request_hash != digest:
-        raise DomainError(E.IDEMPOTENCY_MISMATCH,
-                          "This idempotency key was used for a different request.",
-                          "idempotencyKey")
+        raise DomainError(
+            E.IDEMPOTENCY_MISMATCH,
+            "This idempotency key was used for a different request.",
+            "idempotencyKey",
+        )
     return stored.result

@@ -30,7 +30,8 @@ async def member_account(hub_id: int, member_id: int) -> Account:
     if account is None:
         hub = await Hub.get(id=hub_id)
         account, _ = await Account.get_or_create(
-            hub_id=hub_id, member_id=member_id,
+            hub_id=hub_id,
+            member_id=member_id,
             defaults={"kind": AccountKind.MEMBER, "overdraft_limit": hub.member_overdraft_limit},
         )
     return account
@@ -38,7 +39,8 @@ async def member_account(hub_id: int, member_id: int) -> Account:
 
 async def organisation_account(hub_id: int, organisation_id: int) -> Account:
     account, _ = await Account.get_or_create(
-        hub_id=hub_id, organisation_id=organisation_id,
+        hub_id=hub_id,
+        organisation_id=organisation_id,
         defaults={"kind": AccountKind.ORGANISATION, "overdraft_limit": 0},
     )
     return account
@@ -47,7 +49,8 @@ async def organisation_account(hub_id: int, organisation_id: int) -> Account:
 async def system_account(hub_id: int, system: SystemAccount) -> Account:
     unlimited = system == SystemAccount.ISSUANCE
     account, _ = await Account.get_or_create(
-        hub_id=hub_id, system=system,
+        hub_id=hub_id,
+        system=system,
         defaults={"kind": AccountKind.SYSTEM, "overdraft_limit": None if unlimited else 0},
     )
     return account
@@ -74,7 +77,8 @@ def _require_funds(account: Account, amount: int) -> None:
     if limit is not None and _available(account) - amount < -limit:
         raise DomainError(
             E.INSUFFICIENT_CREDITS,
-            f"Not enough credits: {_available(account)} available, {amount} needed.", "amount",
+            f"Not enough credits: {_available(account)} available, {amount} needed.",
+            "amount",
         )
 
 
@@ -83,19 +87,41 @@ async def _move(transfer: Transfer, source: Account, destination: Account) -> No
     destination.balance += transfer.amount
     for account in (source, destination):
         await Account.filter(id=account.id).update(balance=account.balance, held=account.held)
-    await Entry.bulk_create([
-        Entry(hub_id=transfer.hub_id, transfer_id=transfer.id, account_id=source.id,
-              amount=-transfer.amount, balance_after=source.balance, category=transfer.category),
-        Entry(hub_id=transfer.hub_id, transfer_id=transfer.id, account_id=destination.id,
-              amount=transfer.amount, balance_after=destination.balance, category=transfer.category),
-    ])
+    await Entry.bulk_create(
+        [
+            Entry(
+                hub_id=transfer.hub_id,
+                transfer_id=transfer.id,
+                account_id=source.id,
+                amount=-transfer.amount,
+                balance_after=source.balance,
+                category=transfer.category,
+            ),
+            Entry(
+                hub_id=transfer.hub_id,
+                transfer_id=transfer.id,
+                account_id=destination.id,
+                amount=transfer.amount,
+                balance_after=destination.balance,
+                category=transfer.category,
+            ),
+        ]
+    )
 
 
 async def post(
-    *, source: Account, destination: Account, amount: int, kind: TransferKind,
-    memo: str = "", category: str = "", reference: str | None = None,
-    initiated_by: int | None = None, group: uuid.UUID | None = None,
-    reverses: int | None = None, data: dict[str, Any] | None = None,
+    *,
+    source: Account,
+    destination: Account,
+    amount: int,
+    kind: TransferKind,
+    memo: str = "",
+    category: str = "",
+    reference: str | None = None,
+    initiated_by: int | None = None,
+    group: uuid.UUID | None = None,
+    reverses: int | None = None,
+    data: dict[str, Any] | None = None,
 ) -> Transfer:
     """Moves `amount` at once, if the source may go that low."""
     if source.id == destination.id:
@@ -105,20 +131,38 @@ async def post(
     src, dst = locked[source.id], locked[destination.id]
     _require_funds(src, amount)
     transfer = await Transfer.create(
-        hub_id=src.hub_id, kind=kind, status=TransferStatus.POSTED, amount=amount,
-        source_id=src.id, destination_id=dst.id, memo=memo, category=category,
-        reference=reference, initiated_by_id=initiated_by, group=group, reverses_id=reverses,
-        posted_at=datetime.now(UTC), data=data or {},
+        hub_id=src.hub_id,
+        kind=kind,
+        status=TransferStatus.POSTED,
+        amount=amount,
+        source_id=src.id,
+        destination_id=dst.id,
+        memo=memo,
+        category=category,
+        reference=reference,
+        initiated_by_id=initiated_by,
+        group=group,
+        reverses_id=reverses,
+        posted_at=datetime.now(UTC),
+        data=data or {},
     )
     await _move(transfer, src, dst)
     return transfer
 
 
 async def hold(
-    *, source: Account, destination: Account, amount: int, kind: TransferKind,
-    memo: str = "", category: str = "", reference: str | None = None,
-    initiated_by: int | None = None, group: uuid.UUID | None = None,
-    expires_at: datetime | None = None, data: dict[str, Any] | None = None,
+    *,
+    source: Account,
+    destination: Account,
+    amount: int,
+    kind: TransferKind,
+    memo: str = "",
+    category: str = "",
+    reference: str | None = None,
+    initiated_by: int | None = None,
+    group: uuid.UUID | None = None,
+    expires_at: datetime | None = None,
+    data: dict[str, Any] | None = None,
 ) -> Transfer:
     """Reserves `amount` on the source: a pending transfer, later posted or voided."""
     if source.id == destination.id:
@@ -129,10 +173,19 @@ async def hold(
     src.held += amount
     await Account.filter(id=src.id).update(held=src.held)
     return await Transfer.create(
-        hub_id=src.hub_id, kind=kind, status=TransferStatus.PENDING, amount=amount,
-        source_id=src.id, destination_id=destination.id, memo=memo, category=category,
-        reference=reference, initiated_by_id=initiated_by, group=group,
-        hold_expires_at=expires_at, data=data or {},
+        hub_id=src.hub_id,
+        kind=kind,
+        status=TransferStatus.PENDING,
+        amount=amount,
+        source_id=src.id,
+        destination_id=destination.id,
+        memo=memo,
+        category=category,
+        reference=reference,
+        initiated_by_id=initiated_by,
+        group=group,
+        hold_expires_at=expires_at,
+        data=data or {},
     )
 
 

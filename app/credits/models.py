@@ -71,7 +71,9 @@ class Account(Base):
         table = "account"
         constraints = (
             UniqueConstraint(fields=("hub_id", "member_id"), name="account_member_uniq"),
-            UniqueConstraint(fields=("hub_id", "organisation_id"), name="account_organisation_uniq"),
+            UniqueConstraint(
+                fields=("hub_id", "organisation_id"), name="account_organisation_uniq"
+            ),
             UniqueConstraint(fields=("hub_id", "system"), name="account_system_uniq"),
             CheckConstraint(check="held >= 0", name="account_held_not_negative"),
             CheckConstraint(
@@ -308,7 +310,9 @@ class PaymentShare(Base):
     class Meta:
         table = "payment_share"
         constraints = (
-            UniqueConstraint(fields=("hub_id", "request_id", "payer_id"), name="payment_share_uniq"),
+            UniqueConstraint(
+                fields=("hub_id", "request_id", "payer_id"), name="payment_share_uniq"
+            ),
             CheckConstraint(check="amount > 0", name="payment_share_amount_positive"),
         )
         indexes = (("hub_id", "payer_id", "status"),)

@@ -43,8 +43,11 @@ async def earn_for_hours(*, hours_record_id: int, **_: Any) -> Transfer | None:
             return await ledger.post(
                 source=await ledger.system_account(hub.id, SystemAccount.ISSUANCE),
                 destination=await ledger.member_account(hub.id, record.volunteer_id),
-                amount=amount, kind=TransferKind.EARN, reference=reference,
-                memo=f"{record.minutes} minutes volunteered", category="volunteering",
+                amount=amount,
+                kind=TransferKind.EARN,
+                reference=reference,
+                memo=f"{record.minutes} minutes volunteered",
+                category="volunteering",
             )
     except IntegrityError:  # a concurrent run credited it first
         return None
@@ -60,33 +63,54 @@ async def _payee(actor: Actor, member_id: int) -> Member:
 
 
 async def pay(
-    *, actor: Actor, payee_id: int, amount: int, memo: str = "", category: str = "",
-    opportunity_id: int | None = None, idempotency_key: str,
+    *,
+    actor: Actor,
+    payee_id: int,
+    amount: int,
+    memo: str = "",
+    category: str = "",
+    opportunity_id: int | None = None,
+    idempotency_key: str,
 ) -> Transfer:
     """A member pays another member for a service (timebank exchange)."""
     ledger.check_amount(amount)
     memo = v.text(memo, field="memo", max_length=280, invalid=E.INVALID, required=False)
-    category = v.text(category, field="category", max_length=60, invalid=E.INVALID,
-                      required=False).lower()
-    params = {"payee": payee_id, "amount": amount, "memo": memo, "category": category,
-              "opportunity": opportunity_id}
+    category = v.text(
+        category, field="category", max_length=60, invalid=E.INVALID, required=False
+    ).lower()
+    params = {
+        "payee": payee_id,
+        "amount": amount,
+        "memo": memo,
+        "category": category,
+        "opportunity": opportunity_id,
+    }
 
     async def effect() -> dict[str, Any]:
         payee = await _payee(actor, payee_id)
         transfer = await ledger.post(
             source=await ledger.member_account(actor.hub_id, actor.member_id),
             destination=await ledger.member_account(actor.hub_id, payee.id),
-            amount=amount, kind=TransferKind.EXCHANGE, memo=memo, category=category,
+            amount=amount,
+            kind=TransferKind.EXCHANGE,
+            memo=memo,
+            category=category,
             initiated_by=actor.member_id,
             data={"opportunity_id": opportunity_id} if opportunity_id else None,
         )
-        await audit.record(actor=actor, hub_id=actor.hub_id, action="credits.pay",
-                           object_type="Transfer", object_id=transfer.id)
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="credits.pay",
+            object_type="Transfer",
+            object_id=transfer.id,
+        )
         return {"transfer_id": transfer.id}
 
     async with in_transaction():
-        result = await idempotency.once(actor=actor, key=idempotency_key, operation="pay",
-                                        params=params, effect=effect)
+        result = await idempotency.once(
+            actor=actor, key=idempotency_key, operation="pay", params=params, effect=effect
+        )
     return await Transfer.get(id=result["transfer_id"])
 
 
@@ -98,8 +122,10 @@ async def balance(*, hub_id: int, member_id: int) -> Account:
 async def expire_holds(*, now: datetime | None = None) -> int:
     """Voids holds past their expiry (cron): reserved credits are never left hanging."""
     now = now or datetime.now(UTC)
-    ids = await Transfer.filter(status="pending", hold_expires_at__lte=now).limit(500).values_list(
-        "id", flat=True
+    ids = (
+        await Transfer.filter(status="pending", hold_expires_at__lte=now)
+        .limit(500)
+        .values_list("id", flat=True)
     )
     voided = 0
     for transfer_id in ids:
@@ -131,6 +157,7 @@ async def hub_totals(*, actor: Actor) -> dict[str, int]:
         " WHERE hub_id = $1 AND kind = 'voucher' AND status = 'posted'",
         [actor.hub_id],
     )
-    return {**{k: int(v) for k, v in rows[0].items()}, "spent_at_businesses": int(spent[0]["spent"])}
-
-
+    return {
+        **{k: int(v) for k, v in rows[0].items()},
+        "spent_at_businesses": int(spent[0]["spent"]),
+    }

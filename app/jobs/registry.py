@@ -26,6 +26,6 @@ def handler_for(name: str) -> Handler | None:
 
 def load_handlers() -> None:
     # Importing the modules registers their handlers.
-    import app.mail.service  # noqa: F401
-    import app.credits.service  # noqa: F401
+    import app.credits.service
+    import app.mail.service
     import app.opportunities.notices  # noqa: F401

@@ -24,8 +24,8 @@ from app.opportunities.models import (
     Opportunity,
     OpportunityStatus,
 )
-from app.people.models import CheckKind, Member
 from app.people.checks import valid_checks
+from app.people.models import CheckKind, Member
 
 A = ApplicationStatus
 _TAKE_PLACE = """
@@ -54,21 +54,30 @@ async def _free_place(opportunity_id: int, hub_id: int) -> None:
 
 async def apply(*, actor: Actor, opportunity_id: int, message: str = "") -> Application:
     """Applies to an open opportunity; with auto-accept, takes a place or joins the waitlist."""
-    message = v.text(message, field="message", max_length=2000, invalid=E.INVALID,
-                     required=False, multiline=True)
+    message = v.text(
+        message, field="message", max_length=2000, invalid=E.INVALID, required=False, multiline=True
+    )
     opportunity = await get_opportunity(actor, opportunity_id)
     await _check_eligible(actor, opportunity)
     try:
         async with in_transaction():
             application = await Application.create(
-                hub_id=actor.hub_id, opportunity_id=opportunity.id, applicant_id=actor.member_id,
-                message=message, status=A.PENDING,
+                hub_id=actor.hub_id,
+                opportunity_id=opportunity.id,
+                applicant_id=actor.member_id,
+                message=message,
+                status=A.PENDING,
             )
             if opportunity.auto_accept:
                 taken = await _take_place(opportunity)
                 await _decide(application, A.ACCEPTED if taken else A.WAITLISTED)
-            await audit.record(actor=actor, hub_id=actor.hub_id, action="application.create",
-                               object_type="Application", object_id=application.id)
+            await audit.record(
+                actor=actor,
+                hub_id=actor.hub_id,
+                action="application.create",
+                object_type="Application",
+                object_id=application.id,
+            )
     except IntegrityError as exc:
         if "application_once_uniq" not in str(exc):
             raise
@@ -78,12 +87,14 @@ async def apply(*, actor: Actor, opportunity_id: int, message: str = "") -> Appl
 
 async def _check_eligible(actor: Actor, opportunity: Opportunity) -> None:
     if opportunity.status not in (OpportunityStatus.PUBLISHED, OpportunityStatus.FILLED):
-        raise DomainError(E.NOT_OPEN, f"This opportunity is {opportunity.status.value}.",
-                          "opportunityId")
+        raise DomainError(
+            E.NOT_OPEN, f"This opportunity is {opportunity.status.value}.", "opportunityId"
+        )
     if opportunity.poster_id == actor.member_id:
         raise DomainError(E.OWN_OPPORTUNITY, "You posted this opportunity.", "opportunityId")
-    if await Application.exists(hub_id=actor.hub_id, opportunity_id=opportunity.id,
-                                applicant_id=actor.member_id):
+    if await Application.exists(
+        hub_id=actor.hub_id, opportunity_id=opportunity.id, applicant_id=actor.member_id
+    ):
         raise DomainError(E.ALREADY_APPLIED, "You have already applied.", "opportunityId")
     missing = set(opportunity.required_checks) - {
         c.value for c in await valid_checks(member_id=actor.member_id, hub_id=actor.hub_id)
@@ -98,8 +109,9 @@ async def _check_eligible(actor: Actor, opportunity: Opportunity) -> None:
 def _check_age(member: Member, min_age: int) -> None:
     born = member.date_of_birth
     if born is None:
-        raise DomainError(E.AGE_REQUIREMENT,
-                          f"You must be at least {min_age}: add your date of birth.", None)
+        raise DomainError(
+            E.AGE_REQUIREMENT, f"You must be at least {min_age}: add your date of birth.", None
+        )
     today = date.today()
     age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     if age < min_age:
@@ -162,9 +174,12 @@ async def _promote_waitlisted(opportunity_id: int, hub_id: int) -> None:
     opportunity = await Opportunity.get(id=opportunity_id, hub_id=hub_id)
     if not opportunity.auto_accept:
         return
-    first = await Application.filter(
-        hub_id=hub_id, opportunity_id=opportunity_id, status=A.WAITLISTED
-    ).order_by("created_at", "id").select_for_update().first()
+    first = (
+        await Application.filter(hub_id=hub_id, opportunity_id=opportunity_id, status=A.WAITLISTED)
+        .order_by("created_at", "id")
+        .select_for_update()
+        .first()
+    )
     if first is not None and await _take_place(opportunity):
         await _decide(first, A.ACCEPTED)
 
@@ -193,11 +208,17 @@ async def _decide(application: Application, status: ApplicationStatus) -> None:
     await application.save(update_fields=["status", "decided_at", "updated_at"])
     if status in (A.ACCEPTED, A.DECLINED):
         await events.emit(
-            f"application.{status.value}", {"application_id": application.id},
+            f"application.{status.value}",
+            {"application_id": application.id},
             key=f"{application.id}:{application.decided_at.timestamp()}",
         )
 
 
 async def _audit(actor: Actor, application: Application, action: str) -> None:
-    await audit.record(actor=actor, hub_id=actor.hub_id, action=action,
-                       object_type="Application", object_id=application.id)
+    await audit.record(
+        actor=actor,
+        hub_id=actor.hub_id,
+        action=action,
+        object_type="Application",
+        object_id=application.id,
+    )

@@ -20,8 +20,13 @@ async def create_category(*, actor: Actor, name: str, slug: str | None = None) -
     try:
         async with in_transaction():
             category = await Category.create(hub_id=actor.hub_id, name=name, slug=slug)
-            await audit.record(actor=actor, hub_id=actor.hub_id, action="category.create",
-                               object_type="Category", object_id=category.id)
+            await audit.record(
+                actor=actor,
+                hub_id=actor.hub_id,
+                action="category.create",
+                object_type="Category",
+                object_id=category.id,
+            )
     except IntegrityError as exc:
         raise DomainError(E.INVALID, "A category with this slug exists.", "slug") from exc
     return category

@@ -9,8 +9,12 @@ from app.people.models import Member
 async def _email(member_id: int, subject: str, text: str, key: str) -> None:
     member = await Member.get(id=member_id)
     if member.email:
-        await queue_email(to=member.email, subject=subject,
-                          text=f"Hello {member.display_name},\n\n{text}\n", key=key)
+        await queue_email(
+            to=member.email,
+            subject=subject,
+            text=f"Hello {member.display_name},\n\n{text}\n",
+            key=key,
+        )
 
 
 @subscribe("application.accepted")
@@ -18,9 +22,11 @@ async def tell_accepted(*, application_id: int) -> None:
     application = await Application.get(id=application_id)
     opportunity = await Opportunity.get(id=application.opportunity_id)
     await _email(
-        application.applicant_id, f"You're in: {opportunity.title}",
+        application.applicant_id,
+        f"You're in: {opportunity.title}",
         f"You have been accepted for “{opportunity.title}”. The exact place and contact "
-        "details are now shown to you in the app.", key=f"accepted:{application_id}",
+        "details are now shown to you in the app.",
+        key=f"accepted:{application_id}",
     )
 
 
@@ -29,7 +35,8 @@ async def tell_declined(*, application_id: int) -> None:
     application = await Application.get(id=application_id)
     opportunity = await Opportunity.get(id=application.opportunity_id)
     await _email(
-        application.applicant_id, f"About {opportunity.title}",
+        application.applicant_id,
+        f"About {opportunity.title}",
         f"Thank you for applying to “{opportunity.title}”. This time it did not work out.",
         key=f"declined:{application_id}",
     )
@@ -38,14 +45,18 @@ async def tell_declined(*, application_id: int) -> None:
 @subscribe("opportunity.cancelled")
 async def tell_cancelled(*, opportunity_id: int) -> None:
     opportunity = await Opportunity.get(id=opportunity_id)
-    open_statuses = [ApplicationStatus.PENDING, ApplicationStatus.ACCEPTED,
-                     ApplicationStatus.WAITLISTED]
+    open_statuses = [
+        ApplicationStatus.PENDING,
+        ApplicationStatus.ACCEPTED,
+        ApplicationStatus.WAITLISTED,
+    ]
     applicants = await Application.filter(
         hub_id=opportunity.hub_id, opportunity_id=opportunity_id, status__in=open_statuses
     ).values_list("applicant_id", flat=True)
     for applicant_id in applicants:
         await _email(
-            int(applicant_id), f"Cancelled: {opportunity.title}",
+            int(applicant_id),
+            f"Cancelled: {opportunity.title}",
             f"“{opportunity.title}” has been cancelled by its poster.",
             key=f"cancelled:{opportunity_id}:{applicant_id}",
         )

@@ -26,7 +26,13 @@ DEFAULT_LIFETIME = timedelta(days=30)
 OPEN = (S.PUBLISHED, S.FILLED)
 # Once someone is accepted, what they signed up for stays as it was.
 FIXED_AFTER_ACCEPTANCE = {
-    "starts_at", "ends_at", "recurrence", "lat", "remote", "required_checks", "min_age",
+    "starts_at",
+    "ends_at",
+    "recurrence",
+    "lat",
+    "remote",
+    "required_checks",
+    "min_age",
 }
 
 
@@ -45,12 +51,19 @@ async def create_opportunity(
         if publish:
             row |= _publication(row, now)
         opportunity = await Opportunity.create(
-            hub_id=actor.hub_id, poster_id=actor.member_id,
-            status=S.PUBLISHED if publish else S.DRAFT, **row,
+            hub_id=actor.hub_id,
+            poster_id=actor.member_id,
+            status=S.PUBLISHED if publish else S.DRAFT,
+            **row,
         )
         await _set_skills(actor, opportunity.id, skill_ids)
-        await audit.record(actor=actor, hub_id=actor.hub_id, action="opportunity.create",
-                           object_type="Opportunity", object_id=opportunity.id)
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="opportunity.create",
+            object_type="Opportunity",
+            object_id=opportunity.id,
+        )
         if publish:
             await _published(opportunity)
     return opportunity
@@ -75,32 +88,42 @@ async def update_opportunity(
         if changes:
             await Opportunity.filter(id=opportunity.id).update(**changes)
         if skill_ids is not None:
-            await OpportunitySkill.filter(hub_id=actor.hub_id, opportunity_id=opportunity.id).delete()
+            await OpportunitySkill.filter(
+                hub_id=actor.hub_id, opportunity_id=opportunity.id
+            ).delete()
             await _set_skills(actor, opportunity.id, skill_ids)
-        await audit.record(actor=actor, hub_id=actor.hub_id, action="opportunity.update",
-                           object_type="Opportunity", object_id=opportunity.id,
-                           data={"fields": sorted(fields)})
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="opportunity.update",
+            object_type="Opportunity",
+            object_id=opportunity.id,
+            data={"fields": sorted(fields)},
+        )
         await opportunity.refresh_from_db()
     return opportunity
 
 
 def _check_editable(opportunity: Opportunity, cleaned: dict[str, Any]) -> None:
     if opportunity.status not in (S.DRAFT, *OPEN):
-        raise DomainError(E.NOT_EDITABLE, f"A {opportunity.status.value} opportunity cannot change.",
-                          None)
+        raise DomainError(
+            E.NOT_EDITABLE, f"A {opportunity.status.value} opportunity cannot change.", None
+        )
     if opportunity.status != S.DRAFT and "kind" in cleaned:
         raise DomainError(E.NOT_EDITABLE, "The kind is fixed once published.", "kind")
     if opportunity.accepted_count:
         for name in sorted(FIXED_AFTER_ACCEPTANCE & set(cleaned)):
             raise DomainError(
-                E.NOT_EDITABLE, "People have been accepted: this can no longer change.",
+                E.NOT_EDITABLE,
+                "People have been accepted: this can no longer change.",
                 validation.field_name(name),
             )
     places = cleaned.get("places")
     if places is not None and places < opportunity.accepted_count:
         raise DomainError(
             E.PLACES_BELOW_ACCEPTED,
-            f"{opportunity.accepted_count} people are already accepted.", "places",
+            f"{opportunity.accepted_count} people are already accepted.",
+            "places",
         )
 
 
@@ -121,8 +144,13 @@ async def publish_opportunity(*, actor: Actor, opportunity_id: int) -> Opportuni
         changes = {"status": S.PUBLISHED, **_publication(_as_row(opportunity), now)}
         await Opportunity.filter(id=opportunity.id).update(**changes)
         await opportunity.refresh_from_db()
-        await audit.record(actor=actor, hub_id=actor.hub_id, action="opportunity.publish",
-                           object_type="Opportunity", object_id=opportunity.id)
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="opportunity.publish",
+            object_type="Opportunity",
+            object_id=opportunity.id,
+        )
         await _published(opportunity)
     return opportunity
 
@@ -151,31 +179,49 @@ async def renew_opportunity(*, actor: Actor, opportunity_id: int, days: int = 30
         _require_status(opportunity, S.PUBLISHED, S.FILLED, S.EXPIRED)
         base = max(now, opportunity.expires_at or now)
         changes: dict[str, Any] = {
-            "expires_at": base + timedelta(days=days), "expiry_reminder_sent_at": None,
+            "expires_at": base + timedelta(days=days),
+            "expiry_reminder_sent_at": None,
         }
         if opportunity.status == S.EXPIRED:
             full = opportunity.accepted_count >= opportunity.places
             changes["status"] = S.FILLED if full else S.PUBLISHED
         await Opportunity.filter(id=opportunity.id).update(**changes)
-        await audit.record(actor=actor, hub_id=actor.hub_id, action="opportunity.renew",
-                           object_type="Opportunity", object_id=opportunity.id, data={"days": days})
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="opportunity.renew",
+            object_type="Opportunity",
+            object_id=opportunity.id,
+            data={"days": days},
+        )
         await opportunity.refresh_from_db()
     return opportunity
 
 
 async def _transition(
-    actor: Actor, opportunity_id: int, allowed: tuple[OpportunityStatus, ...],
-    target: OpportunityStatus, action: str,
+    actor: Actor,
+    opportunity_id: int,
+    allowed: tuple[OpportunityStatus, ...],
+    target: OpportunityStatus,
+    action: str,
 ) -> Opportunity:
     async with in_transaction():
         opportunity = await get_opportunity(actor, opportunity_id, lock=True)
         await require_manager(actor, opportunity)
         _require_status(opportunity, *allowed)
         await Opportunity.filter(id=opportunity.id).update(status=target)
-        await audit.record(actor=actor, hub_id=actor.hub_id, action=action,
-                           object_type="Opportunity", object_id=opportunity.id)
-        await events.emit(f"opportunity.{target.value}", {"opportunity_id": opportunity.id},
-                          key=f"{opportunity.id}")
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action=action,
+            object_type="Opportunity",
+            object_id=opportunity.id,
+        )
+        await events.emit(
+            f"opportunity.{target.value}",
+            {"opportunity_id": opportunity.id},
+            key=f"{opportunity.id}",
+        )
         await opportunity.refresh_from_db()
     return opportunity
 
@@ -185,7 +231,8 @@ def _require_status(opportunity: Opportunity, *allowed: OpportunityStatus) -> No
         names = ", ".join(s.value for s in allowed)
         raise DomainError(
             E.INVALID_TRANSITION,
-            f"The opportunity is {opportunity.status.value}; this needs it {names}.", None,
+            f"The opportunity is {opportunity.status.value}; this needs it {names}.",
+            None,
         )
 
 
@@ -232,8 +279,10 @@ async def _check_references(actor: Actor, row: dict[str, Any], skill_ids: list[i
 
 async def _set_skills(actor: Actor, opportunity_id: int, skill_ids: list[int]) -> None:
     await OpportunitySkill.bulk_create(
-        [OpportunitySkill(hub_id=actor.hub_id, opportunity_id=opportunity_id, skill_id=s)
-         for s in skill_ids]
+        [
+            OpportunitySkill(hub_id=actor.hub_id, opportunity_id=opportunity_id, skill_id=s)
+            for s in skill_ids
+        ]
     )
 
 
@@ -242,7 +291,10 @@ REQUIRED_ON_CREATE = {"kind": "kind", "title": "title", "category_id": "category
 
 def require_fields(fields: dict[str, Any]) -> None:
     """Raises for every required field missing from a new opportunity."""
-    missing = [DomainError(E.INVALID, "This field is required.", camel)
-               for name, camel in REQUIRED_ON_CREATE.items() if fields.get(name) is None]
+    missing = [
+        DomainError(E.INVALID, "This field is required.", camel)
+        for name, camel in REQUIRED_ON_CREATE.items()
+        if fields.get(name) is None
+    ]
     if missing:
         raise DomainErrors(missing)

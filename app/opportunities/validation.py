@@ -57,8 +57,14 @@ def _clean_one(name: str, value: Any) -> dict[str, Any]:
     if name in _TEXT:
         max_length, multiline = _TEXT[name]
         required = name == "title"
-        text = v.text(value or "", field=field, max_length=max_length, invalid=E.INVALID,
-                      required=required, multiline=multiline)
+        text = v.text(
+            value or "",
+            field=field,
+            max_length=max_length,
+            invalid=E.INVALID,
+            required=required,
+            multiline=multiline,
+        )
         if name == "title" and len(text) < 3:
             raise DomainError(E.INVALID, "At least 3 characters.", field)
         return {name: text}
@@ -92,12 +98,16 @@ def _location(value: tuple[float, float] | None) -> dict[str, Any]:
         return {"lat": None, "lng": None, "cell8": None, "cell6": None, "cell4": None}
     lat, lng = value
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-        raise DomainError(E.INVALID, "Latitude must be within ±90 and longitude within ±180.",
-                          "location")
+        raise DomainError(
+            E.INVALID, "Latitude must be within ±90 and longitude within ±180.", "location"
+        )
     cell8 = h3.latlng_to_cell(lat, lng, 8)
     return {
-        "lat": lat, "lng": lng, "cell8": cell8,
-        "cell6": h3.cell_to_parent(cell8, 6), "cell4": h3.cell_to_parent(cell8, 4),
+        "lat": lat,
+        "lng": lng,
+        "cell8": cell8,
+        "cell6": h3.cell_to_parent(cell8, 6),
+        "cell4": h3.cell_to_parent(cell8, 4),
     }
 
 

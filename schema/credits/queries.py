@@ -31,8 +31,11 @@ class CreditsQueries:
 
     @relay.connection(Page[StatementEntry], description="Your statement, newest first.")  # type: ignore[misc]
     async def my_statement(
-        self, info: Info, category: str | None = None,
-        since: datetime | None = None, until: datetime | None = None,
+        self,
+        info: Info,
+        category: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> Iterable[StatementEntry]:
         actor = info.context.require_actor()
         account = await service.balance(hub_id=actor.hub_id, member_id=actor.member_id)

@@ -32,7 +32,8 @@ LazySkill = Annotated["Skill", strawberry.lazy("schema.people.types")]
 LazyOrganisation = Annotated["Organisation", strawberry.lazy("schema.organisations.types")]
 
 OpportunityKind = strawberry.enum(
-    OpportunityKindEnum, name="OpportunityKind",
+    OpportunityKindEnum,
+    name="OpportunityKind",
     description="OFFER: the poster offers help. REQUEST: the poster needs help.",
 )
 OpportunityStatus = strawberry.enum(OpportunityStatusEnum, name="OpportunityStatus")
@@ -41,7 +42,9 @@ ApplicationStatus = strawberry.enum(ApplicationStatusEnum, name="ApplicationStat
 OpportunityErrorCode = strawberry.enum(OpportunityErrorCodeEnum, name="OpportunityErrorCode")
 
 
-@strawberry.type(description="Why an opportunity or application mutation did not do what was asked.")
+@strawberry.type(
+    description="Why an opportunity or application mutation did not do what was asked."
+)
 class OpportunityError:
     code: OpportunityErrorCode  # type: ignore[valid-type]
     field: str | None = strawberry.field(description="The input field at fault, if one is.")
@@ -142,14 +145,14 @@ class Opportunity(relay.Node):
         return await loaders.viewer_manages(info, root)
 
     @strawberry.field(description="The viewer's own application, if any.")
-    async def viewer_application(
-        self, root: OpportunityModel, info: Info
-    ) -> "Application | None":
+    async def viewer_application(self, root: OpportunityModel, info: Info) -> "Application | None":
         return await loaders.viewer_applications(info).load(root.id)  # type: ignore[return-value]
 
     @relay.connection(Page["Application"], description="Applications: the poster's side only.")  # type: ignore[misc]
     async def applications(
-        self, root: OpportunityModel, info: Info,
+        self,
+        root: OpportunityModel,
+        info: Info,
         status: ApplicationStatus | None = None,  # type: ignore[valid-type]
     ) -> Iterable["Application"]:
         if not await loaders.viewer_manages(info, root):

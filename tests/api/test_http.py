@@ -8,9 +8,8 @@ VIEWER = "query { viewer { id } }"
 
 
 async def test_queries_work_over_get(http: Any, hub: Any) -> None:
-    response = await http.get(
-        "/graphql", params={"query": '{ hub(slug: "%s") { slug } }' % hub.slug}
-    )
+    query = '{ hub(slug: "' + hub.slug + '") { slug } }'
+    response = await http.get("/graphql", params={"query": query})
     assert response.status_code == 200
     assert response.json() == {"data": {"hub": {"slug": hub.slug}}}
 

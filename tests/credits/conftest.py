@@ -16,7 +16,9 @@ async def fund_member(hub_id: int, member_id: int, amount: int) -> Account:
         await ledger.post(
             source=await ledger.system_account(hub_id, SystemAccount.ISSUANCE),
             destination=await ledger.member_account(hub_id, member_id),
-            amount=amount, kind=TransferKind.ADJUSTMENT, memo="test funding",
+            amount=amount,
+            kind=TransferKind.ADJUSTMENT,
+            memo="test funding",
         )
     return await ledger.member_account(hub_id, member_id)
 

@@ -25,11 +25,13 @@ async def test_verified_hours_earn_once(
     bob = await make_person(display_name="Bob")
     opportunity = await post(alice, auto_accept=True)
     application = await applications.apply(actor=actor_of(bob), opportunity_id=opportunity.id)
-    record = await hours.log_hours(actor=actor_of(bob), application_id=application.id,
-                                   worked_on=date.today(), minutes=90)
+    record = await hours.log_hours(
+        actor=actor_of(bob), application_id=application.id, worked_on=date.today(), minutes=90
+    )
     # when: alice verifies, the worker runs (twice), and the event is emitted again
-    data = await gql(VERIFY, {"input": {"hoursRecordId": str(encode_id("HoursRecord", record.id))}},
-                     as_=alice)
+    data = await gql(
+        VERIFY, {"input": {"hoursRecordId": str(encode_id("HoursRecord", record.id))}}, as_=alice
+    )
     assert data["verifyHours"]["hoursRecord"]["status"] == "VERIFIED"
     await run_jobs()
     await run_jobs()
@@ -43,12 +45,15 @@ async def test_verified_hours_earn_once(
     assert await books(hub.id) == 0
 
 
-async def test_unverified_hours_earn_nothing(hub: Any, alice: Any, make_person: Any, post: Any) -> None:
+async def test_unverified_hours_earn_nothing(
+    hub: Any, alice: Any, make_person: Any, post: Any
+) -> None:
     bob = await make_person()
     opportunity = await post(alice, auto_accept=True)
     application = await applications.apply(actor=actor_of(bob), opportunity_id=opportunity.id)
-    record = await hours.log_hours(actor=actor_of(bob), application_id=application.id,
-                                   worked_on=date.today(), minutes=30)
+    record = await hours.log_hours(
+        actor=actor_of(bob), application_id=application.id, worked_on=date.today(), minutes=30
+    )
     assert await service.earn_for_hours(hours_record_id=record.id) is None
     assert not await Transfer.exists(hub_id=hub.id, reference=f"hours:{record.id}")
 

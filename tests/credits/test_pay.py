@@ -21,11 +21,19 @@ query { myStatement(first: 10) { edges { node { amount balanceAfter category tra
 
 
 def _input(payee: Any, amount: int, key: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {"input": {"payeeId": str(encode_id("Member", payee.member.id)), "amount": amount,
-                      "idempotencyKey": key or uuid.uuid4().hex, **extra}}
+    return {
+        "input": {
+            "payeeId": str(encode_id("Member", payee.member.id)),
+            "amount": amount,
+            "idempotencyKey": key or uuid.uuid4().hex,
+            **extra,
+        }
+    }
 
 
-async def test_pay_for_a_service(gql: Any, hub: Any, alice: Any, make_person: Any, fund: Any) -> None:
+async def test_pay_for_a_service(
+    gql: Any, hub: Any, alice: Any, make_person: Any, fund: Any
+) -> None:
     # given
     bob = await make_person(display_name="Bob")
     await fund(hub.id, alice.member.id, 100)
@@ -34,14 +42,26 @@ async def test_pay_for_a_service(gql: Any, hub: Any, alice: Any, make_person: An
     # then
     transfer = data["payMember"]["transfer"]
     assert data["payMember"]["errors"] == []
-    assert transfer | {"id": None} == {"id": None, "amount": 30, "kind": "EXCHANGE",
-                                       "status": "POSTED", "memo": "Fixed my bike",
-                                       "category": "repairs"}
-    assert (await gql(ME, as_=alice))["myCredits"] == {"balance": 70, "held": 0, "available": 70,
-                                                      "overdraftLimit": 0}
+    assert transfer | {"id": None} == {
+        "id": None,
+        "amount": 30,
+        "kind": "EXCHANGE",
+        "status": "POSTED",
+        "memo": "Fixed my bike",
+        "category": "repairs",
+    }
+    assert (await gql(ME, as_=alice))["myCredits"] == {
+        "balance": 70,
+        "held": 0,
+        "available": 70,
+        "overdraftLimit": 0,
+    }
     assert (await gql(ME, as_=bob))["myCredits"]["balance"] == 30
     lines = (await gql(STATEMENT, as_=alice))["myStatement"]["edges"]
-    assert [(e["node"]["amount"], e["node"]["balanceAfter"]) for e in lines] == [(-30, 70), (100, 100)]
+    assert [(e["node"]["amount"], e["node"]["balanceAfter"]) for e in lines] == [
+        (-30, 70),
+        (100, 100),
+    ]
     assert await books(hub.id) == 0
 
 
@@ -57,7 +77,11 @@ async def test_bad_payments_are_typed_errors_and_write_nothing(
         (_input(bob, 51), "INSUFFICIENT_CREDITS", "amount"),
         (_input(alice, 5), "SAME_ACCOUNT", "payeeId"),
         (_input(stranger, 5), "NOT_FOUND", "payeeId"),
-        ({"input": {**_input(bob, 5)["input"], "payeeId": str(encode_id("Hub", hub.id))}}, "INVALID", "payeeId"),
+        (
+            {"input": {**_input(bob, 5)["input"], "payeeId": str(encode_id("Hub", hub.id))}},
+            "INVALID",
+            "payeeId",
+        ),
         (_input(bob, 5, key="short"), "INVALID", "idempotencyKey"),
         (_input(bob, 5, memo="x" * 281), "INVALID", "memo"),
     ]
@@ -108,7 +132,11 @@ async def test_200_concurrent_spends_never_go_below_the_limit(
     assert outcomes == {"OK": 105, "INSUFFICIENT_CREDITS": 95}
     assert (await Account.get(id=account.id)).balance == -50
     assert await books(hub.id) == 0
-    entries = await Entry.filter(account_id=account.id).order_by("id").values_list("amount", "balance_after")
+    entries = (
+        await Entry.filter(account_id=account.id)
+        .order_by("id")
+        .values_list("amount", "balance_after")
+    )
     running = 0
     for amount, balance_after in entries:
         running += amount

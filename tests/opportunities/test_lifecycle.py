@@ -87,7 +87,9 @@ async def test_post_a_draft_then_publish(gql: Any, alice: Any, category: Any, sk
     assert published["publishOpportunity"]["opportunity"]["publishedAt"]
 
 
-async def test_drafts_are_invisible_to_others(gql: Any, alice: Any, make_person: Any, category: Any) -> None:
+async def test_drafts_are_invisible_to_others(
+    gql: Any, alice: Any, make_person: Any, category: Any
+) -> None:
     bob = await make_person(display_name="Bob")
     data = await gql(CREATE, {"input": {"fields": _fields(category)}}, as_=alice)
     draft_id = data["createOpportunity"]["opportunity"]["id"]
@@ -151,22 +153,43 @@ async def test_editing_rules_per_state(gql: Any, alice: Any, make_person: Any, p
     opportunity = await post(alice, places=3)
     oid = gid("Opportunity", opportunity.id)
     applied = await gql(APPLY, {"input": {"opportunityId": oid}}, as_=bob)
-    await gql(ACCEPT, {"input": {"applicationId": applied["applyToOpportunity"]["application"]["id"]}}, as_=alice)
+    await gql(
+        ACCEPT,
+        {"input": {"applicationId": applied["applyToOpportunity"]["application"]["id"]}},
+        as_=alice,
+    )
     # when / then: the description and places can change, but not below those accepted
-    ok = await gql(UPDATE, {"input": {"opportunityId": oid, "fields": {"title": "New title", "places": 1}}}, as_=alice)
-    assert ok["updateOpportunity"]["opportunity"] == {"id": oid, "title": "New title", "places": 1, "status": "FILLED"}
+    ok = await gql(
+        UPDATE,
+        {"input": {"opportunityId": oid, "fields": {"title": "New title", "places": 1}}},
+        as_=alice,
+    )
+    assert ok["updateOpportunity"]["opportunity"] == {
+        "id": oid,
+        "title": "New title",
+        "places": 1,
+        "status": "FILLED",
+    }
     below = await gql(UPDATE, {"input": {"opportunityId": oid, "fields": {"places": 0}}}, as_=alice)
     assert below["updateOpportunity"]["errors"][0]["field"] == "places"
     await post(alice)  # unrelated
     # and what accepted people signed up for is fixed
-    moved = await gql(UPDATE, {"input": {"opportunityId": oid, "fields": {"location": {"lat": 53.5, "lng": -2.3}}}}, as_=alice)
+    moved = await gql(
+        UPDATE,
+        {"input": {"opportunityId": oid, "fields": {"location": {"lat": 53.5, "lng": -2.3}}}},
+        as_=alice,
+    )
     assert moved["updateOpportunity"]["errors"][0]["code"] == "NOT_EDITABLE"
     # and nobody else may edit it
-    other = await gql(UPDATE, {"input": {"opportunityId": oid, "fields": {"title": "Mine now"}}}, as_=bob)
+    other = await gql(
+        UPDATE, {"input": {"opportunityId": oid, "fields": {"title": "Mine now"}}}, as_=bob
+    )
     assert other["updateOpportunity"]["errors"][0]["code"] == "FORBIDDEN"
     # a closed opportunity cannot change at all
     await gql(CLOSE, {"input": {"opportunityId": oid}}, as_=alice)
-    closed = await gql(UPDATE, {"input": {"opportunityId": oid, "fields": {"title": "Again"}}}, as_=alice)
+    closed = await gql(
+        UPDATE, {"input": {"opportunityId": oid, "fields": {"title": "Again"}}}, as_=alice
+    )
     assert closed["updateOpportunity"]["errors"][0]["code"] == "NOT_EDITABLE"
 
 
@@ -180,7 +203,11 @@ async def test_places_below_accepted_is_a_typed_error(
         await gql(APPLY, {"input": {"opportunityId": oid}}, as_=person)
     data = await gql(UPDATE, {"input": {"opportunityId": oid, "fields": {"places": 1}}}, as_=alice)
     assert data["updateOpportunity"]["errors"] == [
-        {"code": "PLACES_BELOW_ACCEPTED", "field": "places", "message": "2 people are already accepted."}
+        {
+            "code": "PLACES_BELOW_ACCEPTED",
+            "field": "places",
+            "message": "2 people are already accepted.",
+        }
     ]
 
 
@@ -205,19 +232,28 @@ async def test_expiry_reminder_then_expiry_then_renewal(
 ) -> None:
     # given: a listing that expires in two days
     opportunity = await post(alice, starts_at=None, ends_at=None)
-    await Opportunity.filter(id=opportunity.id).update(expires_at=datetime.now(UTC) + timedelta(days=2))
+    await Opportunity.filter(id=opportunity.id).update(
+        expires_at=datetime.now(UTC) + timedelta(days=2)
+    )
     # when: the cron runs twice
     assert (await expiry.housekeeping())["reminded"] >= 1
     await expiry.housekeeping()
     await run_jobs()
     # then: one reminder
-    assert len(read_mail(alice.email, "Your opportunity “Help in the community garden” expires soon")) == 1
+    assert (
+        len(read_mail(alice.email, "Your opportunity “Help in the community garden” expires soon"))
+        == 1
+    )
     # when: time passes
     later = datetime.now(UTC) + timedelta(days=3)
     assert await expiry.expire_lapsed(now=later) >= 1
     await opportunity.refresh_from_db()
     assert opportunity.status == OpportunityStatus.EXPIRED
     # then: one mutation renews it
-    renewed = await gql(RENEW, {"input": {"opportunityId": gid("Opportunity", opportunity.id), "days": 14}}, as_=alice)
+    renewed = await gql(
+        RENEW,
+        {"input": {"opportunityId": gid("Opportunity", opportunity.id), "days": 14}},
+        as_=alice,
+    )
     assert renewed["renewOpportunity"]["errors"] == []
     assert renewed["renewOpportunity"]["opportunity"]["status"] == "PUBLISHED"

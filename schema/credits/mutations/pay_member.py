@@ -35,12 +35,16 @@ async def pay_member(input: PayMemberInput, info: Info) -> PayMemberPayload:
     """Moves credits from you to the payee, or nothing at all."""
     opportunity = (
         decode_id(input.opportunity_id, "Opportunity", field="opportunityId", invalid=E.INVALID)
-        if input.opportunity_id else None
+        if input.opportunity_id
+        else None
     )
     transfer = await service.pay(
         actor=info.context.require_actor(),
         payee_id=decode_id(input.payee_id, "Member", field="payeeId", invalid=E.INVALID),
-        amount=input.amount, memo=input.memo, category=input.category,
-        opportunity_id=opportunity, idempotency_key=input.idempotency_key,
+        amount=input.amount,
+        memo=input.memo,
+        category=input.category,
+        opportunity_id=opportunity,
+        idempotency_key=input.idempotency_key,
     )
     return PayMemberPayload(transfer=transfer)  # type: ignore[arg-type]
