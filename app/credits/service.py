@@ -122,16 +122,14 @@ async def balance(*, hub_id: int, member_id: int) -> Account:
 async def expire_holds(*, now: datetime | None = None) -> int:
     """Voids holds past their expiry (cron): reserved credits are never left hanging."""
     now = now or datetime.now(UTC)
-    ids = (
-        await Transfer.filter(status="pending", hold_expires_at__lte=now)
-        .limit(500)
-        .values_list("id", flat=True)
+    expired = (
+        await Transfer.filter(status="pending", hold_expires_at__lte=now).limit(500).only("id")
     )
     voided = 0
-    for transfer_id in ids:
+    for transfer in expired:
         async with in_transaction():
             try:
-                await ledger.void_hold(int(transfer_id))
+                await ledger.void_hold(transfer.id)
                 voided += 1
             except DomainError:  # posted or voided meanwhile
                 continue

@@ -50,12 +50,12 @@ async def tell_cancelled(*, opportunity_id: int) -> None:
         ApplicationStatus.ACCEPTED,
         ApplicationStatus.WAITLISTED,
     ]
-    applicants = await Application.filter(
+    applications = await Application.filter(
         hub_id=opportunity.hub_id, opportunity_id=opportunity_id, status__in=open_statuses
-    ).values_list("applicant_id", flat=True)
-    for applicant_id in applicants:
+    ).only("id", "applicant_id")
+    for applicant_id in (a.applicant_id for a in applications):
         await _email(
-            int(applicant_id),
+            applicant_id,
             f"Cancelled: {opportunity.title}",
             f"“{opportunity.title}” has been cancelled by its poster.",
             key=f"cancelled:{opportunity_id}:{applicant_id}",
