@@ -243,6 +243,8 @@ def _run(cleanup: ExitStack, signals: _Signals, *, host: str, port: int, demo: b
         "CH_GRAPHIQL": "true",
         "CH_VAR_DIR": str(var_dir),
     }
+    if "log_json" not in settings.model_fields_set:
+        overrides["CH_LOG_JSON"] = "false"  # a laptop terminal: readable lines
     if "public_url" not in settings.model_fields_set:
         overrides["CH_PUBLIC_URL"] = api
     os.environ.update(overrides)  # for the migrations and demo data here, and the children
