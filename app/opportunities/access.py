@@ -18,17 +18,29 @@ async def get_opportunity(actor: Actor, opportunity_id: int, *, lock: bool = Fal
     return opportunity
 
 
-async def can_manage(actor: Actor, opportunity: Opportunity) -> bool:
-    """The poster, or any owner, admin or staff of the posting organisation."""
-    if opportunity.poster_id == actor.member_id:
+def manages(member_id: int, opportunity: Opportunity, organisation_ids: set[int]) -> bool:
+    """The rule: the poster, or anyone (owner, admin, staff) of the posting organisation.
+
+    `organisation_ids` are the organisations the member belongs to (batch-loaded by callers
+    that check many opportunities at once).
+    """
+    if opportunity.poster_id == member_id:
         return True
-    if opportunity.organisation_id is None:
-        return False
-    return await OrganisationMember.exists(
-        hub_id=actor.hub_id,
-        organisation_id=opportunity.organisation_id,
-        member_id=actor.member_id,
+    return opportunity.organisation_id is not None and (
+        opportunity.organisation_id in organisation_ids
     )
+
+
+async def can_manage(actor: Actor, opportunity: Opportunity) -> bool:
+    organisation_ids: set[int] = set()
+    if opportunity.organisation_id is not None and opportunity.poster_id != actor.member_id:
+        rows = await OrganisationMember.filter(
+            hub_id=actor.hub_id,
+            member_id=actor.member_id,
+            organisation_id=opportunity.organisation_id,
+        ).only("organisation_id")
+        organisation_ids = {r.organisation_id for r in rows}
+    return manages(actor.member_id, opportunity, organisation_ids)
 
 
 async def require_manager(actor: Actor, opportunity: Opportunity) -> None:

@@ -5,6 +5,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from app.opportunities import access
 from app.opportunities.models import Application, ApplicationStatus, OpportunitySkill
 from app.organisations.models import OrganisationMember
 from app.people.models import Skill
@@ -70,11 +71,8 @@ async def viewer_manages(info: Info, opportunity: Any) -> bool:
     actor = info.context.actor
     if actor is None:
         return False
-    if opportunity.poster_id == actor.member_id:
-        return True
-    if opportunity.organisation_id is None:
-        return False
-    return opportunity.organisation_id in await viewer_organisations(info).load(actor.member_id)
+    organisation_ids = await viewer_organisations(info).load(actor.member_id)
+    return access.manages(actor.member_id, opportunity, organisation_ids)
 
 
 async def viewer_participates(info: Info, opportunity: Any) -> bool:

@@ -65,11 +65,9 @@ class Category(relay.Node):
     name: str
 
 
-def _visible(row: OpportunityModel, info: Info) -> bool:
-    if row.status != OpportunityStatusEnum.DRAFT:
-        return True
-    actor = info.context.actor
-    return actor is not None and actor.member_id == row.poster_id
+async def _visible(row: OpportunityModel, info: Info) -> bool:
+    """Drafts are seen only by the poster's side."""
+    return row.status != OpportunityStatusEnum.DRAFT or await loaders.viewer_manages(info, row)
 
 
 @orm_node(OpportunityModel, visible=_visible)
