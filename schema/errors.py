@@ -80,7 +80,10 @@ class ClassifyErrors(MaskErrors):
         if isinstance(original, BadInput):
             return self._with_code(error, "BAD_USER_INPUT", str(original), "request")
         if isinstance(original, DomainError):
-            return self._with_code(error, original.code.name, original.message, "user")
+            typed = self._with_code(error, original.code.name, original.message, "user")
+            if original.field:
+                typed.extensions = {**(typed.extensions or {}), "field": original.field}
+            return typed
         request_id = request_id_var.get() or "-"
         log.error("unexpected error", exc_info=original, extra={"path": error.path})
         GRAPHQL_ERRORS.labels("internal").inc()
