@@ -5,7 +5,7 @@ travel distance of home or remote); suitability is a score: shared skills, nearn
 free at that time (their weekly availability, in the hub's time zone), and urgency.
 """
 
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 import orjson
@@ -35,8 +35,8 @@ def _available(sql: Sql, slots: list[dict[str, Any]], timezone: str) -> str:
     local = f"(o.starts_at AT TIME ZONE {tz})"
     matches = [
         f"(extract(isodow FROM {local}) = {int(s['weekday'])}"
-        f" AND {local}::time >= {sql.param(s['from'])}::time"
-        f" AND {local}::time < {sql.param(s['to'])}::time)"
+        f" AND {local}::time >= {sql.param(time.fromisoformat(s['from']))}"
+        f" AND {local}::time < {sql.param(time.fromisoformat(s['to']))})"
         for s in slots
     ]
     return f"CASE WHEN o.starts_at IS NULL THEN 0.5 WHEN {' OR '.join(matches)} THEN 1 ELSE 0 END"
@@ -61,7 +61,11 @@ async def recommended(*, actor: Actor) -> Results:
     )
     sql.add(f"o.required_checks <@ {sql.param(_json(checks))}::jsonb")
     age = _age(member.date_of_birth)
-    sql.add("o.min_age IS NULL" if age is None else f"(o.min_age IS NULL OR o.min_age <= {sql.param(age)})")
+    sql.add(
+        "o.min_age IS NULL"
+        if age is None
+        else f"(o.min_age IS NULL OR o.min_age <= {sql.param(age)})"
+    )
     nearness = "0.5"
     if member.home_lat is not None and member.home_lng is not None:
         reach = float(max(member.travel_km, 1))
@@ -78,7 +82,7 @@ async def recommended(*, actor: Actor) -> Results:
         f" AND s.opportunity_id = o.id AND s.skill_id = ANY({sql.param(list(skills))}::bigint[]))"
     )
     score = (
-        f"({overlap} * 3 + ({nearness}) * 2 + ({_available(sql, member.availability, hub.timezone)})"
+        f"({overlap} * 5 + ({nearness}) * 2 + ({_available(sql, member.availability, hub.timezone)})"
         " * 2 + CASE WHEN o.urgency = 'urgent' THEN 1 ELSE 0 END)"
     )
     text = (
