@@ -46,12 +46,21 @@ async def log_hours(
             raise DomainError(E.NOT_ACCEPTED, "Only accepted engagements log hours.", None)
         await _check_daily_total(actor, worked_on, minutes)
         record = await HoursRecord.create(
-            hub_id=actor.hub_id, application_id=application_id,
-            opportunity_id=found.opportunity.id, volunteer_id=actor.member_id,
-            worked_on=worked_on, minutes=minutes, note=note,
+            hub_id=actor.hub_id,
+            application_id=application_id,
+            opportunity_id=found.opportunity.id,
+            volunteer_id=actor.member_id,
+            worked_on=worked_on,
+            minutes=minutes,
+            note=note,
         )
-        await audit.record(actor=actor, hub_id=actor.hub_id, action="hours.log",
-                           object_type="HoursRecord", object_id=record.id)
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="hours.log",
+            object_type="HoursRecord",
+            object_id=record.id,
+        )
     return record
 
 
@@ -127,16 +136,31 @@ async def _decide(actor: Actor, record: HoursRecord, status: HoursStatus, *, act
     record.status = status
     record.reviewed_by_id = actor.member_id
     record.reviewed_at = datetime.now(UTC)
-    await record.save(update_fields=[
-        "status", "reviewed_by_id", "reviewed_at", "dispute_reason", "resolution_note",
-    ])
-    await audit.record(actor=actor, hub_id=actor.hub_id, action=action,
-                       object_type="HoursRecord", object_id=record.id,
-                       data={"status": status.value})
+    await record.save(
+        update_fields=[
+            "status",
+            "reviewed_by_id",
+            "reviewed_at",
+            "dispute_reason",
+            "resolution_note",
+        ]
+    )
+    await audit.record(
+        actor=actor,
+        hub_id=actor.hub_id,
+        action=action,
+        object_type="HoursRecord",
+        object_id=record.id,
+        data={"status": status.value},
+    )
     if status == HoursStatus.VERIFIED:
         await events.emit(
             "hours.verified",
-            {"hours_record_id": record.id, "hub_id": record.hub_id,
-             "volunteer_id": record.volunteer_id, "minutes": record.minutes},
+            {
+                "hours_record_id": record.id,
+                "hub_id": record.hub_id,
+                "volunteer_id": record.volunteer_id,
+                "minutes": record.minutes,
+            },
             key=f"{record.id}",
         )

@@ -22,8 +22,9 @@ def _rating(value: int) -> int:
 
 
 def _comment(value: str) -> str:
-    return v.text(value, field="comment", max_length=2000, invalid=E.INVALID, required=False,
-                  multiline=True)
+    return v.text(
+        value, field="comment", max_length=2000, invalid=E.INVALID, required=False, multiline=True
+    )
 
 
 async def _delivered(found: engagement.Engagement) -> bool:
@@ -33,7 +34,8 @@ async def _delivered(found: engagement.Engagement) -> bool:
     if ends is not None and ends <= datetime.now(UTC):
         return True
     return await HoursRecord.exists(
-        hub_id=found.application.hub_id, application_id=found.application.id,
+        hub_id=found.application.hub_id,
+        application_id=found.application.id,
         status=HoursStatus.VERIFIED,
     )
 
@@ -55,11 +57,20 @@ async def write_review(
     try:
         async with in_transaction():
             review = await Review.create(
-                hub_id=actor.hub_id, application_id=application_id, author_id=actor.member_id,
-                subject_id=subject_id, rating=rating, comment=comment,
+                hub_id=actor.hub_id,
+                application_id=application_id,
+                author_id=actor.member_id,
+                subject_id=subject_id,
+                rating=rating,
+                comment=comment,
             )
-            await audit.record(actor=actor, hub_id=actor.hub_id, action="review.write",
-                               object_type="Review", object_id=review.id)
+            await audit.record(
+                actor=actor,
+                hub_id=actor.hub_id,
+                action="review.write",
+                object_type="Review",
+                object_id=review.id,
+            )
     except IntegrityError as exc:
         raise DomainError(E.ALREADY_REVIEWED, "You have reviewed this already.", None) from exc
     return review
@@ -82,6 +93,11 @@ async def edit_review(
         if comment is not None:
             review.comment = _comment(comment)
         await review.save(update_fields=["rating", "comment", "updated_at"])
-        await audit.record(actor=actor, hub_id=actor.hub_id, action="review.edit",
-                           object_type="Review", object_id=review.id)
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="review.edit",
+            object_type="Review",
+            object_id=review.id,
+        )
     return review

@@ -2,7 +2,6 @@
 
 import secrets
 from dataclasses import dataclass, field
-
 from typing import Any
 
 from tortoise import Tortoise
@@ -55,13 +54,26 @@ class Portfolio:
             "servicesDelivered": self.services_delivered,
             "byCategory": [vars(b) for b in self.by_category],
             "bySkill": [vars(b) for b in self.by_skill],
-            "organisationsHelped": [{"name": o.name, "slug": o.slug} for o in self.organisations_helped],
-            "ratings": {"count": self.ratings.count, "average": self.ratings.average,
-                        "distribution": {str(k): v for k, v in self.ratings.distribution.items()}},
-            "reviews": [{"rating": r.rating, "comment": r.comment,
-                         "date": r.created_at.date().isoformat()} for r in self.reviews],
-            "history": [{"date": h.worked_on.isoformat(), "minutes": h.minutes,
-                         "opportunityId": h.opportunity_id} for h in self.history],
+            "organisationsHelped": [
+                {"name": o.name, "slug": o.slug} for o in self.organisations_helped
+            ],
+            "ratings": {
+                "count": self.ratings.count,
+                "average": self.ratings.average,
+                "distribution": {str(k): v for k, v in self.ratings.distribution.items()},
+            },
+            "reviews": [
+                {"rating": r.rating, "comment": r.comment, "date": r.created_at.date().isoformat()}
+                for r in self.reviews
+            ],
+            "history": [
+                {
+                    "date": h.worked_on.isoformat(),
+                    "minutes": h.minutes,
+                    "opportunityId": h.opportunity_id,
+                }
+                for h in self.history
+            ],
             "badges": self.badges,
         }
 
@@ -93,7 +105,8 @@ SELECT rating, count(*)::int AS n FROM review
 
 
 async def ratings_of(*, hub_id: int, member_id: int) -> Ratings:
-    rows = await Tortoise.get_connection("default").execute_query_dict(_RATINGS, [hub_id, member_id])
+    conn = Tortoise.get_connection("default")
+    rows = await conn.execute_query_dict(_RATINGS, [hub_id, member_id])
     distribution = {r: 0 for r in range(1, 6)} | {int(r["rating"]): int(r["n"]) for r in rows}
     count = sum(distribution.values())
     total = sum(k * v for k, v in distribution.items())
@@ -116,13 +129,18 @@ async def build(*, hub_id: int, member: Member) -> Portfolio:
         by_skill=[Breakdown(r["slug"], r["name"], r["minutes"]) for r in skills],
         organisations_helped=await Organisation.filter(
             hub_id=hub_id, id__in=organisation_ids
-        ).order_by("name") if organisation_ids else [],
+        ).order_by("name")
+        if organisation_ids
+        else [],
         ratings=await ratings_of(hub_id=hub_id, member_id=member.id),
         reviews=await Review.filter(hub_id=hub_id, subject_id=member.id)
-        .order_by("-created_at", "-id").limit(REVIEWS),
+        .order_by("-created_at", "-id")
+        .limit(REVIEWS),
         history=await HoursRecord.filter(
             hub_id=hub_id, volunteer_id=member.id, status=HoursStatus.VERIFIED
-        ).order_by("-worked_on", "-id").limit(HISTORY),
+        )
+        .order_by("-worked_on", "-id")
+        .limit(HISTORY),
     )
 
 
@@ -130,7 +148,8 @@ async def settings_of(*, hub_id: int, member_id: int) -> PortfolioSettings:
     found = await PortfolioSettings.get_or_none(hub_id=hub_id, member_id=member_id)
     if found is None:
         found, _ = await PortfolioSettings.get_or_create(
-            hub_id=hub_id, member_id=member_id,
+            hub_id=hub_id,
+            member_id=member_id,
             defaults={"share_token": secrets.token_urlsafe(18), "public": False},
         )
     return found
@@ -142,8 +161,14 @@ async def set_visibility(*, actor: Actor, public: bool) -> PortfolioSettings:
         found = await settings_of(hub_id=actor.hub_id, member_id=actor.member_id)
         found.public = public
         await found.save(update_fields=["public"])
-        await audit.record(actor=actor, hub_id=actor.hub_id, action="portfolio.visibility",
-                           object_type="Member", object_id=actor.member_id, data={"public": public})
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="portfolio.visibility",
+            object_type="Member",
+            object_id=actor.member_id,
+            data={"public": public},
+        )
     return found
 
 
@@ -160,5 +185,3 @@ async def public_portfolio(*, share_token: str) -> Portfolio | None:
         return None
     member = await Member.get(id=found.member_id, hub_id=found.hub_id)
     return await build(hub_id=found.hub_id, member=member)
-
-

@@ -7,9 +7,10 @@ from strawberry import relay
 
 from app.people.models import Member as MemberModel
 from app.portfolios import service
+from app.portfolios.errors import PortfolioErrorCode as E
 from app.portfolios.models import HoursRecord as HoursRecordModel
 from app.portfolios.models import HoursStatus as HoursStatusEnum
-from app.portfolios.errors import PortfolioErrorCode as E
+from app.portfolios.models import PortfolioSettings
 from schema.context import Info
 from schema.portfolios.types import HoursRecord, HoursStatus, Portfolio
 from schema.relay import Page, decode_id
@@ -18,14 +19,20 @@ from schema.relay import Page, decode_id
 @strawberry.type
 class PortfolioQueries:
     @strawberry.field(description="A member's portfolio: your own, or anyone's public one.")
-    async def portfolio(self, info: Info, member_id: strawberry.ID | None = None) -> Portfolio | None:
+    async def portfolio(
+        self, info: Info, member_id: strawberry.ID | None = None
+    ) -> Portfolio | None:
         actor = info.context.require_actor()
         target = actor.member_id
         if member_id is not None:
             target = decode_id(member_id, "Member", field="memberId", invalid=E.INVALID)
-        settings = await service.settings_of(hub_id=actor.hub_id, member_id=target)
-        if target != actor.member_id and not settings.public:
-            return None
+        if target == actor.member_id:
+            settings = await service.settings_of(hub_id=actor.hub_id, member_id=target)
+        else:  # reading someone else's must not create their settings
+            found = await PortfolioSettings.get_or_none(hub_id=actor.hub_id, member_id=target)
+            if found is None or not found.public:
+                return None
+            settings = found
         member = await MemberModel.get_or_none(id=target, hub_id=actor.hub_id)
         if member is None:
             return None
@@ -35,7 +42,9 @@ class PortfolioQueries:
 
     @relay.connection(Page[HoursRecord], description="Your logged hours, newest first.")  # type: ignore[misc]
     def my_hours(
-        self, info: Info, status: HoursStatus | None = None  # type: ignore[valid-type]
+        self,
+        info: Info,
+        status: HoursStatus | None = None,  # type: ignore[valid-type]
     ) -> Iterable[HoursRecord]:
         actor = info.context.require_actor()
         query = HoursRecordModel.filter(hub_id=actor.hub_id, volunteer_id=actor.member_id)

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
+from app.errors import DomainError
 from app.opportunities.models import Opportunity as OpportunityModel
 from app.people.models import Member as MemberModel
-from app.errors import DomainError
 from app.portfolios import engagement, service
 from app.portfolios.errors import PortfolioErrorCode as PortfolioErrorCodeEnum
 from app.portfolios.models import HoursRecord as HoursRecordModel
@@ -108,8 +108,15 @@ class RatingSummary:
     @classmethod
     def of(cls, ratings: service.Ratings) -> "RatingSummary":
         d = ratings.distribution
-        return cls(count=ratings.count, average=ratings.average,
-                   one=d[1], two=d[2], three=d[3], four=d[4], five=d[5])
+        return cls(
+            count=ratings.count,
+            average=ratings.average,
+            one=d[1],
+            two=d[2],
+            three=d[3],
+            four=d[4],
+            five=d[5],
+        )
 
 
 @strawberry.type(description="The verified record of what a member gave.")
