@@ -20,6 +20,8 @@ from schema.auth.mutations import AuthMutations
 from schema.auth.queries import AuthQueries
 from schema.cost import QueryCostLimiter
 from schema.credits.mutations import CreditsMutations
+from schema.credits.offers.mutations import OfferMutations
+from schema.credits.offers.queries import OfferQueries
 from schema.credits.queries import CreditsQueries
 from schema.credits.requests import PaymentRequestMutations, PaymentRequestQueries
 from schema.credits.vouchers import VoucherMutations, VoucherQueries
@@ -73,7 +75,7 @@ def build_schema() -> strawberry.Schema:
             PortfolioQueries,
             CreditsQueries,
             VoucherQueries,
-            PaymentRequestQueries,
+            PaymentRequestQueries, OfferQueries,
         ),
     )
     mutation = merge_types(
@@ -87,7 +89,7 @@ def build_schema() -> strawberry.Schema:
             PortfolioMutations,
             CreditsMutations,
             VoucherMutations,
-            PaymentRequestMutations,
+            PaymentRequestMutations, OfferMutations,
         ),
     )
     return strawberry.Schema(

@@ -3,6 +3,7 @@
 from typing import Any
 
 from app import jobs
+from app.credits import offers
 from app.credits import service as credits
 from app.jobs.runner import run_job
 from app.opportunities import expiry
@@ -20,5 +21,8 @@ async def opportunity_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
     return await expiry.housekeeping()
 
 
-async def credits_housekeeping(ctx: dict[str, Any]) -> int:
-    return await credits.expire_holds()
+async def credits_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
+    return {
+        "holds_voided": await credits.expire_holds(),
+        "vouchers_settled": await offers.refund_expired_vouchers(),
+    }

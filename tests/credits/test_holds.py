@@ -17,7 +17,9 @@ async def _hold(hub: Any, member_id: int, amount: int, expires: datetime) -> Tra
         return await ledger.hold(
             source=await ledger.member_account(hub.id, member_id),
             destination=await ledger.system_account(hub.id, SystemAccount.CAMPAIGN_ESCROW),
-            amount=amount, kind=TransferKind.PLEDGE, expires_at=expires,
+            amount=amount,
+            kind=TransferKind.PLEDGE,
+            expires_at=expires,
         )
 
 

@@ -1,0 +1,279 @@
+"""Business vouchers: offers for credits, redeemed for single-use codes checked at the till."""
+
+import logging
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.transactions import in_transaction
+
+from app import validation as v
+from app.actor import Actor
+from app.audit import service as audit
+from app.credits import idempotency, ledger
+from app.credits.errors import CreditsErrorCode as E
+from app.credits.models import TransferKind, Voucher, VoucherOffer, VoucherStatus
+from app.errors import DomainError
+from app.organisations.models import (
+    Organisation,
+    OrganisationKind,
+    OrganisationMember,
+    OrganisationRole,
+)
+
+log = logging.getLogger(__name__)
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+MANAGERS = (OrganisationRole.OWNER, OrganisationRole.ADMIN)
+
+
+def new_code() -> str:
+    """16 random symbols (80 bits), grouped for reading aloud at a till."""
+    symbols = "".join(secrets.choice(CODE_ALPHABET) for _ in range(16))
+    return "CH-" + "-".join(symbols[i : i + 4] for i in range(0, 16, 4))
+
+
+def normalise_code(code: str) -> str:
+    return code.strip().upper().replace(" ", "")[:32]
+
+
+async def _role(actor: Actor, organisation_id: int) -> OrganisationRole | None:
+    membership = await OrganisationMember.get_or_none(
+        hub_id=actor.hub_id, organisation_id=organisation_id, member_id=actor.member_id
+    )
+    return membership.role if membership else None
+
+
+async def _business(actor: Actor, organisation_id: int) -> Organisation:
+    organisation = await Organisation.get_or_none(id=organisation_id, hub_id=actor.hub_id)
+    if organisation is None:
+        raise DomainError(E.NOT_FOUND, "No such organisation.", "organisationId")
+    if await _role(actor, organisation.id) not in MANAGERS:
+        raise DomainError(E.FORBIDDEN, "Only the business's owners and admins do this.", None)
+    if organisation.kind != OrganisationKind.BUSINESS:
+        raise DomainError(E.FORBIDDEN, "Only businesses publish voucher offers.", "organisationId")
+    return organisation
+
+
+def _offer_fields(values: dict[str, Any]) -> dict[str, Any]:
+    out = dict(values)
+    if "title" in out:
+        out["title"] = v.text(out["title"], field="title", max_length=120, invalid=E.INVALID)
+    if "description" in out:
+        out["description"] = v.text(
+            out["description"] or "",
+            field="description",
+            max_length=2000,
+            invalid=E.INVALID,
+            required=False,
+            multiline=True,
+        )
+    if "cost" in out:
+        out["cost"] = ledger.check_amount(out["cost"], "cost")
+    if "stock" in out:
+        v.int_range(out["stock"], field="stock", low=0, high=1_000_000, invalid=E.INVALID)
+    if "per_member_limit" in out:
+        v.int_range(
+            out["per_member_limit"], field="perMemberLimit", low=1, high=1000, invalid=E.INVALID
+        )
+    if "voucher_days" in out:
+        v.int_range(out["voucher_days"], field="voucherDays", low=1, high=365, invalid=E.INVALID)
+    return out
+
+
+def _check_dates(valid_from: datetime, valid_until: datetime) -> None:
+    if valid_until <= valid_from:
+        raise DomainError(E.INVALID, "Must be after validFrom.", "validUntil")
+
+
+async def create_offer(
+    *, actor: Actor, organisation_id: int, fields: dict[str, Any]
+) -> VoucherOffer:
+    """A business publishes an offer (its owners and admins)."""
+    await _business(actor, organisation_id)
+    cleaned = _offer_fields(fields)
+    if cleaned.get("stock", 1) < 1:
+        raise DomainError(E.INVALID, "Offer at least one voucher.", "stock")
+    _check_dates(cleaned["valid_from"], cleaned["valid_until"])
+    async with in_transaction():
+        offer = await VoucherOffer.create(
+            hub_id=actor.hub_id, organisation_id=organisation_id, **cleaned
+        )
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="voucher_offer.create",
+            object_type="VoucherOffer",
+            object_id=offer.id,
+        )
+    return offer
+
+
+async def update_offer(*, actor: Actor, offer_id: int, fields: dict[str, Any]) -> VoucherOffer:
+    """Changes stock, activity, texts or dates of an offer."""
+    cleaned = _offer_fields(fields)
+    async with in_transaction():
+        offer = await VoucherOffer.select_for_update().get_or_none(id=offer_id, hub_id=actor.hub_id)
+        if offer is None:
+            raise DomainError(E.NOT_FOUND, "No such offer.", "offerId")
+        await _business(actor, offer.organisation_id)
+        for name, value in cleaned.items():
+            setattr(offer, name, value)
+        _check_dates(offer.valid_from, offer.valid_until)
+        await offer.save()
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="voucher_offer.update",
+            object_type="VoucherOffer",
+            object_id=offer.id,
+        )
+    return offer
+
+
+def open_offers(hub_id: int) -> Any:
+    now = datetime.now(UTC)
+    return VoucherOffer.filter(
+        hub_id=hub_id, active=True, stock__gt=0, valid_from__lte=now, valid_until__gt=now
+    ).order_by("valid_until", "id")
+
+
+async def redeem(*, actor: Actor, offer_id: int, idempotency_key: str) -> Voucher:
+    """Spends credits on an offer and issues a single-use code (idempotent per key)."""
+
+    async def effect() -> dict[str, Any]:
+        offer = await VoucherOffer.select_for_update().get_or_none(id=offer_id, hub_id=actor.hub_id)
+        if offer is None:
+            raise DomainError(E.NOT_FOUND, "No such offer.", "offerId")
+        now = datetime.now(UTC)
+        if not offer.active or not offer.valid_from <= now < offer.valid_until:
+            raise DomainError(E.OFFER_NOT_ACTIVE, "This offer is not available now.", "offerId")
+        if offer.stock <= 0:
+            raise DomainError(E.SOLD_OUT, "This offer is sold out.", "offerId")
+        taken = await Voucher.filter(
+            hub_id=actor.hub_id,
+            offer_id=offer.id,
+            member_id=actor.member_id,
+            status__in=[VoucherStatus.ISSUED, VoucherStatus.USED],
+        ).count()
+        if taken >= offer.per_member_limit:
+            raise DomainError(
+                E.LIMIT_REACHED, "You have had as many as this offer allows.", "offerId"
+            )
+        transfer = await ledger.post(
+            source=await ledger.member_account(actor.hub_id, actor.member_id),
+            destination=await ledger.organisation_account(actor.hub_id, offer.organisation_id),
+            amount=offer.cost,
+            kind=TransferKind.VOUCHER,
+            memo=offer.title[:280],
+            category="vouchers",
+            initiated_by=actor.member_id,
+        )
+        offer.stock -= 1
+        await offer.save(update_fields=["stock", "updated_at"])
+        voucher = await Voucher.create(
+            hub_id=actor.hub_id,
+            offer_id=offer.id,
+            member_id=actor.member_id,
+            code=new_code(),
+            transfer_id=transfer.id,
+            expires_at=now + timedelta(days=offer.voucher_days),
+        )
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="voucher.redeem",
+            object_type="Voucher",
+            object_id=voucher.id,
+        )
+        return {"voucher_id": voucher.id}
+
+    async with in_transaction():
+        result = await idempotency.once(
+            actor=actor,
+            key=idempotency_key,
+            operation="redeem",
+            params={"offer": offer_id},
+            effect=effect,
+        )
+    return await Voucher.get(id=result["voucher_id"])
+
+
+async def find_code(*, actor: Actor, code: str) -> Voucher | None:
+    """The voucher behind a code, for staff of the business that issued it; else None."""
+    voucher = await Voucher.get_or_none(code=normalise_code(code), hub_id=actor.hub_id)
+    if voucher is None:
+        return None
+    offer = await VoucherOffer.get(id=voucher.offer_id)
+    return voucher if await _role(actor, offer.organisation_id) else None
+
+
+async def use_code(*, actor: Actor, code: str) -> Voucher:
+    """Marks a code used at the till, exactly once (staff of the issuing business)."""
+    voucher = await find_code(actor=actor, code=code)
+    if voucher is None:
+        raise DomainError(E.NOT_FOUND, "No such voucher for your business.", "code")
+    now = datetime.now(UTC)
+    async with in_transaction():
+        updated = await Voucher.filter(
+            id=voucher.id, status=VoucherStatus.ISSUED, expires_at__gt=now
+        ).update(status=VoucherStatus.USED, used_at=now, used_by_id=actor.member_id)
+        if not updated:
+            await voucher.refresh_from_db()
+            if voucher.status == VoucherStatus.USED:
+                raise DomainError(E.VOUCHER_USED, "This voucher has already been used.", "code")
+            raise DomainError(E.VOUCHER_EXPIRED, "This voucher has expired.", "code")
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="voucher.use",
+            object_type="Voucher",
+            object_id=voucher.id,
+        )
+    await voucher.refresh_from_db()
+    return voucher
+
+
+async def refund_expired_vouchers(*, now: datetime | None = None) -> int:
+    """Cron: expired unused vouchers are refunded (if the offer says so) or marked expired."""
+    now = now or datetime.now(UTC)
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT id FROM voucher WHERE status = 'issued' AND expires_at <= $1 ORDER BY id LIMIT 500",
+        [now],
+    )
+    done = 0
+    for row in rows:
+        try:
+            done += await _settle_expired(row["id"])
+        except DomainError as exc:  # e.g. the business cannot refund yet: next run tries again
+            log.warning(
+                "voucher refund postponed", extra={"voucher_id": row["id"], "why": str(exc)}
+            )
+    return done
+
+
+async def _settle_expired(voucher_id: int) -> int:
+    async with in_transaction():
+        voucher = await Voucher.select_for_update(skip_locked=True).get_or_none(
+            id=voucher_id, status=VoucherStatus.ISSUED
+        )
+        if voucher is None:
+            return 0
+        offer = await VoucherOffer.get(id=voucher.offer_id)
+        if offer.refund_unused:
+            original = await voucher.transfer
+            refund = await ledger.post(
+                source=await ledger.organisation_account(voucher.hub_id, offer.organisation_id),
+                destination=await ledger.member_account(voucher.hub_id, voucher.member_id),
+                amount=original.amount,
+                kind=TransferKind.REFUND,
+                memo=f"Unused voucher: {offer.title}"[:280],
+                category="vouchers",
+                reference=f"voucher-refund:{voucher.id}",
+                reverses=original.id,
+            )
+            voucher.status, voucher.refund_id = VoucherStatus.REFUNDED, refund.id
+        else:
+            voucher.status = VoucherStatus.EXPIRED
+        await voucher.save(update_fields=["status", "refund_id"])
+    return 1
