@@ -22,6 +22,8 @@ from schema.cost import QueryCostLimiter
 from schema.credits.mutations import CreditsMutations
 from schema.credits.offers.mutations import OfferMutations
 from schema.credits.offers.queries import OfferQueries
+from schema.credits.payments.mutations import PaymentMutations
+from schema.credits.payments.queries import PaymentQueries
 from schema.credits.queries import CreditsQueries
 from schema.credits.requests import PaymentRequestMutations, PaymentRequestQueries
 from schema.credits.vouchers import VoucherMutations, VoucherQueries
@@ -75,7 +77,7 @@ def build_schema() -> strawberry.Schema:
             PortfolioQueries,
             CreditsQueries,
             VoucherQueries,
-            PaymentRequestQueries, OfferQueries,
+            PaymentRequestQueries, OfferQueries, PaymentQueries,
         ),
     )
     mutation = merge_types(
@@ -89,7 +91,7 @@ def build_schema() -> strawberry.Schema:
             PortfolioMutations,
             CreditsMutations,
             VoucherMutations,
-            PaymentRequestMutations, OfferMutations,
+            PaymentRequestMutations, OfferMutations, PaymentMutations,
         ),
     )
     return strawberry.Schema(

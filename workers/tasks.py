@@ -3,7 +3,7 @@
 from typing import Any
 
 from app import jobs
-from app.credits import offers
+from app.credits import offers, payment_requests
 from app.credits import service as credits
 from app.jobs.runner import run_job
 from app.opportunities import expiry
@@ -25,4 +25,5 @@ async def credits_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
     return {
         "holds_voided": await credits.expire_holds(),
         "vouchers_settled": await offers.refund_expired_vouchers(),
+        "requests_expired": await payment_requests.expire_requests(),
     }

@@ -159,3 +159,22 @@ async def hub_totals(*, actor: Actor) -> dict[str, int]:
         **{k: int(v) for k, v in rows[0].items()},
         "spent_at_businesses": int(spent[0]["spent"]),
     }
+
+
+async def transfers_by_category(
+    *, actor: Actor, since: datetime, until: datetime
+) -> list[dict[str, Any]]:
+    """Posted transfers in the period, summed per category and kind (hub admins)."""
+    from app.people.models import Role
+
+    actor.require_role(Role.HUB_ADMIN)
+    if until <= since:
+        raise DomainError(E.INVALID, "Must be after since.", "until")
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT category, kind, count(*)::int AS transfers, sum(amount)::bigint AS amount"
+        " FROM transfer WHERE hub_id = $1 AND status = 'posted'"
+        " AND posted_at >= $2 AND posted_at < $3"
+        " GROUP BY category, kind ORDER BY amount DESC, category, kind",
+        [actor.hub_id, since, until],
+    )
+    return [dict(r) for r in rows]

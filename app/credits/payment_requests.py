@@ -1,0 +1,238 @@
+"""Payment requests: a member asks one or more payers to pay for a service.
+
+Each payer's approval holds their share; when the last payer approves, every hold is posted in
+that same transaction, so a shared payment arrives whole or not at all. A decline, a cancel or
+the deadline voids every hold.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from app import validation as v
+from app.actor import Actor
+from app.audit import service as audit
+from app.credits import idempotency, ledger
+from app.credits.errors import CreditsErrorCode as E
+from app.credits.models import (
+    PaymentRequest,
+    PaymentShare,
+    RequestStatus,
+    ShareStatus,
+    Transfer,
+    TransferKind,
+    TransferStatus,
+)
+from app.errors import DomainError
+from app.people.models import Member, MemberStatus
+
+MAX_PAYERS = 10
+
+
+@dataclass(frozen=True)
+class Share:
+    payer_id: int
+    amount: int
+
+
+async def _check_payers(actor: Actor, shares: list[Share]) -> None:
+    if not 1 <= len(shares) <= MAX_PAYERS:
+        raise DomainError(E.INVALID, f"Ask 1 to {MAX_PAYERS} payers.", "payers")
+    ids = [s.payer_id for s in shares]
+    if len(set(ids)) != len(ids):
+        raise DomainError(E.INVALID, "Each payer once.", "payers")
+    if actor.member_id in ids:
+        raise DomainError(E.SAME_ACCOUNT, "You cannot ask yourself to pay.", "payers")
+    for share in shares:
+        ledger.check_amount(share.amount, "payers")
+    found = await Member.filter(hub_id=actor.hub_id, id__in=ids, status=MemberStatus.ACTIVE).count()
+    if found != len(ids):
+        raise DomainError(E.NOT_FOUND, "Some payers are not active members of this hub.", "payers")
+
+
+async def request_payment(
+    *,
+    actor: Actor,
+    shares: list[Share],
+    memo: str = "",
+    category: str = "",
+    expires_in_days: int = 7,
+    idempotency_key: str,
+) -> PaymentRequest:
+    """Asks the payers for their shares (nothing moves until every one approves)."""
+    memo = v.text(memo, field="memo", max_length=280, invalid=E.INVALID, required=False)
+    category = v.text(
+        category, field="category", max_length=60, invalid=E.INVALID, required=False
+    ).lower()
+    v.int_range(expires_in_days, field="expiresInDays", low=1, high=30, invalid=E.INVALID)
+    await _check_payers(actor, shares)
+    params = {
+        "shares": [[s.payer_id, s.amount] for s in shares],
+        "memo": memo,
+        "category": category,
+        "days": expires_in_days,
+    }
+
+    async def effect() -> dict[str, Any]:
+        request = await PaymentRequest.create(
+            hub_id=actor.hub_id,
+            requester_id=actor.member_id,
+            memo=memo,
+            category=category,
+            group=uuid.uuid4(),
+            expires_at=datetime.now(UTC) + timedelta(days=expires_in_days),
+        )
+        await PaymentShare.bulk_create(
+            [
+                PaymentShare(
+                    hub_id=actor.hub_id, request_id=request.id, payer_id=s.payer_id, amount=s.amount
+                )
+                for s in shares
+            ]
+        )
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="payment_request.create",
+            object_type="PaymentRequest",
+            object_id=request.id,
+        )
+        return {"request_id": request.id}
+
+    async with in_transaction():
+        result = await idempotency.once(
+            actor=actor,
+            key=idempotency_key,
+            operation="request_payment",
+            params=params,
+            effect=effect,
+        )
+    return await PaymentRequest.get(id=result["request_id"])
+
+
+async def _locked_request(actor: Actor, request_id: int) -> PaymentRequest:
+    request = await PaymentRequest.select_for_update().get_or_none(
+        id=request_id, hub_id=actor.hub_id
+    )
+    if request is None:
+        raise DomainError(E.NOT_FOUND, "No such payment request.", "requestId")
+    return request
+
+
+async def _my_share(actor: Actor, request: PaymentRequest) -> PaymentShare:
+    share = await PaymentShare.get_or_none(request_id=request.id, payer_id=actor.member_id)
+    if share is None:
+        raise DomainError(E.NOT_FOUND, "No such payment request for you.", "requestId")
+    if request.status != RequestStatus.PENDING or request.expires_at <= datetime.now(UTC):
+        raise DomainError(E.NOT_PENDING, f"The request is {request.status.value}.", "requestId")
+    if share.status != ShareStatus.PENDING:
+        raise DomainError(E.NOT_PENDING, f"You have already {share.status.value} it.", "requestId")
+    return share
+
+
+async def approve(*, actor: Actor, request_id: int) -> PaymentRequest:
+    """Holds the payer's share; the last approval moves every share at once."""
+    async with in_transaction():
+        request = await _locked_request(actor, request_id)
+        share = await _my_share(actor, request)
+        hold = await ledger.hold(
+            source=await ledger.member_account(actor.hub_id, actor.member_id),
+            destination=await ledger.member_account(actor.hub_id, request.requester_id),
+            amount=share.amount,
+            kind=TransferKind.EXCHANGE,
+            memo=request.memo,
+            category=request.category,
+            group=request.group,
+            initiated_by=actor.member_id,
+            expires_at=request.expires_at,
+        )
+        share.status, share.hold_id = ShareStatus.APPROVED, hold.id
+        await share.save(update_fields=["status", "hold_id"])
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="payment_request.approve",
+            object_type="PaymentRequest",
+            object_id=request.id,
+        )
+        if (
+            not await PaymentShare.filter(request_id=request.id)
+            .exclude(status=ShareStatus.APPROVED)
+            .exists()
+        ):
+            await _complete(request)
+    return await PaymentRequest.get(id=request_id)
+
+
+async def _complete(request: PaymentRequest) -> None:
+    for share in await PaymentShare.filter(request_id=request.id).order_by("id"):
+        assert share.hold_id is not None
+        await ledger.post_hold(share.hold_id)
+    request.status, request.completed_at = RequestStatus.COMPLETED, datetime.now(UTC)
+    await request.save(update_fields=["status", "completed_at"])
+
+
+async def _end(request: PaymentRequest, status: RequestStatus) -> None:
+    for share in await PaymentShare.filter(request_id=request.id, hold_id__isnull=False):
+        hold = await Transfer.get(id=share.hold_id)
+        if hold.status == TransferStatus.PENDING:  # the hold-expiry cron may have voided it
+            await ledger.void_hold(hold.id)
+    request.status = status
+    await request.save(update_fields=["status"])
+
+
+async def decline(*, actor: Actor, request_id: int) -> PaymentRequest:
+    """A payer says no: the request ends and every hold is released."""
+    async with in_transaction():
+        request = await _locked_request(actor, request_id)
+        share = await _my_share(actor, request)
+        share.status = ShareStatus.DECLINED
+        await share.save(update_fields=["status"])
+        await _end(request, RequestStatus.DECLINED)
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="payment_request.decline",
+            object_type="PaymentRequest",
+            object_id=request.id,
+        )
+    return request
+
+
+async def cancel(*, actor: Actor, request_id: int) -> PaymentRequest:
+    """The requester withdraws a pending request; holds are released."""
+    async with in_transaction():
+        request = await _locked_request(actor, request_id)
+        if request.requester_id != actor.member_id:
+            raise DomainError(E.FORBIDDEN, "Only the requester cancels it.", "requestId")
+        if request.status != RequestStatus.PENDING:
+            raise DomainError(E.NOT_PENDING, f"The request is {request.status.value}.", "requestId")
+        await _end(request, RequestStatus.CANCELLED)
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="payment_request.cancel",
+            object_type="PaymentRequest",
+            object_id=request.id,
+        )
+    return request
+
+
+async def expire_requests(*, now: datetime | None = None) -> int:
+    """Cron: pending requests past their deadline end, and their holds are released."""
+    now = now or datetime.now(UTC)
+    done = 0
+    for stale in await PaymentRequest.filter(
+        status=RequestStatus.PENDING, expires_at__lte=now
+    ).limit(500):
+        async with in_transaction():
+            request = await PaymentRequest.select_for_update(skip_locked=True).get_or_none(
+                id=stale.id, status=RequestStatus.PENDING
+            )
+            if request is not None:
+                await _end(request, RequestStatus.EXPIRED)
+                done += 1
+    return done
