@@ -77,7 +77,9 @@ def build_schema() -> strawberry.Schema:
             PortfolioQueries,
             CreditsQueries,
             VoucherQueries,
-            PaymentRequestQueries, OfferQueries, PaymentQueries,
+            PaymentRequestQueries,
+            OfferQueries,
+            PaymentQueries,
         ),
     )
     mutation = merge_types(
@@ -91,7 +93,9 @@ def build_schema() -> strawberry.Schema:
             PortfolioMutations,
             CreditsMutations,
             VoucherMutations,
-            PaymentRequestMutations, OfferMutations, PaymentMutations,
+            PaymentRequestMutations,
+            OfferMutations,
+            PaymentMutations,
         ),
     )
     return strawberry.Schema(

@@ -82,7 +82,8 @@ async def recommended(*, actor: Actor) -> Results:
         f" AND s.opportunity_id = o.id AND s.skill_id = ANY({sql.param(list(skills))}::bigint[]))"
     )
     score = (
-        f"({overlap} * 5 + ({nearness}) * 2 + ({_available(sql, member.availability, hub.timezone)})"
+        f"({overlap} * 5 + ({nearness}) * 2"
+        f" + ({_available(sql, member.availability, hub.timezone)})"
         " * 2 + CASE WHEN o.urgency = 'urgent' THEN 1 ELSE 0 END)"
     )
     text = (

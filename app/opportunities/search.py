@@ -159,7 +159,12 @@ class Results:
 
 
 def search(
-    *, hub_id: int, filters: Filters, sort: Sort, actor: Actor | None = None, near_home: bool = False
+    *,
+    hub_id: int,
+    filters: Filters,
+    sort: Sort,
+    actor: Actor | None = None,
+    near_home: bool = False,
 ) -> Results:
     """Open opportunities of the hub matching `filters`, in `sort` order (lazy: slice it).
 

@@ -21,19 +21,29 @@ async def submit_check(
         raise DomainError(E.INVALID, "This check has already expired.", "expiresOn")
     async with in_transaction():
         check = await TrustCheck.create(
-            hub_id=actor.hub_id, member_id=actor.member_id, kind=kind,
-            reference=reference, expires_on=expires_on,
+            hub_id=actor.hub_id,
+            member_id=actor.member_id,
+            kind=kind,
+            reference=reference,
+            expires_on=expires_on,
         )
-        await audit.record(actor=actor, hub_id=actor.hub_id, action="check.submit",
-                           object_type="TrustCheck", object_id=check.id, data={"kind": kind.value})
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="check.submit",
+            object_type="TrustCheck",
+            object_id=check.id,
+            data={"kind": kind.value},
+        )
     return check
 
 
 async def review_check(*, actor: Actor, check_id: int, approve: bool, note: str = "") -> TrustCheck:
     """A moderator verifies or rejects a pending check; never their own."""
     actor.require_role(Role.MODERATOR, Role.HUB_ADMIN)
-    note = v.text(note, field="note", max_length=500, invalid=E.INVALID, required=False,
-                  multiline=True)
+    note = v.text(
+        note, field="note", max_length=500, invalid=E.INVALID, required=False, multiline=True
+    )
     async with in_transaction():
         check = await TrustCheck.select_for_update().get_or_none(id=check_id, hub_id=actor.hub_id)
         if check is None:
@@ -47,9 +57,14 @@ async def review_check(*, actor: Actor, check_id: int, approve: bool, note: str 
         check.reviewed_at = datetime.now(UTC)
         check.review_note = note
         await check.save(update_fields=["status", "reviewed_by_id", "reviewed_at", "review_note"])
-        await audit.record(actor=actor, hub_id=actor.hub_id, action="check.review",
-                           object_type="TrustCheck", object_id=check.id,
-                           data={"status": check.status.value})
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="check.review",
+            object_type="TrustCheck",
+            object_id=check.id,
+            data={"status": check.status.value},
+        )
     return check
 
 

@@ -20,8 +20,11 @@ MAX_SLOTS = 50
 DIGESTS = ("none", "daily", "weekly")
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 _CAMEL = {
-    "display_name": "displayName", "travel_km": "travelKm", "home": "homeLocation",
-    "date_of_birth": "dateOfBirth", "notification_prefs": "notificationPreferences",
+    "display_name": "displayName",
+    "travel_km": "travelKm",
+    "home": "homeLocation",
+    "date_of_birth": "dateOfBirth",
+    "notification_prefs": "notificationPreferences",
 }
 
 
@@ -37,7 +40,9 @@ def availability(slots: list[dict[str, Any]]) -> list[dict[str, Any]]:
         raise DomainError(E.INVALID, f"At most {MAX_SLOTS} slots.", "availability")
     cleaned = []
     for slot in slots:
-        weekday = v.int_range(slot["weekday"], field="availability", low=1, high=7, invalid=E.INVALID)
+        weekday = v.int_range(
+            slot["weekday"], field="availability", low=1, high=7, invalid=E.INVALID
+        )
         start = _clock(slot["from"], "availability")
         end = _clock(slot["to"], "availability")
         if end <= start:
@@ -52,14 +57,18 @@ def notification_prefs(prefs: dict[str, Any]) -> dict[str, Any]:
         raise DomainError(E.INVALID, "Digest is none, daily or weekly.", "notificationPreferences")
     quiet = [prefs.get("quiet_from"), prefs.get("quiet_to")]
     if (quiet[0] is None) != (quiet[1] is None):
-        raise DomainError(E.INVALID, "Give both ends of the quiet hours, or neither.",
-                          "notificationPreferences")
+        raise DomainError(
+            E.INVALID, "Give both ends of the quiet hours, or neither.", "notificationPreferences"
+        )
     for value in quiet:
         if value is not None:
             _clock(value, "notificationPreferences")
     return {
-        "email": bool(prefs.get("email", True)), "in_app": bool(prefs.get("in_app", True)),
-        "digest": digest, "quiet_from": quiet[0], "quiet_to": quiet[1],
+        "email": bool(prefs.get("email", True)),
+        "in_app": bool(prefs.get("in_app", True)),
+        "digest": digest,
+        "quiet_from": quiet[0],
+        "quiet_to": quiet[1],
     }
 
 
@@ -69,8 +78,11 @@ def _home(value: tuple[float, float] | None) -> dict[str, Any]:
     lat, lng = value
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise DomainError(E.INVALID, "Latitude within ±90, longitude within ±180.", "homeLocation")
-    return {"home_lat": lat, "home_lng": lng,
-            "home_cell": h3.latlng_to_cell(lat, lng, HOME_RESOLUTION)}
+    return {
+        "home_lat": lat,
+        "home_lng": lng,
+        "home_cell": h3.latlng_to_cell(lat, lng, HOME_RESOLUTION),
+    }
 
 
 def _birth(value: date | None) -> date | None:
@@ -88,9 +100,11 @@ def _birth(value: date | None) -> date | None:
 def _interests(values: list[str]) -> list[str]:
     if len(values) > 20:
         raise DomainError(E.INVALID, "At most 20 interests.", "interests")
-    return list(dict.fromkeys(
-        v.text(i, field="interests", max_length=40, invalid=E.INVALID).lower() for i in values
-    ))
+    return list(
+        dict.fromkeys(
+            v.text(i, field="interests", max_length=40, invalid=E.INVALID).lower() for i in values
+        )
+    )
 
 
 def _clean(name: str, value: Any) -> dict[str, Any]:
@@ -98,8 +112,16 @@ def _clean(name: str, value: Any) -> dict[str, Any]:
     if name == "display_name":
         return {name: v.text(value, field=field, max_length=80, invalid=E.INVALID)}
     if name == "bio":
-        return {name: v.text(value or "", field=field, max_length=2000, invalid=E.INVALID,
-                             required=False, multiline=True)}
+        return {
+            name: v.text(
+                value or "",
+                field=field,
+                max_length=2000,
+                invalid=E.INVALID,
+                required=False,
+                multiline=True,
+            )
+        }
     if name == "interests":
         return {name: _interests(value or [])}
     if name == "travel_km":
@@ -126,7 +148,12 @@ async def update_profile(*, actor: Actor, changes: dict[str, Any]) -> Member:
     async with in_transaction():
         if columns:
             await Member.filter(id=actor.member_id, hub_id=actor.hub_id).update(**columns)
-        await audit.record(actor=actor, hub_id=actor.hub_id, action="member.update_profile",
-                           object_type="Member", object_id=actor.member_id,
-                           data={"fields": sorted(changes)})
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="member.update_profile",
+            object_type="Member",
+            object_id=actor.member_id,
+            data={"fields": sorted(changes)},
+        )
     return await Member.get(id=actor.member_id)

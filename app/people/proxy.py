@@ -38,10 +38,16 @@ async def create_proxy_member(*, actor: Actor, display_name: str) -> Member:
     async with in_transaction():
         member = await Member.create(hub_id=actor.hub_id, display_name=display_name, is_proxy=True)
         await MemberRole.create(hub_id=actor.hub_id, member_id=member.id, role=Role.MEMBER)
-        await ProxyLink.create(hub_id=actor.hub_id, coordinator_id=actor.member_id,
-                               member_id=member.id)
-        await audit.record(actor=actor, hub_id=actor.hub_id, action="member.create_proxy",
-                           object_type="Member", object_id=member.id)
+        await ProxyLink.create(
+            hub_id=actor.hub_id, coordinator_id=actor.member_id, member_id=member.id
+        )
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="member.create_proxy",
+            object_type="Member",
+            object_id=member.id,
+        )
     return member
 
 
@@ -55,17 +61,25 @@ async def set_proxy_link(
     found = await Member.filter(hub_id=actor.hub_id, id__in=[coordinator_id, member_id]).count()
     if found != 2:
         raise DomainError(E.NOT_FOUND, "No such member in this hub.", "memberId")
-    if not await MemberRole.exists(hub_id=actor.hub_id, member_id=coordinator_id,
-                                   role=Role.COORDINATOR):
+    if not await MemberRole.exists(
+        hub_id=actor.hub_id, member_id=coordinator_id, role=Role.COORDINATOR
+    ):
         raise DomainError(E.INVALID, "That member is not a coordinator.", "coordinatorId")
     async with in_transaction():
         link, _ = await ProxyLink.get_or_create(
-            hub_id=actor.hub_id, coordinator_id=coordinator_id, member_id=member_id,
+            hub_id=actor.hub_id,
+            coordinator_id=coordinator_id,
+            member_id=member_id,
             defaults={"active": active},
         )
         link.active = active
         await link.save(update_fields=["active"])
-        await audit.record(actor=actor, hub_id=actor.hub_id, action="proxy.link",
-                           object_type="Member", object_id=member_id,
-                           data={"coordinator": coordinator_id, "active": active})
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="proxy.link",
+            object_type="Member",
+            object_id=member_id,
+            data={"coordinator": coordinator_id, "active": active},
+        )
     return link

@@ -21,11 +21,18 @@ async def grant_role(*, actor: Actor, member_id: int, role: Role) -> Member:
     actor.require_role(Role.HUB_ADMIN)
     member = await _member(actor, member_id)
     async with in_transaction():
-        _, created = await MemberRole.get_or_create(hub_id=actor.hub_id, member_id=member.id,
-                                                    role=role)
+        _, created = await MemberRole.get_or_create(
+            hub_id=actor.hub_id, member_id=member.id, role=role
+        )
         if created:
-            await audit.record(actor=actor, hub_id=actor.hub_id, action="role.grant",
-                               object_type="Member", object_id=member.id, data={"role": role.value})
+            await audit.record(
+                actor=actor,
+                hub_id=actor.hub_id,
+                action="role.grant",
+                object_type="Member",
+                object_id=member.id,
+                data={"role": role.value},
+            )
     return member
 
 
@@ -36,19 +43,30 @@ async def revoke_role(*, actor: Actor, member_id: int, role: Role) -> Member:
         raise DomainError(E.INVALID, "Every member has the member role.", "role")
     member = await _member(actor, member_id)
     async with in_transaction():
-        admins = await MemberRole.filter(
-            hub_id=actor.hub_id, role=Role.HUB_ADMIN
-        ).select_for_update().values_list("member_id", flat=True)
+        admins = (
+            await MemberRole.filter(hub_id=actor.hub_id, role=Role.HUB_ADMIN)
+            .select_for_update()
+            .values_list("member_id", flat=True)
+        )
         if role == Role.HUB_ADMIN and list(admins) == [member.id]:
             raise DomainError(E.LAST_ADMIN, "The hub needs at least one hub admin.", "memberId")
-        deleted = await MemberRole.filter(hub_id=actor.hub_id, member_id=member.id,
-                                          role=role).delete()
+        deleted = await MemberRole.filter(
+            hub_id=actor.hub_id, member_id=member.id, role=role
+        ).delete()
         if deleted:
-            await audit.record(actor=actor, hub_id=actor.hub_id, action="role.revoke",
-                               object_type="Member", object_id=member.id, data={"role": role.value})
+            await audit.record(
+                actor=actor,
+                hub_id=actor.hub_id,
+                action="role.revoke",
+                object_type="Member",
+                object_id=member.id,
+                data={"role": role.value},
+            )
     return member
 
 
 async def roles_of(*, hub_id: int, member_id: int) -> list[Role]:
-    rows = await MemberRole.filter(hub_id=hub_id, member_id=member_id).values_list("role", flat=True)
+    rows = await MemberRole.filter(hub_id=hub_id, member_id=member_id).values_list(
+        "role", flat=True
+    )
     return sorted(Role(str(r)) for r in rows)

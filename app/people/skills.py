@@ -24,8 +24,13 @@ async def create_skill(
     try:
         async with in_transaction():
             skill = await Skill.create(hub_id=actor.hub_id, name=name, slug=slug, category=category)
-            await audit.record(actor=actor, hub_id=actor.hub_id, action="skill.create",
-                               object_type="Skill", object_id=skill.id)
+            await audit.record(
+                actor=actor,
+                hub_id=actor.hub_id,
+                action="skill.create",
+                object_type="Skill",
+                object_id=skill.id,
+            )
     except IntegrityError as exc:
         raise DomainError(E.DUPLICATE, "A skill with this slug exists.", "slug") from exc
     return skill
@@ -45,8 +50,13 @@ async def update_skill(
         if category is not None:
             skill.category = v.slugify(category)
         await skill.save(update_fields=["name", "category"])
-        await audit.record(actor=actor, hub_id=actor.hub_id, action="skill.update",
-                           object_type="Skill", object_id=skill.id)
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="skill.update",
+            object_type="Skill",
+            object_id=skill.id,
+        )
     return skill
 
 
@@ -60,10 +70,18 @@ async def set_member_skills(*, actor: Actor, skill_ids: list[int]) -> list[Skill
         raise DomainError(E.INVALID, "Some skills are not this hub's.", "skillIds")
     async with in_transaction():
         await MemberSkill.filter(hub_id=actor.hub_id, member_id=actor.member_id).delete()
-        await MemberSkill.bulk_create([
-            MemberSkill(hub_id=actor.hub_id, member_id=actor.member_id, skill_id=s.id)
-            for s in skills
-        ])
-        await audit.record(actor=actor, hub_id=actor.hub_id, action="member.set_skills",
-                           object_type="Member", object_id=actor.member_id, data={"skills": ids})
+        await MemberSkill.bulk_create(
+            [
+                MemberSkill(hub_id=actor.hub_id, member_id=actor.member_id, skill_id=s.id)
+                for s in skills
+            ]
+        )
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="member.set_skills",
+            object_type="Member",
+            object_id=actor.member_id,
+            data={"skills": ids},
+        )
     return sorted(skills, key=lambda s: s.name)

@@ -29,21 +29,30 @@ def render(p: Portfolio) -> str:
         f"<p><strong>{_hours(p.total_minutes)}</strong> verified, "
         f"<strong>{p.services_delivered}</strong> services delivered. {html.escape(rating)}.</p>",
         "<h2>Hours by category</h2><table>"
-        + _rows([(b.name, _hours(b.minutes)) for b in p.by_category]) + "</table>",
+        + _rows([(b.name, _hours(b.minutes)) for b in p.by_category])
+        + "</table>",
         "<h2>Hours by skill</h2><table>"
-        + _rows([(b.name, _hours(b.minutes)) for b in p.by_skill]) + "</table>",
+        + _rows([(b.name, _hours(b.minutes)) for b in p.by_skill])
+        + "</table>",
         "<h2>Organisations helped</h2><ul>"
-        + "".join(f"<li>{html.escape(o.name)}</li>" for o in p.organisations_helped) + "</ul>",
+        + "".join(f"<li>{html.escape(o.name)}</li>" for o in p.organisations_helped)
+        + "</ul>",
         "<h2>What people said</h2><ul>"
-        + "".join(f"<li>{'★' * rv.rating}{'☆' * (5 - rv.rating)} {html.escape(rv.comment)}</li>"
-                  for rv in p.reviews) + "</ul>",
+        + "".join(
+            f"<li>{'★' * rv.rating}{'☆' * (5 - rv.rating)} {html.escape(rv.comment)}</li>"
+            for rv in p.reviews
+        )
+        + "</ul>",
         "<h2>History</h2><table>"
-        + _rows([(h.worked_on.isoformat(), _hours(h.minutes)) for h in p.history]) + "</table>",
+        + _rows([(h.worked_on.isoformat(), _hours(h.minutes)) for h in p.history])
+        + "</table>",
     ]
     title = html.escape(f"{p.member.display_name} · Volunteer CV")
-    return (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title>"
-            f"<meta name=viewport content='width=device-width,initial-scale=1'>"
-            f"<style>{_STYLE}</style></head><body>{''.join(sections)}</body></html>")
+    return (
+        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title>"
+        f"<meta name=viewport content='width=device-width,initial-scale=1'>"
+        f"<style>{_STYLE}</style></head><body>{''.join(sections)}</body></html>"
+    )
 
 
 async def cv(request: Request) -> Response:

@@ -29,7 +29,7 @@ OpportunitySort = strawberry.enum(search.Sort, name="OpportunitySort")
 
 @strawberry.input(description="Every given filter must match.")
 class OpportunityFilter:
-    text: str | None = strawberry.field(default=None, description="Words, \"phrases\", -not.")
+    text: str | None = strawberry.field(default=None, description='Words, "phrases", -not.')
     category_ids: list[strawberry.ID] | None = None
     skill_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Needs at least one of these skills."
@@ -60,8 +60,11 @@ def _filters(data: OpportunityFilter | None) -> search.Filters:
         starts_after=data.starts_after,
         starts_before=data.starts_before,
         organisation_id=(
-            decode_id(data.organisation_id, "Organisation", field="organisationId", invalid=E.INVALID)
-            if data.organisation_id else None
+            decode_id(
+                data.organisation_id, "Organisation", field="organisationId", invalid=E.INVALID
+            )
+            if data.organisation_id
+            else None
         ),
         urgency=data.urgency,
     )
@@ -80,8 +83,11 @@ class OpportunityQueries:
         if hub_id is None:
             return []
         return search.search(  # type: ignore[return-value]
-            hub_id=hub_id, filters=_filters(filter), sort=sort,
-            actor=info.context.actor, near_home=bool(filter and filter.near_home),
+            hub_id=hub_id,
+            filters=_filters(filter),
+            sort=sort,
+            actor=info.context.actor,
+            near_home=bool(filter and filter.near_home),
         )
 
     @relay.connection(  # type: ignore[misc]
@@ -93,7 +99,9 @@ class OpportunityQueries:
 
     @relay.connection(Page[Opportunity], description="What you posted, newest first.")  # type: ignore[misc]
     def my_opportunities(
-        self, info: Info, status: OpportunityStatus | None = None  # type: ignore[valid-type]
+        self,
+        info: Info,
+        status: OpportunityStatus | None = None,  # type: ignore[valid-type]
     ) -> Iterable[Opportunity]:
         actor = info.context.require_actor()
         query = OpportunityModel.filter(hub_id=actor.hub_id, poster_id=actor.member_id)
@@ -103,7 +111,9 @@ class OpportunityQueries:
 
     @relay.connection(Page[Application], description="Your applications, newest first.")  # type: ignore[misc]
     def my_applications(
-        self, info: Info, status: ApplicationStatus | None = None  # type: ignore[valid-type]
+        self,
+        info: Info,
+        status: ApplicationStatus | None = None,  # type: ignore[valid-type]
     ) -> Iterable[Application]:
         actor = info.context.require_actor()
         query = ApplicationModel.filter(hub_id=actor.hub_id, applicant_id=actor.member_id)

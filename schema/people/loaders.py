@@ -12,7 +12,9 @@ from schema.context import Info
 Load = Callable[[list[int]], Coroutine[Any, Any, list[Any]]]
 
 
-def _grouped(info: Info, name: str, fetch: Callable[[int | None, list[int]], Any]) -> DataLoader[int, list[Any]]:
+def _grouped(
+    info: Info, name: str, fetch: Callable[[int | None, list[int]], Any]
+) -> DataLoader[int, list[Any]]:
     def factory(hub_id: int | None) -> Load:
         async def load(ids: list[int]) -> list[list[Any]]:
             found: dict[int, list[Any]] = {i: [] for i in ids}
@@ -31,7 +33,9 @@ async def _skills(hub_id: int | None, ids: list[int]) -> list[tuple[int, Any]]:
 
 
 async def _roles(hub_id: int | None, ids: list[int]) -> list[tuple[int, Any]]:
-    rows = await MemberRole.filter(hub_id=hub_id, member_id__in=ids).values_list("member_id", "role")
+    rows = await MemberRole.filter(hub_id=hub_id, member_id__in=ids).values_list(
+        "member_id", "role"
+    )
     return sorted((int(m), Role(str(r))) for m, r in rows)
 
 

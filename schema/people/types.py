@@ -113,7 +113,9 @@ class Member(relay.Node):
     created_at: datetime
     organisations = member_organisations_field()
 
-    @strawberry.field(description="Coarse H3 cell (resolution 7, ~5 km²) around home; never the point.")
+    @strawberry.field(
+        description="Coarse H3 cell (resolution 7, ~5 km²) around home, not the point."
+    )
     def area_cell(self, root: MemberModel) -> str | None:
         return str(h3.cell_to_parent(root.home_cell, 7)) if root.home_cell else None
 
@@ -137,8 +139,10 @@ class Member(relay.Node):
 
     @strawberry.field
     def availability(self, root: MemberModel) -> list[AvailabilitySlot]:
-        return [AvailabilitySlot(weekday=s["weekday"], start=s["from"], end=s["to"])
-                for s in root.availability or []]
+        return [
+            AvailabilitySlot(weekday=s["weekday"], start=s["from"], end=s["to"])
+            for s in root.availability or []
+        ]
 
     @strawberry.field(description="Only visible to the member themself.")
     def notification_preferences(
@@ -146,8 +150,13 @@ class Member(relay.Node):
     ) -> NotificationPreferences | None:
         if not is_self(root, info):
             return None
-        p: dict[str, Any] = {"email": True, "in_app": True, "digest": "none",
-                             "quiet_from": None, "quiet_to": None} | (root.notification_prefs or {})
+        p: dict[str, Any] = {
+            "email": True,
+            "in_app": True,
+            "digest": "none",
+            "quiet_from": None,
+            "quiet_to": None,
+        } | (root.notification_prefs or {})
         return NotificationPreferences(**p)
 
     @strawberry.field

@@ -100,12 +100,12 @@ async def test_node_of_an_unknown_id_is_null(gql: Any, alice: Any) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        ('first: 1000', "cannot be higher than 100"),
-        ('first: -1', "non-negative"),
+        ("first: 1000", "cannot be higher than 100"),
+        ("first: -1", "non-negative"),
         ('after: "garbage!"', "Not a valid cursor"),
         ('after: "YXJyYXljb25uZWN0aW9uOi01"', "Not a valid cursor"),  # offset -5
         ('before: "YXJyYXljb25uZWN0aW9uOjU="', "together with `first` or `last`"),
-        ('last: 5', "together with `before`"),
+        ("last: 5", "together with `before`"),
     ],
 )
 async def test_bad_pagination_arguments_are_bad_user_input(

@@ -124,7 +124,7 @@ async def test_required_fields_and_bad_values_are_typed_errors(
     gql: Any, alice: Any, category: Any
 ) -> None:
     past = (datetime.now(UTC) - timedelta(days=1)).isoformat()
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"kind": None}, "kind"),
         ({"title": "ab"}, "title"),
         ({"title": "x" * 161}, "title"),

@@ -37,21 +37,38 @@ async def test_text_search_and_relevance(gql: Any, alice: Any, post: Any) -> Non
     assert await titles(gql, alice, filter={"text": "garden -school"}) == ["Garden clearance"]
 
 
-async def test_filters(gql: Any, hub: Any, alice: Any, post: Any, category: Any, skill: Any) -> None:
+async def test_filters(
+    gql: Any, hub: Any, alice: Any, post: Any, category: Any, skill: Any
+) -> None:
     from app.organisations import service as organisations
 
     other = await Category.create(hub_id=hub.id, slug="transport", name="Transport")
-    org = await organisations.create_organisation(actor=actor_of(alice), name="Riders", kind="charity")
+    org = await organisations.create_organisation(
+        actor=actor_of(alice), name="Riders", kind="charity"
+    )
     soon = datetime.now(UTC) + timedelta(days=1)
     await post(alice, title="Job A", skill_ids=[skill.id], starts_at=soon, ends_at=None)
     await post(alice, title="Job B", category_id=other.id, kind="offer", urgency="urgent")
-    await post(alice, title="Job C", organisation_id=org.id, starts_at=soon + timedelta(days=10), ends_at=None)
-    assert await titles(gql, alice, filter={"categoryIds": [gid("Category", other.id)]}) == ["Job B"]
+    await post(
+        alice,
+        title="Job C",
+        organisation_id=org.id,
+        starts_at=soon + timedelta(days=10),
+        ends_at=None,
+    )
+    assert await titles(gql, alice, filter={"categoryIds": [gid("Category", other.id)]}) == [
+        "Job B"
+    ]
     assert await titles(gql, alice, filter={"skillIds": [gid("Skill", skill.id)]}) == ["Job A"]
     assert await titles(gql, alice, filter={"kind": "OFFER"}) == ["Job B"]
     assert await titles(gql, alice, filter={"urgency": "URGENT"}) == ["Job B"]
-    assert await titles(gql, alice, filter={"organisationId": gid("Organisation", org.id)}) == ["Job C"]
-    window = {"startsAfter": soon.isoformat(), "startsBefore": (soon + timedelta(days=5)).isoformat()}
+    assert await titles(gql, alice, filter={"organisationId": gid("Organisation", org.id)}) == [
+        "Job C"
+    ]
+    window = {
+        "startsAfter": soon.isoformat(),
+        "startsBefore": (soon + timedelta(days=5)).isoformat(),
+    }
     assert set(await titles(gql, alice, filter=window)) == {"Job A", "Job B"}  # C is later
 
 
@@ -68,7 +85,9 @@ async def test_only_open_listings_of_the_hub_appear(
     full = await post(alice, title="Full")
     await Opportunity.filter(id=full.id).update(status="filled")
     lapsed = await post(alice, title="Lapsed")
-    await Opportunity.filter(id=lapsed.id).update(expires_at=datetime.now(UTC) - timedelta(minutes=1))
+    await Opportunity.filter(id=lapsed.id).update(
+        expires_at=datetime.now(UTC) - timedelta(minutes=1)
+    )
     assert await titles(gql, alice) == ["Open"]
     outsider = await create_person(hub=other_hub)
     assert await titles(gql, outsider) == []
@@ -94,14 +113,18 @@ async def test_distance_from_a_point_and_from_home(gql: Any, alice: Any, post: A
 async def test_sort_orders_and_stable_paging(gql: Any, alice: Any, post: Any) -> None:
     base = datetime.now(UTC) + timedelta(days=2)
     for n in range(7):
-        await post(alice, title=f"Task {n}", starts_at=base + timedelta(hours=(n * 5) % 7), ends_at=None)
+        await post(
+            alice, title=f"Task {n}", starts_at=base + timedelta(hours=(n * 5) % 7), ends_at=None
+        )
     newest = await titles(gql, alice, sort="NEWEST")
     assert newest == [f"Task {n}" for n in reversed(range(7))]
     soonest = await titles(gql, alice, sort="SOONEST")
     assert soonest == [f"Task {n}" for n in sorted(range(7), key=lambda n: (n * 5) % 7)]
     walked, after = [], None
     while True:
-        page = (await gql(SEARCH, {"sort": "SOONEST", "first": 2, "after": after}, as_=alice))["opportunities"]
+        page = (await gql(SEARCH, {"sort": "SOONEST", "first": 2, "after": after}, as_=alice))[
+            "opportunities"
+        ]
         walked += [e["node"]["title"] for e in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -111,7 +134,7 @@ async def test_sort_orders_and_stable_paging(gql: Any, alice: Any, post: Any) ->
 
 async def test_bad_search_input_is_a_clear_error(gql: Any, alice: Any, hub: Any) -> None:
     point = {"lat": 53.4, "lng": -2.2}
-    cases = [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"filter": {"withinKm": 5}}, "near"),
         ({"filter": {"near": point, "withinKm": 0}}, "withinKm"),
         ({"filter": {"near": point, "withinKm": 500}}, "withinKm"),
@@ -143,13 +166,26 @@ async def test_search_and_feed_run_a_bounded_number_of_statements(
     bob = await make_person()
     poster = actor_of(alice)
     for n in range(105):
-        await service.create_opportunity(actor=poster, publish=True, fields={
-            "kind": "request", "title": f"Opportunity {n}", "category_id": category.id,
-            "location": MANCHESTER, "skill_ids": [skill.id], "places": 2})
+        await service.create_opportunity(
+            actor=poster,
+            publish=True,
+            fields={
+                "kind": "request",
+                "title": f"Opportunity {n}",
+                "category_id": category.id,
+                "location": MANCHESTER,
+                "skill_ids": [skill.id],
+                "places": 2,
+            },
+        )
     counts = []
     for size in (5, 100):
         with count_sql() as counter:
-            data = await gql(OPPORTUNITY_PAGE, {"n": size, "filter": {"near": {"lat": 53.48, "lng": -2.24}}}, as_=bob)
+            data = await gql(
+                OPPORTUNITY_PAGE,
+                {"n": size, "filter": {"near": {"lat": 53.48, "lng": -2.24}}},
+                as_=bob,
+            )
         assert len(data["opportunities"]["edges"]) == size
         assert len(data["recommendedOpportunities"]["edges"]) == size
         counts.append(len(counter.statements))

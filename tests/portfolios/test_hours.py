@@ -144,7 +144,7 @@ async def test_bad_hours_are_typed_and_write_nothing(
     bob = await make_person()
     _, application = await engage(alice, bob)
     tomorrow = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
-    cases = [
+    cases: list[tuple[dict[str, Any], str, str]] = [
         ({"minutes": 0}, "INVALID", "minutes"),
         ({"minutes": -30}, "INVALID", "minutes"),
         ({"minutes": 1441}, "INVALID", "minutes"),

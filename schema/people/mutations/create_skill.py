@@ -21,7 +21,9 @@ class CreateSkillInput:
 async def create_skill(input: CreateSkillInput, info: Info) -> SkillPayload:
     """Adds a skill (hub admins)."""
     skill = await skills.create_skill(
-        actor=info.context.require_actor(), name=input.name, slug=input.slug,
+        actor=info.context.require_actor(),
+        name=input.name,
+        slug=input.slug,
         category=input.category,
     )
     return SkillPayload(skill=skill)  # type: ignore[arg-type]

@@ -21,7 +21,8 @@ class GrantRoleInput:
 async def grant_role(input: GrantRoleInput, info: Info) -> MemberPayload:
     """Hub admins only."""
     member = await roles.grant_role(
-        actor=info.context.require_actor(), member_id=member_id(input.member_id),
+        actor=info.context.require_actor(),
+        member_id=member_id(input.member_id),
         role=RoleEnum(input.role),
     )
     return MemberPayload(member=member)  # type: ignore[arg-type]

@@ -24,6 +24,7 @@ async def review_trust_check(input: ReviewTrustCheckInput, info: Info) -> TrustC
     check = await checks.review_check(
         actor=info.context.require_actor(),
         check_id=decode_id(input.check_id, "TrustCheck", field="checkId", invalid=E.INVALID),
-        approve=input.approve, note=input.note,
+        approve=input.approve,
+        note=input.note,
     )
     return TrustCheckPayload(trust_check=check)  # type: ignore[arg-type]

@@ -21,7 +21,8 @@ class RevokeRoleInput:
 async def revoke_role(input: RevokeRoleInput, info: Info) -> MemberPayload:
     """Hub admins only."""
     member = await roles.revoke_role(
-        actor=info.context.require_actor(), member_id=member_id(input.member_id),
+        actor=info.context.require_actor(),
+        member_id=member_id(input.member_id),
         role=RoleEnum(input.role),
     )
     return MemberPayload(member=member)  # type: ignore[arg-type]

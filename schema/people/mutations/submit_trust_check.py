@@ -24,7 +24,9 @@ class SubmitTrustCheckInput:
 async def submit_trust_check(input: SubmitTrustCheckInput, info: Info) -> TrustCheckPayload:
     """Adds a pending check to your profile."""
     check = await checks.submit_check(
-        actor=info.context.require_actor(), kind=CheckKindEnum(input.kind),
-        reference=input.reference, expires_on=input.expires_on,
+        actor=info.context.require_actor(),
+        kind=CheckKindEnum(input.kind),
+        reference=input.reference,
+        expires_on=input.expires_on,
     )
     return TrustCheckPayload(trust_check=check)  # type: ignore[arg-type]

@@ -24,6 +24,7 @@ async def update_skill(input: UpdateSkillInput, info: Info) -> SkillPayload:
     skill = await skills.update_skill(
         actor=info.context.require_actor(),
         skill_id=decode_id(input.skill_id, "Skill", field="skillId", invalid=E.INVALID),
-        name=input.name, category=input.category,
+        name=input.name,
+        category=input.category,
     )
     return SkillPayload(skill=skill)  # type: ignore[arg-type]

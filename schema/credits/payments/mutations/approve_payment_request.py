@@ -1,4 +1,4 @@
-"""approvePaymentRequest: A payer approves: their share is held; the last approval moves every share."""
+"""approvePaymentRequest: a payer's share is held; the last approval moves every share."""
 
 import strawberry
 
