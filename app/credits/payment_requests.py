@@ -133,38 +133,56 @@ async def _my_share(actor: Actor, request: PaymentRequest) -> PaymentShare:
     return share
 
 
-async def approve(*, actor: Actor, request_id: int) -> PaymentRequest:
-    """Holds the payer's share; the last approval moves every share at once."""
+async def approve(*, actor: Actor, request_id: int, idempotency_key: str) -> PaymentRequest:
+    """Holds the payer's share; the last approval moves every share at once.
+
+    A retry with the same idempotency key returns the request as it is, without a second hold.
+    """
+
+    async def effect() -> dict[str, Any]:
+        await _approve(actor, request_id)
+        return {"request_id": request_id}
+
     async with in_transaction():
-        request = await _locked_request(actor, request_id)
-        share = await _my_share(actor, request)
-        hold = await ledger.hold(
-            source=await ledger.member_account(actor.hub_id, actor.member_id),
-            destination=await ledger.member_account(actor.hub_id, request.requester_id),
-            amount=share.amount,
-            kind=TransferKind.EXCHANGE,
-            memo=request.memo,
-            category=request.category,
-            group=request.group,
-            initiated_by=actor.member_id,
-            expires_at=request.expires_at,
-        )
-        share.status, share.hold_id = ShareStatus.APPROVED, hold.id
-        await share.save(update_fields=["status", "hold_id"])
-        await audit.record(
+        await idempotency.once(
             actor=actor,
-            hub_id=actor.hub_id,
-            action="payment_request.approve",
-            object_type="PaymentRequest",
-            object_id=request.id,
+            key=idempotency_key,
+            operation="approve_payment",
+            params={"request": request_id},
+            effect=effect,
         )
-        if (
-            not await PaymentShare.filter(request_id=request.id)
-            .exclude(status=ShareStatus.APPROVED)
-            .exists()
-        ):
-            await _complete(request)
     return await PaymentRequest.get(id=request_id)
+
+
+async def _approve(actor: Actor, request_id: int) -> None:
+    request = await _locked_request(actor, request_id)
+    share = await _my_share(actor, request)
+    hold = await ledger.hold(
+        source=await ledger.member_account(actor.hub_id, actor.member_id),
+        destination=await ledger.member_account(actor.hub_id, request.requester_id),
+        amount=share.amount,
+        kind=TransferKind.EXCHANGE,
+        memo=request.memo,
+        category=request.category,
+        group=request.group,
+        initiated_by=actor.member_id,
+        expires_at=request.expires_at,
+    )
+    share.status, share.hold_id = ShareStatus.APPROVED, hold.id
+    await share.save(update_fields=["status", "hold_id"])
+    await audit.record(
+        actor=actor,
+        hub_id=actor.hub_id,
+        action="payment_request.approve",
+        object_type="PaymentRequest",
+        object_id=request.id,
+    )
+    if (
+        not await PaymentShare.filter(request_id=request.id)
+        .exclude(status=ShareStatus.APPROVED)
+        .exists()
+    ):
+        await _complete(request)
 
 
 async def _complete(request: PaymentRequest) -> None:

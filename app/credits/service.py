@@ -178,3 +178,55 @@ async def transfers_by_category(
         [actor.hub_id, since, until],
     )
     return [dict(r) for r in rows]
+
+
+async def reverse_transfer(
+    *, actor: Actor, transfer_id: int, reason: str, idempotency_key: str
+) -> Transfer:
+    """Corrects a posted transfer with an opposite one (hub admins); entries are never edited."""
+    from app.credits.models import Account
+    from app.people.models import Role
+
+    actor.require_role(Role.HUB_ADMIN)
+    reason = v.text(reason, field="reason", max_length=280, invalid=E.INVALID)
+
+    async def effect() -> dict[str, Any]:
+        original = await Transfer.get_or_none(id=transfer_id, hub_id=actor.hub_id)
+        if original is None or original.status != "posted":
+            raise DomainError(E.NOT_FOUND, "No such posted transfer.", "transferId")
+        if original.kind == TransferKind.REVERSAL:
+            raise DomainError(
+                E.INVALID, "A reversal is not reversed: make a new transfer.", "transferId"
+            )
+        if await Transfer.exists(hub_id=actor.hub_id, reference=f"reversal:{original.id}"):
+            raise DomainError(E.INVALID, "This transfer was already reversed.", "transferId")
+        reversal = await ledger.post(
+            source=await Account.get(id=original.destination_id),
+            destination=await Account.get(id=original.source_id),
+            amount=original.amount,
+            kind=TransferKind.REVERSAL,
+            memo=reason,
+            category=original.category,
+            reference=f"reversal:{original.id}",
+            reverses=original.id,
+            initiated_by=actor.member_id,
+        )
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="credits.reverse",
+            object_type="Transfer",
+            object_id=original.id,
+            data={"reason": reason},
+        )
+        return {"transfer_id": reversal.id}
+
+    async with in_transaction():
+        result = await idempotency.once(
+            actor=actor,
+            key=idempotency_key,
+            operation="reverse",
+            params={"transfer": transfer_id, "reason": reason},
+            effect=effect,
+        )
+    return await Transfer.get(id=result["transfer_id"])

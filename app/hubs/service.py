@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
+from app.credits.models import Account, AccountKind
 from app.errors import DomainError
 from app.hubs.errors import HubErrorCode
 from app.hubs.models import Hub
@@ -64,11 +65,12 @@ async def update_hub(
     timezone: str | None = None,
     locale: str | None = None,
     credit_name: str | None = None,
+    member_overdraft_limit: int | None = None,
 ) -> Hub:
-    """Changes the hub's settings (hub admins)."""
+    """Changes the hub's settings (hub admins); a new overdraft limit applies to every member."""
     actor.require_role(Role.HUB_ADMIN)
     bad = HubErrorCode.INVALID
-    changes: dict[str, str] = {}
+    changes: dict[str, Any] = {}
     if name is not None:
         changes["name"] = v.text(name, field="name", max_length=120, invalid=bad)
     if timezone is not None:
@@ -77,10 +79,22 @@ async def update_hub(
         changes["locale"] = v.text(locale, field="locale", max_length=LOCALE_MAX, invalid=bad)
     if credit_name is not None:
         changes["credit_name"] = v.text(credit_name, field="creditName", max_length=40, invalid=bad)
+    if member_overdraft_limit is not None:
+        changes["member_overdraft_limit"] = v.int_range(
+            member_overdraft_limit,
+            field="memberOverdraftLimit",
+            low=0,
+            high=1_000_000,
+            invalid=bad,
+        )
     async with in_transaction():
         hub = await Hub.select_for_update().get(id=actor.hub_id)
         if changes:
             await Hub.filter(id=hub.id).update(**changes)
+        if member_overdraft_limit is not None:
+            await Account.filter(hub_id=hub.id, kind=AccountKind.MEMBER).update(
+                overdraft_limit=member_overdraft_limit
+            )
             await audit.record(actor=actor, hub_id=hub.id, action="hub.update", data=changes)
         await hub.refresh_from_db()
     return hub

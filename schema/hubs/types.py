@@ -18,6 +18,9 @@ class Hub(relay.Node):
     timezone: str
     credit_name: str = strawberry.field(description="What this hub calls its community credit.")
     credits_per_hour: int = strawberry.field(description="Credits earned per verified hour.")
+    member_overdraft_limit: int = strawberry.field(
+        description="How far below zero members' credits may go."
+    )
 
 
 HubErrorCode = strawberry.enum(HubErrorCodeEnum, name="HubErrorCode")

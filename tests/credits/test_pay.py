@@ -141,3 +141,53 @@ async def test_200_concurrent_spends_never_go_below_the_limit(
     for amount, balance_after in entries:
         running += amount
         assert balance_after == running
+
+
+REVERSE = """mutation($input: ReverseTransferInput!) { reverseTransfer(input: $input) { transfer { kind amount } errors { code field } } }"""
+HUB = """mutation($input: UpdateHubInput!) { updateHub(input: $input) { hub { memberOverdraftLimit } errors { code field } } }"""
+
+
+async def test_hub_admins_reverse_a_transfer_once(
+    gql: Any, hub: Any, alice: Any, make_person: Any, fund: Any
+) -> None:
+    from app.people.models import Role
+
+    admin, bob = await make_person(roles=[Role.HUB_ADMIN]), await make_person()
+    await fund(hub.id, alice.member.id, 100)
+    paid = await gql(PAY, _input(bob, 25), as_=alice)
+    variables = {
+        "input": {
+            "transferId": paid["payMember"]["transfer"]["id"],
+            "reason": "Paid by mistake",
+            "idempotencyKey": uuid.uuid4().hex,
+        }
+    }
+    refused = await gql(REVERSE, variables, as_=alice)
+    assert refused["reverseTransfer"]["errors"][0]["code"] == "FORBIDDEN"
+    done = await gql(REVERSE, variables, as_=admin)
+    assert done["reverseTransfer"]["transfer"] == {"kind": "REVERSAL", "amount": 25}
+    twice = await gql(
+        REVERSE, {"input": {**variables["input"], "idempotencyKey": uuid.uuid4().hex}}, as_=admin
+    )
+    assert twice["reverseTransfer"]["errors"][0]["field"] == "transferId"
+    assert (await Account.get(hub_id=hub.id, member_id=alice.member.id)).balance == 100
+    assert await books(hub.id) == 0
+
+
+async def test_the_hub_sets_the_members_overdraft_limit(
+    gql: Any, hub: Any, alice: Any, make_person: Any, fund: Any
+) -> None:
+    from app.people.models import Role
+
+    admin, bob = await make_person(roles=[Role.HUB_ADMIN]), await make_person()
+    await fund(hub.id, alice.member.id, 10)
+    assert (await gql(PAY, _input(bob, 15), as_=alice))["payMember"]["errors"][0][
+        "code"
+    ] == "INSUFFICIENT_CREDITS"
+    set_limit = await gql(HUB, {"input": {"memberOverdraftLimit": 10}}, as_=admin)
+    assert set_limit["updateHub"]["hub"] == {"memberOverdraftLimit": 10}
+    assert (await gql(PAY, _input(bob, 15), as_=alice))["payMember"]["errors"] == []
+    assert (await gql(ME, as_=alice))["myCredits"]["balance"] == -5
+    assert (await gql(HUB, {"input": {"memberOverdraftLimit": -1}}, as_=admin))["updateHub"][
+        "errors"
+    ][0]["field"] == "memberOverdraftLimit"

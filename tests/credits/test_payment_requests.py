@@ -22,6 +22,10 @@ CANCEL = """mutation($input: CancelPaymentRequestInput!) { cancelPaymentRequest(
 MINE = """query($role: PaymentRequestRole!) { myPaymentRequests(role: $role, first: 10) { edges { node { status memo } } } }"""
 
 
+def _approving(request_id: str, key: str | None = None) -> dict[str, Any]:
+    return {"input": {"requestId": request_id, "idempotencyKey": key or uuid.uuid4().hex}}
+
+
 def gid(type_name: str, pk: int) -> str:
     return str(encode_id(type_name, pk))
 
@@ -53,9 +57,9 @@ async def test_one_payer_approves_and_credits_move_once(
     asked = await _ask(gql, alice, [(bob, 40)])
     assert asked["errors"] == [] and asked["paymentRequest"]["status"] == "PENDING"
     rid = asked["paymentRequest"]["id"]
-    done = await gql(APPROVE, {"input": {"requestId": rid}}, as_=bob)
+    done = await gql(APPROVE, _approving(rid), as_=bob)
     assert done["approvePaymentRequest"]["paymentRequest"]["status"] == "COMPLETED"
-    again = await gql(APPROVE, {"input": {"requestId": rid}}, as_=bob)
+    again = await gql(APPROVE, _approving(rid), as_=bob)
     assert again["approvePaymentRequest"]["errors"][0]["code"] == "NOT_PENDING"
     assert (await _account(hub, bob)).balance == 60 and (await _account(hub, alice)).balance == 40
     assert [
@@ -72,12 +76,12 @@ async def test_three_payers_pay_together_or_not_at_all(
         await fund(hub.id, p.member.id, 50)
     rid = (await _ask(gql, alice, [(p, 20) for p in payers]))["paymentRequest"]["id"]
     for p in payers[:2]:
-        await gql(APPROVE, {"input": {"requestId": rid}}, as_=p)
+        await gql(APPROVE, _approving(rid), as_=p)
     first = await _account(hub, payers[0])
     assert (first.balance, first.held) == (50, 20)  # held, not moved
     requester = await Account.get_or_none(hub_id=hub.id, member_id=alice.member.id)
     assert requester is None or requester.balance == 0
-    await gql(APPROVE, {"input": {"requestId": rid}}, as_=payers[2])
+    await gql(APPROVE, _approving(rid), as_=payers[2])
     assert (await _account(hub, alice)).balance == 60
     for p in payers:
         account = await _account(hub, p)
@@ -92,11 +96,11 @@ async def test_a_decline_releases_every_hold(
     for p in (bob, carol):
         await fund(hub.id, p.member.id, 50)
     rid = (await _ask(gql, alice, [(bob, 20), (carol, 20)]))["paymentRequest"]["id"]
-    await gql(APPROVE, {"input": {"requestId": rid}}, as_=bob)
+    await gql(APPROVE, _approving(rid), as_=bob)
     declined = await gql(DECLINE, {"input": {"requestId": rid}}, as_=carol)
     assert declined["declinePaymentRequest"]["paymentRequest"]["status"] == "DECLINED"
     assert ((await _account(hub, bob)).balance, (await _account(hub, bob)).held) == (50, 0)
-    late = await gql(APPROVE, {"input": {"requestId": rid}}, as_=carol)
+    late = await gql(APPROVE, _approving(rid), as_=carol)
     assert late["approvePaymentRequest"]["errors"][0]["code"] == "NOT_PENDING"
 
 
@@ -114,7 +118,7 @@ async def test_cancel_and_expiry(
     ]["status"] == "CANCELLED"
     # two payers, one approved (held): at the deadline the request expires and the hold goes
     other = (await _ask(gql, alice, [(bob, 10), (carol, 10)]))["paymentRequest"]["id"]
-    await gql(APPROVE, {"input": {"requestId": other}}, as_=bob)
+    await gql(APPROVE, _approving(other), as_=bob)
     assert (await _account(hub, bob)).held == 10
     assert await payment_requests.expire_requests(now=datetime.now(UTC) + timedelta(days=8)) >= 1
     assert (
@@ -165,9 +169,7 @@ async def test_payers_approving_at_once_complete_it_exactly_once(
     for p in payers:
         await fund(hub.id, p.member.id, 30)
     rid = (await _ask(gql, alice, [(p, 10) for p in payers]))["paymentRequest"]["id"]
-    results = await asyncio.gather(
-        *(gql(APPROVE, {"input": {"requestId": rid}}, as_=p) for p in payers)
-    )
+    results = await asyncio.gather(*(gql(APPROVE, _approving(rid), as_=p) for p in payers))
     assert all(r["approvePaymentRequest"]["errors"] == [] for r in results)
     assert (await _account(hub, alice)).balance == 30
     alice_account = await _account(hub, alice)
@@ -175,3 +177,16 @@ async def test_payers_approving_at_once_complete_it_exactly_once(
     assert await books(hub.id) == 0
     for p in payers:
         assert (await _account(hub, p)).held == 0
+
+
+async def test_a_retried_approval_holds_once(
+    gql: Any, hub: Any, alice: Any, make_person: Any, fund: Any
+) -> None:
+    bob, carol = await make_person(), await make_person()
+    await fund(hub.id, bob.member.id, 50)
+    rid = (await _ask(gql, alice, [(bob, 20), (carol, 20)]))["paymentRequest"]["id"]
+    key = uuid.uuid4().hex
+    first = await gql(APPROVE, _approving(rid, key), as_=bob)
+    retry = await gql(APPROVE, _approving(rid, key), as_=bob)
+    assert first["approvePaymentRequest"] == retry["approvePaymentRequest"]
+    assert (await _account(hub, bob)).held == 20

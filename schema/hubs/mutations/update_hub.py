@@ -15,6 +15,9 @@ class UpdateHubInput:
     timezone: str | None = None
     locale: str | None = None
     credit_name: str | None = None
+    member_overdraft_limit: int | None = strawberry.field(
+        default=None, description="How far below zero members' credits may go (0: not at all)."
+    )
 
 
 @strawberry.type
@@ -32,5 +35,6 @@ async def update_hub(input: UpdateHubInput, info: Info) -> UpdateHubPayload:
         timezone=input.timezone,
         locale=input.locale,
         credit_name=input.credit_name,
+        member_overdraft_limit=input.member_overdraft_limit,
     )
     return UpdateHubPayload(hub=hub)  # type: ignore[arg-type]

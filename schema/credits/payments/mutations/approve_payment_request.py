@@ -13,6 +13,7 @@ from schema.errors import errors_as_data
 @strawberry.input
 class ApprovePaymentRequestInput:
     request_id: strawberry.ID
+    idempotency_key: str = strawberry.field(description="A retry with it never holds twice.")
 
 
 @errors_as_data(CreditsError, E, PaymentRequestPayload)
@@ -21,6 +22,8 @@ async def approve_payment_request(
 ) -> PaymentRequestPayload:
     """A payer approves: their share is held; the last approval moves every share."""
     request = await payment_requests.approve(
-        actor=info.context.require_actor(), request_id=request_id(input.request_id)
+        actor=info.context.require_actor(),
+        request_id=request_id(input.request_id),
+        idempotency_key=input.idempotency_key,
     )
     return PaymentRequestPayload(payment_request=request)  # type: ignore[arg-type]
