@@ -18,6 +18,7 @@ MODEL_MODULES = [
     "app.opportunities.models",
     "app.portfolios.models",
     "app.credits.models",
+    "app.matching.models",
 ]
 
 

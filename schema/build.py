@@ -25,11 +25,11 @@ from schema.credits.offers.queries import OfferQueries
 from schema.credits.payments.mutations import PaymentMutations
 from schema.credits.payments.queries import PaymentQueries
 from schema.credits.queries import CreditsQueries
-from schema.credits.requests import PaymentRequestMutations, PaymentRequestQueries
-from schema.credits.vouchers import VoucherMutations, VoucherQueries
 from schema.errors import ClassifyErrors
 from schema.hubs.mutations import HubMutations
 from schema.hubs.queries import HubQueries
+from schema.matching.mutations import NotificationMutations
+from schema.matching.queries import NotificationQueries
 from schema.opportunities.mutations import OpportunityMutations
 from schema.opportunities.queries import OpportunityQueries
 from schema.organisations.mutations import OrganisationMutations
@@ -76,10 +76,9 @@ def build_schema() -> strawberry.Schema:
             OpportunityQueries,
             PortfolioQueries,
             CreditsQueries,
-            VoucherQueries,
-            PaymentRequestQueries,
             OfferQueries,
             PaymentQueries,
+            NotificationQueries,
         ),
     )
     mutation = merge_types(
@@ -92,10 +91,9 @@ def build_schema() -> strawberry.Schema:
             OpportunityMutations,
             PortfolioMutations,
             CreditsMutations,
-            VoucherMutations,
-            PaymentRequestMutations,
             OfferMutations,
             PaymentMutations,
+            NotificationMutations,
         ),
     )
     return strawberry.Schema(

@@ -15,6 +15,8 @@ class Hub(Base):
     credits_per_hour = fields.IntField(default=60)
     # How far below zero a member's available credits may go (time banks often allow some).
     member_overdraft_limit = fields.BigIntField(default=0)
+    # Most opportunity notifications a member gets a day (urgent requests may exceed it).
+    daily_notification_cap = fields.IntField(default=3)
 
     class Meta:
         table = "hub"

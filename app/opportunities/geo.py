@@ -29,6 +29,13 @@ def ring(lat: float, lng: float, km: float) -> Ring:
     raise AssertionError("unreachable")
 
 
+def cells_within(lat: float, lng: float, km: float, resolution: int) -> list[str]:
+    """Every cell of `resolution` that may hold a point within `km` of the origin."""
+    spacing = h3.average_hexagon_edge_length(resolution, unit="km") * math.sqrt(3)
+    origin = h3.latlng_to_cell(lat, lng, resolution)
+    return list(h3.grid_disk(origin, math.ceil(km / spacing) + 1))
+
+
 def haversine_sql(lat_param: str, lng_param: str, alias: str = "o") -> str:
     """SQL for the great-circle distance in km from a parameter point to the row's point."""
     return (

@@ -1,0 +1,54 @@
+"""Notifications: what members are told, why, and whether they have read it."""
+
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from tortoise import fields
+from tortoise.migrations.constraints import UniqueConstraint
+
+from app.models_base import Base
+
+if TYPE_CHECKING:
+    from app.hubs.models import Hub
+    from app.opportunities.models import Opportunity
+    from app.people.models import Member
+
+
+class NotificationKind(StrEnum):
+    OPPORTUNITY_MATCH = "opportunity_match"
+
+
+class Delivery(StrEnum):
+    NOW = "now"  # in the app, and by email if the member wants it
+    DIGEST = "digest"  # over the cap, in quiet hours, or by choice: goes in the next digest
+
+
+class Notification(Base):
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, on_delete=fields.CASCADE
+    )
+    member_id: int
+    kind = fields.CharEnumField(NotificationKind, max_length=24)
+    opportunity: fields.ForeignKeyNullableRelation["Opportunity"] = fields.ForeignKeyField(
+        "models.Opportunity", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    opportunity_id: int | None
+    title = fields.CharField(max_length=200)
+    reason = fields.CharField(max_length=300, default="")
+    delivery = fields.CharEnumField(Delivery, max_length=8, default=Delivery.NOW)
+    score = fields.FloatField(default=0)
+    read_at = fields.DatetimeField(null=True)
+    data: dict[str, Any] = fields.JSONField(default=dict)
+
+    class Meta:
+        table = "notification"
+        constraints = (
+            UniqueConstraint(
+                fields=("hub_id", "member_id", "kind", "opportunity_id"), name="notification_once"
+            ),
+        )
+        indexes = (("hub_id", "member_id", "created_at"), ("hub_id", "member_id", "read_at"))

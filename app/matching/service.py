@@ -1,0 +1,264 @@
+"""Matching: when an opportunity is published, find the members it suits and tell them.
+
+PostgreSQL narrows and ranks (same hub, active, not the poster, not applied, home within their
+travel distance via H3 cells, skills, checks, age, notification preferences); Python then applies
+what depends on each member's week and clock (availability, quiet hours, the daily cap).
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+from tortoise import Tortoise
+
+from app.events import subscribe
+from app.hubs.models import Hub
+from app.mail.service import queue_email
+from app.matching.models import Delivery, NotificationKind
+from app.opportunities import geo
+from app.opportunities.models import Opportunity, OpportunitySkill, OpportunityStatus, Urgency
+
+CANDIDATES = 2000  # ranked in SQL; more than any one opportunity should alert
+MAX_NOW = 100  # members told at once per opportunity; the rest get it in their digest
+URGENT_NEAREST = 5  # urgent requests reach the nearest few even over their daily cap
+MAX_RING_KM = 10.0  # home cells are resolution 8: wider reach needs a coarser member cell
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@dataclass
+class Candidate:
+    member_id: int
+    email: str | None
+    prefs: dict[str, Any]
+    availability: list[dict[str, Any]]
+    distance_km: float | None
+    skills: list[str]
+    reliability: int
+    travel_km: int
+    score: float = 0.0
+    slot: str = ""
+
+
+def _candidates_sql(opportunity: Opportunity, skill_ids: list[int]) -> tuple[str, list[Any]]:
+    params: list[Any] = [opportunity.hub_id, opportunity.poster_id, opportunity.id, skill_ids]
+    where = [
+        "m.hub_id = $1",
+        "m.status = 'active'",
+        "m.id <> $2",
+        "m.is_proxy = false",
+        "NOT EXISTS (SELECT 1 FROM application a WHERE a.hub_id = m.hub_id"
+        " AND a.opportunity_id = $3 AND a.applicant_id = m.id)",
+        "(coalesce((m.notification_prefs->>'in_app')::boolean, true)"
+        " OR coalesce((m.notification_prefs->>'email')::boolean, true))",
+    ]
+    distance = "NULL::float8"
+    if not opportunity.remote and opportunity.lat is not None and opportunity.lng is not None:
+        params += [opportunity.lat, opportunity.lng]
+        distance = (
+            geo.haversine_sql("$5::float8", "$6::float8", alias="m")
+            .replace("m.lat", "m.home_lat")
+            .replace("m.lng", "m.home_lng")
+        )
+        params.append(geo.cells_within(opportunity.lat, opportunity.lng, MAX_RING_KM, 8))
+        where += [f"m.home_cell = ANY(${len(params)}::text[])", f"{distance} <= m.travel_km"]
+    if skill_ids:
+        where.append(
+            "EXISTS (SELECT 1 FROM member_skill ms WHERE ms.hub_id = m.hub_id"
+            " AND ms.member_id = m.id AND ms.skill_id = ANY($4::bigint[]))"
+        )
+    if opportunity.required_checks:
+        params.append(list(opportunity.required_checks))
+        where.append(
+            "(SELECT count(DISTINCT tc.kind) FROM trust_check tc WHERE tc.hub_id = m.hub_id"
+            " AND tc.member_id = m.id AND tc.status = 'verified'"
+            " AND (tc.expires_on IS NULL OR tc.expires_on >= current_date)"
+            f" AND tc.kind = ANY(${len(params)}::text[])) = {len(opportunity.required_checks)}"
+        )
+    if opportunity.min_age:
+        params.append(_born_before(opportunity.min_age))
+        where.append(f"m.date_of_birth <= ${len(params)}")
+    sql = (
+        f"SELECT m.id, m.email, m.notification_prefs, m.availability, m.travel_km,"
+        f" {distance} AS distance_km,"
+        " ARRAY(SELECT s.name FROM member_skill ms JOIN skill s ON s.id = ms.skill_id"
+        "  WHERE ms.hub_id = m.hub_id AND ms.member_id = m.id AND ms.skill_id = ANY($4::bigint[])"
+        "  ORDER BY s.name) AS skills,"
+        " (SELECT count(*) FROM hours_record h WHERE h.hub_id = m.hub_id"
+        "  AND h.volunteer_id = m.id AND h.status = 'verified')::int AS reliability"
+        f" FROM member m WHERE {' AND '.join(where)}"
+        f" ORDER BY {distance} ASC NULLS LAST, m.id LIMIT {CANDIDATES}"
+    )
+    return sql, params
+
+
+def _json(value: Any) -> Any:
+    """asyncpg hands json columns over as text."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _born_before(min_age: int) -> date:
+    today = date.today()
+    try:
+        return today.replace(year=today.year - min_age)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - min_age, day=28)
+
+
+def _slot(candidate: Candidate, starts: datetime | None, zone: ZoneInfo) -> str | None:
+    """The matching availability slot's wording, '' when unknown, None when unavailable."""
+    if starts is None or not candidate.availability:
+        return ""
+    local = starts.astimezone(zone)
+    for slot in candidate.availability:
+        start, end = time.fromisoformat(slot["from"]), time.fromisoformat(slot["to"])
+        if local.isoweekday() == slot["weekday"] and start <= local.time() < end:
+            part = (
+                "mornings" if local.hour < 12 else "afternoons" if local.hour < 18 else "evenings"
+            )
+            return f"free on {DAYS[local.isoweekday() - 1]} {part}"
+    return None
+
+
+def _quiet(prefs: dict[str, Any], now: datetime, zone: ZoneInfo) -> bool:
+    start, end = prefs.get("quiet_from"), prefs.get("quiet_to")
+    if not start or not end:
+        return False
+    local = now.astimezone(zone).time()
+    begin, finish = time.fromisoformat(start), time.fromisoformat(end)
+    return begin <= local < finish if begin < finish else local >= begin or local < finish
+
+
+def _reason(candidate: Candidate) -> str:
+    parts = []
+    if candidate.skills:
+        parts.append("you know " + " and ".join(s.lower() for s in candidate.skills[:2]))
+    if candidate.distance_km is not None:
+        parts.append(f"{candidate.distance_km:.1f} km away")
+    if candidate.slot:
+        parts.append(candidate.slot)
+    return ", ".join(parts) or "it matches your preferences"
+
+
+def _score(candidate: Candidate) -> float:
+    near = (
+        0.5
+        if candidate.distance_km is None
+        else 1 - candidate.distance_km / max(1, candidate.travel_km)
+    )
+    return (
+        len(candidate.skills) * 3
+        + near * 2
+        + min(candidate.reliability, 10) / 10
+        + (0.5 if candidate.slot else 0)
+    )
+
+
+async def _sent_today(hub: Hub, member_ids: list[int], now: datetime) -> dict[int, int]:
+    zone = ZoneInfo(hub.timezone)
+    midnight = datetime.combine(now.astimezone(zone).date(), time(), tzinfo=zone).astimezone(UTC)
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT member_id, count(*)::int AS n FROM notification WHERE hub_id = $1"
+        " AND member_id = ANY($2::bigint[]) AND delivery = 'now' AND created_at >= $3"
+        " GROUP BY member_id",
+        [hub.id, member_ids, midnight],
+    )
+    return {r["member_id"]: r["n"] for r in rows}
+
+
+async def find_matches(
+    opportunity: Opportunity, *, now: datetime
+) -> list[tuple[Candidate, Delivery]]:
+    """Members to tell about the opportunity, best first, each with how to tell them."""
+    hub = await Hub.get(id=opportunity.hub_id)
+    zone = ZoneInfo(hub.timezone)
+    skill_ids = list(
+        await OpportunitySkill.filter(opportunity_id=opportunity.id).values_list(
+            "skill_id", flat=True
+        )
+    )
+    sql, params = _candidates_sql(opportunity, skill_ids)  # type: ignore[arg-type]
+    rows = await Tortoise.get_connection("default").execute_query_dict(sql, params)
+    candidates = []
+    for row in rows:
+        candidate = Candidate(
+            row["id"],
+            row["email"],
+            _json(row["notification_prefs"]) or {},
+            _json(row["availability"]) or [],
+            row["distance_km"],
+            list(row["skills"]),
+            row["reliability"],
+            row["travel_km"],
+        )
+        slot = _slot(candidate, opportunity.starts_at, zone)
+        if slot is None:
+            continue
+        candidate.slot, candidate.score = slot, 0.0
+        candidate.score = _score(candidate)
+        candidates.append(candidate)
+    candidates.sort(key=lambda c: (-c.score, c.member_id))
+    sent = await _sent_today(hub, [c.member_id for c in candidates], now)
+    nearest = {
+        c.member_id
+        for c in sorted(candidates, key=lambda c: (c.distance_km or 0, c.member_id))[
+            :URGENT_NEAREST
+        ]
+    }
+    urgent = opportunity.urgency == Urgency.URGENT
+    decided = []
+    told_now = 0
+    for candidate in candidates:
+        over_cap = sent.get(candidate.member_id, 0) >= hub.daily_notification_cap
+        if urgent and candidate.member_id in nearest:
+            over_cap = False
+        later = (
+            over_cap
+            or told_now >= MAX_NOW
+            or _quiet(candidate.prefs, now, zone)
+            or candidate.prefs.get("digest", "none") != "none"
+        )
+        decided.append((candidate, Delivery.DIGEST if later else Delivery.NOW))
+        told_now += 0 if later else 1
+    return decided
+
+
+@subscribe("opportunity.published")
+async def notify_matches(*, opportunity_id: int, now: datetime | None = None) -> int:
+    """Stores one notification per suited member (exactly once) and emails those told now."""
+    now = now or datetime.now(UTC)
+    opportunity = await Opportunity.get(id=opportunity_id)
+    if opportunity.status != OpportunityStatus.PUBLISHED:
+        return 0
+    created = 0
+    for candidate, delivery in await find_matches(opportunity, now=now):
+        rows = await Tortoise.get_connection("default").execute_query_dict(
+            "INSERT INTO notification (hub_id, member_id, kind, opportunity_id, title, reason,"
+            " delivery, score, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '{}', $9)"
+            " ON CONFLICT (hub_id, member_id, kind, opportunity_id) DO NOTHING RETURNING id",
+            [
+                opportunity.hub_id,
+                candidate.member_id,
+                NotificationKind.OPPORTUNITY_MATCH.value,
+                opportunity.id,
+                opportunity.title[:200],
+                _reason(candidate)[:300],
+                delivery.value,
+                candidate.score,
+                now,
+            ],
+        )
+        if not rows:
+            continue
+        created += 1
+        wants_email = candidate.prefs.get("email", True) and candidate.email
+        if delivery == Delivery.NOW and wants_email:
+            await queue_email(
+                to=candidate.email or "",
+                subject=f"A new opportunity for you: {opportunity.title}",
+                text=f"“{opportunity.title}”: we thought of you because {_reason(candidate)}.\n"
+                "Open the app to see it and apply.",
+                key=f"notify:{rows[0]['id']}",
+            )
+    return created

@@ -1,0 +1,29 @@
+"""The notification centre."""
+
+from collections.abc import Iterable
+
+import strawberry
+from strawberry import relay
+
+from app.matching.models import Notification as NotificationModel
+from schema.context import Info
+from schema.matching.types import Notification
+from schema.relay import Page
+
+
+@strawberry.type
+class NotificationQueries:
+    @relay.connection(Page[Notification], description="Your notifications, newest first.")  # type: ignore[misc]
+    def notifications(self, info: Info, unread: bool | None = None) -> Iterable[Notification]:
+        actor = info.context.require_actor()
+        query = NotificationModel.filter(hub_id=actor.hub_id, member_id=actor.member_id)
+        if unread is not None:
+            query = query.filter(read_at__isnull=unread)
+        return query.order_by("-created_at", "-id")  # type: ignore[return-value]
+
+    @strawberry.field(description="How many of your notifications are unread.")
+    async def unread_notification_count(self, info: Info) -> int:
+        actor = info.context.require_actor()
+        return await NotificationModel.filter(
+            hub_id=actor.hub_id, member_id=actor.member_id, read_at__isnull=True
+        ).count()

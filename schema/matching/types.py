@@ -1,0 +1,46 @@
+"""GraphQL types of notifications."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry import relay
+
+from app.matching.models import Delivery as DeliveryEnum
+from app.matching.models import Notification as NotificationModel
+from app.matching.models import NotificationKind as NotificationKindEnum
+from app.opportunities.models import Opportunity as OpportunityModel
+from schema.context import Info
+from schema.relay import orm_node
+
+if TYPE_CHECKING:
+    from schema.opportunities.types import Opportunity
+
+LazyOpportunity = Annotated["Opportunity", strawberry.lazy("schema.opportunities.types")]
+NotificationKind = strawberry.enum(NotificationKindEnum, name="NotificationKind")
+NotificationDelivery = strawberry.enum(DeliveryEnum, name="NotificationDelivery")
+
+
+def _own(row: NotificationModel, info: Info) -> bool:
+    actor = info.context.actor
+    return actor is not None and actor.member_id == row.member_id
+
+
+@orm_node(NotificationModel, visible=_own)
+@strawberry.type(name="Notification", description="Something the member was told, and why.")
+class Notification(relay.Node):
+    id: relay.NodeID[int]
+    kind: NotificationKind  # type: ignore[valid-type]
+    title: str
+    reason: str = strawberry.field(
+        description="Why it was sent, e.g. 'you know first aid, 1.2 km away'."
+    )
+    delivery: NotificationDelivery  # type: ignore[valid-type]
+    read_at: datetime | None
+    created_at: datetime
+
+    @strawberry.field
+    async def opportunity(self, root: NotificationModel, info: Info) -> LazyOpportunity | None:
+        if root.opportunity_id is None:
+            return None
+        return await info.context.loaders.by_id(OpportunityModel).load(root.opportunity_id)  # type: ignore[return-value]
