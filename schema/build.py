@@ -30,6 +30,7 @@ from schema.hubs.mutations import HubMutations
 from schema.hubs.queries import HubQueries
 from schema.matching.mutations import NotificationMutations
 from schema.matching.queries import NotificationQueries
+from schema.matching.subscriptions import NotificationSubscriptions
 from schema.opportunities.mutations import OpportunityMutations
 from schema.opportunities.queries import OpportunityQueries
 from schema.organisations.mutations import OrganisationMutations
@@ -99,6 +100,7 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=query,
         mutation=mutation,
+        subscription=merge_types("Subscription", (NotificationSubscriptions,)),
         extensions=safety_extensions(settings),
         config=StrawberryConfig(
             relay_max_results=settings.max_page_size,

@@ -1,5 +1,6 @@
 """Job names and the app functions that run them."""
 
+import importlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -24,8 +25,15 @@ def handler_for(name: str) -> Handler | None:
     return _handlers.get(name)
 
 
+# Modules whose import registers job handlers and event subscribers.
+HANDLER_MODULES = (
+    "app.mail.service",
+    "app.credits.service",
+    "app.matching.service",
+    "app.opportunities.notices",
+)
+
+
 def load_handlers() -> None:
-    # Importing the modules registers their handlers.
-    import app.credits.service
-    import app.mail.service
-    import app.opportunities.notices  # noqa: F401
+    for module in HANDLER_MODULES:
+        importlib.import_module(module)

@@ -5,6 +5,7 @@ travel distance via H3 cells, skills, checks, age, notification preferences); Py
 what depends on each member's week and clock (availability, quiet hours, the daily cap).
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -16,9 +17,12 @@ from tortoise import Tortoise
 from app.events import subscribe
 from app.hubs.models import Hub
 from app.mail.service import queue_email
+from app.matching import live
 from app.matching.models import Delivery, NotificationKind
 from app.opportunities import geo
 from app.opportunities.models import Opportunity, OpportunitySkill, OpportunityStatus, Urgency
+
+log = logging.getLogger(__name__)
 
 CANDIDATES = 2000  # ranked in SQL; more than any one opportunity should alert
 MAX_NOW = 100  # members told at once per opportunity; the rest get it in their digest
@@ -224,6 +228,13 @@ async def find_matches(
     return decided
 
 
+async def _announce(member_id: int, notification_id: int) -> None:
+    try:
+        await live.publish(member_id, notification_id)
+    except Exception:  # the notification is stored: the app still shows it on next load
+        log.warning("live notification not published", exc_info=True)
+
+
 @subscribe("opportunity.published")
 async def notify_matches(*, opportunity_id: int, now: datetime | None = None) -> int:
     """Stores one notification per suited member (exactly once) and emails those told now."""
@@ -252,6 +263,8 @@ async def notify_matches(*, opportunity_id: int, now: datetime | None = None) ->
         if not rows:
             continue
         created += 1
+        if delivery == Delivery.NOW and candidate.prefs.get("in_app", True):
+            await _announce(candidate.member_id, rows[0]["id"])
         wants_email = candidate.prefs.get("email", True) and candidate.email
         if delivery == Delivery.NOW and wants_email:
             await queue_email(

@@ -152,3 +152,10 @@ async def test_a_keyed_job_is_enqueued_once() -> None:
         first = await jobs.enqueue("send_email", {"to": "k@example.org"}, key="welcome:k")
         second = await jobs.enqueue("send_email", {"to": "k@example.org"}, key="welcome:k")
     assert first is not None and second is None
+
+
+def test_every_event_subscriber_is_registered_without_importing_it_first() -> None:
+    from app import events
+
+    assert "app.matching.service.notify_matches" in events.subscribers("opportunity.published")
+    assert "app.credits.service.earn_for_hours" in events.subscribers("hours.verified")

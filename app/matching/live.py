@@ -1,0 +1,39 @@
+"""Live notifications over Redis pub/sub, so every API process hears what any worker sent."""
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import redis.asyncio as aioredis
+
+from app.config import get_settings
+
+_clients: dict[int, aioredis.Redis] = {}
+
+
+def _client() -> aioredis.Redis:
+    loop = id(asyncio.get_running_loop())
+    if loop not in _clients:
+        _clients[loop] = aioredis.Redis.from_url(get_settings().redis_url)
+    return _clients[loop]
+
+
+def channel(member_id: int) -> str:
+    return f"{get_settings().redis_prefix}:notifications:{member_id}"
+
+
+async def publish(member_id: int, notification_id: int) -> None:
+    """Tells any listening process that the member has a new notification (best effort)."""
+    await _client().publish(channel(member_id), str(notification_id))
+
+
+async def listen(member_id: int) -> AsyncIterator[int]:
+    """Notification ids for the member as they are published, until the caller stops."""
+    pubsub = _client().pubsub()
+    await pubsub.subscribe(channel(member_id))
+    try:
+        async for message in pubsub.listen():
+            if message.get("type") == "message":
+                yield int(message["data"])
+    finally:
+        await pubsub.unsubscribe(channel(member_id))
+        await pubsub.aclose()

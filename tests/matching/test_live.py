@@ -1,0 +1,112 @@
+"""End to end: publish through GraphQL, a real worker matches, and a websocket client on a
+second API process receives notificationAdded (fanned out through Redis pub/sub)."""
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+from websockets.typing import Subprotocol
+
+from app.people import profile
+from schema.relay import encode_id
+from tests.opportunities.conftest import MANCHESTER, SALFORD, actor_of
+
+SUBSCRIBE = "subscription { notificationAdded { title reason opportunity { title } } }"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def second_api() -> Iterator[str]:
+    """Another `communityhub serve` process on the test database and Redis prefix."""
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app", "serve", "--port", str(port)],
+        env={**os.environ, "CH_LOG_LEVEL": "WARNING"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        yield f"127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+async def _ws(address: str, token: str | None) -> Any:
+    ws = await websockets.connect(
+        f"ws://{address}/graphql", subprotocols=[Subprotocol("graphql-transport-ws")]
+    )
+    payload = {"Authorization": f"Bearer {token}"} if token else {}
+    await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+    assert json.loads(await ws.recv())["type"] == "connection_ack"
+    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIBE}}))
+    return ws
+
+
+async def test_notification_reaches_a_subscriber_on_another_process(
+    gql: Any, alice: Any, make_person: Any, post: Any, run_jobs: Any, second_api: str
+) -> None:
+    # given: bob lives 3 km from the place and listens on the other API process
+    bob = await make_person(display_name="Bob")
+    await profile.update_profile(actor=actor_of(bob), changes={"home": SALFORD})
+    ws = await _ws(second_api, bob.token)
+    await asyncio.sleep(0.3)  # the subscription is registered with Redis
+    draft = await post(alice, location=MANCHESTER, title="Move chairs", publish=False)
+    # when: alice publishes through GraphQL and the worker runs
+    data = await gql(
+        """mutation($input: PublishOpportunityInput!) { publishOpportunity(input: $input) { errors { code } } }""",
+        {"input": {"opportunityId": str(encode_id("Opportunity", draft.id))}},
+        as_=alice,
+    )
+    assert data["publishOpportunity"]["errors"] == []
+    await run_jobs()
+    from app.matching.models import Notification
+
+    print("ROWS", await Notification.filter(member_id=bob.member.id).values("delivery", "reason"))
+    from app import events
+    from app.opportunities.models import Opportunity
+
+    print(
+        "SUBS",
+        list(events.subscribers("opportunity.published")),
+        (await Opportunity.get(id=draft.id)).status,
+    )
+    # then
+    message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+    assert message["type"] == "next"
+    assert message["payload"]["data"]["notificationAdded"] == {
+        "title": "Move chairs",
+        "reason": "3.1 km away",
+        "opportunity": {"title": "Move chairs"},
+    }
+    await ws.close()
+
+
+async def test_a_subscription_without_a_valid_token_is_refused(second_api: str) -> None:
+    for token in (None, "cha_not-a-real-token"):
+        ws = await _ws(second_api, token)
+        message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+        errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+        assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED", message
+        await ws.close()
