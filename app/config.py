@@ -58,6 +58,13 @@ class Settings(BaseSettings):
     outbox_stale_seconds: int = 30
     worker_max_jobs: int = 10
 
+    webhook_allowed_hosts: list[str] = Field(
+        default=[],
+        description="Hosts or IPs webhooks may reach although private (tests: 127.0.0.1).",
+    )
+    webhook_timeout_seconds: float = 10.0
+    webhook_disable_after: int = 5
+
     @property
     def mail_dir(self) -> Path:
         return self.var_dir / "mail"

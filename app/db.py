@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "app.portfolios.models",
     "app.credits.models",
     "app.matching.models",
+    "app.integrations.models",
 ]
 
 

@@ -28,6 +28,8 @@ from schema.credits.queries import CreditsQueries
 from schema.errors import ClassifyErrors
 from schema.hubs.mutations import HubMutations
 from schema.hubs.queries import HubQueries
+from schema.integrations.mutations import IntegrationMutations
+from schema.integrations.queries import IntegrationQueries
 from schema.matching.mutations import NotificationMutations
 from schema.matching.queries import NotificationQueries
 from schema.matching.subscriptions import NotificationSubscriptions
@@ -80,6 +82,7 @@ def build_schema() -> strawberry.Schema:
             OfferQueries,
             PaymentQueries,
             NotificationQueries,
+            IntegrationQueries,
         ),
     )
     mutation = merge_types(
@@ -95,6 +98,7 @@ def build_schema() -> strawberry.Schema:
             OfferMutations,
             PaymentMutations,
             NotificationMutations,
+            IntegrationMutations,
         ),
     )
     return strawberry.Schema(

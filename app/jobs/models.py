@@ -15,7 +15,7 @@ class JobStatus(StrEnum):
 
 
 class OutboxJob(Base):
-    name = fields.CharField(max_length=80)
+    name = fields.CharField(max_length=200)
     payload: dict[str, Any] = fields.JSONField(default=dict)
     # Optional caller key: a second enqueue with the same key is a no-op.
     key = fields.CharField(max_length=200, null=True, unique=True)

@@ -30,6 +30,7 @@ HANDLER_MODULES = (
     "app.mail.service",
     "app.credits.service",
     "app.matching.service",
+    "app.integrations.webhooks",
     "app.opportunities.notices",
 )
 

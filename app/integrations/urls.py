@@ -1,0 +1,39 @@
+"""Outgoing URLs must not reach into our own network (SSRF) unless the operator allows it."""
+
+import asyncio
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from app.config import get_settings
+from app.errors import DomainError
+from app.integrations.errors import IntegrationErrorCode as E
+
+
+def check_syntax(url: str, field: str = "url") -> str:
+    url = url.strip()
+    parts = urlsplit(url)
+    if len(url) > 500 or parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise DomainError(E.INVALID, "Give an http(s) URL of at most 500 characters.", field)
+    if parts.username or parts.password:
+        raise DomainError(E.INVALID, "Put no credentials in the URL.", field)
+    return url
+
+
+def _allowed(host: str) -> bool:
+    return host in get_settings().webhook_allowed_hosts
+
+
+async def check_destination(url: str, field: str = "url") -> list[str]:
+    """Resolves the host; refuses private, loopback, link-local and reserved addresses."""
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise DomainError(E.UNSAFE_URL, f"The host {host!r} does not resolve.", field) from exc
+    addresses = sorted({str(info[4][0]) for info in infos})
+    for address in addresses:
+        ip = ipaddress.ip_address(address)
+        if not ip.is_global and not (_allowed(host) or _allowed(address)):
+            raise DomainError(E.UNSAFE_URL, f"{host} points to a private address.", field)
+    return addresses
