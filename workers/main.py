@@ -12,6 +12,7 @@ from workers.tasks import (
     credits_housekeeping,
     opportunity_housekeeping,
     run_outbox_job,
+    send_digests,
     sweep_outbox,
 )
 
@@ -32,6 +33,7 @@ def build_settings(*, burst: bool = False) -> dict[str, Any]:
             Periodic(sweep_outbox, every_seconds=get_settings().outbox_sweep_seconds),
             Periodic(opportunity_housekeeping, every_seconds=300, timeout=120),
             Periodic(credits_housekeeping, every_seconds=300, timeout=120),
+            Periodic(send_digests, every_seconds=600, timeout=300),
         ],
         on_startup=startup,
         on_shutdown=shutdown,

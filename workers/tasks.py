@@ -6,6 +6,7 @@ from app import jobs
 from app.credits import offers, payment_requests
 from app.credits import service as credits
 from app.jobs.runner import run_job
+from app.matching import digests
 from app.opportunities import expiry
 
 
@@ -27,3 +28,7 @@ async def credits_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
         "vouchers_settled": await offers.refund_expired_vouchers(),
         "requests_expired": await payment_requests.expire_requests(),
     }
+
+
+async def send_digests(ctx: dict[str, Any]) -> int:
+    return await digests.send_digests()

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 class NotificationKind(StrEnum):
     OPPORTUNITY_MATCH = "opportunity_match"
+    SAVED_SEARCH = "saved_search"
 
 
 class Delivery(StrEnum):
@@ -42,6 +43,7 @@ class Notification(Base):
     delivery = fields.CharEnumField(Delivery, max_length=8, default=Delivery.NOW)
     score = fields.FloatField(default=0)
     read_at = fields.DatetimeField(null=True)
+    digested_at = fields.DatetimeField(null=True)  # put in a digest email
     data: dict[str, Any] = fields.JSONField(default=dict)
 
     class Meta:
@@ -52,3 +54,27 @@ class Notification(Base):
             ),
         )
         indexes = (("hub_id", "member_id", "created_at"), ("hub_id", "member_id", "read_at"))
+
+
+class SavedSearch(Base):
+    """'Gardening within 3 km at weekends': new matching opportunities notify the member."""
+
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    member: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, on_delete=fields.CASCADE
+    )
+    member_id: int
+    name = fields.CharField(max_length=80)
+    text = fields.CharField(max_length=200, default="")
+    category_ids: list[int] = fields.JSONField(default=list)
+    skill_ids: list[int] = fields.JSONField(default=list)
+    kind = fields.CharField(max_length=10, null=True)
+    within_km = fields.FloatField(null=True)  # from the member's home
+    weekdays: list[int] = fields.JSONField(default=list)  # ISO 1-7; empty: any day
+
+    class Meta:
+        table = "saved_search"
+        indexes = (("hub_id", "member_id"),)

@@ -17,7 +17,7 @@ from tortoise import Tortoise
 from app.events import subscribe
 from app.hubs.models import Hub
 from app.mail.service import queue_email
-from app.matching import live
+from app.matching import live, saved_searches
 from app.matching.models import Delivery, NotificationKind
 from app.opportunities import geo
 from app.opportunities.models import Opportunity, OpportunitySkill, OpportunityStatus, Urgency
@@ -274,4 +274,4 @@ async def notify_matches(*, opportunity_id: int, now: datetime | None = None) ->
                 "Open the app to see it and apply.",
                 key=f"notify:{rows[0]['id']}",
             )
-    return created
+    return created + await saved_searches.notify_saved_searches(opportunity=opportunity, now=now)

@@ -9,6 +9,7 @@ from strawberry import relay
 from app.matching.models import Delivery as DeliveryEnum
 from app.matching.models import Notification as NotificationModel
 from app.matching.models import NotificationKind as NotificationKindEnum
+from app.matching.models import SavedSearch as SavedSearchModel
 from app.opportunities.models import Opportunity as OpportunityModel
 from schema.context import Info
 from schema.relay import orm_node
@@ -44,3 +45,14 @@ class Notification(relay.Node):
         if root.opportunity_id is None:
             return None
         return await info.context.loaders.by_id(OpportunityModel).load(root.opportunity_id)  # type: ignore[return-value]
+
+
+@orm_node(SavedSearchModel, visible=_own)
+@strawberry.type(name="SavedSearch", description="A kept search: new matches notify you.")
+class SavedSearch(relay.Node):
+    id: relay.NodeID[int]
+    name: str
+    text: str
+    within_km: float | None
+    weekdays: list[int]
+    created_at: datetime
