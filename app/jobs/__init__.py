@@ -6,6 +6,13 @@ over any row that was never acknowledged (queue down, process killed). A rolled-
 transaction leaves no row, so its job never runs.
 """
 
-from app.jobs.outbox import collecting, enqueue, relay_collected, relay_ids, sweep
+from app.jobs.outbox import (
+    collecting,
+    enqueue,
+    enqueue_many,
+    relay_collected,
+    relay_ids,
+    sweep,
+)
 
-__all__ = ["collecting", "enqueue", "relay_collected", "relay_ids", "sweep"]
+__all__ = ["collecting", "enqueue", "enqueue_many", "relay_collected", "relay_ids", "sweep"]

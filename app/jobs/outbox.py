@@ -43,6 +43,25 @@ async def enqueue(
     return job_id
 
 
+async def enqueue_many(name: str, payloads: list[dict[str, Any]], keys: list[str]) -> list[int]:
+    """Writes many jobs of one kind in one statement (keys make each exactly-once)."""
+    if not payloads:
+        return []
+    conn = Tortoise.get_connection("default")
+    rows = await conn.execute_query_dict(
+        "INSERT INTO outbox_job (name, payload, key, status, attempts, last_error, created_at)"
+        " SELECT $1, p::jsonb, k, 'pending', 0, '', now()"
+        " FROM unnest($2::text[], $3::text[]) AS t(p, k)"
+        " ON CONFLICT (key) DO NOTHING RETURNING id",
+        [name, [orjson.dumps(p).decode() for p in payloads], keys],
+    )
+    ids = [int(r["id"]) for r in rows]
+    collected = _collected.get()
+    if collected is not None:
+        collected.extend(ids)
+    return ids
+
+
 @asynccontextmanager
 async def collecting() -> AsyncIterator[list[int]]:
     """Collects the ids enqueued inside the block, so the caller can relay them after commit."""

@@ -26,6 +26,16 @@ async def publish(member_id: int, notification_id: int) -> None:
     await _client().publish(channel(member_id), str(notification_id))
 
 
+async def publish_many(pairs: list[tuple[int, int]]) -> None:
+    """(member id, notification id) pairs in one round trip."""
+    if not pairs:
+        return
+    async with _client().pipeline(transaction=False) as pipe:
+        for member_id, notification_id in pairs:
+            pipe.publish(channel(member_id), str(notification_id))
+        await pipe.execute()
+
+
 async def listen(member_id: int) -> AsyncIterator[int]:
     """Notification ids for the member as they are published, until the caller stops."""
     pubsub = _client().pubsub()

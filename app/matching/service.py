@@ -16,7 +16,7 @@ from tortoise import Tortoise
 
 from app.events import subscribe
 from app.hubs.models import Hub
-from app.mail.service import queue_email
+from app.jobs import enqueue_many
 from app.matching import live, saved_searches
 from app.matching.models import Delivery, NotificationKind
 from app.opportunities import geo
@@ -228,50 +228,64 @@ async def find_matches(
     return decided
 
 
-async def _announce(member_id: int, notification_id: int) -> None:
+async def _announce(pairs: list[tuple[int, int]]) -> None:
     try:
-        await live.publish(member_id, notification_id)
+        await live.publish_many(pairs)
     except Exception:  # the notification is stored: the app still shows it on next load
         log.warning("live notification not published", exc_info=True)
 
 
 @subscribe("opportunity.published")
 async def notify_matches(*, opportunity_id: int, now: datetime | None = None) -> int:
-    """Stores one notification per suited member (exactly once) and emails those told now."""
+    """Stores one notification per suited member (exactly once) and emails those told now.
+
+    One INSERT for all the notifications, one for all the email jobs, one Redis round trip.
+    """
     now = now or datetime.now(UTC)
     opportunity = await Opportunity.get(id=opportunity_id)
     if opportunity.status != OpportunityStatus.PUBLISHED:
         return 0
-    created = 0
-    for candidate, delivery in await find_matches(opportunity, now=now):
-        rows = await Tortoise.get_connection("default").execute_query_dict(
-            "INSERT INTO notification (hub_id, member_id, kind, opportunity_id, title, reason,"
-            " delivery, score, data, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, '{}', $9)"
-            " ON CONFLICT (hub_id, member_id, kind, opportunity_id) DO NOTHING RETURNING id",
-            [
-                opportunity.hub_id,
-                candidate.member_id,
-                NotificationKind.OPPORTUNITY_MATCH.value,
-                opportunity.id,
-                opportunity.title[:200],
-                _reason(candidate)[:300],
-                delivery.value,
-                candidate.score,
-                now,
-            ],
-        )
-        if not rows:
-            continue
-        created += 1
-        if delivery == Delivery.NOW and candidate.prefs.get("in_app", True):
-            await _announce(candidate.member_id, rows[0]["id"])
-        wants_email = candidate.prefs.get("email", True) and candidate.email
-        if delivery == Delivery.NOW and wants_email:
-            await queue_email(
-                to=candidate.email or "",
-                subject=f"A new opportunity for you: {opportunity.title}",
-                text=f"“{opportunity.title}”: we thought of you because {_reason(candidate)}.\n"
+    decided = {c.member_id: (c, d) for c, d in await find_matches(opportunity, now=now)}
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "INSERT INTO notification (hub_id, member_id, kind, opportunity_id, title, reason,"
+        " delivery, score, data, created_at)"
+        " SELECT $1, m, $3, $4, $5, r, d, s, '{}', $9"
+        " FROM unnest($2::bigint[], $6::text[], $7::text[], $8::float8[]) AS t(m, r, d, s)"
+        " ON CONFLICT (hub_id, member_id, kind, opportunity_id) DO NOTHING"
+        " RETURNING id, member_id",
+        [
+            opportunity.hub_id,
+            list(decided),
+            NotificationKind.OPPORTUNITY_MATCH.value,
+            opportunity.id,
+            opportunity.title[:200],
+            [_reason(c)[:300] for c, _ in decided.values()],
+            [d.value for _, d in decided.values()],
+            [c.score for c, _ in decided.values()],
+            now,
+        ],
+    )
+    now_rows = [
+        (r["member_id"], r["id"]) for r in rows if decided[r["member_id"]][1] == Delivery.NOW
+    ]
+    await _announce([(m, n) for m, n in now_rows if decided[m][0].prefs.get("in_app", True)])
+    emails = [
+        (decided[m][0], n)
+        for m, n in now_rows
+        if decided[m][0].email and decided[m][0].prefs.get("email", True)
+    ]
+    await enqueue_many(
+        "send_email",
+        [
+            {
+                "to": c.email,
+                "subject": f"A new opportunity for you: {opportunity.title}",
+                "text": f"“{opportunity.title}”: we thought of you because {_reason(c)}.\n"
                 "Open the app to see it and apply.",
-                key=f"notify:{rows[0]['id']}",
-            )
+            }
+            for c, _ in emails
+        ],
+        [f"notify:{n}" for _, n in emails],
+    )
+    created = len(rows)
     return created + await saved_searches.notify_saved_searches(opportunity=opportunity, now=now)

@@ -1,0 +1,194 @@
+"""Benchmark: matching a published opportunity against a Do-it-sized hub (600,000 members).
+
+    uv run python -m bench.matching [--members 600000] [--opportunities 200]
+
+Bulk-loads members (COPY) with homes around Greater Manchester, two skills each, availability
+and preferences, then publishes opportunities and times `notify_matches` (the worker's job:
+from publish to every notification stored and its email job enqueued), p50/p95, and reports
+this process's peak RSS (it runs the job as a worker would). Uses only the PostgreSQL named by
+CH_DATABASE_URL; creates and drops its own `ch_bench_*` database.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import resource
+import statistics
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import h3
+
+from bench.credits_transfers import db_url
+
+RESULTS = Path(__file__).parent / "results"
+CENTRE = (53.4794, -2.2453)
+
+
+async def load(url: str, members: int, rng: random.Random) -> tuple[int, list[int], int]:
+    os.environ.update(
+        {
+            "CH_DATABASE_URL": url,
+            "CH_LOG_LEVEL": "WARNING",
+            "CH_ARGON2_TIME_COST": "1",
+            "CH_ARGON2_MEMORY_KIB": "1024",
+        }
+    )
+    from app.config import get_settings
+
+    get_settings.cache_clear()
+    from tortoise import Tortoise
+
+    from app.db import tortoise_config
+    from app.hubs import service as hubs
+    from app.migrate import create_database, migrate_database
+    from app.opportunities.models import Category
+    from app.people.models import Member, Skill
+
+    await create_database(url)
+    await migrate_database(url)
+    await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
+    hub = await hubs.create_hub(name="Bench city", slug="bench-city")
+    skills = [
+        await Skill.create(hub_id=hub.id, slug=f"skill-{n}", name=f"Skill {n}") for n in range(20)
+    ]
+    category = await Category.create(hub_id=hub.id, slug="general", name="General")
+    poster = await Member.create(hub_id=hub.id, display_name="Poster")
+    conn = Tortoise.get_connection("default")
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    records = []
+    for n in range(members):
+        lat, lng = CENTRE[0] + rng.gauss(0, 0.08), CENTRE[1] + rng.gauss(0, 0.12)
+        weekday = rng.randint(1, 7)
+        records.append(
+            (
+                hub.id,
+                f"Member {n}",
+                f"m{n}@bench.example",
+                now,
+                now,
+                "",
+                "[]",
+                lat,
+                lng,
+                h3.latlng_to_cell(lat, lng, 8),
+                rng.choice([2, 5, 10]),
+                json.dumps([{"weekday": weekday, "from": "09:00", "to": "17:00"}])
+                if n % 3
+                else "[]",
+                json.dumps({"digest": "daily"} if n % 10 == 0 else {}),
+                False,
+                "active",
+            )
+        )
+    pool = conn._pool  # asyncpg pool of the default connection
+    async with pool.acquire() as raw:
+        await raw.copy_records_to_table(
+            "member",
+            records=records,
+            columns=[
+                "hub_id",
+                "display_name",
+                "email",
+                "created_at",
+                "updated_at",
+                "bio",
+                "interests",
+                "home_lat",
+                "home_lng",
+                "home_cell",
+                "travel_km",
+                "availability",
+                "notification_prefs",
+                "is_proxy",
+                "status",
+            ],
+        )
+        ids = [
+            r["id"]
+            for r in await raw.fetch(
+                "SELECT id FROM member WHERE hub_id = $1 AND id <> $2", hub.id, poster.id
+            )
+        ]
+        skill_rows = [
+            (hub.id, member_id, s.id, now) for member_id in ids for s in rng.sample(skills, 2)
+        ]
+        await raw.copy_records_to_table(
+            "member_skill",
+            records=skill_rows,
+            columns=["hub_id", "member_id", "skill_id", "created_at"],
+        )
+        await raw.execute("ANALYZE member; ANALYZE member_skill")
+    print(
+        f"loaded {members} members and {len(skill_rows)} skills in {time.perf_counter() - started:.1f} s"
+    )
+    return hub.id, [s.id for s in skills], poster.id
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    rng = random.Random(42)
+    url = db_url(f"ch_bench_{uuid.uuid4().hex[:8]}")
+    from app.migrate import drop_database
+
+    try:
+        hub_id, skill_ids, poster_id = await load(url, args.members, rng)
+        from tortoise import Tortoise
+
+        from app.actor import Actor
+        from app.matching.service import notify_matches
+        from app.opportunities import service
+        from app.opportunities.models import Category
+        from app.people.models import Member, Role
+
+        poster = Actor(member=await Member.get(id=poster_id), roles=frozenset({Role.MEMBER}))
+        category = await Category.get(hub_id=hub_id)
+        timings, notified = [], []
+        for n in range(args.opportunities):
+            lat, lng = CENTRE[0] + rng.gauss(0, 0.05), CENTRE[1] + rng.gauss(0, 0.08)
+            opportunity = await service.create_opportunity(
+                actor=poster,
+                publish=True,
+                fields={
+                    "kind": "request",
+                    "title": f"Help needed {n}",
+                    "category_id": category.id,
+                    "location": (lat, lng),
+                    "skill_ids": rng.sample(skill_ids, 1),
+                    "starts_at": datetime.now(UTC)
+                    + timedelta(days=rng.randint(1, 14), hours=rng.randint(0, 10)),
+                    "urgency": "urgent" if n % 20 == 0 else "normal",
+                },
+            )
+            started = time.perf_counter()
+            notified.append(await notify_matches(opportunity_id=opportunity.id))
+            timings.append(time.perf_counter() - started)
+        await Tortoise.close_connections()
+    finally:
+        await drop_database(url)
+    timings.sort()
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "members": args.members,
+        "opportunities": args.opportunities,
+        "p50_ms": round(statistics.median(timings) * 1000, 1),
+        "p95_ms": round(timings[int(0.95 * (len(timings) - 1))] * 1000, 1),
+        "max_ms": round(timings[-1] * 1000, 1),
+        "notified_median": statistics.median(notified),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--members", type=int, default=600_000)
+    parser.add_argument("--opportunities", type=int, default=200)
+    result = asyncio.run(run(parser.parse_args()))
+    print(json.dumps(result, indent=2))
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "matching.json").write_text(json.dumps(result, indent=2) + "\n")
