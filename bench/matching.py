@@ -57,7 +57,7 @@ async def load(url: str, members: int, rng: random.Random) -> tuple[int, list[in
     skills = [
         await Skill.create(hub_id=hub.id, slug=f"skill-{n}", name=f"Skill {n}") for n in range(20)
     ]
-    category = await Category.create(hub_id=hub.id, slug="general", name="General")
+    await Category.create(hub_id=hub.id, slug="general", name="General")
     poster = await Member.create(hub_id=hub.id, display_name="Poster")
     conn = Tortoise.get_connection("default")
     now = datetime.now(UTC)
@@ -126,7 +126,8 @@ async def load(url: str, members: int, rng: random.Random) -> tuple[int, list[in
         )
         await raw.execute("ANALYZE member; ANALYZE member_skill")
     print(
-        f"loaded {members} members and {len(skill_rows)} skills in {time.perf_counter() - started:.1f} s"
+        f"loaded {members} members and {len(skill_rows)} skills"
+        f" in {time.perf_counter() - started:.1f} s"
     )
     return hub.id, [s.id for s in skills], poster.id
 

@@ -55,8 +55,17 @@ async def _business(actor: Actor, organisation_id: int) -> Organisation:
     return organisation
 
 
+def _aware(value: datetime, field: str) -> datetime:
+    if value.tzinfo is None:
+        raise DomainError(E.INVALID, "Give a time zone (UTC offset).", field)
+    return value.astimezone(UTC)
+
+
 def _offer_fields(values: dict[str, Any]) -> dict[str, Any]:
     out = dict(values)
+    for name, field in (("valid_from", "validFrom"), ("valid_until", "validUntil")):
+        if name in out:
+            out[name] = _aware(out[name], field)
     if "title" in out:
         out["title"] = v.text(out["title"], field="title", max_length=120, invalid=E.INVALID)
     if "description" in out:
@@ -154,7 +163,7 @@ async def redeem(*, actor: Actor, offer_id: int, idempotency_key: str) -> Vouche
             hub_id=actor.hub_id,
             offer_id=offer.id,
             member_id=actor.member_id,
-            status__in=[VoucherStatus.ISSUED, VoucherStatus.USED],
+            status__not=VoucherStatus.REFUNDED,
         ).count()
         if taken >= offer.per_member_limit:
             raise DomainError(
