@@ -83,16 +83,19 @@ def _candidates_sql(opportunity: Opportunity, skill_ids: list[int]) -> tuple[str
     if opportunity.min_age:
         params.append(_born_before(opportunity.min_age))
         where.append(f"m.date_of_birth <= ${len(params)}")
+    # Filter and order on cheap columns first; the per-member details only for the shortlist.
     sql = (
-        f"SELECT m.id, m.email, m.notification_prefs, m.availability, m.travel_km,"
-        f" {distance} AS distance_km,"
+        f"WITH shortlist AS (SELECT m.id, {distance} AS distance_km FROM member m"
+        f" WHERE {' AND '.join(where)} ORDER BY 2 ASC NULLS LAST, m.id LIMIT {CANDIDATES})"
+        " SELECT m.id, m.email, m.notification_prefs, m.availability, m.travel_km,"
+        " c.distance_km,"
         " ARRAY(SELECT s.name FROM member_skill ms JOIN skill s ON s.id = ms.skill_id"
         "  WHERE ms.hub_id = m.hub_id AND ms.member_id = m.id AND ms.skill_id = ANY($4::bigint[])"
         "  ORDER BY s.name) AS skills,"
         " (SELECT count(*) FROM hours_record h WHERE h.hub_id = m.hub_id"
         "  AND h.volunteer_id = m.id AND h.status = 'verified')::int AS reliability"
-        f" FROM member m WHERE {' AND '.join(where)}"
-        f" ORDER BY {distance} ASC NULLS LAST, m.id LIMIT {CANDIDATES}"
+        " FROM shortlist c JOIN member m ON m.id = c.id"
+        " ORDER BY c.distance_km ASC NULLS LAST, m.id"
     )
     return sql, params
 
