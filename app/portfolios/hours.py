@@ -65,7 +65,17 @@ async def log_hours(
 
 
 async def _check_daily_total(actor: Actor, worked_on: date, minutes: int) -> None:
-    rows = await Tortoise.get_connection("default").execute_query_dict(
+    """At most a day's minutes per volunteer and day, across all their engagements.
+
+    Concurrent logs for different engagements lock different application rows, so they queue
+    on a transaction-scoped advisory lock per volunteer before summing.
+    """
+    conn = Tortoise.get_connection("default")
+    await conn.execute_query(
+        "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+        [f"hours-day:{actor.hub_id}:{actor.member_id}"],
+    )
+    rows = await conn.execute_query_dict(
         "SELECT coalesce(sum(minutes), 0) AS total FROM hours_record"
         " WHERE hub_id = $1 AND volunteer_id = $2 AND worked_on = $3 AND status <> 'rejected'",
         [actor.hub_id, actor.member_id, worked_on],
@@ -114,6 +124,8 @@ async def resolve_dispute(
         record = await _locked_record(actor, record_id)
         if record.volunteer_id == actor.member_id:
             raise DomainError(E.OWN_HOURS, "Nobody settles their own hours.", None)
+        if await (await engagement.load(actor, record.application_id)).on_receiving_side(actor):
+            raise DomainError(E.FORBIDDEN, "Another moderator settles disputes you are in.", None)
         if record.status != HoursStatus.DISPUTED:
             raise DomainError(E.ALREADY_DECIDED, f"The record is {record.status.value}.", None)
         record.resolution_note = note

@@ -43,19 +43,32 @@ async def _delivered(found: engagement.Engagement) -> bool:
 async def write_review(
     *, actor: Actor, application_id: int, rating: int, comment: str = ""
 ) -> Review:
-    """One side of a delivered engagement rates the other, once."""
+    """One side of a delivered engagement rates the other, once per side.
+
+    A side can be several people (staff of the organisation that was helped), so the rule is
+    one review per subject of the engagement, checked under the application's row lock; the
+    unique constraint on the author backs up the common case.
+    """
     rating, comment = _rating(rating), _comment(comment)
-    found = await engagement.load(actor, application_id)
-    if actor.member_id == found.volunteer_id:
-        subject_id = found.beneficiary_id
-    elif await found.on_receiving_side(actor):
-        subject_id = found.volunteer_id
-    else:
-        raise DomainError(E.FORBIDDEN, "Only the two sides of the engagement review it.", None)
-    if not await _delivered(found):
-        raise DomainError(E.NOT_DELIVERED, "Reviews open once the help has been given.", None)
     try:
         async with in_transaction():
+            found = await engagement.load(actor, application_id, lock=True)
+            if actor.member_id == found.volunteer_id:
+                subject_id = found.beneficiary_id
+            elif await found.on_receiving_side(actor):
+                subject_id = found.volunteer_id
+            else:
+                raise DomainError(
+                    E.FORBIDDEN, "Only the two sides of the engagement review it.", None
+                )
+            if not await _delivered(found):
+                raise DomainError(
+                    E.NOT_DELIVERED, "Reviews open once the help has been given.", None
+                )
+            if await Review.exists(
+                hub_id=actor.hub_id, application_id=application_id, subject_id=subject_id
+            ):
+                raise DomainError(E.ALREADY_REVIEWED, "Your side has reviewed this already.", None)
             review = await Review.create(
                 hub_id=actor.hub_id,
                 application_id=application_id,

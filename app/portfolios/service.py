@@ -92,19 +92,34 @@ SELECT s.slug, s.name, sum(h.minutes)::int AS minutes
   JOIN skill s ON s.id = os.skill_id AND s.hub_id = os.hub_id
  WHERE h.hub_id = $1 AND h.volunteer_id = $2 AND h.status = 'verified'
  GROUP BY s.slug, s.name ORDER BY minutes DESC, s.slug"""
+# Organisations helped: those whose requests the member answered (on an offer posted for an
+# organisation, the organisation gave the help).
 _TOTALS = """
 SELECT coalesce(sum(h.minutes), 0)::int AS minutes,
        count(DISTINCT h.application_id)::int AS services,
-       array_remove(array_agg(DISTINCT o.organisation_id), NULL) AS organisations
+       array_remove(
+         array_agg(DISTINCT o.organisation_id) FILTER (WHERE o.kind = 'request'), NULL
+       ) AS organisations
   FROM hours_record h
   JOIN opportunity o ON o.id = h.opportunity_id AND o.hub_id = h.hub_id
  WHERE h.hub_id = $1 AND h.volunteer_id = $2 AND h.status = 'verified'"""
-_RATINGS = """
-SELECT rating, count(*)::int AS n FROM review
- WHERE hub_id = $1 AND subject_id = $2 GROUP BY rating"""
+# Reviews of the member as the volunteer ("how well the service was delivered"): not the
+# ones they received as the person helped. The volunteer of a request is its applicant; of an
+# offer, its poster.
+_AS_VOLUNTEER = """
+SELECT r.id, r.rating, r.created_at FROM review r
+  JOIN application a ON a.id = r.application_id AND a.hub_id = r.hub_id
+  JOIN opportunity o ON o.id = a.opportunity_id AND o.hub_id = a.hub_id
+ WHERE r.hub_id = $1 AND r.subject_id = $2
+   AND r.subject_id = CASE o.kind WHEN 'request' THEN a.applicant_id ELSE o.poster_id END"""
+_RATINGS = f"""
+SELECT rating, count(*)::int AS n FROM ({_AS_VOLUNTEER}) AS v GROUP BY rating"""
+_LATEST_REVIEWS = f"""
+SELECT id FROM ({_AS_VOLUNTEER}) AS v ORDER BY created_at DESC, id DESC LIMIT {REVIEWS}"""
 
 
 async def ratings_of(*, hub_id: int, member_id: int) -> Ratings:
+    """The ratings the member received for help they gave."""
     conn = Tortoise.get_connection("default")
     rows = await conn.execute_query_dict(_RATINGS, [hub_id, member_id])
     distribution = {r: 0 for r in range(1, 6)} | {int(r["rating"]): int(r["n"]) for r in rows}
@@ -113,14 +128,40 @@ async def ratings_of(*, hub_id: int, member_id: int) -> Ratings:
     return Ratings(count, round(total / count, 2) if count else None, distribution)
 
 
-async def build(*, hub_id: int, member: Member) -> Portfolio:
-    """Computes the portfolio from verified hours and received reviews."""
+def _shareable(record: HoursRecord) -> HoursRecord:
+    """A copy (never saved) of a record as anyone may see it: no note, no dispute."""
+    return HoursRecord(
+        id=record.id,
+        hub_id=record.hub_id,
+        application_id=record.application_id,
+        opportunity_id=record.opportunity_id,
+        volunteer_id=record.volunteer_id,
+        worked_on=record.worked_on,
+        minutes=record.minutes,
+        status=record.status,
+        reviewed_at=record.reviewed_at,
+        created_at=record.created_at,
+    )
+
+
+async def build(*, hub_id: int, member: Member, for_owner: bool = False) -> Portfolio:
+    """Computes the portfolio from verified hours and received reviews.
+
+    Only the member themself (`for_owner`) sees the notes and dispute texts of their history;
+    a public portfolio and the CV show the day, minutes and opportunity.
+    """
     conn = Tortoise.get_connection("default")
     params = [hub_id, member.id]
     totals = (await conn.execute_query_dict(_TOTALS, params))[0]
     categories = await conn.execute_query_dict(_BY_CATEGORY, params)
     skills = await conn.execute_query_dict(_BY_SKILL, params)
     organisation_ids = list(totals["organisations"] or [])
+    history = (
+        await HoursRecord.filter(hub_id=hub_id, volunteer_id=member.id, status=HoursStatus.VERIFIED)
+        .order_by("-worked_on", "-id")
+        .limit(HISTORY)
+    )
+    review_ids = [r["id"] for r in await conn.execute_query_dict(_LATEST_REVIEWS, params)]
     return Portfolio(
         member=member,
         total_minutes=int(totals["minutes"]),
@@ -133,14 +174,10 @@ async def build(*, hub_id: int, member: Member) -> Portfolio:
         if organisation_ids
         else [],
         ratings=await ratings_of(hub_id=hub_id, member_id=member.id),
-        reviews=await Review.filter(hub_id=hub_id, subject_id=member.id)
-        .order_by("-created_at", "-id")
-        .limit(REVIEWS),
-        history=await HoursRecord.filter(
-            hub_id=hub_id, volunteer_id=member.id, status=HoursStatus.VERIFIED
-        )
-        .order_by("-worked_on", "-id")
-        .limit(HISTORY),
+        reviews=await Review.filter(hub_id=hub_id, id__in=review_ids).order_by("-created_at", "-id")
+        if review_ids
+        else [],
+        history=history if for_owner else [_shareable(h) for h in history],
     )
 
 

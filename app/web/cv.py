@@ -55,12 +55,24 @@ def render(p: Portfolio) -> str:
     )
 
 
+# Never cached: making the CV private again must take effect at once, caches included. The
+# page runs no script and loads nothing: only its inline style is allowed.
+_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
 async def cv(request: Request) -> Response:
     token = request.path_params["token"]
     as_json = token.endswith(".json")
     portfolio = await public_portfolio(share_token=token.removesuffix(".json"))
     if portfolio is None:
-        return HTMLResponse("<h1>Not found</h1><p>This CV is private or does not exist.</p>", 404)
+        return HTMLResponse(
+            "<h1>Not found</h1><p>This CV is private or does not exist.</p>", 404, _HEADERS
+        )
     if as_json:
-        return JSONResponse(portfolio.as_json())
-    return HTMLResponse(render(portfolio))
+        return JSONResponse(portfolio.as_json(), headers=_HEADERS)
+    return HTMLResponse(render(portfolio), headers=_HEADERS)

@@ -36,7 +36,9 @@ class PortfolioQueries:
         member = await MemberModel.get_or_none(id=target, hub_id=actor.hub_id)
         if member is None:
             return None
-        built = await service.build(hub_id=actor.hub_id, member=member)
+        built = await service.build(
+            hub_id=actor.hub_id, member=member, for_owner=target == actor.member_id
+        )
         url = service.share_url(settings) if settings.public or target == actor.member_id else None
         return Portfolio.of(built, public=settings.public, share_url=url)
 
