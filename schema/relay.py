@@ -119,3 +119,68 @@ def _check_cursor(cursor: str) -> None:
         raise BadInput("Not a valid cursor.")
     if not 0 <= offset <= MAX_OFFSET:
         raise BadInput("Not a valid cursor.")
+
+
+KEYSET_PREFIX = "key"
+
+
+@strawberry.type(
+    description="A page of a newest-first feed. Cursors are row keys, so rows added while a"
+    " client pages never shift or repeat lines. Pages forwards only (first/after)."
+)
+class KeysetPage(relay.ListConnection[NodeType]):
+    @classmethod
+    def resolve_connection(
+        cls,
+        nodes: NodeIterableType[NodeType],
+        *,
+        info: Any,
+        before: str | None = None,
+        after: str | None = None,
+        first: int | None = None,
+        last: int | None = None,
+        max_results: int | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """`nodes` must be a QuerySet ordered by descending id."""
+        if last is not None or before is not None:
+            raise BadInput("This list pages forwards only: use `first` and `after`.")
+        limit = max_results or info.schema.config.relay_max_results
+        size = limit if first is None else first
+        if not 0 <= size <= limit:
+            raise BadInput(f"Ask for 0 to {limit} items.")
+        query: Any = nodes
+        if after is not None:
+            query = query.filter(id__lt=_keyset_id(after))
+
+        async def resolve() -> Any:
+            rows = list(await query.limit(size + 1)) if size else []
+            edges = [
+                relay.Edge(
+                    node=cls.resolve_node(row, info=info, **kwargs),
+                    cursor=relay.to_base64(KEYSET_PREFIX, row.id),
+                )
+                for row in rows[:size]
+            ]
+            return cls(
+                edges=edges,
+                page_info=relay.PageInfo(
+                    start_cursor=edges[0].cursor if edges else None,
+                    end_cursor=edges[-1].cursor if edges else None,
+                    has_previous_page=after is not None,
+                    has_next_page=len(rows) > size,
+                ),
+            )
+
+        return resolve()
+
+
+def _keyset_id(cursor: str) -> int:
+    try:
+        prefix, value = relay.from_base64(cursor)
+        key = int(value)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadInput("Not a valid cursor.") from exc
+    if prefix != KEYSET_PREFIX or key <= 0:
+        raise BadInput("Not a valid cursor.")
+    return key

@@ -18,6 +18,7 @@ from app.audit import service as audit
 from app.credits import idempotency, ledger
 from app.credits.errors import CreditsErrorCode as E
 from app.credits.models import (
+    Account,
     PaymentRequest,
     PaymentShare,
     RequestStatus,
@@ -154,9 +155,34 @@ async def approve(*, actor: Actor, request_id: int, idempotency_key: str) -> Pay
     return await PaymentRequest.get(id=request_id)
 
 
+async def _lock_accounts(request: PaymentRequest, *, requester: bool) -> None:
+    """Locks the payers' (and the requester's) accounts in id order before any of them changes.
+
+    The ledger locks per call; completing or ending a request makes one call per share, so
+    without this two requests sharing payers can lock them in opposite orders and deadlock.
+    """
+    member_ids = [share.payer_id for share in await PaymentShare.filter(request_id=request.id)]
+    if requester:
+        await ledger.member_account(request.hub_id, request.requester_id)  # exists before locking
+        member_ids.append(request.requester_id)
+    await (
+        Account.filter(hub_id=request.hub_id, member_id__in=member_ids)
+        .order_by("id")
+        .select_for_update()
+    )
+
+
 async def _approve(actor: Actor, request_id: int) -> None:
     request = await _locked_request(actor, request_id)
     share = await _my_share(actor, request)
+    last = not (
+        await PaymentShare.filter(request_id=request.id)
+        .exclude(id=share.id)
+        .exclude(status=ShareStatus.APPROVED)
+        .exists()
+    )
+    if last:
+        await _lock_accounts(request, requester=True)
     hold = await ledger.hold(
         source=await ledger.member_account(actor.hub_id, actor.member_id),
         destination=await ledger.member_account(actor.hub_id, request.requester_id),
@@ -177,11 +203,7 @@ async def _approve(actor: Actor, request_id: int) -> None:
         object_type="PaymentRequest",
         object_id=request.id,
     )
-    if (
-        not await PaymentShare.filter(request_id=request.id)
-        .exclude(status=ShareStatus.APPROVED)
-        .exists()
-    ):
+    if last:
         await _complete(request)
 
 
@@ -194,6 +216,7 @@ async def _complete(request: PaymentRequest) -> None:
 
 
 async def _end(request: PaymentRequest, status: RequestStatus) -> None:
+    await _lock_accounts(request, requester=False)
     for share in await PaymentShare.filter(request_id=request.id, hold_id__isnull=False):
         hold = await Transfer.get(id=share.hold_id)
         if hold.status == TransferStatus.PENDING:  # the hold-expiry cron may have voided it

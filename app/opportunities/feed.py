@@ -2,7 +2,8 @@
 
 Eligibility is a filter (not theirs, not applied to, checks held, old enough, within their
 travel distance of home or remote); suitability is a score: shared skills, nearness, being
-free at that time (their weekly availability, in the hub's time zone), and urgency.
+free at that time (their weekly availability, in the hub's time zone), and urgency, in that
+order of weight.
 """
 
 from datetime import date, time
@@ -11,13 +12,12 @@ from typing import Any
 import orjson
 
 from app.actor import Actor
-from app.hubs.models import Hub
 from app.opportunities import geo
 from app.opportunities.search import Results, Sql
 from app.people.checks import valid_checks
-from app.people.models import Member, MemberSkill
 
 MAX_FEED = 500  # the feed is a shortlist, not the catalogue: search covers the rest
+SKILL_WEIGHT = 10
 
 
 def _age(born: date | None) -> int | None:
@@ -27,12 +27,11 @@ def _age(born: date | None) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _available(sql: Sql, slots: list[dict[str, Any]], timezone: str) -> str:
+def _available(sql: Sql, slots: list[dict[str, Any]]) -> str:
     """1 when the opportunity starts inside one of the member's weekly slots, else 0."""
     if not slots:
         return "0.5"
-    tz = sql.param(timezone)
-    local = f"(o.starts_at AT TIME ZONE {tz})"
+    local = "(o.starts_at AT TIME ZONE h.timezone)"  # the hub's wall clock
     matches = [
         f"(extract(isodow FROM {local}) = {int(s['weekday'])}"
         f" AND {local}::time >= {sql.param(time.fromisoformat(s['from']))}"
@@ -44,15 +43,12 @@ def _available(sql: Sql, slots: list[dict[str, Any]], timezone: str) -> str:
 
 async def recommended(*, actor: Actor) -> Results:
     """The viewer's feed (lazy: slice it); at most MAX_FEED items."""
-    member = await Member.get(id=actor.member_id)
-    hub = await Hub.get(id=actor.hub_id)
-    skills = await MemberSkill.filter(hub_id=hub.id, member_id=member.id).values_list(
-        "skill_id", flat=True
-    )
-    checks = sorted(c.value for c in await valid_checks(member_id=member.id, hub_id=hub.id))
+    member = actor.member  # loaded with the access token, for this request
+    checks = sorted(c.value for c in await valid_checks(member_id=member.id, hub_id=actor.hub_id))
     sql = Sql()
     me = sql.param(member.id)
-    sql.add(f"o.hub_id = {sql.param(hub.id)}")
+    hub = sql.param(actor.hub_id)
+    sql.add(f"o.hub_id = {hub}")
     sql.add("o.status = 'published' AND (o.expires_at IS NULL OR o.expires_at > now())")
     sql.add(f"o.poster_id <> {me}")
     sql.add(
@@ -77,17 +73,24 @@ async def recommended(*, actor: Actor) -> Results:
             f" AND {distance} <= {sql.param(reach)}))"
         )
         nearness = f"CASE WHEN o.remote THEN 0.5 ELSE 1 - {distance} / {sql.param(reach)} END"
+    mine = (  # the member's skills, read once by the statement (an InitPlan)
+        f"ARRAY(SELECT ms.skill_id FROM member_skill ms WHERE ms.hub_id = {hub}"
+        f" AND ms.member_id = {me})"
+    )
     overlap = (
         "(SELECT count(*) FROM opportunity_skill s WHERE s.hub_id = o.hub_id"
-        f" AND s.opportunity_id = o.id AND s.skill_id = ANY({sql.param(list(skills))}::bigint[]))"
+        f" AND s.opportunity_id = o.id AND s.skill_id = ANY({mine}))"
     )
+    # Each shared skill outweighs everything else together (3 + 2 + 1 < SKILL_WEIGHT); then
+    # nearness (0..1) weighs more than availability (0, 0.5 unknown, 1), and urgency least.
     score = (
-        f"({overlap} * 5 + ({nearness}) * 2"
-        f" + ({_available(sql, member.availability, hub.timezone)})"
-        " * 2 + CASE WHEN o.urgency = 'urgent' THEN 1 ELSE 0 END)"
+        f"({overlap} * {SKILL_WEIGHT} + ({nearness}) * 3"
+        f" + ({_available(sql, member.availability)}) * 2"
+        " + CASE WHEN o.urgency = 'urgent' THEN 1 ELSE 0 END)"
     )
     text = (
-        f"SELECT o.id FROM opportunity o WHERE {' AND '.join(sql.where)}"
+        f"SELECT o.id FROM opportunity o JOIN hub h ON h.id = {hub}"
+        f" WHERE {' AND '.join(sql.where)}"
         f" ORDER BY {score} DESC, o.starts_at ASC NULLS LAST, o.id ASC"
     )
     return Results(text, sql.params, 0, MAX_FEED)

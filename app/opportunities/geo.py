@@ -8,8 +8,10 @@ import h3
 EARTH_KM = 6371.0088
 # (resolution, column): the finest whose k-ring stays small enough for the radius.
 _LEVELS = ((8, "cell8"), (6, "cell6"), (4, "cell4"))
-MAX_RING = 12
+MAX_RING = 12  # 469 cells
 MAX_KM = 200.0
+# Cells near the origin may be this much smaller than the origin's own (H3 distortion).
+_SAFETY = 0.85
 
 
 @dataclass(frozen=True)
@@ -18,22 +20,32 @@ class Ring:
     cells: list[str]
 
 
+def _disk_radius(lat: float, lng: float, km: float, resolution: int) -> tuple[str, int]:
+    """The origin cell and the k whose k-ring covers every point within `km` of the origin.
+
+    With edge e, neighbouring centres are √3·e apart, so a cell k+1 steps away has its centre
+    at least 1.5·(k+1)·e from the origin cell's centre; a point lies within e of its cell's
+    centre, the origin within e of its own. So the k-ring covers (1.5·k - 0.5)·e km.
+    """
+    origin = h3.latlng_to_cell(lat, lng, resolution)
+    hexagon_km2 = h3.cell_area(origin, unit="km^2")
+    edge = math.sqrt(2 * hexagon_km2 / (3 * math.sqrt(3))) * _SAFETY
+    return origin, max(1, math.ceil((km + 0.5 * edge) / (1.5 * edge)))
+
+
 def ring(lat: float, lng: float, km: float) -> Ring:
     """Cells (and the column holding them) that cover every point within `km` of the origin."""
     for resolution, column in _LEVELS:
-        spacing = h3.average_hexagon_edge_length(resolution, unit="km") * math.sqrt(3)
-        k = math.ceil(km / spacing) + 1
+        origin, k = _disk_radius(lat, lng, km, resolution)
         if k <= MAX_RING or resolution == _LEVELS[-1][0]:
-            origin = h3.latlng_to_cell(lat, lng, resolution)
             return Ring(column, list(h3.grid_disk(origin, k)))
     raise AssertionError("unreachable")
 
 
 def cells_within(lat: float, lng: float, km: float, resolution: int) -> list[str]:
     """Every cell of `resolution` that may hold a point within `km` of the origin."""
-    spacing = h3.average_hexagon_edge_length(resolution, unit="km") * math.sqrt(3)
-    origin = h3.latlng_to_cell(lat, lng, resolution)
-    return list(h3.grid_disk(origin, math.ceil(km / spacing) + 1))
+    origin, k = _disk_radius(lat, lng, km, resolution)
+    return list(h3.grid_disk(origin, k))
 
 
 def haversine_sql(lat_param: str, lng_param: str, alias: str = "o") -> str:

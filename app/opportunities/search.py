@@ -1,7 +1,11 @@
 """Finding open opportunities: full text, category, skills, kind, distance, dates, organisation.
 
 One SQL statement returns the page's ids in order (with the distance when searching near a
-point); the rows load in one more. Which index serves which filter is in indexes.sql.
+point); the rows load in one more. The partial indexes (WHERE status = 'published', created in
+migrations/0002_opportunities.py; tests/opportunities/test_indexes.py checks each plan):
+newest (the default) opportunity_open_newest; soonest opportunity_open_soonest; text the GIN
+opportunity_open_search; one category opportunity_open_category; within a radius the k-ring
+of H3 cells on opportunity_open_cell8 (up to ~7 km), _cell6 (up to ~50 km) or _cell4.
 """
 
 from collections.abc import AsyncIterator, Sequence
@@ -58,6 +62,8 @@ class Sql:
 def validate(filters: Filters, sort: Sort) -> None:
     if filters.text is not None and len(filters.text) > 200:
         raise DomainError(E.INVALID, "At most 200 characters.", "text")
+    if filters.text is not None and "\x00" in filters.text:
+        raise DomainError(E.INVALID, "Not a valid search text.", "text")
     if filters.within_km is not None and not 0 < filters.within_km <= geo.MAX_KM:
         raise DomainError(E.INVALID, f"Between 0 and {geo.MAX_KM:g} km.", "withinKm")
     if filters.within_km is not None and filters.near is None:
@@ -82,7 +88,9 @@ def build(hub_id: int, filters: Filters, sort: Sort) -> tuple[str, list[Any]]:
     if filters.text and filters.text.strip():
         query = f"websearch_to_tsquery('simple', {sql.param(filters.text.strip())})"
         sql.add(f"o.search @@ {query}")
-    if filters.category_ids:
+    if len(filters.category_ids) == 1:  # `=` lets opportunity_open_category give the order
+        sql.add(f"o.category_id = {sql.param(filters.category_ids[0])}")
+    elif filters.category_ids:
         sql.add(f"o.category_id = ANY({sql.param(filters.category_ids)}::bigint[])")
     if filters.kind:
         sql.add(f"o.kind = {sql.param(filters.kind.value)}")

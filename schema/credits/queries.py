@@ -10,7 +10,15 @@ from app.credits import service
 from app.credits.models import Entry as EntryModel
 from schema.context import Info
 from schema.credits.types import CreditAccount, StatementEntry
-from schema.relay import Page
+from schema.relay import KeysetPage
+
+
+@strawberry.type(
+    name="StatementEntryPage",
+    description="A page of statement lines; cursors are keys, so new entries never shift pages.",
+)
+class StatementPage(KeysetPage[StatementEntry]):
+    pass
 
 
 @strawberry.type(description="The hub's books (hub admins). Books always sum to zero.")
@@ -29,7 +37,7 @@ class CreditsQueries:
         actor = info.context.require_actor()
         return await service.balance(hub_id=actor.hub_id, member_id=actor.member_id)  # type: ignore[return-value]
 
-    @relay.connection(Page[StatementEntry], description="Your statement, newest first.")  # type: ignore[misc]
+    @relay.connection(StatementPage, description="Your statement, newest first.")  # type: ignore[misc]
     async def my_statement(
         self,
         info: Info,
