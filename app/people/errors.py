@@ -1,3 +1,5 @@
+"""Error codes of the people module (members, skills, trust checks, roles, proxy members)."""
+
 from enum import StrEnum
 
 
@@ -5,7 +7,11 @@ class PeopleErrorCode(StrEnum):
     INVALID = "invalid"
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
+    # A skill slug, or a pending check of the same kind, exists already.
     DUPLICATE = "duplicate"
+    # The hub would be left without a hub admin.
     LAST_ADMIN = "last_admin"
+    # Nobody reviews their own trust check.
     OWN_CHECK = "own_check"
+    # Only pending trust checks can be reviewed.
     ALREADY_REVIEWED = "already_reviewed"

@@ -1,6 +1,6 @@
 """Members of a hub: profile, roles, skills, trust checks and proxy links."""
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
@@ -40,6 +40,26 @@ class CheckStatus(StrEnum):
     REJECTED = "rejected"
 
 
+class Weekday(IntEnum):
+    """ISO weekday numbers, as stored in `Member.availability`."""
+
+    MON = 1
+    TUE = 2
+    WED = 3
+    THU = 4
+    FRI = 5
+    SAT = 6
+    SUN = 7
+
+
+class Digest(StrEnum):
+    """How often a member gets the email digest of matches (`notification_prefs["digest"]`)."""
+
+    NONE = "none"
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
 class Member(Base):
     hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
         "models.Hub", related_name="members", on_delete=fields.RESTRICT
@@ -58,6 +78,8 @@ class Member(Base):
     travel_km = fields.IntField(default=5)
     # [{"weekday": 1-7 (ISO, 1 = Monday), "from": "HH:MM", "to": "HH:MM"}] in the hub's zone
     availability: list[dict[str, Any]] = fields.JSONField(default=list)
+    # {"email": bool, "in_app": bool, "digest": Digest, "quiet_from"/"quiet_to": "HH:MM" | None};
+    # a missing key means its default (see app.people.service.DEFAULT_PREFS).
     notification_prefs: dict[str, Any] = fields.JSONField(default=dict)
     date_of_birth = fields.DateField(null=True)
     is_proxy = fields.BooleanField(default=False)

@@ -1,59 +1,45 @@
-"""DataLoaders of the people module (hub-filtered, one query per batch)."""
+"""DataLoaders of the people module: hub-filtered, one statement per batch."""
 
-from collections.abc import Callable, Coroutine
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
 from tortoise import Tortoise
 
-from app.people.models import MemberRole, MemberSkill, Role, TrustCheck
+from app.people import service
+from app.people.models import Role, Skill, TrustCheck
 from schema.context import Info
 
+T = TypeVar("T")
 Load = Callable[[list[int]], Coroutine[Any, Any, list[Any]]]
+Fetch = Callable[..., Awaitable[dict[int, list[T]]]]
 
 
-def _grouped(
-    info: Info, name: str, fetch: Callable[[int | None, list[int]], Any]
-) -> DataLoader[int, list[Any]]:
+def _per_member(info: Info, name: str, fetch: Fetch[T]) -> DataLoader[int, list[T]]:
+    """A loader of each member's list of things, fetched by `fetch(hub_id=, member_ids=)`."""
+
     def factory(hub_id: int | None) -> Load:
-        async def load(ids: list[int]) -> list[list[Any]]:
-            found: dict[int, list[Any]] = {i: [] for i in ids}
-            for member_id, item in await fetch(hub_id, ids):
-                found[member_id].append(item)
-            return [found[i] for i in ids]
+        async def load(ids: list[int]) -> list[list[T]]:
+            if hub_id is None:
+                return [[] for _ in ids]
+            found = await fetch(hub_id=hub_id, member_ids=ids)
+            return [found.get(i, []) for i in ids]
 
         return load
 
     return info.context.loaders.get(name, factory)
 
 
-async def _skills(hub_id: int | None, ids: list[int]) -> list[tuple[int, Any]]:
-    links = await MemberSkill.filter(hub_id=hub_id, member_id__in=ids).prefetch_related("skill")
-    return sorted(((link.member_id, link.skill) for link in links), key=lambda p: p[1].name)
+def skills_by_member(info: Info) -> DataLoader[int, list[Skill]]:
+    return _per_member(info, "Member.skills", service.skills_of)
 
 
-async def _roles(hub_id: int | None, ids: list[int]) -> list[tuple[int, Any]]:
-    rows = await MemberRole.filter(hub_id=hub_id, member_id__in=ids).values_list(
-        "member_id", "role"
-    )
-    return sorted((int(m), Role(str(r))) for m, r in rows)
+def roles_by_member(info: Info) -> DataLoader[int, list[Role]]:
+    return _per_member(info, "Member.roles", service.roles_of_members)
 
 
-async def _checks(hub_id: int | None, ids: list[int]) -> list[tuple[int, Any]]:
-    rows = await TrustCheck.filter(hub_id=hub_id, member_id__in=ids).order_by("-created_at", "-id")
-    return [(c.member_id, c) for c in rows]
-
-
-def skills_by_member(info: Info) -> DataLoader[int, list[Any]]:
-    return _grouped(info, "member.skills", _skills)
-
-
-def roles_by_member(info: Info) -> DataLoader[int, list[Any]]:
-    return _grouped(info, "member.roles", _roles)
-
-
-def checks_by_member(info: Info) -> DataLoader[int, list[Any]]:
-    return _grouped(info, "member.checks", _checks)
+def checks_by_member(info: Info) -> DataLoader[int, list[TrustCheck]]:
+    return _per_member(info, "Member.trust_checks", service.checks_of)
 
 
 def ratings_by_member(info: Info) -> DataLoader[int, tuple[int, float | None]]:

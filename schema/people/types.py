@@ -1,19 +1,21 @@
 """GraphQL types of members, skills and trust checks. Private fields resolve for few people."""
 
 from datetime import date, datetime
-from typing import Any
 
 import h3
 import strawberry
 from strawberry import relay
 
+from app.people import service
 from app.people.errors import PeopleErrorCode as PeopleErrorCodeEnum
 from app.people.models import CheckKind as CheckKindEnum
 from app.people.models import CheckStatus as CheckStatusEnum
+from app.people.models import Digest as DigestEnum
 from app.people.models import Member as MemberModel
 from app.people.models import Role as RoleEnum
 from app.people.models import Skill as SkillModel
 from app.people.models import TrustCheck as TrustCheckModel
+from app.people.models import Weekday as WeekdayEnum
 from schema.context import Info
 from schema.organisations.types import member_organisations_field
 from schema.people import loaders
@@ -23,6 +25,10 @@ Role = strawberry.enum(RoleEnum, name="Role")
 CheckKind = strawberry.enum(CheckKindEnum, name="CheckKind")
 CheckStatus = strawberry.enum(CheckStatusEnum, name="CheckStatus")
 PeopleErrorCode = strawberry.enum(PeopleErrorCodeEnum, name="PeopleErrorCode")
+Weekday = strawberry.enum(WeekdayEnum, name="Weekday", description="A day of the week.")
+DigestFrequency = strawberry.enum(
+    DigestEnum, name="DigestFrequency", description="How often matches come as an email digest."
+)
 
 
 @strawberry.type(description="Why a people mutation did not do what was asked.")
@@ -32,30 +38,20 @@ class PeopleError:
     message: str
 
 
-def is_self(root: MemberModel, info: Info) -> bool:
-    actor = info.context.actor
-    return actor is not None and actor.member_id == root.id
-
-
-def is_staff(info: Info) -> bool:
-    actor = info.context.actor
-    return actor is not None and actor.has_role(RoleEnum.MODERATOR, RoleEnum.HUB_ADMIN)
-
-
 @strawberry.type(description="A weekly slot when the member can usually help (hub time zone).")
 class AvailabilitySlot:
-    weekday: int = strawberry.field(description="1 = Monday ... 7 = Sunday (ISO).")
-    start: str = strawberry.field(name="from", description="HH:MM")
-    end: str = strawberry.field(name="to", description="HH:MM")
+    weekday: Weekday  # type: ignore[valid-type]
+    start: str = strawberry.field(description="HH:MM, 24-hour.")
+    end: str = strawberry.field(description="HH:MM, 24-hour; after `start`.")
 
 
-@strawberry.type
+@strawberry.type(description="How the member wants to hear about matches.")
 class NotificationPreferences:
     email: bool
     in_app: bool
-    digest: str = strawberry.field(description="none, daily or weekly")
-    quiet_from: str | None
-    quiet_to: str | None
+    digest: DigestFrequency  # type: ignore[valid-type]
+    quiet_hours_start: str | None = strawberry.field(description="HH:MM: nothing is sent from…")
+    quiet_hours_end: str | None = strawberry.field(description="…until HH:MM (may be next day).")
 
 
 @strawberry.type(description="A point (WGS84).")
@@ -73,22 +69,25 @@ class Skill(relay.Node):
     category: str
 
 
-def _check_visible(row: TrustCheckModel, info: Info) -> bool:
-    actor = info.context.actor
-    return actor is not None and (actor.member_id == row.member_id or is_staff(info))
-
-
-@orm_node(TrustCheckModel, visible=_check_visible)
-@strawberry.type(name="TrustCheck", description="A check such as DBS, verified by a moderator.")
+@orm_node(TrustCheckModel, visible=lambda row, info: service.may_see_check(info.context.actor, row))
+@strawberry.type(
+    name="TrustCheck",
+    description="A check such as a DBS certificate, verified by a moderator. Visible to its "
+    "member and moderators only.",
+)
 class TrustCheck(relay.Node):
     id: relay.NodeID[int]
     kind: CheckKind  # type: ignore[valid-type]
-    reference: str
+    reference: str = strawberry.field(description="Certificate or document number.")
     expires_on: date | None
     status: CheckStatus  # type: ignore[valid-type]
     reviewed_at: datetime | None
     review_note: str
     created_at: datetime
+
+    @strawberry.field(description="Verified and not expired: it counts today.")
+    def valid(self, root: TrustCheckModel) -> bool:
+        return service.is_valid(root)
 
     @strawberry.field
     async def member(self, root: TrustCheckModel, info: Info) -> "Member | None":
@@ -121,26 +120,34 @@ class Member(relay.Node):
 
     @strawberry.field(description="Only visible to the member themself.")
     def email(self, root: MemberModel, info: Info) -> str | None:
-        return root.email if is_self(root, info) else None
+        return root.email if service.is_self(info.context.actor, root.id) else None
 
     @strawberry.field(description="Only visible to the member themself.")
     def email_verified(self, root: MemberModel, info: Info) -> bool | None:
-        return root.email_verified_at is not None if is_self(root, info) else None
+        if not service.is_self(info.context.actor, root.id):
+            return None
+        return root.email_verified_at is not None
 
     @strawberry.field(description="Exact home: only visible to the member themself.")
     def home_location(self, root: MemberModel, info: Info) -> HomeLocation | None:
-        if not is_self(root, info) or root.home_lat is None or root.home_lng is None:
+        if not service.is_self(info.context.actor, root.id):
+            return None
+        if root.home_lat is None or root.home_lng is None:
             return None
         return HomeLocation(lat=root.home_lat, lng=root.home_lng)
 
     @strawberry.field(description="Only visible to the member themself.")
     def date_of_birth(self, root: MemberModel, info: Info) -> date | None:
-        return root.date_of_birth if is_self(root, info) else None
+        return root.date_of_birth if service.is_self(info.context.actor, root.id) else None
 
-    @strawberry.field
-    def availability(self, root: MemberModel) -> list[AvailabilitySlot]:
+    @strawberry.field(
+        description="When they can usually help, by weekday and time; for signed-in members."
+    )
+    def availability(self, root: MemberModel, info: Info) -> list[AvailabilitySlot] | None:
+        if not service.may_see_availability(info.context.actor):
+            return None
         return [
-            AvailabilitySlot(weekday=s["weekday"], start=s["from"], end=s["to"])
+            AvailabilitySlot(weekday=WeekdayEnum(s["weekday"]), start=s["from"], end=s["to"])
             for s in root.availability or []
         ]
 
@@ -148,32 +155,32 @@ class Member(relay.Node):
     def notification_preferences(
         self, root: MemberModel, info: Info
     ) -> NotificationPreferences | None:
-        if not is_self(root, info):
+        if not service.is_self(info.context.actor, root.id):
             return None
-        p: dict[str, Any] = {
-            "email": True,
-            "in_app": True,
-            "digest": "none",
-            "quiet_from": None,
-            "quiet_to": None,
-        } | (root.notification_prefs or {})
-        return NotificationPreferences(**p)
+        prefs = service.notification_prefs(root)
+        return NotificationPreferences(
+            email=prefs["email"],
+            in_app=prefs["in_app"],
+            digest=DigestEnum(prefs["digest"]),
+            quiet_hours_start=prefs["quiet_from"],
+            quiet_hours_end=prefs["quiet_to"],
+        )
 
-    @strawberry.field
+    @strawberry.field(description="Skills from the hub's taxonomy, by name.")
     async def skills(self, root: MemberModel, info: Info) -> list[Skill]:
-        return await loaders.skills_by_member(info).load(root.id)  # type: ignore[no-any-return]
+        return await loaders.skills_by_member(info).load(root.id)  # type: ignore[return-value]
 
     @strawberry.field(description="Visible to the member themself, moderators and hub admins.")
     async def roles(self, root: MemberModel, info: Info) -> list[Role] | None:  # type: ignore[valid-type]
-        if not (is_self(root, info) or is_staff(info)):
+        if not service.may_see_roles(info.context.actor, root.id):
             return None
-        return await loaders.roles_by_member(info).load(root.id)  # type: ignore[no-any-return]
+        return await loaders.roles_by_member(info).load(root.id)
 
-    @strawberry.field(description="Visible to the member themself, moderators and hub admins.")
+    @strawberry.field(description="Newest first. Visible to the member themself and moderators.")
     async def trust_checks(self, root: MemberModel, info: Info) -> list[TrustCheck] | None:
-        if not (is_self(root, info) or is_staff(info)):
+        if not service.may_see_checks(info.context.actor, root.id):
             return None
-        return await loaders.checks_by_member(info).load(root.id)  # type: ignore[no-any-return]
+        return await loaders.checks_by_member(info).load(root.id)  # type: ignore[return-value]
 
     @strawberry.field(description="Ratings received after delivered engagements.")
     async def rating(self, root: MemberModel, info: Info) -> MemberRating:

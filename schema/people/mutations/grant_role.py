@@ -1,14 +1,14 @@
-"""grantRole: hub admins grant a member's role in the hub."""
+"""grantRole: hub admins give a member a role in the hub."""
 
 import strawberry
 
-from app.people import roles
-from app.people.errors import PeopleErrorCode
+from app.people import service
+from app.people.errors import PeopleErrorCode as E
 from app.people.models import Role as RoleEnum
 from schema.context import Info
 from schema.errors import errors_as_data
-from schema.people.mutations.payloads import MemberPayload, member_id
-from schema.people.types import PeopleError, Role
+from schema.people.types import Member, PeopleError, Role
+from schema.relay import decode_id
 
 
 @strawberry.input
@@ -17,12 +17,19 @@ class GrantRoleInput:
     role: Role  # type: ignore[valid-type]
 
 
-@errors_as_data(PeopleError, PeopleErrorCode, MemberPayload)
-async def grant_role(input: GrantRoleInput, info: Info) -> MemberPayload:
-    """Hub admins only."""
-    member = await roles.grant_role(
-        actor=info.context.require_actor(),
-        member_id=member_id(input.member_id),
+@strawberry.type
+class GrantRolePayload:
+    member: Member | None = None
+    errors: list[PeopleError] = strawberry.field(default_factory=list)
+
+
+@errors_as_data(PeopleError, E, GrantRolePayload)
+async def grant_role(input: GrantRoleInput, info: Info) -> GrantRolePayload:
+    """Gives the role (hub admins); granting a role the member holds changes nothing."""
+    actor = info.context.require_actor()
+    member = await service.grant_role(
+        actor=actor,
+        member_id=decode_id(input.member_id, "Member", field="memberId", invalid=E.INVALID),
         role=RoleEnum(input.role),
     )
-    return MemberPayload(member=member)  # type: ignore[arg-type]
+    return GrantRolePayload(member=member)  # type: ignore[arg-type]

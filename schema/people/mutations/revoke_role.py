@@ -1,14 +1,14 @@
-"""revokeRole: hub admins revoke a member's role in the hub."""
+"""revokeRole: hub admins take a member's role in the hub away."""
 
 import strawberry
 
-from app.people import roles
-from app.people.errors import PeopleErrorCode
+from app.people import service
+from app.people.errors import PeopleErrorCode as E
 from app.people.models import Role as RoleEnum
 from schema.context import Info
 from schema.errors import errors_as_data
-from schema.people.mutations.payloads import MemberPayload, member_id
-from schema.people.types import PeopleError, Role
+from schema.people.types import Member, PeopleError, Role
+from schema.relay import decode_id
 
 
 @strawberry.input
@@ -17,12 +17,19 @@ class RevokeRoleInput:
     role: Role  # type: ignore[valid-type]
 
 
-@errors_as_data(PeopleError, PeopleErrorCode, MemberPayload)
-async def revoke_role(input: RevokeRoleInput, info: Info) -> MemberPayload:
-    """Hub admins only."""
-    member = await roles.revoke_role(
-        actor=info.context.require_actor(),
-        member_id=member_id(input.member_id),
+@strawberry.type
+class RevokeRolePayload:
+    member: Member | None = None
+    errors: list[PeopleError] = strawberry.field(default_factory=list)
+
+
+@errors_as_data(PeopleError, E, RevokeRolePayload)
+async def revoke_role(input: RevokeRoleInput, info: Info) -> RevokeRolePayload:
+    """Takes the role away (hub admins); the hub's last hub admin stays one."""
+    actor = info.context.require_actor()
+    member = await service.revoke_role(
+        actor=actor,
+        member_id=decode_id(input.member_id, "Member", field="memberId", invalid=E.INVALID),
         role=RoleEnum(input.role),
     )
-    return MemberPayload(member=member)  # type: ignore[arg-type]
+    return RevokeRolePayload(member=member)  # type: ignore[arg-type]

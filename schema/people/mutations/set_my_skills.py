@@ -2,25 +2,31 @@
 
 import strawberry
 
-from app.people import skills
+from app.people import service
 from app.people.errors import PeopleErrorCode as E
-from app.people.models import Member as MemberModel
 from schema.context import Info
 from schema.errors import errors_as_data
-from schema.people.mutations.payloads import MemberPayload
-from schema.people.types import PeopleError
+from schema.people.types import Member, PeopleError
 from schema.relay import decode_id
 
 
 @strawberry.input
 class SetMySkillsInput:
-    skill_ids: list[strawberry.ID]
+    skill_ids: list[strawberry.ID] = strawberry.field(
+        description=f"At most {service.MEMBER_SKILLS_MAX}, all of this hub; [] clears them."
+    )
 
 
-@errors_as_data(PeopleError, E, MemberPayload)
-async def set_my_skills(input: SetMySkillsInput, info: Info) -> MemberPayload:
-    """Sets your skills: at most 50, all from this hub."""
+@strawberry.type
+class SetMySkillsPayload:
+    member: Member | None = None
+    errors: list[PeopleError] = strawberry.field(default_factory=list)
+
+
+@errors_as_data(PeopleError, E, SetMySkillsPayload)
+async def set_my_skills(input: SetMySkillsInput, info: Info) -> SetMySkillsPayload:
+    """Sets your skills (or, with CH-Act-For, the member's)."""
     actor = info.context.require_actor()
     ids = [decode_id(i, "Skill", field="skillIds", invalid=E.INVALID) for i in input.skill_ids]
-    await skills.set_member_skills(actor=actor, skill_ids=ids)
-    return MemberPayload(member=await MemberModel.get(id=actor.member_id))  # type: ignore[arg-type]
+    await service.set_member_skills(actor=actor, skill_ids=ids)
+    return SetMySkillsPayload(member=actor.member)  # type: ignore[arg-type]

@@ -5,67 +5,104 @@ from typing import Any
 
 import strawberry
 
-from app.people import profile
+from app.people import service
 from app.people.errors import PeopleErrorCode
 from schema.context import Info
 from schema.errors import errors_as_data
-from schema.people.mutations.payloads import MemberPayload
-from schema.people.types import PeopleError
+from schema.people.types import DigestFrequency, Member, PeopleError, Weekday
 
 
 @strawberry.input(description="A point (WGS84). Only you see it; others see a coarse cell.")
 class HomeLocationInput:
-    lat: float
-    lng: float
+    lat: float = strawberry.field(description="-90 to 90.")
+    lng: float = strawberry.field(description="-180 to 180.")
 
 
-@strawberry.input
+@strawberry.input(description="A weekly slot in the hub's time zone.")
 class AvailabilitySlotInput:
-    weekday: int = strawberry.field(description="1 = Monday ... 7 = Sunday.")
-    start: str = strawberry.field(name="from", description="HH:MM, hub time zone.")
-    end: str = strawberry.field(name="to", description="HH:MM, hub time zone.")
+    weekday: Weekday  # type: ignore[valid-type]
+    start: str = strawberry.field(description="HH:MM, 24-hour.")
+    end: str = strawberry.field(description="HH:MM, 24-hour; after `start`.")
 
 
-@strawberry.input
+@strawberry.input(description="Choices left out stay as they are; null clears the quiet hours.")
 class NotificationPreferencesInput:
-    email: bool = True
-    in_app: bool = True
-    digest: str = strawberry.field(default="none", description="none, daily or weekly")
-    quiet_from: str | None = strawberry.field(default=None, description="HH:MM")
-    quiet_to: str | None = strawberry.field(default=None, description="HH:MM")
+    email: bool | None = strawberry.UNSET
+    in_app: bool | None = strawberry.UNSET
+    digest: DigestFrequency | None = strawberry.UNSET  # type: ignore[valid-type]
+    quiet_hours_start: str | None = strawberry.field(
+        default=strawberry.UNSET, description="HH:MM; give both ends, or neither."
+    )
+    quiet_hours_end: str | None = strawberry.field(
+        default=strawberry.UNSET, description="HH:MM; may be earlier than the start (overnight)."
+    )
 
 
-@strawberry.input(description="Fields left out stay as they are; null clears optional ones.")
+@strawberry.input(
+    description="Fields left out stay as they are; null clears the ones that can be empty "
+    "(bio, interests, home, availability, date of birth; notification choices reset)."
+)
 class UpdateProfileInput:
-    display_name: str | None = strawberry.UNSET
-    bio: str | None = strawberry.UNSET
-    interests: list[str] | None = strawberry.UNSET
+    display_name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="At most 80 characters."
+    )
+    bio: str | None = strawberry.field(
+        default=strawberry.UNSET, description="At most 2000 characters."
+    )
+    interests: list[str] | None = strawberry.field(
+        default=strawberry.UNSET, description="At most 20 tags of 40 characters."
+    )
     home_location: HomeLocationInput | None = strawberry.UNSET
-    travel_km: int | None = strawberry.UNSET
-    availability: list[AvailabilitySlotInput] | None = strawberry.UNSET
+    travel_km: int | None = strawberry.field(default=strawberry.UNSET, description="0 to 200.")
+    availability: list[AvailabilitySlotInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="At most 50 slots; replaces them all."
+    )
     notification_preferences: NotificationPreferencesInput | None = strawberry.UNSET
-    date_of_birth: date | None = strawberry.UNSET
+    date_of_birth: date | None = strawberry.field(
+        default=strawberry.UNSET, description=f"Members are at least {service.MIN_AGE}."
+    )
+
+
+@strawberry.type
+class UpdateProfilePayload:
+    member: Member | None = None
+    errors: list[PeopleError] = strawberry.field(default_factory=list)
+
+
+def _given(data: object) -> dict[str, Any]:
+    return {k: v for k, v in vars(data).items() if v is not strawberry.UNSET}
 
 
 def _changes(data: UpdateProfileInput) -> dict[str, Any]:
-    given = {k: v for k, v in vars(data).items() if v is not strawberry.UNSET}
-    out: dict[str, Any] = {}
-    for name, value in given.items():
+    """The input in the service's terms (see app.people.service.update_profile)."""
+    changes: dict[str, Any] = {}
+    for name, value in _given(data).items():
         if name == "home_location":
-            out["home"] = (value.lat, value.lng) if value else None
+            changes["home"] = (value.lat, value.lng) if value is not None else None
         elif name == "availability":
-            out[name] = [{"weekday": s.weekday, "from": s.start, "to": s.end} for s in value or []]
+            changes[name] = None if value is None else [_slot(s) for s in value]
         elif name == "notification_preferences":
-            out["notification_prefs"] = vars(value) if value else {}
+            changes["notification_prefs"] = None if value is None else _prefs(value)
         else:
-            out[name] = value
-    return out
+            changes[name] = value
+    return changes
 
 
-@errors_as_data(PeopleError, PeopleErrorCode, MemberPayload)
-async def update_profile(input: UpdateProfileInput, info: Info) -> MemberPayload:
-    """Changes your profile (or, for a coordinator with CH-Act-For, the member's)."""
-    member = await profile.update_profile(
+def _slot(slot: AvailabilitySlotInput) -> dict[str, Any]:
+    return {"weekday": int(slot.weekday), "from": slot.start, "to": slot.end}
+
+
+_PREFS = {"quiet_hours_start": "quiet_from", "quiet_hours_end": "quiet_to"}
+
+
+def _prefs(prefs: NotificationPreferencesInput) -> dict[str, Any]:
+    return {_PREFS.get(name, name): value for name, value in _given(prefs).items()}
+
+
+@errors_as_data(PeopleError, PeopleErrorCode, UpdateProfilePayload)
+async def update_profile(input: UpdateProfileInput, info: Info) -> UpdateProfilePayload:
+    """Changes your profile (or, for a coordinator with the CH-Act-For header, the member's)."""
+    member = await service.update_profile(
         actor=info.context.require_actor(), changes=_changes(input)
     )
-    return MemberPayload(member=member)  # type: ignore[arg-type]
+    return UpdateProfilePayload(member=member)  # type: ignore[arg-type]
