@@ -1,6 +1,7 @@
 """Input checks shared by every service; each failure names the field it is about."""
 
 import re
+import unicodedata
 from enum import Enum
 from zoneinfo import available_timezones
 
@@ -50,6 +51,8 @@ def slug(value: str, *, field: str, invalid: Enum) -> str:
 
 
 def slugify(value: str) -> str:
+    # "Café Roma" → "cafe-roma": keep the letters of accented names (Rome, Seville, Torino hubs).
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     base = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
     return base[:60].strip("-") or "item"
 

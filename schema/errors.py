@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Any, ParamSpec, Protocol, TypeVar
 
 from graphql import GraphQLError
+from strawberry import relay
 from strawberry.extensions import MaskErrors
 
 from app.errors import AccessDenied, DomainError, DomainErrors, NotAuthenticated
@@ -77,7 +78,7 @@ class ClassifyErrors(MaskErrors):
             return error  # syntax, validation and limit errors: safe and useful
         if isinstance(original, AccessDenied):
             return self._with_code(error, original.code, str(original), "denied")
-        if isinstance(original, BadInput):
+        if isinstance(original, (BadInput, relay.GlobalIDValueError)):
             return self._with_code(error, "BAD_USER_INPUT", str(original), "request")
         if isinstance(original, DomainError):
             typed = self._with_code(error, original.code.name, original.message, "user")

@@ -118,3 +118,18 @@ async def test_bad_pagination_arguments_are_bad_user_input(
     error = body["errors"][0]
     assert error["extensions"]["code"] == "BAD_USER_INPUT"
     assert message in error["message"]
+
+
+async def test_node_with_an_id_of_an_unknown_type_is_bad_user_input(gql: Any) -> None:
+    import base64
+
+    body = await gql.raw(
+        "query($id: ID!) { node(id: $id) { id } }", {"id": base64.b64encode(b"Nope:1").decode()}
+    )
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_slugify_keeps_accented_letters() -> None:
+    from app.validation import slugify
+
+    assert slugify("Café Tàvola, Sevilla") == "cafe-tavola-sevilla"
