@@ -109,6 +109,12 @@ async def _move(transfer: Transfer, source: Account, destination: Account) -> No
     )
 
 
+def _check_pair(source: Account, destination: Account, amount: int) -> None:
+    if source.id == destination.id:
+        raise DomainError(E.SAME_ACCOUNT, "Source and destination are the same account.", None)
+    check_amount(amount)
+
+
 async def post(
     *,
     source: Account,
@@ -124,9 +130,7 @@ async def post(
     data: dict[str, Any] | None = None,
 ) -> Transfer:
     """Moves `amount` at once, if the source may go that low."""
-    if source.id == destination.id:
-        raise DomainError(E.SAME_ACCOUNT, "Source and destination are the same account.", None)
-    check_amount(amount)
+    _check_pair(source, destination, amount)
     locked = await _locked(source, destination)
     src, dst = locked[source.id], locked[destination.id]
     _require_funds(src, amount)
@@ -165,9 +169,7 @@ async def hold(
     data: dict[str, Any] | None = None,
 ) -> Transfer:
     """Reserves `amount` on the source: a pending transfer, later posted or voided."""
-    if source.id == destination.id:
-        raise DomainError(E.SAME_ACCOUNT, "Source and destination are the same account.", None)
-    check_amount(amount)
+    _check_pair(source, destination, amount)
     src = (await _locked(source))[source.id]
     _require_funds(src, amount)
     src.held += amount
