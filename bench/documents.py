@@ -1,0 +1,45 @@
+"""The GraphQL documents the scenarios send (ours, and PostGraphile's equivalent list)."""
+
+FEED = """query Feed($first: Int!) {
+  recommendedOpportunities(first: $first) {
+    edges { node { id title startsAt placesLeft organisation { name } skills { name } } }
+  }
+}"""
+
+LIST = """query List($first: Int!) {
+  opportunities(first: $first) {
+    edges { node { id title publishedAt organisation { name } } }
+  }
+}"""
+
+POSTGRAPHILE_LIST = """query List($first: Int!, $hub: BigInt!) {
+  allOpportunities(first: $first, condition: {hubId: $hub, status: "published"},
+                   orderBy: [PUBLISHED_AT_DESC, ID_DESC]) {
+    nodes { id title publishedAt organisationByOrganisationId { name } }
+  }
+}"""
+
+DETAIL = """query Detail($id: ID!) {
+  node(id: $id) {
+    ... on Opportunity {
+      id title description status placesLeft startsAt viewerCanManage
+      category { name } organisation { name } skills { name }
+      applications(first: 20) {
+        edges { node { id status createdAt applicant { id displayName } } }
+      }
+    }
+  }
+  portfolio { totalMinutes servicesDelivered byCategory { name minutes } }
+}"""
+
+APPLY = """mutation Apply($input: ApplyToOpportunityInput!) {
+  applyToOpportunity(input: $input) { application { id status } errors { code field } }
+}"""
+
+PAY = """mutation Pay($input: PayMemberInput!) {
+  payMember(input: $input) { transfer { id } errors { code field } }
+}"""
+
+CREATE = """mutation Create($input: CreateOpportunityInput!) {
+  createOpportunity(input: $input) { opportunity { id publishedAt } errors { code field } }
+}"""

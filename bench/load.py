@@ -1,0 +1,68 @@
+"""Closed-loop load from this process: each client sends its next request when the last ends.
+
+Bounded by time and by count; latencies are whole round trips as the client sees them.
+"""
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+
+# A request: (session, client number, request number) -> True when the answer was right.
+Send = Callable[[aiohttp.ClientSession, int, int], Awaitable[bool]]
+
+
+def percentile(sorted_values: list[float], p: float) -> float:
+    if not sorted_values:
+        return 0.0
+    return sorted_values[min(len(sorted_values) - 1, int(p * len(sorted_values)))]
+
+
+def summary(count: int, errors: int, elapsed: float, latencies: list[float]) -> dict[str, Any]:
+    latencies = sorted(latencies)
+    return {
+        "requests": count,
+        "errors": errors,
+        "seconds": round(elapsed, 2),
+        "per_second": round(count / elapsed, 1) if elapsed else 0.0,
+        "p50_ms": round(percentile(latencies, 0.50) * 1000, 2),
+        "p95_ms": round(percentile(latencies, 0.95) * 1000, 2),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 2),
+    }
+
+
+async def drive(
+    send: Send, *, base_url: str, clients: int, seconds: float, max_requests: int
+) -> dict[str, Any]:
+    """Runs `clients` loops against `base_url` for `seconds` or `max_requests`, whichever first."""
+    latencies: list[float] = []
+    errors = 0
+    issued = 0
+    connector = aiohttp.TCPConnector(limit=clients, force_close=False)
+    timeout = aiohttp.ClientTimeout(total=60)
+    async with aiohttp.ClientSession(base_url, connector=connector, timeout=timeout) as session:
+        await send(session, 0, -1)  # warm the connection and the server's caches
+        deadline = time.perf_counter() + seconds
+
+        async def client(number: int) -> None:
+            nonlocal errors, issued
+            while time.perf_counter() < deadline and issued < max_requests:
+                issued += 1
+                started = time.perf_counter()
+                ok = await send(session, number, issued)
+                latencies.append(time.perf_counter() - started)
+                errors += not ok
+
+        started = time.perf_counter()
+        await asyncio.gather(*(client(n) for n in range(clients)))
+        elapsed = time.perf_counter() - started
+    return summary(len(latencies), errors, elapsed, latencies)
+
+
+async def post_json(
+    session: aiohttp.ClientSession, path: str, body: dict[str, Any], headers: dict[str, str]
+) -> Any:
+    async with session.post(path, json=body, headers=headers) as response:
+        return await response.json(content_type=None)

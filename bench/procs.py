@@ -1,0 +1,133 @@
+"""The processes a benchmark runs beside itself: API, worker, peers; their peak memory."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Self
+
+import httpx
+
+PEERS = Path(__file__).parent / "peers"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def peak_rss_mb(pid: int) -> float:
+    """VmHWM: the most resident memory the process has had (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+class Service:
+    """A child process, stopped on exit; `ready` polls until it answers."""
+
+    def __init__(self, name: str, argv: list[str], env: dict[str, str], port: int | None = None):
+        self.name, self.port = name, port
+        self.process = subprocess.Popen(
+            argv, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def ready(self, path: str = "/healthz", body: dict[str, str] | None = None) -> Self:
+        for _ in range(300):
+            if self.process.poll() is not None:
+                error = self.process.stderr.read().decode()[-2000:] if self.process.stderr else ""
+                raise RuntimeError(f"{self.name} exited: {error}")
+            try:
+                response = (
+                    httpx.post(self.url + path, json=body, timeout=2)
+                    if body is not None
+                    else httpx.get(self.url + path, timeout=2)
+                )
+                if response.status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"{self.name} did not start")
+
+    def peak_rss_mb(self) -> float:
+        return peak_rss_mb(self.process.pid)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+
+def app_env(database_url: str, redis_prefix: str) -> dict[str, str]:
+    return {
+        "CH_DATABASE_URL": database_url,
+        "CH_REDIS_PREFIX": redis_prefix,
+        "CH_LOG_LEVEL": "WARNING",
+        "CH_DB_POOL_MAX": "10",
+        "CH_INTROSPECTION": "true",
+    }
+
+
+def api(database_url: str, redis_prefix: str) -> Service:
+    port = free_port()
+    argv = [sys.executable, "-m", "app", "serve", "--port", str(port)]
+    return Service("communityhub serve", argv, app_env(database_url, redis_prefix), port)
+
+
+def worker(database_url: str, redis_prefix: str) -> Service:
+    argv = [sys.executable, "-m", "app", "worker"]
+    return Service("communityhub worker", argv, app_env(database_url, redis_prefix))
+
+
+def floor(database_url: str) -> Service:
+    port = free_port()
+    argv = [sys.executable, "-m", "uvicorn", "bench.floor:app", "--port", str(port)]
+    argv += ["--host", "127.0.0.1", "--no-access-log", "--log-level", "warning"]
+    return Service("floor (Starlette + asyncpg)", argv, {"FLOOR_DATABASE_URL": database_url}, port)
+
+
+def postgraphile_installed() -> bool:
+    """Installs PostGraphile from the lock file and the local npm cache only (no network)."""
+    folder = PEERS / "postgraphile"
+    binary = folder / "node_modules" / ".bin" / "postgraphile"
+    if binary.exists():
+        return True
+    npm = shutil.which("npm")
+    if npm is None:
+        return False
+    done = subprocess.run(
+        [npm, "ci", "--offline", "--no-audit", "--no-fund"],
+        cwd=folder,
+        capture_output=True,
+        timeout=300,
+    )
+    return done.returncode == 0 and binary.exists()
+
+
+def postgraphile(database_url: str) -> Service:
+    port = free_port()
+    binary = PEERS / "postgraphile" / "node_modules" / ".bin" / "postgraphile"
+    argv = [str(binary), "-c", database_url, "-s", "public", "-n", "127.0.0.1", "-p", str(port)]
+    argv += ["--disable-query-log"]
+    return Service("PostGraphile v4", argv, {"NODE_ENV": "production"}, port)

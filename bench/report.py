@@ -1,0 +1,54 @@
+"""The results table bench/run prints (the JSON holds everything)."""
+
+from typing import Any
+
+
+def _row(name: str, r: dict[str, Any]) -> str:
+    if "per_second" not in r:
+        return f"{name:<44} {r.get('skipped', '-')}"
+    return (
+        f"{name:<44}{r['per_second']:>10}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['p99_ms']:>9}"
+        f"{r['errors']:>7}"
+    )
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [
+        f"{result['database']}: {result.get('members', 0):,} members,"
+        f" {result.get('opportunities', 0):,} opportunities (commit {result['commit']})",
+        f"{'scenario':<44}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>7}",
+    ]
+    if feed := result.get("feed"):
+        for clients, r in feed["by_clients"].items():
+            lines.append(_row(f"1 feed, {clients} clients", r))
+        lines.append(f"  SQL statements per request (first 10 / 50): {_sql(feed)}")
+    if plain := result.get("list"):
+        for peer in ("communityhub", "postgraphile", "floor"):
+            lines.append(_row(f"2 list, {plain['clients']} clients: {peer}", plain[peer]))
+        lines.append(
+            f"  ours / PostGraphile = {plain['vs_postgraphile']}, ours / floor ="
+            f" {plain['vs_floor']}; SQL per request (10 / 50): {_sql(plain)}"
+        )
+    if detail := result.get("detail"):
+        lines.append(_row(f"3 detail, {detail['clients']} clients", detail))
+        lines.append(f"  SQL statements per request: {detail['sql_per_request']}")
+    if m := result.get("mutations"):
+        lines.append(_row(f"4 applyToOpportunity, {m['clients']} clients", m["apply"]))
+        lines.append(_row(f"4 payMember, {m['clients']} clients", m["transfer"]))
+        lines.append(
+            f"  pgbench tpcb-like {m['pgbench_tpcb_like'].get('tps', '-')} tps;"
+            f" transfer / pgbench = {m['transfer_vs_pgbench']}"
+        )
+    if match := result.get("matching"):
+        lines.append(
+            f"5 matching: {match['published']} published, {match['matched']} matched;"
+            f" publish -> last notification enqueued p50 {match['p50_ms']} ms,"
+            f" p95 {match['p95_ms']} ms, max {match['max_ms']} ms;"
+            f" worker peak RSS {match['worker_peak_rss_mb']} MB"
+        )
+    lines.append(f"6 API peak RSS: {result.get('api_peak_rss_mb')} MB")
+    return "\n".join(lines)
+
+
+def _sql(section: dict[str, Any]) -> str:
+    return " / ".join(str(v) for v in section["sql_per_request"].values())

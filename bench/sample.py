@@ -1,0 +1,100 @@
+"""What the scenarios act with: members sampled from the generated hub, signed in.
+
+Runs in the load process through the project's own code (Tortoise on the bench database):
+sessions and access tokens are issued the way `login` issues them, without the password step.
+"""
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from tortoise import Tortoise
+
+from app.auth import tokens
+from app.auth.models import AuthSession, TokenKind
+from schema.relay import encode_id
+
+
+@dataclass
+class Sample:
+    hub_id: int
+    hub_slug: str
+    members: list[str] = field(default_factory=list)  # access tokens of random members
+    posters: list[tuple[str, str]] = field(default_factory=list)  # (token, opportunity id)
+    open_ids: list[str] = field(default_factory=list)  # open opportunities taking applicants
+    payers: list[str] = field(default_factory=list)  # tokens of members with credit
+    payees: list[str] = field(default_factory=list)  # member ids
+    category_ids: list[str] = field(default_factory=list)
+    skill_ids: list[str] = field(default_factory=list)
+
+
+async def _rows(sql: str, *params: Any) -> list[dict[str, Any]]:
+    return await Tortoise.get_connection("default").execute_query_dict(sql, list(params))
+
+
+async def _sign_in(hub_id: int, member_ids: list[int]) -> dict[int, str]:
+    signed: dict[int, str] = {}
+    for member_id in member_ids:
+        if member_id not in signed:
+            session = await AuthSession.create(
+                hub_id=hub_id, member_id=member_id, user_agent="bench"
+            )
+            signed[member_id], _ = await tokens.issue(
+                kind=TokenKind.ACCESS, hub_id=hub_id, member_id=member_id, session_id=session.id
+            )
+    return signed
+
+
+def gid(type_name: str, pk: int) -> str:
+    return str(encode_id(type_name, pk))
+
+
+async def sample(size: int, seed: int = 11) -> Sample:
+    """`size` members of each kind, picked with a seeded generator (the same each run)."""
+    rng = random.Random(seed)
+    hub = (await _rows("SELECT id, slug FROM hub ORDER BY id LIMIT 1"))[0]
+    hub_id = hub["id"]
+    top = (await _rows("SELECT max(id) AS n FROM member WHERE hub_id = $1", hub_id))[0]["n"]
+    top_opportunity = (await _rows("SELECT max(id) AS n FROM opportunity"))[0]["n"]
+    members = sorted({rng.randint(1, top) for _ in range(size)})
+    rich = [  # enough credit for a run of payments of 1
+        r["member_id"]
+        for r in await _rows(
+            "SELECT member_id FROM account WHERE hub_id = $1 AND kind = 'member'"
+            " AND balance - held >= 100 ORDER BY md5(member_id::text) LIMIT $2",
+            hub_id,
+            size,
+        )
+    ]
+    poster_rows = await _rows(
+        "SELECT o.id, o.poster_id FROM opportunity o WHERE o.hub_id = $1"
+        " AND o.status = 'published' AND o.id = ANY($2::bigint[])"
+        " AND EXISTS (SELECT 1 FROM application a WHERE a.opportunity_id = o.id)",
+        hub_id,
+        [rng.randint(1, top_opportunity) for _ in range(size * 40)],
+    )
+    open_rows = await _rows(
+        "SELECT id FROM opportunity WHERE hub_id = $1 AND status = 'published'"
+        " AND expires_at > now() + interval '1 day' AND accepted_count < places"
+        " ORDER BY published_at DESC LIMIT $2",
+        hub_id,
+        size * 10,
+    )
+    signed = await _sign_in(hub_id, members + rich + [r["poster_id"] for r in poster_rows[:size]])
+    return Sample(
+        hub_id=hub_id,
+        hub_slug=hub["slug"],
+        members=[signed[m] for m in members],
+        posters=[(signed[r["poster_id"]], gid("Opportunity", r["id"])) for r in poster_rows[:size]],
+        open_ids=[gid("Opportunity", r["id"]) for r in open_rows],
+        payers=[signed[m] for m in rich],
+        payees=[gid("Member", m) for m in members],
+        category_ids=[
+            gid("Category", r["id"])
+            for r in await _rows("SELECT id FROM category WHERE hub_id = $1", hub_id)
+        ],
+        skill_ids=[
+            gid("Skill", r["id"])
+            for r in await _rows("SELECT id FROM skill WHERE hub_id = $1", hub_id)
+        ],
+    )

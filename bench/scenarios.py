@@ -1,0 +1,280 @@
+"""The six scenarios of bench/run (issue 7), each against real server processes."""
+
+import asyncio
+import random
+import re
+import shutil
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from tortoise import Tortoise
+
+from bench import documents as doc
+from bench import procs
+from bench.load import drive, percentile, post_json
+from bench.sample import Sample
+from bench.sqlcount import statements
+
+CENTRE = (53.4794, -2.2453)
+
+
+@dataclass
+class Run:
+    sample: Sample
+    api: procs.Service
+    database_url: str
+    redis_prefix: str
+    seconds: float
+    max_requests: int
+    clients: list[int]
+    burst: int
+
+    def bearer(self, token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    async def load(self, send: Any, clients: int, url: str | None = None) -> dict[str, Any]:
+        return await drive(
+            send,
+            base_url=url or self.api.url,
+            clients=clients,
+            seconds=self.seconds,
+            max_requests=self.max_requests,
+        )
+
+
+def _ok(body: Any, field: str) -> bool:
+    return isinstance(body, dict) and not body.get("errors") and body["data"][field] is not None
+
+
+async def feed(run: Run) -> dict[str, Any]:
+    """1. The recommended feed of random members, first: 20, at each client count."""
+    tokens = run.sample.members
+
+    async def send(session: aiohttp.ClientSession, client: int, n: int) -> bool:
+        token = tokens[(client * 7919 + n) % len(tokens)]
+        body = {"query": doc.FEED, "variables": {"first": 20}}
+        return _ok(
+            await post_json(session, "/graphql", body, run.bearer(token)),
+            "recommendedOpportunities",
+        )
+
+    levels = {str(c): await run.load(send, c) for c in run.clients}
+    sql = {
+        str(first): await statements(doc.FEED, {"first": first}, run.bearer(tokens[0]))
+        for first in (10, 50)
+    }
+    return {"by_clients": levels, "sql_per_request": sql}
+
+
+async def plain_list(run: Run, peers: bool) -> dict[str, Any]:
+    """2. `opportunities(first: 20)` with organisation: ours, PostGraphile v4, the floor."""
+    clients = max(run.clients[:2])  # 8 in a full run
+    headers = {"CH-Hub": run.sample.hub_slug}
+    body = {"query": doc.LIST, "variables": {"first": 20}}
+
+    async def ours(session: aiohttp.ClientSession, client: int, n: int) -> bool:
+        return _ok(await post_json(session, "/graphql", body, headers), "opportunities")
+
+    result: dict[str, Any] = {"clients": clients, "communityhub": await run.load(ours, clients)}
+    result["sql_per_request"] = {
+        str(first): await statements(doc.LIST, {"first": first}, headers) for first in (10, 50)
+    }
+    with procs.floor(run.database_url).ready() as floor:
+        expected = await _first_answer(run.api.url, body, headers)
+        got = await _first_answer(floor.url, body, headers)
+        assert got == expected, "the floor must answer exactly what the API answers"
+        result["floor"] = await run.load(ours, clients, floor.url)
+    if peers and procs.postgraphile_installed():
+        pg_body = {
+            "query": doc.POSTGRAPHILE_LIST,
+            "variables": {"first": 20, "hub": str(run.sample.hub_id)},
+        }
+
+        async def theirs(session: aiohttp.ClientSession, client: int, n: int) -> bool:
+            return _ok(await post_json(session, "/graphql", pg_body, {}), "allOpportunities")
+
+        with procs.postgraphile(run.database_url).ready(
+            "/graphql", {"query": "{__typename}"}
+        ) as pg:
+            result["postgraphile"] = await run.load(theirs, clients, pg.url)
+            result["postgraphile"]["peak_rss_mb"] = pg.peak_rss_mb()
+    else:
+        result["postgraphile"] = {"skipped": "npm ci in bench/peers/postgraphile first"}
+    ours_rate = result["communityhub"]["per_second"]
+    for peer in ("postgraphile", "floor"):
+        rate = result[peer].get("per_second")
+        result[f"vs_{peer}"] = round(ours_rate / rate, 2) if rate else None
+    return result
+
+
+async def _first_answer(url: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
+    async with aiohttp.ClientSession(url) as session:
+        return await post_json(session, "/graphql", body, headers)
+
+
+async def detail(run: Run) -> dict[str, Any]:
+    """3. An opportunity with its applications, seen by its poster, and the poster's portfolio."""
+    posters = run.sample.posters
+
+    async def send(session: aiohttp.ClientSession, client: int, n: int) -> bool:
+        token, opportunity = posters[(client * 7919 + n) % len(posters)]
+        body = {"query": doc.DETAIL, "variables": {"id": opportunity}}
+        return _ok(await post_json(session, "/graphql", body, run.bearer(token)), "node")
+
+    clients = max(run.clients[:2])
+    token, opportunity = posters[0]
+    return {
+        "clients": clients,
+        **await run.load(send, clients),
+        "sql_per_request": await statements(doc.DETAIL, {"id": opportunity}, run.bearer(token)),
+    }
+
+
+async def mutations(run: Run) -> dict[str, Any]:
+    """4. applyToOpportunity and payMember per second, with pgbench tpcb-like as the ceiling."""
+    s = run.sample
+    clients = max(run.clients[:2])
+    pairs = [(m, o) for m in s.members for o in random.Random(5).sample(s.open_ids, 3)]
+    random.Random(6).shuffle(pairs)
+
+    async def apply(session: aiohttp.ClientSession, client: int, n: int) -> bool:
+        token, opportunity = pairs[n % len(pairs)]
+        body = {"query": doc.APPLY, "variables": {"input": {"opportunityId": opportunity}}}
+        answer = await post_json(session, "/graphql", body, run.bearer(token))
+        return _ok(answer, "applyToOpportunity")
+
+    async def pay(session: aiohttp.ClientSession, client: int, n: int) -> bool:
+        token, payee = s.payers[(client * 31 + n) % len(s.payers)], s.payees[n % len(s.payees)]
+        variables = {"input": {"payeeId": payee, "amount": 1, "idempotencyKey": uuid.uuid4().hex}}
+        answer = await post_json(
+            session, "/graphql", {"query": doc.PAY, "variables": variables}, run.bearer(token)
+        )
+        return _ok(answer, "payMember") and not answer["data"]["payMember"]["errors"]
+
+    applied = await run.load(apply, clients)
+    paid = await run.load(pay, clients)
+    ceiling = await asyncio.to_thread(_pgbench, run.database_url, run.seconds, clients)
+    tps = ceiling.get("tps") or 0
+    return {
+        "clients": clients,
+        "apply": applied,
+        "transfer": paid,
+        "pgbench_tpcb_like": ceiling,
+        "transfer_vs_pgbench": round(paid["per_second"] / tps, 3) if tps else None,
+        "apply_vs_pgbench": round(applied["per_second"] / tps, 3) if tps else None,
+    }
+
+
+def _pgbench(database_url: str, seconds: float, clients: int) -> dict[str, Any]:
+    """pgbench on its own scratch database of the same server, dropped afterwards."""
+    binary = shutil.which("pgbench") or next(
+        iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None
+    )
+    if binary is None:
+        return {"skipped": "pgbench not found (Debian package postgresql-client)"}
+    name = f"ch_bench_pgbench_{uuid.uuid4().hex[:8]}"
+    server = database_url.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1)
+    admin, scratch = f"{server}/postgres", f"{server}/{name}"
+    subprocess.run(
+        ["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True
+    )
+    try:
+        subprocess.run(
+            [str(binary), "-q", "-i", "-s", "10", scratch], check=True, capture_output=True
+        )
+        argv = [str(binary), "-b", "tpcb-like", "-c", str(clients), "-j", "2"]
+        argv += ["-T", str(max(1, round(seconds))), scratch]
+        out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+        tps = float(re.search(r"tps = ([\d.]+)", out).group(1))  # type: ignore[union-attr]
+        return {"tps": round(tps, 1), "clients": clients, "scale": 10}
+    finally:
+        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"])
+
+
+async def matching(run: Run) -> dict[str, Any]:
+    """5. Publish a burst of opportunities; publish to the matching job's end, per opportunity."""
+    s = run.sample
+    rng = random.Random(9)
+    starts = datetime.now(UTC) + timedelta(days=3)
+    inputs = [
+        {
+            "fields": {
+                "kind": "REQUEST",
+                "title": f"Burst help {i}",
+                "description": "Published by bench/run scenario 5.",
+                "categoryId": rng.choice(s.category_ids),
+                "skillIds": [rng.choice(s.skill_ids)],
+                "location": {
+                    "lat": CENTRE[0] + rng.gauss(0, 0.12),
+                    "lng": CENTRE[1] + rng.gauss(0, 0.18),
+                },
+                "startsAt": (starts + timedelta(hours=rng.randint(0, 96))).isoformat(),
+                "places": 3,
+            },
+            "publish": True,
+        }
+        for i in range(run.burst)
+    ]
+    with procs.worker(run.database_url, run.redis_prefix) as worker:
+        await asyncio.sleep(1)  # the worker connects to Redis before the burst
+        published: list[int] = []
+
+        async def send(session: aiohttp.ClientSession, client: int, n: int) -> bool:
+            body = {"query": doc.CREATE, "variables": {"input": inputs[n - 1]}}
+            answer = await post_json(
+                session, "/graphql", body, run.bearer(s.members[n % len(s.members)])
+            )
+            ok = (
+                _ok(answer, "createOpportunity")
+                and answer["data"]["createOpportunity"]["opportunity"]
+            )
+            if ok:
+                published.append(int(_pk(answer["data"]["createOpportunity"]["opportunity"]["id"])))
+            return bool(ok)
+
+        burst = await drive(
+            send, base_url=run.api.url, clients=8, seconds=600, max_requests=run.burst
+        )
+        waited = await _wait_for_matching(published, wait=max(120.0, run.burst * 5.0))
+        result = {"published": len(published), "burst": burst, **waited}
+        result["worker_peak_rss_mb"] = worker.peak_rss_mb()
+    return result
+
+
+def _pk(global_id: str) -> str:
+    import base64
+
+    return base64.b64decode(global_id).decode().split(":", 1)[1]
+
+
+async def _wait_for_matching(ids: list[int], wait: float) -> dict[str, Any]:
+    connection = Tortoise.get_connection("default")
+    query = (
+        "SELECT o.id, extract(epoch FROM j.finished_at - o.published_at) AS seconds,"
+        " (SELECT count(*) FROM notification n WHERE n.opportunity_id = o.id) AS notified"
+        " FROM opportunity o JOIN outbox_job j ON j.key = 'event:opportunity.published:'"
+        " || o.id || ':app.matching.service.notify_matches'"  # the payload is cleared when done
+        " WHERE o.id = ANY($1::bigint[]) AND j.status = 'done'"
+    )
+    deadline = time.monotonic() + wait
+    rows: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        rows = await connection.execute_query_dict(query, [ids])
+        if len(rows) >= len(ids):
+            break
+        await asyncio.sleep(0.25)
+    latencies = sorted(float(r["seconds"]) for r in rows)
+    notified = sorted(int(r["notified"]) for r in rows)
+    return {
+        "matched": len(rows),
+        "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+        "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+        "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
+        "notified_median": percentile([float(n) for n in notified], 0.5),
+    }
