@@ -36,6 +36,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--burst", type=int, default=200, help="opportunities published")
     parser.add_argument("--members", type=int, default=200, help="members signed in")
     parser.add_argument("--scenarios", default=",".join(ALL))
+    parser.add_argument("--pgbench-scale", type=int, default=10)
     parser.add_argument("--no-peers", action="store_true", help="skip PostGraphile")
     parser.add_argument("--out", type=Path, default=RESULTS / "run.json")
     return parser.parse_args(argv)
@@ -79,6 +80,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 max_requests=args.max_requests,
                 clients=[int(c) for c in args.clients.split(",")],
                 burst=args.burst,
+                pgbench_scale=args.pgbench_scale,
             )
             result.update(await _scenarios(context, args))
             result["api_peak_rss_mb"] = api.peak_rss_mb()

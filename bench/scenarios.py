@@ -34,6 +34,7 @@ class Run:
     max_requests: int
     clients: list[int]
     burst: int
+    pgbench_scale: int = 10
 
     def bearer(self, token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}
@@ -159,7 +160,9 @@ async def mutations(run: Run) -> dict[str, Any]:
 
     applied = await run.load(apply, clients)
     paid = await run.load(pay, clients)
-    ceiling = await asyncio.to_thread(_pgbench, run.database_url, run.seconds, clients)
+    ceiling = await asyncio.to_thread(
+        _pgbench, run.database_url, run.seconds, clients, run.pgbench_scale
+    )
     tps = ceiling.get("tps") or 0
     return {
         "clients": clients,
@@ -171,7 +174,7 @@ async def mutations(run: Run) -> dict[str, Any]:
     }
 
 
-def _pgbench(database_url: str, seconds: float, clients: int) -> dict[str, Any]:
+def _pgbench(database_url: str, seconds: float, clients: int, scale: int) -> dict[str, Any]:
     """pgbench on its own scratch database of the same server, dropped afterwards."""
     binary = shutil.which("pgbench") or next(
         iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None
@@ -186,13 +189,13 @@ def _pgbench(database_url: str, seconds: float, clients: int) -> dict[str, Any]:
     )
     try:
         subprocess.run(
-            [str(binary), "-q", "-i", "-s", "10", scratch], check=True, capture_output=True
+            [str(binary), "-q", "-i", "-s", str(scale), scratch], check=True, capture_output=True
         )
         argv = [str(binary), "-b", "tpcb-like", "-c", str(clients), "-j", "2"]
         argv += ["-T", str(max(1, round(seconds))), scratch]
         out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
         tps = float(re.search(r"tps = ([\d.]+)", out).group(1))  # type: ignore[union-attr]
-        return {"tps": round(tps, 1), "clients": clients, "scale": 10}
+        return {"tps": round(tps, 1), "clients": clients, "scale": scale}
     finally:
         subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"])
 
