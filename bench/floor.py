@@ -22,8 +22,8 @@ from starlette.routing import Route
 
 LIST = (
     "SELECT o.id, o.title, o.published_at, g.name AS organisation FROM opportunity o"
-    " JOIN hub h ON h.id = o.hub_id LEFT JOIN organisation g ON g.id = o.organisation_id"
-    " WHERE h.slug = $1 AND o.status = 'published'"
+    " LEFT JOIN organisation g ON g.id = o.organisation_id"
+    " WHERE o.hub_id = (SELECT id FROM hub WHERE slug = $1) AND o.status = 'published'"
     " AND (o.expires_at IS NULL OR o.expires_at > now())"
     " ORDER BY o.published_at DESC, o.id DESC LIMIT $2"
 )

@@ -5,6 +5,7 @@ from typing import Any
 import strawberry
 from strawberry import relay
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -49,12 +50,20 @@ class NodeQueries:
 
 
 def safety_extensions(settings: Settings) -> list[Any]:
-    """Per-request extension factories (never shared instances: strawberry #4369)."""
+    """Per-request extension factories (never shared instances: strawberry #4369).
+
+    The depth and alias rules are built once: each QueryDepthLimiter or MaxAliasesLimiter
+    makes new rule classes, and the validation cache is keyed by them, so rules built per
+    request would miss the cache every time.
+    """
+    limits = tuple(
+        QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules
+        + MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules
+    )
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: ParserCache(maxsize=512),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(list(limits)),
         lambda: ValidationCache(maxsize=512),
         lambda: QueryCostLimiter(
             max_cost=settings.max_query_cost, default_page_size=settings.max_page_size
