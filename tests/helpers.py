@@ -5,6 +5,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
@@ -152,3 +153,11 @@ def count_sql() -> Iterator[SQLCounter]:
     finally:
         logger.removeHandler(counter)
         logger.setLevel(old_level)
+
+
+def next_weekday(weekday: int, zone: str = "Europe/London") -> date:
+    """The first such weekday (Monday is 0) after today in `zone`: a start always in the future."""
+    from zoneinfo import ZoneInfo
+
+    today = datetime.now(ZoneInfo(zone)).date()
+    return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)

@@ -3,7 +3,8 @@
 Eligibility is a filter (not theirs, not applied to, checks held, old enough, within their
 travel distance of home or remote); suitability is a score: shared skills, nearness, being
 free at that time (their weekly availability, in the hub's time zone), and urgency, in that
-order of weight.
+order of weight. Only the CANDIDATES nearest listings within reach (and remote ones) are
+ranked, found index-only in the cell indexes: the cost per request stays bounded in a dense city.
 """
 
 from datetime import date, time
@@ -17,6 +18,9 @@ from app.opportunities.search import Results, Sql
 from app.people.checks import valid_checks
 
 MAX_FEED = 500  # the feed is a shortlist, not the catalogue: search covers the rest
+# Listings ranked per request: the nearest within reach (plus remote ones), else the newest.
+# Ranking every listing within 20 km of a dense city centre costs tens of thousands of rows.
+CANDIDATES = 600
 SKILL_WEIGHT = 10
 
 
@@ -63,15 +67,26 @@ async def recommended(*, actor: Actor) -> Results:
         else f"(o.min_age IS NULL OR o.min_age <= {sql.param(age)})"
     )
     nearness = "0.5"
+    open_here = f"o.hub_id = {hub} AND o.status = 'published'"
+    candidates = (
+        f"SELECT o.id FROM opportunity o WHERE {open_here}"
+        f" ORDER BY o.published_at DESC, o.id DESC LIMIT {CANDIDATES}"
+    )
     if member.home_lat is not None and member.home_lng is not None:
         reach = float(max(member.travel_km, 1))
         ring = geo.ring(member.home_lat, member.home_lng, reach)
         lat, lng = sql.param(member.home_lat), sql.param(member.home_lng)
         distance = geo.haversine_sql(f"{lat}::float8", f"{lng}::float8")
-        sql.add(
-            f"(o.remote OR (o.{ring.column} = ANY({sql.param(ring.cells)}::text[])"
-            f" AND {distance} <= {sql.param(reach)}))"
+        within = f"{distance} <= {sql.param(reach)}"
+        # Index-only: the cell indexes carry lat/lng (migrations/0009).
+        candidates = (
+            f"(SELECT o.id FROM opportunity o WHERE {open_here}"
+            f" AND o.{ring.column} = ANY({sql.param(ring.cells)}::text[]) AND {within}"
+            f" ORDER BY {distance} LIMIT {CANDIDATES})"
+            f" UNION ALL (SELECT o.id FROM opportunity o WHERE {open_here} AND o.remote"
+            f" ORDER BY o.published_at DESC LIMIT {CANDIDATES})"
         )
+        sql.add(f"(o.remote OR {within})")
         nearness = f"CASE WHEN o.remote THEN 0.5 ELSE 1 - {distance} / {sql.param(reach)} END"
     mine = (  # the member's skills, read once by the statement (an InitPlan)
         f"ARRAY(SELECT ms.skill_id FROM member_skill ms WHERE ms.hub_id = {hub}"
@@ -89,7 +104,8 @@ async def recommended(*, actor: Actor) -> Results:
         " + CASE WHEN o.urgency = 'urgent' THEN 1 ELSE 0 END)"
     )
     text = (
-        f"SELECT o.id FROM opportunity o JOIN hub h ON h.id = {hub}"
+        f"WITH candidate AS ({candidates})"
+        f" SELECT o.id FROM candidate c JOIN opportunity o ON o.id = c.id JOIN hub h ON h.id = {hub}"
         f" WHERE {' AND '.join(sql.where)}"
         f" ORDER BY {score} DESC, o.starts_at ASC NULLS LAST, o.id ASC"
     )

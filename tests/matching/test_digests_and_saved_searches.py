@@ -1,6 +1,6 @@
 """Digests at 08:00 hub time, and saved searches that notify on new matches."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -8,7 +8,7 @@ from app.matching.digests import send_digests
 from app.matching.models import Notification
 from app.matching.service import notify_matches
 from app.people import profile
-from tests.helpers import read_mail
+from tests.helpers import next_weekday, read_mail
 from tests.opportunities.conftest import LEEDS, MANCHESTER, SALFORD, actor_of
 
 LONDON = ZoneInfo("Europe/London")
@@ -67,7 +67,7 @@ async def test_saved_searches_notify_new_matches(
         "withinKm": 5.0,
         "weekdays": [6, 7],
     }
-    saturday = datetime(2026, 12, 5, 10, tzinfo=LONDON).astimezone(UTC)
+    saturday = datetime.combine(next_weekday(5), time(10), tzinfo=LONDON).astimezone(UTC)
     nearby = (LEEDS[0] + 0.018, LEEDS[1])  # 2 km: beyond bob's 1 km, inside his 5 km search
     match = await post(
         alice, title="Community garden day", location=nearby, starts_at=saturday, ends_at=None

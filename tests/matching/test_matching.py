@@ -1,6 +1,6 @@
 """Matching: who is told about a new opportunity, how, and why — every rule."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -9,7 +9,7 @@ from app.matching.models import Notification
 from app.matching.service import notify_matches
 from app.people import profile, skills
 from app.people.models import CheckKind, CheckStatus, Member, TrustCheck
-from tests.helpers import read_mail
+from tests.helpers import next_weekday, read_mail
 from tests.opportunities.conftest import LEEDS, MANCHESTER, SALFORD, actor_of
 
 NOTIFICATIONS = """query($unread: Boolean) { unreadNotificationCount notifications(first: 10, unread: $unread) {
@@ -63,7 +63,7 @@ async def test_skills_overlap_is_required_and_named(
 async def test_availability_and_required_checks(
     hub: Any, alice: Any, make_person: Any, post: Any
 ) -> None:
-    monday_noon = datetime(2026, 11, 30, 12, 0, tzinfo=LONDON).astimezone(UTC)
+    monday_noon = datetime.combine(next_weekday(0), time(12), tzinfo=LONDON).astimezone(UTC)
     free = await member(make_person, availability=[{"weekday": 1, "from": "09:00", "to": "13:00"}])
     await member(make_person, availability=[{"weekday": 6, "from": "09:00", "to": "13:00"}])
     unknown = await member(make_person)
