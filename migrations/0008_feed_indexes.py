@@ -16,7 +16,7 @@ CREATE INDEX opportunity_open_category ON opportunity (hub_id, category_id, publ
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0007_digests_and_saved_searches")]
+    dependencies = [('models', '0007_digests_and_saved_searches')]
 
     # The feed's "remote OR within reach" can use two indexes together once remote listings
     # have their own; the category index also carries the id tie-break of the sort.

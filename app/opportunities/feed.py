@@ -105,7 +105,8 @@ async def recommended(*, actor: Actor) -> Results:
     )
     text = (
         f"WITH candidate AS ({candidates})"
-        f" SELECT o.id FROM candidate c JOIN opportunity o ON o.id = c.id JOIN hub h ON h.id = {hub}"
+        " SELECT o.id FROM candidate c JOIN opportunity o ON o.id = c.id"
+        f" JOIN hub h ON h.id = {hub}"
         f" WHERE {' AND '.join(sql.where)}"
         f" ORDER BY {score} DESC, o.starts_at ASC NULLS LAST, o.id ASC"
     )
