@@ -20,7 +20,8 @@ from app.people.checks import valid_checks
 MAX_FEED = 500  # the feed is a shortlist, not the catalogue: search covers the rest
 # Listings ranked per request: the nearest within reach (plus remote ones), else the newest.
 # Ranking every listing within 20 km of a dense city centre costs tens of thousands of rows.
-CANDIDATES = 600
+CANDIDATES = 200
+BANDS_KM = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0)
 SKILL_WEIGHT = 10
 
 
@@ -74,19 +75,14 @@ async def recommended(*, actor: Actor) -> Results:
     )
     if member.home_lat is not None and member.home_lng is not None:
         reach = float(max(member.travel_km, 1))
-        ring = geo.ring(member.home_lat, member.home_lng, reach)
         lat, lng = sql.param(member.home_lat), sql.param(member.home_lng)
         distance = geo.haversine_sql(f"{lat}::float8", f"{lng}::float8")
-        within = f"{distance} <= {sql.param(reach)}"
-        # Index-only: the cell indexes carry lat/lng (migrations/0009).
         candidates = (
-            f"(SELECT o.id FROM opportunity o WHERE {open_here}"
-            f" AND o.{ring.column} = ANY({sql.param(ring.cells)}::text[]) AND {within}"
-            f" ORDER BY {distance} LIMIT {CANDIDATES})"
+            f"(SELECT id FROM ({_nearest_first(sql, hub, member.home_lat, member.home_lng, reach)})"
+            f" AS near LIMIT {CANDIDATES})"
             f" UNION ALL (SELECT o.id FROM opportunity o WHERE {open_here} AND o.remote"
             f" ORDER BY o.published_at DESC LIMIT {CANDIDATES})"
         )
-        sql.add(f"(o.remote OR {within})")
         nearness = f"CASE WHEN o.remote THEN 0.5 ELSE 1 - {distance} / {sql.param(reach)} END"
     mine = (  # the member's skills, read once by the statement (an InitPlan)
         f"ARRAY(SELECT ms.skill_id FROM member_skill ms WHERE ms.hub_id = {hub}"
@@ -111,6 +107,23 @@ async def recommended(*, actor: Actor) -> Results:
         f" ORDER BY {score} DESC, o.starts_at ASC NULLS LAST, o.id ASC"
     )
     return Results(text, sql.params, 0, MAX_FEED)
+
+
+def _nearest_first(sql: Sql, hub: str, lat: float, lng: float, reach: float) -> str:
+    """Open listings within reach, band by band outwards (UNION ALL under a LIMIT stops at the
+    band that fills it). Index-only: the cell indexes carry lat/lng/id (migrations/0009)."""
+    distance = geo.haversine_sql(f"{sql.param(lat)}::float8", f"{sql.param(lng)}::float8")
+    edges = [band for band in BANDS_KM if band < reach] + [reach]
+    bands = []
+    for inner, outer in zip([0.0, *edges], edges, strict=False):
+        ring = geo.ring(lat, lng, outer)
+        beyond = f" AND {distance} > {sql.param(inner)}" if inner else ""
+        bands.append(
+            f"SELECT o.id FROM opportunity o WHERE o.hub_id = {hub} AND o.status = 'published'"
+            f" AND o.{ring.column} = ANY({sql.param(ring.cells)}::text[])"
+            f" AND {distance} <= {sql.param(outer)}{beyond}"
+        )
+    return " UNION ALL ".join(bands)
 
 
 def _json(values: list[str]) -> str:
