@@ -54,8 +54,6 @@ def _candidates_sql(opportunity: Opportunity, skill_ids: list[int]) -> tuple[str
         "m.is_proxy = false",
         "NOT EXISTS (SELECT 1 FROM application a WHERE a.hub_id = m.hub_id"
         " AND a.opportunity_id = $3 AND a.applicant_id = m.id)",
-        "(coalesce((m.notification_prefs->>'in_app')::boolean, true)"
-        " OR coalesce((m.notification_prefs->>'email')::boolean, true))",
     ]
     distance = "NULL::float8"
     if not opportunity.remote and opportunity.lat is not None and opportunity.lng is not None:
@@ -83,7 +81,8 @@ def _candidates_sql(opportunity: Opportunity, skill_ids: list[int]) -> tuple[str
     if opportunity.min_age:
         params.append(_born_before(opportunity.min_age))
         where.append(f"m.date_of_birth <= ${len(params)}")
-    # Filter and order on cheap columns first; the per-member details only for the shortlist.
+    # Filter and order on cheap columns first (index-only: member_active_cell carries the
+    # position, reach and proxy flag); the per-member details only for the shortlist.
     sql = (
         f"WITH shortlist AS (SELECT m.id, {distance} AS distance_km FROM member m"
         f" WHERE {' AND '.join(where)} ORDER BY 2 ASC NULLS LAST, m.id LIMIT {CANDIDATES})"
@@ -95,6 +94,8 @@ def _candidates_sql(opportunity: Opportunity, skill_ids: list[int]) -> tuple[str
         " (SELECT count(*) FROM hours_record h WHERE h.hub_id = m.hub_id"
         "  AND h.volunteer_id = m.id AND h.status = 'verified')::int AS reliability"
         " FROM shortlist c JOIN member m ON m.id = c.id"
+        " WHERE (coalesce((m.notification_prefs->>'in_app')::boolean, true)"
+        " OR coalesce((m.notification_prefs->>'email')::boolean, true))"
         " ORDER BY c.distance_km ASC NULLS LAST, m.id"
     )
     return sql, params
