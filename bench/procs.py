@@ -5,6 +5,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Self
@@ -86,6 +87,7 @@ def app_env(database_url: str, redis_prefix: str) -> dict[str, str]:
         "CH_LOG_LEVEL": "WARNING",
         "CH_DB_POOL_MAX": "10",
         "CH_INTROSPECTION": "true",
+        "CH_VAR_DIR": tempfile.mkdtemp(prefix="ch-bench-var-"),  # mail files of the run
     }
 
 

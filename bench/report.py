@@ -42,7 +42,8 @@ def table(result: dict[str, Any]) -> str:
     if match := result.get("matching"):
         lines.append(
             f"5 matching: {match['published']} published, {match['matched']} matched;"
-            f" publish -> last notification enqueued p50 {match['p50_ms']} ms,"
+            f" publish -> last notification enqueued min {match['min_ms']} ms,"
+            f" p50 {match['p50_ms']} ms,"
             f" p95 {match['p95_ms']} ms, max {match['max_ms']} ms;"
             f" worker peak RSS {match['worker_peak_rss_mb']} MB"
         )

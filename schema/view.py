@@ -1,6 +1,7 @@
 """The GraphQL endpoint: context per request, outbox relay after it, spec media types."""
 
 import logging
+import time
 from enum import Enum
 from typing import Any
 
@@ -123,8 +124,20 @@ async def _authenticate(header: str | None) -> tuple[Actor | None, NotAuthentica
         return None, exc
 
 
+_HUB_IDS: dict[str, tuple[int | None, float]] = {}
+HUB_ID_TTL_SECONDS = 60.0
+
+
 async def _hub_from_header(slug: str | None) -> int | None:
+    """The hub of a CH-Hub slug, remembered for a minute (anonymous reads send it each time)."""
     if not slug:
         return None
-    hub = await Hub.filter(slug=slug[:60]).only("id").first()
+    slug = slug[:60]
+    cached = _HUB_IDS.get(slug)
+    if cached is not None and cached[1] > time.monotonic():
+        return cached[0]
+    hub = await Hub.filter(slug=slug).only("id").first()
+    if len(_HUB_IDS) > 1000:  # unknown slugs must not grow it without bound
+        _HUB_IDS.clear()
+    _HUB_IDS[slug] = (hub.id if hub else None, time.monotonic() + HUB_ID_TTL_SECONDS)
     return hub.id if hub else None

@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any, Self
 
 from tortoise import Tortoise
@@ -132,6 +133,11 @@ def _order(sort: Sort, query: str | None, distance: str | None) -> str:
     return "o.published_at DESC, o.id DESC"
 
 
+@cache
+def _columns() -> str:
+    return ", ".join(f"o.{column}" for column in sorted(Opportunity._meta.db_fields))
+
+
 class Results:
     """Lazily sliced search results: slicing adds LIMIT/OFFSET, iterating runs two queries."""
 
@@ -146,19 +152,20 @@ class Results:
         return type(self)(self.sql, self.params, start, stop)
 
     async def fetch(self) -> list[Opportunity]:
-        """The window's opportunities in order; `distance_km` is set when searching near."""
+        """The window's opportunities in order, in one statement; `distance_km` is set when
+        searching near."""
         limit = "ALL" if self.stop is None else str(max(0, self.stop - self.start))
-        sql = f"{self.sql} LIMIT {limit} OFFSET {self.start}"
+        sql = (
+            f"SELECT {_columns()}, page.* FROM (SELECT q.*, row_number() OVER () AS rank"
+            f" FROM ({self.sql} LIMIT {limit} OFFSET {self.start}) q) page"
+            " JOIN opportunity o ON o.id = page.id ORDER BY page.rank"
+        )
         rows = await Tortoise.get_connection("default").execute_query_dict(sql, self.params)
-        if not rows:
-            return []
-        by_id = {o.id: o for o in await Opportunity.filter(id__in=[r["id"] for r in rows])}
         found = []
         for row in rows:
-            opportunity = by_id.get(row["id"])
-            if opportunity is not None:
-                opportunity.distance_km = row.get("distance_km")  # type: ignore[attr-defined]
-                found.append(opportunity)
+            opportunity = Opportunity._init_from_db(**row)
+            opportunity.distance_km = row.get("distance_km")  # type: ignore[attr-defined]
+            found.append(opportunity)
         return found
 
     async def __aiter__(self) -> AsyncIterator[Opportunity]:
