@@ -3,12 +3,17 @@
     uv run python -m bench.profile --database ch_bench_hub --scenario list [--requests 300]
 
 Signs in sampled members like bench/run, sends the scenario's document through the ASGI app
-(httpx in-process, no network) and prints pyinstrument's call tree; --html writes it as a page.
+(httpx in-process, no network) and prints pyinstrument's call tree; --html writes it as a page;
+--by-library prints each library's share of the CPU time instead (cProfile).
 """
 
 import argparse
 import asyncio
+import cProfile
 import os
+import pstats
+import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +35,38 @@ def _request(scenario: str, s: Sample, n: int) -> tuple[str, dict[str, Any], dic
     return doc.LIST, {"first": 20}, {"CH-Hub": s.hub_slug}
 
 
-async def profile(args: argparse.Namespace) -> Profiler:
+class _Flat:
+    """cProfile behind the same `with` as pyinstrument, for --by-library."""
+
+    def __init__(self) -> None:
+        self.profile = cProfile.Profile()
+
+    def __enter__(self) -> None:
+        self.profile.enable()
+
+    def __exit__(self, *_: object) -> None:
+        self.profile.disable()
+
+    def by_library(self) -> str:
+        shares: Counter[str] = Counter()
+        stats = pstats.Stats(self.profile).stats  # type: ignore[attr-defined]
+        for (filename, _, _), (_, _, own, _, _) in stats.items():
+            found = re.search(r"site-packages/([^/]+)", filename)
+            if found:
+                shares[found.group(1)] += own
+            elif "/work/" in filename or filename.startswith(os.getcwd()):
+                shares["communityhub (app, schema)"] += own
+            elif filename.startswith("~") or filename.startswith("<"):
+                shares["builtins"] += own
+            else:
+                shares["python stdlib (asyncio...)"] += own
+        total = sum(shares.values())
+        return "\n".join(
+            f"{name:<32}{100 * t / total:6.1f} %" for name, t in shares.most_common(12)
+        )
+
+
+async def profile(args: argparse.Namespace) -> Profiler | _Flat:
     os.environ.update({"CH_DATABASE_URL": db_url(args.database), "CH_LOG_LEVEL": "WARNING"})
     from tortoise import Tortoise
 
@@ -54,7 +90,9 @@ async def profile(args: argparse.Namespace) -> Profiler:
 
             for n in range(10):  # warm the caches
                 await send(n)
-            profiler = Profiler(async_mode="enabled", interval=0.0005)
+            profiler: Profiler | _Flat = (
+                _Flat() if args.by_library else Profiler(async_mode="enabled", interval=0.0005)
+            )
             with profiler:
                 for n in range(args.requests):
                     await send(n)
@@ -69,8 +107,12 @@ def main() -> None:
     parser.add_argument("--scenario", choices=("feed", "list", "detail"), default="list")
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--html", type=Path)
+    parser.add_argument("--by-library", action="store_true", help="own time per library")
     args = parser.parse_args()
     profiler = asyncio.run(profile(args))
+    if isinstance(profiler, _Flat):
+        print(profiler.by_library())
+        return
     if args.html:
         args.html.write_text(profiler.output_html())
     print(profiler.output_text(unicode=False, color=False, show_all=False))

@@ -37,7 +37,8 @@ def table(result: dict[str, Any]) -> str:
         lines.append(_row(f"4 payMember, {m['clients']} clients", m["transfer"]))
         lines.append(
             f"  pgbench tpcb-like {m['pgbench_tpcb_like'].get('tps', '-')} tps;"
-            f" transfer / pgbench = {m['transfer_vs_pgbench']}"
+            f" transfer / pgbench = {m['transfer_vs_pgbench']};"
+            f" SQL per payMember: {m['sql_per_request']['transfer']}"
         )
     if match := result.get("matching"):
         lines.append(

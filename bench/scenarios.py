@@ -160,6 +160,13 @@ async def mutations(run: Run) -> dict[str, Any]:
 
     applied = await run.load(apply, clients)
     paid = await run.load(pay, clients)
+    payer = run.bearer(s.payers[0])
+
+    def payment() -> dict[str, Any]:
+        key = uuid.uuid4().hex
+        return {"input": {"payeeId": s.payees[1], "amount": 1, "idempotencyKey": key}}
+
+    sql = {"transfer": await statements(doc.PAY, payment(), payer, counted=payment())}
     ceiling = await asyncio.to_thread(
         _pgbench, run.database_url, run.seconds, clients, run.pgbench_scale
     )
@@ -168,6 +175,7 @@ async def mutations(run: Run) -> dict[str, Any]:
         "clients": clients,
         "apply": applied,
         "transfer": paid,
+        "sql_per_request": sql,
         "pgbench_tpcb_like": ceiling,
         "transfer_vs_pgbench": round(paid["per_second"] / tps, 3) if tps else None,
         "apply_vs_pgbench": round(applied["per_second"] / tps, 3) if tps else None,
