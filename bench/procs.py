@@ -62,7 +62,11 @@ class Service:
         raise RuntimeError(f"{self.name} did not start")
 
     def peak_rss_mb(self) -> float:
-        return peak_rss_mb(self.process.pid)
+        """Of the process and its children (uvicorn's worker processes), summed."""
+        pids = [self.process.pid]
+        for task in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
+            pids += [int(p) for p in task.read_text().split()]
+        return round(sum(peak_rss_mb(pid) for pid in pids), 1)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -91,9 +95,9 @@ def app_env(database_url: str, redis_prefix: str) -> dict[str, str]:
     }
 
 
-def api(database_url: str, redis_prefix: str) -> Service:
+def api(database_url: str, redis_prefix: str, workers: int = 1) -> Service:
     port = free_port()
-    argv = [sys.executable, "-m", "app", "serve", "--port", str(port)]
+    argv = [sys.executable, "-m", "app", "serve", "--port", str(port), "--workers", str(workers)]
     return Service("communityhub serve", argv, app_env(database_url, redis_prefix), port)
 
 

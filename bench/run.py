@@ -36,6 +36,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--burst", type=int, default=200, help="opportunities published")
     parser.add_argument("--members", type=int, default=200, help="members signed in")
     parser.add_argument("--scenarios", default=",".join(ALL))
+    parser.add_argument("--api-workers", type=int, default=1, help="communityhub serve --workers")
     parser.add_argument("--pgbench-scale", type=int, default=10)
     parser.add_argument("--no-peers", action="store_true", help="skip PostGraphile")
     parser.add_argument("--out", type=Path, default=RESULTS / "run.json")
@@ -60,6 +61,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "commit": _commit(),
         "database": name,
+        "api_workers": args.api_workers,
     }
     try:
         if scratch:
@@ -70,7 +72,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         result["opportunities"] = await _count("opportunity")
         result["members"] = await _count("member")
         chosen = await sample(args.members)
-        with procs.api(url, prefix).ready() as api:
+        with procs.api(url, prefix, args.api_workers).ready() as api:
             context = scenarios.Run(
                 sample=chosen,
                 api=api,
