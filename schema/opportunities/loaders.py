@@ -19,7 +19,7 @@ def skills_by_opportunity(info: Info) -> DataLoader[int, list[Skill]]:
         async def load(ids: list[int]) -> list[list[Skill]]:
             links = await OpportunitySkill.filter(
                 hub_id=hub_id, opportunity_id__in=ids
-            ).prefetch_related("skill")
+            ).select_related("skill")  # one JOIN, not a second query
             grouped: dict[int, list[Skill]] = {i: [] for i in ids}
             for link in links:
                 grouped[link.opportunity_id].append(link.skill)
