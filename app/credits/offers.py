@@ -243,22 +243,33 @@ async def use_code(*, actor: Actor, code: str) -> Voucher:
     return voucher
 
 
+REFUND_BATCH = 500
+
+
 async def refund_expired_vouchers(*, now: datetime | None = None) -> int:
-    """Cron: expired unused vouchers are refunded (if the offer says so) or marked expired."""
+    """Cron: expired unused vouchers are refunded (if the offer says so) or marked expired.
+
+    Pages by id, so vouchers whose refund must wait (the business cannot pay yet) never hold
+    back the ones after them; those are tried again on the next run.
+    """
     now = now or datetime.now(UTC)
-    rows = await Tortoise.get_connection("default").execute_query_dict(
-        "SELECT id FROM voucher WHERE status = 'issued' AND expires_at <= $1 ORDER BY id LIMIT 500",
-        [now],
-    )
-    done = 0
-    for row in rows:
-        try:
-            done += await _settle_expired(row["id"])
-        except DomainError as exc:  # e.g. the business cannot refund yet: next run tries again
-            log.warning(
-                "voucher refund postponed", extra={"voucher_id": row["id"], "why": str(exc)}
-            )
-    return done
+    done, after = 0, 0
+    while True:
+        rows = await Tortoise.get_connection("default").execute_query_dict(
+            "SELECT id FROM voucher WHERE status = 'issued' AND expires_at <= $1 AND id > $2"
+            f" ORDER BY id LIMIT {REFUND_BATCH}",
+            [now, after],
+        )
+        for row in rows:
+            try:
+                done += await _settle_expired(row["id"])
+            except DomainError as exc:  # e.g. the business cannot refund yet
+                log.warning(
+                    "voucher refund postponed", extra={"voucher_id": row["id"], "why": str(exc)}
+                )
+        if len(rows) < REFUND_BATCH:
+            return done
+        after = rows[-1]["id"]
 
 
 async def _settle_expired(voucher_id: int) -> int:

@@ -662,3 +662,31 @@ async def test_a_time_without_an_offset_is_a_typed_error(
     # then
     errors = body["data"]["createVoucherOffer"]["errors"]
     assert [(e["code"], e["field"]) for e in errors] == [("INVALID", "validUntil")]
+
+
+async def test_vouchers_waiting_for_a_refund_do_not_hold_back_the_rest(
+    gql: Any, hub: Any, alice: Person, shop: Organisation, bob: Person, monkeypatch: Any
+) -> None:
+    # given: two vouchers whose refund must wait (the business gave its takings away), then
+    # one that needs no refund, and a batch smaller than the waiting ones
+    waiting = await create_offer(gql, alice, shop, refundUnused=True, perMemberLimit=5)
+    codes = [(await redeem(gql, bob, waiting))["voucher"]["code"] for _ in range(2)]
+    plain = await create_offer(gql, alice, shop, refundUnused=False, title="No refunds")
+    last = (await redeem(gql, bob, plain))["voucher"]["code"]
+    shop_account = await ledger.organisation_account(hub.id, shop.id)
+    issuance = await ledger.system_account(hub.id, SystemAccount.ISSUANCE)
+    async with in_transaction():
+        await ledger.post(
+            source=shop_account,
+            destination=issuance,
+            amount=(await ledger.organisation_account(hub.id, shop.id)).balance,
+            kind=TransferKind.ADJUSTMENT,
+        )
+    monkeypatch.setattr(offers, "REFUND_BATCH", 2)
+    # when
+    settled = await offers.refund_expired_vouchers(now=datetime.now(UTC) + timedelta(days=15))
+    # then: the two wait, and the one behind them is settled in the same run
+    assert settled == 1
+    assert [(await Voucher.get(code=c)).status for c in codes] == [VoucherStatus.ISSUED] * 2
+    assert (await Voucher.get(code=last)).status == VoucherStatus.EXPIRED
+    assert await books(hub.id) == 0
