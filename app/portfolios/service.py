@@ -11,7 +11,7 @@ from app.actor import Actor
 from app.audit import service as audit
 from app.config import get_settings
 from app.organisations.models import Organisation
-from app.people.models import Member
+from app.people.models import Member, MemberStatus
 from app.portfolios.models import HoursRecord, HoursStatus, PortfolioSettings, Review
 
 HISTORY = 50
@@ -214,11 +214,13 @@ def share_url(found: PortfolioSettings) -> str:
 
 
 async def public_portfolio(*, share_token: str) -> Portfolio | None:
-    """The portfolio behind a share link, if its member made it public."""
+    """The portfolio behind a share link, if its member made it public and is not suspended."""
     if len(share_token) > 40:
         return None
     found = await PortfolioSettings.get_or_none(share_token=share_token, public=True)
     if found is None:
         return None
     member = await Member.get(id=found.member_id, hub_id=found.hub_id)
+    if member.status == MemberStatus.SUSPENDED:  # moderators took them off the platform
+        return None
     return await build(hub_id=found.hub_id, member=member)

@@ -3,7 +3,7 @@
 from typing import Any
 
 from app.opportunities.models import Category
-from app.people.models import Role
+from app.people.models import Member, MemberStatus, Role
 from app.portfolios import hours, reviews
 from app.portfolios.models import PortfolioSettings
 from tests.helpers import count_sql, create_person
@@ -205,6 +205,11 @@ async def test_the_printable_cv_and_its_json_export(
     # and public again: the same link works again
     assert (await share(gql, bob, True))["shareUrl"].endswith(f"/cv/{token}")
     assert (await http.get(f"/cv/{token}")).status_code == 200
+    # when: moderators suspend bob
+    await Member.filter(id=bob.member.id).update(status=MemberStatus.SUSPENDED)
+    # then: his public CV is not served either
+    for path in (f"/cv/{token}", f"/cv/{token}.json"):
+        assert (await http.get(path)).status_code == 404, path
 
 
 async def test_the_portfolio_runs_the_same_statements_for_3_and_30_records(
