@@ -1,4 +1,5 @@
-"""SQL statements per GraphQL request, counted through the whole app in this process."""
+"""SQL statements per GraphQL request, counted through the whole app in this process (the
+tests count with the same `count_sql`)."""
 
 import logging
 from collections.abc import Iterator
@@ -8,19 +9,20 @@ from typing import Any
 import httpx
 
 
-class _Counter(logging.Handler):
+class SQLCounter(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
-        self.count = 0
+        self.statements: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
+        self.statements.append(record.getMessage())
 
 
 @contextmanager
-def _counting() -> Iterator[_Counter]:
-    logger = logging.getLogger("tortoise.db_client")  # Tortoise logs every statement at DEBUG
-    counter, level = _Counter(), logger.level
+def count_sql() -> Iterator[SQLCounter]:
+    """Counts the SQL statements Tortoise sends inside the block (it logs each at DEBUG)."""
+    logger = logging.getLogger("tortoise.db_client")
+    counter, level = SQLCounter(), logger.level
     logger.addHandler(counter)
     logger.setLevel(logging.DEBUG)
     try:
@@ -48,8 +50,8 @@ async def statements(
             raise RuntimeError(f"bench request failed: {warm['errors']}")
         if counted is not None:
             body = {"query": document, "variables": counted}
-        with _counting() as counter:
+        with count_sql() as counter:
             answer = (await client.post("/graphql", json=body, headers=headers)).json()
         if answer.get("errors"):
             raise RuntimeError(f"bench request failed: {answer['errors']}")
-    return counter.count
+    return len(counter.statements)

@@ -1,9 +1,6 @@
 """Helpers for tests: a GraphQL client, people factory, mail reader, burst worker, SQL counter."""
 
-import logging
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email import message_from_bytes, policy
@@ -13,6 +10,8 @@ from typing import Any
 import httpx
 
 from app.people.models import Member, Role
+from bench.sqlcount import SQLCounter as SQLCounter  # the tests count SQL like bench/run
+from bench.sqlcount import count_sql as count_sql
 
 DEFAULT_PASSWORD = "a sturdy passphrase 42"
 
@@ -129,30 +128,6 @@ def link_in(message: Any, prefix: str) -> str:
         if word.startswith(prefix):
             return word
     raise AssertionError(f"no link starting {prefix!r} in {body!r}")
-
-
-class SQLCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.statements: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.statements.append(record.getMessage())
-
-
-@contextmanager
-def count_sql() -> Iterator[SQLCounter]:
-    """Counts the SQL statements Tortoise sends inside the block."""
-    logger = logging.getLogger("tortoise.db_client")
-    counter = SQLCounter()
-    old_level = logger.level
-    logger.addHandler(counter)
-    logger.setLevel(logging.DEBUG)
-    try:
-        yield counter
-    finally:
-        logger.removeHandler(counter)
-        logger.setLevel(old_level)
 
 
 def next_weekday(weekday: int, zone: str = "Europe/London") -> date:
