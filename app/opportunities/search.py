@@ -155,6 +155,7 @@ class Results:
         """The window's opportunities in order, in one statement; `distance_km` is set when
         searching near."""
         limit = "ALL" if self.stop is None else str(max(0, self.stop - self.start))
+        # row_number() over the ordered, limited sub-select numbers its rows in that order.
         sql = (
             f"SELECT {_columns()}, page.* FROM (SELECT q.*, row_number() OVER () AS rank"
             f" FROM ({self.sql} LIMIT {limit} OFFSET {self.start}) q) page"

@@ -273,3 +273,34 @@ async def test_feed_needs_sign_in(gql: Any, hub: Any) -> None:
     # then
     assert body["data"] is None
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_only_the_nearest_candidates_are_ranked_band_by_band(
+    gql: Any, hub: Any, alice: Any, make_person: Any, post: Any, monkeypatch: Any
+) -> None:
+    from app.opportunities import feed as feed_module
+
+    # given: a member who travels 20 km; a shared skill far away, plain listings near, remote
+    # work; and room to rank only 3 listings in reach
+    gardening = await Skill.create(hub_id=hub.id, slug="gardening", name="Gardening")
+    bob = await volunteer(make_person, travel_km=20)
+    await skills.set_member_skills(actor=actor_of(bob), skill_ids=[gardening.id])
+    for km in (0.5, 1.5, 3, 15):
+        await post(alice, title=f"{km} km", location=towards(MANCHESTER, 0, km))
+    await post(
+        alice,
+        title="Garden at 12 km",
+        location=towards(MANCHESTER, 0, 12),
+        skill_ids=[gardening.id],
+    )
+    await post(alice, title="Remote", remote=True, location=None)
+    monkeypatch.setattr(feed_module, "CANDIDATES", 3)
+    # when
+    titles = await feed(gql, bob)
+    # then: the three nearest (the bands inside 1, 2 and 5 km filled the room) and the remote
+    # one; the skill match 12 km away was not among the candidates
+    assert sorted(titles) == sorted(["0.5 km", "1.5 km", "3 km", "Remote"])
+    # and with room for all, the shared skill comes first, then the nearest
+    monkeypatch.setattr(feed_module, "CANDIDATES", 200)
+    titles = await feed(gql, bob)
+    assert titles[0] == "Garden at 12 km" and set(titles) >= {"15 km", "Remote", "0.5 km"}
