@@ -85,6 +85,7 @@ async def pay(
         "category": category,
         "opportunity": opportunity_id,
     }
+    made: list[Transfer] = []
 
     async def effect() -> dict[str, Any]:
         payee = await _payee(actor, payee_id)
@@ -105,13 +106,15 @@ async def pay(
             object_type="Transfer",
             object_id=transfer.id,
         )
+        made.append(transfer)
         return {"transfer_id": transfer.id}
 
     async with in_transaction():
         result = await idempotency.once(
             actor=actor, key=idempotency_key, operation="pay", params=params, effect=effect
         )
-    return await Transfer.get(id=result["transfer_id"])
+    # A replay (same key) did not run the effect: it loads the transfer made the first time.
+    return made[0] if made else await Transfer.get(id=result["transfer_id"])
 
 
 async def balance(*, hub_id: int, member_id: int) -> Account:
