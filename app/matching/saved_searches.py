@@ -97,15 +97,16 @@ WHERE s.hub_id = $1 AND s.member_id <> $7 AND m.status = 'active'
   AND NOT EXISTS (SELECT 1 FROM regexp_split_to_table(lower(s.text), '\\s+') w
        WHERE w <> '' AND strpos($12, w) = 0)
   AND (s.within_km IS NULL OR $13::boolean OR ($14::float8 IS NOT NULL AND m.home_lat IS NOT NULL
-       AND 12742.0176 * asin(sqrt(power(sin(radians(m.home_lat - $14) / 2), 2)
-           + cos(radians($14)) * cos(radians(m.home_lat))
-           * power(sin(radians(m.home_lng - $15) / 2), 2))) <= s.within_km))
+       AND {home_distance} <= s.within_km))
   AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.hub_id = $1 AND n.member_id = s.member_id
        AND n.opportunity_id = $3)
 ORDER BY s.member_id, s.id
 ON CONFLICT DO NOTHING
 RETURNING id
-"""
+""".replace(
+    "{home_distance}",
+    geo.haversine_sql("$14::float8", "$15::float8", alias="m", columns=("home_lat", "home_lng")),
+)
 
 
 async def notify_saved_searches(*, opportunity: Opportunity, now: datetime) -> int:

@@ -58,10 +58,8 @@ def _candidates_sql(opportunity: Opportunity, skill_ids: list[int]) -> tuple[str
     distance = "NULL::float8"
     if not opportunity.remote and opportunity.lat is not None and opportunity.lng is not None:
         params += [opportunity.lat, opportunity.lng]
-        distance = (
-            geo.haversine_sql("$5::float8", "$6::float8", alias="m")
-            .replace("m.lat", "m.home_lat")
-            .replace("m.lng", "m.home_lng")
+        distance = geo.haversine_sql(
+            "$5::float8", "$6::float8", alias="m", columns=("home_lat", "home_lng")
         )
         params.append(geo.cells_within(opportunity.lat, opportunity.lng, MAX_RING_KM, 8))
         where += [f"m.home_cell = ANY(${len(params)}::text[])", f"{distance} <= m.travel_km"]

@@ -48,12 +48,16 @@ def cells_within(lat: float, lng: float, km: float, resolution: int) -> list[str
     return list(h3.grid_disk(origin, k))
 
 
-def haversine_sql(lat_param: str, lng_param: str, alias: str = "o") -> str:
-    """SQL for the great-circle distance in km from a parameter point to the row's point."""
+def haversine_sql(
+    lat_param: str, lng_param: str, alias: str = "o", columns: tuple[str, str] = ("lat", "lng")
+) -> str:
+    """SQL for the great-circle distance in km from a parameter point to the row's point
+    (`alias`.`columns`, e.g. ("home_lat", "home_lng") for a member's home)."""
+    lat, lng = (f"{alias}.{column}" for column in columns)
     return (
-        f"({EARTH_KM * 2} * asin(sqrt(power(sin(radians({alias}.lat - {lat_param}) / 2), 2)"
-        f" + cos(radians({lat_param})) * cos(radians({alias}.lat))"
-        f" * power(sin(radians({alias}.lng - {lng_param}) / 2), 2))))"
+        f"({EARTH_KM * 2} * asin(sqrt(power(sin(radians({lat} - {lat_param}) / 2), 2)"
+        f" + cos(radians({lat_param})) * cos(radians({lat}))"
+        f" * power(sin(radians({lng} - {lng_param}) / 2), 2))))"
     )
 
 
