@@ -77,9 +77,9 @@ async def recommended(*, actor: Actor) -> Results:
         reach = float(max(member.travel_km, 1))
         lat, lng = sql.param(member.home_lat), sql.param(member.home_lng)
         distance = geo.haversine_sql(f"{lat}::float8", f"{lng}::float8")
+        near = _nearest_first(sql, open_here, distance, (member.home_lat, member.home_lng), reach)
         candidates = (
-            f"(SELECT id FROM ({_nearest_first(sql, hub, member.home_lat, member.home_lng, reach)})"
-            f" AS near LIMIT {CANDIDATES})"
+            f"(SELECT id FROM ({near}) AS near LIMIT {CANDIDATES})"
             f" UNION ALL (SELECT o.id FROM opportunity o WHERE {open_here} AND o.remote"
             f" ORDER BY o.published_at DESC LIMIT {CANDIDATES})"
         )
@@ -109,17 +109,18 @@ async def recommended(*, actor: Actor) -> Results:
     return Results(text, sql.params, 0, MAX_FEED)
 
 
-def _nearest_first(sql: Sql, hub: str, lat: float, lng: float, reach: float) -> str:
+def _nearest_first(
+    sql: Sql, open_here: str, distance: str, home: tuple[float, float], reach: float
+) -> str:
     """Open listings within reach, band by band outwards (UNION ALL under a LIMIT stops at the
     band that fills it). Index-only: the cell indexes carry lat/lng/id (migrations/0009)."""
-    distance = geo.haversine_sql(f"{sql.param(lat)}::float8", f"{sql.param(lng)}::float8")
     edges = [band for band in BANDS_KM if band < reach] + [reach]
     bands = []
     for inner, outer in zip([0.0, *edges], edges, strict=False):
-        ring = geo.ring(lat, lng, outer)
+        ring = geo.ring(*home, outer)
         beyond = f" AND {distance} > {sql.param(inner)}" if inner else ""
         bands.append(
-            f"SELECT o.id FROM opportunity o WHERE o.hub_id = {hub} AND o.status = 'published'"
+            f"SELECT o.id FROM opportunity o WHERE {open_here}"
             f" AND o.{ring.column} = ANY({sql.param(ring.cells)}::text[])"
             f" AND {distance} <= {sql.param(outer)}{beyond}"
         )

@@ -139,7 +139,7 @@ def _columns() -> str:
 
 
 class Results:
-    """Lazily sliced search results: slicing adds LIMIT/OFFSET, iterating runs two queries."""
+    """Lazily sliced search results: slicing adds LIMIT/OFFSET, iterating runs one query."""
 
     def __init__(self, sql: str, params: Sequence[Any], start: int = 0, stop: int | None = None):
         self.sql, self.params, self.start, self.stop = sql, list(params), start, stop
