@@ -1,7 +1,7 @@
 """What the scenarios act with: members sampled from the generated hub, signed in.
 
 Runs in the load process through the project's own code (Tortoise on the bench database):
-sessions and access tokens are issued the way `login` issues them, without the password step.
+sessions and access tokens are opened by `auth.open_session`, as `login` does after the password.
 """
 
 import random
@@ -10,8 +10,8 @@ from typing import Any
 
 from tortoise import Tortoise
 
-from app.auth import tokens
-from app.auth.models import AuthSession, TokenKind
+from app.auth import service as auth
+from app.people.models import Member
 from schema.relay import encode_id
 
 
@@ -32,17 +32,9 @@ async def _rows(sql: str, *params: Any) -> list[dict[str, Any]]:
     return await Tortoise.get_connection("default").execute_query_dict(sql, list(params))
 
 
-async def _sign_in(hub_id: int, member_ids: list[int]) -> dict[int, str]:
-    signed: dict[int, str] = {}
-    for member_id in member_ids:
-        if member_id not in signed:
-            session = await AuthSession.create(
-                hub_id=hub_id, member_id=member_id, user_agent="bench"
-            )
-            signed[member_id], _ = await tokens.issue(
-                kind=TokenKind.ACCESS, hub_id=hub_id, member_id=member_id, session_id=session.id
-            )
-    return signed
+async def _sign_in(member_ids: list[int]) -> dict[int, str]:
+    members = await Member.filter(id__in=set(member_ids))
+    return {m.id: (await auth.open_session(member=m, user_agent="bench"))[0] for m in members}
 
 
 def gid(type_name: str, pk: int) -> str:
@@ -80,7 +72,7 @@ async def sample(size: int, seed: int = 11) -> Sample:
         hub_id,
         size * 10,
     )
-    signed = await _sign_in(hub_id, members + rich + [r["poster_id"] for r in poster_rows[:size]])
+    signed = await _sign_in(members + rich + [r["poster_id"] for r in poster_rows[:size]])
     return Sample(
         hub_id=hub_id,
         hub_slug=hub["slug"],

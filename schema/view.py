@@ -1,7 +1,6 @@
 """The GraphQL endpoint: context per request, outbox relay after it, spec media types."""
 
 import logging
-import time
 from enum import Enum
 from typing import Any
 
@@ -20,7 +19,7 @@ from app.actor import Actor
 from app.auth import service as auth
 from app.config import Settings
 from app.errors import AccessDenied, DomainError, NotAuthenticated
-from app.hubs.models import Hub
+from app.hubs import service as hubs
 from app.people import proxy
 from schema.context import Context
 from schema.loaders import Loaders
@@ -124,20 +123,5 @@ async def _authenticate(header: str | None) -> tuple[Actor | None, NotAuthentica
         return None, exc
 
 
-_HUB_IDS: dict[str, tuple[int | None, float]] = {}
-HUB_ID_TTL_SECONDS = 60.0
-
-
 async def _hub_from_header(slug: str | None) -> int | None:
-    """The hub of a CH-Hub slug, remembered for a minute (anonymous reads send it each time)."""
-    if not slug:
-        return None
-    slug = slug[:60]
-    cached = _HUB_IDS.get(slug)
-    if cached is not None and cached[1] > time.monotonic():
-        return cached[0]
-    hub = await Hub.filter(slug=slug).only("id").first()
-    if len(_HUB_IDS) > 1000:  # unknown slugs must not grow it without bound
-        _HUB_IDS.clear()
-    _HUB_IDS[slug] = (hub.id if hub else None, time.monotonic() + HUB_ID_TTL_SECONDS)
-    return hub.id if hub else None
+    return await hubs.id_by_slug(slug) if slug else None

@@ -162,11 +162,18 @@ async def login(
         if member.password_hash and passwords.needs_rehash(member.password_hash):
             member.password_hash = passwords.hash_password(password)
             await member.save(update_fields=["password_hash", "updated_at"])
-        session = await AuthSession.create(
-            hub_id=hub.id, member_id=member.id, user_agent=user_agent[:200]
-        )
-        access, refresh = await _issue_pair(member, session.id)
+        access, refresh = await open_session(member=member, user_agent=user_agent)
     return member, access, refresh
+
+
+async def open_session(*, member: Member, user_agent: str = "") -> tuple[str, str]:
+    """A new session for a member whose identity is already established; its token pair."""
+    session = await AuthSession.create(
+        hub_id=member.hub_id,  # type: ignore[attr-defined]
+        member_id=member.id,
+        user_agent=user_agent[:200],
+    )
+    return await _issue_pair(member, session.id)
 
 
 async def _issue_pair(member: Member, session_id: int) -> tuple[str, str]:

@@ -1,5 +1,6 @@
 """Hubs: created by operators (CLI), read by everyone, edited by hub admins."""
 
+import time
 from enum import Enum
 from typing import Any
 
@@ -56,6 +57,24 @@ async def get_by_slug(
     if hub is None:
         raise DomainError(code, f"No hub called {slug[:60]!r}.", field)
     return hub
+
+
+_IDS_BY_SLUG: dict[str, tuple[int | None, float]] = {}
+ID_BY_SLUG_TTL_SECONDS = 60.0
+
+
+async def id_by_slug(slug: str) -> int | None:
+    """The id of the hub with this slug, or None; remembered for a minute per process (every
+    anonymous request names its hub), so a renamed slug answers for up to a minute more."""
+    slug = slug[:60]
+    cached = _IDS_BY_SLUG.get(slug)
+    if cached is not None and cached[1] > time.monotonic():
+        return cached[0]
+    hub = await Hub.filter(slug=slug).only("id").first()
+    if len(_IDS_BY_SLUG) > 1000:  # unknown slugs must not grow it without bound
+        _IDS_BY_SLUG.clear()
+    _IDS_BY_SLUG[slug] = (hub.id if hub else None, time.monotonic() + ID_BY_SLUG_TTL_SECONDS)
+    return hub.id if hub else None
 
 
 async def update_hub(
