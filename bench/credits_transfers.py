@@ -14,36 +14,19 @@ import asyncio
 import json
 import os
 import random
-import re
-import shutil
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from bench import procs
+from bench.load import summary
+from bench.procs import db_url
+
 RESULTS = Path(__file__).parent / "results"
 PASSWORD = "benchmark passphrase 1"
-
-
-def server_url() -> str:
-    return os.environ.get("CH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-
-
-def db_url(name: str) -> str:
-    parts = urlsplit(server_url())
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def setup(url: str, members: int) -> tuple[str, list[tuple[int, str]]]:
@@ -120,7 +103,7 @@ async def run_service(
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(clients)))
-    return _summary(done, time.perf_counter() - started, latencies)
+    return summary(done, 0, time.perf_counter() - started, latencies)
 
 
 PAY = (
@@ -164,58 +147,7 @@ async def run_graphql(
 
         started = time.perf_counter()
         await asyncio.gather(*(client() for _ in range(clients)))
-    return _summary(done, time.perf_counter() - started, latencies)
-
-
-def _summary(count: int, elapsed: float, latencies: list[float]) -> dict[str, Any]:
-    latencies.sort()
-
-    def pct(p: float) -> float:
-        return round(latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000, 2)
-
-    return {
-        "transfers": count,
-        "seconds": round(elapsed, 2),
-        "per_second": round(count / elapsed, 1),
-        "p50_ms": pct(0.5),
-        "p95_ms": pct(0.95),
-        "p99_ms": pct(0.99),
-    }
-
-
-def run_pgbench(url: str, seconds: int, clients: int) -> dict[str, Any]:
-    pgbench = shutil.which("pgbench") or next(
-        iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None
-    )
-    if pgbench is None:
-        return {"error": "pgbench not found (apt-get install postgresql-client)"}
-    subprocess.run([str(pgbench), "-q", "-i", "-s", "10", url], check=True, capture_output=True)
-    out = subprocess.run(
-        [str(pgbench), "-b", "tpcb-like", "-c", str(clients), "-j", "2", "-T", str(seconds), url],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    tps = float(re.search(r"tps = ([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    return {"tps": round(tps, 1), "clients": clients, "scale": 10}
-
-
-def start_server(url: str, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CH_DATABASE_URL": url, "CH_LOG_LEVEL": "WARNING", "CH_DB_POOL_MAX": "10"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("communityhub serve did not start")
+    return summary(done, 0, time.perf_counter() - started, latencies)
 
 
 async def main(args: argparse.Namespace) -> dict[str, Any]:
@@ -223,30 +155,16 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
 
     from app.migrate import drop_database
 
-    run = uuid.uuid4().hex[:8]
-    app_db, pg_db = db_url(f"ch_bench_{run}"), db_url(f"ch_bench_pgbench_{run}")
-    server = None
+    app_db = db_url(f"ch_bench_{uuid.uuid4().hex[:8]}")
     try:
         _, people = await setup(app_db, args.members)
         service_result = await run_service(people, args.seconds, args.clients)
-        port = free_port()
-        server = start_server(app_db, port)
-        graphql_result = await run_graphql(
-            f"http://127.0.0.1:{port}", people, args.seconds, args.clients
-        )
-        from app.migrate import create_database
-
-        await create_database(pg_db)
-        pgbench_result = run_pgbench(
-            pg_db.replace("postgres://", "postgresql://"), int(args.seconds), args.clients
-        )
+        with procs.api(app_db, f"chbench{uuid.uuid4().hex[:6]}").ready() as server:
+            graphql_result = await run_graphql(server.url, people, args.seconds, args.clients)
+        pgbench_result = procs.pgbench(app_db, args.seconds, args.clients, scale=10)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(10)
         await Tortoise.close_connections()
         await drop_database(app_db)
-        await drop_database(pg_db)
     tps = pgbench_result.get("tps") or 0
     return {
         "date": time.strftime("%Y-%m-%d %H:%M"),

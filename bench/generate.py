@@ -23,7 +23,7 @@ import asyncpg
 import h3
 from rich.progress import Progress
 
-from bench.credits_transfers import db_url
+from bench.procs import db_url
 
 CHUNK = 50_000
 CENTRE = (53.4794, -2.2453)

@@ -24,7 +24,7 @@ from typing import Any
 
 import h3
 
-from bench.credits_transfers import db_url
+from bench.procs import db_url
 
 RESULTS = Path(__file__).parent / "results"
 CENTRE = (53.4794, -2.2453)

@@ -1,18 +1,31 @@
 """The processes a benchmark runs beside itself: API, worker, peers; their peak memory."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 PEERS = Path(__file__).parent / "peers"
+
+
+def server_url() -> str:
+    return os.environ.get("CH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+
+
+def db_url(name: str) -> str:
+    """The URL of database `name` on the server of CH_DATABASE_URL."""
+    parts = urlsplit(server_url())
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", "", ""))
 
 
 def free_port() -> int:
@@ -137,3 +150,29 @@ def postgraphile(database_url: str) -> Service:
     argv = [str(binary), "-c", database_url, "-s", "public", "-n", "127.0.0.1", "-p", str(port)]
     argv += ["--disable-query-log"]
     return Service("PostGraphile v4", argv, {"NODE_ENV": "production"}, port)
+
+
+def pgbench(database_url: str, seconds: float, clients: int, scale: int) -> dict[str, Any]:
+    """pgbench on its own scratch database of the same server, dropped afterwards."""
+    binary = shutil.which("pgbench") or next(
+        iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None
+    )
+    if binary is None:
+        return {"skipped": "pgbench not found (Debian package postgresql-client)"}
+    name = f"ch_bench_pgbench_{uuid.uuid4().hex[:8]}"
+    server = database_url.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1)
+    admin, scratch = f"{server}/postgres", f"{server}/{name}"
+    subprocess.run(
+        ["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True
+    )
+    try:
+        subprocess.run(
+            [str(binary), "-q", "-i", "-s", str(scale), scratch], check=True, capture_output=True
+        )
+        argv = [str(binary), "-b", "tpcb-like", "-c", str(clients), "-j", "2"]
+        argv += ["-T", str(max(1, round(seconds))), scratch]
+        out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+        tps = float(re.search(r"tps = ([\d.]+)", out).group(1))  # type: ignore[union-attr]
+        return {"tps": round(tps, 1), "clients": clients, "scale": scale}
+    finally:
+        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"])

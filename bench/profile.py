@@ -21,7 +21,7 @@ import httpx
 from pyinstrument import Profiler
 
 from bench import documents as doc
-from bench.credits_transfers import db_url
+from bench.procs import db_url
 from bench.sample import Sample, sample
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import procs, scenarios
-from bench.credits_transfers import db_url
+from bench.procs import db_url
 from bench.report import table
 from bench.sample import sample
 

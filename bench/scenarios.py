@@ -2,14 +2,10 @@
 
 import asyncio
 import random
-import re
-import shutil
-import subprocess
 import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -168,7 +164,7 @@ async def mutations(run: Run) -> dict[str, Any]:
 
     sql = {"transfer": await statements(doc.PAY, payment(), payer, counted=payment())}
     ceiling = await asyncio.to_thread(
-        _pgbench, run.database_url, run.seconds, clients, run.pgbench_scale
+        procs.pgbench, run.database_url, run.seconds, clients, run.pgbench_scale
     )
     tps = ceiling.get("tps") or 0
     return {
@@ -180,32 +176,6 @@ async def mutations(run: Run) -> dict[str, Any]:
         "transfer_vs_pgbench": round(paid["per_second"] / tps, 3) if tps else None,
         "apply_vs_pgbench": round(applied["per_second"] / tps, 3) if tps else None,
     }
-
-
-def _pgbench(database_url: str, seconds: float, clients: int, scale: int) -> dict[str, Any]:
-    """pgbench on its own scratch database of the same server, dropped afterwards."""
-    binary = shutil.which("pgbench") or next(
-        iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pgbench"))), None
-    )
-    if binary is None:
-        return {"skipped": "pgbench not found (Debian package postgresql-client)"}
-    name = f"ch_bench_pgbench_{uuid.uuid4().hex[:8]}"
-    server = database_url.rsplit("/", 1)[0].replace("postgres://", "postgresql://", 1)
-    admin, scratch = f"{server}/postgres", f"{server}/{name}"
-    subprocess.run(
-        ["psql", admin, "-qc", f"CREATE DATABASE {name}"], check=True, capture_output=True
-    )
-    try:
-        subprocess.run(
-            [str(binary), "-q", "-i", "-s", str(scale), scratch], check=True, capture_output=True
-        )
-        argv = [str(binary), "-b", "tpcb-like", "-c", str(clients), "-j", "2"]
-        argv += ["-T", str(max(1, round(seconds))), scratch]
-        out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
-        tps = float(re.search(r"tps = ([\d.]+)", out).group(1))  # type: ignore[union-attr]
-        return {"tps": round(tps, 1), "clients": clients, "scale": scale}
-    finally:
-        subprocess.run(["psql", admin, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"])
 
 
 async def matching(run: Run) -> dict[str, Any]:
@@ -234,6 +204,7 @@ async def matching(run: Run) -> dict[str, Any]:
     ]
     with procs.worker(run.database_url, run.redis_prefix) as worker:
         await asyncio.sleep(1)  # the worker connects to Redis before the burst
+        began = datetime.now(UTC)
         published: list[int] = []
 
         async def send(session: aiohttp.ClientSession, client: int, n: int) -> bool:
@@ -255,19 +226,21 @@ async def matching(run: Run) -> dict[str, Any]:
         waited = await _wait_for_matching(published, wait=max(120.0, run.burst * 5.0))
         result = {"published": len(published), "burst": burst, **waited}
         result["worker_peak_rss_mb"] = worker.peak_rss_mb()
-    await _forget(published)
+    await _forget(published, since=began)
     return result
 
 
-async def _forget(ids: list[int]) -> None:
+async def _forget(ids: list[int], *, since: datetime) -> None:
     """Leaves the hub as it was: the burst would otherwise head the newest-first list."""
     connection = Tortoise.get_connection("default")
-    for sql in (
-        "DELETE FROM outbox_job WHERE status <> 'done'",  # the emails the worker had not sent
-        "DELETE FROM notification WHERE opportunity_id = ANY($1::bigint[])",
-        "DELETE FROM opportunity WHERE id = ANY($1::bigint[])",
-    ):
-        await connection.execute_query(sql, [ids] if "$1" in sql else [])
+    # The e-mail jobs the burst queued and the stopped worker did not send.
+    await connection.execute_query(
+        "DELETE FROM outbox_job WHERE status <> 'done' AND created_at >= $1", [since]
+    )
+    await connection.execute_query(
+        "DELETE FROM notification WHERE opportunity_id = ANY($1::bigint[])", [ids]
+    )
+    await connection.execute_query("DELETE FROM opportunity WHERE id = ANY($1::bigint[])", [ids])
 
 
 def _pk(global_id: str) -> str:

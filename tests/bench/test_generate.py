@@ -4,8 +4,8 @@ import uuid
 
 import asyncpg
 
-from bench.credits_transfers import db_url
 from bench.generate import generate
+from bench.procs import db_url
 
 
 async def test_generator_at_scale_001_loads_a_consistent_hub() -> None:

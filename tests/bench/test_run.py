@@ -13,7 +13,7 @@ from pathlib import Path
 
 import asyncpg
 
-from bench.credits_transfers import db_url
+from bench.procs import db_url
 
 
 async def test_every_scenario_runs_at_scale_001(tmp_path: Path) -> None:
@@ -43,12 +43,14 @@ async def test_every_scenario_runs_at_scale_001(tmp_path: Path) -> None:
     matching = result["matching"]
     assert matching["published"] == matching["matched"] == 6  # the burst and the warm-up one
     assert 0 < matching["p50_ms"] <= matching["p95_ms"]
+    assert matching["notified_median"] > 0  # the burst found members to tell
     assert matching["worker_peak_rss_mb"] > 0 and result["api_peak_rss_mb"] > 0
 
     # and SQL statements per request do not grow with the page size
-    assert feed["sql_per_request"]["10"] == feed["sql_per_request"]["50"]
-    assert plain["sql_per_request"]["10"] == plain["sql_per_request"]["50"]
-    assert detail["sql_per_request"] <= 20
+    assert 0 < feed["sql_per_request"]["10"] == feed["sql_per_request"]["50"]
+    assert 0 < plain["sql_per_request"]["10"] == plain["sql_per_request"]["50"]
+    assert 0 < detail["sql_per_request"] <= 20
+    assert 0 < mutations["sql_per_request"]["transfer"] <= 15
 
     # and the scratch database is gone
     conn = await asyncpg.connect(db_url("postgres").replace("postgres://", "postgresql://", 1))
