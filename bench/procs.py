@@ -1,5 +1,6 @@
 """The processes a benchmark runs beside itself: API, worker, peers; their peak memory."""
 
+import hashlib
 import os
 import re
 import shutil
@@ -126,28 +127,48 @@ def floor(database_url: str) -> Service:
     return Service("floor (Starlette + asyncpg)", argv, {"FLOOR_DATABASE_URL": database_url}, port)
 
 
-def postgraphile_installed() -> bool:
-    """Installs PostGraphile from the lock file and the local npm cache only (no network)."""
-    folder = PEERS / "postgraphile"
-    binary = folder / "node_modules" / ".bin" / "postgraphile"
-    if binary.exists():
+def _postgraphile_home() -> Path:
+    """Where PostGraphile is installed: a per-machine cache keyed by the lock file, outside
+    the checkout, so a clean clone on the same machine (CI) finds it without the network."""
+    lock = (PEERS / "postgraphile" / "package-lock.json").read_bytes()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "communityhub-bench" / f"postgraphile-{hashlib.sha256(lock).hexdigest()[:12]}"
+
+
+def _postgraphile_binary() -> Path:
+    return _postgraphile_home() / "node_modules" / ".bin" / "postgraphile"
+
+
+def postgraphile_installed(*, network: bool) -> bool:
+    """Installs PostGraphile from bench/peers/postgraphile's lock file with `npm ci` (from the
+    npm registry only when `network`; the test suite stays on loopback)."""
+    if _postgraphile_binary().exists():
         return True
     npm = shutil.which("npm")
     if npm is None:
         return False
-    done = subprocess.run(
-        [npm, "ci", "--offline", "--no-audit", "--no-fund"],
-        cwd=folder,
-        capture_output=True,
-        timeout=300,
-    )
-    return done.returncode == 0 and binary.exists()
+    home = _postgraphile_home()
+    home.mkdir(parents=True, exist_ok=True)
+    for name in ("package.json", "package-lock.json"):
+        shutil.copy(PEERS / "postgraphile" / name, home / name)
+    argv = [npm, "ci", "--no-audit", "--no-fund"] + ([] if network else ["--offline"])
+    done = subprocess.run(argv, cwd=home, capture_output=True, timeout=600)
+    return done.returncode == 0 and _postgraphile_binary().exists()
 
 
 def postgraphile(database_url: str) -> Service:
     port = free_port()
-    binary = PEERS / "postgraphile" / "node_modules" / ".bin" / "postgraphile"
-    argv = [str(binary), "-c", database_url, "-s", "public", "-n", "127.0.0.1", "-p", str(port)]
+    argv = [
+        str(_postgraphile_binary()),
+        "-c",
+        database_url,
+        "-s",
+        "public",
+        "-n",
+        "127.0.0.1",
+        "-p",
+        str(port),
+    ]
     argv += ["--disable-query-log"]
     return Service("PostGraphile v4", argv, {"NODE_ENV": "production"}, port)
 

@@ -39,6 +39,9 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--api-workers", type=int, default=1, help="communityhub serve --workers")
     parser.add_argument("--pgbench-scale", type=int, default=10)
     parser.add_argument("--no-peers", action="store_true", help="skip PostGraphile")
+    parser.add_argument(
+        "--offline", action="store_true", help="do not fetch PostGraphile from npm (the suite)"
+    )
     parser.add_argument("--out", type=Path, default=RESULTS / "run.json")
     return parser.parse_args(argv)
 
@@ -98,7 +101,9 @@ async def _scenarios(context: scenarios.Run, args: argparse.Namespace) -> dict[s
     wanted = args.scenarios.split(",")
     steps = {
         "feed": lambda: scenarios.feed(context),
-        "list": lambda: scenarios.plain_list(context, peers=not args.no_peers),
+        "list": lambda: scenarios.plain_list(
+            context, peers=not args.no_peers, network=not args.offline
+        ),
         "detail": lambda: scenarios.detail(context),
         "mutations": lambda: scenarios.mutations(context),
         "matching": lambda: scenarios.matching(context),

@@ -69,7 +69,7 @@ async def feed(run: Run) -> dict[str, Any]:
     return {"by_clients": levels, "sql_per_request": sql}
 
 
-async def plain_list(run: Run, peers: bool) -> dict[str, Any]:
+async def plain_list(run: Run, peers: bool, network: bool) -> dict[str, Any]:
     """2. `opportunities(first: 20)` with organisation: ours, PostGraphile v4, the floor."""
     clients = max(run.clients[:2])  # 8 in a full run
     headers = {"CH-Hub": run.sample.hub_slug}
@@ -87,7 +87,7 @@ async def plain_list(run: Run, peers: bool) -> dict[str, Any]:
         got = await _first_answer(floor.url, body, headers)
         assert got == expected, "the floor must answer exactly what the API answers"
         result["floor"] = await run.load(ours, clients, floor.url)
-    if peers and procs.postgraphile_installed():
+    if peers and procs.postgraphile_installed(network=network):
         pg_body = {
             "query": doc.POSTGRAPHILE_LIST,
             "variables": {"first": 20, "hub": str(run.sample.hub_id)},
@@ -102,7 +102,7 @@ async def plain_list(run: Run, peers: bool) -> dict[str, Any]:
             result["postgraphile"] = await run.load(theirs, clients, pg.url)
             result["postgraphile"]["peak_rss_mb"] = pg.peak_rss_mb()
     else:
-        result["postgraphile"] = {"skipped": "npm ci in bench/peers/postgraphile first"}
+        result["postgraphile"] = {"skipped": "not installed: run bench/run once without --offline"}
     ours_rate = result["communityhub"]["per_second"]
     for peer in ("postgraphile", "floor"):
         rate = result[peer].get("per_second")

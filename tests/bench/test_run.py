@@ -21,7 +21,7 @@ async def test_every_scenario_runs_at_scale_001(tmp_path: Path) -> None:
     out = tmp_path / "run.json"
     argv = [sys.executable, "-m", "bench.run", "--scale", "0.01", "--seconds", "0.5"]
     argv += ["--clients", "1,2", "--burst", "5", "--members", "20", "--pgbench-scale", "1"]
-    argv += ["--out", str(out)]
+    argv += ["--offline", "--out", str(out)]
     done = await asyncio.to_thread(
         subprocess.run, argv, capture_output=True, text=True, timeout=600, env=os.environ.copy()
     )
