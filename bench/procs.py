@@ -135,14 +135,14 @@ def _postgraphile_home() -> Path:
     return cache / "communityhub-bench" / f"postgraphile-{hashlib.sha256(lock).hexdigest()[:12]}"
 
 
-def _postgraphile_binary() -> Path:
+def postgraphile_binary() -> Path:
     return _postgraphile_home() / "node_modules" / ".bin" / "postgraphile"
 
 
 def postgraphile_installed(*, network: bool) -> bool:
     """Installs PostGraphile from bench/peers/postgraphile's lock file with `npm ci` (from the
     npm registry only when `network`; the test suite stays on loopback)."""
-    if _postgraphile_binary().exists():
+    if postgraphile_binary().exists():
         return True
     npm = shutil.which("npm")
     if npm is None:
@@ -153,13 +153,13 @@ def postgraphile_installed(*, network: bool) -> bool:
         shutil.copy(PEERS / "postgraphile" / name, home / name)
     argv = [npm, "ci", "--no-audit", "--no-fund"] + ([] if network else ["--offline"])
     done = subprocess.run(argv, cwd=home, capture_output=True, timeout=600)
-    return done.returncode == 0 and _postgraphile_binary().exists()
+    return done.returncode == 0 and postgraphile_binary().exists()
 
 
 def postgraphile(database_url: str) -> Service:
     port = free_port()
     argv = [
-        str(_postgraphile_binary()),
+        str(postgraphile_binary()),
         "-c",
         database_url,
         "-s",
