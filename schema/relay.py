@@ -29,7 +29,7 @@ def orm_node(model: type[Model], visible: Callable[[Any, Any], Any] | None = Non
             _cls: Any, *, info: Any, node_ids: Iterable[str], required: bool = False
         ) -> list[Any]:
             try:
-                ids = [int(i) for i in node_ids]
+                ids = [db_id(i) for i in node_ids]
             except ValueError as exc:
                 raise BadInput("Not a valid ID.") from exc
             rows = await info.context.loaders.by_id(model).load_many(ids)
@@ -49,13 +49,26 @@ def orm_node(model: type[Model], visible: Callable[[Any, Any], Any] | None = Non
     return decorate
 
 
+MAX_DB_ID = 2**63 - 1
+
+
+def db_id(node_id: str) -> int:
+    """The database id inside a global ID: a positive 64-bit integer, else ValueError."""
+    if not node_id.isascii() or not node_id.isdigit():
+        raise ValueError("Not a valid ID.")
+    value = int(node_id)
+    if not 0 < value <= MAX_DB_ID:
+        raise ValueError("Not a valid ID.")
+    return value
+
+
 def decode_id(gid: relay.GlobalID | str, type_name: str, *, field: str, invalid: Enum) -> int:
     """The database id inside a global ID of the expected type, or a typed input error."""
     try:
         parsed = gid if isinstance(gid, relay.GlobalID) else relay.GlobalID.from_id(gid)
         if parsed.type_name != type_name:
             raise DomainError(invalid, f"Expected the ID of a {type_name}.", field)
-        return int(parsed.node_id)
+        return db_id(parsed.node_id)
     except (ValueError, binascii.Error, relay.GlobalIDValueError) as exc:
         raise DomainError(invalid, "Not a valid ID.", field) from exc
 
