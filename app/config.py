@@ -51,11 +51,13 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = True
 
-    job_timeout_seconds: int = 60
+    # A job whose worker dies runs again within job_timeout + 2 s + outbox_sweep seconds
+    # (app/jobs/schedule.py); the README states that deadline.
+    job_timeout_seconds: int = 20
     job_max_tries: int = 5
     job_retry_base_seconds: float = 5.0
-    outbox_sweep_seconds: int = 10
-    outbox_stale_seconds: int = 30
+    outbox_sweep_seconds: int = 5
+    outbox_stale_seconds: int = 10
     worker_max_jobs: int = 10
 
     webhook_allowed_hosts: list[str] = Field(

@@ -1,4 +1,12 @@
-"""The worker process: ORM up, arq worker running the outbox jobs and the periodic sweeps."""
+"""The worker process: ORM up, then two arq workers side by side.
+
+- the jobs worker (`<prefix>:queue`): outbox jobs and the outbox sweep, all cut off at
+  CH_JOB_TIMEOUT_SECONDS, so whatever a dead worker held comes back within the deadline the
+  README states (app/jobs/schedule.py);
+- the periodic worker (`<prefix>:periodic`): housekeeping and digests, which may run for
+  minutes; on their own queue their long timeouts never hold up a job. A tick killed midway
+  runs again at the next tick (or when a worker starts): each is an idempotent sweep.
+"""
 
 import asyncio
 from typing import Any
@@ -7,7 +15,7 @@ from tortoise import Tortoise
 
 from app.config import get_settings
 from app.db import tortoise_config
-from app.jobs.queue import Periodic, close_pools, make_worker, worker_settings
+from app.jobs.queue import Periodic, close_pools, periodic_queue_name, run_workers, worker_settings
 from workers.tasks import (
     credits_housekeeping,
     opportunity_housekeeping,
@@ -17,40 +25,36 @@ from workers.tasks import (
 )
 
 
-async def startup(ctx: dict[str, Any]) -> None:
-    await Tortoise.init(config=tortoise_config())
-
-
-async def shutdown(ctx: dict[str, Any]) -> None:
-    await close_pools()
-    await Tortoise.close_connections()
-
-
 def build_settings(*, burst: bool = False) -> dict[str, Any]:
+    """The jobs worker: outbox jobs and the sweep."""
     return worker_settings(
         tasks=[run_outbox_job],
+        periodic=[Periodic(sweep_outbox, every_seconds=get_settings().outbox_sweep_seconds)],
+        burst=burst,
+    )
+
+
+def build_periodic_settings(*, burst: bool = False) -> dict[str, Any]:
+    """The periodic worker: long housekeeping on its own queue."""
+    return worker_settings(
+        tasks=[],
         periodic=[
-            Periodic(sweep_outbox, every_seconds=get_settings().outbox_sweep_seconds),
             Periodic(opportunity_housekeeping, every_seconds=300, timeout=120),
-            Periodic(credits_housekeeping, every_seconds=300, timeout=120),
+            Periodic(credits_housekeeping, every_seconds=60, timeout=120),
             Periodic(send_digests, every_seconds=600, timeout=300),
         ],
-        on_startup=startup,
-        on_shutdown=shutdown,
+        queue=periodic_queue_name(),
         burst=burst,
     )
 
 
 def run_worker(*, burst: bool = False) -> None:
     async def main() -> None:
-        worker = make_worker(**build_settings(burst=burst))
-        # async_run (not main) lets arq's SIGTERM/SIGINT handler cancel the run and finish
-        # in-flight jobs within job_completion_wait.
+        await Tortoise.init(config=tortoise_config())
         try:
-            await worker.async_run()
-        except asyncio.CancelledError:
-            pass
+            await run_workers([build_settings(burst=burst), build_periodic_settings(burst=burst)])
         finally:
-            await worker.close()
+            await close_pools()
+            await Tortoise.close_connections()
 
     asyncio.run(main())

@@ -24,6 +24,7 @@ from app.integrations.errors import IntegrationErrorCode as E
 from app.integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from app.jobs.queue import TransientJobError
 from app.jobs.registry import job
+from app.jobs.runner import final_attempt
 from app.mail.service import queue_email
 from app.people.models import Member, Role
 
@@ -149,7 +150,8 @@ def _sign(endpoint: WebhookEndpoint, message_id: str, when: datetime, body: str)
 
 @job("webhook.deliver")
 async def deliver(*, delivery_id: int) -> None:
-    """POSTs one delivery; failures are retried with backoff by the job runner."""
+    """POSTs one delivery; a failure is retried by the job runner on its schedule (after 5, 10,
+    20 and 40 s with the default settings), then the delivery is marked failed."""
     delivery = await WebhookDelivery.get(id=delivery_id)
     endpoint = await WebhookEndpoint.get(id=delivery.endpoint_id)
     if delivery.status != DeliveryStatus.PENDING or not endpoint.active:
@@ -179,16 +181,22 @@ async def deliver(*, delivery_id: int) -> None:
 
 
 async def _record(delivery: WebhookDelivery, endpoint: WebhookEndpoint, ok: bool) -> None:
-    settings = get_settings()
     if ok:
         delivery.status, delivery.delivered_at = DeliveryStatus.SUCCEEDED, datetime.now(UTC)
         await WebhookEndpoint.filter(id=endpoint.id).update(consecutive_failures=0)
-    elif delivery.attempts >= settings.job_max_tries:
+    elif _last_try(delivery):
         delivery.status = DeliveryStatus.FAILED
         await _count_failure(endpoint)
     await delivery.save()
     if not ok and delivery.status == DeliveryStatus.PENDING:
         raise TransientJobError(delivery.last_error)
+
+
+def _last_try(delivery: WebhookDelivery) -> bool:
+    """No retry follows: the job runner's last attempt (jobs retry on the schedule of
+    app/jobs/schedule.py: CH_JOB_RETRY_BASE_SECONDS, doubling, CH_JOB_MAX_TRIES attempts)."""
+    final = final_attempt()
+    return final if final is not None else delivery.attempts >= get_settings().job_max_tries
 
 
 async def _count_failure(endpoint: WebhookEndpoint) -> None:

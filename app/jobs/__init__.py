@@ -2,8 +2,8 @@
 
 `enqueue` writes an outbox row in the caller's transaction. After the surrounding request or
 task finishes (and so after commit), `relay` hands the new rows to the queue; `sweep` hands
-over any row that was never acknowledged (queue down, process killed). A rolled-back
-transaction leaves no row, so its job never runs.
+over again any row that is due and that nobody answers for any more (queue down, worker
+killed). A rolled-back transaction leaves no row, so its job never runs.
 """
 
 from app.jobs.outbox import (

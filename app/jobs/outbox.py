@@ -1,22 +1,39 @@
-"""Writing outbox rows and relaying them to the queue."""
+"""Writing outbox rows and handing them to the queue (relay after commit, and the sweep)."""
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import orjson
 from tortoise import Tortoise
 
-from app.config import get_settings
-from app.jobs import queue
-from app.jobs.models import JobStatus, OutboxJob
+from app.jobs import clock, queue, schedule
 
 log = logging.getLogger(__name__)
 
 _collected: ContextVar[list[int] | None] = ContextVar("outbox_collected", default=None)
+SWEEP_BATCH = 500
+
+# A hand-over takes the row's lease: until the job is due plus the pickup lease, nobody else
+# hands it over. `first` is the relay after commit (never handed over yet); `swept`, the
+# sweep's (due, and whatever held it let go or died).
+_TAKE = (
+    "UPDATE outbox_job SET status = 'pending', relays = relays + 1,"
+    " lease_until = greatest($2, coalesce(run_after, $2)) + $3::interval"
+    " WHERE id = ANY($1::bigint[]) AND {condition}"
+    " RETURNING id, relays, created_at, run_after"
+)
+_FIRST = "status = 'pending' AND relays = 0"
+
+
+def _swept(now: str) -> str:
+    return (
+        f"status IN ('pending', 'running') AND lease_until <= {now}"
+        f" AND (run_after IS NULL OR run_after <= {now})"
+    )
 
 
 async def enqueue(
@@ -29,10 +46,11 @@ async def enqueue(
     """Writes a job to the outbox in the current transaction; returns its id (None: key taken)."""
     conn = Tortoise.get_connection("default")
     rows = await conn.execute_query_dict(
-        "INSERT INTO outbox_job (name, payload, key, status, attempts, run_after, last_error,"
-        " created_at) VALUES ($1, $2, $3, 'pending', 0, $4, '', now())"
+        "INSERT INTO outbox_job (name, payload, key, status, attempts, relays, run_after,"
+        " lease_until, last_error, created_at)"
+        " VALUES ($1, $2, $3, 'pending', 0, 0, $4, $5, '', now())"
         " ON CONFLICT (key) DO NOTHING RETURNING id",
-        [name, orjson.dumps(payload).decode(), key, run_after],
+        [name, orjson.dumps(payload).decode(), key, run_after, _relay_window()],
     )
     if not rows:
         return None
@@ -49,17 +67,23 @@ async def enqueue_many(name: str, payloads: list[dict[str, Any]], keys: list[str
         return []
     conn = Tortoise.get_connection("default")
     rows = await conn.execute_query_dict(
-        "INSERT INTO outbox_job (name, payload, key, status, attempts, last_error, created_at)"
-        " SELECT $1, p::jsonb, k, 'pending', 0, '', now()"
+        "INSERT INTO outbox_job (name, payload, key, status, attempts, relays, lease_until,"
+        " last_error, created_at)"
+        " SELECT $1, p::jsonb, k, 'pending', 0, 0, $4, '', now()"
         " FROM unnest($2::text[], $3::text[]) AS t(p, k)"
         " ON CONFLICT (key) DO NOTHING RETURNING id",
-        [name, [orjson.dumps(p).decode() for p in payloads], keys],
+        [name, [orjson.dumps(p).decode() for p in payloads], keys, _relay_window()],
     )
     ids = [int(r["id"]) for r in rows]
     collected = _collected.get()
     if collected is not None:
         collected.extend(ids)
     return ids
+
+
+def _relay_window() -> datetime:
+    # The writer relays its rows after commit; the sweep leaves them alone until then.
+    return clock.now() + schedule.pickup_lease()
 
 
 @asynccontextmanager
@@ -79,42 +103,69 @@ async def relay_collected(ids: list[int]) -> None:
 
 
 async def relay_ids(ids: list[int]) -> int:
-    """Hands committed pending jobs to the queue; rows not (or no longer) visible are skipped."""
-    jobs = await OutboxJob.filter(id__in=ids, status=JobStatus.PENDING)
-    return await _push(jobs)
+    """Hands committed jobs to the queue, once; rows not (or no longer) visible are skipped."""
+    return await _hand_over(ids, _FIRST, clock.now())
 
 
 async def sweep() -> int:
-    """Re-relays pending jobs that were never handed over or whose hand-off went stale."""
-    settings = get_settings()
-    now = datetime.now(UTC)
-    # Rows younger than this may still be relayed by the request that wrote them.
-    stale = now - timedelta(seconds=settings.outbox_stale_seconds)
-    jobs = (
-        await OutboxJob.filter(status=JobStatus.PENDING, created_at__lte=stale)
-        .filter(relayed_at__isnull=True)
-        .order_by("id")
-        .limit(500)
+    """Hands over again every due job whose lease ran out; returns how many it handed over.
+
+    A job whose last hand-over still waits in the queue (a backlog, or a planned retry) only
+    gets a longer lease: handing it over again would just queue a duplicate.
+    """
+    now = clock.now()
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        f"SELECT id, relays, created_at FROM outbox_job WHERE {_swept('$1')}"
+        " ORDER BY lease_until LIMIT $2",
+        [now, SWEEP_BATCH],
     )
-    jobs += (
-        await OutboxJob.filter(status=JobStatus.PENDING, relayed_at__lte=stale)
-        .order_by("id")
-        .limit(500)
-    )
-    return await _push(jobs)
+    if not rows:
+        return 0
+    refs = {
+        int(r["id"]): queue.job_ref(r["id"], r["created_at"], r["relays"])
+        for r in rows
+        if r["relays"] > 0
+    }
+    try:
+        waiting = await queue.waiting(list(refs.values()))
+    except Exception as exc:  # queue down: nothing can be handed over either
+        log.warning("outbox sweep cannot reach the queue: %r", exc)
+        return 0
+    queued = [job_id for job_id, ref in refs.items() if ref in waiting]
+    if queued:
+        await _extend_leases(queued, now)
+    due = [int(r["id"]) for r in rows if r["id"] not in queued]
+    return await _hand_over(due, _swept("$2"), now)
 
 
-async def _push(jobs: list[OutboxJob]) -> int:
+async def _extend_leases(ids: list[int], now: datetime) -> None:
+    await Tortoise.get_connection("default").execute_query(
+        f"UPDATE outbox_job SET lease_until = $3 WHERE id = ANY($1::bigint[]) AND {_swept('$2')}",
+        [ids, now, now + schedule.pickup_lease()],
+    )
+
+
+async def _hand_over(ids: list[int], condition: str, now: datetime) -> int:
+    if not ids:
+        return 0
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        _TAKE.format(condition=condition), [ids, now, schedule.pickup_lease()]
+    )
     pushed: list[int] = []
-    for job in jobs:
+    for row in rows:
+        run_after = row["run_after"]
         try:
             await queue.push(
-                job_id=job.id, attempt=job.attempts, created=job.created_at, run_after=job.run_after
+                ref=queue.job_ref(row["id"], row["created_at"], row["relays"]),
+                job_id=row["id"],
+                run_after=run_after if run_after is not None and run_after > now else None,
             )
-        except Exception as exc:  # queue down: the sweep will try again
-            log.warning("outbox relay failed: %r", exc, extra={"job_id": job.id})
+        except Exception as exc:  # queue down: the sweep hands them over once the lease ends
+            log.warning("outbox relay failed: %r", exc, extra={"job_id": row["id"]})
             break
-        pushed.append(job.id)
+        pushed.append(row["id"])
     if pushed:
-        await OutboxJob.filter(id__in=pushed).update(relayed_at=datetime.now(UTC))
+        await Tortoise.get_connection("default").execute_query(
+            "UPDATE outbox_job SET relayed_at = $2 WHERE id = ANY($1::bigint[])", [pushed, now]
+        )
     return len(pushed)

@@ -1,17 +1,28 @@
-"""The only module that talks to arq, so the queue can be swapped without touching the rest."""
+"""The only module that talks to arq, so the queue can be swapped without touching the rest.
+
+Every Redis key arq writes for us carries the installation's prefix (CH_REDIS_PREFIX): the
+queues are `<prefix>:queue` and `<prefix>:periodic`, their health checks `<queue>:health-check`,
+and every job id, cron ticks included, starts with `<prefix>:`, so arq's own keys read
+`arq:job:<prefix>:...`, `arq:in-progress:<prefix>:...`, `arq:retry:<prefix>:...` and
+`arq:result:<prefix>:...`. The one key arq shares between installations is `arq:abort`, a
+set of job ids to abort (ours carry the prefix, so one installation never aborts another's).
+"""
 
 import asyncio
 import logging
+import signal
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from arq import Retry, Worker, cron
+from arq import Worker, cron
 from arq.connections import ArqRedis, RedisSettings, create_pool
+from arq.constants import in_progress_key_prefix
 from arq.worker import func
 
 from app.config import Settings, get_settings
+from app.jobs import schedule
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +37,13 @@ class TransientJobError(Exception):
 
 
 def queue_name(settings: Settings | None = None) -> str:
+    """The queue of outbox jobs and the outbox sweep: every job here is short."""
     return f"{(settings or get_settings()).redis_prefix}:queue"
+
+
+def periodic_queue_name(settings: Settings | None = None) -> str:
+    """The queue of long periodic work (housekeeping, digests), so it never delays a job."""
+    return f"{(settings or get_settings()).redis_prefix}:periodic"
 
 
 def redis_settings(settings: Settings | None = None) -> RedisSettings:
@@ -52,25 +69,47 @@ async def close_pools() -> None:
         await pool.aclose()
 
 
-async def push(*, job_id: int, attempt: int, created: datetime, run_after: datetime | None) -> None:
-    """Queues the outbox job; the arq job id makes a second push of the same attempt a no-op.
+def job_ref(job_id: int, created: datetime, relay: int) -> str:
+    """The queue id of one hand-over of an outbox job.
 
-    arq job ids share one Redis namespace, so they carry the key prefix and the row's creation
-    time: a re-created database (ids from 1 again) never collides with old results.
+    It carries the key prefix and the row's creation time (a re-created database, ids from 1
+    again, never meets old results), and the hand-over number: a new hand-over is never
+    blocked by keys a dead worker left for an earlier one.
     """
-    arq_id = f"{get_settings().redis_prefix}:outbox:{job_id}:{created.timestamp():.6f}:{attempt}"
+    return f"{get_settings().redis_prefix}:outbox:{job_id}:{created.timestamp():.6f}:{relay}"
+
+
+async def push(*, ref: str, job_id: int, run_after: datetime | None) -> None:
+    """Queues one hand-over of an outbox job, to run at `run_after` (None: now)."""
     try:
         pool = await _pool()
         await pool.enqueue_job(
-            RUN_OUTBOX_JOB,
-            job_id,
-            _job_id=arq_id,
-            _queue_name=queue_name(),
-            _defer_until=run_after,
+            RUN_OUTBOX_JOB, job_id, _job_id=ref, _queue_name=queue_name(), _defer_until=run_after
         )
     except Exception:
         await _drop_pool()
         raise
+
+
+async def waiting(refs: Sequence[str]) -> set[str]:
+    """The hand-overs still waiting in the queue: queued (or deferred) and taken by no worker."""
+    if not refs:
+        return set()
+    pool = await _pool()
+    try:
+        async with pool.pipeline(transaction=False) as pipe:
+            for ref in refs:
+                pipe.zscore(queue_name(), ref)
+                pipe.exists(in_progress_key_prefix + ref)
+            answers = await pipe.execute()
+    except Exception:
+        await _drop_pool()
+        raise
+    return {
+        ref
+        for ref, score, taken in zip(refs, answers[::2], answers[1::2], strict=True)
+        if score is not None and not taken
+    }
 
 
 async def _drop_pool() -> None:
@@ -82,51 +121,51 @@ async def _drop_pool() -> None:
             log.debug("closing a broken redis pool failed", exc_info=True)
 
 
-def retry_later(*, seconds: float) -> Exception:
-    return Retry(defer=seconds)
-
-
 @dataclass(frozen=True)
 class Periodic:
     fn: TaskFn
     every_seconds: int
-    timeout: int = 60
+    timeout: int | None = None  # None: the job timeout
+
+
+def _cron(p: Periodic, settings: Settings) -> Any:
+    every = max(1, p.every_seconds)
+    return cron(
+        cast(Any, p.fn),
+        # Prefixed, so two installations on one Redis never share a cron tick's job id.
+        name=f"{settings.redis_prefix}:cron:{p.fn.__name__}",
+        second=set(range(0, 60, every)) if every < 60 else 0,
+        minute=None if every < 60 else set(range(0, 60, every // 60)),
+        unique=True,
+        timeout=p.timeout or settings.job_timeout_seconds,
+        run_at_startup=True,
+    )
 
 
 def worker_settings(
     *,
     tasks: Sequence[TaskFn],
     periodic: Sequence[Periodic],
-    on_startup: TaskFn,
-    on_shutdown: TaskFn,
+    queue: str | None = None,
     burst: bool = False,
 ) -> dict[str, Any]:
-    """Keyword arguments for an arq Worker: tight timeouts, short result keeping, health checks."""
+    """Keyword arguments for an arq Worker: tight timeouts, short result keeping, health checks.
+
+    arq holds a taken job for the longest timeout of its worker + 10 s, so a queue's worker
+    only runs work of one size: jobs here, long periodic work on its own queue.
+    """
     settings = get_settings()
+    # The runner cuts a job off at job_timeout itself; arq's limit only covers the bookkeeping.
+    timeout = int(schedule.run_lease(settings).total_seconds())
     return {
         "functions": [
-            func(
-                cast(Any, t), timeout=settings.job_timeout_seconds, max_tries=settings.job_max_tries
-            )
-            for t in tasks
+            func(cast(Any, t), timeout=timeout, max_tries=settings.job_max_tries) for t in tasks
         ],
-        "cron_jobs": [
-            cron(
-                cast(Any, p.fn),
-                second=set(range(0, 60, max(1, p.every_seconds))) if p.every_seconds < 60 else 0,
-                minute=None if p.every_seconds < 60 else set(range(0, 60, p.every_seconds // 60)),
-                unique=True,
-                timeout=p.timeout,
-                run_at_startup=True,
-            )
-            for p in periodic
-        ],
-        "on_startup": on_startup,
-        "on_shutdown": on_shutdown,
+        "cron_jobs": [_cron(p, settings) for p in periodic],
         "redis_settings": redis_settings(settings),
-        "queue_name": queue_name(settings),
+        "queue_name": queue or queue_name(settings),
         "max_jobs": settings.worker_max_jobs,
-        "job_timeout": settings.job_timeout_seconds,
+        "job_timeout": timeout,
         "keep_result": 60,
         "health_check_interval": 30,
         "allow_abort_jobs": True,
@@ -140,5 +179,32 @@ def make_worker(**kwargs: Any) -> Worker:
     return Worker(**kwargs)
 
 
-def is_retry(exc: BaseException) -> bool:
-    return isinstance(exc, Retry)
+async def run_workers(configs: Sequence[dict[str, Any]]) -> None:
+    """Runs arq workers side by side until SIGTERM/SIGINT (or, in burst mode, an empty queue).
+
+    On a signal every worker stops taking jobs and lets running ones finish for
+    `job_completion_wait` seconds; the rest are cancelled, and the runner hands them back.
+    """
+    workers = [Worker(**config, handle_signals=False) for config in configs]
+    loop = asyncio.get_running_loop()
+
+    def stop(signum: signal.Signals) -> None:
+        for worker in workers:
+            worker.handle_sig_wait_for_completion(signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop, signum)
+    try:
+        runs = [asyncio.ensure_future(worker.async_run()) for worker in workers]
+        for done in asyncio.as_completed(runs):
+            try:
+                await done
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # we are being cancelled, not just one worker stopped by a signal
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        for worker in workers:
+            await worker.close()

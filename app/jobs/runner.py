@@ -1,52 +1,192 @@
-"""Runs one outbox job: at most once to completion, resumable after a crash."""
+"""Runs one outbox job: claimed atomically, so any number of wake-ups run it at most once at a
+time; resumable after a crash (the claim is a lease that runs out)."""
 
+import asyncio
 import logging
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from tortoise.expressions import F
+import asyncpg
+import orjson
+import redis.exceptions
+from tortoise import Tortoise
 
 from app.config import get_settings
-from app.jobs.models import JobStatus, OutboxJob
+from app.jobs import clock, queue, schedule
+from app.jobs.models import JobStatus
 from app.jobs.outbox import collecting, relay_collected
-from app.jobs.queue import TransientJobError, retry_later
+from app.jobs.queue import TransientJobError
 from app.jobs.registry import handler_for
 from app.metrics import JOBS_FINISHED
 
 log = logging.getLogger(__name__)
 
+# The claim: pending and due, or left running by a worker whose lease ran out.
+_CLAIM = (
+    "UPDATE outbox_job SET status = 'running', attempts = attempts + 1, lease_until = $3"
+    " WHERE id = $1 AND (status = 'pending' OR (status = 'running' AND lease_until <= $2))"
+    " AND (run_after IS NULL OR run_after <= $2)"
+    " RETURNING name, payload, attempts, created_at"
+)
+# Every later write names the attempt it belongs to, so a worker that lost its lease (and
+# whose job was claimed again) changes nothing.
+_MINE = "id = $1 AND status = 'running' AND attempts = $2"
+# PostgreSQL errors worth another attempt: connection lost, serialization failure or
+# deadlock, out of resources, statement timeout, server shutting down.
+_TRANSIENT_SQLSTATES = ("08", "40", "53", "57014", "57P")
+
+
+@dataclass(frozen=True)
+class Claim:
+    job_id: int
+    name: str
+    payload: dict[str, Any]
+    attempt: int
+    created: datetime
+
+    @property
+    def final(self) -> bool:
+        return self.attempt >= get_settings().job_max_tries
+
+
+_current: ContextVar[Claim | None] = ContextVar("outbox_current_job", default=None)
+
+
+def final_attempt() -> bool | None:
+    """Inside a job: whether this attempt is its last (no retry follows). Outside: None."""
+    claim = _current.get()
+    return None if claim is None else claim.final
+
 
 async def run_job(job_id: int) -> str:
-    """Runs the handler of a pending outbox job and records the outcome; returns it."""
-    job = await OutboxJob.get_or_none(id=job_id)
-    if job is None or job.status != JobStatus.PENDING:
-        return "skipped"
-    await OutboxJob.filter(id=job_id).update(attempts=F("attempts") + 1)
-    attempts = job.attempts + 1
-    handler = handler_for(job.name)
+    """Claims the outbox job, runs its handler and records the outcome; returns the outcome."""
+    claim = await _claim(job_id)
+    if claim is None:
+        return "skipped"  # done, running elsewhere, or not due yet: a duplicate wake-up
+    if claim.attempt > get_settings().job_max_tries:
+        return await _finish(claim, JobStatus.FAILED, "gave up: its workers kept dying")
+    handler = handler_for(claim.name)
     if handler is None:
-        return await _finish(job_id, JobStatus.FAILED, f"no handler for job {job.name!r}")
+        return await _finish(claim, JobStatus.FAILED, f"no handler for job {claim.name!r}")
+    token = _current.set(claim)
     try:
         async with collecting() as ids:
-            await handler(**job.payload)
-    except TransientJobError as exc:
-        if attempts >= get_settings().job_max_tries:
-            return await _finish(job_id, JobStatus.FAILED, f"gave up: {exc}")
-        await OutboxJob.filter(id=job_id).update(last_error=str(exc)[:2000])
-        JOBS_FINISHED.labels(job.name, "retried").inc()
-        base = get_settings().job_retry_base_seconds
-        raise retry_later(seconds=min(300.0, base * 2**attempts)) from exc
+            async with asyncio.timeout(get_settings().job_timeout_seconds):
+                await handler(**claim.payload)
+    except asyncio.CancelledError:
+        await asyncio.shield(_hand_back(claim))
+        raise
     except Exception as exc:
-        log.exception("job failed", extra={"job_id": job_id, "job": job.name})
-        JOBS_FINISHED.labels(job.name, "failed").inc()
-        return await _finish(job_id, JobStatus.FAILED, repr(exc))
+        if is_transient(exc):
+            return await _retry_or_give_up(claim, exc)
+        log.exception("job failed", extra={"job_id": job_id, "job": claim.name})
+        JOBS_FINISHED.labels(claim.name, "failed").inc()
+        return await _finish(claim, JobStatus.FAILED, repr(exc))
+    finally:
+        _current.reset(token)
     await relay_collected(ids)
-    JOBS_FINISHED.labels(job.name, "done").inc()
-    return await _finish(job_id, JobStatus.DONE, "")
+    JOBS_FINISHED.labels(claim.name, "done").inc()
+    return await _finish(claim, JobStatus.DONE, "")
 
 
-async def _finish(job_id: int, status: JobStatus, error: str) -> str:
-    # Payloads may hold one-time links; a finished job keeps only its name and outcome.
-    await OutboxJob.filter(id=job_id).update(
-        status=status, finished_at=datetime.now(UTC), last_error=error[:2000], payload={}
+def is_transient(exc: BaseException) -> bool:
+    """Worth another attempt: an explicit TransientJobError, a timeout, or a lost connection."""
+    return any(_transient(e) for e in _causes(exc))
+
+
+def _transient(exc: BaseException) -> bool:
+    if isinstance(exc, TransientJobError | OSError | asyncpg.InterfaceError):
+        return True  # OSError covers TimeoutError and ConnectionError
+    if isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
+        return True
+    return str(getattr(exc, "sqlstate", "") or "").startswith(_TRANSIENT_SQLSTATES)
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+async def _claim(job_id: int) -> Claim | None:
+    now = clock.now()
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        _CLAIM, [job_id, now, now + schedule.run_lease()]
     )
+    if not rows:
+        return None
+    row = rows[0]
+    payload = row["payload"]
+    return Claim(
+        job_id=job_id,
+        name=row["name"],
+        payload=orjson.loads(payload) if isinstance(payload, str | bytes) else payload,
+        attempt=int(row["attempts"]),
+        created=row["created_at"],
+    )
+
+
+async def _retry_or_give_up(claim: Claim, exc: Exception) -> str:
+    if claim.final:
+        JOBS_FINISHED.labels(claim.name, "failed").inc()
+        return await _finish(claim, JobStatus.FAILED, f"gave up: {exc!r}")
+    JOBS_FINISHED.labels(claim.name, "retried").inc()
+    now = clock.now()
+    run_after = now + timedelta(seconds=schedule.retry_delay(claim.attempt))
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "UPDATE outbox_job SET status = 'pending', run_after = $3, lease_until = $4,"
+        " relays = relays + 1, relayed_at = $5, last_error = $6"
+        f" WHERE {_MINE} RETURNING relays",
+        [
+            claim.job_id,
+            claim.attempt,
+            run_after,
+            run_after + schedule.pickup_lease(),
+            now,
+            repr(exc)[:2000],
+        ],
+    )
+    if rows:
+        await _wake_up_at(claim, int(rows[0]["relays"]), run_after)
+    return "retry"
+
+
+async def _wake_up_at(claim: Claim, relay: int, run_after: datetime) -> None:
+    try:
+        await queue.push(
+            ref=queue.job_ref(claim.job_id, claim.created, relay),
+            job_id=claim.job_id,
+            run_after=run_after,
+        )
+    except Exception as exc:  # the sweep hands it over once it is due and the lease has ended
+        log.warning("queueing a retry failed: %r", exc, extra={"job_id": claim.job_id})
+
+
+async def _hand_back(claim: Claim) -> None:
+    """A cancelled attempt (worker shutting down): the job may be claimed again at once."""
+    try:
+        await Tortoise.get_connection("default").execute_query(
+            f"UPDATE outbox_job SET status = 'pending', lease_until = $3 WHERE {_MINE}",
+            [claim.job_id, claim.attempt, clock.now() + schedule.pickup_lease()],
+        )
+    except Exception:  # its lease runs out instead
+        log.warning("handing back a cancelled job failed", exc_info=True)
+
+
+async def _finish(claim: Claim, status: JobStatus, error: str) -> str:
+    # Payloads may hold one-time links; a finished job keeps only its name and outcome.
+    count, _ = await Tortoise.get_connection("default").execute_query(
+        "UPDATE outbox_job SET status = $3, finished_at = $4, last_error = $5,"
+        f" payload = '{{}}'::jsonb, lease_until = NULL WHERE {_MINE}",
+        [claim.job_id, claim.attempt, status.value, clock.now(), error[:2000]],
+    )
+    if not count:
+        log.warning("job outcome not recorded: its lease ran out", extra={"job_id": claim.job_id})
+        return "lost"
     return status.value
