@@ -26,7 +26,7 @@ from schema.credits.offers.queries import OfferQueries
 from schema.credits.payments.mutations import PaymentMutations
 from schema.credits.payments.queries import PaymentQueries
 from schema.credits.queries import CreditsQueries
-from schema.errors import ClassifyErrors
+from schema.errors import ClassifyErrors, HubSchema
 from schema.hubs.mutations import HubMutations
 from schema.hubs.queries import HubQueries
 from schema.integrations.mutations import IntegrationMutations
@@ -42,6 +42,7 @@ from schema.people.mutations import PeopleMutations
 from schema.people.queries import PeopleQueries
 from schema.portfolios.mutations import PortfolioMutations
 from schema.portfolios.queries import PortfolioQueries
+from schema.scalars import SCALAR_OVERRIDES, RefuseUnstorableText
 
 
 @strawberry.type
@@ -110,11 +111,12 @@ def build_schema() -> strawberry.Schema:
             IntegrationMutations,
         ),
     )
-    return strawberry.Schema(
+    return HubSchema(
         query=query,
         mutation=mutation,
         subscription=merge_types("Subscription", (NotificationSubscriptions,)),
-        extensions=safety_extensions(settings),
+        extensions=[*safety_extensions(settings), RefuseUnstorableText],
+        scalar_overrides=SCALAR_OVERRIDES,
         config=StrawberryConfig(
             relay_max_results=settings.max_page_size,
             disable_field_suggestions=not settings.debug,

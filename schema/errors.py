@@ -2,13 +2,15 @@
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from enum import Enum
 from typing import Any, ParamSpec, Protocol, TypeVar
 
-from graphql import GraphQLError
+import strawberry
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry import relay
 from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionContext, ExecutionResult
 
 from app.errors import AccessDenied, DomainError, DomainErrors, NotAuthenticated
 from app.logs import request_id_var
@@ -60,42 +62,134 @@ def errors_as_data(
                 ]
             )
 
+        def forbidden(message: str) -> T:
+            """The payload of a caller the policy table refuses (schema/policy.py)."""
+            GRAPHQL_ERRORS.labels("user").inc()
+            return payload(
+                errors=[error_type(code=code_enum["FORBIDDEN"], field=None, message=message)]
+            )
+
+        wrapper.forbidden = forbidden  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
 
 
-class ClassifyErrors(MaskErrors):
-    """Keeps useful errors visible with `extensions.code`; masks the rest with a request id."""
+class Kind(Enum):
+    """Who an error is for: the client (request, denied, user) or the operators (internal)."""
 
-    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [self._classify(e) for e in errors]
+    REQUEST = "request"  # syntax, validation, limits, bad input
+    DENIED = "denied"
+    USER = "user"
+    INTERNAL = "internal"
 
-    def _classify(self, error: GraphQLError) -> GraphQLError:
-        original = error.original_error
-        if original is None or isinstance(original, GraphQLError):
-            GRAPHQL_ERRORS.labels("request").inc()
-            return error  # syntax, validation and limit errors: safe and useful
-        if isinstance(original, AccessDenied):
-            return self._with_code(error, original.code, str(original), "denied")
-        if isinstance(original, (BadInput, relay.GlobalIDValueError)):
-            return self._with_code(error, "BAD_USER_INPUT", str(original), "request")
-        if isinstance(original, DomainError):
-            typed = self._with_code(error, original.code.name, original.message, "user")
-            if original.field:
-                typed.extensions = {**(typed.extensions or {}), "field": original.field}
-            return typed
-        request_id = request_id_var.get() or "-"
-        log.error("unexpected error", exc_info=original, extra={"path": error.path})
-        GRAPHQL_ERRORS.labels("internal").inc()
-        return GraphQLError(
-            f"Unexpected error. Quote request id {request_id} if you report it.",
-            nodes=error.nodes,
-            path=error.path,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+
+def kind_of(error: GraphQLError) -> Kind:
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError):
+        return Kind.REQUEST
+    if isinstance(original, AccessDenied):
+        return Kind.DENIED
+    if isinstance(original, (BadInput, relay.GlobalIDValueError)):
+        return Kind.REQUEST
+    if isinstance(original, DomainError):
+        return Kind.USER
+    return Kind.INTERNAL
+
+
+def _code(error: GraphQLError) -> str | None:
+    code = (error.extensions or {}).get("code")
+    return code if isinstance(code, str) else None
+
+
+class HubSchema(strawberry.Schema):
+    """Logs what the client got wrong at INFO without a traceback (anyone can send those, and
+    they would drown the real faults); only unexpected exceptions at ERROR, with the request id.
+
+    `execute` also classifies the errors strawberry returns without running the extensions'
+    last step (an exception in an extension's hook, e.g. a syntax error found by the parser
+    cache), so none leaves uncoded or unmasked.
+    """
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            log_error(error)
+
+    async def execute(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        result = await super().execute(*args, **kwargs)
+        if result.errors:
+            result.errors = [e if _code(e) else classify(e) for e in result.errors]
+        return result
+
+
+def log_error(error: GraphQLError) -> None:
+    kind = kind_of(error)
+    if kind is Kind.INTERNAL:
+        log.error(
+            "unexpected error: %s",
+            error.message,
+            exc_info=error.original_error,
+            extra={"path": error.path, "request_id": request_id_var.get() or "-"},
+        )
+    else:
+        log.info(
+            "client error: %s",
+            error.message,
+            extra={"kind": kind.value, "code": _code(error), "path": error.path},
         )
 
-    @staticmethod
-    def _with_code(error: GraphQLError, code: str, message: str, kind: str) -> GraphQLError:
-        GRAPHQL_ERRORS.labels(kind).inc()
-        return GraphQLError(message, nodes=error.nodes, path=error.path, extensions={"code": code})
+
+def classify(error: GraphQLError) -> GraphQLError:
+    """The error as the client sees it, with `extensions.code`; idempotent."""
+    GRAPHQL_ERRORS.labels(kind_of(error).value).inc()
+    original = error.original_error
+    if isinstance(original, AccessDenied):
+        return _with_code(error, original.code, str(original))
+    if isinstance(original, DomainError):
+        typed = _with_code(error, original.code.name, original.message)
+        if original.field:
+            typed.extensions = {**(typed.extensions or {}), "field": original.field}
+        return typed
+    if isinstance(original, (BadInput, relay.GlobalIDValueError)):
+        return _with_code(error, "BAD_USER_INPUT", str(original))
+    if original is None or isinstance(original, GraphQLError):
+        if _code(error) is None:
+            # Validation errors were typed in ClassifyErrors.on_validate; what is left is a
+            # syntax error, or input that does not fit (variables, an unknown operation name,
+            # a value strawberry cannot parse, like a GlobalID).
+            code = "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else BAD_INPUT
+            error.extensions = {**(error.extensions or {}), "code": code}
+        return error  # syntax, validation and limit errors: safe and useful
+    request_id = request_id_var.get() or "-"
+    return GraphQLError(
+        f"Unexpected error. Quote request id {request_id} if you report it.",
+        nodes=error.nodes,
+        path=error.path,
+        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
+    )
+
+
+def _with_code(error: GraphQLError, code: str, message: str) -> GraphQLError:
+    return GraphQLError(message, nodes=error.nodes, path=error.path, extensions={"code": code})
+
+
+BAD_INPUT = "BAD_USER_INPUT"
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+
+
+class ClassifyErrors(MaskErrors):
+    """Gives every error a machine-readable `extensions.code`: request errors (parse,
+    validation, limits, bad input) and expected ones keep their message; the rest is masked
+    with the request id."""
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        # Only here are validation errors told apart from input found not to fit later.
+        for error in self.execution_context.pre_execution_errors or ():
+            if _code(error) is None:
+                error.extensions = {**(error.extensions or {}), "code": VALIDATION_FAILED}
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        return [classify(e) for e in errors]
