@@ -125,12 +125,13 @@ def _check_cursor(cursor: str) -> None:
     """Cursors are opaque offsets; anything else, or one past MAX_OFFSET, is bad input."""
     try:
         prefix, value = relay.from_base64(cursor)
-        offset = int(value)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise BadInput("Not a valid cursor.") from exc
-    if prefix != "arrayconnection":
+    # Digits only (int() would take " 5", "+5", "5_0" and other scripts' digits), and checked
+    # before int() so that a cursor of a million digits costs nothing.
+    if prefix != "arrayconnection" or not (value.isascii() and value.isdigit()):
         raise BadInput("Not a valid cursor.")
-    if not 0 <= offset <= MAX_OFFSET:
+    if len(value) > len(str(MAX_OFFSET)) or int(value) > MAX_OFFSET:
         raise BadInput("Not a valid cursor.")
 
 
@@ -189,11 +190,11 @@ class KeysetPage(relay.ListConnection[NodeType]):
 
 
 def _keyset_id(cursor: str) -> int:
+    """The row id inside a keyset cursor, within the bounds of every database id (db_id)."""
     try:
         prefix, value = relay.from_base64(cursor)
-        key = int(value)
+        if prefix != KEYSET_PREFIX:
+            raise ValueError(prefix)
+        return db_id(value)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise BadInput("Not a valid cursor.") from exc
-    if prefix != KEYSET_PREFIX or key <= 0:
-        raise BadInput("Not a valid cursor.")
-    return key

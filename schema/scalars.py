@@ -101,37 +101,40 @@ class RefuseUnstorableText(SchemaExtension):
 
 
 def _refuse(kind: str, value: object, why: str) -> GraphQLError:
-    shown = value if isinstance(value, str) and not unstorable(value) else "…"
-    return GraphQLError(f'Value cannot represent a {kind}: "{shown}". {why}')
+    """Typed as bad input (a literal's error reaches the client as raised here)."""
+    shown = f' "{value[:40]}"' if isinstance(value, str) and not unstorable(value) else ""
+    return GraphQLError(
+        f"Value cannot represent a {kind}{shown}: {why}", extensions={"code": BAD_USER_INPUT}
+    )
 
 
 def _within_calendar(moment: datetime, kind: str, value: object) -> None:
     try:
         utc = moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
     except OverflowError as exc:
-        raise _refuse(kind, value, "It lies outside the calendar.") from exc
+        raise _refuse(kind, value, "it lies outside the calendar.") from exc
     if not EARLIEST <= utc <= LATEST:
-        raise _refuse(kind, value, f"Use a time from {EARLIEST.date()} to {LATEST.date()} UTC.")
+        raise _refuse(kind, value, f"use a time from {EARLIEST.date()} to {LATEST.date()} UTC.")
 
 
 def parse_datetime(value: object) -> datetime:
     if not isinstance(value, str):
-        raise _refuse("DateTime", value, "Expected an ISO 8601 string.")
+        raise _refuse("DateTime", value, "expected an ISO 8601 string.")
     try:
         moment = dateutil.parser.isoparse(value)
     except (ValueError, OverflowError) as exc:
-        raise _refuse("DateTime", value, "Expected an ISO 8601 date and time.") from exc
+        raise _refuse("DateTime", value, "expected an ISO 8601 date and time.") from exc
     _within_calendar(moment, "DateTime", value)
     return moment
 
 
 def parse_date(value: object) -> date:
     if not isinstance(value, str):
-        raise _refuse("Date", value, "Expected an ISO 8601 string.")
+        raise _refuse("Date", value, "expected an ISO 8601 string.")
     try:
         day = date.fromisoformat(value)
     except ValueError as exc:
-        raise _refuse("Date", value, "Expected an ISO 8601 date.") from exc
+        raise _refuse("Date", value, "expected an ISO 8601 date.") from exc
     # The whole day must be a time in range wherever it is (UTC-12 to UTC+14).
     _within_calendar(datetime.combine(day, time(), UTC) - timedelta(hours=14), "Date", value)
     _within_calendar(datetime.combine(day, time.max, UTC) + timedelta(hours=12), "Date", value)

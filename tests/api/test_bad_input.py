@@ -163,3 +163,153 @@ async def test_a_nul_in_the_hub_header_is_bad_user_input(http: Any) -> None:
     # then: a GraphQL-over-HTTP request error, not a 500
     assert response.status_code == 400
     assert_bad_user_input(response.json())
+
+
+# --- ids and cursors beyond 64 bits ---------------------------------------------------------
+
+BEYOND_INT64 = 10**20
+ID_MUTATIONS = {
+    "payMember": (
+        'mutation($id: ID!) { payMember(input: {payeeId: $id, amount: 1, idempotencyKey: "k-2"}) { errors { code field } } }',
+        "Member",
+        "payeeId",
+    ),
+    "applyToOpportunity": (
+        "mutation($id: ID!) { applyToOpportunity(input: {opportunityId: $id}) { errors { code field } } }",
+        "Opportunity",
+        "opportunityId",
+    ),
+    "verifyHours": (
+        "mutation($id: ID!) { verifyHours(input: {hoursRecordId: $id}) { errors { code field } } }",
+        "HoursRecord",
+        "hoursRecordId",
+    ),
+    "markNotificationsRead": (
+        "mutation($id: ID!) { markNotificationsRead(input: {notificationIds: [$id]}) { errors { code field } } }",
+        "Notification",
+        "notificationIds",
+    ),
+}
+STATEMENT_AFTER = "query($after: String!) { myStatement(after: $after) { edges { cursor } } }"
+ORGANISATIONS_AFTER = "query($after: String!) { organisations(after: $after) { edges { cursor } } }"
+
+
+def cursor(prefix: str, value: object) -> str:
+    return base64.b64encode(f"{prefix}:{value}".encode()).decode()
+
+
+async def test_node_with_an_id_beyond_64_bits_is_bad_user_input(gql: Any, alice: Any) -> None:
+    # given
+    from schema.relay import encode_id
+
+    huge = str(encode_id("Member", BEYOND_INT64))
+    # when
+    body = await gql.raw(NODE_BY_ID, {"v": huge}, as_=alice)
+    # then
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize("mutation", ID_MUTATIONS.values(), ids=ID_MUTATIONS.keys())
+async def test_an_id_beyond_64_bits_in_a_mutation_is_a_typed_input_error(
+    gql: Any, alice: Any, mutation: tuple[str, str, str]
+) -> None:
+    # given
+    from schema.relay import encode_id
+
+    document, type_name, field = mutation
+    huge = str(encode_id(type_name, BEYOND_INT64))
+    # when
+    data = await gql(document, {"id": huge}, as_=alice)
+    # then: the mutation's own error, on the field, and no internal error
+    (payload,) = data.values()
+    assert payload["errors"] == [{"code": "INVALID", "field": field}]
+
+
+@pytest.mark.parametrize(
+    "after",
+    [cursor("key", BEYOND_INT64), cursor("key", 2**63), cursor("key", "+5"), cursor("key", "٥")],
+    ids=["10^20", "2^63", "signed", "arabic digit"],
+)
+async def test_a_statement_cursor_beyond_64_bits_is_bad_user_input(
+    gql: Any, alice: Any, after: str
+) -> None:
+    # when
+    body = await gql.raw(STATEMENT_AFTER, {"after": after}, as_=alice)
+    # then
+    assert_bad_user_input(body)
+
+
+@pytest.mark.parametrize(
+    "after",
+    [cursor("arrayconnection", BEYOND_INT64), cursor("arrayconnection", "9" * 5000)],
+    ids=["10^20", "5000 digits"],
+)
+async def test_an_offset_cursor_beyond_the_limit_is_bad_user_input(
+    gql: Any, hub: Any, after: str
+) -> None:
+    # when
+    body = await gql.raw(ORGANISATIONS_AFTER, {"after": after}, headers={"CH-Hub": hub.slug})
+    # then
+    assert_bad_user_input(body)
+
+
+# --- dates at the calendar's edge ---------------------------------------------------------
+
+EDGE_DATETIMES = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]
+EDGE_DATES = ["0001-01-01", "9999-12-31"]
+DATETIME_INPUTS = {
+    "statement since": "query($t: DateTime!) { myStatement(since: $t) { edges { cursor } } }",
+    "statement until": "query($t: DateTime!) { myStatement(until: $t) { edges { cursor } } }",
+    "search startsAfter": "query($t: DateTime!) { opportunities(filter: {startsAfter: $t}) { edges { cursor } } }",
+    "books since": 'query($t: DateTime!) { hubTransfersByCategory(since: $t, until: "2030-01-01T00:00:00Z") { category } }',
+    "create startsAt": 'mutation($t: DateTime!) { createOpportunity(input: {fields: {kind: REQUEST, title: "Edge", startsAt: $t}}) { errors { code } } }',
+}
+DATE_INPUTS = {
+    "logHours workedOn": 'mutation($t: Date!) { logHours(input: {applicationId: "QXBwbGljYXRpb246MQ==", workedOn: $t, minutes: 60}) { errors { code } } }',
+    "trust check expiresOn": 'mutation($t: Date!) { submitTrustCheck(input: {kind: DBS_BASIC, reference: "r-1", expiresOn: $t}) { errors { code } } }',
+}
+
+
+@pytest.mark.parametrize("value", EDGE_DATETIMES)
+@pytest.mark.parametrize("document", DATETIME_INPUTS.values(), ids=DATETIME_INPUTS.keys())
+async def test_a_datetime_off_the_calendar_in_utc_is_bad_user_input(
+    gql: Any, admin: Any, document: str, value: str
+) -> None:
+    # when
+    body = await gql.raw(document, {"t": value}, as_=admin)
+    # then
+    error = assert_bad_user_input(body)
+    assert "$t" in error["message"]
+
+
+@pytest.mark.parametrize("value", EDGE_DATES)
+@pytest.mark.parametrize("document", DATE_INPUTS.values(), ids=DATE_INPUTS.keys())
+async def test_a_date_at_the_calendar_edge_is_bad_user_input(
+    gql: Any, alice: Any, document: str, value: str
+) -> None:
+    # when
+    body = await gql.raw(document, {"t": value}, as_=alice)
+    # then
+    assert_bad_user_input(body)
+
+
+async def test_a_datetime_literal_off_the_calendar_is_bad_user_input(gql: Any, alice: Any) -> None:
+    # when
+    body = await gql.raw(
+        '{ myStatement(since: "0001-01-01T00:00:00+14:00") { edges { cursor } } }', as_=alice
+    )
+    # then
+    assert_bad_user_input(body)
+
+
+async def test_dates_inside_the_calendar_still_work(gql: Any, alice: Any) -> None:
+    # given: the first and last times every time zone can hold
+    variables = {"since": "0001-01-02T00:00:00Z", "until": "9999-12-30T23:59:59Z"}
+    # when
+    data = await gql(
+        "query($since: DateTime!, $until: DateTime!) { myStatement(since: $since, until: $until) { edges { cursor } } }",
+        variables,
+        as_=alice,
+    )
+    # then
+    assert data["myStatement"]["edges"] == []
