@@ -16,6 +16,11 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+# GraphQL's Int is 32-bit: a larger `first` fails variable coercion, which must get to say so.
+MAX_INT = 2**31 - 1
+# Costs stop growing here, so a reported cost stays a JSON-safe number.
+COST_CEILING = 2**53
+
 
 class QueryCostLimiter(SchemaExtension):
     """Rejects operations whose worst-case cost is above `max_cost` before they run.
@@ -78,16 +83,21 @@ class _Walker:
                 fragment = self.fragments.get(sel.name.value)
                 if fragment is not None:
                     total += self.cost(fragment.selection_set, seen | {sel.name.value})
-        return total
+        return min(total, COST_CEILING)
 
     def _multiplier(self, node: FieldNode) -> int:
         args = {a.name.value: a.value for a in node.arguments or ()}
         value = args.get("first") or args.get("last")
-        if isinstance(value, IntValueNode):
-            return max(1, int(value.value))
+        if isinstance(value, IntValueNode):  # validation has refused it if out of range
+            too_long = len(value.value) > len(str(MAX_INT))
+            return MAX_INT if too_long else max(1, min(int(value.value), MAX_INT))
         if isinstance(value, VariableNode):
+            # The raw variable, not yet type-checked: anything but an Int in range costs a
+            # default page, and coercion refuses it later with a typed error.
             given = self.variables.get(value.name.value)
-            return max(1, given) if isinstance(given, int) else self.page
+            if isinstance(given, int) and not isinstance(given, bool) and given <= MAX_INT:
+                return max(1, given)
+            return self.page
         if value is not None or _is_connection(node):
             return self.page
         return 1

@@ -151,11 +151,7 @@ class HubGraphQL(GraphQL[Context, None]):
         )
 
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
-        try:
-            return orjson.dumps(data)
-        except (orjson.JSONEncodeError, TypeError):
-            # A lone surrogate echoed from the input, an integer beyond 64 bits: still JSON.
-            return json.dumps(data, default=str).encode()
+        return _encode(data)
 
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
@@ -218,4 +214,13 @@ def _error_response(request: Request, error: RequestError) -> Response:
     body = {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
     accept = request.headers.get("accept", "")
     media_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else "application/json"
-    return Response(orjson.dumps(body), status_code=error.status, media_type=media_type)
+    return Response(_encode(body), status_code=error.status, media_type=media_type)
+
+
+def _encode(data: object) -> bytes:
+    try:
+        return orjson.dumps(data)
+    except (orjson.JSONEncodeError, TypeError):
+        # A lone surrogate echoed from the input, an integer beyond 64 bits: still JSON
+        # (the stdlib escapes the surrogate as \\udXXX).
+        return json.dumps(data, default=str).encode()

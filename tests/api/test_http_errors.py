@@ -1,0 +1,134 @@
+"""Malformed requests get the GraphQL-over-HTTP error they deserve, and the connection lives on.
+
+Each used to be a plain-text 500 from Starlette, after which uvicorn closed the keep-alive
+connection. These run against a real uvicorn server on loopback: the bad request, then a good
+one on the same connection.
+"""
+
+import http.client
+import json
+from typing import Any
+
+import pytest
+
+GOOD = json.dumps({"query": "{ __typename }"}).encode()
+FIRST_N = "query($n: Int) { organisations(first: $n) { edges { cursor } } }"
+DEEP = 50_000
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+# (request body, expected status, expected extensions.code)
+MALFORMED = {
+    "bare JSON string": (b'"x"', 400, "BAD_REQUEST"),
+    "JSON number": (b"42", 400, "BAD_REQUEST"),
+    "JSON null": (b"null", 400, "BAD_REQUEST"),
+    "array of non-objects": (b"[1, 2]", 400, "BAD_REQUEST"),
+    "invalid UTF-8 in the body": (b'\xff{"query": "{ __typename }"}', 400, "BAD_REQUEST"),
+    "invalid UTF-8 in a variable": (
+        b'{"query": "query($v: String) { __typename }", "variables": {"v": "\xff\xfe"}}',
+        400,
+        "BAD_REQUEST",
+    ),
+    "variable nested 50,000 arrays deep": (
+        (
+            '{"query": "query($v: [String]) { __typename }", "variables": {"v": '
+            + _nested(DEEP)
+            + "}}"
+        ).encode(),
+        400,
+        "BAD_REQUEST",
+    ),
+    "variable nested 500 arrays deep": (
+        (
+            '{"query": "query($v: [String]) { __typename }", "variables": {"v": '
+            + _nested(500)
+            + "}}"
+        ).encode(),
+        400,
+        "BAD_REQUEST",
+    ),
+    "first = 2**63 in a variable": (
+        json.dumps({"query": FIRST_N, "variables": {"n": 2**63}}).encode(),
+        200,
+        "BAD_USER_INPUT",
+    ),
+    "operationName not a string": (
+        json.dumps({"query": "{ __typename }", "operationName": 5}).encode(),
+        400,
+        "BAD_REQUEST",
+    ),
+    "lone surrogate in operationName": (
+        json.dumps({"query": "query A { __typename }", "operationName": "\ud800"}).encode(),
+        400,
+        "BAD_REQUEST",
+    ),
+}
+
+
+def _post(conn: http.client.HTTPConnection, body: bytes) -> tuple[http.client.HTTPResponse, Any]:
+    conn.request("POST", "/graphql", body=body, headers={"Content-Type": "application/json"})
+    response = conn.getresponse()
+    return response, json.loads(response.read())
+
+
+@pytest.mark.parametrize(("body", "status", "code"), MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_request_gets_a_json_error_and_the_connection_stays_open(
+    live_api: Any, body: bytes, status: int, code: str
+) -> None:
+    # given: one keep-alive connection to a real server
+    conn = http.client.HTTPConnection(live_api.host, live_api.port, timeout=10)
+    try:
+        # when: the malformed request
+        response, answer = _post(conn, body)
+        socket_used = conn.sock
+        # then: GraphQL over HTTP, typed, with the request id, and no plan to close
+        assert response.status == status, answer
+        assert response.getheader("content-type") == "application/json"
+        assert response.getheader("x-request-id")
+        assert response.getheader("connection") != "close"
+        assert answer.get("data") is None
+        assert [e["extensions"]["code"] for e in answer["errors"]] == [code], answer
+        assert all(e["message"] for e in answer["errors"])
+        # and when: a good request on the same connection
+        response, answer = _post(conn, GOOD)
+        # then: it is served there
+        assert conn.sock is socket_used
+        assert response.status == 200
+        assert answer == {"data": {"__typename": "Query"}}
+    finally:
+        conn.close()
+
+
+def test_the_spec_media_type_gets_400_for_a_request_error(live_api: Any) -> None:
+    # given: a client that accepts application/graphql-response+json
+    conn = http.client.HTTPConnection(live_api.host, live_api.port, timeout=10)
+    headers = {
+        "Content-Type": "application/json",
+        "Accept": "application/graphql-response+json",
+    }
+    try:
+        # when: a body that is not a GraphQL request
+        conn.request("POST", "/graphql", body=b'"x"', headers=headers)
+        response = conn.getresponse()
+        answer = json.loads(response.read())
+        # then
+        assert response.status == 400
+        assert response.getheader("content-type") == "application/graphql-response+json"
+        assert answer["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    finally:
+        conn.close()
+
+
+def test_no_malformed_request_logged_an_error(live_api: Any) -> None:
+    # given: the malformed requests above, sent again
+    conn = http.client.HTTPConnection(live_api.host, live_api.port, timeout=10)
+    try:
+        for body, _, _ in MALFORMED.values():
+            _post(conn, body)
+    finally:
+        conn.close()
+    # then: client errors are not the operators' errors
+    assert live_api.errors_logged() == []
