@@ -44,9 +44,10 @@ MAX_JSON_DEPTH = 32
 class RequestError(Exception):
     """A request that cannot be run: answered with `errors` and this status and code."""
 
-    def __init__(self, status: int, message: str, code: str = "BAD_REQUEST") -> None:
+    def __init__(self, status: int, message: str, code: str = "BAD_REQUEST", **more: str) -> None:
         super().__init__(message)
-        self.status, self.message, self.code = status, message, code
+        self.status, self.message = status, message
+        self.extensions = {"code": code, **more}
 
 
 class _Bad(Enum):
@@ -90,7 +91,8 @@ class HubGraphQL(GraphQL[Context, None]):
             request_id = request_id_var.get() or "-"
             log.exception("unexpected error in the GraphQL view", extra={"request_id": request_id})
             message = f"Unexpected error. Quote request id {request_id} if you report it."
-            return _error_response(request, RequestError(500, message, "INTERNAL_SERVER_ERROR"))
+            error = RequestError(500, message, "INTERNAL_SERVER_ERROR", requestId=request_id)
+            return _error_response(request, error)
 
     def decode_json(self, data: str | bytes) -> object:
         """The stdlib decoder keeps "\\ud800" escapes, so RefuseUnstorableText can name the
@@ -211,7 +213,7 @@ def _within_depth(value: object, limit: int) -> bool:
 def _error_response(request: Request, error: RequestError) -> Response:
     """GraphQL over HTTP for a request that did not run: `errors` only, in the media type
     the client accepts."""
-    body = {"errors": [{"message": error.message, "extensions": {"code": error.code}}]}
+    body = {"errors": [{"message": error.message, "extensions": error.extensions}]}
     accept = request.headers.get("accept", "")
     media_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else "application/json"
     return Response(_encode(body), status_code=error.status, media_type=media_type)
