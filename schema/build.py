@@ -40,6 +40,7 @@ from schema.organisations.mutations import OrganisationMutations
 from schema.organisations.queries import OrganisationQueries
 from schema.people.mutations import PeopleMutations
 from schema.people.queries import PeopleQueries
+from schema.policy import enforce
 from schema.portfolios.mutations import PortfolioMutations
 from schema.portfolios.queries import PortfolioQueries
 from schema.scalars import SCALAR_OVERRIDES, RefuseUnstorableText
@@ -111,7 +112,7 @@ def build_schema() -> strawberry.Schema:
             IntegrationMutations,
         ),
     )
-    return HubSchema(
+    schema = HubSchema(
         query=query,
         mutation=mutation,
         subscription=merge_types("Subscription", (NotificationSubscriptions,)),
@@ -122,3 +123,5 @@ def build_schema() -> strawberry.Schema:
             disable_field_suggestions=not settings.debug,
         ),
     )
+    enforce(schema)
+    return schema

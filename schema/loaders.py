@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 from tortoise.models import Model
 
+from app.policy import Rule, Viewer
+
 M = TypeVar("M", bound=Model)
 
 
@@ -34,6 +36,10 @@ def group(rows: Sequence[Any], keys: Sequence[Hashable], attr: str) -> list[list
     return [grouped.get(k, []) for k in keys]
 
 
+def _row_key(row: Any) -> tuple[str, Any]:
+    return (type(row).__name__, row.pk)
+
+
 class Loaders:
     """Lazily builds each loader on first use, once per request."""
 
@@ -52,3 +58,20 @@ class Loaders:
 
     def by_id(self, model: type[M]) -> DataLoader[int, M | None]:
         return self.get(f"{model.__name__}.by_id", lambda hub_id: by_id(model, hub_id))
+
+    def checks(self, rule: Rule, viewer: Viewer) -> DataLoader[Any, bool]:
+        """Batches `rule`'s checks of the rows resolved in this request (one query per batch)."""
+        key = f"policy:{id(rule)}:{id(viewer)}"
+        loader = self._cache.get(key)
+        if loader is None:
+
+            async def load(rows: list[Any]) -> list[bool]:
+                return await rule.check_many(viewer, rows)
+
+            loader = DataLoader(load_fn=load, cache_key_fn=_row_key, max_batch_size=500)
+            self._cache[key] = loader
+        return loader
+
+    async def fetch(self, model: type[Model], ids: list[int]) -> list[Any]:
+        """Rows by id through the request's loaders (the policy's `Viewer.fetch`)."""
+        return list(await self.by_id(model).load_many(ids))

@@ -1,8 +1,7 @@
 """Relay helpers: ORM rows as node roots, global IDs, bounded connections."""
 
 import binascii
-import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -17,11 +16,11 @@ from schema.errors import BadInput
 T = TypeVar("T")
 
 
-def orm_node(model: type[Model], visible: Callable[[Any, Any], Any] | None = None) -> Any:
+def orm_node(model: type[Model]) -> Any:
     """Lets a strawberry Node type take rows of `model` as roots, and resolve `node(id:)`.
 
-    Rows load through the request's hub-filtered DataLoader; `visible(row, info)` can hide
-    rows the viewer may not see (they resolve as null, like rows of another hub).
+    Rows load through the request's hub-filtered DataLoader; who may see them is the policy
+    table's business (schema/policy.py filters every field that returns rows).
     """
 
     def decorate(cls: type[T]) -> type[T]:
@@ -32,14 +31,7 @@ def orm_node(model: type[Model], visible: Callable[[Any, Any], Any] | None = Non
                 ids = [db_id(i) for i in node_ids]
             except ValueError as exc:
                 raise BadInput("Not a valid ID.") from exc
-            rows = await info.context.loaders.by_id(model).load_many(ids)
-            return [r if r is not None and await _allowed(r, info) else None for r in rows]
-
-        async def _allowed(row: Any, info: Any) -> bool:
-            if visible is None:
-                return True
-            result = visible(row, info)
-            return bool(await result) if inspect.isawaitable(result) else bool(result)
+            return list(await info.context.loaders.by_id(model).load_many(ids))
 
         definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
         definition.is_type_of = lambda obj, _info: isinstance(obj, (model, cls))
@@ -53,11 +45,11 @@ MAX_DB_ID = 2**63 - 1
 
 
 def db_id(node_id: str) -> int:
-    """The database id inside a global ID: a positive 64-bit integer, else ValueError."""
+    """The database id inside a global ID: a 64-bit integer of 0 or more, else ValueError."""
     if not node_id.isascii() or not node_id.isdigit():
         raise ValueError("Not a valid ID.")
     value = int(node_id)
-    if not 0 < value <= MAX_DB_ID:
+    if value > MAX_DB_ID:
         raise ValueError("Not a valid ID.")
     return value
 

@@ -426,16 +426,6 @@ async def roles_of(
     return {int(org_id): OrganisationRole(role) for org_id, role in rows}
 
 
-def may_see_contact_email(actor: Actor | None, org: Organisation) -> bool:
-    """Signed-in members of the organisation's hub."""
-    return actor is not None and actor.hub_id == org.hub_id
-
-
-def may_see_members(actor: Actor | None, role_in_org: OrganisationRole | None) -> bool:
-    """The organisation's own people and hub admins."""
-    return actor is not None and (role_in_org is not None or actor.has_role(Role.HUB_ADMIN))
-
-
 def may_see_all_memberships_of(actor: Actor, member_id: int) -> bool:
     """The member themself and hub admins see all of a member's memberships."""
     return actor.member_id == member_id or actor.has_role(Role.HUB_ADMIN)

@@ -78,28 +78,6 @@ def _today() -> date:
     return datetime.now(UTC).date()
 
 
-# --- who may see what -------------------------------------------------------------------------
-
-
-def is_self(actor: Actor | None, member_id: int) -> bool:
-    """The member themself (or a coordinator acting as them): their private fields."""
-    return actor is not None and actor.member_id == member_id
-
-
-def may_see_availability(actor: Actor | None) -> bool:
-    return actor is not None
-
-
-def may_see_roles(actor: Actor | None, member_id: int) -> bool:
-    return is_self(actor, member_id) or (
-        actor is not None and actor.has_role(Role.HUB_ADMIN, Role.MODERATOR)
-    )
-
-
-def may_see_checks(actor: Actor | None, member_id: int) -> bool:
-    return is_self(actor, member_id) or (actor is not None and actor.has_role(Role.MODERATOR))
-
-
 # --- profile ----------------------------------------------------------------------------------
 
 
@@ -535,10 +513,6 @@ def pending_checks(*, actor: Actor) -> QuerySet[TrustCheck]:
     return TrustCheck.filter(hub_id=actor.hub_id, status=CheckStatus.PENDING).order_by(
         "created_at", "id"
     )
-
-
-def may_see_check(actor: Actor | None, check: TrustCheck) -> bool:
-    return may_see_checks(actor, check.member_id)
 
 
 async def checks_of(*, hub_id: int, member_ids: Iterable[int]) -> dict[int, list[TrustCheck]]:

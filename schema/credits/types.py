@@ -5,7 +5,6 @@ from datetime import datetime
 import strawberry
 from strawberry import relay
 
-from app.credits import ledger
 from app.credits.errors import CreditsErrorCode as CreditsErrorCodeEnum
 from app.credits.models import Account as AccountModel
 from app.credits.models import Entry as EntryModel
@@ -38,15 +37,7 @@ class CreditAccount:
         return root.balance - root.held
 
 
-async def _transfer_visible(row: TransferModel, info: Info) -> bool:
-    actor = info.context.actor
-    if actor is None:
-        return False
-    mine = await ledger.member_account(actor.hub_id, actor.member_id)
-    return mine.id in (row.source_id, row.destination_id)
-
-
-@orm_node(TransferModel, visible=_transfer_visible)
+@orm_node(TransferModel)
 @strawberry.type(name="Transfer", description="Credits moved (or held) between two accounts.")
 class Transfer(relay.Node):
     id: relay.NodeID[int]

@@ -10,8 +10,6 @@ from app.integrations.errors import IntegrationErrorCode as IntegrationErrorCode
 from app.integrations.models import DeliveryStatus as DeliveryStatusEnum
 from app.integrations.models import WebhookDelivery as WebhookDeliveryModel
 from app.integrations.models import WebhookEndpoint as WebhookEndpointModel
-from app.people.models import Role
-from schema.context import Info
 from schema.relay import Page, orm_node
 
 IntegrationErrorCode = strawberry.enum(IntegrationErrorCodeEnum, name="IntegrationErrorCode")
@@ -25,12 +23,7 @@ class IntegrationError:
     message: str
 
 
-def _hub_admin(row: object, info: Info) -> bool:
-    actor = info.context.actor
-    return actor is not None and actor.has_role(Role.HUB_ADMIN)
-
-
-@orm_node(WebhookDeliveryModel, visible=_hub_admin)
+@orm_node(WebhookDeliveryModel)
 @strawberry.type(name="WebhookDelivery", description="One event sent (or being retried).")
 class WebhookDelivery(relay.Node):
     id: relay.NodeID[int]
@@ -44,7 +37,7 @@ class WebhookDelivery(relay.Node):
     created_at: datetime
 
 
-@orm_node(WebhookEndpointModel, visible=_hub_admin)
+@orm_node(WebhookEndpointModel)
 @strawberry.type(name="WebhookEndpoint", description="A third party's URL for chosen events.")
 class WebhookEndpoint(relay.Node):
     id: relay.NodeID[int]

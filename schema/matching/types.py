@@ -22,12 +22,7 @@ NotificationKind = strawberry.enum(NotificationKindEnum, name="NotificationKind"
 NotificationDelivery = strawberry.enum(DeliveryEnum, name="NotificationDelivery")
 
 
-def _own(row: NotificationModel, info: Info) -> bool:
-    actor = info.context.actor
-    return actor is not None and actor.member_id == row.member_id
-
-
-@orm_node(NotificationModel, visible=_own)
+@orm_node(NotificationModel)
 @strawberry.type(name="Notification", description="Something the member was told, and why.")
 class Notification(relay.Node):
     id: relay.NodeID[int]
@@ -47,7 +42,7 @@ class Notification(relay.Node):
         return await info.context.loaders.by_id(OpportunityModel).load(root.opportunity_id)  # type: ignore[return-value]
 
 
-@orm_node(SavedSearchModel, visible=_own)
+@orm_node(SavedSearchModel)
 @strawberry.type(name="SavedSearch", description="A kept search: new matches notify you.")
 class SavedSearch(relay.Node):
     id: relay.NodeID[int]

@@ -8,7 +8,6 @@ import h3
 import strawberry
 from strawberry import relay
 
-from app.errors import AccessDenied
 from app.opportunities.errors import OpportunityErrorCode as OpportunityErrorCodeEnum
 from app.opportunities.models import Application as ApplicationModel
 from app.opportunities.models import ApplicationStatus as ApplicationStatusEnum
@@ -17,10 +16,12 @@ from app.opportunities.models import Opportunity as OpportunityModel
 from app.opportunities.models import OpportunityKind as OpportunityKindEnum
 from app.opportunities.models import OpportunityStatus as OpportunityStatusEnum
 from app.opportunities.models import Urgency as UrgencyEnum
+from app.opportunities.policy import MANAGES
 from app.organisations.models import Organisation as OrganisationModel
 from app.people.models import Member as MemberModel
 from schema.context import Info
 from schema.opportunities import loaders
+from schema.policy import holds
 from schema.relay import Page, orm_node
 
 if TYPE_CHECKING:
@@ -65,12 +66,7 @@ class Category(relay.Node):
     name: str
 
 
-async def _visible(row: OpportunityModel, info: Info) -> bool:
-    """Drafts are seen only by the poster's side."""
-    return row.status != OpportunityStatusEnum.DRAFT or await loaders.viewer_manages(info, row)
-
-
-@orm_node(OpportunityModel, visible=_visible)
+@orm_node(OpportunityModel)
 @strawberry.type(name="Opportunity", description="An offer of help or a request for help.")
 class Opportunity(relay.Node):
     id: relay.NodeID[int]
@@ -107,18 +103,16 @@ class Opportunity(relay.Node):
         return str(h3.cell_to_parent(root.cell8, 7)) if root.cell8 else None
 
     @strawberry.field(description="Exact place: only for the poster's side and accepted people.")
-    async def location(self, root: OpportunityModel, info: Info) -> GeoPoint | None:
-        if root.lat is None or not await loaders.viewer_participates(info, root):
-            return None
-        return GeoPoint(lat=root.lat, lng=root.lng or 0.0)
+    def location(self, root: OpportunityModel) -> GeoPoint | None:
+        return None if root.lat is None else GeoPoint(lat=root.lat, lng=root.lng or 0.0)
 
     @strawberry.field(description="Only for the poster's side and accepted people.")
-    async def address(self, root: OpportunityModel, info: Info) -> str | None:
-        return root.address if await loaders.viewer_participates(info, root) else None
+    def address(self, root: OpportunityModel) -> str | None:
+        return root.address
 
     @strawberry.field(description="Only for the poster's side and accepted people.")
-    async def contact_details(self, root: OpportunityModel, info: Info) -> str | None:
-        return root.contact_details if await loaders.viewer_participates(info, root) else None
+    def contact_details(self, root: OpportunityModel) -> str | None:
+        return root.contact_details
 
     @strawberry.field
     async def category(self, root: OpportunityModel, info: Info) -> Category:
@@ -140,38 +134,26 @@ class Opportunity(relay.Node):
 
     @strawberry.field(description="True when the viewer posted it or staffs its organisation.")
     async def viewer_can_manage(self, root: OpportunityModel, info: Info) -> bool:
-        return await loaders.viewer_manages(info, root)
+        return await holds(info, MANAGES, root)
 
     @strawberry.field(description="The viewer's own application, if any.")
     async def viewer_application(self, root: OpportunityModel, info: Info) -> "Application | None":
         return await loaders.viewer_applications(info).load(root.id)  # type: ignore[return-value]
 
     @relay.connection(Page["Application"], description="Applications: the poster's side only.")  # type: ignore[misc]
-    async def applications(
+    def applications(
         self,
         root: OpportunityModel,
         info: Info,
         status: ApplicationStatus | None = None,  # type: ignore[valid-type]
     ) -> Iterable["Application"]:
-        if not await loaders.viewer_manages(info, root):
-            raise AccessDenied("Only the poster's side sees the applications.")
         query = ApplicationModel.filter(hub_id=root.hub_id, opportunity_id=root.id)
         if status is not None:
             query = query.filter(status=status)
         return query.order_by("created_at", "id")  # type: ignore[return-value]
 
 
-async def _application_visible(row: ApplicationModel, info: Info) -> bool:
-    actor = info.context.actor
-    if actor is None:
-        return False
-    if row.applicant_id == actor.member_id:
-        return True
-    opportunity = await info.context.loaders.by_id(OpportunityModel).load(row.opportunity_id)
-    return opportunity is not None and await loaders.viewer_manages(info, opportunity)
-
-
-@orm_node(ApplicationModel, visible=_application_visible)
+@orm_node(ApplicationModel)
 @strawberry.type(name="Application", description="A member's application to an opportunity.")
 class Application(relay.Node):
     id: relay.NodeID[int]

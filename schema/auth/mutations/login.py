@@ -47,4 +47,5 @@ async def login(input: LoginInput, info: Info) -> TokenPayload:
         password=input.password,
         user_agent=info.context.request.headers.get("user-agent", ""),
     )
+    await info.context.sign_in(access)
     return token_payload(member, access, refresh)

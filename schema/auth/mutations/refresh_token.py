@@ -6,6 +6,7 @@ from app.auth import service
 from app.auth.errors import AuthErrorCode
 from schema.auth.mutations.login import TokenPayload, token_payload
 from schema.auth.types import AuthError
+from schema.context import Info
 from schema.errors import errors_as_data
 
 
@@ -15,7 +16,8 @@ class RefreshTokenInput:
 
 
 @errors_as_data(AuthError, AuthErrorCode, TokenPayload)
-async def refresh_token(input: RefreshTokenInput) -> TokenPayload:
+async def refresh_token(input: RefreshTokenInput, info: Info) -> TokenPayload:
     """Rotates the refresh token; reusing an old one ends the session."""
     member, access, refresh = await service.refresh(refresh_token=input.refresh_token)
+    await info.context.sign_in(access)
     return token_payload(member, access, refresh)

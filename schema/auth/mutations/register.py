@@ -5,6 +5,7 @@ import strawberry
 from app.auth import service
 from app.auth.errors import AuthErrorCode
 from schema.auth.types import AuthError
+from schema.context import Info
 from schema.errors import errors_as_data
 from schema.people.types import Member
 
@@ -24,7 +25,7 @@ class RegisterPayload:
 
 
 @errors_as_data(AuthError, AuthErrorCode, RegisterPayload)
-async def register(input: RegisterInput) -> RegisterPayload:
+async def register(input: RegisterInput, info: Info) -> RegisterPayload:
     """Creates an unverified member and emails a verification link."""
     member = await service.register(
         hub_slug=input.hub_slug,
@@ -32,4 +33,5 @@ async def register(input: RegisterInput) -> RegisterPayload:
         password=input.password,
         display_name=input.display_name,
     )
+    info.context.enter_hub(member.hub_id)
     return RegisterPayload(member=member)  # type: ignore[arg-type]

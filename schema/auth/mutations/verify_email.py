@@ -5,6 +5,7 @@ import strawberry
 from app.auth import service
 from app.auth.errors import AuthErrorCode
 from schema.auth.types import AuthError
+from schema.context import Info
 from schema.errors import errors_as_data
 from schema.people.types import Member
 
@@ -21,7 +22,8 @@ class VerifyEmailPayload:
 
 
 @errors_as_data(AuthError, AuthErrorCode, VerifyEmailPayload)
-async def verify_email(input: VerifyEmailInput) -> VerifyEmailPayload:
+async def verify_email(input: VerifyEmailInput, info: Info) -> VerifyEmailPayload:
     """Marks the email address as verified."""
     member = await service.verify_email(token=input.token)
+    info.context.enter_hub(member.hub_id)
     return VerifyEmailPayload(member=member)  # type: ignore[arg-type]

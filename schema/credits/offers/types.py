@@ -40,12 +40,7 @@ class VoucherOffer(relay.Node):
         return await info.context.loaders.by_id(OrganisationModel).load(root.organisation_id)  # type: ignore[return-value]
 
 
-def _own_voucher(row: VoucherModel, info: Info) -> bool:
-    actor = info.context.actor
-    return actor is not None and actor.member_id == row.member_id
-
-
-@orm_node(VoucherModel, visible=_own_voucher)
+@orm_node(VoucherModel)
 @strawberry.type(name="Voucher", description="A single-use code, shown at the business's till.")
 class Voucher(relay.Node):
     id: relay.NodeID[int]

@@ -32,16 +32,7 @@ class PaymentShare:
         return await info.context.loaders.by_id(MemberModel).load(root.payer_id)  # type: ignore[return-value]
 
 
-async def _party(row: PaymentRequestModel, info: Info) -> bool:
-    actor = info.context.actor
-    if actor is None:
-        return False
-    if row.requester_id == actor.member_id:
-        return True
-    return await PaymentShareModel.exists(request_id=row.id, payer_id=actor.member_id)
-
-
-@orm_node(PaymentRequestModel, visible=_party)
+@orm_node(PaymentRequestModel)
 @strawberry.type(name="PaymentRequest", description="A request to pay for a service.")
 class PaymentRequest(relay.Node):
     id: relay.NodeID[int]

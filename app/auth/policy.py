@@ -1,0 +1,17 @@
+"""Signing in is open to anyone; signing out needs a session."""
+
+from app.policy import ANYONE, SIGNED_IN, ModulePolicy, mutation, query
+
+POLICY = ModulePolicy(
+    queries=[query("viewer", ANYONE)],
+    mutations=[
+        mutation("register", ANYONE),
+        mutation("verifyEmail", ANYONE),
+        mutation("resendVerificationEmail", ANYONE),
+        mutation("login", ANYONE),
+        mutation("refreshToken", ANYONE),
+        mutation("logout", SIGNED_IN),
+        mutation("requestPasswordReset", ANYONE),
+        mutation("resetPassword", ANYONE),
+    ],
+)

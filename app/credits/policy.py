@@ -1,0 +1,160 @@
+"""Who may see the ledger, vouchers and payment requests, and move credits."""
+
+from typing import Any
+
+from app.credits.models import (
+    Account,
+    Entry,
+    PaymentRequest,
+    PaymentShare,
+    Transfer,
+    Voucher,
+    VoucherOffer,
+)
+from app.organisations.policy import people_of
+from app.people.models import Role
+from app.policy import (
+    ANYONE,
+    SIGNED_IN,
+    HasRole,
+    IsViewer,
+    Linked,
+    ModulePolicy,
+    Through,
+    Viewer,
+    mutation,
+    node,
+    on,
+    query,
+    value,
+)
+
+
+def _own_account(viewer: Viewer) -> dict[str, Any] | None:
+    return None if viewer.member_id is None else {"member_id": viewer.member_id}
+
+
+def holder_of(field: str) -> Linked:
+    """The account in the row's `field` is the viewer's own."""
+    return Linked("account_holder", field, Account, "id", _own_account)
+
+
+def _paying(viewer: Viewer) -> dict[str, Any] | None:
+    return None if viewer.member_id is None else {"payer_id": viewer.member_id}
+
+
+REQUESTER = IsViewer("requester_id", "requester")
+PAYER = Linked("payer", "id", PaymentShare, "request_id", _paying)
+HUB_ADMIN = HasRole(Role.HUB_ADMIN)
+HOLDER = IsViewer("member_id", "holder")
+
+POLICY = ModulePolicy(
+    types=[
+        node(
+            "Transfer",
+            model=Transfer,
+            see=holder_of("source_id") | holder_of("destination_id") | HUB_ADMIN,
+            public=[
+                "id",
+                "kind",
+                "status",
+                "amount",
+                "memo",
+                "category",
+                "createdAt",
+                "postedAt",
+            ],
+        ),
+        node(
+            "StatementEntry",
+            model=Entry,
+            see=holder_of("account_id"),
+            public=["id", "amount", "balanceAfter", "category", "createdAt", "transfer"],
+        ),
+        node(
+            "VoucherOffer",
+            model=VoucherOffer,
+            see=ANYONE,
+            public=[
+                "id",
+                "title",
+                "description",
+                "cost",
+                "stock",
+                "perMemberLimit",
+                "validFrom",
+                "validUntil",
+                "voucherDays",
+                "refundUnused",
+                "active",
+                "organisation",
+            ],
+        ),
+        node(
+            "Voucher",
+            model=Voucher,
+            # Its holder, and the issuing business's people (who check and use it at the till)
+            # — but the code is the holder's alone: whoever has it can spend it.
+            see=HOLDER | Through("offer", VoucherOffer, people_of("organisation_id")),
+            public=["id", "status", "expiresAt", "usedAt", "createdAt", "offer"],
+            fields={"code": HOLDER},
+            deny_with_error=["code"],
+        ),
+        node(
+            "PaymentRequest",
+            model=PaymentRequest,
+            see=REQUESTER | PAYER,
+            public=[
+                "id",
+                "memo",
+                "category",
+                "status",
+                "expiresAt",
+                "completedAt",
+                "createdAt",
+                "requester",
+                "shares",
+            ],
+        ),
+        value("PaymentShare", "part of a PaymentRequest, seen with it"),
+        value("CreditAccount", "myCredits: the viewer's own account"),
+        value("HubCreditTotals", "hubCreditTotals (hub admins)"),
+        value("CategoryTotal", "hubTransfersByCategory (hub admins)"),
+        value("VoucherCheck", "voucherByCode: what the issuing business's till sees"),
+    ],
+    queries=[
+        query("myCredits", SIGNED_IN),
+        query("myStatement", SIGNED_IN),
+        query("hubCreditTotals", HUB_ADMIN),
+        query("voucherOffers", ANYONE),
+        query("myVouchers", SIGNED_IN),
+        # The service finds the code only among the viewer's organisations' offers.
+        query("voucherByCode", SIGNED_IN),
+        query("myPaymentRequests", SIGNED_IN),
+        query("hubTransfersByCategory", HUB_ADMIN),
+    ],
+    mutations=[
+        mutation("payMember", SIGNED_IN),
+        mutation("reverseTransfer", HUB_ADMIN),
+        mutation(
+            "createVoucherOffer",
+            SIGNED_IN,
+            on("organisationId", "Organisation", people_of("id")),
+        ),
+        mutation(
+            "updateVoucherOffer",
+            SIGNED_IN,
+            on(
+                "offerId",
+                "VoucherOffer",
+                people_of("organisation_id"),
+            ),
+        ),
+        mutation("redeemVoucher", SIGNED_IN),
+        mutation("useVoucher", SIGNED_IN),
+        mutation("requestPayment", SIGNED_IN),
+        mutation("approvePaymentRequest", SIGNED_IN, on("requestId", "PaymentRequest", PAYER)),
+        mutation("declinePaymentRequest", SIGNED_IN, on("requestId", "PaymentRequest", PAYER)),
+        mutation("cancelPaymentRequest", SIGNED_IN, on("requestId", "PaymentRequest", REQUESTER)),
+    ],
+)

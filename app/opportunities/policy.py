@@ -1,0 +1,141 @@
+"""Who may see opportunities and applications, and run their mutations."""
+
+from typing import Any
+
+from app.opportunities.models import (
+    Application,
+    ApplicationStatus,
+    Category,
+    Opportunity,
+    OpportunityStatus,
+)
+from app.organisations.policy import people_of
+from app.people.models import Role
+from app.policy import (
+    ANYONE,
+    SIGNED_IN,
+    HasRole,
+    IsViewer,
+    Linked,
+    ModulePolicy,
+    Through,
+    Viewer,
+    mutation,
+    node,
+    on,
+    query,
+    state,
+    value,
+)
+
+# The poster, or anyone (owner, admin, staff) of the posting organisation.
+MANAGES = IsViewer("poster_id", "poster") | people_of("organisation_id")
+
+
+def _accepted(viewer: Viewer) -> dict[str, Any] | None:
+    if viewer.member_id is None:
+        return None
+    return {"applicant_id": viewer.member_id, "status": ApplicationStatus.ACCEPTED}
+
+
+# Managers and accepted applicants: they may see the exact place and contact details.
+PARTICIPATES = MANAGES | Linked("accepted", "id", Application, "opportunity_id", _accepted)
+NOT_DRAFT = state("not_draft", "status", set(OpportunityStatus) - {OpportunityStatus.DRAFT})
+APPLICANT = IsViewer("applicant_id", "applicant")
+APPLICATION_MANAGERS = Through("opportunity", Opportunity, MANAGES)
+
+POLICY = ModulePolicy(
+    types=[
+        node(
+            "Opportunity",
+            model=Opportunity,
+            see=NOT_DRAFT | MANAGES,
+            public=[
+                "id",
+                "kind",
+                "status",
+                "title",
+                "description",
+                "remote",
+                "areaName",
+                "startsAt",
+                "endsAt",
+                "recurrence",
+                "places",
+                "acceptedCount",
+                "requiredChecks",
+                "minAge",
+                "urgency",
+                "autoAccept",
+                "publishedAt",
+                "expiresAt",
+                "createdAt",
+                "distanceKm",
+                "placesLeft",
+                "areaCell",
+                "category",
+                "skills",
+                "poster",
+                "organisation",
+                "viewerCanManage",
+                "viewerApplication",
+            ],
+            fields={
+                "location": PARTICIPATES,
+                "address": PARTICIPATES,
+                "contactDetails": PARTICIPATES,
+                "applications": MANAGES,
+            },
+            deny_with_error=["applications"],
+        ),
+        node(
+            "Application",
+            model=Application,
+            see=APPLICANT | APPLICATION_MANAGERS,
+            public=[
+                "id",
+                "status",
+                "message",
+                "createdAt",
+                "decidedAt",
+                "applicant",
+                "opportunity",
+            ],
+        ),
+        node("Category", model=Category, see=ANYONE, public=["id", "slug", "name"]),
+        value("GeoPoint", "part of Opportunity.location"),
+    ],
+    queries=[
+        query("opportunities", ANYONE),
+        query("recommendedOpportunities", SIGNED_IN),
+        query("myOpportunities", SIGNED_IN),
+        query("myApplications", SIGNED_IN),
+        query("categories", ANYONE),
+    ],
+    mutations=[
+        mutation("createCategory", HasRole(Role.HUB_ADMIN)),
+        mutation("createOpportunity", SIGNED_IN),
+        mutation("updateOpportunity", SIGNED_IN, on("opportunityId", "Opportunity", MANAGES)),
+        mutation("publishOpportunity", SIGNED_IN, on("opportunityId", "Opportunity", MANAGES)),
+        mutation("closeOpportunity", SIGNED_IN, on("opportunityId", "Opportunity", MANAGES)),
+        mutation("cancelOpportunity", SIGNED_IN, on("opportunityId", "Opportunity", MANAGES)),
+        mutation("renewOpportunity", SIGNED_IN, on("opportunityId", "Opportunity", MANAGES)),
+        mutation("applyToOpportunity", SIGNED_IN),
+        mutation(
+            "acceptApplication",
+            SIGNED_IN,
+            on("applicationId", "Application", APPLICATION_MANAGERS),
+        ),
+        mutation(
+            "declineApplication",
+            SIGNED_IN,
+            on("applicationId", "Application", APPLICATION_MANAGERS),
+        ),
+        mutation(
+            "waitlistApplication",
+            SIGNED_IN,
+            on("applicationId", "Application", APPLICATION_MANAGERS),
+        ),
+        mutation("withdrawApplication", SIGNED_IN, on("applicationId", "Application", APPLICANT)),
+    ],
+)

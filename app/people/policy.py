@@ -1,0 +1,93 @@
+"""Who may see members, skills and trust checks, and run the people mutations."""
+
+from app.people.models import Member, Role, Skill, TrustCheck
+from app.policy import (
+    ANYONE,
+    SIGNED_IN,
+    HasRole,
+    IsViewer,
+    ModulePolicy,
+    mutation,
+    node,
+    query,
+    value,
+)
+
+THEMSELF = IsViewer("id")
+HUB_ADMIN = HasRole(Role.HUB_ADMIN)
+MODERATOR = HasRole(Role.MODERATOR)
+
+POLICY = ModulePolicy(
+    types=[
+        node(
+            "Member",
+            model=Member,
+            see=ANYONE,
+            public=[
+                "id",
+                "displayName",
+                "bio",
+                "interests",
+                "travelKm",
+                "isProxy",
+                "createdAt",
+                "areaCell",
+                "skills",
+                "rating",
+            ],
+            fields={
+                "email": THEMSELF,
+                "emailVerified": THEMSELF,
+                "homeLocation": THEMSELF,
+                "dateOfBirth": THEMSELF,
+                "notificationPreferences": THEMSELF,
+                "availability": SIGNED_IN,
+                "roles": THEMSELF | HasRole(Role.HUB_ADMIN, Role.MODERATOR),
+                "trustChecks": THEMSELF | MODERATOR,
+                # Which memberships show is the OrganisationMembership rule.
+                "organisations": SIGNED_IN,
+            },
+            deny_with_error=["organisations"],
+        ),
+        node("Skill", model=Skill, see=ANYONE, public=["id", "slug", "name", "category"]),
+        node(
+            "TrustCheck",
+            model=TrustCheck,
+            see=IsViewer("member_id") | MODERATOR,
+            public=[
+                "id",
+                "kind",
+                "reference",
+                "expiresOn",
+                "status",
+                "reviewedAt",
+                "reviewNote",
+                "createdAt",
+                "valid",
+                "member",
+            ],
+        ),
+        value("AvailabilitySlot", "part of Member.availability"),
+        value("NotificationPreferences", "part of Member.notificationPreferences"),
+        value("HomeLocation", "part of Member.homeLocation"),
+        value("MemberRating", "part of Member.rating"),
+    ],
+    queries=[
+        query("skills", ANYONE),
+        query("members", HasRole(Role.HUB_ADMIN, Role.MODERATOR, Role.COORDINATOR)),
+        query("pendingTrustChecks", MODERATOR),
+    ],
+    mutations=[
+        mutation("updateProfile", SIGNED_IN),
+        mutation("createSkill", HUB_ADMIN),
+        mutation("updateSkill", HUB_ADMIN),
+        mutation("setMySkills", SIGNED_IN),
+        mutation("submitTrustCheck", SIGNED_IN),
+        mutation("reviewTrustCheck", MODERATOR),
+        mutation("grantRole", HUB_ADMIN),
+        mutation("revokeRole", HUB_ADMIN),
+        mutation("createProxyMember", HasRole(Role.COORDINATOR)),
+        mutation("linkProxy", HUB_ADMIN),
+        mutation("unlinkProxy", HUB_ADMIN),
+    ],
+)
