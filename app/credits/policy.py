@@ -47,6 +47,7 @@ REQUESTER = IsViewer("requester_id", "requester")
 PAYER = Linked("payer", "id", PaymentShare, "request_id", _paying)
 HUB_ADMIN = HasRole(Role.HUB_ADMIN)
 HOLDER = IsViewer("member_id", "holder")
+ISSUER = Through("offer", VoucherOffer, people_of("organisation_id"))
 
 POLICY = ModulePolicy(
     types=[
@@ -95,7 +96,7 @@ POLICY = ModulePolicy(
             model=Voucher,
             # Its holder, and the issuing business's people (who check and use it at the till)
             # — but the code is the holder's alone: whoever has it can spend it.
-            see=HOLDER | Through("offer", VoucherOffer, people_of("organisation_id")),
+            see=HOLDER | ISSUER,
             public=["id", "status", "expiresAt", "usedAt", "createdAt", "offer"],
             fields={"code": HOLDER},
             deny_with_error=["code"],
@@ -151,7 +152,8 @@ POLICY = ModulePolicy(
             ),
         ),
         mutation("redeemVoucher", SIGNED_IN),
-        mutation("useVoucher", SIGNED_IN),
+        # By its code, at the till of the business that issued it.
+        mutation("useVoucher", SIGNED_IN, on("code", "Voucher", ISSUER)),
         mutation("requestPayment", SIGNED_IN),
         mutation("approvePaymentRequest", SIGNED_IN, on("requestId", "PaymentRequest", PAYER)),
         mutation("declinePaymentRequest", SIGNED_IN, on("requestId", "PaymentRequest", PAYER)),

@@ -106,7 +106,9 @@ POLICY = ModulePolicy(
         mutation("disputeHours", SIGNED_IN, on("hoursRecordId", "HoursRecord", RECEIVER)),
         mutation("resolveHoursDispute", MODERATORS),
         mutation("writeReview", SIGNED_IN, on("applicationId", "Application", PARTY_OF)),
-        mutation("editReview", SIGNED_IN, on("reviewId", "Review", IsViewer("author_id"))),
+        mutation(
+            "editReview", SIGNED_IN, on("reviewId", "Review", IsViewer("author_id", "author"))
+        ),
         mutation("setPortfolioVisibility", SIGNED_IN),
     ],
 )

@@ -1,0 +1,299 @@
+"""A hub with one of everything and a caller of every kind, for the authorization matrix.
+
+The world says, for each row, which callers hold which relation to it ("the poster", "the
+applicant", "staff of its organisation"...), by construction: it knows because it built them.
+The matrix test reads the policy table's rules through these relation names and compares what
+the API serves with what they say, so the API's own predicates are tested, not echoed.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from app.actor import Actor
+from app.credits import ledger, offers
+from app.credits import service as credits
+from app.credits.models import Entry, PaymentRequest, PaymentShare, SystemAccount, TransferKind
+from app.integrations.models import WebhookDelivery, WebhookEndpoint
+from app.matching.models import Notification, NotificationKind, SavedSearch
+from app.opportunities import applications
+from app.opportunities import service as opportunities
+from app.opportunities.models import Category
+from app.organisations import service as organisations
+from app.people import service as people
+from app.people.models import CheckKind, ProxyLink, Role, Skill, TrustCheck
+from app.portfolios.models import HoursRecord, Review
+from schema.relay import encode_id
+from tests.helpers import Person, create_person
+
+# Every kind of caller. "acting_for_other" is the coordinator acting for the other party (it
+# must see and do exactly what the other party may); "other_hub" is a hub admin, moderator and
+# coordinator of another hub who names this hub in CH-Hub.
+KINDS = (
+    "anonymous",
+    "owner",
+    "other_party",
+    "stranger",
+    "org_staff",
+    "org_owner",
+    "coordinator",
+    "acting_for_other",
+    "moderator",
+    "hub_admin",
+    "other_hub",
+)
+
+
+@dataclass
+class Caller:
+    kind: str
+    headers: dict[str, str]
+    roles: frozenset[Role] = frozenset()
+    signed_in: bool = True
+    in_hub: bool = True
+
+    @property
+    def acts_as(self) -> str:
+        """The kind whose relations this caller holds."""
+        return "other_party" if self.kind == "acting_for_other" else self.kind
+
+
+@dataclass
+class Sample:
+    type_name: str
+    row: Any
+    # relation name (a leaf rule's name) -> the kinds of callers that hold it to this row
+    relations: dict[str, set[str]] = field(default_factory=dict)
+    # foreign key name -> the related row's sample (for rules that look through a relation)
+    related: dict[str, "Sample"] = field(default_factory=dict)
+
+    @property
+    def gid(self) -> str:
+        return str(encode_id(self.type_name, self.row.id))
+
+
+@dataclass
+class World:
+    hub: Any
+    callers: dict[str, Caller]
+    people: dict[str, Person]
+    samples: dict[str, list[Sample]]
+
+    def sample(self, type_name: str) -> Sample:
+        return self.samples[type_name][0]
+
+
+def _actor(person: Person, *roles: Role) -> Actor:
+    return Actor(member=person.member, roles=frozenset({Role.MEMBER, *roles}))
+
+
+async def build_world(hub: Any, other_hub: Any) -> World:
+    p = {
+        kind: await create_person(hub=hub, display_name=kind.replace("_", " ").title())
+        for kind in ("owner", "other_party", "stranger", "org_staff", "org_owner")
+    }
+    p["coordinator"] = await create_person(hub=hub, roles=[Role.COORDINATOR])
+    p["moderator"] = await create_person(hub=hub, roles=[Role.MODERATOR])
+    p["hub_admin"] = await create_person(hub=hub, roles=[Role.HUB_ADMIN])
+    p["other_hub"] = await create_person(
+        hub=other_hub, roles=[Role.HUB_ADMIN, Role.MODERATOR, Role.COORDINATOR]
+    )
+    await ProxyLink.create(
+        hub_id=hub.id,
+        coordinator_id=p["coordinator"].member.id,
+        member_id=p["other_party"].member.id,
+    )
+    callers = _callers(hub, p)
+    samples = await _rows(hub, p)
+    return World(hub=hub, callers=callers, people=p, samples=samples)
+
+
+def _callers(hub: Any, p: dict[str, Person]) -> dict[str, Caller]:
+    def signed(kind: str, person: Person, *roles: Role, **extra: str) -> Caller:
+        return Caller(kind, {**person.headers, **extra}, frozenset({Role.MEMBER, *roles}))
+
+    return {
+        "anonymous": Caller("anonymous", {"CH-Hub": hub.slug}, signed_in=False),
+        "owner": signed("owner", p["owner"]),
+        "other_party": signed("other_party", p["other_party"]),
+        "stranger": signed("stranger", p["stranger"]),
+        "org_staff": signed("org_staff", p["org_staff"]),
+        "org_owner": signed("org_owner", p["org_owner"]),
+        "coordinator": signed("coordinator", p["coordinator"], Role.COORDINATOR),
+        "acting_for_other": signed(
+            "acting_for_other",
+            p["coordinator"],
+            **{"CH-Act-For": str(encode_id("Member", p["other_party"].member.id))},
+        ),
+        "moderator": signed("moderator", p["moderator"], Role.MODERATOR),
+        "hub_admin": signed("hub_admin", p["hub_admin"], Role.HUB_ADMIN),
+        "other_hub": Caller(
+            "other_hub",
+            {**p["other_hub"].headers, "CH-Hub": hub.slug},
+            frozenset({Role.MEMBER, Role.HUB_ADMIN, Role.MODERATOR, Role.COORDINATOR}),
+            in_hub=False,
+        ),
+    }
+
+
+async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
+    owner, other, org_owner = _actor(p["owner"]), _actor(p["other_party"]), _actor(p["org_owner"])
+    org = await organisations.create_organisation(
+        actor=org_owner, name="Corner Shop", kind="business", contact_email="shop@example.org"
+    )
+    await organisations.add_member(
+        actor=org_owner, organisation_id=org.id, member_id=p["org_staff"].member.id, role="staff"
+    )
+    org_people = {"org_staff", "org_owner"}
+    await people.update_profile(
+        actor=owner,
+        changes={
+            "home": (53.48, -2.24),
+            "date_of_birth": date(1980, 5, 17),
+            "availability": [{"weekday": 2, "from": "10:00", "to": "12:00"}],
+        },
+    )
+    check = await TrustCheck.create(
+        hub_id=hub.id, member_id=p["owner"].member.id, kind=CheckKind.DBS_BASIC, reference="D-1"
+    )
+    skill = await Skill.create(hub_id=hub.id, slug="cooking", name="Cooking")
+    category = await Category.create(hub_id=hub.id, slug="food", name="Food")
+    shift = {
+        "kind": "request",
+        "title": "Cook for the lunch club",
+        "category_id": category.id,
+        "location": (53.48, -2.24),
+        "address": "1 Market Street",
+        "contact_details": "call 0161 000 0000",
+        "places": 2,
+        "starts_at": datetime.now(UTC) + timedelta(days=2),
+    }
+    published = await opportunities.create_opportunity(actor=owner, publish=True, fields=shift)
+    draft = await opportunities.create_opportunity(
+        actor=org_owner, publish=False, fields={**shift, "organisation_id": org.id}
+    )
+    application = await applications.apply(actor=other, opportunity_id=published.id)
+    await applications.accept(actor=owner, application_id=application.id)
+    hours = await HoursRecord.create(
+        hub_id=hub.id,
+        application_id=application.id,
+        opportunity_id=published.id,
+        volunteer_id=p["other_party"].member.id,
+        worked_on=date.today(),
+        minutes=90,
+        note="kept the soup warm",
+        dispute_reason="why",
+        resolution_note="how",
+    )
+    review = await Review.create(
+        hub_id=hub.id,
+        application_id=application.id,
+        author_id=p["owner"].member.id,
+        subject_id=p["other_party"].member.id,
+        rating=5,
+        comment="Great soup",
+    )
+    notification = await Notification.create(
+        hub_id=hub.id,
+        member_id=p["owner"].member.id,
+        kind=NotificationKind.OPPORTUNITY_MATCH,
+        opportunity_id=published.id,
+        title="A match",
+    )
+    search = await SavedSearch.create(hub_id=hub.id, member_id=p["owner"].member.id, name="Food")
+    endpoint = await WebhookEndpoint.create(
+        hub_id=hub.id, url="https://example.org/hook", secret="whsec_x", event_types=["*"]
+    )
+    delivery = await WebhookDelivery.create(
+        hub_id=hub.id, endpoint_id=endpoint.id, event_type="opportunity.published", message_id="m1"
+    )
+    await _fund(hub.id, p["owner"].member.id, 500)
+    offer = await offers.create_offer(
+        actor=org_owner,
+        organisation_id=org.id,
+        fields={
+            "title": "Free coffee",
+            "cost": 10,
+            "stock": 5,
+            "valid_from": datetime.now(UTC) - timedelta(days=1),
+            "valid_until": datetime.now(UTC) + timedelta(days=30),
+        },
+    )
+    voucher = await offers.redeem(actor=owner, offer_id=offer.id, idempotency_key=uuid.uuid4().hex)
+    transfer = await credits.pay(
+        actor=owner,
+        payee_id=p["other_party"].member.id,
+        amount=25,
+        memo="soup lesson",
+        idempotency_key=uuid.uuid4().hex,
+    )
+    entry = await Entry.get(hub_id=hub.id, transfer_id=transfer.id, amount__lt=0)
+    request = await PaymentRequest.create(
+        hub_id=hub.id,
+        requester_id=p["other_party"].member.id,
+        memo="bread",
+        group=uuid.uuid4(),
+        expires_at=datetime.now(UTC) + timedelta(days=3),
+    )
+    await PaymentShare.create(
+        hub_id=hub.id, request_id=request.id, payer_id=p["owner"].member.id, amount=5
+    )
+
+    published_sample = Sample(
+        "Opportunity",
+        published,
+        {"poster": {"owner"}, "org_people": set(), "accepted": {"other_party"}},
+    )
+    draft_sample = Sample(
+        "Opportunity", draft, {"poster": {"org_owner"}, "org_people": org_people, "accepted": set()}
+    )
+    application_sample = Sample(
+        "Application",
+        application,
+        {"applicant": {"other_party"}},
+        {"opportunity": published_sample},
+    )
+    offer_sample = Sample("VoucherOffer", offer, {"org_people": org_people})
+    return {
+        "Hub": [Sample("Hub", hub)],
+        "Member": [Sample("Member", p["owner"].member, {"self": {"owner"}})],
+        "Skill": [Sample("Skill", skill)],
+        "Category": [Sample("Category", category)],
+        "TrustCheck": [Sample("TrustCheck", check, {"self": {"owner"}})],
+        "Organisation": [
+            Sample("Organisation", org, {"org_people": org_people, "org_managers": {"org_owner"}})
+        ],
+        "Opportunity": [published_sample, draft_sample],
+        "Application": [application_sample],
+        "HoursRecord": [
+            Sample(
+                "HoursRecord",
+                hours,
+                {"volunteer": {"other_party"}, "public_portfolio": set()},
+                {"application": application_sample},
+            )
+        ],
+        "Review": [Sample("Review", review, {"author": {"owner"}})],
+        "Notification": [Sample("Notification", notification, {"recipient": {"owner"}})],
+        "SavedSearch": [Sample("SavedSearch", search, {"owner": {"owner"}})],
+        "WebhookEndpoint": [Sample("WebhookEndpoint", endpoint)],
+        "WebhookDelivery": [Sample("WebhookDelivery", delivery)],
+        "VoucherOffer": [offer_sample],
+        "Voucher": [Sample("Voucher", voucher, {"holder": {"owner"}}, {"offer": offer_sample})],
+        "Transfer": [Sample("Transfer", transfer, {"account_holder": {"owner", "other_party"}})],
+        "StatementEntry": [Sample("StatementEntry", entry, {"account_holder": {"owner"}})],
+        "PaymentRequest": [
+            Sample("PaymentRequest", request, {"requester": {"other_party"}, "payer": {"owner"}})
+        ],
+    }
+
+
+async def _fund(hub_id: int, member_id: int, amount: int) -> None:
+    await ledger.post(
+        source=await ledger.system_account(hub_id, SystemAccount.ISSUANCE),
+        destination=await ledger.member_account(hub_id, member_id),
+        amount=amount,
+        kind=TransferKind.ADJUSTMENT,
+        memo="matrix funding",
+    )
