@@ -36,6 +36,8 @@ from tests.helpers import GraphQLClient
 from tests.policy.world import Caller, Sample, World, build_world
 
 GS = api_schema._schema
+QUERY, MUTATION = GS.query_type, GS.mutation_type
+assert QUERY is not None and MUTATION is not None
 TABLE = registry.table()
 DENIED = {"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}
 
@@ -259,7 +261,7 @@ async def _check_relation(
 
 async def test_every_list_answers_only_its_callers(matrix: Matrix) -> None:
     world = matrix.world
-    for name, field in GS.query_type.fields.items():
+    for name, field in QUERY.fields.items():
         entry = TABLE.queries[name]
         for caller in world.callers.values():
             await _check_list(matrix, name, field, entry, caller)
@@ -349,7 +351,7 @@ def _scalar(scalar: str, name: str, world: World) -> str:
 
 async def test_every_mutation_refuses_exactly_whom_the_table_refuses(matrix: Matrix) -> None:
     world = matrix.world
-    mutations = sorted(GS.mutation_type.fields.items(), key=lambda kv: kv[0] in LAST)
+    mutations = sorted(MUTATION.fields.items(), key=lambda kv: kv[0] in LAST)
     allowed: list[tuple[str, GraphQLField, Caller]] = []
     for name, field in mutations:
         entry = TABLE.mutations[name]
