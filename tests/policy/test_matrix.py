@@ -36,8 +36,14 @@ from tests.helpers import GraphQLClient
 from tests.policy.world import Caller, Sample, World, build_world
 
 GS = api_schema._schema
-QUERY, MUTATION = GS.query_type, GS.mutation_type
-assert QUERY is not None and MUTATION is not None
+
+
+def _root(gtype: GraphQLObjectType | None) -> GraphQLObjectType:
+    assert gtype is not None
+    return gtype
+
+
+QUERY, MUTATION = _root(GS.query_type), _root(GS.mutation_type)
 TABLE = registry.table()
 DENIED = {"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}
 
