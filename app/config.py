@@ -59,6 +59,7 @@ class Settings(BaseSettings):
     outbox_sweep_seconds: int = 5
     outbox_stale_seconds: int = 10
     worker_max_jobs: int = 10
+    housekeeping_seconds: int = 60
 
     webhook_allowed_hosts: list[str] = Field(
         default=[],

@@ -40,7 +40,9 @@ def build_periodic_settings(*, burst: bool = False) -> dict[str, Any]:
         tasks=[],
         periodic=[
             Periodic(opportunity_housekeeping, every_seconds=300, timeout=120),
-            Periodic(credits_housekeeping, every_seconds=60, timeout=120),
+            Periodic(
+                credits_housekeeping, every_seconds=get_settings().housekeeping_seconds, timeout=120
+            ),
             Periodic(send_digests, every_seconds=600, timeout=300),
         ],
         queue=periodic_queue_name(),

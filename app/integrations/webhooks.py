@@ -121,7 +121,7 @@ async def fan_out(event: str, payload: dict[str, Any], *, hub_id: int, key: str)
         if event not in endpoint.event_types:
             continue
         message_id = f"msg_{uuid.uuid5(uuid.NAMESPACE_URL, f'{event}:{key}').hex}"
-        delivery, created = await WebhookDelivery.get_or_create(
+        delivery, _ = await WebhookDelivery.get_or_create(
             hub_id=hub_id,
             endpoint_id=endpoint.id,
             message_id=message_id,
@@ -134,8 +134,11 @@ async def fan_out(event: str, payload: dict[str, Any], *, hub_id: int, key: str)
                 },
             },
         )
-        if created:
-            await jobs.enqueue("webhook.deliver", {"delivery_id": delivery.id})
+        # Keyed, so a retry of this fan-out after a partial failure (the delivery stored, its
+        # job not) queues the missing job and never a second one.
+        if await jobs.enqueue(
+            "webhook.deliver", {"delivery_id": delivery.id}, key=f"webhook.deliver:{delivery.id}"
+        ):
             queued += 1
     return queued
 

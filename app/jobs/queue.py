@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
+import redis.exceptions
 from arq import Worker, cron
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.constants import in_progress_key_prefix
@@ -179,6 +180,19 @@ def make_worker(**kwargs: Any) -> Worker:
     return Worker(**kwargs)
 
 
+async def _run_through_outages(worker: Worker) -> None:
+    """arq's loop ends at the first Redis error it meets; a worker process outlives a Redis
+    restart instead, polling again every second until Redis answers (the outbox sweep then
+    hands over whatever the restart lost)."""
+    while True:
+        try:
+            await worker.async_run()
+            return
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as exc:
+            log.warning("queue unreachable, worker waits: %r", exc)
+            await asyncio.sleep(1)
+
+
 async def run_workers(configs: Sequence[dict[str, Any]]) -> None:
     """Runs arq workers side by side until SIGTERM/SIGINT (or, in burst mode, an empty queue).
 
@@ -195,7 +209,7 @@ async def run_workers(configs: Sequence[dict[str, Any]]) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop, signum)
     try:
-        runs = [asyncio.ensure_future(worker.async_run()) for worker in workers]
+        runs = [asyncio.ensure_future(_run_through_outages(worker)) for worker in workers]
         for done in asyncio.as_completed(runs):
             try:
                 await done

@@ -1,19 +1,27 @@
 """Webhooks: signed per Standard Webhooks, retried, logged, disabled when they keep failing."""
 
 import asyncio
+import itertools
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import orjson
 import pytest
 from standardwebhooks.webhooks import Webhook
+from tortoise.transactions import in_transaction
 
+from app import jobs
 from app.config import get_settings
+from app.integrations import webhooks
 from app.integrations.models import WebhookDelivery, WebhookEndpoint
+from app.jobs import schedule
+from app.jobs.models import JobStatus, OutboxJob
 from app.opportunities import service
 from app.people.models import Role
 from tests.helpers import read_mail
+from tests.jobs.fakes import install_fakes
 from tests.opportunities.conftest import actor_of
 
 CREATE = """mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) {
@@ -159,3 +167,40 @@ async def test_rotation_signs_with_both_secrets_for_a_day(
     for secret in (created["secret"], new_secret):
         assert Webhook(secret).verify(body, headers)["type"] == "opportunity.cancelled"
     assert orjson.loads(body)["data"] == {"opportunity_id": opportunity.id}
+
+
+async def test_retries_follow_the_one_schedule_then_the_delivery_fails(
+    gql: Any,
+    make_person: Any,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given: the default schedule (README: after 5, 10, 20 and 40 s), an endpoint answering 500
+    fake_clock, fake_queue = install_fakes(monkeypatch)
+    monkeypatch.setattr(get_settings(), "job_retry_base_seconds", 5.0)
+    receiver.status = 500
+    admin = await make_person(roles=[Role.HUB_ADMIN])
+    await _endpoint(gql, admin, receiver.url)
+    async with jobs.collecting() as ids, in_transaction():
+        await webhooks.fan_out(
+            "opportunity.published", {"opportunity_id": 1}, hub_id=admin.member.hub_id, key="k"
+        )
+    await jobs.relay_collected(ids)
+    [job_id] = ids
+    # when: the first attempt runs, then the workers and the sweep keep going as time passes
+    attempts = [fake_clock.now()]
+    assert await fake_queue.run_due(job_id) == ["retry"]
+    while (row := await OutboxJob.get(id=job_id)).status == JobStatus.PENDING:
+        assert row.run_after is not None
+        fake_clock.at(row.run_after - timedelta(seconds=1))
+        await jobs.sweep()
+        assert await fake_queue.run_due(job_id) == []  # nothing before its time
+        attempts.append(fake_clock.at(row.run_after))
+        await fake_queue.run_due(job_id)
+    # then: one attempt at each planned time, then the delivery is marked failed
+    delays = [(b - a).total_seconds() for a, b in itertools.pairwise(attempts)]
+    assert delays == schedule.retry_delays() == [5, 10, 20, 40]
+    delivery = await WebhookDelivery.get(hub_id=admin.member.hub_id)
+    assert (delivery.status, delivery.attempts) == ("failed", 5)
+    assert len(receiver.requests) == 5
+    assert len({h["webhook-id"] for h, _ in receiver.requests}) == 1

@@ -1,5 +1,7 @@
 """The outbox: after-commit hand-off, Redis outages, rollbacks, crashes, retries, idempotency."""
 
+import asyncio
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,6 +29,16 @@ async def flaky(*, name: str, fail_times: int) -> None:
     calls[name] = calls.get(name, 0) + 1
     if calls[name] <= fail_times:
         raise TransientJobError("peer down")
+
+
+@job("test_flaky_timed")
+async def flaky_timed(*, name: str, fail_times: int) -> None:
+    started.setdefault(name, []).append(time.monotonic())
+    if len(started[name]) <= fail_times:
+        raise TransientJobError("peer down")
+
+
+started: dict[str, list[float]] = {}
 
 
 @job("test_broken")
@@ -131,6 +143,32 @@ async def test_transient_failures_are_retried_under_a_new_queue_id_each_time(
     assert calls["retry-me"] == 3 and row.attempts == 3
     # each retry is a hand-over of its own (the row owns the schedule, not arq's Retry)
     assert row.relays == 3 and worker.jobs_complete == 3 and worker.jobs_retried == 0
+
+
+async def test_a_sweeping_worker_waits_for_the_planned_retry_and_runs_one_chain(
+    run_jobs: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: retries 0.5 s after a first failure, 1 s after a second; a job failing twice
+    monkeypatch.setattr(get_settings(), "job_retry_base_seconds", 0.5)
+    await _enqueue("test_flaky_timed", {"name": "backoff", "fail_times": 2})
+    stop = asyncio.Event()
+
+    async def sweep_all_the_time() -> None:
+        while not stop.is_set():
+            await jobs.sweep()
+            await asyncio.sleep(0.05)
+
+    # when: a real worker runs it while the sweep runs every 50 ms
+    sweeper = asyncio.create_task(sweep_all_the_time())
+    try:
+        await run_jobs()
+    finally:
+        stop.set()
+        await sweeper
+    # then: three attempts, each after its planned delay
+    times = started["backoff"]
+    assert len(times) == 3, times
+    assert times[1] - times[0] >= 0.5 and times[2] - times[1] >= 1.0, times
 
 
 async def test_transient_failures_give_up_after_max_tries(run_jobs: Any) -> None:
