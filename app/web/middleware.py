@@ -1,5 +1,11 @@
-"""Request id, access log and HTTP metrics for every request (pure ASGI: no body buffering)."""
+"""Request id, access log and HTTP metrics for every request (pure ASGI: no body buffering).
 
+An exception that escapes a route before it has answered becomes a JSON 500 carrying the
+request id here, logged at ERROR; Starlette's own plain-text 500 would lack the id and make
+uvicorn drop the keep-alive connection.
+"""
+
+import json
 import logging
 import re
 import time
@@ -29,17 +35,23 @@ class RequestContextMiddleware:
         route = scope["path"] if scope["path"] in _KNOWN_ROUTES else "other"
         status = 500
         started = time.perf_counter()
+        response_started = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, response_started
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, response_started = message["status"], True
                 message.setdefault("headers", [])
                 message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception:
+            if scope["type"] != "http" or response_started:
+                raise
+            log.exception("unexpected error", extra={"request_id": request_id})
+            await _internal_error(send_with_id, request_id)
         finally:
             elapsed = time.perf_counter() - started
             if scope["type"] == "http":
@@ -55,3 +67,12 @@ class RequestContextMiddleware:
                     },
                 )
             request_id_var.reset(token)
+
+
+async def _internal_error(send: Send, request_id: str) -> None:
+    message = f"Unexpected error. Quote request id {request_id} if you report it."
+    extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
+    body = json.dumps({"errors": [{"message": message, "extensions": extensions}]}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 500, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -7,8 +7,10 @@ one on the same connection.
 
 import http.client
 import json
+import logging
 from typing import Any
 
+import httpx
 import pytest
 
 GOOD = json.dumps({"query": "{ __typename }"}).encode()
@@ -132,3 +134,43 @@ def test_no_malformed_request_logged_an_error(live_api: Any) -> None:
         conn.close()
     # then: client errors are not the operators' errors
     assert live_api.errors_logged() == []
+
+
+async def test_variables_over_get_that_are_not_an_object_are_400(http: Any) -> None:
+    # when: GET, with variables that are JSON but not an object
+    response = await http.get("/graphql", params={"query": "{ __typename }", "variables": '"x"'})
+    # then
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+async def test_a_route_that_fails_answers_json_500_with_the_request_id(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # given: any route behind the request middleware that raises before answering
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.routing import Route
+
+    from app.web.middleware import RequestContextMiddleware
+
+    async def fails(_: Any) -> None:
+        raise RuntimeError("secret internals")
+
+    app = Starlette(
+        routes=[Route("/fails", fails)], middleware=[Middleware(RequestContextMiddleware)]
+    )
+    # when
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        response = await client.get("/fails", headers={"X-Request-ID": "req-99887766"})
+    # then: JSON naming the request id, no internals, logged once at ERROR with the id
+    assert response.status_code == 500
+    assert response.headers["x-request-id"] == "req-99887766"
+    assert "secret" not in response.text
+    assert response.json()["errors"][0]["extensions"] == {
+        "code": "INTERNAL_SERVER_ERROR",
+        "requestId": "req-99887766",
+    }
+    (record,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.request_id == "req-99887766"  # type: ignore[attr-defined]
