@@ -21,6 +21,9 @@ from app.people.models import Role
 from app.policy.viewer import Viewer
 
 NOTHING = Q(id__in=[])  # matches no row
+# Matches every row. Not an empty Q(): Tortoise drops empty Qs inside OR, so `Q() | x` would
+# mean `x` alone (the rule-forms test caught it).
+EVERYTHING = Q(id__isnull=False)
 
 
 class Rule(ABC):
@@ -78,7 +81,7 @@ class CallerRule(Rule):
         return [self.holds(viewer)] * len(rows)
 
     async def q(self, viewer: Viewer, prefix: str = "") -> Q:
-        return Q() if self.holds(viewer) else NOTHING
+        return EVERYTHING if self.holds(viewer) else NOTHING
 
 
 @dataclass(frozen=True, repr=False)

@@ -8,6 +8,7 @@ from strawberry import relay
 
 from app.credits import service
 from app.credits.models import Entry as EntryModel
+from app.policy import visible
 from schema.context import Info
 from schema.credits.types import CreditAccount, StatementEntry
 from schema.relay import KeysetPage
@@ -47,7 +48,11 @@ class CreditsQueries:
     ) -> Iterable[StatementEntry]:
         actor = info.context.require_actor()
         account = await service.balance(hub_id=actor.hub_id, member_id=actor.member_id)
-        query = EntryModel.filter(hub_id=actor.hub_id, account_id=account.id)
+        query = await visible(
+            info.context.viewer,
+            "StatementEntry",
+            EntryModel.filter(hub_id=actor.hub_id, account_id=account.id),
+        )
         if category:
             query = query.filter(category=category[:60].lower())
         if since:

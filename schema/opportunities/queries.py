@@ -11,6 +11,7 @@ from app.opportunities.errors import OpportunityErrorCode as E
 from app.opportunities.models import Application as ApplicationModel
 from app.opportunities.models import Category as CategoryModel
 from app.opportunities.models import Opportunity as OpportunityModel
+from app.policy import visible
 from schema.context import Info
 from schema.opportunities.inputs import LocationInput
 from schema.opportunities.types import (
@@ -98,25 +99,27 @@ class OpportunityQueries:
         return await feed.recommended(actor=info.context.require_actor())  # type: ignore[return-value]
 
     @relay.connection(Page[Opportunity], description="What you posted, newest first.")  # type: ignore[misc]
-    def my_opportunities(
+    async def my_opportunities(
         self,
         info: Info,
         status: OpportunityStatus | None = None,  # type: ignore[valid-type]
     ) -> Iterable[Opportunity]:
-        actor = info.context.require_actor()
-        query = OpportunityModel.filter(hub_id=actor.hub_id, poster_id=actor.member_id)
+        viewer = info.context.viewer
+        mine = OpportunityModel.filter(hub_id=viewer.hub_id, poster_id=viewer.member_id)
+        query = await visible(viewer, "Opportunity", mine)
         if status is not None:
             query = query.filter(status=status)
         return query.order_by("-created_at", "-id")  # type: ignore[return-value]
 
     @relay.connection(Page[Application], description="Your applications, newest first.")  # type: ignore[misc]
-    def my_applications(
+    async def my_applications(
         self,
         info: Info,
         status: ApplicationStatus | None = None,  # type: ignore[valid-type]
     ) -> Iterable[Application]:
-        actor = info.context.require_actor()
-        query = ApplicationModel.filter(hub_id=actor.hub_id, applicant_id=actor.member_id)
+        viewer = info.context.viewer
+        mine = ApplicationModel.filter(hub_id=viewer.hub_id, applicant_id=viewer.member_id)
+        query = await visible(viewer, "Application", mine)
         if status is not None:
             query = query.filter(status=status)
         return query.order_by("-created_at", "-id")  # type: ignore[return-value]

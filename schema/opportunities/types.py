@@ -19,6 +19,7 @@ from app.opportunities.models import Urgency as UrgencyEnum
 from app.opportunities.policy import MANAGES
 from app.organisations.models import Organisation as OrganisationModel
 from app.people.models import Member as MemberModel
+from app.policy import visible
 from schema.context import Info
 from schema.opportunities import loaders
 from schema.policy import holds
@@ -141,13 +142,17 @@ class Opportunity(relay.Node):
         return await loaders.viewer_applications(info).load(root.id)  # type: ignore[return-value]
 
     @relay.connection(Page["Application"], description="Applications: the poster's side only.")  # type: ignore[misc]
-    def applications(
+    async def applications(
         self,
         root: OpportunityModel,
         info: Info,
         status: ApplicationStatus | None = None,  # type: ignore[valid-type]
     ) -> Iterable["Application"]:
-        query = ApplicationModel.filter(hub_id=root.hub_id, opportunity_id=root.id)
+        query = await visible(
+            info.context.viewer,
+            "Application",
+            ApplicationModel.filter(hub_id=root.hub_id, opportunity_id=root.id),
+        )
         if status is not None:
             query = query.filter(status=status)
         return query.order_by("created_at", "id")  # type: ignore[return-value]

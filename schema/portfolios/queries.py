@@ -6,6 +6,7 @@ import strawberry
 from strawberry import relay
 
 from app.people.models import Member as MemberModel
+from app.policy import visible
 from app.portfolios import service
 from app.portfolios.errors import PortfolioErrorCode as E
 from app.portfolios.models import HoursRecord as HoursRecordModel
@@ -43,23 +44,21 @@ class PortfolioQueries:
         return Portfolio.of(built, public=settings.public, share_url=url)
 
     @relay.connection(Page[HoursRecord], description="Your logged hours, newest first.")  # type: ignore[misc]
-    def my_hours(
+    async def my_hours(
         self,
         info: Info,
         status: HoursStatus | None = None,  # type: ignore[valid-type]
     ) -> Iterable[HoursRecord]:
-        actor = info.context.require_actor()
-        query = HoursRecordModel.filter(hub_id=actor.hub_id, volunteer_id=actor.member_id)
+        viewer = info.context.viewer
+        mine = HoursRecordModel.filter(hub_id=viewer.hub_id, volunteer_id=viewer.member_id)
+        query = await visible(viewer, "HoursRecord", mine)
         if status is not None:
             query = query.filter(status=status)
         return query.order_by("-worked_on", "-id")  # type: ignore[return-value]
 
     @relay.connection(Page[HoursRecord], description="Disputed hours awaiting a moderator.")  # type: ignore[misc]
-    def disputed_hours(self, info: Info) -> Iterable[HoursRecord]:
-        from app.people.models import Role
-
-        actor = info.context.require_actor()
-        actor.require_role(Role.MODERATOR, Role.HUB_ADMIN)
-        return HoursRecordModel.filter(  # type: ignore[return-value]
-            hub_id=actor.hub_id, status=HoursStatusEnum.DISPUTED
-        ).order_by("created_at", "id")
+    async def disputed_hours(self, info: Info) -> Iterable[HoursRecord]:
+        viewer = info.context.viewer
+        disputed = HoursRecordModel.filter(hub_id=viewer.hub_id, status=HoursStatusEnum.DISPUTED)
+        query = await visible(viewer, "HoursRecord", disputed)
+        return query.order_by("created_at", "id")  # type: ignore[return-value]

@@ -28,7 +28,8 @@ from graphql import (
     is_non_null_type,
 )
 
-from app.policy import registry
+from app.actor import Actor
+from app.policy import Viewer, registry
 from app.policy.rules import AllOf, AnyOf, CallerRule, RowState, Rule, Through
 from app.policy.table import OperationPolicy, TypePolicy
 from schema import schema as api_schema
@@ -423,3 +424,32 @@ async def _check_mutation(
         matrix.expect(bool(codes & refusals), f"{where}: got {codes or 'success'}, table refuses")
     else:
         matrix.expect(not codes & DENIED, f"{where}: refused with {codes}, table allows it")
+
+
+def _viewer(world: World, caller: Caller) -> Viewer:
+    if not caller.signed_in:
+        return Viewer.of(None, world.hub.id)
+    person = world.people["other_party" if caller.kind == "acting_for_other" else caller.kind]
+    return Viewer.of(Actor(member=person.member, roles=caller.roles))
+
+
+async def test_the_sql_form_of_every_rule_agrees_with_its_python_form(matrix: Matrix) -> None:
+    # Lists filter with a rule's Q; rows already loaded are checked in Python: the same rows.
+    world = matrix.world
+    compared = 0
+    for entry in [e for e in TABLE.types.values() if isinstance(e, TypePolicy) and e.model]:
+        for sample in world.samples.get(entry.name, []):
+            for caller in (c for c in world.callers.values() if c.in_hub):
+                viewer = _viewer(world, caller)
+                for rule in (entry.see, *entry.fields.values()):
+                    in_python = await rule.allows(viewer, sample.row)
+                    assert entry.model is not None
+                    query = entry.model.filter(id=sample.row.id).filter(await rule.q(viewer))
+                    in_sql = await query.exists()
+                    compared += 1
+                    matrix.expect(
+                        in_python == in_sql,
+                        f"{caller.kind} on {entry.name} {rule}: python {in_python}, sql {in_sql}",
+                    )
+    print(f"\nrule forms: {compared} comparisons, {len(matrix.failures)} failures")
+    assert matrix.failures == [], "\n".join(matrix.failures)

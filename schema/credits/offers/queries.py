@@ -9,6 +9,7 @@ from strawberry import relay
 from app.credits import offers
 from app.credits.errors import CreditsErrorCode as E
 from app.credits.models import Voucher as VoucherModel
+from app.policy import visible
 from schema.context import Info
 from schema.credits.offers.types import Voucher, VoucherOffer, VoucherStatus
 from schema.relay import Page, decode_id
@@ -39,13 +40,14 @@ class OfferQueries:
         return query  # type: ignore[no-any-return]
 
     @relay.connection(Page[Voucher], description="Your vouchers, newest first.")  # type: ignore[misc]
-    def my_vouchers(
+    async def my_vouchers(
         self,
         info: Info,
         status: VoucherStatus | None = None,  # type: ignore[valid-type]
     ) -> Iterable[Voucher]:
-        actor = info.context.require_actor()
-        query = VoucherModel.filter(hub_id=actor.hub_id, member_id=actor.member_id)
+        viewer = info.context.viewer
+        mine = VoucherModel.filter(hub_id=viewer.hub_id, member_id=viewer.member_id)
+        query = await visible(viewer, "Voucher", mine)
         if status is not None:
             query = query.filter(status=status)
         return query.order_by("-created_at", "-id")  # type: ignore[return-value]

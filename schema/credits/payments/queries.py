@@ -9,6 +9,7 @@ from strawberry import relay
 
 from app.credits import service
 from app.credits.models import PaymentRequest as PaymentRequestModel
+from app.policy import visible
 from schema.context import Info
 from schema.credits.payments.types import PaymentRequest, PaymentRequestStatus
 from schema.relay import Page
@@ -31,14 +32,16 @@ class CategoryTotal:
 @strawberry.type
 class PaymentQueries:
     @relay.connection(Page[PaymentRequest], description="Requests you sent or must answer.")  # type: ignore[misc]
-    def my_payment_requests(
+    async def my_payment_requests(
         self,
         info: Info,
         role: PaymentRequestRole,
         status: PaymentRequestStatus | None = None,  # type: ignore[valid-type]
     ) -> Iterable[PaymentRequest]:
         actor = info.context.require_actor()
-        query = PaymentRequestModel.filter(hub_id=actor.hub_id)
+        query = await visible(
+            info.context.viewer, "PaymentRequest", PaymentRequestModel.filter(hub_id=actor.hub_id)
+        )
         if role == PaymentRequestRole.SENT:
             query = query.filter(requester_id=actor.member_id)
         else:
