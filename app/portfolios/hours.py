@@ -1,8 +1,9 @@
 """Logging volunteered hours and verifying them. A verified record is final and earns once."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from dateutil.rrule import rrulestr
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
@@ -12,7 +13,7 @@ from app.actor import Actor
 from app.audit import service as audit
 from app.errors import DomainError
 from app.hubs.models import Hub
-from app.opportunities.models import ApplicationStatus
+from app.opportunities.models import ApplicationStatus, Opportunity
 from app.people.models import Role
 from app.portfolios import engagement
 from app.portfolios.errors import PortfolioErrorCode as E
@@ -22,9 +23,26 @@ MAX_MINUTES_A_DAY = 24 * 60
 OLDEST = timedelta(days=366)
 
 
-async def _hub_today(hub_id: int) -> date:
+async def _hub_zone(hub_id: int) -> ZoneInfo:
     hub = await Hub.get(id=hub_id)
-    return datetime.now(ZoneInfo(hub.timezone)).date()
+    return ZoneInfo(hub.timezone)
+
+
+def shift_starts(opportunity: Opportunity, day: date, zone: ZoneInfo) -> list[datetime]:
+    """When the opportunity's shifts on `day` (in the hub's zone) start: its one start, or the
+    occurrences of its recurrence that fall on that day; none when it has no start time."""
+    if opportunity.starts_at is None:
+        return []
+    first = opportunity.starts_at.astimezone(zone)
+    if not opportunity.recurrence:
+        return [first] if first.date() == day else []
+    try:
+        rule = rrulestr(opportunity.recurrence, dtstart=first)
+    except (ValueError, TypeError):  # stored rules were checked when posted
+        return [first] if first.date() == day else []
+    midnight = datetime.combine(day, time.min, zone)
+    found = rule.between(midnight, midnight + timedelta(days=1), inc=True)
+    return [start for start in found if start.date() == day]
 
 
 async def log_hours(
@@ -33,7 +51,9 @@ async def log_hours(
     """The volunteer of an accepted engagement records time given (pending verification)."""
     v.int_range(minutes, field="minutes", low=1, high=MAX_MINUTES_A_DAY, invalid=E.INVALID)
     note = v.text(note, field="note", max_length=500, invalid=E.INVALID, required=False)
-    today = await _hub_today(actor.hub_id)
+    zone = await _hub_zone(actor.hub_id)
+    now = datetime.now(zone)
+    today = now.date()
     if worked_on > today:
         raise DomainError(E.FUTURE_DATE, "Hours can only be logged once given.", "workedOn")
     if worked_on < today - OLDEST:
@@ -44,6 +64,7 @@ async def log_hours(
             raise DomainError(E.FORBIDDEN, "Only the volunteer logs their hours.", None)
         if found.application.status != ApplicationStatus.ACCEPTED:
             raise DomainError(E.NOT_ACCEPTED, "Only accepted engagements log hours.", None)
+        _check_shift_started(found.opportunity, worked_on, now, zone)
         await _check_daily_total(actor, worked_on, minutes)
         record = await HoursRecord.create(
             hub_id=actor.hub_id,
@@ -62,6 +83,19 @@ async def log_hours(
             object_id=record.id,
         )
     return record
+
+
+def _check_shift_started(
+    opportunity: Opportunity, worked_on: date, now: datetime, zone: ZoneInfo
+) -> None:
+    """Hours for a day with a shift count once that day's (first) shift has begun: by the time
+    in the hub's zone, not the day alone."""
+    starts = shift_starts(opportunity, worked_on, zone)
+    if starts and min(starts) > now:
+        at = min(starts).strftime("%H:%M")
+        raise DomainError(
+            E.FUTURE_DATE, f"The shift starts at {at}: log the hours once given.", "workedOn"
+        )
 
 
 async def _check_daily_total(actor: Actor, worked_on: date, minutes: int) -> None:

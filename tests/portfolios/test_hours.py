@@ -5,6 +5,7 @@ from typing import Any
 
 from app.hubs.models import Hub
 from app.opportunities import applications
+from app.opportunities.models import Opportunity
 from app.people.models import Role
 from app.portfolios import hours
 from app.portfolios.models import HoursRecord, HoursStatus
@@ -392,3 +393,43 @@ async def test_future_means_the_hubs_calendar(
     # UTC's date is the hub's yesterday (fine) or tomorrow (future)
     expected = None if now.date() < hub_today(hub) else "FUTURE_DATE"
     assert code(utc_today) == expected
+
+
+async def test_hours_wait_until_the_shift_has_begun_by_the_hubs_clock(
+    gql: Any, hub: Any, alice: Any, make_person: Any, engage: Any
+) -> None:
+    # given: a hub where it is about noon now, and bob accepted for alice's request
+    now = datetime.now(UTC)
+    offset = 12 - now.hour  # hours east of UTC: -11 to +12
+    zone = f"Etc/GMT{-offset:+d}"  # the Etc names count west of UTC
+    await Hub.filter(id=hub.id).update(timezone=zone)
+    hub.timezone = zone
+    bob = await make_person()
+    opportunity, application = await engage(alice, bob)
+
+    async def shift(starts: datetime, recurrence: str = "") -> None:
+        await Opportunity.filter(id=opportunity.id).update(
+            starts_at=starts, ends_at=starts + timedelta(hours=1), recurrence=recurrence
+        )
+
+    # when: the one shift starts in two hours, today; then it began two hours ago
+    await shift(now + timedelta(hours=2))
+    later_today = await log(gql, bob, application)
+    await shift(now - timedelta(hours=2))
+    begun = await log(gql, bob, application, minutes=30)
+    # then: refused by the time, not the day
+    assert later_today["errors"] == [
+        {"code": "FUTURE_DATE", "field": "workedOn", "message": later_today["errors"][0]["message"]}
+    ]
+    assert begun["errors"] == [] and begun["hoursRecord"]["status"] == "PENDING"
+
+    # when: a weekly shift that began a week ago, today at a later hour; then at an earlier one
+    weekly = "FREQ=WEEKLY;COUNT=4"
+    await shift(now + timedelta(hours=2) - timedelta(days=7), weekly)
+    recurring_later = await log(gql, bob, application, minutes=15)
+    await shift(now - timedelta(hours=2) - timedelta(days=7), weekly)
+    recurring_begun = await log(gql, bob, application, minutes=15)
+    # then
+    assert code(recurring_later) == "FUTURE_DATE"
+    assert recurring_begun["errors"] == []
+    assert await HoursRecord.filter(application_id=application.id).count() == 2
