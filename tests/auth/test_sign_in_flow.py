@@ -165,3 +165,53 @@ async def test_password_reset_by_emailed_link(
     assert new["login"]["errors"] == []
     reused = await gql(RESET, {"input": {"token": token, "newPassword": "another new passphrase"}})
     assert reused["resetPassword"]["errors"][0]["code"] == "INVALID_TOKEN"
+
+
+LOGIN_IN_FULL = """
+mutation Login($input: LoginInput!) {
+  login(input: $input) {
+    accessToken member { id displayName email emailVerified roles } errors { code message }
+  }
+}"""
+REFRESH_IN_FULL = """
+mutation Refresh($input: RefreshTokenInput!) {
+  refreshToken(input: $input) {
+    accessToken refreshToken member { id email roles } errors { code message }
+  }
+}"""
+
+
+async def test_login_and_refresh_answer_with_the_members_own_payload_in_full(
+    gql: Any, hub: Any, make_person: Any
+) -> None:
+    # given: a moderator, signed out (no Authorization header on these requests)
+    from app.people.models import Role
+
+    mo = await make_person(display_name="Mo", roles=[Role.MODERATOR])
+    creds = {"hubSlug": hub.slug, "email": mo.email, "password": mo.password}
+    # when: she signs in, asking for her private fields in the same operation
+    login = (await gql(LOGIN_IN_FULL, {"input": creds}))["login"]
+    # then: she reads them, as the session the operation just opened
+    assert login["errors"] == []
+    assert login["member"] == {
+        "id": mo.gid,
+        "displayName": "Mo",
+        "email": mo.email,
+        "emailVerified": True,
+        "roles": ["MEMBER", "MODERATOR"],
+    }
+    # when: she refreshes her tokens (again without an access token)
+    refreshed = (await gql(REFRESH_IN_FULL, {"input": {"refreshToken": mo.refresh_token}}))[
+        "refreshToken"
+    ]
+    # then: the same
+    assert refreshed["errors"] == []
+    assert refreshed["member"] == {
+        "id": mo.gid,
+        "email": mo.email,
+        "roles": ["MEMBER", "MODERATOR"],
+    }
+    # and a refused login reads nobody's fields
+    wrong = await gql(LOGIN_IN_FULL, {"input": {**creds, "password": "not the password"}})
+    assert wrong["login"]["member"] is None
+    assert wrong["login"]["errors"][0]["code"] == "INVALID_CREDENTIALS"
