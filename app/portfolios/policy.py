@@ -110,5 +110,6 @@ POLICY = ModulePolicy(
             "editReview", SIGNED_IN, on("reviewId", "Review", IsViewer("author_id", "author"))
         ),
         mutation("setPortfolioVisibility", SIGNED_IN),
+        mutation("rotatePortfolioShareLink", SIGNED_IN),
     ],
 )

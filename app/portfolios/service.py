@@ -209,7 +209,26 @@ async def set_visibility(*, actor: Actor, public: bool) -> PortfolioSettings:
     return found
 
 
-def share_url(found: PortfolioSettings) -> str:
+async def rotate_share_link(*, actor: Actor) -> PortfolioSettings:
+    """A new token for the member's CV link: the old link stops working at once."""
+    async with in_transaction():
+        found = await settings_of(hub_id=actor.hub_id, member_id=actor.member_id)
+        found.share_token = secrets.token_urlsafe(18)
+        await found.save(update_fields=["share_token"])
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="portfolio.rotate_share_link",
+            object_type="Member",
+            object_id=actor.member_id,
+        )
+    return found
+
+
+def share_url(found: PortfolioSettings) -> str | None:
+    """The CV's link while it is public; None while private (for its owner too)."""
+    if not found.public:
+        return None
     return f"{get_settings().public_url}/cv/{found.share_token}"
 
 

@@ -40,8 +40,7 @@ class PortfolioQueries:
         built = await service.build(
             hub_id=actor.hub_id, member=member, for_owner=target == actor.member_id
         )
-        url = service.share_url(settings) if settings.public or target == actor.member_id else None
-        return Portfolio.of(built, public=settings.public, share_url=url)
+        return Portfolio.of(built, public=settings.public, share_url=service.share_url(settings))
 
     @relay.connection(Page[HoursRecord], description="Your logged hours, newest first.")  # type: ignore[misc]
     async def my_hours(

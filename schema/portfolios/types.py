@@ -117,7 +117,10 @@ class Portfolio:
     ratings: RatingSummary
     reviews: list[Review]
     history: list[HoursRecord]
-    share_url: str | None = strawberry.field(description="The CV's link, when public.")
+    share_url: str | None = strawberry.field(
+        description="The CV's link while the portfolio is public; null while private (for its"
+        " owner too). rotatePortfolioShareLink replaces it."
+    )
     public: bool
 
     @classmethod

@@ -36,6 +36,10 @@ SET_VISIBILITY = """
 mutation SetPortfolioVisibility($input: SetPortfolioVisibilityInput!) {
   setPortfolioVisibility(input: $input) { public shareUrl errors { code field message } }
 }"""
+ROTATE_LINK = """
+mutation RotatePortfolioShareLink {
+  rotatePortfolioShareLink { public shareUrl errors { code field message } }
+}"""
 
 
 async def portfolio_of(gql: Any, viewer: Any, member: Any = None) -> Any:
@@ -104,7 +108,7 @@ async def test_the_portfolio_counts_only_verified_hours(
     assert sorted(r["rating"] for r in mine["reviews"]) == [4, 5]
     assert sorted(h["minutes"] for h in mine["history"]) == [15, 30, 60, 120]
     assert mine["public"] is False
-    assert mine["shareUrl"].startswith("http://testserver/cv/")
+    assert mine["shareUrl"] is None  # private: no link, for its owner either
     # and alice, who volunteered nothing, has an empty portfolio
     empty = await portfolio_of(gql, alice)
     assert (empty["totalMinutes"], empty["servicesDelivered"], empty["history"]) == (0, 0, [])
@@ -143,10 +147,12 @@ async def test_a_portfolio_is_private_until_shared(
     assert await portfolio_of(gql, stan, bob) is None
     # when: bob makes it private again
     private = await share(gql, bob, False)
-    # then
-    assert private["public"] is False and private["shareUrl"] == first["shareUrl"]
+    # then: no link while private, for bob either
+    assert private["public"] is False and private["shareUrl"] is None
     assert await portfolio_of(gql, alice, bob) is None
-    assert (await portfolio_of(gql, bob))["shareUrl"] == first["shareUrl"]
+    assert (await portfolio_of(gql, bob))["shareUrl"] is None
+    # and public again: the same link as before
+    assert (await share(gql, bob, True))["shareUrl"] == first["shareUrl"]
     # and the own portfolio needs a sign-in
     anonymous = await gql.raw(PORTFOLIO)
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
@@ -284,3 +290,38 @@ async def test_a_public_portfolio_shows_no_notes_or_disputes(
         }
     ]
     assert as_public == [{"minutes": 50, "note": "", "disputeReason": "", "resolutionNote": ""}]
+
+
+async def test_rotating_the_share_link_ends_the_old_one_at_once(
+    gql: Any, http: Any, alice: Any, make_person: Any, delivered: Any
+) -> None:
+    # given: bob's CV is public at a link he gave out
+    bob = await make_person(display_name="Bob")
+    await delivered(alice, bob, 60)
+    old = (await share(gql, bob, True))["shareUrl"]
+    old_path = old.removeprefix("http://testserver")
+    assert (await http.get(old_path)).status_code == 200
+    # when: he rotates it
+    rotated = (await gql(ROTATE_LINK, as_=bob))["rotatePortfolioShareLink"]
+    # then: a new link, which works; the old one is gone (page and export)
+    assert rotated["errors"] == [] and rotated["public"] is True
+    new = rotated["shareUrl"]
+    assert new.startswith("http://testserver/cv/") and new != old
+    new_path = new.removeprefix("http://testserver")
+    assert (await http.get(old_path)).status_code == 404
+    assert (await http.get(old_path + ".json")).status_code == 404
+    assert (await http.get(new_path)).status_code == 200
+    assert (await portfolio_of(gql, bob))["shareUrl"] == new
+    assert (await portfolio_of(gql, alice, bob))["shareUrl"] == new
+    # when: he makes it private and rotates again
+    await share(gql, bob, False)
+    private = (await gql(ROTATE_LINK, as_=bob))["rotatePortfolioShareLink"]
+    # then: no link while private; going public shows a third link, and the second is gone
+    assert private == {"public": False, "shareUrl": None, "errors": []}
+    third = (await share(gql, bob, True))["shareUrl"]
+    assert third not in (old, new)
+    assert (await http.get(new_path)).status_code == 404
+    assert (await http.get(third.removeprefix("http://testserver"))).status_code == 200
+    # and rotating needs a sign-in
+    anonymous = await gql.raw(ROTATE_LINK)
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

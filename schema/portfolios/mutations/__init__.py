@@ -6,6 +6,7 @@ from schema.portfolios.mutations.dispute_hours import dispute_hours
 from schema.portfolios.mutations.edit_review import edit_review
 from schema.portfolios.mutations.log_hours import log_hours
 from schema.portfolios.mutations.resolve_hours_dispute import resolve_hours_dispute
+from schema.portfolios.mutations.rotate_portfolio_share_link import rotate_portfolio_share_link
 from schema.portfolios.mutations.set_portfolio_visibility import set_portfolio_visibility
 from schema.portfolios.mutations.verify_hours import verify_hours
 from schema.portfolios.mutations.write_review import write_review
@@ -20,3 +21,4 @@ class PortfolioMutations:
     write_review = strawberry.mutation(resolver=write_review)
     edit_review = strawberry.mutation(resolver=edit_review)
     set_portfolio_visibility = strawberry.mutation(resolver=set_portfolio_visibility)
+    rotate_portfolio_share_link = strawberry.mutation(resolver=rotate_portfolio_share_link)

@@ -17,7 +17,9 @@ class SetPortfolioVisibilityInput:
 @strawberry.type
 class SetPortfolioVisibilityPayload:
     public: bool | None = None
-    share_url: str | None = strawberry.field(default=None, description="HTML; add .json for JSON.")
+    share_url: str | None = strawberry.field(
+        default=None, description="HTML; add .json for JSON. Null while private."
+    )
     errors: list[PortfolioError] = strawberry.field(default_factory=list)
 
 
