@@ -7,6 +7,7 @@ from app.opportunities.models import (
     ApplicationStatus,
     Category,
     Opportunity,
+    OpportunityKind,
     OpportunityStatus,
 )
 from app.organisations.policy import people_of
@@ -38,8 +39,14 @@ def _accepted(viewer: Viewer) -> dict[str, Any] | None:
     return {"applicant_id": viewer.member_id, "status": ApplicationStatus.ACCEPTED}
 
 
+ACCEPTED = Linked("accepted", "id", Application, "opportunity_id", _accepted)
 # Managers and accepted applicants: they may see the exact place and contact details.
-PARTICIPATES = MANAGES | Linked("accepted", "id", Application, "opportunity_id", _accepted)
+PARTICIPATES = MANAGES | ACCEPTED
+# Who receives the help an opportunity gives (and verifies the hours given): for a request,
+# its poster's side; for an offer, the accepted applicants (app.portfolios.engagement).
+RECEIVING_SIDE = (state("request", "kind", {OpportunityKind.REQUEST}) & MANAGES) | (
+    state("offer", "kind", {OpportunityKind.OFFER}) & ACCEPTED
+)
 NOT_DRAFT = state("not_draft", "status", set(OpportunityStatus) - {OpportunityStatus.DRAFT})
 APPLICANT = IsViewer("applicant_id", "applicant")
 APPLICATION_MANAGERS = Through("opportunity", Opportunity, MANAGES)
@@ -85,8 +92,9 @@ POLICY = ModulePolicy(
                 "address": PARTICIPATES,
                 "contactDetails": PARTICIPATES,
                 "applications": MANAGES,
+                "hoursToVerify": RECEIVING_SIDE,
             },
-            deny_with_error=["applications"],
+            deny_with_error=["applications", "hoursToVerify"],
         ),
         node(
             "Application",

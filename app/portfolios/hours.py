@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 from tortoise import Tortoise
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from app import events
@@ -15,9 +16,11 @@ from app.errors import DomainError
 from app.hubs.models import Hub
 from app.opportunities.models import ApplicationStatus, Opportunity
 from app.people.models import Role
+from app.policy import Viewer
 from app.portfolios import engagement
 from app.portfolios.errors import PortfolioErrorCode as E
 from app.portfolios.models import HoursRecord, HoursStatus
+from app.portfolios.policy import RECEIVER
 
 MAX_MINUTES_A_DAY = 24 * 60
 OLDEST = timedelta(days=366)
@@ -96,6 +99,19 @@ def _check_shift_started(
         raise DomainError(
             E.FUTURE_DATE, f"The shift starts at {at}: log the hours once given.", "workedOn"
         )
+
+
+async def to_verify(viewer: Viewer, *, opportunity_id: int | None = None) -> QuerySet[HoursRecord]:
+    """Pending records the viewer may verify: they are on the receiving side of the engagement
+    (the policy's RECEIVER rule, as SQL) and did not log the hours themselves. Oldest first."""
+    query = HoursRecord.filter(hub_id=viewer.hub_id, status=HoursStatus.PENDING).filter(
+        await RECEIVER.q(viewer)
+    )
+    if viewer.member_id is not None:
+        query = query.exclude(volunteer_id=viewer.member_id)
+    if opportunity_id is not None:
+        query = query.filter(opportunity_id=opportunity_id)
+    return query.order_by("created_at", "id")
 
 
 async def _check_daily_total(actor: Actor, worked_on: date, minutes: int) -> None:

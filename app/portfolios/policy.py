@@ -99,6 +99,9 @@ POLICY = ModulePolicy(
         query("portfolio", SIGNED_IN),
         query("myHours", SIGNED_IN),
         query("disputedHours", MODERATORS),
+        # Pending records the viewer may verify: the RECEIVER rule as SQL (hours.to_verify).
+        query("hoursToVerify", SIGNED_IN),
+        query("hoursToVerifyCount", SIGNED_IN),
     ],
     mutations=[
         mutation("logHours", SIGNED_IN, on("applicationId", "Application", VOLUNTEER_OF)),

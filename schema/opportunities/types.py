@@ -20,9 +20,11 @@ from app.opportunities.policy import MANAGES
 from app.organisations.models import Organisation as OrganisationModel
 from app.people.models import Member as MemberModel
 from app.policy import visible
+from app.portfolios import hours
 from schema.context import Info
 from schema.opportunities import loaders
 from schema.policy import holds
+from schema.portfolios.types import HoursRecord
 from schema.relay import Page, orm_node
 
 if TYPE_CHECKING:
@@ -156,6 +158,17 @@ class Opportunity(relay.Node):
         if status is not None:
             query = query.filter(status=status)
         return query.order_by("created_at", "id")  # type: ignore[return-value]
+
+    @relay.connection(  # type: ignore[misc]
+        Page[HoursRecord],
+        description="Pending hours of this opportunity waiting for you to verify, oldest first."
+        " The receiving side only: for a request, its poster and organisation; for an offer,"
+        " its accepted applicants (each sees their own engagement's).",
+    )
+    async def hours_to_verify(self, root: OpportunityModel, info: Info) -> Iterable[HoursRecord]:
+        viewer = info.context.viewer
+        query = await hours.to_verify(viewer, opportunity_id=root.id)
+        return await visible(viewer, "HoursRecord", query)  # type: ignore[return-value]
 
 
 @orm_node(ApplicationModel)

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from app.people.models import Member as MemberModel
 from app.policy import visible
-from app.portfolios import service
+from app.portfolios import hours, service
 from app.portfolios.errors import PortfolioErrorCode as E
 from app.portfolios.models import HoursRecord as HoursRecordModel
 from app.portfolios.models import HoursStatus as HoursStatusEnum
@@ -61,3 +61,26 @@ class PortfolioQueries:
         disputed = HoursRecordModel.filter(hub_id=viewer.hub_id, status=HoursStatusEnum.DISPUTED)
         query = await visible(viewer, "HoursRecord", disputed)
         return query.order_by("created_at", "id")  # type: ignore[return-value]
+
+    @relay.connection(  # type: ignore[misc]
+        Page[HoursRecord],
+        description="Pending hours waiting for you to verify, oldest first: those given to you,"
+        " or to an organisation you belong to (the receiving side), never your own.",
+    )
+    async def hours_to_verify(
+        self,
+        info: Info,
+        opportunity_id: strawberry.ID | None = None,
+    ) -> Iterable[HoursRecord]:
+        viewer = info.context.viewer
+        wanted = None
+        if opportunity_id is not None:
+            wanted = decode_id(
+                opportunity_id, "Opportunity", field="opportunityId", invalid=E.INVALID
+            )
+        query = await hours.to_verify(viewer, opportunity_id=wanted)
+        return await visible(viewer, "HoursRecord", query)  # type: ignore[return-value]
+
+    @strawberry.field(description="How many hours records wait for you to verify (app badges).")
+    async def hours_to_verify_count(self, info: Info) -> int:
+        return await (await hours.to_verify(info.context.viewer)).count()
