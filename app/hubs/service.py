@@ -14,6 +14,7 @@ from app.credits.models import Account, AccountKind
 from app.errors import DomainError
 from app.hubs.errors import HubErrorCode
 from app.hubs.models import Hub
+from app.opportunities import categories
 from app.people.models import Role
 
 LOCALE_MAX = 20
@@ -28,7 +29,8 @@ async def create_hub(
     credit_name: str = "credit",
     credits_per_hour: int = 60,
 ) -> Hub:
-    """Creates a hub (operator command)."""
+    """Creates a hub (operator command), with the default opportunity categories
+    (app.opportunities.categories.DEFAULT_CATEGORIES) for its admins to rename or add to."""
     bad = HubErrorCode.INVALID
     fields: dict[str, Any] = {
         "name": v.text(name, field="name", max_length=120, invalid=bad),
@@ -42,7 +44,9 @@ async def create_hub(
     }
     try:
         async with in_transaction():
-            return await Hub.create(**fields)
+            hub = await Hub.create(**fields)
+            await categories.create_defaults(hub.id)
+            return hub
     except IntegrityError as exc:
         raise DomainError(
             HubErrorCode.DUPLICATE_SLUG, "A hub with this slug exists.", "slug"

@@ -122,6 +122,7 @@ POLICY = ModulePolicy(
     ],
     mutations=[
         mutation("createCategory", HasRole(Role.HUB_ADMIN)),
+        mutation("updateCategory", HasRole(Role.HUB_ADMIN)),
         mutation("createOpportunity", SIGNED_IN),
         mutation("updateOpportunity", SIGNED_IN, on("opportunityId", "Opportunity", MANAGES)),
         mutation("publishOpportunity", SIGNED_IN, on("opportunityId", "Opportunity", MANAGES)),

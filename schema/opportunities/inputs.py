@@ -1,4 +1,4 @@
-"""Inputs shared by createOpportunity and updateOpportunity, and their translation."""
+"""The fields of createOpportunity and updateOpportunity, and their translation."""
 
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,9 @@ class LocationInput:
     lng: float
 
 
-@strawberry.input(description="Fields left out stay as they are (update) or take the default.")
+@strawberry.input(
+    description="The fields to change (updateOpportunity): those left out stay as they are."
+)
 class OpportunityFieldsInput:
     kind: OpportunityKind | None = strawberry.UNSET  # type: ignore[valid-type]
     title: str | None = strawberry.UNSET
@@ -47,11 +49,23 @@ class OpportunityFieldsInput:
     expires_at: datetime | None = strawberry.UNSET
 
 
+@strawberry.input(
+    description="A new opportunity (createOpportunity): kind, title and categoryId are required;"
+    " the fields left out take their defaults."
+)
+class NewOpportunityFieldsInput(OpportunityFieldsInput):
+    kind: OpportunityKind  # type: ignore[valid-type]
+    title: str
+    category_id: strawberry.ID = strawberry.field(
+        description="One of the hub's categories (query `categories`)."
+    )
+
+
 _IDS = {"category_id": "Category", "organisation_id": "Organisation"}
 _NOT_NULL = {"kind", "title", "category_id", "remote", "places", "urgency", "auto_accept"}
 
 
-def to_fields(data: OpportunityFieldsInput) -> dict[str, Any]:
+def to_fields(data: OpportunityFieldsInput | NewOpportunityFieldsInput) -> dict[str, Any]:
     """The given fields as the service expects them (IDs decoded, enums as values)."""
     out: dict[str, Any] = {}
     for name, value in vars(data).items():

@@ -125,7 +125,6 @@ async def test_required_fields_and_bad_values_are_typed_errors(
 ) -> None:
     past = (datetime.now(UTC) - timedelta(days=1)).isoformat()
     cases: list[tuple[dict[str, Any], str]] = [
-        ({"kind": None}, "kind"),
         ({"title": "ab"}, "title"),
         ({"title": "x" * 161}, "title"),
         ({"places": 0}, "places"),
@@ -257,3 +256,46 @@ async def test_expiry_reminder_then_expiry_then_renewal(
     )
     assert renewed["renewOpportunity"]["errors"] == []
     assert renewed["renewOpportunity"]["opportunity"]["status"] == "PUBLISHED"
+
+
+async def test_create_declares_kind_title_and_category_required_update_keeps_all_optional(
+    gql: Any, alice: Any, category: Any, post: Any
+) -> None:
+    # when: each required field is left out, or sent as null
+    refused = []
+    for name in ("kind", "title", "categoryId"):
+        missing = {k: v for k, v in _fields(category).items() if k != name}
+        for fields in (missing, {**missing, name: None}):
+            refused.append((name, await gql.raw(CREATE, {"input": {"fields": fields}}, as_=alice)))
+    # then: the request is refused before it runs, naming the field (the schema says so)
+    for name, body in refused:
+        assert body.get("data") is None, body
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+        assert name in error["message"], error
+    assert await Opportunity.filter(poster_id=alice.member.id).count() == 0
+    # when: the three alone
+    minimal = {
+        "kind": "OFFER",
+        "title": "Lend a ladder",
+        "categoryId": gid("Category", category.id),
+    }
+    created = (await gql(CREATE, {"input": {"fields": minimal}}, as_=alice))["createOpportunity"]
+    # then: a draft with the defaults
+    assert created["errors"] == []
+    assert created["opportunity"]["kind"] == "OFFER"
+    assert created["opportunity"]["placesLeft"] == 1
+    # and an update still sends only what changes
+    opportunity = await post(alice)
+    changed = await gql(
+        UPDATE,
+        {
+            "input": {
+                "opportunityId": gid("Opportunity", opportunity.id),
+                "fields": {"title": "New"},
+            }
+        },
+        as_=alice,
+    )
+    assert changed["updateOpportunity"]["errors"] == []
+    assert changed["updateOpportunity"]["opportunity"]["title"] == "New"

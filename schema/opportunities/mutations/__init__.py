@@ -11,6 +11,7 @@ from schema.opportunities.mutations.create_opportunity import create_opportunity
 from schema.opportunities.mutations.decline_application import decline_application
 from schema.opportunities.mutations.publish_opportunity import publish_opportunity
 from schema.opportunities.mutations.renew_opportunity import renew_opportunity
+from schema.opportunities.mutations.update_category import update_category
 from schema.opportunities.mutations.update_opportunity import update_opportunity
 from schema.opportunities.mutations.waitlist_application import waitlist_application
 from schema.opportunities.mutations.withdraw_application import withdraw_application
@@ -19,6 +20,7 @@ from schema.opportunities.mutations.withdraw_application import withdraw_applica
 @strawberry.type
 class OpportunityMutations:
     create_category = strawberry.mutation(resolver=create_category)
+    update_category = strawberry.mutation(resolver=update_category)
     create_opportunity = strawberry.mutation(resolver=create_opportunity)
     update_opportunity = strawberry.mutation(resolver=update_opportunity)
     publish_opportunity = strawberry.mutation(resolver=publish_opportunity)

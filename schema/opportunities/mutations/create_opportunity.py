@@ -6,16 +6,14 @@ from app.opportunities import service
 from app.opportunities.errors import OpportunityErrorCode
 from schema.context import Info
 from schema.errors import errors_as_data
-from schema.opportunities.inputs import OpportunityFieldsInput, to_fields
+from schema.opportunities.inputs import NewOpportunityFieldsInput, to_fields
 from schema.opportunities.mutations.payloads import OpportunityPayload
 from schema.opportunities.types import OpportunityError
 
 
 @strawberry.input
 class CreateOpportunityInput:
-    fields: OpportunityFieldsInput = strawberry.field(
-        description="kind, title and categoryId are required."
-    )
+    fields: NewOpportunityFieldsInput
     publish: bool = strawberry.field(default=False, description="Publish at once.")
 
 
