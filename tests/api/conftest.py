@@ -41,7 +41,14 @@ def live_api(database: str) -> Iterator[LiveAPI]:
     port = _free_port()
     with tempfile.NamedTemporaryFile(prefix="ch-live-api-", suffix=".log", delete=False) as log:
         path = Path(log.name)
-    env = {**os.environ, "CH_LOG_LEVEL": "WARNING", "CH_LOG_JSON": "true"}
+    # Its own Redis prefix: jobs it relays (fuzzing queues many) reach no test's worker.
+    prefix = f"{os.environ['CH_REDIS_PREFIX']}-live"
+    env = {
+        **os.environ,
+        "CH_LOG_LEVEL": "WARNING",
+        "CH_LOG_JSON": "true",
+        "CH_REDIS_PREFIX": prefix,
+    }
     with path.open("wb") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "app", "serve", "--port", str(port)],
