@@ -7,7 +7,7 @@ anything runs; `Date` and `DateTime` are scalar overrides that refuse values on 
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from operator import methodcaller
 from typing import Any
 
@@ -135,9 +135,9 @@ def parse_date(value: object) -> date:
         day = date.fromisoformat(value)
     except ValueError as exc:
         raise _refuse("Date", value, "expected an ISO 8601 date.") from exc
-    # The whole day must be a time in range wherever it is (UTC-12 to UTC+14).
-    _within_calendar(datetime.combine(day, time(), UTC) - timedelta(hours=14), "Date", value)
-    _within_calendar(datetime.combine(day, time.max, UTC) + timedelta(hours=12), "Date", value)
+    # The same days as DateTime: the whole day, in any time zone, stays in Python's calendar.
+    if not EARLIEST.date() <= day <= LATEST.date():
+        raise _refuse("Date", value, f"use a day from {EARLIEST.date()} to {LATEST.date()}.")
     return day
 
 

@@ -307,6 +307,15 @@ async def test_a_datetime_literal_off_the_calendar_is_bad_user_input(gql: Any, a
     assert_bad_user_input(body)
 
 
+async def test_a_date_literal_at_the_calendar_edge_is_bad_user_input(gql: Any, alice: Any) -> None:
+    # given: found by schemathesis, a literal the validation step parses
+    document = 'mutation { submitTrustCheck(input: {kind: DBS_BASIC, reference: "r", expiresOn: "0001-01-01"}) { errors { code } } }'
+    # when
+    body = await gql.raw(document, as_=alice)
+    # then
+    assert_bad_user_input(body)
+
+
 async def test_dates_inside_the_calendar_still_work(gql: Any, alice: Any) -> None:
     # given: the first and last times every time zone can hold
     variables = {"since": "0001-01-02T00:00:00Z", "until": "9999-12-30T23:59:59Z"}
