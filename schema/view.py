@@ -67,7 +67,10 @@ class HubGraphQL(GraphQL[Context, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            await super().__call__(scope, receive, send)
+            try:
+                await super().__call__(scope, receive, send)
+            except RequestError:  # from get_context, after the handshake was accepted
+                await WebSocket(scope, receive, send).close(code=4400)
             return
         async with jobs.collecting() as ids:
             request = Request(scope=scope, receive=receive)
@@ -224,5 +227,5 @@ def _encode(data: object) -> bytes:
         return orjson.dumps(data)
     except (orjson.JSONEncodeError, TypeError):
         # A lone surrogate echoed from the input, an integer beyond 64 bits: still JSON
-        # (the stdlib escapes the surrogate as \\udXXX).
+        # (the stdlib escapes the surrogate as \udXXX).
         return json.dumps(data, default=str).encode()

@@ -165,6 +165,21 @@ async def test_a_nul_in_the_hub_header_is_bad_user_input(http: Any) -> None:
     assert_bad_user_input(response.json())
 
 
+def test_a_nul_in_the_hub_header_closes_a_subscription_socket_with_4400(app: Any) -> None:
+    # given: the same header on a graphql-transport-ws handshake
+    from starlette.testclient import TestClient
+
+    client = TestClient(app)
+    headers = {"CH-Hub": "demo\x00"}
+    # when
+    with client.websocket_connect(
+        "/graphql", subprotocols=["graphql-transport-ws"], headers=headers
+    ) as ws:
+        message = ws.receive()
+    # then: closed as bad input, not an exception in the server
+    assert message == {"type": "websocket.close", "code": 4400, "reason": ""}
+
+
 # --- ids and cursors beyond 64 bits ---------------------------------------------------------
 
 BEYOND_INT64 = 10**20
