@@ -24,6 +24,23 @@ from app.hubs.models import Hub
 
 MAX_AMOUNT = 10**12
 
+# The category of a transfer made without one, by kind (statements and the hub's category
+# report then group it with its like). A reversal keeps the category of what it reverses.
+DEFAULT_CATEGORY: dict[TransferKind, str] = {
+    TransferKind.EARN: "volunteering",
+    TransferKind.EXCHANGE: "services",
+    TransferKind.VOUCHER: "vouchers",
+    TransferKind.REFUND: "refunds",
+    TransferKind.PLEDGE: "pledges",
+    TransferKind.REVERSAL: "corrections",
+    TransferKind.ADJUSTMENT: "adjustments",
+}
+
+
+def category_for(kind: TransferKind, category: str = "") -> str:
+    """The given category, or the kind's default."""
+    return category or DEFAULT_CATEGORY[kind]
+
 
 async def member_account(hub_id: int, member_id: int) -> Account:
     account = await Account.get_or_none(hub_id=hub_id, member_id=member_id)
@@ -142,7 +159,7 @@ async def post(
         source_id=src.id,
         destination_id=dst.id,
         memo=memo,
-        category=category,
+        category=category_for(kind, category),
         reference=reference,
         initiated_by_id=initiated_by,
         group=group,
@@ -182,7 +199,7 @@ async def hold(
         source_id=src.id,
         destination_id=destination.id,
         memo=memo,
-        category=category,
+        category=category_for(kind, category),
         reference=reference,
         initiated_by_id=initiated_by,
         group=group,

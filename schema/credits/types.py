@@ -1,22 +1,89 @@
 """GraphQL types of the credit ledger."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
 
 from app.credits.errors import CreditsErrorCode as CreditsErrorCodeEnum
+from app.credits.ledger import DEFAULT_CATEGORY
 from app.credits.models import Account as AccountModel
+from app.credits.models import AccountKind as AccountKindEnum
 from app.credits.models import Entry as EntryModel
+from app.credits.models import SystemAccount as SystemAccountEnum
 from app.credits.models import Transfer as TransferModel
 from app.credits.models import TransferKind as TransferKindEnum
 from app.credits.models import TransferStatus as TransferStatusEnum
+from app.organisations.models import Organisation as OrganisationModel
+from app.people.models import Member as MemberModel
 from schema.context import Info
 from schema.relay import orm_node
+
+if TYPE_CHECKING:
+    from schema.organisations.types import Organisation
+    from schema.people.types import Member
+
+LazyMember = Annotated["Member", strawberry.lazy("schema.people.types")]
+LazyOrganisation = Annotated["Organisation", strawberry.lazy("schema.organisations.types")]
 
 CreditsErrorCode = strawberry.enum(CreditsErrorCodeEnum, name="CreditsErrorCode")
 TransferKind = strawberry.enum(TransferKindEnum, name="TransferKind")
 TransferStatus = strawberry.enum(TransferStatusEnum, name="TransferStatus")
+TransferPartyKind = strawberry.enum(
+    AccountKindEnum,
+    name="TransferPartyKind",
+    description="MEMBER and ORGANISATION: that node is given. SYSTEM: one of the hub's own"
+    " accounts (`system` says which).",
+)
+SystemAccount = strawberry.enum(
+    SystemAccountEnum,
+    name="SystemAccount",
+    description="The hub's own accounts. ISSUANCE: where earned credits come from."
+    " MATCH_FUNDS: credits set aside to match donations. CAMPAIGN_ESCROW: pledges held until a"
+    " campaign completes. VOUCHER_SETTLEMENT: settling business vouchers.",
+)
+_DEFAULTS = ", ".join(f"{k.name} {v!r}" for k, v in DEFAULT_CATEGORY.items())
+CATEGORY = (
+    "Lower case. Given by whoever moved the credits, else the kind's default: " + _DEFAULTS + "."
+)
+
+
+@strawberry.type(
+    name="TransferParty",
+    description="One side of a transfer: a member, an organisation, or one of the hub's own"
+    " accounts. Seen only with the transfer or statement line, by those who may see it.",
+)
+class TransferParty:
+    kind: TransferPartyKind  # type: ignore[valid-type]
+    system: SystemAccount | None = strawberry.field(  # type: ignore[valid-type]
+        description="Which of the hub's accounts, when kind is SYSTEM."
+    )
+
+    @strawberry.field(description="When kind is MEMBER.")
+    async def member(self, root: AccountModel, info: Info) -> LazyMember | None:
+        if root.member_id is None:
+            return None
+        return await info.context.loaders.by_id(MemberModel).load(root.member_id)  # type: ignore[return-value]
+
+    @strawberry.field(description="When kind is ORGANISATION.")
+    async def organisation(self, root: AccountModel, info: Info) -> LazyOrganisation | None:
+        if root.organisation_id is None:
+            return None
+        return await info.context.loaders.by_id(OrganisationModel).load(root.organisation_id)  # type: ignore[return-value]
+
+
+async def _account(info: Info, account_id: int) -> AccountModel | None:
+    return await info.context.loaders.by_id(AccountModel).load(account_id)
+
+
+async def _other_side(info: Info, transfer: TransferModel, account_id: int) -> AccountModel | None:
+    """The account of `transfer` that is not `account_id`."""
+    if transfer.source_id == account_id:
+        return await _account(info, transfer.destination_id)
+    if transfer.destination_id == account_id:
+        return await _account(info, transfer.source_id)
+    return None
 
 
 @strawberry.type(description="Why a credits mutation did not go through (nothing was moved).")
@@ -45,9 +112,32 @@ class Transfer(relay.Node):
     status: TransferStatus  # type: ignore[valid-type]
     amount: int
     memo: str
-    category: str
+    category: str = strawberry.field(description=CATEGORY)
     created_at: datetime
     posted_at: datetime | None
+
+    @strawberry.field(description="Where the credits came from.")
+    async def source(self, root: TransferModel, info: Info) -> TransferParty:
+        return await _account(info, root.source_id)  # type: ignore[return-value]
+
+    @strawberry.field(description="Where the credits went.")
+    async def destination(self, root: TransferModel, info: Info) -> TransferParty:
+        return await _account(info, root.destination_id)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="The other side from where you stand: whom you paid, or who paid you."
+        " Null when you are not a party (a hub admin looking: see source and destination)."
+    )
+    async def counterparty(self, root: TransferModel, info: Info) -> TransferParty | None:
+        member_id = info.context.viewer.member_id
+        for mine, other in (
+            (root.source_id, root.destination_id),
+            (root.destination_id, root.source_id),
+        ):
+            account = await _account(info, mine)
+            if member_id is not None and account is not None and account.member_id == member_id:
+                return await _account(info, other)  # type: ignore[return-value]
+        return None
 
 
 @orm_node(EntryModel)
@@ -56,8 +146,18 @@ class StatementEntry(relay.Node):
     id: relay.NodeID[int]
     amount: int = strawberry.field(description="Negative when credits left the account.")
     balance_after: int = strawberry.field(description="Running balance after this entry.")
-    category: str
+    category: str = strawberry.field(description=CATEGORY)
     created_at: datetime
+
+    @strawberry.field(
+        description="Who was on the other side: whom you paid, who paid you, the business of a"
+        " voucher, or the hub's own account (credits earned)."
+    )
+    async def counterparty(self, root: EntryModel, info: Info) -> TransferParty | None:
+        transfer = await info.context.loaders.by_id(TransferModel).load(root.transfer_id)
+        if transfer is None:
+            return None
+        return await _other_side(info, transfer, root.account_id)  # type: ignore[return-value]
 
     @strawberry.field
     async def transfer(self, root: EntryModel, info: Info) -> Transfer | None:
