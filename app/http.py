@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", probes.healthz),
             Route("/readyz", probes.readyz),
             Route("/metrics", probes.metrics),
-            Route("/auth/verify-email", pages.verify_email),
+            Route("/auth/verify-email", pages.verify_email, methods=["GET", "POST"]),
             Route("/auth/reset-password", pages.reset_password),
             Route("/cv/{token}", cv.cv),
         ],

@@ -1,6 +1,7 @@
 """Sign-in for apps: register, verify email, log in and out, refresh, reset the password."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
@@ -112,8 +113,25 @@ async def resend_verification(*, hub_slug: str, email: str) -> None:
             await _send_verification(member)
 
 
+async def _token(
+    raw: str, kind: TokenKind, *, field: str = "token", lock: bool = True
+) -> AuthToken:
+    """A one-time token (row-locked unless `lock` is False): INVALID_TOKEN if unknown or
+    revoked, EXPIRED_TOKEN if late; whether it was used is the caller's question."""
+    if not tokens.looks_like(raw, kind):
+        raise DomainError(E.INVALID_TOKEN, "This link or token is not valid.", field)
+    query = AuthToken.filter(token_hash=tokens.digest(raw), kind=kind)
+    token = await (query.select_for_update() if lock else query).first()
+    if token is None or token.revoked_at:
+        raise DomainError(E.INVALID_TOKEN, "This link or token is not valid.", field)
+    if token.expires_at <= datetime.now(UTC):
+        raise DomainError(E.EXPIRED_TOKEN, "This link or token has expired.", field)
+    return token
+
+
 async def _use_token(raw: str, kind: TokenKind, *, field: str = "token") -> AuthToken:
-    """Consumes a one-time token under a row lock: a second use is INVALID_TOKEN."""
+    """Consumes a one-time token under a row lock: a second use is INVALID_TOKEN (checked
+    before expiry: a replayed refresh token ends its session, however old)."""
     if not tokens.looks_like(raw, kind):
         raise DomainError(E.INVALID_TOKEN, "This link or token is not valid.", field)
     token = await AuthToken.select_for_update().get_or_none(
@@ -128,11 +146,40 @@ async def _use_token(raw: str, kind: TokenKind, *, field: str = "token") -> Auth
     return token
 
 
-async def verify_email(*, token: str) -> Member:
-    """Marks the member's email as verified."""
-    async with in_transaction():
-        row = await _use_token(token, TokenKind.VERIFY_EMAIL)
+class EmailLink(StrEnum):
+    """What an emailed verification link would do if confirmed now."""
+
+    CONFIRM = "confirm"  # valid: confirming verifies the address
+    VERIFIED = "verified"  # the address is verified already (a second click)
+    EXPIRED = "expired"
+    INVALID = "invalid"
+
+
+async def email_link(*, token: str) -> EmailLink:
+    """The state of a verification link, changing nothing: what a GET of the link shows (mail
+    scanners and link previews open links; only the member's confirmation may use it)."""
+    try:
+        row = await _token(token, TokenKind.VERIFY_EMAIL, lock=False)
         member = await Member.get(id=row.member_id)  # type: ignore[attr-defined]
+    except DomainError as exc:
+        return EmailLink.EXPIRED if exc.code == E.EXPIRED_TOKEN else EmailLink.INVALID
+    if member.email_verified_at is not None:
+        return EmailLink.VERIFIED
+    return EmailLink.INVALID if row.used_at else EmailLink.CONFIRM
+
+
+async def verify_email(*, token: str) -> Member:
+    """Marks the member's email as verified. A link that was used already, still within its
+    lifetime, answers the same for a verified address (a second click is not an error)."""
+    async with in_transaction():
+        row = await _token(token, TokenKind.VERIFY_EMAIL)
+        member = await Member.get(id=row.member_id)  # type: ignore[attr-defined]
+        if row.used_at:
+            if member.email_verified_at is None:
+                raise DomainError(E.INVALID_TOKEN, "This link or token is not valid.", "token")
+            return member
+        row.used_at = datetime.now(UTC)
+        await row.save(update_fields=["used_at"])
         if member.email_verified_at is None:
             member.email_verified_at = datetime.now(UTC)
             await member.save(update_fields=["email_verified_at", "updated_at"])

@@ -209,7 +209,9 @@ def test_dev_runs_everything_and_ctrl_c_stops_everything(tmp_path: Path) -> None
             assert registered["member"]["id"], registered  # type: ignore[index]
 
             link = _verification_link(var_dir / "mail", port, log)
-            verified = client.get(link)
+            page = client.get(link)  # shows a confirm button; a GET uses nothing up
+            assert page.status_code == 200 and "<form" in page.text, page.text
+            verified = client.post(link.split("?")[0], data={"token": link.split("token=")[1]})
             assert verified.status_code == 200, verified.text
 
             login = _graphql(
