@@ -26,6 +26,7 @@ from schema.credits.offers.queries import OfferQueries
 from schema.credits.payments.mutations import PaymentMutations
 from schema.credits.payments.queries import PaymentQueries
 from schema.credits.queries import CreditsQueries
+from schema.error_codes import ErrorCode
 from schema.errors import ClassifyErrors, HubSchema
 from schema.hubs.mutations import HubMutations
 from schema.hubs.queries import HubQueries
@@ -116,6 +117,7 @@ def build_schema() -> strawberry.Schema:
         query=query,
         mutation=mutation,
         subscription=merge_types("Subscription", (NotificationSubscriptions,)),
+        types=[ErrorCode],  # declared for SDL readers; no field returns it
         extensions=[*safety_extensions(settings), RefuseUnstorableText],
         scalar_overrides=SCALAR_OVERRIDES,
         config=StrawberryConfig(

@@ -14,13 +14,15 @@ from app.audit import service as audit
 from app.credits import idempotency, ledger
 from app.credits.errors import CreditsErrorCode as E
 from app.credits.models import TransferKind, Voucher, VoucherOffer, VoucherStatus
-from app.errors import DomainError
+from app.credits.policy import ISSUER
+from app.errors import AccessDenied, DomainError
 from app.organisations.models import (
     Organisation,
     OrganisationKind,
     OrganisationMember,
     OrganisationRole,
 )
+from app.policy import Viewer
 
 log = logging.getLogger(__name__)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -208,20 +210,21 @@ async def redeem(*, actor: Actor, offer_id: int, idempotency_key: str) -> Vouche
     return await Voucher.get(id=result["voucher_id"])
 
 
-async def find_code(*, actor: Actor, code: str) -> Voucher | None:
-    """The voucher behind a code, for staff of the business that issued it; else None."""
+async def check_code(*, actor: Actor, code: str) -> Voucher:
+    """The voucher behind a code, for the people of the business that issued it (the policy's
+    ISSUER rule). NOT_FOUND: no such code in the hub; AccessDenied (FORBIDDEN): another
+    business's voucher, or the holder asking."""
     voucher = await Voucher.get_or_none(code=normalise_code(code), hub_id=actor.hub_id)
     if voucher is None:
-        return None
-    offer = await VoucherOffer.get(id=voucher.offer_id)
-    return voucher if await _role(actor, offer.organisation_id) else None
+        raise DomainError(E.NOT_FOUND, "No such voucher code.", "code")
+    if not await ISSUER.allows(Viewer.of(actor), voucher):
+        raise AccessDenied("This voucher is for another business: only its people can use it.")
+    return voucher
 
 
 async def use_code(*, actor: Actor, code: str) -> Voucher:
     """Marks a code used at the till, exactly once (staff of the issuing business)."""
-    voucher = await find_code(actor=actor, code=code)
-    if voucher is None:
-        raise DomainError(E.NOT_FOUND, "No such voucher for your business.", "code")
+    voucher = await check_code(actor=actor, code=code)
     now = datetime.now(UTC)
     async with in_transaction():
         updated = await Voucher.filter(

@@ -28,6 +28,7 @@ from app.policy import (
     query,
     value,
 )
+from app.policy.table import OperationPolicy
 
 
 def _own_account(viewer: Viewer) -> dict[str, Any] | None:
@@ -142,8 +143,9 @@ POLICY = ModulePolicy(
         query("hubCreditTotals", HUB_ADMIN),
         query("voucherOffers", ANYONE),
         query("myVouchers", SIGNED_IN),
-        # The service finds the code only among the viewer's organisations' offers.
-        query("voucherByCode", SIGNED_IN),
+        # By its code, for the people of the business that issued it: the service answers
+        # NOT_FOUND for an unknown code and FORBIDDEN for another business's (ISSUER).
+        OperationPolicy("voucherByCode", SIGNED_IN, parties=on("code", "Voucher", ISSUER)),
         query("myPaymentRequests", SIGNED_IN),
         query("hubTransfersByCategory", HUB_ADMIN),
     ],

@@ -27,6 +27,7 @@ from app.policy import (
     state,
     value,
 )
+from app.policy.table import OperationPolicy
 from app.portfolios.models import HoursRecord, HoursStatus, PortfolioSettings, Review
 
 REQUEST = state("request", "kind", {OpportunityKind.REQUEST})
@@ -59,6 +60,8 @@ def public_portfolio(field: str) -> Linked:
 
 
 VERIFIED = state("verified", "status", {HoursStatus.VERIFIED})
+# On a member: who may read their portfolio (themself, or anyone in the hub once public).
+PORTFOLIO_READERS = IsViewer("id") | public_portfolio("id")
 MODERATORS = HasRole(Role.MODERATOR, Role.HUB_ADMIN)
 
 POLICY = ModulePolicy(
@@ -96,7 +99,11 @@ POLICY = ModulePolicy(
         value("RatingSummary", "part of Portfolio"),
     ],
     queries=[
-        query("portfolio", SIGNED_IN),
+        # A member's portfolio (memberId; none: your own): the service refuses the others with
+        # PRIVATE, and a member of no hub of yours with NOT_FOUND.
+        OperationPolicy(
+            "portfolio", SIGNED_IN, parties=on("memberId", "Member", PORTFOLIO_READERS)
+        ),
         query("myHours", SIGNED_IN),
         query("disputedHours", MODERATORS),
         # Pending records the viewer may verify: the RECEIVER rule as SQL (hours.to_verify).

@@ -10,9 +10,13 @@ from tortoise.transactions import in_transaction
 from app.actor import Actor
 from app.audit import service as audit
 from app.config import get_settings
+from app.errors import AccessDenied, DomainError
 from app.organisations.models import Organisation
 from app.people.models import Member, MemberStatus
+from app.policy import Viewer
+from app.portfolios.errors import PortfolioErrorCode as E
 from app.portfolios.models import HoursRecord, HoursStatus, PortfolioSettings, Review
+from app.portfolios.policy import PORTFOLIO_READERS
 
 HISTORY = 50
 REVIEWS = 20
@@ -190,6 +194,20 @@ async def settings_of(*, hub_id: int, member_id: int) -> PortfolioSettings:
             defaults={"share_token": secrets.token_urlsafe(18), "public": False},
         )
     return found
+
+
+async def readable(*, actor: Actor, member_id: int) -> tuple[Member, PortfolioSettings]:
+    """The member whose portfolio the actor may read, with its settings: their own, or anyone's
+    public one in the hub (PORTFOLIO_READERS). NOT_FOUND: no such member in the actor's hub;
+    PRIVATE: not shared. Reading someone else's never creates their settings."""
+    member = await Member.get_or_none(id=member_id, hub_id=actor.hub_id)
+    if member is None:
+        raise DomainError(E.NOT_FOUND, "No such member in this hub.", "memberId")
+    if not await PORTFOLIO_READERS.allows(Viewer.of(actor), member):
+        raise AccessDenied(f"{member.display_name} has not shared their portfolio.", "PRIVATE")
+    if member.id == actor.member_id:
+        return member, await settings_of(hub_id=actor.hub_id, member_id=member.id)
+    return member, await PortfolioSettings.get(hub_id=actor.hub_id, member_id=member.id)
 
 
 async def set_visibility(*, actor: Actor, public: bool) -> PortfolioSettings:

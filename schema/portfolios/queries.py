@@ -5,13 +5,11 @@ from collections.abc import Iterable
 import strawberry
 from strawberry import relay
 
-from app.people.models import Member as MemberModel
 from app.policy import visible
 from app.portfolios import hours, service
 from app.portfolios.errors import PortfolioErrorCode as E
 from app.portfolios.models import HoursRecord as HoursRecordModel
 from app.portfolios.models import HoursStatus as HoursStatusEnum
-from app.portfolios.models import PortfolioSettings
 from schema.context import Info
 from schema.portfolios.types import HoursRecord, HoursStatus, Portfolio
 from schema.relay import Page, decode_id
@@ -19,7 +17,11 @@ from schema.relay import Page, decode_id
 
 @strawberry.type
 class PortfolioQueries:
-    @strawberry.field(description="A member's portfolio: your own, or anyone's public one.")
+    @strawberry.field(
+        description="A member's portfolio: your own (no memberId), or anyone's public one."
+        " Errors (extensions.code): NOT_FOUND (no such member in your hub), PRIVATE (they have"
+        " not shared it)."
+    )
     async def portfolio(
         self, info: Info, member_id: strawberry.ID | None = None
     ) -> Portfolio | None:
@@ -27,18 +29,9 @@ class PortfolioQueries:
         target = actor.member_id
         if member_id is not None:
             target = decode_id(member_id, "Member", field="memberId", invalid=E.INVALID)
-        if target == actor.member_id:
-            settings = await service.settings_of(hub_id=actor.hub_id, member_id=target)
-        else:  # reading someone else's must not create their settings
-            found = await PortfolioSettings.get_or_none(hub_id=actor.hub_id, member_id=target)
-            if found is None or not found.public:
-                return None
-            settings = found
-        member = await MemberModel.get_or_none(id=target, hub_id=actor.hub_id)
-        if member is None:
-            return None
+        member, settings = await service.readable(actor=actor, member_id=target)
         built = await service.build(
-            hub_id=actor.hub_id, member=member, for_owner=target == actor.member_id
+            hub_id=actor.hub_id, member=member, for_owner=member.id == actor.member_id
         )
         return Portfolio.of(built, public=settings.public, share_url=service.share_url(settings))
 

@@ -479,17 +479,24 @@ async def test_the_business_staff_check_and_use_a_code_once(
         role="staff",
     )
     stranger = await create_person(hub=other_hub)
-    # when / then: the shop's owner, admin and staff see it; nobody else does
+    # when / then: the shop's owner, admin and staff see it; nobody else does, and each is
+    # told why: another business's voucher (or their own, for the holder), or no such code in
+    # their hub
     for person in (alice, till["admin"], till["staff"]):
         checked = (await gql(CHECK, {"code": f" {code.lower()} "}, as_=person))["voucherByCode"]
         assert checked["status"] == "ISSUED", person
         assert checked["offer"] == {"title": "Free coffee", "organisation": {"name": "Corner Cafe"}}
-    for person in (bob, rival_staff, stranger):
-        assert (await gql(CHECK, {"code": code}, as_=person))["voucherByCode"] is None
+    refused = [(bob, "FORBIDDEN"), (rival_staff, "FORBIDDEN"), (stranger, "NOT_FOUND")]
+    for person, why in refused:
+        body = await gql.raw(CHECK, {"code": code}, as_=person)
+        assert body["data"] == {"voucherByCode": None}
+        assert body["errors"][0]["extensions"]["code"] == why, body
+    unknown_check = await gql.raw(CHECK, {"code": "CH-AAAA-BBBB-CCCC-DDDD"}, as_=alice)
+    assert unknown_check["errors"][0]["extensions"] == {"code": "NOT_FOUND", "field": "code"}
     anonymous = await gql.raw(CHECK, {"code": code}, headers={"CH-Hub": hub.slug})
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-    for person in (bob, rival_staff, stranger):
-        assert (await use(gql, person, code))["errors"][0]["code"] == "NOT_FOUND"
+    for person, why in refused:
+        assert (await use(gql, person, code))["errors"][0]["code"] == why
     assert (await Voucher.get(code=code)).status == VoucherStatus.ISSUED
     # when: two tills use it at once
     results = await asyncio.gather(use(gql, till["staff"], code), use(gql, alice, code))

@@ -47,6 +47,8 @@ def _root(gtype: GraphQLObjectType | None) -> GraphQLObjectType:
 QUERY, MUTATION = _root(GS.query_type), _root(GS.mutation_type)
 TABLE = registry.table()
 DENIED = {"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}
+# Codes of their own with which a read of one row refuses it (its owner has not shared it).
+READ_REFUSALS = {"PRIVATE"}
 
 # Which type an ID argument or input field names (by its name).
 ID_TYPES = {
@@ -288,7 +290,16 @@ async def _check_list(
         wanted = "FORBIDDEN" if caller.signed_in else "UNAUTHENTICATED"
         matrix.expect(codes == {wanted}, f"{where}: got {codes or 'data'}, table says {wanted}")
         return
-    matrix.expect(not codes & DENIED, f"{where}: refused with {codes}, table allows it")
+    parties = entry.parties  # a read of one row (by its ID or code): who may read that row
+    if parties is not None and not (
+        caller.in_hub and holds(parties.rule, matrix.world.sample(parties.type_name), caller)
+    ):
+        refusals = DENIED | READ_REFUSALS
+        ok = bool(codes) and codes <= refusals and (body.get("data") or {}).get(name) is None
+        matrix.expect(ok, f"{where}: got {codes or 'data'}, table refuses the row")
+        return
+    refused = codes & (DENIED | READ_REFUSALS)
+    matrix.expect(not refused, f"{where}: refused with {codes}, table allows it")
     value = (body.get("data") or {}).get(name)
     if _relation_selection(field) and value is not None:
         for gid in _ids(value):

@@ -257,7 +257,9 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
     offer_sample = Sample("VoucherOffer", offer, {"org_people": org_people})
     return {
         "Hub": [Sample("Hub", hub)],
-        "Member": [Sample("Member", p["owner"].member, {"self": {"owner"}})],
+        "Member": [
+            Sample("Member", p["owner"].member, {"self": {"owner"}, "public_portfolio": set()})
+        ],
         "Skill": [Sample("Skill", skill)],
         "Category": [Sample("Category", category)],
         "TrustCheck": [Sample("TrustCheck", check, {"self": {"owner"}})],

@@ -6,6 +6,7 @@ from app.opportunities.models import Category
 from app.people.models import Member, MemberStatus, Role
 from app.portfolios import hours, reviews
 from app.portfolios.models import PortfolioSettings
+from schema.relay import encode_id
 from tests.helpers import count_sql, create_person
 from tests.opportunities.conftest import actor_of
 from tests.portfolios.conftest import hub_today
@@ -45,6 +46,15 @@ mutation RotatePortfolioShareLink {
 async def portfolio_of(gql: Any, viewer: Any, member: Any = None) -> Any:
     variables = {"memberId": member.gid} if member is not None else {}
     return (await gql(PORTFOLIO, variables, as_=viewer))["portfolio"]
+
+
+async def refusal(gql: Any, viewer: Any, member: Any) -> dict[str, Any]:
+    """The top-level error of reading `member`'s portfolio as `viewer` (the field is null)."""
+    body = await gql.raw(PORTFOLIO, {"memberId": member.gid}, as_=viewer)
+    assert body["data"] == {"portfolio": None}, body
+    [error] = body["errors"]
+    assert error["path"] == ["portfolio"]
+    return error  # type: ignore[no-any-return]
 
 
 async def share(gql: Any, person: Any, public: bool) -> dict[str, Any]:
@@ -130,9 +140,10 @@ async def test_a_portfolio_is_private_until_shared(
     stan = await create_person(hub=other_hub)
     # when: alice reads bob's portfolio
     with count_sql() as sql:
-        hidden = await portfolio_of(gql, alice, bob)
-    # then: null, and reading it wrote nothing
-    assert hidden is None
+        hidden = await refusal(gql, alice, bob)
+    # then: null with the reason, and reading it wrote nothing
+    assert hidden["extensions"] == {"code": "PRIVATE"}
+    assert hidden["message"] == "Bob has not shared their portfolio."
     assert not [s for s in sql.statements if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
     assert not await PortfolioSettings.exists(member_id=bob.member.id)
     # when: bob makes it public (twice), alice and stan read it
@@ -144,12 +155,15 @@ async def test_a_portfolio_is_private_until_shared(
     assert second["shareUrl"] == first["shareUrl"]
     assert seen["totalMinutes"] == 90 and seen["public"] is True
     assert seen["shareUrl"] == first["shareUrl"]
-    assert await portfolio_of(gql, stan, bob) is None
+    assert (await refusal(gql, stan, bob))["extensions"] == {
+        "code": "NOT_FOUND",
+        "field": "memberId",
+    }
     # when: bob makes it private again
     private = await share(gql, bob, False)
     # then: no link while private, for bob either
     assert private["public"] is False and private["shareUrl"] is None
-    assert await portfolio_of(gql, alice, bob) is None
+    assert (await refusal(gql, alice, bob))["extensions"]["code"] == "PRIVATE"
     assert (await portfolio_of(gql, bob))["shareUrl"] is None
     # and public again: the same link as before
     assert (await share(gql, bob, True))["shareUrl"] == first["shareUrl"]
@@ -325,3 +339,23 @@ async def test_rotating_the_share_link_ends_the_old_one_at_once(
     # and rotating needs a sign-in
     anonymous = await gql.raw(ROTATE_LINK)
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_refused_portfolio_read_says_why(gql: Any, alice: Any, make_person: Any) -> None:
+    # given: bob, private; an id that names no member; an id of another type
+    bob = await make_person(display_name="Bob")
+    nobody = str(encode_id("Member", 10**12))
+    not_a_member = str(encode_id("Opportunity", bob.member.id))
+    # when
+    private = await gql.raw(PORTFOLIO, {"memberId": bob.gid}, as_=alice)
+    missing = await gql.raw(PORTFOLIO, {"memberId": nobody}, as_=alice)
+    wrong = await gql.raw(PORTFOLIO, {"memberId": not_a_member}, as_=alice)
+    own = await gql.raw(PORTFOLIO, {"memberId": bob.gid}, as_=bob)
+    # then: a code an app can act on, for each
+    assert [b["errors"][0]["extensions"] for b in (private, missing, wrong)] == [
+        {"code": "PRIVATE"},
+        {"code": "NOT_FOUND", "field": "memberId"},
+        {"code": "INVALID", "field": "memberId"},
+    ]
+    assert all(b["data"] == {"portfolio": None} for b in (private, missing, wrong))
+    assert "errors" not in own and own["data"]["portfolio"]["public"] is False

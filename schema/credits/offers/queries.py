@@ -52,11 +52,13 @@ class OfferQueries:
             query = query.filter(status=status)
         return query.order_by("-created_at", "-id")  # type: ignore[return-value]
 
-    @strawberry.field(description="A code as the issuing business sees it (its staff only).")
+    @strawberry.field(
+        description="A code as the issuing business sees it (its people only). Errors:"
+        " NOT_FOUND (no such code in the hub; extensions.field `code`), FORBIDDEN (another"
+        " business's voucher, or you hold it)."
+    )
     async def voucher_by_code(self, info: Info, code: str) -> VoucherCheck | None:
-        voucher = await offers.find_code(actor=info.context.require_actor(), code=code)
-        if voucher is None:
-            return None
+        voucher = await offers.check_code(actor=info.context.require_actor(), code=code)
         offer = await info.context.loaders.by_id(offers.VoucherOffer).load(voucher.offer_id)
         return VoucherCheck(
             status=voucher.status,

@@ -1,0 +1,75 @@
+"""The codes of top-level errors (`errors[].extensions.code`), declared in the SDL.
+
+No field returns ErrorCode: it is in the schema so that developers who only read the SDL see
+every code a request can fail with, and what to do about it. Mutations report expected
+failures as payload errors instead (`errors { code field message }`, a code enum per module);
+see README.md, "Errors". tests/test_error_codes.py fails when the server can answer a code
+that is not listed here.
+"""
+
+from enum import Enum
+
+import strawberry
+
+
+@strawberry.enum(
+    name="ErrorCode",
+    description="The `extensions.code` of a top-level error (not used as a field type). A"
+    " mutation's expected failures are not top-level errors: they come in its payload's"
+    " `errors` list, with the module's own code enum.",
+)
+class ErrorCode(Enum):
+    UNAUTHENTICATED = strawberry.enum_value(
+        "UNAUTHENTICATED",
+        description="Sign in first: no access token, or it is not valid, has expired (refresh"
+        " it) or belongs to a suspended account.",
+    )
+    FORBIDDEN = strawberry.enum_value(
+        "FORBIDDEN",
+        description="Signed in, but not allowed: a role you do not have, a row you are not a"
+        " party to, another business's voucher.",
+    )
+    NOT_FOUND = strawberry.enum_value(
+        "NOT_FOUND",
+        description="The ID or code you gave names nothing in your hub (extensions.field says"
+        " which argument).",
+    )
+    PRIVATE = strawberry.enum_value(
+        "PRIVATE",
+        description="It exists, but its owner has not shared it (a private portfolio).",
+    )
+    INVALID = strawberry.enum_value(
+        "INVALID",
+        description="An argument breaks a rule of the read (an ID of the wrong type, `until`"
+        " before `since`); extensions.field names it.",
+    )
+    BAD_USER_INPUT = strawberry.enum_value(
+        "BAD_USER_INPUT",
+        description="A value the server cannot take: a malformed ID or cursor, a page size"
+        " over the limit, text PostgreSQL cannot store, variables that do not fit their types."
+        " Nothing ran.",
+    )
+    GRAPHQL_PARSE_FAILED = strawberry.enum_value(
+        "GRAPHQL_PARSE_FAILED",
+        description="The document is not valid GraphQL syntax, or has more tokens than allowed.",
+    )
+    GRAPHQL_VALIDATION_FAILED = strawberry.enum_value(
+        "GRAPHQL_VALIDATION_FAILED",
+        description="The document does not fit the schema, or is deeper or has more aliases"
+        " than allowed.",
+    )
+    QUERY_TOO_COMPLEX = strawberry.enum_value(
+        "QUERY_TOO_COMPLEX",
+        description="The operation's cost (fields times page sizes) is over the limit;"
+        " extensions.cost says how much. Ask for smaller pages or fewer fields.",
+    )
+    BAD_REQUEST = strawberry.enum_value(
+        "BAD_REQUEST",
+        description="The HTTP request itself is wrong (not JSON, an unsupported content type,"
+        " a malformed body); answered with a 4xx status.",
+    )
+    INTERNAL_SERVER_ERROR = strawberry.enum_value(
+        "INTERNAL_SERVER_ERROR",
+        description="Our fault. extensions.requestId identifies the request in our logs:"
+        " quote it if you report the problem.",
+    )
