@@ -146,12 +146,14 @@ class Target:
 def _run(
     operation: Any, mode: GenerationMode, examples: int, target: Target, found: Fuzzed
 ) -> None:
+    answered: list[tuple[Any, Any]] = []
+
     def send(case: Any) -> None:
         response = case.call(
             base_url=target.base_url, session=target.session, headers=target.headers
         )
         found.requests += 1
-        target.ids.record_response(operation=operation, response=response, case=case)
+        answered.append((case, response))
         _check(case, response, found)
 
     feedback = FeedbackSources(extra_data_source=target.ids)
@@ -166,6 +168,10 @@ def _run(
         phases=[Phase.generate],
         suppress_health_check=list(HealthCheck),
     )(test)()
+    # Only between runs: hypothesis replays draws, and fails a strategy whose data changed
+    # under it (FlakyStrategyDefinition).
+    for case, response in answered:
+        target.ids.record_response(operation=operation, response=response, case=case)
 
 
 def _check(case: Any, response: Any, found: Fuzzed) -> None:
