@@ -148,7 +148,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         from app.people.models import Member, Role
 
         poster = Actor(member=await Member.get(id=poster_id), roles=frozenset({Role.MEMBER}))
-        category = await Category.get(hub_id=hub_id)
+        category = await Category.get(hub_id=hub_id, slug="general")
         timings, notified = [], []
         for n in range(args.opportunities):
             lat, lng = CENTRE[0] + rng.gauss(0, 0.05), CENTRE[1] + rng.gauss(0, 0.08)
