@@ -10,7 +10,7 @@ worker has drained: everything the model expects, exactly, and the effects of th
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email import message_from_bytes
 from email import policy as email_policy
@@ -330,13 +330,15 @@ class Mailbox:
     """The .eml files the workers wrote, read once each."""
 
     folder: Path
-    seen: dict[str, tuple[str, str]]
+    since: datetime  # older messages are other tests' (the suite shares one folder)
+    seen: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def read(self) -> list[tuple[str, str, str]]:
-        """(file name, to, subject) of every message so far, oldest first."""
+        """(file name, to, subject) of every message since the run began, oldest first."""
+        first = (self.since - timedelta(seconds=1)).strftime("%Y%m%dT%H%M%S%f")
         if self.folder.exists():
             for path in sorted(self.folder.glob("*.eml")):
-                if path.name not in self.seen:
+                if path.name >= first and path.name not in self.seen:
                     message = message_from_bytes(path.read_bytes(), policy=email_policy.default)
                     self.seen[path.name] = (str(message["To"]), str(message["Subject"]))
         return [(name, *self.seen[name]) for name in sorted(self.seen)]
@@ -350,7 +352,7 @@ def file_time(name: str) -> datetime:
     """The file backend names each message by the time it was written (UTC)."""
     from datetime import UTC
 
-    return datetime.strptime(name[:22], "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
+    return datetime.strptime(name.split("-")[0], "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
 
 
 async def check_barrier(
