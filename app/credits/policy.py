@@ -28,7 +28,6 @@ from app.policy import (
     query,
     value,
 )
-from app.policy.table import OperationPolicy
 
 
 def _own_account(viewer: Viewer) -> dict[str, Any] | None:
@@ -145,7 +144,7 @@ POLICY = ModulePolicy(
         query("myVouchers", SIGNED_IN),
         # By its code, for the people of the business that issued it: the service answers
         # NOT_FOUND for an unknown code and FORBIDDEN for another business's (ISSUER).
-        OperationPolicy("voucherByCode", SIGNED_IN, parties=on("code", "Voucher", ISSUER)),
+        query("voucherByCode", SIGNED_IN, on("code", "Voucher", ISSUER)),
         query("myPaymentRequests", SIGNED_IN),
         query("hubTransfersByCategory", HUB_ADMIN),
     ],

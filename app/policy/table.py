@@ -99,8 +99,9 @@ def value(name: str, why: str) -> ValuePolicy:
     return ValuePolicy(name=name, why=why)
 
 
-def query(name: str, who: Rule) -> OperationPolicy:
-    return OperationPolicy(name=name, who=who)
+def query(name: str, who: Rule, parties: Parties | None = None) -> OperationPolicy:
+    """A root read; with `parties`, the row it reads (by an argument) and who may read it."""
+    return OperationPolicy(name=name, who=who, parties=parties)
 
 
 def mutation(name: str, who: Rule, parties: Parties | None = None) -> OperationPolicy:

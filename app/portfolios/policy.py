@@ -27,7 +27,6 @@ from app.policy import (
     state,
     value,
 )
-from app.policy.table import OperationPolicy
 from app.portfolios.models import HoursRecord, HoursStatus, PortfolioSettings, Review
 
 REQUEST = state("request", "kind", {OpportunityKind.REQUEST})
@@ -101,9 +100,7 @@ POLICY = ModulePolicy(
     queries=[
         # A member's portfolio (memberId; none: your own): the service refuses the others with
         # PRIVATE, and a member of no hub of yours with NOT_FOUND.
-        OperationPolicy(
-            "portfolio", SIGNED_IN, parties=on("memberId", "Member", PORTFOLIO_READERS)
-        ),
+        query("portfolio", SIGNED_IN, on("memberId", "Member", PORTFOLIO_READERS)),
         query("myHours", SIGNED_IN),
         query("disputedHours", MODERATORS),
         # Pending records the viewer may verify: the RECEIVER rule as SQL (hours.to_verify).
