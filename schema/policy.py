@@ -25,6 +25,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLResolveInfo,
     GraphQLSchema,
+    GraphQLUnionType,
     get_named_type,
     get_nullable_type,
     is_list_type,
@@ -74,7 +75,7 @@ class _Rows:
     """Filters a field's value (a row, a list of rows, or None) to the rows the viewer sees."""
 
     def __init__(self, policy: TypePolicy | None, *, non_null: bool, many: bool, what: str):
-        self.policy = policy  # None: the rows' own type decides (an interface such as Node)
+        self.policy = policy  # None: each row's own type decides (an interface or a union)
         self.non_null = non_null
         self.many = many
         self.what = what
@@ -118,6 +119,8 @@ class _Rows:
     def _quick(self, ctx: Context, row: Any) -> bool | None:
         if row is None:
             return not self.many
+        if self.policy is None and not isinstance(row, Model):
+            return True  # a value object in a union: the field that returns it guards it
         policy = self._policy_of(row)
         if policy is None or not isinstance(row, Model):
             return False  # a row the table does not know: not served
@@ -241,7 +244,7 @@ class _Enforcer:
         inner = get_nullable_type(field.type)
         many = is_list_type(inner)
         named = get_named_type(field.type)
-        if isinstance(named, GraphQLInterfaceType):
+        if isinstance(named, GraphQLInterfaceType | GraphQLUnionType):
             policy = None
         else:
             entry = self.table.types.get(named.name)
