@@ -124,6 +124,36 @@ async def test_nul_in_a_literal_is_bad_user_input(
     assert_bad_user_input(body)
 
 
+REGISTER = (
+    "mutation($input: RegisterInput!) { register(input: $input) { member { id } errors { code } } }"
+)
+CREATE_ORGANISATION = "mutation($input: CreateOrganisationInput!) { createOrganisation(input: $input) { organisation { id } errors { code } } }"
+
+
+async def test_unstorable_text_in_a_mutation_input_writes_nothing(http: Any, alice: Any) -> None:
+    # given: a registration and an organisation whose text carries a NUL (these used to be
+    # refused field by field by each service; now once, before any resolver)
+    from app.organisations.models import Organisation
+    from app.people.models import Member
+
+    hub_id = alice.member.hub_id
+    registration = {
+        "hubSlug": (await alice.member.hub).slug,
+        "email": "nul@example.org",
+        "password": "a sturdy passphrase 42",
+        "displayName": "bad\x00name",
+    }
+    organisation = {"name": "Good", "kind": "CHARITY", "description": "nul\x00byte"}
+    # when
+    registered = await post(http, REGISTER, {"input": registration})
+    created = await post(http, CREATE_ORGANISATION, {"input": organisation}, as_=alice)
+    # then: typed bad input, and not one row written
+    assert_bad_user_input(registered)
+    assert_bad_user_input(created)
+    assert await Member.filter(hub_id=hub_id, email="nul@example.org").count() == 0
+    assert await Organisation.filter(hub_id=hub_id).count() == 0
+
+
 async def test_a_lone_surrogate_escape_in_a_literal_is_a_syntax_error(gql: Any) -> None:
     # given: GraphQL itself forbids "\ud800" in a string literal
     # when
@@ -282,7 +312,7 @@ DATETIME_INPUTS = {
     "statement until": "query($t: DateTime!) { myStatement(until: $t) { edges { cursor } } }",
     "search startsAfter": "query($t: DateTime!) { opportunities(filter: {startsAfter: $t}) { edges { cursor } } }",
     "books since": 'query($t: DateTime!) { hubTransfersByCategory(since: $t, until: "2030-01-01T00:00:00Z") { category } }',
-    "create startsAt": 'mutation($t: DateTime!) { createOpportunity(input: {fields: {kind: REQUEST, title: "Edge", startsAt: $t}}) { errors { code } } }',
+    "create startsAt": 'mutation($t: DateTime!) { createOpportunity(input: {fields: {kind: REQUEST, title: "Edge", categoryId: "Q2F0ZWdvcnk6MQ==", startsAt: $t}}) { errors { code } } }',
 }
 DATE_INPUTS = {
     "logHours workedOn": 'mutation($t: Date!) { logHours(input: {applicationId: "QXBwbGljYXRpb246MQ==", workedOn: $t, minutes: 60}) { errors { code } } }',
