@@ -57,6 +57,7 @@ from app.portfolios import hours as hours_service
 from app.portfolios.errors import PortfolioErrorCode as PE
 from tests.helpers import DEFAULT_PASSWORD
 from tests.simulation import checks
+from tests.simulation.api import Api, gid, pk
 from tests.simulation.model import (
     App,
     Hours,
@@ -74,6 +75,7 @@ from tests.simulation.workers import WorkerPool, patch_settings, restore_setting
 
 MANCHESTER = (53.4794, -2.2453)
 OVERDRAFT = 100
+API_SHARE = 0.35  # of payments, applications, verifications, redemptions and approvals
 # Relative weights of the operations (those that have nothing to act on are skipped).
 WEIGHTS: dict[str, float] = {
     "register": 3,
@@ -187,6 +189,7 @@ class Simulation:
         old = patch_settings()
         self.started = datetime.now(UTC)
         self.mailbox = checks.Mailbox(get_settings().mail_dir, self.started)
+        self.api = Api()
         try:
             await self._setup()
             await self.pool.ensure_ready()
@@ -198,6 +201,7 @@ class Simulation:
             await self._guarded(self._barrier)
         finally:
             self.pool.stop()
+            await self.api.close()
             restore_settings(old)
         return Summary(
             seed=self.seed,
@@ -320,13 +324,32 @@ class Simulation:
             raise Mismatch(f"expected {_name(error)}, got success: {result!r}")
         return result
 
-    async def together(
-        self, count: int, fn: Callable[..., Awaitable[Any]], **kwargs: Any
-    ) -> list[Any]:
+    async def attempt(self, error: Enum | None, person: Person, call: "Call", api: bool) -> Any:
+        """One request, through the service or the GraphQL API; the value `call` reads from
+        its answer (None when the predicted error came)."""
+        if not api:
+            result = await self.expect(error, call.fn, **call.kwargs)
+            return None if result is None else call.from_service(result)
+        await self.actor(person)  # refreshes the access token if it ran out
+        assert person.token is not None
+        body = await self.api.mutate(person.token, call.field, call.input, call.selection)
+        self.queued += 1  # the view relays the request's jobs: maybe some
+        if body.get("errors"):
+            raise Mismatch(f"{call.field}: {body['errors']}")
+        payload = body["data"][call.field]
+        codes = [e["code"] for e in payload["errors"]]
+        if codes != ([] if error is None else [str(error.value).upper()]):
+            raise Mismatch(f"{call.field}: expected {_name(error)}, got {payload['errors']}")
+        return None if error is not None else call.from_api(payload)
+
+    async def together(self, count: int, person: Person, call: "Call", api: bool) -> list[Any]:
         """The same request `count` times at once (a client retrying before its answer)."""
         return await asyncio.gather(
-            *(self.call(fn, **kwargs) for _ in range(count)), return_exceptions=True
+            *(self.attempt(None, person, call, api) for _ in range(count)), return_exceptions=True
         )
+
+    def use_api(self) -> bool:
+        return self.rng.random() < API_SHARE
 
     async def actor(self, person: Person) -> Actor:
         assert person.token is not None
@@ -634,21 +657,25 @@ class Simulation:
         expected = "pending"
         if opp.auto_accept:
             expected = "accepted" if opp.accepted < opp.places else "waitlisted"
-        application = await self.expect(
-            None,
+        api = self.use_api()
+        call = Call(
             applications.apply,
-            actor=await self.actor(person),
-            opportunity_id=opp.id,
-            message="I can help.",
+            {"actor": await self.actor(person), "opportunity_id": opp.id, "message": "I can."},
+            "applyToOpportunity",
+            {"opportunityId": gid("Opportunity", opp.id), "message": "I can."},
+            "application { id status }",
+            lambda a: (a.id, str(a.status.value)),
+            lambda p: (pk(p["application"]["id"]), p["application"]["status"].lower()),
         )
-        if application.status != expected:
-            raise Mismatch(f"apply: {application.status}, expected {expected}")
-        app = App(len(self.model.apps), application.id, opp.idx, person.idx, expected)
+        application_id, status = await self.attempt(None, person, call, api)
+        if status != expected:
+            raise Mismatch(f"apply: {status}, expected {expected}")
+        app = App(len(self.model.apps), application_id, opp.idx, person.idx, expected)
         self.model.apps.append(app)
         opp.apps.append(app.idx)
         if expected == "accepted":
             self._take_place(opp, app)
-        return f"{person.ref} applies to {opp.ref} -> {expected}"
+        return f"{person.ref} applies to {opp.ref}{_via(api)} -> {expected}"
 
     def _take_place(self, opp: Opp, app: App) -> None:
         opp.accepted += 1
@@ -840,13 +867,23 @@ class Simulation:
             error, why = PE.OWN_HOURS, "own hours"
         actor = await self.actor(reviewer)
         dispute = self.rng.random() < 0.25
+        api = self.use_api()
         if dispute:
             await self.expect(
                 error, hours_service.dispute_hours, actor=actor, record_id=h.id, reason="Not so"
             )
         else:
-            await self.expect(error, hours_service.verify_hours, actor=actor, record_id=h.id)
-        verb = "disputes" if dispute else "verifies"
+            call = Call(
+                hours_service.verify_hours,
+                {"actor": actor, "record_id": h.id},
+                "verifyHours",
+                {"hoursRecordId": gid("HoursRecord", h.id)},
+                "hoursRecord { id status }",
+                lambda record: record.id,
+                lambda payload: pk(payload["hoursRecord"]["id"]),
+            )
+            await self.attempt(error, reviewer, call, api)
+        verb = "disputes" if dispute else f"verifies{_via(api)}"
         if error is not None:
             return f"{reviewer.ref} {verb} {h.ref} -> refused ({why})"
         if dispute:
@@ -899,39 +936,50 @@ class Simulation:
         amount = self.rng.randint(1, min(120, payer.lowest_available(limit)))
         idx = len(self.model.payments)
         key, memo = f"pay-{idx}-{self.salt}", f"Payment {idx}"
-        actor = await self.actor(payer)
-        args = {
-            "actor": actor,
-            "payee_id": payee.id,
-            "amount": amount,
-            "memo": memo,
-            "idempotency_key": key,
-        }
+        api = self.use_api()
         how = self.rng.choice(["once", "once", "retried", "retried at once", "mismatched"])
-        if how == "retried at once":
-            answers = await self.together(self.rng.randint(2, 3), credits.pay, **args)
-            bad = [a for a in answers if isinstance(a, BaseException)]
-            if bad:
-                raise Mismatch(f"concurrent retries of one payment failed: {bad!r}")
-            if len({a.id for a in answers}) != 1:
-                raise Mismatch(f"concurrent retries made transfers {[a.id for a in answers]}")
-            transfer = answers[0]
-        else:
-            transfer = await self.expect(None, credits.pay, **args)
-        if how == "retried":
-            again = await self.expect(None, credits.pay, **args)
-            if again.id != transfer.id:
-                raise Mismatch(f"a retried payment made transfer {again.id}, not {transfer.id}")
-        if how == "mismatched":
-            await self.expect(
-                CE.IDEMPOTENCY_MISMATCH, credits.pay, **(args | {"amount": amount + 1})
+        together = self.rng.randint(2, 3)
+
+        def paying(amount: int) -> Call:
+            return Call(
+                credits.pay,
+                {
+                    "payee_id": payee.id,
+                    "amount": amount,
+                    "memo": memo,
+                    "idempotency_key": key,
+                },
+                "payMember",
+                {"payeeId": gid("Member", payee.id), "amount": amount, "memo": memo}
+                | {"idempotencyKey": key},
+                "transfer { id }",
+                lambda transfer: transfer.id,
+                lambda payload: pk(payload["transfer"]["id"]),
             )
+
+        call = paying(amount)
+        call.kwargs["actor"] = await self.actor(payer)
+        if how == "retried at once":
+            answers = await self.together(together, payer, call, api)
+            if len(set(answers)) != 1 or not isinstance(answers[0], int):
+                raise Mismatch(f"concurrent retries of one payment: {answers!r}")
+            transfer_id = answers[0]
+        else:
+            transfer_id = await self.attempt(None, payer, call, api)
+        if how == "retried":
+            again = await self.attempt(None, payer, call, api)
+            if again != transfer_id:
+                raise Mismatch(f"a retried payment made transfer {again}, not {transfer_id}")
+        if how == "mismatched":
+            other = paying(amount + 1)
+            other.kwargs["actor"] = call.kwargs["actor"]
+            await self.attempt(CE.IDEMPOTENCY_MISMATCH, payer, other, api)
         self.model.payments.append(
-            Payment(idx, payer.idx, payee.idx, amount, memo, key, transfer.id)
+            Payment(idx, payer.idx, payee.idx, amount, memo, key, transfer_id)
         )
         payer.balance -= amount
         payee.balance += amount
-        return f"{payer.ref} pays {payee.ref} {amount} ({how})"
+        return f"{payer.ref} pays {payee.ref} {amount} ({how}{_via(api)})"
 
     async def op_pay_wrongly(self) -> str | None:
         payer = self.pick(self.model.signed_in())
@@ -1015,19 +1063,28 @@ class Simulation:
         key = f"approve-{request.idx}-{share.payer}-{self.step}-{self.salt}"
         args = {"actor": await self.actor(payer), "request_id": request.id, "idempotency_key": key}
         how = self.rng.choice(["once", "once", "retried", "retried at once"])
-        what = f"{payer.ref} approves {request.ref} ({share.amount})"
+        api = self.use_api()
+        call = Call(
+            requests.approve,
+            args,
+            "approvePaymentRequest",
+            {"requestId": gid("PaymentRequest", request.id), "idempotencyKey": key},
+            "paymentRequest { id status }",
+            lambda r: r.id,
+            lambda payload: pk(payload["paymentRequest"]["id"]),
+        )
+        what = f"{payer.ref} approves {request.ref} ({share.amount}{_via(api)})"
         if error is not None:
-            await self.expect(error, requests.approve, **args)
+            await self.attempt(error, payer, call, api)
             return f"{what} -> insufficient credits"
         if how == "retried at once":
-            answers = await self.together(2, requests.approve, **args)
-            bad = [a for a in answers if isinstance(a, BaseException)]
-            if bad:
-                raise Mismatch(f"concurrent retries of one approval failed: {bad!r}")
+            answers = await self.together(2, payer, call, api)
+            if answers != [request.id, request.id]:
+                raise Mismatch(f"concurrent retries of one approval: {answers!r}")
         else:
-            await self.expect(None, requests.approve, **args)
+            await self.attempt(None, payer, call, api)
         if how == "retried":
-            await self.expect(None, requests.approve, **args)
+            await self.attempt(None, payer, call, api)
         share.status, share.key = "approved", key
         payer.held += share.amount
         self.model.holds_made += 1
@@ -1166,27 +1223,33 @@ class Simulation:
             return None
         idx = len(self.model.vouchers)
         key = f"redeem-{idx}-{self.step}-{self.salt}"
-        args = {"actor": await self.actor(member), "offer_id": offer.id, "idempotency_key": key}
-        what = f"{member.ref} redeems {offer.ref}"
+        api = self.use_api()
+        call = Call(
+            vouchers.redeem,
+            {"actor": await self.actor(member), "offer_id": offer.id, "idempotency_key": key},
+            "redeemVoucher",
+            {"offerId": gid("VoucherOffer", offer.id), "idempotencyKey": key},
+            "voucher { id code }",
+            lambda v: (v.id, v.code),
+            lambda payload: (pk(payload["voucher"]["id"]), payload["voucher"]["code"]),
+        )
+        what = f"{member.ref} redeems {offer.ref}{_via(api)}"
         if error is not None:
-            await self.expect(error, vouchers.redeem, **args)
+            await self.attempt(error, member, call, api)
             return f"{what} -> {_name(error)}"
         how = self.rng.choice(["once", "once", "retried", "retried at once"])
         if how == "retried at once":
-            answers = await self.together(2, vouchers.redeem, **args)
-            bad = [a for a in answers if isinstance(a, BaseException)]
-            if bad or len({a.id for a in answers}) != 1:
+            answers = await self.together(2, member, call, api)
+            if len(set(answers)) != 1 or not isinstance(answers[0], tuple):
                 raise Mismatch(f"concurrent retries of one redemption: {answers!r}")
-            voucher = answers[0]
+            voucher_id, code = answers[0]
         else:
-            voucher = await self.expect(None, vouchers.redeem, **args)
+            voucher_id, code = await self.attempt(None, member, call, api)
         if how == "retried":
-            again = await self.expect(None, vouchers.redeem, **args)
-            if again.id != voucher.id:
-                raise Mismatch(f"a retried redemption made voucher {again.id}, not {voucher.id}")
-        self.model.vouchers.append(
-            Voucher(idx, voucher.id, offer.idx, member.idx, voucher.code, key)
-        )
+            again = await self.attempt(None, member, call, api)
+            if again != (voucher_id, code):
+                raise Mismatch(f"a retried redemption made voucher {again}, not {voucher_id}")
+        self.model.vouchers.append(Voucher(idx, voucher_id, offer.idx, member.idx, code, key))
         offer.stock -= 1
         member.balance -= offer.cost
         self.model.orgs[offer.org].balance += offer.cost
@@ -1251,6 +1314,24 @@ class Simulation:
     async def op_barrier(self) -> str | None:
         await self._barrier()
         return "barrier"
+
+
+@dataclass
+class Call:
+    """One request two ways: the service function and its arguments, or the GraphQL mutation
+    and its input; and how to read the same value from either answer."""
+
+    fn: Callable[..., Awaitable[Any]]
+    kwargs: dict[str, Any]
+    field: str
+    input: dict[str, Any]
+    selection: str
+    from_service: Callable[[Any], Any]
+    from_api: Callable[[dict[str, Any]], Any]
+
+
+def _via(api: bool) -> str:
+    return ", via the API" if api else ""
 
 
 def _name(error: Enum | None) -> str:
