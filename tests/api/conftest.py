@@ -36,8 +36,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def live_api(database: str) -> Iterator[LiveAPI]:
+    """Started once for tests/api and stopped after it, before the rest of the suite."""
     port = _free_port()
     with tempfile.NamedTemporaryFile(prefix="ch-live-api-", suffix=".log", delete=False) as log:
         path = Path(log.name)
