@@ -33,6 +33,7 @@ def configure() -> str:
             "CH_PUBLIC_URL": "http://testserver",
             "CH_JOB_RETRY_BASE_SECONDS": "0",
             "CH_DEBUG": "false",
+            "CH_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',
         }
     )
     from app.config import get_settings

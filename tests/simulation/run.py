@@ -22,6 +22,9 @@ def main(argv: list[str] | None = None) -> int:
         "--kill-every", type=float, default=60, help="mean steps between kill -9s (0: none)"
     )
     parser.add_argument("--barrier-every", type=int, default=40, help="most steps between drains")
+    parser.add_argument(
+        "--strict", action="store_true", help="fail on effects of known bugs (checks.KNOWN) too"
+    )
     parser.add_argument("--verbose", action="store_true", help="print every step")
     args = parser.parse_args(argv)
 
@@ -58,6 +61,7 @@ async def _one(seed: int, args: argparse.Namespace) -> object:
             args.steps,
             kill_every=args.kill_every,
             barrier_every=args.barrier_every,
+            strict=args.strict,
             log=print if args.verbose else None,
         )
         return await simulation.run()

@@ -22,6 +22,7 @@ import re
 import time
 import traceback
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -45,6 +46,7 @@ from app.credits.errors import CreditsErrorCode as CE
 from app.errors import DomainError, DomainErrors, NotAuthenticated
 from app.hubs import service as hubs
 from app.hubs.models import Hub
+from app.integrations import webhooks
 from app.jobs import schedule
 from app.opportunities import applications
 from app.opportunities import service as opportunities
@@ -71,6 +73,7 @@ from tests.simulation.model import (
     Share,
     Voucher,
 )
+from tests.simulation.receiver import receiving
 from tests.simulation.workers import WorkerPool, patch_settings, restore_settings
 
 MANCHESTER = (53.4794, -2.2453)
@@ -139,6 +142,7 @@ class Summary:
     counts: dict[str, int] = field(default_factory=dict)
     outcomes: dict[str, int] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    known: dict[str, int] = field(default_factory=dict)  # effects of known bugs, counted
 
     def __str__(self) -> str:
         ops = ", ".join(f"{k} {v}" for k, v in sorted(self.outcomes.items()))
@@ -150,6 +154,10 @@ class Summary:
             f"operations: {ops}\nchecked at the last barrier: {effects}\n"
             f"time in checks {self.timings.get('checks', 0):.1f} s, "
             f"waiting at barriers {self.timings.get('barriers', 0):.1f} s"
+            + "".join(
+                f"\nknown bug hit: {what} x{n} (reproduced by {checks.KNOWN[what]})"
+                for what, n in sorted(self.known.items())
+            )
         )
 
 
@@ -161,6 +169,7 @@ class Simulation:
         *,
         kill_every: float = 60.0,
         barrier_every: int = 40,
+        strict: bool = False,
         log: Callable[[str], None] | None = None,
     ) -> None:
         self.seed, self.steps = seed, steps
@@ -168,6 +177,8 @@ class Simulation:
         self.relay_rng = Random(f"{seed}/relay")  # whether a request hands its jobs over
         self.pool = WorkerPool(Random(f"{seed}/workers"), kill_every)
         self.barrier_every = barrier_every
+        self.strict = strict  # fail on the effects of known bugs too (checks.KNOWN)
+        self.known: Counter[str] = Counter()
         self.log = log
         self.salt = uuid.uuid4().hex[:8]  # unique names per run; never read by a choice
         self.trace: list[str] = []
@@ -191,14 +202,16 @@ class Simulation:
         self.mailbox = checks.Mailbox(get_settings().mail_dir, self.started)
         self.api = Api()
         try:
-            await self._setup()
-            await self.pool.ensure_ready()
-            for step in range(1, self.steps + 1):
-                self.step = step
-                await self._guarded(self._one_step)
-            self.step = self.steps + 1
-            self.doing = "final barrier"
-            await self._guarded(self._barrier)
+            async with receiving(Random(f"{self.seed}/receiver")) as self.receiver:
+                await self._setup()
+                await self.pool.ensure_ready()
+                for step in range(1, self.steps + 1):
+                    self.step = step
+                    await self._guarded(self._one_step)
+                self.step = self.steps + 1
+                self.doing = "final barrier"
+                await self._guarded(self._barrier)
+                await asyncio.to_thread(self.pool.stop)  # the receiver answers meanwhile
         finally:
             self.pool.stop()
             await self.api.close()
@@ -215,6 +228,7 @@ class Simulation:
             counts=self.counts,
             outcomes=self.outcomes,
             timings=self.timings,
+            known=dict(self.known),
         )
 
     def digest(self) -> str:
@@ -382,6 +396,9 @@ class Simulation:
         self.model.others[self.admin.member_id] = email
         await hubs.update_hub(actor=self.admin, member_overdraft_limit=OVERDRAFT)
         self.category = await create_category(actor=self.admin, name="Helping out")
+        await webhooks.create_endpoint(
+            actor=self.admin, url=self.receiver.url, event_types=list(webhooks.EVENT_TYPES)
+        )
         self.zone = ZoneInfo((await Hub.get(id=self.hub.id)).timezone)
 
     async def _barrier(self) -> None:
@@ -412,6 +429,9 @@ class Simulation:
             self.mailbox,
             [k.at for k in self.pool.kills],
             timedelta(seconds=get_settings().job_timeout_seconds + 2),
+            self.receiver.received,
+            self.known,
+            self.strict,
         )
         self.last_barrier = self.step
         self.barriers += 1

@@ -59,14 +59,17 @@ class WorkerPool:
     starts: int = 0
     restart_at: int | None = None
     armed: int | None = None  # the step a kill was drawn at, until it fires
-    ready_at: datetime | None = None  # when the newest worker was ready (or None: unknown)
+    ready_at: datetime | None = None  # when a live worker was seen ready (None: not yet)
 
     def start(self) -> WorkerProcess:
-        forget_health_checks()
+        if not self.alive:
+            # A dead worker's health checks must not count as a ready one's; but a live
+            # worker's must stay (they are per queue, and refreshed only every 30 s).
+            forget_health_checks()
+            self.ready_at = None
         worker = WorkerProcess(**SIM_JOBS).start()
         self.alive.append(worker)
         self.starts += 1
-        self.ready_at = None
         return worker
 
     async def ensure_ready(self) -> None:
@@ -98,6 +101,8 @@ class WorkerPool:
             worker.kill9()
             self.dead.append(worker)
             self.kills.append(Kill(step, datetime.now(UTC), running))
+            if not self.alive:
+                self.ready_at = None
             self.restart_at = step + later
             events.append("kill -9 a worker")  # whether it held jobs is timing: not traced
         if self.restart_at is not None and step >= self.restart_at:
