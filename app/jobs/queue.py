@@ -9,6 +9,7 @@ set of job ids to abort (ours carry the prefix, so one installation never aborts
 """
 
 import asyncio
+import functools
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Sequence
@@ -80,32 +81,41 @@ def job_ref(job_id: int, created: datetime, relay: int) -> str:
     return f"{get_settings().redis_prefix}:outbox:{job_id}:{created.timestamp():.6f}:{relay}"
 
 
+async def _with_pool(use: Callable[[ArqRedis], Awaitable[Any]]) -> Any:
+    """Runs `use` on this loop's pool; a pool whose connections died (Redis restarted) is
+    replaced and tried once more."""
+    for attempt in (1, 2):
+        try:
+            return await use(await _pool())
+        except Exception:
+            await _drop_pool()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
 async def push(*, ref: str, job_id: int, run_after: datetime | None) -> None:
     """Queues one hand-over of an outbox job, to run at `run_after` (None: now)."""
-    try:
-        pool = await _pool()
-        await pool.enqueue_job(
+    await _with_pool(
+        lambda pool: pool.enqueue_job(
             RUN_OUTBOX_JOB, job_id, _job_id=ref, _queue_name=queue_name(), _defer_until=run_after
         )
-    except Exception:
-        await _drop_pool()
-        raise
+    )
 
 
 async def waiting(refs: Sequence[str]) -> set[str]:
     """The hand-overs still waiting in the queue: queued (or deferred) and taken by no worker."""
     if not refs:
         return set()
-    pool = await _pool()
-    try:
+
+    async def ask(pool: ArqRedis) -> list[Any]:
         async with pool.pipeline(transaction=False) as pipe:
             for ref in refs:
                 pipe.zscore(queue_name(), ref)
                 pipe.exists(in_progress_key_prefix + ref)
-            answers = await pipe.execute()
-    except Exception:
-        await _drop_pool()
-        raise
+            return list(await pipe.execute())
+
+    answers = await _with_pool(ask)
     return {
         ref
         for ref, score, taken in zip(refs, answers[::2], answers[1::2], strict=True)
@@ -129,10 +139,26 @@ class Periodic:
     timeout: int | None = None  # None: the job timeout
 
 
+def _one_at_a_time(fn: TaskFn) -> TaskFn:
+    """A tick that finds the previous one still running (slow, or waiting on a lock) is
+    skipped instead of piling up and taking every database connection of the worker: each
+    periodic task is a sweep that the next tick continues."""
+    running = asyncio.Lock()
+
+    @functools.wraps(fn)
+    async def tick(ctx: dict[str, Any]) -> Any:
+        if running.locked():
+            return "skipped: the previous tick is still running"
+        async with running:
+            return await fn(ctx)
+
+    return tick
+
+
 def _cron(p: Periodic, settings: Settings) -> Any:
     every = max(1, p.every_seconds)
     return cron(
-        cast(Any, p.fn),
+        cast(Any, _one_at_a_time(p.fn)),
         # Prefixed, so two installations on one Redis never share a cron tick's job id.
         name=f"{settings.redis_prefix}:cron:{p.fn.__name__}",
         second=set(range(0, 60, every)) if every < 60 else 0,
@@ -188,7 +214,7 @@ async def _run_through_outages(worker: Worker) -> None:
         try:
             await worker.async_run()
             return
-        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as exc:
+        except (redis.exceptions.RedisError, OSError) as exc:  # WatchError too, mid-restart
             log.warning("queue unreachable, worker waits: %r", exc)
             await asyncio.sleep(1)
 

@@ -8,7 +8,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import redis
@@ -59,7 +59,7 @@ class WorkerProcess:
         keys = [f"{q}:health-check" for q in (queue_name(settings), periodic_queue_name(settings))]
         deadline = time.monotonic() + timeout
         try:
-            while client.exists(*keys) < len(keys):
+            while cast(int, client.exists(*keys)) < len(keys):
                 assert self.process is not None and self.process.poll() is None, self.tail()
                 assert time.monotonic() < deadline, "worker not ready\n" + self.tail()
                 time.sleep(0.05)
@@ -104,8 +104,8 @@ def forget_leftovers() -> None:
     client = redis.Redis.from_url(settings.redis_url)
     try:
         for q in (queue_name(settings), periodic_queue_name(settings)):
-            for raw in client.zrange(q, 0, -1):
-                ref = raw.decode() if isinstance(raw, bytes) else str(raw)
+            for raw in cast(list[bytes], client.zrange(q, 0, -1)):
+                ref = raw.decode()
                 if client.exists(f"arq:in-progress:{ref}") or ":cron:" in ref:
                     client.zrem(q, ref)
                     client.delete(f"arq:job:{ref}", f"arq:in-progress:{ref}", f"arq:retry:{ref}")

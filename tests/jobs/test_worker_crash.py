@@ -2,7 +2,6 @@
 within the deadline the README states (job timeout + sweep interval + 3 s)."""
 
 import asyncio
-import time
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -13,7 +12,6 @@ from tortoise.transactions import in_transaction
 
 from app import jobs
 from app.actor import Actor
-from app.config import get_settings
 from app.credits import ledger
 from app.credits.models import Account, SystemAccount, Transfer, TransferKind, TransferStatus
 from app.integrations import webhooks
@@ -25,8 +23,8 @@ from app.people.models import Role
 from app.portfolios import hours
 from tests.credits.conftest import books, fund_member
 from tests.helpers import read_mail
-from tests.jobs.processes import workers  # noqa: F401  (fixture)
-from tests.opportunities.conftest import actor_of, category, post  # noqa: F401  (fixtures)
+from tests.jobs.pg import claims, end_waiting_sessions, locking, until, waiting_queries
+from tests.opportunities.conftest import actor_of
 
 EMAILS = [f"taken-{i}@example.org" for i in range(3)]
 
@@ -61,54 +59,19 @@ async def hanging_receiver() -> AsyncIterator[HangingReceiver]:
         yield receiver
 
 
-@pytest.fixture
-async def locks() -> AsyncIterator[asyncpg.Connection]:
-    """A connection of the test's own that holds row locks in an open transaction."""
-    conn = await asyncpg.connect(get_settings().database_url)
-    await conn.execute("BEGIN")
-    try:
-        yield conn
-    finally:
-        await conn.close()
-
-
-async def _lock_waiters(conn: asyncpg.Connection) -> int:
-    return int(
-        await conn.fetchval(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-            " AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
-        )
-    )
-
-
 async def _end_dead_sessions(conn: asyncpg.Connection) -> None:
     """PostgreSQL notices a dead client only when it next talks to it; a session of the killed
     worker waiting on a lock would run one more statement once the lock is free. End them, as
     TCP keepalives or client_connection_check_interval do in production."""
-    await conn.execute(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname ="
-        " current_database() AND pid <> pg_backend_pid() AND wait_event_type = 'Lock'"
-    )
-    await _until(lambda: _none_waiting(conn), 10, "dead sessions still there", None)
-
-
-async def _none_waiting(conn: asyncpg.Connection) -> bool:
-    return await _lock_waiters(conn) == 0
-
-
-async def _until(check: Any, seconds: float, what: str, worker: Any) -> None:
-    deadline = time.monotonic() + seconds
-    while not await check():
-        assert time.monotonic() < deadline, f"{what}\n{worker.tail() if worker else ''}"
-        await asyncio.sleep(0.05)
+    await end_waiting_sessions(conn)
 
 
 async def test_kill_9_of_a_worker_holding_every_kind_of_job(
     hub: Any,
     alice: Any,
     make_person: Any,
-    post: Any,  # noqa: F811
-    workers: Any,  # noqa: F811
+    post: Any,
+    workers: Any,
     locks: asyncpg.Connection,
     hanging_receiver: HangingReceiver,
 ) -> None:
@@ -160,10 +123,16 @@ async def test_kill_9_of_a_worker_holding_every_kind_of_job(
     await locks.execute("SELECT 1 FROM outbox_job WHERE id = ANY($1) FOR UPDATE", emails)
 
     async def all_held() -> bool:
-        # 3 claims + the earning + the cron wait on our locks; the webhook is in flight
-        return bool(hanging_receiver.requests) and await _lock_waiters(locks) >= 5
+        # the webhook is in flight; 3 claims, the earning and the cron wait on our locks
+        queries = await waiting_queries(locks)
+        return (
+            len(hanging_receiver.requests) == 1
+            and claims(queries) == 3
+            and locking(queries, "account") == 1
+            and locking(queries, "transfer") == 1
+        )
 
-    await _until(all_held, 20, "worker A did not take every job", worker_a)
+    await until(all_held, 20, "worker A did not take every job", worker_a)
     # when: A is killed, and B starts
     worker_a.kill9()
     killed = datetime.now(UTC)
@@ -187,7 +156,7 @@ async def test_kill_9_of_a_worker_holding_every_kind_of_job(
         return done == len(watched) and voided.status == TransferStatus.VOIDED
 
     deadline = schedule.recovery_deadline().total_seconds()
-    await _until(all_done, deadline + 5, "jobs not done", worker_b)
+    await until(all_done, deadline + 5, "jobs not done", worker_b)
     finished = [j.finished_at for j in await OutboxJob.filter(id__in=watched)]
     finished.append((await Transfer.get(id=hold.id)).voided_at)
     took = (max(t for t in finished if t is not None) - killed).total_seconds()
