@@ -51,7 +51,7 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_starttls: bool = True
 
-    # A job whose worker dies runs again within job_timeout + 2 s + outbox_sweep seconds
+    # A job whose worker dies runs again within job_timeout + outbox_sweep + 3 s
     # (app/jobs/schedule.py); the README states that deadline.
     job_timeout_seconds: int = 20
     job_max_tries: int = 5
