@@ -22,7 +22,7 @@ import re
 import time
 import traceback
 import uuid
-from collections import Counter
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -32,6 +32,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tortoise import Tortoise
+from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app import jobs
@@ -110,6 +111,7 @@ WEIGHTS: dict[str, float] = {
     "redeem": 4,
     "use_voucher": 3,
     "expire_voucher": 0.8,
+    "set_overdraft": 0.4,
     "barrier": 1,
 }
 
@@ -178,7 +180,7 @@ class Simulation:
         self.pool = WorkerPool(Random(f"{seed}/workers"), kill_every)
         self.barrier_every = barrier_every
         self.strict = strict  # fail on the effects of known bugs too (checks.KNOWN)
-        self.known: Counter[str] = Counter()
+        self.known: dict[str, set[Any]] = defaultdict(set)  # each effect of a known bug
         self.log = log
         self.salt = uuid.uuid4().hex[:8]  # unique names per run; never read by a choice
         self.trace: list[str] = []
@@ -228,7 +230,7 @@ class Simulation:
             counts=self.counts,
             outcomes=self.outcomes,
             timings=self.timings,
-            known=dict(self.known),
+            known={what: len(seen) for what, seen in self.known.items()},
         )
 
     def digest(self) -> str:
@@ -1330,6 +1332,31 @@ class Simulation:
             self.model.people[voucher.member].pending_in += offer.cost
             self.model.orgs[offer.org].pending_out += offer.cost
         return f"time passes: {voucher.ref} runs out (refund {offer.refund_unused})"
+
+    async def op_set_overdraft(self) -> str | None:
+        """The hub admin changes every member's overdraft limit, now and then below what some
+        member already owes."""
+        limit = self.rng.choice([0, 20, 50, 100, 150, 200])
+        people = self.model.people
+        if all(p.balance - p.held - p.releasing >= -limit for p in people):
+            below = False
+        elif any(p.balance + p.pending_in - p.held < -limit for p in people):
+            below = True
+        else:
+            return None  # credits on their way decide it
+        try:
+            await self.call(hubs.update_hub, actor=self.admin, member_overdraft_limit=limit)
+        except DomainError as exc:
+            if not below or exc.field != "memberOverdraftLimit":
+                raise Mismatch(f"overdraft limit {limit}: {exc!r}") from exc
+            return f"admin sets the overdraft limit to {limit} -> refused: members owe more"
+        except IntegrityError:
+            if not below or self.strict:
+                raise
+            self.known["overdraft limit below a member's debt"].add(self.step)
+            return f"admin sets the overdraft limit to {limit} -> internal error (known bug)"
+        self.model.overdraft = limit
+        return f"admin sets the overdraft limit to {limit}" + (" (some owe more)" if below else "")
 
     async def op_barrier(self) -> str | None:
         await self._barrier()

@@ -1,8 +1,5 @@
-"""What the simulation found in app/, each as a test that fails on the code as it is today.
-
-Found with `python -m tests.simulation.run --seed 103 --steps 400 --kill-every 30` (seed 103,
-step 378: members had a "now" notification about Task 15 but never its email; a worker was
-killed while it ran the matching job of that opportunity).
+"""What the simulation found in app/, each as a test that fails on the code as it is today
+(xfail, strict: once fixed, remove the mark and the entry in tests/simulation/checks.py KNOWN).
 """
 
 from typing import Any
@@ -13,10 +10,14 @@ from app.jobs.models import OutboxJob
 from app.jobs.runner import run_job
 from app.matching import service as matching
 from app.matching.models import Delivery, Notification
+from tests.credits.test_pay import HUB, PAY, _input
 
 NOTIFY = "event:opportunity.published:app.matching.service.notify_matches"
 
 
+# Found by `python -m tests.simulation.run --seed 103 --steps 400 --kill-every 30` (step 378:
+# members had a "now" notification about Task 15 but never its email; a worker was killed
+# while it ran that opportunity's matching job).
 @pytest.mark.xfail(
     strict=True,
     reason="notify_matches stores the notifications (autocommit, ON CONFLICT DO NOTHING) and "
@@ -52,3 +53,36 @@ async def test_a_retried_matching_job_still_emails_every_member_it_notified(
         name="send_email", key__in=[f"notify:{n}" for n, _ in told]
     ).count()
     assert emails == len(told)
+
+
+# Found by `python -m tests.simulation.run --seed 8 --steps 68 --strict` (step 68, the
+# set_overdraft operation: a member at -52 when the limit went to 50): app/hubs/service.py
+# update_hub sets overdraft_limit on every member account in one UPDATE; an account already
+# further below zero violates the account_within_limit CHECK, and the IntegrityError reaches
+# the client as INTERNAL_SERVER_ERROR.
+@pytest.mark.xfail(
+    strict=True,
+    reason="update_hub: an overdraft limit below what a member already owes violates "
+    "account_within_limit; the IntegrityError is an internal error",
+)
+async def test_an_overdraft_limit_below_what_a_member_owes_is_no_internal_error(
+    gql: Any, make_person: Any
+) -> None:
+    from app.people.models import Role
+
+    # given: a limit of 50, and alice 40 credits below zero
+    admin = await make_person(roles=[Role.HUB_ADMIN])
+    alice, bob = await make_person(), await make_person()
+    await gql(HUB, {"input": {"memberOverdraftLimit": 50}}, as_=admin)
+    assert (await gql(PAY, _input(bob, 40), as_=alice))["payMember"]["errors"] == []
+    # when: the hub admin lowers the limit to 10
+    answer = await gql.raw(HUB, {"input": {"memberOverdraftLimit": 10}}, as_=admin)
+    # then: no internal error; either a typed error on the field, or the limit applies and
+    # alice cannot spend more
+    assert "errors" not in answer, answer
+    errors = answer["data"]["updateHub"]["errors"]
+    if errors:
+        assert errors[0]["field"] == "memberOverdraftLimit"
+    else:
+        refused = (await gql(PAY, _input(bob, 1), as_=alice))["payMember"]["errors"]
+        assert refused[0]["code"] == "INSUFFICIENT_CREDITS"

@@ -10,7 +10,7 @@ import os
 
 from tests.simulation.simulation import Simulation
 
-SEED = int(os.environ.get("CH_SIMULATION_SEED", "13"))
+SEED = int(os.environ.get("CH_SIMULATION_SEED", "17"))
 STEPS = 200
 REPLAYED = 50
 
