@@ -142,7 +142,15 @@ _DB_ARGS = {
 }
 
 
-async def check_step(hub_id: int, model: Model, now: datetime) -> None:
+# Invariants that a known bug breaks (see KNOWN): what breaks it, counted by its rows.
+_KNOWN_INVARIANTS = {
+    "a member was told more than the hub's daily cap at once (not urgent)": "daily cap exceeded",
+}
+
+
+async def check_step(
+    hub_id: int, model: Model, now: datetime, known: dict[str, set[Any]], strict: bool
+) -> None:
     """Every invariant, and the model's predictions, in one snapshot."""
     problems: list[str] = []
     async with snapshot() as conn:
@@ -154,7 +162,9 @@ async def check_step(hub_id: int, model: Model, now: datetime) -> None:
             elif extra == "now":
                 args.append(now)
             rows = await _rows(conn, sql, *args)
-            if rows:
+            if rows and what in _KNOWN_INVARIANTS and not strict:
+                known[_KNOWN_INVARIANTS[what]].update(tuple(r.values())[:2] for r in rows)
+            elif rows:
                 problems.append(f"{what}: {rows[:5]}")
         problems += await _compare(conn, hub_id, model, exact=False)
     if problems:
@@ -372,6 +382,7 @@ KNOWN = {
     "overdraft limit below a member's debt": (
         "test_an_overdraft_limit_below_what_a_member_owes_is_no_internal_error"
     ),
+    "daily cap exceeded": "test_two_matching_jobs_at_once_keep_to_the_daily_cap",
 }
 
 

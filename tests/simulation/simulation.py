@@ -273,7 +273,7 @@ class Simulation:
         if event:
             self._record(f"  workers: {event}")
         began = time.monotonic()
-        await checks.check_step(self.hub.id, self.model, datetime.now(UTC))
+        await checks.check_step(self.hub.id, self.model, datetime.now(UTC), self.known, self.strict)
         self.timings["checks"] = self.timings.get("checks", 0.0) + time.monotonic() - began
 
     async def _random_operation(self) -> tuple[str, str]:
