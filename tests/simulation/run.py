@@ -2,6 +2,7 @@
 
     uv run python -m tests.simulation.run --seed 7 --steps 3000
     uv run python -m tests.simulation.run --seed 1 --runs 20 --steps 400   # seeds 1..20
+    uv run python -m tests.simulation.run --seed 7 --steps 500 --trace /tmp/a.txt  # to diff
 
 A failure prints the seed, the step and the last operations, and exits 1; run the printed
 command to replay it (the same seed makes the same operations).
@@ -11,6 +12,7 @@ import argparse
 import asyncio
 import sys
 import time
+from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         "--strict", action="store_true", help="fail on effects of known bugs (checks.KNOWN) too"
     )
     parser.add_argument("--verbose", action="store_true", help="print every step")
+    parser.add_argument(
+        "--trace", metavar="FILE", help="write the steps to FILE ({seed} becomes the seed)"
+    )
     args = parser.parse_args(argv)
 
     from tests.simulation.environment import configure
@@ -36,12 +41,17 @@ def main(argv: list[str] | None = None) -> int:
     failed = 0
     began = time.monotonic()
     for seed in range(args.seed, args.seed + args.runs):
+        trace: list[list[str]] = []
         try:
-            summary = asyncio.run(_one(seed, args))
+            summary = asyncio.run(_one(seed, args, trace))
         except SimulationFailure as exc:
             print(exc, file=sys.stderr, flush=True)
             failed += 1
             continue
+        finally:
+            if args.trace and trace:
+                path = Path(args.trace.replace("{seed}", str(seed)))
+                path.write_text("\n".join(trace[0]) + "\n")
         print(summary, flush=True)
     if args.runs > 1:
         print(
@@ -50,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
-async def _one(seed: int, args: argparse.Namespace) -> object:
+async def _one(seed: int, args: argparse.Namespace, trace: list[list[str]]) -> object:
     from tests.simulation.environment import configure, database
     from tests.simulation.simulation import Simulation
 
@@ -64,6 +74,7 @@ async def _one(seed: int, args: argparse.Namespace) -> object:
             strict=args.strict,
             log=print if args.verbose else None,
         )
+        trace.extend([simulation.trace])  # written by main(), pass or fail
         return await simulation.run()
 
 

@@ -16,9 +16,10 @@ from tests.credits.test_pay import HUB, PAY, _input
 NOTIFY = "event:opportunity.published:app.matching.service.notify_matches"
 
 
-# Found by `python -m tests.simulation.run --seed 103 --steps 400 --kill-every 30` (step 378:
-# members had a "now" notification about Task 15 but never its email; a worker was killed
-# while it ran that opportunity's matching job).
+# Found by `python -m tests.simulation.run --seed 103 --steps 400 --kill-every 30` at 0a9ee3c,
+# step 378: members had a "now" notification about Task 15 but never its email; a worker was
+# killed while it ran that opportunity's matching job. (A seed's operations change as
+# operations are added, and this one needs a kill at the right moment too.)
 @pytest.mark.xfail(
     strict=True,
     reason="notify_matches stores the notifications (autocommit, ON CONFLICT DO NOTHING) and "
@@ -56,11 +57,11 @@ async def test_a_retried_matching_job_still_emails_every_member_it_notified(
     assert emails == len(told)
 
 
-# Found by `python -m tests.simulation.run --seed 8 --steps 68 --strict` (step 68, the
-# set_overdraft operation: a member at -52 when the limit went to 50): app/hubs/service.py
-# update_hub sets overdraft_limit on every member account in one UPDATE; an account already
-# further below zero violates the account_within_limit CHECK, and the IntegrityError reaches
-# the client as INTERNAL_SERVER_ERROR.
+# Found by `python -m tests.simulation.run --seed 8 --steps 68 --strict` at 1b7d7e5, step 68
+# (set_overdraft: a member at -52 when the limit went to 50). app/hubs/service.py update_hub
+# sets overdraft_limit on every member account in one UPDATE; an account already further below
+# zero violates the account_within_limit CHECK, and the IntegrityError reaches the client as
+# INTERNAL_SERVER_ERROR.
 @pytest.mark.xfail(
     strict=True,
     reason="update_hub: an overdraft limit below what a member already owes violates "
@@ -89,11 +90,11 @@ async def test_an_overdraft_limit_below_what_a_member_owes_is_no_internal_error(
         assert refused[0]["code"] == "INSUFFICIENT_CREDITS"
 
 
-# Found by `python -m tests.simulation.run --seed 7 --steps 3000 --kill-every 40 --strict`
-# (step 699: a member told 4 times "now" in a day, the cap being 3). app/matching/service.py
-# find_matches reads how many notifications each member had today (_sent_today), then
-# notify_matches inserts: two matching jobs at once (two workers, or max_jobs > 1 in one) both
-# read the count below the cap, and both notify.
+# Found by `python -m tests.simulation.run --seed 7 --steps 3000 --kill-every 40 --strict` at
+# 1b7d7e5, step 699: a member told 4 times "now" in a day, the cap being 3 (a race: a replay
+# may not meet it again). app/matching/service.py find_matches reads how many notifications
+# each member had today (_sent_today), then notify_matches inserts: two matching jobs at once
+# (two workers, or max_jobs > 1 in one) both read the count below the cap, and both notify.
 @pytest.mark.xfail(
     strict=True,
     reason="notify_matches: the daily cap is read, then written, with nothing in between to "
