@@ -1,8 +1,10 @@
 """What must hold after any fault: the books, the holds, exactly-once credits and emails."""
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from tortoise import Tortoise
 
 from app.credits.models import Account, Transfer, TransferStatus
@@ -53,6 +55,23 @@ async def assert_one_credit_per_record(hub_id: int, record_ids: list[int]) -> No
 def assert_one_email_each(addresses: list[str], subject: str | None = None) -> None:
     counts = {to: len(read_mail(to, subject)) for to in addresses}
     assert set(counts.values()) == {1}, counts
+
+
+@pytest.fixture
+async def parked_outbox() -> AsyncIterator[None]:
+    """Jobs earlier tests left unfinished wait (not due) while the test's worker runs, so
+    what the test sees done or not is its own; they are put back afterwards."""
+    conn = Tortoise.get_connection("default")
+    rows = await conn.execute_query_dict(
+        "UPDATE outbox_job o SET run_after = 'infinity' FROM outbox_job p WHERE o.id = p.id"
+        " AND o.status IN ('pending', 'running') RETURNING o.id, p.run_after"
+    )
+    yield
+    await conn.execute_query(
+        "UPDATE outbox_job o SET run_after = t.run_after"
+        " FROM unnest($1::bigint[], $2::timestamptz[]) AS t(id, run_after) WHERE o.id = t.id",
+        [[r["id"] for r in rows], [r["run_after"] for r in rows]],
+    )
 
 
 async def jobs_since(since: datetime) -> list[Any]:

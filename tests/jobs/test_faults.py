@@ -118,6 +118,7 @@ async def test_redis_restarted_under_load_loses_no_job_and_runs_none_twice(
     post: Any,
     gql: Any,
     private_redis: PrivateRedis,
+    parked_outbox: None,
     workers: Any,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -186,6 +187,7 @@ async def test_worker_sessions_ended_mid_transaction_change_nothing_twice(
     alice: Any,
     make_person: Any,
     post: Any,
+    parked_outbox: None,
     workers: Any,
     locks: asyncpg.Connection,
 ) -> None:

@@ -71,6 +71,7 @@ async def test_kill_9_of_a_worker_holding_every_kind_of_job(
     alice: Any,
     make_person: Any,
     post: Any,
+    parked_outbox: None,
     workers: Any,
     locks: asyncpg.Connection,
     hanging_receiver: HangingReceiver,
