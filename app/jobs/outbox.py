@@ -20,10 +20,12 @@ SWEEP_BATCH = 500
 # A hand-over takes the row's lease: until the job is due plus the pickup lease, nobody else
 # hands it over. `first` is the relay after commit (never handed over yet); `swept`, the
 # sweep's (due, and whatever held it let go or died).
+# A row someone else is writing (a claim, another hand-over) is theirs: skipped, not waited for.
 _TAKE = (
     "UPDATE outbox_job SET status = 'pending', relays = relays + 1,"
     " lease_until = greatest($2, coalesce(run_after, $2)) + $3::interval"
-    " WHERE id = ANY($1::bigint[]) AND {condition}"
+    " WHERE id IN (SELECT id FROM outbox_job WHERE id = ANY($1::bigint[]) AND {condition}"
+    " ORDER BY id FOR UPDATE SKIP LOCKED)"
     " RETURNING id, relays, created_at, run_after"
 )
 _FIRST = "status = 'pending' AND relays = 0"
@@ -140,7 +142,8 @@ async def sweep() -> int:
 
 async def _extend_leases(ids: list[int], now: datetime) -> None:
     await Tortoise.get_connection("default").execute_query(
-        f"UPDATE outbox_job SET lease_until = $3 WHERE id = ANY($1::bigint[]) AND {_swept('$2')}",
+        "UPDATE outbox_job SET lease_until = $3 WHERE id IN (SELECT id FROM outbox_job"
+        f" WHERE id = ANY($1::bigint[]) AND {_swept('$2')} ORDER BY id FOR UPDATE SKIP LOCKED)",
         [ids, now, now + schedule.pickup_lease()],
     )
 
