@@ -3,6 +3,12 @@
 PostgreSQL narrows and ranks (same hub, active, not the poster, not applied, home within their
 travel distance via H3 cells, skills, checks, age, notification preferences); Python then applies
 what depends on each member's week and clock (availability, quiet hours, the daily cap).
+
+The daily cap is read before deciding (cheap, no lock) and counted again where it is written:
+the notifications are stored in one transaction that first takes an advisory lock per member
+to be told now, so two matching jobs at once cannot both tell a member over the cap. The email
+jobs are queued after that commit, keyed by notification: a retry after a crash in between finds
+the notifications stored (its INSERT conflicts) and queues whatever emails are still missing.
 """
 
 import logging
@@ -13,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 from tortoise import Tortoise
+from tortoise.transactions import in_transaction
 
 from app.events import subscribe
 from app.hubs.models import Hub
@@ -43,6 +50,15 @@ class Candidate:
     travel_km: int
     score: float = 0.0
     slot: str = ""
+    exempt: bool = False  # urgent and among the nearest: told now even over the daily cap
+
+    @property
+    def in_app(self) -> bool:
+        return bool(self.prefs.get("in_app", True))
+
+    @property
+    def by_email(self) -> bool:
+        return bool(self.email) and bool(self.prefs.get("email", True))
 
 
 def _candidates_sql(opportunity: Opportunity, skill_ids: list[int]) -> tuple[str, list[Any]]:
@@ -161,23 +177,30 @@ def _score(candidate: Candidate) -> float:
     )
 
 
-async def _sent_today(hub: Hub, member_ids: list[int], now: datetime) -> dict[int, int]:
+def _midnight(hub: Hub, now: datetime) -> datetime:
+    """The start of the hub's day: the daily cap counts from there."""
     zone = ZoneInfo(hub.timezone)
-    midnight = datetime.combine(now.astimezone(zone).date(), time(), tzinfo=zone).astimezone(UTC)
+    return datetime.combine(now.astimezone(zone).date(), time(), tzinfo=zone).astimezone(UTC)
+
+
+async def _sent_today(hub: Hub, member_ids: list[int], now: datetime) -> dict[int, int]:
     rows = await Tortoise.get_connection("default").execute_query_dict(
         "SELECT member_id, count(*)::int AS n FROM notification WHERE hub_id = $1"
         " AND member_id = ANY($2::bigint[]) AND delivery = 'now' AND created_at >= $3"
         " GROUP BY member_id",
-        [hub.id, member_ids, midnight],
+        [hub.id, member_ids, _midnight(hub, now)],
     )
     return {r["member_id"]: r["n"] for r in rows}
 
 
 async def find_matches(
-    opportunity: Opportunity, *, now: datetime
+    opportunity: Opportunity, *, now: datetime, hub: Hub | None = None
 ) -> list[tuple[Candidate, Delivery]]:
-    """Members to tell about the opportunity, best first, each with how to tell them."""
-    hub = await Hub.get(id=opportunity.hub_id)
+    """Members to tell about the opportunity, best first, each with how to tell them.
+
+    The daily cap is read here without a lock: `notify_matches` counts it again as it stores.
+    """
+    hub = hub or await Hub.get(id=opportunity.hub_id)
     zone = ZoneInfo(hub.timezone)
     skill_ids = list(
         await OpportunitySkill.filter(opportunity_id=opportunity.id).values_list(
@@ -216,9 +239,10 @@ async def find_matches(
     decided = []
     told_now = 0
     for candidate in candidates:
-        over_cap = sent.get(candidate.member_id, 0) >= hub.daily_notification_cap
-        if urgent and candidate.member_id in nearest:
-            over_cap = False
+        candidate.exempt = urgent and candidate.member_id in nearest
+        over_cap = (
+            not candidate.exempt and sent.get(candidate.member_id, 0) >= hub.daily_notification_cap
+        )
         later = (
             over_cap
             or told_now >= MAX_NOW
@@ -237,57 +261,106 @@ async def _announce(pairs: list[tuple[int, int]]) -> None:
         log.warning("live notification not published", exc_info=True)
 
 
+# Stores the notifications; the daily cap is counted again for the members to be told now (the
+# caller holds their locks), so a job that told them meanwhile is seen: over the cap, the digest.
+_STORE = (
+    "INSERT INTO notification (hub_id, member_id, kind, opportunity_id, title, reason,"
+    " delivery, score, data, created_at)"
+    " SELECT $1, t.m, $3, $4, $5, t.r,"
+    " CASE WHEN t.capped AND (SELECT count(*) FROM notification n WHERE n.hub_id = $1"
+    "  AND n.member_id = t.m AND n.delivery = 'now' AND n.created_at >= $10) >= $11"
+    "  THEN 'digest' ELSE t.d END, t.s, '{}', $9"
+    " FROM unnest($2::bigint[], $6::text[], $7::text[], $8::float8[], $12::boolean[])"
+    "  AS t(m, r, d, s, capped)"
+    " ON CONFLICT (hub_id, member_id, kind, opportunity_id) DO NOTHING"
+    " RETURNING id, member_id, delivery, reason"
+)
+# One transaction-scoped advisory lock per member, taken in the order given (by member id, so
+# two jobs never wait for each other in a circle); at most MAX_NOW of them.
+_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest($1::text[]) AS k"
+# The members' notifications "now" about the opportunity, stored by this run or an earlier one.
+_TOLD_NOW = (
+    "SELECT id, member_id, delivery, reason FROM notification WHERE hub_id = $1"
+    " AND member_id = ANY($2::bigint[]) AND kind = $3 AND opportunity_id = $4"
+    " AND delivery = 'now'"
+)
+
+
+async def _store(
+    hub: Hub,
+    opportunity: Opportunity,
+    decided: dict[int, tuple[Candidate, Delivery]],
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """Stores the notifications not stored yet, keeping to the daily cap; returns them."""
+    capped = {m for m, (c, d) in decided.items() if d == Delivery.NOW and not c.exempt}
+    params = [
+        opportunity.hub_id,
+        list(decided),
+        NotificationKind.OPPORTUNITY_MATCH.value,
+        opportunity.id,
+        opportunity.title[:200],
+        [_reason(c)[:300] for c, _ in decided.values()],
+        [d.value for _, d in decided.values()],
+        [c.score for c, _ in decided.values()],
+        now,
+        _midnight(hub, now),
+        hub.daily_notification_cap,
+        [m in capped for m in decided],
+    ]
+    async with in_transaction() as conn:
+        if capped:
+            keys = [f"notify-cap:{hub.id}:{m}" for m in sorted(capped)]
+            await conn.execute_query(_LOCK, [keys])
+        return await conn.execute_query_dict(_STORE, params)
+
+
 @subscribe("opportunity.published")
 async def notify_matches(*, opportunity_id: int, now: datetime | None = None) -> int:
     """Stores one notification per suited member (exactly once) and emails those told now.
 
-    One INSERT for all the notifications, one for all the email jobs, one Redis round trip.
+    One transaction (the members' locks, one INSERT) for the notifications, one INSERT for all
+    the email jobs, one Redis round trip. Resumable: if this job died after storing them, its
+    retry finds the notifications there and queues the emails not queued yet (each email job
+    is keyed by its notification, so none is queued twice).
     """
     now = now or datetime.now(UTC)
     opportunity = await Opportunity.get(id=opportunity_id)
     if opportunity.status != OpportunityStatus.PUBLISHED:
         return 0
-    decided = {c.member_id: (c, d) for c, d in await find_matches(opportunity, now=now)}
-    rows = await Tortoise.get_connection("default").execute_query_dict(
-        "INSERT INTO notification (hub_id, member_id, kind, opportunity_id, title, reason,"
-        " delivery, score, data, created_at)"
-        " SELECT $1, m, $3, $4, $5, r, d, s, '{}', $9"
-        " FROM unnest($2::bigint[], $6::text[], $7::text[], $8::float8[]) AS t(m, r, d, s)"
-        " ON CONFLICT (hub_id, member_id, kind, opportunity_id) DO NOTHING"
-        " RETURNING id, member_id",
-        [
-            opportunity.hub_id,
-            list(decided),
-            NotificationKind.OPPORTUNITY_MATCH.value,
-            opportunity.id,
-            opportunity.title[:200],
-            [_reason(c)[:300] for c, _ in decided.values()],
-            [d.value for _, d in decided.values()],
-            [c.score for c, _ in decided.values()],
-            now,
-        ],
-    )
-    now_rows = [
-        (r["member_id"], r["id"]) for r in rows if decided[r["member_id"]][1] == Delivery.NOW
-    ]
-    await _announce([(m, n) for m, n in now_rows if decided[m][0].prefs.get("in_app", True)])
-    emails = [
-        (decided[m][0], n)
-        for m, n in now_rows
-        if decided[m][0].email and decided[m][0].prefs.get("email", True)
-    ]
+    hub = await Hub.get(id=opportunity.hub_id)
+    decided = {c.member_id: (c, d) for c, d in await find_matches(opportunity, now=now, hub=hub)}
+    member = {m: c for m, (c, _) in decided.items()}
+    rows = await _store(hub, opportunity, decided, now) if decided else []
+    told = [r for r in rows if r["delivery"] == Delivery.NOW.value]
+    await _announce([(r["member_id"], r["id"]) for r in told if member[r["member_id"]].in_app])
+    if len(rows) < len(decided):
+        # Some were stored before, by a run that may have died before queuing their emails: the
+        # emails of all of them (keys taken are skipped). Looked up among the members matched
+        # now, by the unique index; one who stopped matching since (applied, moved away) is not
+        # emailed.
+        told = await Tortoise.get_connection("default").execute_query_dict(
+            _TOLD_NOW,
+            [
+                opportunity.hub_id,
+                list(decided),
+                NotificationKind.OPPORTUNITY_MATCH.value,
+                opportunity.id,
+            ],
+        )
+    emails = [(member[r["member_id"]], r) for r in told if member[r["member_id"]].by_email]
     await enqueue_many(
         "send_email",
         [
             {
                 "to": c.email,
                 "subject": f"A new opportunity for you: {opportunity.title}",
-                "text": f"“{opportunity.title}”: we thought of you because {_reason(c)}.\n"
+                "text": f"“{opportunity.title}”: we thought of you because {r['reason']}.\n"
                 "Open the app to see it and apply.",
             }
-            for c, _ in emails
+            for c, r in emails
         ],
-        [f"notify:{n}" for _, n in emails],
+        [f"notify:{r['id']}" for _, r in emails],  # a retry never queues one twice
     )
     created = len(rows)
     return created + await saved_searches.notify_saved_searches(opportunity=opportunity, now=now)

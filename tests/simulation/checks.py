@@ -143,9 +143,7 @@ _DB_ARGS = {
 
 
 # Invariants that a known bug breaks (see KNOWN): what breaks it, counted by its rows.
-_KNOWN_INVARIANTS = {
-    "a member was told more than the hub's daily cap at once (not urgent)": "daily cap exceeded",
-}
+_KNOWN_INVARIANTS: dict[str, str] = {}
 
 
 async def check_step(
@@ -378,11 +376,9 @@ def file_time(name: str) -> datetime:
 # failed on, unless the run is strict (the suite stays green; the xfail test turns red once
 # the bug is fixed, and then this goes).
 KNOWN = {
-    "lost matching emails": "test_a_retried_matching_job_still_emails_every_member_it_notified",
     "overdraft limit below a member's debt": (
         "test_an_overdraft_limit_below_what_a_member_owes_is_no_internal_error"
     ),
-    "daily cap exceeded": "test_two_matching_jobs_at_once_keep_to_the_daily_cap",
 }
 
 
@@ -455,10 +451,7 @@ async def check_barrier(
         if key not in expected and key[1].startswith(_CAUSED):
             problems.append(f"email nobody caused: {key} x{len(names)}")
         elif want and not names:
-            if key[1].startswith("A new opportunity") and not strict:
-                known["lost matching emails"].add(key)
-            else:
-                problems.append(f"email never sent: {key}")
+            problems.append(f"email never sent: {key}")
         elif len(names) > max(want, 1):
             # At least once: a worker killed after writing a message, before recording it, sends
             # it again. Only then: the first copy must be just before a kill.

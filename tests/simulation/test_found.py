@@ -20,12 +20,6 @@ NOTIFY = "event:opportunity.published:app.matching.service.notify_matches"
 # step 378: members had a "now" notification about Task 15 but never its email; a worker was
 # killed while it ran that opportunity's matching job. (A seed's operations change as
 # operations are added, and this one needs a kill at the right moment too.)
-@pytest.mark.xfail(
-    strict=True,
-    reason="notify_matches stores the notifications (autocommit, ON CONFLICT DO NOTHING) and "
-    "queues their emails in a later statement: a retry after a crash or a lost connection in "
-    "between finds the notifications stored, gets no rows back, and never queues the emails",
-)
 async def test_a_retried_matching_job_still_emails_every_member_it_notified(
     make_person: Any, post: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -95,11 +89,6 @@ async def test_an_overdraft_limit_below_what_a_member_owes_is_no_internal_error(
 # may not meet it again). app/matching/service.py find_matches reads how many notifications
 # each member had today (_sent_today), then notify_matches inserts: two matching jobs at once
 # (two workers, or max_jobs > 1 in one) both read the count below the cap, and both notify.
-@pytest.mark.xfail(
-    strict=True,
-    reason="notify_matches: the daily cap is read, then written, with nothing in between to "
-    "stop a second matching job running at once: both notify",
-)
 async def test_two_matching_jobs_at_once_keep_to_the_daily_cap(
     hub: Any, make_person: Any, post: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
