@@ -1,7 +1,9 @@
 """The `communityhub` command: dev, serve, migrate, worker and admin tasks."""
 
 import asyncio
+import json
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -122,6 +124,49 @@ def create_admin(
 
     member = _run(lambda: with_orm(go))
     typer.echo(f"Created hub admin {member.email} in {hub}.")
+
+
+@cli.command("register-documents")
+def register_documents(
+    manifest: Annotated[
+        Path, typer.Argument(help="Apollo or Relay persisted-query manifest (JSON).")
+    ],
+    hub: Annotated[str, typer.Option(help="Slug of the hub whose apps send these documents.")],
+    replace: Annotated[
+        bool, typer.Option(help="Also drop the hub's documents missing from this manifest.")
+    ] = False,
+) -> None:
+    """Register the GraphQL documents of a hub's apps (trusted documents), by SHA-256.
+
+    A hub that runs only its trusted documents (updateHub trustedDocumentsOnly) refuses any
+    other; the others run them by hash too. Every document must fit the schema."""
+    from graphql import parse, validate
+
+    from app.errors import DomainError
+    from app.hubs import documents
+    from app.runtime import with_orm
+    from schema import schema
+
+    try:
+        found = documents.read_manifest(json.loads(manifest.read_text()))
+    except (OSError, ValueError) as exc:  # ManifestError and JSONDecodeError are ValueErrors
+        typer.echo(f"Cannot register {manifest}: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    for document in found:
+        if errors := validate(schema._schema, parse(document.body)):
+            label = document.name or document.sha256
+            typer.echo(f"Cannot register {label}: {errors[0].message}", err=True)
+            raise typer.Exit(1)
+
+    try:
+        counts = _run(lambda: with_orm(lambda: documents.register(hub, found, replace=replace)))
+    except DomainError as exc:
+        typer.echo(f"Cannot register: {exc.message}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(
+        f"{hub}: {counts['added']} documents added, {counts['kept']} already registered"
+        + (f", {counts['removed']} removed." if replace else ".")
+    )
 
 
 @cli.command("load-demo")

@@ -4,8 +4,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.routing import Route, WebSocketRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
 from app.config import Settings, get_settings
@@ -18,7 +21,7 @@ from app.web.middleware import RequestContextMiddleware
 
 def create_app(settings: Settings | None = None) -> Starlette:
     """Builds the ASGI app; `communityhub serve` runs it under uvicorn."""
-    from schema import schema
+    from schema import documents, schema
     from schema.view import HubGraphQL
 
     settings = settings or get_settings()
@@ -32,6 +35,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             finally:
                 await close_pools()
                 await probes.close_redis()
+                await documents.close_redis()
 
     return Starlette(
         debug=False,
@@ -45,10 +49,48 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/auth/reset-password", pages.reset_password),
             Route("/cv/{token}", cv.cv),
         ],
-        middleware=[Middleware(RequestContextMiddleware)],
+        # Inside the request context (not Starlette's max_body_size, which answers outside
+        # every middleware in plain text): a body over the limit reaches the GraphQL view as
+        # an error it answers in JSON, with the request id like any other answer.
+        middleware=[
+            Middleware(RequestContextMiddleware),
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+        ],
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
     )
+
+
+class BodyTooLarge(HTTPException):
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"The request body is too large: at most {max_bytes} bytes.")
+
+
+class BodyLimit:
+    """Refuses a request body over `max_bytes` when the app reads it (at once when its
+    Content-Length says so), by raising BodyTooLarge (HTTP 413) there."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length", "")
+        too_large = declared.isdigit() and int(declared) > self.max_bytes
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            if too_large:
+                raise BodyTooLarge(self.max_bytes)
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                raise BodyTooLarge(self.max_bytes)
+            return message
+
+        await self.app(scope, limited, send)
 
 
 def create_configured_app() -> Starlette:

@@ -24,6 +24,8 @@ class Context:
     auth_error: NotAuthenticated | None = None
     loaders: Loaders = field(default_factory=lambda: Loaders(None))
     connection_params: dict[str, Any] | None = None
+    # The hub runs only its registered documents (schema/documents.py).
+    trusted_documents_only: bool = False
     _viewer: tuple[Any, Viewer] | None = field(default=None, repr=False)
 
     @property

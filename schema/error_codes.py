@@ -63,6 +63,23 @@ class ErrorCode(Enum):
         description="The operation's cost (fields times page sizes) is over the limit;"
         " extensions.cost says how much. Ask for smaller pages or fewer fields.",
     )
+    PERSISTED_QUERY_NOT_FOUND = strawberry.enum_value(
+        "PERSISTED_QUERY_NOT_FOUND",
+        description="Automatic persisted queries: the server does not know the document of"
+        " extensions.persistedQuery.sha256Hash (message PersistedQueryNotFound, HTTP 200)."
+        " Send it again with the document; Apollo's PersistedQueryLink does.",
+    )
+    PERSISTED_QUERY_HASH_MISMATCH = strawberry.enum_value(
+        "PERSISTED_QUERY_HASH_MISMATCH",
+        description="The document's SHA-256 is not extensions.persistedQuery.sha256Hash; it did"
+        " not run (HTTP 400). Hash the exact text you send.",
+    )
+    PERSISTED_QUERY_NOT_IN_LIST = strawberry.enum_value(
+        "PERSISTED_QUERY_NOT_IN_LIST",
+        description="The hub runs only its registered documents (trusted documents) and this"
+        " is not one of them; nothing ran (HTTP 400). Register the app's manifest with"
+        " `communityhub register-documents`.",
+    )
     BAD_REQUEST = strawberry.enum_value(
         "BAD_REQUEST",
         description="The HTTP request itself is wrong (not JSON, an unsupported content type,"

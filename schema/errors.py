@@ -2,7 +2,7 @@
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
 from enum import Enum
 from typing import Any, ParamSpec, Protocol, TypeVar
 
@@ -11,6 +11,8 @@ from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry import relay
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.execution import PreExecutionError
+from strawberry.utils.aio import aclosing
 
 from app.errors import AccessDenied, DomainError, DomainErrors, NotAuthenticated
 from app.logs import request_id_var
@@ -108,7 +110,10 @@ class HubSchema(strawberry.Schema):
 
     `execute` also classifies the errors strawberry returns without running the extensions'
     last step (an exception in an extension's hook, e.g. a syntax error found by the parser
-    cache), so none leaves uncoded or unmasked.
+    cache), so none leaves uncoded or unmasked. `stream` (subscriptions, and anything else
+    sent over graphql-transport-ws) does the same for every result, and turns an exception
+    that escapes strawberry's stream (the same hooks raise there instead of answering) into an
+    error result: a syntax error is GRAPHQL_PARSE_FAILED, anything unexpected is masked.
     """
 
     def process_errors(
@@ -122,6 +127,39 @@ class HubSchema(strawberry.Schema):
         if result.errors:
             result.errors = [e if _code(e) else classify(e) for e in result.errors]
         return result
+
+    async def stream(self, *args: Any, **kwargs: Any) -> Any:
+        return _coded(await super().stream(*args, **kwargs))
+
+
+async def _coded(source: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]:
+    try:
+        async with aclosing(source):
+            async for result in source:
+                if isinstance(result, ExecutionResult) and result.errors:
+                    result.errors = [e if _code(e) else classify(e) for e in result.errors]
+                yield result
+    except GraphQLError as exc:
+        log_error(exc)
+        # A plain GraphQLError: the transport answers it with an `error` message for this
+        # operation, where a GraphQLSyntaxError would close the socket (and every other
+        # subscription on it).
+        plain = GraphQLError(
+            exc.message,
+            nodes=exc.nodes,
+            source=exc.source,
+            positions=exc.positions,
+            path=exc.path,
+            extensions=exc.extensions,
+        )
+        if _code(plain) is None:
+            parse_failed = isinstance(exc, GraphQLSyntaxError)
+            plain.extensions = {"code": "GRAPHQL_PARSE_FAILED" if parse_failed else BAD_INPUT}
+        yield PreExecutionError(data=None, errors=[plain])
+    except Exception as exc:  # not CancelledError (a BaseException): a socket closing
+        error = GraphQLError(str(exc), original_error=exc)
+        log_error(error)
+        yield PreExecutionError(data=None, errors=[classify(error)])
 
 
 def log_error(error: GraphQLError) -> None:

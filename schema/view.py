@@ -1,12 +1,15 @@
-"""The GraphQL endpoint: context per request, outbox relay after it, spec media types.
+"""The GraphQL endpoint: context per request, outbox relay after it, spec media types,
+persisted documents (schema/documents.py) and graphql-transport-ws in text frames.
 
 Whatever a client sends gets a GraphQL-over-HTTP answer: a JSON body with `errors` (4xx for a
 request that is not well formed), never a plain-text 500 that would also end the keep-alive
 connection.
 """
 
+import dataclasses
 import json
 import logging
+from collections.abc import Mapping
 from enum import Enum
 from typing import Any
 
@@ -16,10 +19,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
+from strawberry.types import ExecutionResult
+from strawberry.types.unset import UNSET, UnsetType
 
 from app import jobs
 from app.actor import Actor
@@ -27,8 +37,10 @@ from app.auth import service as auth
 from app.config import Settings
 from app.errors import AccessDenied, DomainError, NotAuthenticated
 from app.hubs import service as hubs
+from app.hubs.documents import trusted_only_of
 from app.logs import request_id_var
 from app.people import proxy
+from schema import documents
 from schema.context import Context
 from schema.loaders import Loaders
 from schema.relay import decode_id
@@ -54,7 +66,47 @@ class _Bad(Enum):
     INVALID = "invalid"
 
 
+class TextFrames(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages go out as text frames: the `graphql-ws` client (Apollo's
+    GraphQLWsLink) refuses binary ones ("Message is missing the 'type' property", close 4004)
+    and browsers hand them over as Blobs. strawberry sends bytes as binary, and our encoder
+    makes bytes (orjson) for HTTP."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(_encode(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
+class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws with persisted documents: a `subscribe` may name its document by
+    hash, and a hub with trusted documents only runs its registered ones here too."""
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        payload: Any = message.get("payload")
+        if self.connection_acknowledged and isinstance(payload, dict):
+            query = payload.get("query")
+            try:
+                found = await documents.resolve(
+                    query if isinstance(query, str) else None,
+                    payload.get("extensions"),
+                    self.context.hub_id,
+                    trusted_only=self.context.trusted_documents_only,
+                )
+            except documents.Refused as exc:
+                error: Any = {"id": message["id"], "type": "error", "payload": [exc.formatted]}
+                await self.send_message(error)
+                return
+            if found.query is not None:
+                message = {**message, "payload": {**payload, "query": found.query}}
+        await super().handle_subscribe(message)
+
+
 class HubGraphQL(GraphQL[Context, None]):
+    websocket_adapter_class = TextFrames  # type: ignore[assignment]
+    graphql_transport_ws_handler_class = TransportWS
+
     def __init__(self, schema: Any, settings: Settings) -> None:
         super().__init__(
             schema,
@@ -128,14 +180,61 @@ class HubGraphQL(GraphQL[Context, None]):
                 raise RequestError(400, "The `operationName` must be a string or null.")
         return data
 
-    async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A hash-only GET (persisted query) has no `query` either: it is not a browser visit.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
         try:
-            return await super().execute_single(*args, **kwargs)
+            found = await documents.resolve(
+                request_data.query,
+                request_data.extensions,
+                context.hub_id,
+                trusted_only=context.trusted_documents_only,
+            )
+        except documents.Refused as exc:
+            raise RequestError(exc.status, exc.message, exc.code) from exc
+        try:
+            result = await super().execute_single(
+                request=request,
+                request_adapter=request_adapter,
+                sub_response=sub_response,
+                context=context,
+                root_value=root_value,
+                request_data=dataclasses.replace(request_data, query=found.query),
+            )
         except HTTPException as exc:
             # GraphQL over HTTP: a mutation sent with GET is 405 Method Not Allowed.
             if exc.status_code == 400 and "GET" in exc.reason:
                 raise HTTPException(405, exc.reason) from exc
             raise
+        if found.remember and found.query and _ran(result):
+            await documents.remember(found.remember, found.query)
+        return result
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Signs the socket in with connection_init's `Authorization`, so that its operations
+        know their hub (trusted documents) and run as the member; a token that is not valid
+        is left for the operations to refuse (UNAUTHENTICATED)."""
+        params = context.connection_params or {}
+        header = params.get("Authorization") or params.get("authorization")
+        if context.actor is None and isinstance(header, str) and header:
+            actor, _ = await _authenticate(header)
+            if actor is not None:
+                context.actor, context.hub_id = actor, actor.hub_id
+                context.loaders = Loaders(actor.hub_id)
+                context.trusted_documents_only = trusted_only_of(actor.member)
+        return UNSET
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         actor, auth_error = await _authenticate(request.headers.get("authorization"))
@@ -145,7 +244,13 @@ class HubGraphQL(GraphQL[Context, None]):
                 actor = await proxy.act_for(coordinator=actor, member_id=member_id)
             except (AccessDenied, DomainError) as exc:
                 actor, auth_error = None, NotAuthenticated(str(exc))
-        hub_id = actor.hub_id if actor else await _hub_from_header(request.headers.get("ch-hub"))
+        hub_id: int | None
+        if actor is not None:
+            # A coordinator acts in their own hub: its flag came with their token.
+            hub_id, trusted = actor.hub_id, trusted_only_of(actor.acted_by or actor.member)
+        else:
+            hub = await _hub_from_header(request.headers.get("ch-hub"))
+            hub_id, trusted = (hub.id, hub.trusted_documents_only) if hub else (None, False)
         return Context(
             request=request,
             response=response,
@@ -153,6 +258,7 @@ class HubGraphQL(GraphQL[Context, None]):
             hub_id=hub_id,
             auth_error=auth_error,
             loaders=Loaders(hub_id),
+            trusted_documents_only=trusted,
         )
 
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
@@ -161,11 +267,16 @@ class HubGraphQL(GraphQL[Context, None]):
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
     ) -> Response:
-        response = super().create_response(response_data, sub_response)
         request_accept = getattr(sub_response, "accept", "")
+        request_error = GRAPHQL_RESPONSE in request_accept and _is_request_error(response_data)
+        if request_error:
+            # GraphQL over HTTP: a request error (parse, validation) has no `data` entry at all.
+            assert isinstance(response_data, dict)
+            response_data = {k: v for k, v in response_data.items() if k != "data"}  # type: ignore[assignment]
+        response = super().create_response(response_data, sub_response)
         if GRAPHQL_RESPONSE in request_accept:
             response.headers["content-type"] = GRAPHQL_RESPONSE
-            if _is_request_error(response_data):
+            if request_error:
                 response.status_code = 400
         return response
 
@@ -173,6 +284,14 @@ class HubGraphQL(GraphQL[Context, None]):
         sub = await super().get_sub_response(request)
         sub.accept = request.headers.get("accept", "")  # type: ignore[attr-defined]
         return sub
+
+
+def _ran(result: object) -> bool:
+    """Whether the operation got past parsing and validation (then its document is worth
+    remembering for APQ)."""
+    if not isinstance(result, ExecutionResult):
+        return False
+    return result.data is not None or not result.errors or any(e.path for e in result.errors)
 
 
 def _is_request_error(data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
@@ -195,10 +314,10 @@ async def _authenticate(header: str | None) -> tuple[Actor | None, NotAuthentica
         return None, exc
 
 
-async def _hub_from_header(slug: str | None) -> int | None:
+async def _hub_from_header(slug: str | None) -> hubs.HubRef | None:
     if slug and unstorable(slug):
         raise RequestError(400, "CH-Hub: not a hub slug.", "BAD_USER_INPUT")
-    return await hubs.id_by_slug(slug) if slug else None
+    return await hubs.ref_by_slug(slug) if slug else None
 
 
 def _within_depth(value: object, limit: int) -> bool:

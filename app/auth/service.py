@@ -325,9 +325,10 @@ async def authenticate(raw: str) -> Actor:
     """Resolves a bearer access token to the acting member, or raises NotAuthenticated."""
     if not tokens.looks_like(raw, TokenKind.ACCESS):
         raise NotAuthenticated("The access token is not valid.")
+    # The hub comes in the same statement: the API needs its trusted-documents flag.
     token = await AuthToken.get_or_none(
         token_hash=tokens.digest(raw), kind=TokenKind.ACCESS
-    ).select_related("member")
+    ).select_related("member__hub")
     if token is None or token.revoked_at is not None:
         raise NotAuthenticated("The access token is not valid.")
     if token.expires_at <= datetime.now(UTC):

@@ -1,6 +1,7 @@
 """A hub is one city or community: the tenant every other row belongs to."""
 
 from tortoise import fields
+from tortoise.migrations.constraints import UniqueConstraint
 
 from app.models_base import Base
 
@@ -17,6 +18,28 @@ class Hub(Base):
     member_overdraft_limit = fields.BigIntField(default=0)
     # Most opportunity notifications a member gets a day (urgent requests may exceed it).
     daily_notification_cap = fields.IntField(default=3)
+    # Only the hub's registered documents (TrustedDocument) run for it: its apps send them by
+    # hash, and any other document is refused (schema/documents.py).
+    trusted_documents_only = fields.BooleanField(default=False)
 
     class Meta:
         table = "hub"
+
+
+class TrustedDocument(Base):
+    """A GraphQL document the hub's own apps send, registered from their persisted-query
+    manifest (`communityhub register-documents`); keyed by the SHA-256 of its text."""
+
+    hub: fields.ForeignKeyRelation[Hub] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.CASCADE
+    )
+    hub_id: int
+    sha256 = fields.CharField(max_length=64)
+    name = fields.CharField(max_length=200, null=True)  # the operation's name, for people
+    body = fields.TextField()
+
+    class Meta:
+        table = "trusted_document"
+        constraints = (
+            UniqueConstraint(fields=("hub_id", "sha256"), name="trusted_document_hub_sha_uniq"),
+        )

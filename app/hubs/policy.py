@@ -19,6 +19,7 @@ POLICY = ModulePolicy(
                 "creditName",
                 "creditsPerHour",
                 "memberOverdraftLimit",
+                "trustedDocumentsOnly",
             ],
         )
     ],

@@ -1,6 +1,7 @@
 """Hubs: created by operators (CLI), read by everyone, edited by hub admins."""
 
 import time
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -63,22 +64,38 @@ async def get_by_slug(
     return hub
 
 
-_IDS_BY_SLUG: dict[str, tuple[int | None, float]] = {}
+@dataclass(frozen=True)
+class HubRef:
+    """What every anonymous request needs of the hub it names with CH-Hub."""
+
+    id: int
+    trusted_documents_only: bool
+
+
+_IDS_BY_SLUG: dict[str, tuple[HubRef | None, float]] = {}
 ID_BY_SLUG_TTL_SECONDS = 60.0
 
 
-async def id_by_slug(slug: str) -> int | None:
-    """The id of the hub with this slug, or None; remembered for a minute per process (every
-    anonymous request names its hub), so a renamed slug answers for up to a minute more."""
+async def ref_by_slug(slug: str) -> HubRef | None:
+    """The hub with this slug, or None; remembered for a minute per process (every anonymous
+    request names its hub), so a renamed slug or a changed setting answers for up to a minute
+    more (at once in the process that changed it)."""
     slug = slug[:60]
     cached = _IDS_BY_SLUG.get(slug)
     if cached is not None and cached[1] > time.monotonic():
         return cached[0]
-    hub = await Hub.filter(slug=slug).only("id").first()
+    hub = await Hub.filter(slug=slug).only("id", "trusted_documents_only").first()
     if len(_IDS_BY_SLUG) > 1000:  # unknown slugs must not grow it without bound
         _IDS_BY_SLUG.clear()
-    _IDS_BY_SLUG[slug] = (hub.id if hub else None, time.monotonic() + ID_BY_SLUG_TTL_SECONDS)
-    return hub.id if hub else None
+    ref = HubRef(hub.id, hub.trusted_documents_only) if hub else None
+    _IDS_BY_SLUG[slug] = (ref, time.monotonic() + ID_BY_SLUG_TTL_SECONDS)
+    return ref
+
+
+async def id_by_slug(slug: str) -> int | None:
+    """The id of the hub with this slug, or None (remembered: see ref_by_slug)."""
+    ref = await ref_by_slug(slug)
+    return ref.id if ref else None
 
 
 async def update_hub(
@@ -89,8 +106,11 @@ async def update_hub(
     locale: str | None = None,
     credit_name: str | None = None,
     member_overdraft_limit: int | None = None,
+    trusted_documents_only: bool | None = None,
 ) -> Hub:
-    """Changes the hub's settings (hub admins); a new overdraft limit applies to every member."""
+    """Changes the hub's settings (hub admins); a new overdraft limit applies to every member.
+    `trusted_documents_only` applies at once to signed-in requests (the flag comes with the
+    access token's member), and to anonymous ones within ID_BY_SLUG_TTL_SECONDS."""
     actor.require_role(Role.HUB_ADMIN)
     bad = HubErrorCode.INVALID
     changes: dict[str, Any] = {}
@@ -110,6 +130,8 @@ async def update_hub(
             high=1_000_000,
             invalid=bad,
         )
+    if trusted_documents_only is not None:
+        changes["trusted_documents_only"] = bool(trusted_documents_only)
     async with in_transaction():
         hub = await Hub.select_for_update().get(id=actor.hub_id)
         if changes:
@@ -118,6 +140,11 @@ async def update_hub(
             await Account.filter(hub_id=hub.id, kind=AccountKind.MEMBER).update(
                 overdraft_limit=member_overdraft_limit
             )
+        if member_overdraft_limit is not None or trusted_documents_only is not None:
             await audit.record(actor=actor, hub_id=hub.id, action="hub.update", data=changes)
         await hub.refresh_from_db()
+    if trusted_documents_only is not None:  # anonymous requests of this process see it now
+        for slug, (ref, _) in list(_IDS_BY_SLUG.items()):
+            if ref is not None and ref.id == hub.id:
+                _IDS_BY_SLUG.pop(slug, None)
     return hub

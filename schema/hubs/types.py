@@ -21,6 +21,10 @@ class Hub(relay.Node):
     member_overdraft_limit: int = strawberry.field(
         description="How far below zero members' credits may go."
     )
+    trusted_documents_only: bool = strawberry.field(
+        description="Whether the hub runs only its registered documents (trusted documents):"
+        " its apps must send those, by hash or in full."
+    )
 
 
 HubErrorCode = strawberry.enum(HubErrorCodeEnum, name="HubErrorCode")

@@ -30,6 +30,27 @@ async def test_graphql_response_media_type_and_400_for_request_errors(http: Any)
 
 
 @pytest.mark.parametrize(
+    "query", ["{ viewer { id ", "{ nope }", "query($n: Int!) { viewer { id } }"]
+)
+async def test_a_request_error_has_no_data_entry_in_graphql_response_json(
+    http: Any, query: str
+) -> None:
+    # given: a parse error, a validation error and a missing variable
+    accept = {"Accept": "application/graphql-response+json"}
+    # when
+    response = await http.post("/graphql", json={"query": query}, headers=accept)
+    # then: GraphQL over HTTP, not even "data": null
+    assert response.status_code == 400
+    body = response.json()
+    assert "data" not in body
+    assert body["errors"][0]["extensions"]["code"]
+    # and application/json keeps the legacy 200 with "data": null
+    legacy = await http.post("/graphql", json={"query": query})
+    assert legacy.status_code == 200
+    assert legacy.json()["data"] is None
+
+
+@pytest.mark.parametrize(
     "body",
     ['{"query": "{ viewer { id "}', "not json", '{"query": 42}', '{"variables": {}}'],
 )

@@ -174,3 +174,26 @@ async def test_a_route_that_fails_answers_json_500_with_the_request_id(
     }
     (record,) = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert record.request_id == "req-99887766"  # type: ignore[attr-defined]
+
+
+def test_a_body_over_the_limit_gets_a_json_413_with_the_request_id(live_api: Any) -> None:
+    # given: a body over CH_MAX_BODY_BYTES (1 MB)
+    body = json.dumps({"query": "{ " + "__typename " * 100_000 + "}"}).encode()
+    conn = http.client.HTTPConnection(live_api.host, live_api.port, timeout=10)
+    try:
+        # when
+        conn.request(
+            "POST",
+            "/graphql",
+            body=body,
+            headers={"Content-Type": "application/json", "X-Request-ID": "req-413-live"},
+        )
+        response = conn.getresponse()
+        answer = json.loads(response.read())
+    finally:
+        conn.close()
+    # then: not Starlette's plain text, which answered outside the request middleware
+    assert response.status == 413
+    assert response.getheader("content-type") == "application/json"
+    assert response.getheader("x-request-id") == "req-413-live"
+    assert answer["errors"][0]["extensions"] == {"code": "BAD_REQUEST"}

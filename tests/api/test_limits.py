@@ -37,10 +37,37 @@ async def test_1000_aliases_are_rejected_fast(gql: Any) -> None:
 async def test_a_1mb_document_is_rejected_fast_with_a_clear_message(http: Any) -> None:
     query = "{ " + "__typename " * 100_000 + "}"  # 1.1 MB
     started = time.perf_counter()
-    response = await http.post("/graphql", json={"query": query})
+    response = await http.post(
+        "/graphql", json={"query": query}, headers={"X-Request-ID": "req-413-body"}
+    )
     assert time.perf_counter() - started < 0.5
+    # a GraphQL error in JSON, with the request id, like every other answer
     assert response.status_code == 413
-    assert "too large" in response.text.lower()
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["x-request-id"] == "req-413-body"
+    [error] = response.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_REQUEST"}
+    assert "too large" in error["message"]
+
+
+async def test_a_body_over_the_limit_without_a_content_length_is_refused_the_same_way(
+    http: Any,
+) -> None:
+    async def chunks() -> Any:  # chunked: the size is only known while reading
+        yield b'{"query": "{ '
+        for _ in range(110):
+            yield b"__typename " * 1_000
+        yield b'}"}'
+
+    response = await http.post(
+        "/graphql",
+        content=chunks(),
+        headers={"Content-Type": "application/json", "Accept": "application/graphql-response+json"},
+    )
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/graphql-response+json"
+    assert response.headers["x-request-id"]
+    assert response.json()["errors"][0]["extensions"] == {"code": "BAD_REQUEST"}
 
 
 async def test_a_document_with_too_many_tokens_is_rejected(gql: Any) -> None:

@@ -1,4 +1,5 @@
-"""updateHub: hub admins change the hub's name, time zone, locale or credit name."""
+"""updateHub: hub admins change the hub's name, time zone, locale, credit name, overdraft
+limit or whether it runs only its trusted documents."""
 
 import strawberry
 
@@ -18,6 +19,12 @@ class UpdateHubInput:
     member_overdraft_limit: int | None = strawberry.field(
         default=None, description="How far below zero members' credits may go (0: not at all)."
     )
+    trusted_documents_only: bool | None = strawberry.field(
+        default=None,
+        description="Run only the documents registered for this hub (`communityhub"
+        " register-documents`), sent by hash or in full; refuse any other with"
+        " PERSISTED_QUERY_NOT_IN_LIST.",
+    )
 
 
 @strawberry.type
@@ -36,5 +43,6 @@ async def update_hub(input: UpdateHubInput, info: Info) -> UpdateHubPayload:
         locale=input.locale,
         credit_name=input.credit_name,
         member_overdraft_limit=input.member_overdraft_limit,
+        trusted_documents_only=input.trusted_documents_only,
     )
     return UpdateHubPayload(hub=hub)  # type: ignore[arg-type]
