@@ -85,6 +85,12 @@ class ErrorCode(Enum):
         description="The HTTP request itself is wrong (not JSON, an unsupported content type,"
         " a malformed body); answered with a 4xx status.",
     )
+    SERVICE_UNAVAILABLE = strawberry.enum_value(
+        "SERVICE_UNAVAILABLE",
+        description="A passing fault (a lost database or Redis connection) stopped the request"
+        " and nothing was changed: send it again (mutations with the same idempotency key)."
+        " extensions.requestId identifies it in our logs.",
+    )
     INTERNAL_SERVER_ERROR = strawberry.enum_value(
         "INTERNAL_SERVER_ERROR",
         description="Our fault. extensions.requestId identifies the request in our logs:"

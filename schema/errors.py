@@ -15,6 +15,7 @@ from strawberry.types.execution import PreExecutionError
 from strawberry.utils.aio import aclosing
 
 from app.errors import AccessDenied, DomainError, DomainErrors, NotAuthenticated
+from app.faults import is_transient
 from app.logs import request_id_var
 from app.metrics import GRAPHQL_ERRORS
 
@@ -83,6 +84,7 @@ class Kind(Enum):
     REQUEST = "request"  # syntax, validation, limits, bad input
     DENIED = "denied"
     USER = "user"
+    TRANSIENT = "transient"  # a passing fault (a lost connection): nothing changed, try again
     INTERNAL = "internal"
 
 
@@ -96,6 +98,8 @@ def kind_of(error: GraphQLError) -> Kind:
         return Kind.REQUEST
     if isinstance(original, DomainError):
         return Kind.USER
+    if is_transient(original):
+        return Kind.TRANSIENT
     return Kind.INTERNAL
 
 
@@ -164,7 +168,13 @@ async def _coded(source: AsyncGenerator[Any, None]) -> AsyncGenerator[Any, None]
 
 def log_error(error: GraphQLError) -> None:
     kind = kind_of(error)
-    if kind is Kind.INTERNAL:
+    if kind is Kind.TRANSIENT:
+        log.warning(
+            "transient fault: %r",
+            error.original_error,
+            extra={"path": error.path, "request_id": request_id_var.get() or "-"},
+        )
+    elif kind is Kind.INTERNAL:
         log.error(
             "unexpected error: %s",
             error.message,
@@ -201,6 +211,14 @@ def classify(error: GraphQLError) -> GraphQLError:
             error.extensions = {**(error.extensions or {}), "code": code}
         return error  # syntax, validation and limit errors: safe and useful
     request_id = request_id_var.get() or "-"
+    if is_transient(original):
+        return GraphQLError(
+            "A passing fault stopped this request and nothing was changed: try again (with the"
+            " same idempotency key).",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "SERVICE_UNAVAILABLE", "requestId": request_id},
+        )
     return GraphQLError(
         f"Unexpected error. Quote request id {request_id} if you report it.",
         nodes=error.nodes,

@@ -3,18 +3,16 @@ time; resumable after a crash (the claim is a lease that runs out)."""
 
 import asyncio
 import logging
-from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import asyncpg
 import orjson
-import redis.exceptions
 from tortoise import Tortoise
 
 from app.config import get_settings
+from app.faults import is_transient
 from app.jobs import clock, queue, schedule
 from app.jobs.models import JobStatus
 from app.jobs.outbox import collecting, relay_collected
@@ -36,7 +34,6 @@ _CLAIM = (
 _MINE = "id = $1 AND status = 'running' AND attempts = $2"
 # PostgreSQL errors worth another attempt: connection lost, serialization failure or
 # deadlock, out of resources, statement timeout, server shutting down.
-_TRANSIENT_SQLSTATES = ("08", "40", "53", "57014", "57P")
 
 
 @dataclass(frozen=True)
@@ -80,7 +77,7 @@ async def run_job(job_id: int) -> str:
         await asyncio.shield(_hand_back(claim))
         raise
     except Exception as exc:
-        if is_transient(exc):
+        if is_transient(exc, TransientJobError):
             return await _retry_or_give_up(claim, exc)
         log.exception("job failed", extra={"job_id": job_id, "job": claim.name})
         JOBS_FINISHED.labels(claim.name, "failed").inc()
@@ -90,28 +87,6 @@ async def run_job(job_id: int) -> str:
     await relay_collected(ids)
     JOBS_FINISHED.labels(claim.name, "done").inc()
     return await _finish(claim, JobStatus.DONE, "")
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Worth another attempt: an explicit TransientJobError, a timeout, or a lost connection."""
-    return any(_transient(e) for e in _causes(exc))
-
-
-def _transient(exc: BaseException) -> bool:
-    if isinstance(exc, TransientJobError | OSError | asyncpg.InterfaceError):
-        return True  # OSError covers TimeoutError and ConnectionError
-    if isinstance(exc, redis.exceptions.ConnectionError | redis.exceptions.TimeoutError):
-        return True
-    return str(getattr(exc, "sqlstate", "") or "").startswith(_TRANSIENT_SQLSTATES)
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        yield current
-        current = current.__cause__ or current.__context__
 
 
 async def _claim(job_id: int) -> Claim | None:

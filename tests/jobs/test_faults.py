@@ -296,12 +296,6 @@ async def test_a_request_whose_session_is_ended_mid_transaction_leaves_nothing_b
     await assert_ledger_sound(hub.id)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="schema/errors.py masks a lost database connection as INTERNAL_SERVER_ERROR; it is "
-    "a transient fault the client can retry with its idempotency key (app.jobs.runner."
-    "is_transient classifies these errors for jobs)",
-)
 async def test_a_request_whose_session_is_ended_gets_a_retryable_error_not_a_masked_one(
     gql: Any, hub: Any, alice: Any, make_person: Any, locks: asyncpg.Connection
 ) -> None:
@@ -310,4 +304,4 @@ async def test_a_request_whose_session_is_ended_gets_a_retryable_error_not_a_mas
     # when
     body = await _payment_cut_off_mid_transaction(gql, hub, alice, bob, locks, uuid.uuid4().hex)
     # then
-    assert body["errors"][0]["extensions"]["code"] != "INTERNAL_SERVER_ERROR"
+    assert body["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
