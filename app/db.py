@@ -22,6 +22,9 @@ MODEL_MODULES = [
     "app.credits.models",
     "app.matching.models",
     "app.integrations.models",
+    "app.assets.models",
+    "app.assets.sharing_models",
+    "app.assets.impact_models",
 ]
 
 

@@ -18,6 +18,7 @@ class Role(StrEnum):
     MODERATOR = "moderator"
     ANALYST = "analyst"
     HUB_ADMIN = "hub_admin"
+    ASSET_MANAGER = "asset_manager"  # manages the hub's own (council) shared assets
 
 
 class MemberStatus(StrEnum):

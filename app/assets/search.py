@@ -1,0 +1,218 @@
+"""Finding listed assets: full text, kind, category, distance, owner, and free in a time range.
+
+As opportunities: one statement returns the page's rows in order (with the distance when
+searching near a point). The partial indexes (WHERE status = 'listed', migrations/0013_assets.py;
+tests/assets/test_indexes.py checks each plan): newest (the default) asset_listed_newest; one
+kind asset_listed_kind; one category asset_listed_category; text the GIN asset_listed_search;
+within a radius the k-ring of H3 cells on asset_listed_cell8 (up to ~7 km), _cell6 (~50 km) or
+_cell4. "Free" (a space free on Tuesday 14:00-16:00) keeps the bookable assets that could take
+that booking: no booking holding an overlapping slot (probed through the GiST index of the
+booking_no_overlap exclusion constraint, whose predicate the probe repeats), inside one opening
+window of that local day (the hub's time zone), within the length limits and the notice.
+"""
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from functools import cache
+from typing import Any, Self
+
+from tortoise import Tortoise
+
+from app.actor import Actor
+from app.assets.errors import AssetErrorCode as E
+from app.assets.models import Asset, AssetKind, OwnerKind
+from app.assets.sharing_models import SLOT_HOLDING
+from app.errors import DomainError
+from app.opportunities import geo
+from app.opportunities.search import Sql
+
+MAX_FREE_RANGE = timedelta(days=31)
+MAX_HORIZON = timedelta(days=2 * 365)
+
+
+class Sort(StrEnum):
+    RELEVANCE = "relevance"
+    NEAREST = "nearest"
+    NEWEST = "newest"
+
+
+@dataclass(kw_only=True)
+class Filters:
+    text: str | None = None
+    kind: AssetKind | None = None
+    category_ids: list[int] = field(default_factory=list)
+    near: tuple[float, float] | None = None
+    within_km: float | None = None
+    owner_kind: OwnerKind | None = None
+    owner_organisation_id: int | None = None
+    # [from, until): bookable assets that could be booked for exactly this range.
+    free: tuple[datetime, datetime] | None = None
+
+
+def validate(filters: Filters, sort: Sort, now: datetime) -> None:
+    if filters.text is not None and len(filters.text) > 200:
+        raise DomainError(E.INVALID, "At most 200 characters.", "text")
+    if filters.within_km is not None and not 0 < filters.within_km <= geo.MAX_KM:
+        raise DomainError(E.INVALID, f"Between 0 and {geo.MAX_KM:g} km.", "withinKm")
+    if filters.within_km is not None and filters.near is None:
+        raise DomainError(E.INVALID, "Give a point (or search near home).", "near")
+    if filters.near is not None:
+        lat, lng = filters.near
+        if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+            raise DomainError(E.INVALID, "Not a point on Earth.", "near")
+    if sort == Sort.NEAREST and filters.near is None:
+        raise DomainError(E.INVALID, "Sorting by distance needs a point.", "sort")
+    if len(filters.category_ids) > 50:
+        raise DomainError(E.INVALID, "At most 50 categories.", "assetCategoryIds")
+    if filters.free is not None:
+        _validate_free(filters, now)
+
+
+def _validate_free(filters: Filters, now: datetime) -> None:
+    assert filters.free is not None
+    starts, ends = filters.free
+    if starts.tzinfo is None or ends.tzinfo is None:
+        raise DomainError(E.INVALID, "Give a time zone (UTC offset).", "free")
+    if ends <= starts:
+        raise DomainError(E.INVALID, "The end must be after the start.", "free")
+    if ends - starts > MAX_FREE_RANGE:
+        raise DomainError(E.INVALID, "At most 31 days.", "free")
+    if starts > now + MAX_HORIZON:
+        raise DomainError(E.INVALID, "At most two years ahead.", "free")
+    if filters.kind not in (None, AssetKind.BOOKABLE):
+        raise DomainError(E.INVALID, "Only bookable assets have free slots.", "kind")
+
+
+def build(hub_id: int, filters: Filters, sort: Sort) -> tuple[str, list[Any]]:
+    """The SELECT of matching ids (and distance) in `sort` order, without LIMIT/OFFSET."""
+    sql = Sql()
+    hub = sql.param(hub_id)
+    sql.add(f"a.hub_id = {hub}")
+    sql.add("a.status = 'listed'")
+    columns = ["a.id"]
+    query = None
+    if filters.text and filters.text.strip():
+        query = f"websearch_to_tsquery('simple', {sql.param(filters.text.strip())})"
+        sql.add(f"a.search @@ {query}")
+    kind = AssetKind.BOOKABLE if filters.free is not None else filters.kind
+    if kind is not None:
+        sql.add(f"a.kind = {sql.param(kind.value)}")
+    if len(filters.category_ids) == 1:  # `=` lets asset_listed_category give the order
+        sql.add(f"a.category_id = {sql.param(filters.category_ids[0])}")
+    elif filters.category_ids:
+        sql.add(f"a.category_id = ANY({sql.param(filters.category_ids)}::bigint[])")
+    if filters.owner_kind is not None:
+        sql.add(f"a.owner_kind = {sql.param(filters.owner_kind.value)}")
+    if filters.owner_organisation_id is not None:
+        sql.add(f"a.owner_organisation_id = {sql.param(filters.owner_organisation_id)}")
+    if filters.free is not None:
+        _free(sql, hub, *filters.free)
+    distance = None
+    if filters.near is not None:
+        lat, lng = (sql.param(v) for v in filters.near)
+        distance = geo.haversine_sql(f"{lat}::float8", f"{lng}::float8", alias="a")
+        if filters.within_km is not None:
+            ring = geo.ring(*filters.near, filters.within_km)
+            sql.add(f"a.{ring.column} = ANY({sql.param(ring.cells)}::text[])")
+            sql.add(f"{distance} <= {sql.param(filters.within_km)}")
+    columns.append(f"{distance or 'NULL::float8'} AS distance_km")
+    text = f"SELECT {', '.join(columns)} FROM asset a WHERE {' AND '.join(sql.where)}"
+    return f"{text} ORDER BY {_order(sort, query, distance)}", sql.params
+
+
+def _free(sql: Sql, hub: str, starts: datetime, ends: datetime) -> None:
+    start = f"{sql.param(starts.astimezone(UTC))}::timestamptz"
+    end = f"{sql.param(ends.astimezone(UTC))}::timestamptz"
+    minutes = sql.param(int((ends - starts).total_seconds() // 60))
+    holding = ", ".join(f"'{s.value}'" for s in SLOT_HOLDING)  # booking_no_overlap's predicate
+    sql.add(
+        "NOT EXISTS (SELECT 1 FROM booking b WHERE b.hub_id = a.hub_id AND b.asset_id = a.id"
+        f" AND b.status IN ({holding})"
+        f" AND tstzrange(b.starts_at, b.ends_at, '[)') && tstzrange({start}, {end}, '[)'))"
+    )
+    sql.add(f"(a.min_minutes IS NULL OR a.min_minutes <= {minutes})")
+    sql.add(f"(a.max_minutes IS NULL OR a.max_minutes >= {minutes})")
+    sql.add(f"{start} >= now() + a.notice_minutes * interval '1 minute'")
+    # Wall-clock times in the hub's zone; the window's end may be 24:00 (the next midnight).
+    zone = f"(SELECT h.timezone FROM hub h WHERE h.id = {hub})"
+    local_start, local_end = f"({start} AT TIME ZONE {zone})", f"({end} AT TIME ZONE {zone})"
+    sql.add(
+        "(a.opening_hours = '[]'::jsonb OR EXISTS (SELECT 1"
+        " FROM jsonb_array_elements(a.opening_hours) w"
+        f" WHERE (w->>'weekday')::int = extract(isodow FROM {local_start})::int"
+        f" AND {local_start}::time >= (w->>'from')::time"
+        f" AND {local_end} <= {local_start}::date + (w->>'to')::time))"
+    )
+
+
+def _order(sort: Sort, query: str | None, distance: str | None) -> str:
+    if sort == Sort.RELEVANCE and query:
+        return f"ts_rank(a.search, {query}) DESC, a.listed_at DESC, a.id DESC"
+    if sort == Sort.NEAREST and distance:
+        return f"{distance} ASC, a.id ASC"
+    return "a.listed_at DESC, a.id DESC"
+
+
+@cache
+def _columns() -> str:
+    return ", ".join(f"a.{column}" for column in sorted(Asset._meta.db_fields))
+
+
+class Results:
+    """Lazily sliced search results: slicing adds LIMIT/OFFSET, iterating runs one query."""
+
+    def __init__(self, sql: str, params: Sequence[Any], start: int = 0, stop: int | None = None):
+        self.sql, self.params, self.start, self.stop = sql, list(params), start, stop
+
+    def __getitem__(self, window: slice) -> Self:
+        start = self.start + (window.start or 0)
+        stop = None if window.stop is None else self.start + window.stop
+        if self.stop is not None:
+            stop = self.stop if stop is None else min(stop, self.stop)
+        return type(self)(self.sql, self.params, start, stop)
+
+    async def fetch(self) -> list[Asset]:
+        """The window's assets in order, in one statement; `distance_km` is set when searching
+        near a point."""
+        limit = "ALL" if self.stop is None else str(max(0, self.stop - self.start))
+        sql = (
+            f"SELECT {_columns()}, page.distance_km FROM (SELECT q.*, row_number() OVER () AS rank"
+            f" FROM ({self.sql} LIMIT {limit} OFFSET {self.start}) q) page"
+            " JOIN asset a ON a.id = page.id ORDER BY page.rank"
+        )
+        rows = await Tortoise.get_connection("default").execute_query_dict(sql, self.params)
+        found = []
+        for row in rows:
+            distance = row.pop("distance_km")
+            asset = Asset._init_from_db(**row)
+            asset.distance_km = distance  # type: ignore[attr-defined]
+            found.append(asset)
+        return found
+
+    async def __aiter__(self) -> AsyncIterator[Asset]:
+        for asset in await self.fetch():
+            yield asset
+
+
+def search(
+    *,
+    hub_id: int,
+    filters: Filters,
+    sort: Sort,
+    actor: Actor | None = None,
+    near_home: bool = False,
+) -> Results:
+    """Listed assets of the hub matching `filters`, in `sort` order (lazy: slice it).
+
+    `near_home` measures distance from the signed-in member's home instead of a given point.
+    """
+    if near_home:
+        member = actor.member if actor else None
+        if member is None or member.home_lat is None or member.home_lng is None:
+            raise DomainError(E.INVALID, "Set your home location first.", "nearHome")
+        filters.near = (member.home_lat, member.home_lng)
+    validate(filters, sort, datetime.now(UTC))
+    sql, params = build(hub_id, filters, sort)
+    return Results(sql, params)
