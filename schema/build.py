@@ -17,6 +17,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from app.config import Settings, get_settings
+from schema.assets.mutations import AssetMutations
+from schema.assets.queries import AssetQueries
 from schema.auth.mutations import AuthMutations
 from schema.auth.queries import AuthQueries
 from schema.cost import QueryCostLimiter
@@ -95,6 +97,7 @@ def build_schema() -> strawberry.Schema:
             PaymentQueries,
             NotificationQueries,
             IntegrationQueries,
+            AssetQueries,
         ),
     )
     mutation = merge_types(
@@ -111,6 +114,7 @@ def build_schema() -> strawberry.Schema:
             PaymentMutations,
             NotificationMutations,
             IntegrationMutations,
+            AssetMutations,
         ),
     )
     schema = HubSchema(

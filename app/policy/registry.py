@@ -24,6 +24,7 @@ POLICY_MODULES = (
     "app.credits.policy",
     "app.matching.policy",
     "app.integrations.policy",
+    "app.assets.policy",
 )
 
 

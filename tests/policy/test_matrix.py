@@ -72,6 +72,11 @@ ID_TYPES = {
     "categoryIds": "Category",
     "notificationIds": "Notification",
     "transferId": "Transfer",
+    "assetId": "Asset",
+    "assetCategoryId": "AssetCategory",
+    "assetCategoryIds": "AssetCategory",
+    "ownerOrganisationId": "Organisation",
+    "wantedNoticeId": "WantedNotice",
 }
 # IDs that must name a particular member for the call to make sense.
 MEMBER_IDS = {

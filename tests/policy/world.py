@@ -12,6 +12,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from app.actor import Actor
+from app.assets import service as assets
+from app.assets import wanted
+from app.assets.models import AssetCategory
+from app.assets.sharing_models import Booking, GiveawayRequest, Loan
 from app.credits import ledger, offers
 from app.credits import service as credits
 from app.credits.models import Entry, PaymentRequest, PaymentShare, SystemAccount, TransferKind
@@ -255,7 +259,9 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
         {"opportunity": published_sample},
     )
     offer_sample = Sample("VoucherOffer", offer, {"org_people": org_people})
+    asset_samples = await _assets(hub, p, org.id, org_people)
     return {
+        **asset_samples,
         "Hub": [Sample("Hub", hub)],
         "Member": [
             Sample("Member", p["owner"].member, {"self": {"owner"}, "public_portfolio": set()})
@@ -287,6 +293,78 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
         "StatementEntry": [Sample("StatementEntry", entry, {"account_holder": {"owner"}})],
         "PaymentRequest": [
             Sample("PaymentRequest", request, {"requester": {"other_party"}, "payer": {"owner"}})
+        ],
+    }
+
+
+async def _assets(
+    hub: Any, p: dict[str, Person], org_id: int, org_people: set[str]
+) -> dict[str, list[Sample]]:
+    """A member's listed room the other party booked, an organisation's loan they borrow, a
+    hub's giveaway they were chosen for, and an organisation's draft; a WANTED notice."""
+    owner = _actor(p["owner"])
+    org_owner, admin = _actor(p["org_owner"]), _actor(p["hub_admin"], Role.HUB_ADMIN)
+    furniture = await AssetCategory.get(hub_id=hub.id, slug="furniture")
+    base = {
+        "title": "Meeting room",
+        "category_id": furniture.id,
+        "location": (53.48, -2.24),
+        "address": "2 Hall Lane",
+        "contact_details": "ring the bell",
+    }
+    room = await assets.create_asset(actor=owner, publish=True, fields={**base, "kind": "bookable"})
+    drill = await assets.create_asset(
+        actor=org_owner,
+        organisation_id=org_id,
+        publish=True,
+        fields={**base, "kind": "loan", "title": "Drill"},
+    )
+    desk = await assets.create_asset(
+        actor=admin, for_hub=True, publish=True, fields={**base, "kind": "giveaway"}
+    )
+    draft = await assets.create_asset(
+        actor=org_owner, organisation_id=org_id, fields={**base, "kind": "giveaway"}
+    )
+    soon = datetime.now(UTC) + timedelta(days=3)
+    other_id = p["other_party"].member.id
+    await Booking.create(
+        hub_id=hub.id,
+        asset_id=room.id,
+        booker_id=other_id,
+        starts_at=soon,
+        ends_at=soon + timedelta(hours=1),
+        status="confirmed",
+    )
+    await Loan.create(
+        hub_id=hub.id,
+        asset_id=drill.id,
+        borrower_id=other_id,
+        starts_at=soon,
+        due_at=soon + timedelta(days=2),
+        status="approved",
+    )
+    await GiveawayRequest.create(
+        hub_id=hub.id, asset_id=desk.id, requester_id=other_id, status="chosen"
+    )
+    notice = await wanted.create_notice(
+        actor=owner, title="Wanted: a desk", category_id=furniture.id, location=(53.48, -2.24)
+    )
+    nobody: set[str] = set()
+
+    def asset(row: Any, **relations: set[str]) -> Sample:
+        names = ("asset_owner", "org_people", "chosen_requester", "borrower", "booker")
+        return Sample("Asset", row, {name: relations.get(name, nobody) for name in names})
+
+    return {
+        "Asset": [
+            asset(room, asset_owner={"owner"}, booker={"other_party"}),
+            asset(drill, org_people=org_people, borrower={"other_party"}),
+            asset(desk, chosen_requester={"other_party"}),
+            asset(draft, org_people=org_people),
+        ],
+        "AssetCategory": [Sample("AssetCategory", furniture)],
+        "WantedNotice": [
+            Sample("WantedNotice", notice, {"author": {"owner"}, "org_people": nobody})
         ],
     }
 
