@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from app import jobs
-from app.jobs.registry import job, load_handlers
+from app.jobs.registry import forget, job, load_handlers
 
 Subscriber = Callable[..., Awaitable[Any]]
 _subscribers: dict[str, dict[str, Subscriber]] = {}
@@ -23,6 +23,13 @@ def subscribe(event: str) -> Callable[[Subscriber], Subscriber]:
         return fn
 
     return register
+
+
+def unsubscribe(event: str, fn: Subscriber) -> None:
+    """Takes a subscriber off again (e.g. one a test registered for itself alone)."""
+    name = f"{fn.__module__}.{fn.__qualname__}"
+    _subscribers.get(event, {}).pop(name, None)
+    forget(f"event:{event}:{name}")
 
 
 def subscribers(event: str) -> dict[str, Subscriber]:

@@ -20,6 +20,11 @@ def job(name: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def forget(name: str) -> None:
+    """Unregisters a handler (its jobs then fail as 'no handler')."""
+    _handlers.pop(name, None)
+
+
 def handler_for(name: str) -> Handler | None:
     load_handlers()
     return _handlers.get(name)

@@ -2,8 +2,11 @@
 
 import asyncio
 from collections import Counter
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
+
+import pytest
 
 from app import events
 from app.people.models import Role
@@ -32,11 +35,19 @@ RUNS: Counter[int] = Counter()
 SEEN: dict[int, dict[str, Any]] = {}
 
 
-@events.subscribe("hours.verified")
 async def note_verified_hours(*, hours_record_id: int, **payload: Any) -> None:
     """A test subscriber: idempotent by record id (the payload is stored once per record)."""
     RUNS[hours_record_id] += 1
     SEEN.setdefault(hours_record_id, payload)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _subscribed() -> Iterator[None]:
+    # Only while this module runs: other modules' worker processes know no such handler, so
+    # jobs queued for it elsewhere would fail there.
+    events.subscribe("hours.verified")(note_verified_hours)
+    yield
+    events.unsubscribe("hours.verified", note_verified_hours)
 
 
 async def test_verified_hours_are_announced_exactly_once(
