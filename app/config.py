@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     )
     webhook_timeout_seconds: float = 10.0
     webhook_disable_after: int = 5
+    # None: the Standard Webhooks schedule (app/jobs/schedule.py WEBHOOK_RETRY_DELAYS).
+    webhook_retry_seconds: list[Annotated[float, Field(ge=0)]] | None = Field(
+        default=None,
+        description="Delays between the attempts of a webhook delivery (JSON list).",
+    )
 
     @property
     def mail_dir(self) -> Path:

@@ -10,6 +10,7 @@ from strawberry import relay
 from strawberry.relay.types import NodeIterableType, NodeType
 from tortoise.models import Model
 
+from app import ids
 from app.errors import DomainError
 from schema.errors import BadInput
 
@@ -28,10 +29,10 @@ def orm_node(model: type[Model]) -> Any:
             _cls: Any, *, info: Any, node_ids: Iterable[str], required: bool = False
         ) -> list[Any]:
             try:
-                ids = [db_id(i) for i in node_ids]
+                pks = [db_id(i) for i in node_ids]
             except ValueError as exc:
                 raise BadInput("Not a valid ID.") from exc
-            return list(await info.context.loaders.by_id(model).load_many(ids))
+            return list(await info.context.loaders.by_id(model).load_many(pks))
 
         definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
         definition.is_type_of = lambda obj, _info: isinstance(obj, (model, cls))
@@ -41,32 +42,29 @@ def orm_node(model: type[Model]) -> Any:
     return decorate
 
 
-MAX_DB_ID = 2**63 - 1
-
-
-def db_id(node_id: str) -> int:
-    """The database id inside a global ID: a 64-bit integer of 0 or more, else ValueError."""
-    if not node_id.isascii() or not node_id.isdigit():
-        raise ValueError("Not a valid ID.")
-    value = int(node_id)
-    if value > MAX_DB_ID:
-        raise ValueError("Not a valid ID.")
-    return value
+MAX_DB_ID = ids.MAX_DB_ID
+# The database id inside a global ID (app/ids.py: one encoding for the API and what leaves the
+# system without it, webhook payloads).
+db_id = ids.db_id
 
 
 def decode_id(gid: relay.GlobalID | str, type_name: str, *, field: str, invalid: Enum) -> int:
     """The database id inside a global ID of the expected type, or a typed input error."""
     try:
-        parsed = gid if isinstance(gid, relay.GlobalID) else relay.GlobalID.from_id(gid)
-        if parsed.type_name != type_name:
+        if isinstance(gid, relay.GlobalID):
+            found, node_id = gid.type_name, gid.node_id
+        else:
+            found, node_id = ids.parse(gid)
+        if found != type_name:
             raise DomainError(invalid, f"Expected the ID of a {type_name}.", field)
-        return db_id(parsed.node_id)
-    except (ValueError, binascii.Error, relay.GlobalIDValueError) as exc:
+        return db_id(node_id)
+    except ValueError as exc:
         raise DomainError(invalid, "Not a valid ID.", field) from exc
 
 
 def encode_id(type_name: str, pk: int) -> relay.GlobalID:
-    return relay.GlobalID(type_name, str(pk))
+    """Row `pk` of `type_name` as a GlobalID: its string is app.ids.global_id(type_name, pk)."""
+    return relay.GlobalID.from_id(ids.global_id(type_name, pk))
 
 
 @strawberry.type(

@@ -31,6 +31,7 @@ os.environ.update(
         "CH_PUBLIC_URL": "http://testserver",
         "CH_OUTBOX_STALE_SECONDS": "0",
         "CH_JOB_RETRY_BASE_SECONDS": "0",
+        "CH_WEBHOOK_RETRY_SECONDS": "[0, 0, 0, 0, 0, 0, 0]",
         "CH_DEBUG": "false",
         "CH_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',
     }

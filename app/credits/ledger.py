@@ -2,7 +2,11 @@
 
 Accounts are locked in id order (SELECT ... FOR UPDATE), so two transfers between the same
 accounts in opposite directions queue instead of deadlocking; the balance check runs on the
-locked row, and a CHECK constraint in the database backs it up.
+locked row, and a trigger in the database (account_within_limit) backs it up.
+
+Overdraft limits apply to new debt: an account left below its limit when the hub lowered it
+keeps its debt, receives credits and gets its holds settled, but nothing takes it further
+down (no payment, hold or voucher) until it is back within the limit.
 """
 
 import uuid
@@ -91,12 +95,17 @@ def _available(account: Account) -> int:
 
 def _require_funds(account: Account, amount: int) -> None:
     limit = account.overdraft_limit
-    if limit is not None and _available(account) - amount < -limit:
-        raise DomainError(
-            E.INSUFFICIENT_CREDITS,
-            f"Not enough credits: {_available(account)} available, {amount} needed.",
-            "amount",
+    available = _available(account)
+    if limit is None or available - amount >= -limit:
+        return
+    if available < -limit:  # the limit was lowered below what it already owed
+        message = (
+            f"Not enough credits: {-available} owed, more than the overdraft limit of {limit}."
+            " Receive credits before spending more."
         )
+    else:
+        message = f"Not enough credits: {available} available, {amount} needed."
+    raise DomainError(E.INSUFFICIENT_CREDITS, message, "amount")
 
 
 async def _move(transfer: Transfer, source: Account, destination: Account) -> None:

@@ -64,7 +64,11 @@ class Account(Base):
     system = fields.CharEnumField(SystemAccount, max_length=20, null=True)
     balance = fields.BigIntField(default=0)
     held = fields.BigIntField(default=0)
-    # How far below zero the available balance (balance - held) may go; NULL: no limit.
+    # How far below zero the available balance (balance - held) may go; NULL: no limit. An
+    # account already further below when its limit was lowered stays there, but its available
+    # balance may only go up until it is back within the limit: the ledger's check, backed by
+    # the trigger account_within_limit (migration 0014_account_limit_lowered; a CHECK cannot
+    # compare a row with its previous version).
     overdraft_limit = fields.BigIntField(null=True, default=0)
 
     class Meta:
@@ -76,10 +80,6 @@ class Account(Base):
             ),
             UniqueConstraint(fields=("hub_id", "system"), name="account_system_uniq"),
             CheckConstraint(check="held >= 0", name="account_held_not_negative"),
-            CheckConstraint(
-                check="overdraft_limit IS NULL OR balance - held >= -overdraft_limit",
-                name="account_within_limit",
-            ),
         )
 
 

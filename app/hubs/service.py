@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
+from tortoise import Tortoise
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
@@ -108,7 +109,12 @@ async def update_hub(
     member_overdraft_limit: int | None = None,
     trusted_documents_only: bool | None = None,
 ) -> Hub:
-    """Changes the hub's settings (hub admins); a new overdraft limit applies to every member.
+    """Changes the hub's settings (hub admins).
+
+    A new overdraft limit applies to every member's account at once, to new debt only: a
+    member who already owes more than a lowered limit keeps that debt (history is not
+    rewritten) and may receive credits, but cannot spend until back within the limit
+    (app/credits/ledger.py). The audit event counts the members who owe more.
     `trusted_documents_only` applies at once to signed-in requests (the flag comes with the
     access token's member), and to anonymous ones within ID_BY_SLUG_TTL_SECONDS."""
     actor.require_role(Role.HUB_ADMIN)
@@ -136,12 +142,20 @@ async def update_hub(
         hub = await Hub.select_for_update().get(id=actor.hub_id)
         if changes:
             await Hub.filter(id=hub.id).update(**changes)
-        if member_overdraft_limit is not None:
+        data = dict(changes)
+        if "member_overdraft_limit" in changes:
+            limit = changes["member_overdraft_limit"]
             await Account.filter(hub_id=hub.id, kind=AccountKind.MEMBER).update(
-                overdraft_limit=member_overdraft_limit
+                overdraft_limit=limit
             )
+            rows = await Tortoise.get_connection("default").execute_query_dict(
+                "SELECT count(*)::int AS n FROM account WHERE hub_id = $1 AND kind = $2"
+                " AND balance - held < -$3::bigint",
+                [hub.id, AccountKind.MEMBER.value, limit],
+            )
+            data["members_owing_more"] = rows[0]["n"]
         if member_overdraft_limit is not None or trusted_documents_only is not None:
-            await audit.record(actor=actor, hub_id=hub.id, action="hub.update", data=changes)
+            await audit.record(actor=actor, hub_id=hub.id, action="hub.update", data=data)
         await hub.refresh_from_db()
     if trusted_documents_only is not None:  # anonymous requests of this process see it now
         for slug, (ref, _) in list(_IDS_BY_SLUG.items()):

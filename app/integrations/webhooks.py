@@ -19,22 +19,18 @@ from app.audit import service as audit
 from app.config import get_settings
 from app.errors import DomainError
 from app.events import subscribe
-from app.integrations import urls
+from app.integrations import payloads, urls
 from app.integrations.errors import IntegrationErrorCode as E
 from app.integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from app.jobs import schedule
 from app.jobs.queue import TransientJobError
 from app.jobs.registry import job
 from app.jobs.runner import final_attempt
 from app.mail.service import queue_email
 from app.people.models import Member, Role
 
-EVENT_TYPES = (
-    "opportunity.published",
-    "opportunity.cancelled",
-    "application.accepted",
-    "application.declined",
-    "hours.verified",
-)
+# What each carries: app/integrations/payloads.py (and the README's table).
+EVENT_TYPES = tuple(payloads.SUBJECTS)
 
 
 def new_secret() -> str:
@@ -113,8 +109,9 @@ async def set_active(*, actor: Actor, endpoint_id: int, active: bool) -> Webhook
     return endpoint
 
 
-async def fan_out(event: str, payload: dict[str, Any], *, hub_id: int, key: str) -> int:
-    """One delivery per active endpoint that wants the event (once per event key)."""
+async def fan_out(event: str, data: dict[str, Any], *, hub_id: int, key: str) -> int:
+    """One delivery per active endpoint that wants the event (once per event key), carrying
+    `data` (app/integrations/payloads.py)."""
     endpoints = await WebhookEndpoint.filter(hub_id=hub_id, active=True)
     queued = 0
     for endpoint in endpoints:
@@ -130,15 +127,14 @@ async def fan_out(event: str, payload: dict[str, Any], *, hub_id: int, key: str)
                 "payload": {
                     "type": event,
                     "timestamp": datetime.now(UTC).isoformat(),
-                    "data": payload,
+                    "data": data,
                 },
             },
         )
         # Keyed, so a retry of this fan-out after a partial failure (the delivery stored, its
         # job not) queues the missing job and never a second one.
-        if await jobs.enqueue(
-            "webhook.deliver", {"delivery_id": delivery.id}, key=f"webhook.deliver:{delivery.id}"
-        ):
+        name = schedule.WEBHOOK_DELIVERY_JOB
+        if await jobs.enqueue(name, {"delivery_id": delivery.id}, key=f"{name}:{delivery.id}"):
             queued += 1
     return queued
 
@@ -151,13 +147,18 @@ def _sign(endpoint: WebhookEndpoint, message_id: str, when: datetime, body: str)
     return " ".join(signatures)
 
 
-@job("webhook.deliver")
+@job(schedule.WEBHOOK_DELIVERY_JOB)
 async def deliver(*, delivery_id: int) -> None:
-    """POSTs one delivery; a failure is retried by the job runner on its schedule (after 5, 10,
-    20 and 40 s with the default settings), then the delivery is marked failed."""
+    """POSTs one delivery. A failure is retried on the webhook schedule (app/jobs/schedule.py:
+    5 s, 5 min, 30 min, 2 h, 5 h, 10 h and 10 h later), then the delivery is marked failed; a
+    delivery whose endpoint was switched off meanwhile is marked failed unsent."""
     delivery = await WebhookDelivery.get(id=delivery_id)
+    if delivery.status != DeliveryStatus.PENDING:
+        return
     endpoint = await WebhookEndpoint.get(id=delivery.endpoint_id)
-    if delivery.status != DeliveryStatus.PENDING or not endpoint.active:
+    if not endpoint.active:
+        delivery.status, delivery.last_error = DeliveryStatus.FAILED, "endpoint disabled"
+        await delivery.save(update_fields=["status", "last_error"])
         return
     settings = get_settings()
     body = orjson.dumps(delivery.payload).decode()
@@ -184,67 +185,63 @@ async def deliver(*, delivery_id: int) -> None:
 
 
 async def _record(delivery: WebhookDelivery, endpoint: WebhookEndpoint, ok: bool) -> None:
-    if ok:
-        delivery.status, delivery.delivered_at = DeliveryStatus.SUCCEEDED, datetime.now(UTC)
-        await WebhookEndpoint.filter(id=endpoint.id).update(consecutive_failures=0)
-    elif _last_try(delivery):
-        delivery.status = DeliveryStatus.FAILED
-        await _count_failure(endpoint)
-    await delivery.save()
+    async with in_transaction():
+        if ok:
+            delivery.status, delivery.delivered_at = DeliveryStatus.SUCCEEDED, datetime.now(UTC)
+            await WebhookEndpoint.filter(id=endpoint.id).update(consecutive_failures=0)
+        elif _last_try(delivery):
+            delivery.status = DeliveryStatus.FAILED
+            await _count_failure(endpoint.id)
+        await delivery.save()
     if not ok and delivery.status == DeliveryStatus.PENDING:
         raise TransientJobError(delivery.last_error)
 
 
 def _last_try(delivery: WebhookDelivery) -> bool:
-    """No retry follows: the job runner's last attempt (jobs retry on the schedule of
-    app/jobs/schedule.py: CH_JOB_RETRY_BASE_SECONDS, doubling, CH_JOB_MAX_TRIES attempts)."""
+    """No retry follows: the job runner's last attempt (app/jobs/schedule.py)."""
     final = final_attempt()
-    return final if final is not None else delivery.attempts >= get_settings().job_max_tries
+    if final is not None:
+        return final
+    return delivery.attempts >= schedule.max_tries(schedule.WEBHOOK_DELIVERY_JOB)
 
 
-async def _count_failure(endpoint: WebhookEndpoint) -> None:
+async def _count_failure(endpoint_id: int) -> None:
+    """One more delivery failed for good, after its whole schedule (over a day by default):
+    after CH_WEBHOOK_DISABLE_AFTER in a row the endpoint is switched off and its owner emailed.
+    The row is locked, so deliveries failing at once each count, and one of them disables."""
+    endpoint = await WebhookEndpoint.select_for_update().get(id=endpoint_id)
     endpoint.consecutive_failures += 1
-    if endpoint.consecutive_failures >= get_settings().webhook_disable_after and endpoint.active:
+    disable = endpoint.active and (
+        endpoint.consecutive_failures >= get_settings().webhook_disable_after
+    )
+    if disable:
         endpoint.active, endpoint.disabled_at = False, datetime.now(UTC)
-        owner = await Member.get_or_none(id=endpoint.owner_id) if endpoint.owner_id else None
-        if owner is not None and owner.email:
-            await queue_email(
-                to=owner.email,
-                subject="A webhook endpoint was disabled",
-                text=f"Deliveries to {endpoint.url} failed {endpoint.consecutive_failures} times "
-                "in a row, so it has been disabled. Fix it, then switch it on again.",
-                key=f"webhook-disabled:{endpoint.id}:{endpoint.disabled_at.timestamp():.0f}",
-            )
     await endpoint.save(update_fields=["consecutive_failures", "active", "disabled_at"])
+    if not disable or endpoint.disabled_at is None:
+        return
+    owner = await Member.get_or_none(id=endpoint.owner_id) if endpoint.owner_id else None
+    if owner is not None and owner.email:
+        await queue_email(
+            to=owner.email,
+            subject="A webhook endpoint was disabled",
+            text=f"Deliveries to {endpoint.url} failed {endpoint.consecutive_failures} times "
+            "in a row, each after all its retries, so it has been disabled. "
+            "Fix it, then switch it on again.",
+            key=f"webhook-disabled:{endpoint.id}:{endpoint.disabled_at.timestamp():.0f}",
+        )
 
 
 def _subscriber(event: str) -> Any:
     async def forward(**payload: Any) -> None:
-        hub_id = await _hub_of(event, payload)
-        if hub_id is not None:
+        found = await payloads.event_data(event, payload)
+        if found is not None:
+            hub_id, data = found
+            # The event's own key (database ids): the message id, so the same on every retry.
             key = ":".join(f"{k}={payload[k]}" for k in sorted(payload))
-            await fan_out(event, payload, hub_id=hub_id, key=key)
+            await fan_out(event, data, hub_id=hub_id, key=key)
 
     forward.__qualname__ = f"forward_{event.replace('.', '_')}"
     return subscribe(event)(forward)
-
-
-async def _hub_of(event: str, payload: dict[str, Any]) -> int | None:
-    from app.opportunities.models import Application, Opportunity
-    from app.portfolios.models import HoursRecord
-
-    if "hub_id" in payload:
-        return int(payload["hub_id"])
-    row: Any
-    if "opportunity_id" in payload:
-        row = await Opportunity.get_or_none(id=payload["opportunity_id"])
-    elif "application_id" in payload:
-        row = await Application.get_or_none(id=payload["application_id"])
-    elif "hours_record_id" in payload:
-        row = await HoursRecord.get_or_none(id=payload["hours_record_id"])
-    else:
-        return None
-    return row.hub_id if row else None
 
 
 for _event in EVENT_TYPES:

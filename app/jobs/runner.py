@@ -46,7 +46,7 @@ class Claim:
 
     @property
     def final(self) -> bool:
-        return self.attempt >= get_settings().job_max_tries
+        return self.attempt >= schedule.max_tries(self.name)
 
 
 _current: ContextVar[Claim | None] = ContextVar("outbox_current_job", default=None)
@@ -63,7 +63,7 @@ async def run_job(job_id: int) -> str:
     claim = await _claim(job_id)
     if claim is None:
         return "skipped"  # done, running elsewhere, or not due yet: a duplicate wake-up
-    if claim.attempt > get_settings().job_max_tries:
+    if claim.attempt > schedule.max_tries(claim.name):
         return await _finish(claim, JobStatus.FAILED, "gave up: its workers kept dying")
     handler = handler_for(claim.name)
     if handler is None:
@@ -113,7 +113,7 @@ async def _retry_or_give_up(claim: Claim, exc: Exception) -> str:
         return await _finish(claim, JobStatus.FAILED, f"gave up: {exc!r}")
     JOBS_FINISHED.labels(claim.name, "retried").inc()
     now = clock.now()
-    run_after = now + timedelta(seconds=schedule.retry_delay(claim.attempt))
+    run_after = now + timedelta(seconds=schedule.retry_delay(claim.attempt, job=claim.name))
     rows = await Tortoise.get_connection("default").execute_query_dict(
         "UPDATE outbox_job SET status = 'pending', run_after = $3, lease_until = $4,"
         " relays = relays + 1, relayed_at = $5, last_error = $6"

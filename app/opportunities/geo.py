@@ -12,6 +12,8 @@ MAX_RING = 12  # 469 cells
 MAX_KM = 200.0
 # Cells near the origin may be this much smaller than the origin's own (H3 distortion).
 _SAFETY = 0.85
+# The coarse cell everyone may see of an exact place (resolution 7, ~5 km²).
+PUBLIC_RESOLUTION = 7
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,11 @@ def cells_within(lat: float, lng: float, km: float, resolution: int) -> list[str
     """Every cell of `resolution` that may hold a point within `km` of the origin."""
     origin, k = _disk_radius(lat, lng, km, resolution)
     return list(h3.grid_disk(origin, k))
+
+
+def public_cell(cell8: str | None) -> str | None:
+    """The coarse cell (resolution 7) around a place's resolution-8 cell: what anyone sees."""
+    return str(h3.cell_to_parent(cell8, PUBLIC_RESOLUTION)) if cell8 else None
 
 
 def haversine_sql(

@@ -50,6 +50,9 @@ RECEIVING_SIDE = (state("request", "kind", {OpportunityKind.REQUEST}) & MANAGES)
 NOT_DRAFT = state("not_draft", "status", set(OpportunityStatus) - {OpportunityStatus.DRAFT})
 APPLICANT = IsViewer("applicant_id", "applicant")
 APPLICATION_MANAGERS = Through("opportunity", Opportunity, MANAGES)
+# Hub admins read the applications their webhooks tell them about (application.accepted,
+# application.declined), all but the applicant's message to the poster.
+HUB_ADMIN = HasRole(Role.HUB_ADMIN)
 
 POLICY = ModulePolicy(
     types=[
@@ -99,16 +102,17 @@ POLICY = ModulePolicy(
         node(
             "Application",
             model=Application,
-            see=APPLICANT | APPLICATION_MANAGERS,
+            see=APPLICANT | APPLICATION_MANAGERS | HUB_ADMIN,
             public=[
                 "id",
                 "status",
-                "message",
                 "createdAt",
                 "decidedAt",
                 "applicant",
                 "opportunity",
             ],
+            fields={"message": APPLICANT | APPLICATION_MANAGERS},
+            masks={"message": ""},
         ),
         node("Category", model=Category, see=ANYONE, public=["id", "slug", "name"]),
         value("GeoPoint", "part of Opportunity.location"),

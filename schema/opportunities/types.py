@@ -4,10 +4,10 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
-import h3
 import strawberry
 from strawberry import relay
 
+from app.opportunities import geo
 from app.opportunities.errors import OpportunityErrorCode as OpportunityErrorCodeEnum
 from app.opportunities.models import Application as ApplicationModel
 from app.opportunities.models import ApplicationStatus as ApplicationStatusEnum
@@ -103,7 +103,7 @@ class Opportunity(relay.Node):
 
     @strawberry.field(description="Coarse H3 cell (resolution 7, ~5 km²): what everyone sees.")
     def area_cell(self, root: OpportunityModel) -> str | None:
-        return str(h3.cell_to_parent(root.cell8, 7)) if root.cell8 else None
+        return geo.public_cell(root.cell8)
 
     @strawberry.field(description="Exact place: only for the poster's side and accepted people.")
     def location(self, root: OpportunityModel) -> GeoPoint | None:

@@ -1,11 +1,14 @@
 """arq 0.28 runs on the redis-py the package declares (what arq accepts, STACK-NOTES B1):
-enqueue, dedup, run."""
+enqueue, dedup, run, and keep a wake-up deferred by hours."""
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import redis
+from arq.constants import job_key_prefix
 
 from app.config import get_settings
+from app.jobs import queue, schedule
 from app.jobs.queue import _pool, queue_name
 
 
@@ -25,3 +28,23 @@ async def test_arq_enqueue_dedups_by_job_id_and_a_worker_runs_it(run_jobs: Any) 
     worker = await run_jobs(functions=[sweep_outbox])
     assert worker.jobs_complete == 1
     assert (await first.result(timeout=5)) >= 0
+
+
+async def test_a_retry_deferred_by_the_longest_webhook_delay_outlives_its_wait() -> None:
+    # given: the longest wait of the webhook schedule (app/jobs/schedule.py), 10 h
+    wait = timedelta(seconds=max(schedule.WEBHOOK_RETRY_DELAYS))
+    ref = f"{get_settings().redis_prefix}:deferred-smoke"
+    # when: its wake-up is queued, deferred to its time, as the runner queues a retry
+    await queue.push(ref=ref, job_id=0, run_after=datetime.now(UTC) + wait)
+    pool = await _pool()
+    try:
+        # then: arq keeps it until a day past that time (its _expires default counts from the
+        # deferred time), and it waits in the queue, not due before then
+        ttl = timedelta(milliseconds=await pool.pttl(job_key_prefix + ref))
+        assert wait + timedelta(hours=23) < ttl <= wait + timedelta(days=1)
+        assert ref in await queue.waiting([ref])
+        due = await pool.zrangebyscore(queue_name(), 0, datetime.now(UTC).timestamp() * 1000)
+        assert ref.encode() not in due
+    finally:
+        await pool.zrem(queue_name(), ref)
+        await pool.delete(job_key_prefix + ref)

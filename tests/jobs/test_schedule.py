@@ -48,7 +48,7 @@ def backoff(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_default_schedule_is_the_one_the_readme_states() -> None:
     # given: the defaults, not the suite's environment
     defaults = Settings.model_construct()
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
     # when
     delays = schedule.retry_delays(defaults)
     deadline = schedule.recovery_deadline(defaults).total_seconds()
@@ -58,6 +58,31 @@ def test_the_default_schedule_is_the_one_the_readme_states() -> None:
     assert f"again after {listed}" in readme
     assert f"marked failed {sum(delays):g} s after its first attempt" in readme
     assert f"**{deadline:g} s**" in readme
+
+
+def _duration(seconds: float) -> str:
+    """As the README writes it: 5 s, 5 min, 2 h, 27 h 35 min 5 s."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
+    return " ".join([p for p in parts if p] + ([f"{secs} s"] if secs else []))
+
+
+def test_the_webhook_schedule_is_the_one_the_readme_states() -> None:
+    # given: the defaults, not the suite's environment
+    defaults = Settings.model_construct()
+    readme = " ".join((Path(__file__).parents[2] / "README.md").read_text().split())
+    # when
+    delays = schedule.retry_delays(defaults, job=schedule.WEBHOOK_DELIVERY_JOB)
+    # then: Standard Webhooks' schedule, as the README and the configuration table state it
+    assert delays == [5, 300, 1_800, 7_200, 18_000, 36_000, 36_000]
+    assert schedule.max_tries(schedule.WEBHOOK_DELIVERY_JOB, defaults) == len(delays) + 1 == 8
+    listed = ", ".join(_duration(d) for d in delays[:-1]) + f" and {_duration(delays[-1])}"
+    assert f"again {listed} later" in readme
+    assert (
+        f"{len(delays) + 1} attempts, the last {_duration(sum(delays))} after the first" in readme
+    )
+    assert f"none: `[{', '.join(f'{d:g}' for d in delays)}]`" in readme
 
 
 async def test_the_sweep_honours_a_planned_retry_and_never_starts_a_second_chain(

@@ -110,7 +110,9 @@ async def test_notification_reaches_a_subscriber_on_another_process(
     await ws.close()
     # and the webhook receiver got it, signed: verified with the standardwebhooks library
     [(headers, body)] = receiver.requests
-    assert Webhook(secret).verify(body, headers)["data"] == {"opportunity_id": draft.id}
+    # about the opportunity by the global ID node(id:) takes
+    about = Webhook(secret).verify(body, headers)["data"]["opportunity"]
+    assert (about["id"], about["title"]) == (str(encode_id("Opportunity", draft.id)), "Move chairs")
 
 
 async def test_a_subscription_without_a_valid_token_is_refused(second_api: str) -> None:

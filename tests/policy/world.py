@@ -177,7 +177,9 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
     draft = await opportunities.create_opportunity(
         actor=org_owner, publish=False, fields={**shift, "organisation_id": org.id}
     )
-    application = await applications.apply(actor=other, opportunity_id=published.id)
+    application = await applications.apply(
+        actor=other, opportunity_id=published.id, message="Happy to help on Saturdays."
+    )
     await applications.accept(actor=owner, application_id=application.id)
     hours = await HoursRecord.create(
         hub_id=hub.id,

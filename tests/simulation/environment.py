@@ -32,6 +32,7 @@ def configure() -> str:
             "CH_LOG_LEVEL": "WARNING",
             "CH_PUBLIC_URL": "http://testserver",
             "CH_JOB_RETRY_BASE_SECONDS": "0",
+            "CH_WEBHOOK_RETRY_SECONDS": "[0, 0, 0, 0, 0, 0, 0]",
             "CH_DEBUG": "false",
             "CH_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',
         }

@@ -187,6 +187,9 @@ class Model:
     offers: list[Offer] = field(default_factory=list)
     vouchers: list[Voucher] = field(default_factory=list)
     others: dict[int, str] = field(default_factory=dict)  # member id -> email: the hub admin
+    # Members who owed more than the overdraft limit when it was last set: member id -> their
+    # available balance then (they may stay below the limit, never go lower).
+    floors: dict[int, int] = field(default_factory=dict)
     epoch: int = 0  # barriers passed
     holds_made: int = 0  # exchange holds made by approvals (pending, posted or voided)
 

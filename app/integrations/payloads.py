@@ -1,0 +1,87 @@
+"""What each webhook event carries (`data`): the object it is about, as a small snapshot.
+
+Every ID is a global ID (app/ids.py), the one `node(id:)` takes; field names and enum values
+are the API's (camelCase, `PUBLISHED`), times ISO 8601 in UTC. Only what any member of the
+hub may read goes out: never an exact location, address, contact details, email, an hours
+note or an application's message. The README's webhook table lists every field.
+
+The snapshot is taken when the event is fanned out to the endpoints (a job that runs seconds
+after the change): it shows the object as it was then, the same on every retry of a delivery.
+The event type says what happened; `node(id:)` gives the object as it is now.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from app.ids import global_id
+from app.opportunities import geo
+from app.opportunities.models import Application, Category, Opportunity
+from app.portfolios.models import HoursRecord
+
+# The events whose `data` is each object's snapshot, by the key in the event that names it.
+SUBJECTS = {
+    "opportunity.published": "opportunity_id",
+    "opportunity.cancelled": "opportunity_id",
+    "application.accepted": "application_id",
+    "application.declined": "application_id",
+    "hours.verified": "hours_record_id",
+}
+
+
+def _when(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+async def _opportunity(row: Opportunity) -> dict[str, Any]:
+    category = await Category.get(id=row.category_id)
+    return {
+        "id": global_id("Opportunity", row.id),
+        "kind": row.kind.name,
+        "status": row.status.name,
+        "title": row.title,
+        "category": category.slug,
+        "areaCell": geo.public_cell(row.cell8),
+        "startsAt": _when(row.starts_at),
+    }
+
+
+def _application(row: Application) -> dict[str, Any]:
+    return {
+        "id": global_id("Application", row.id),
+        "status": row.status.name,
+        "opportunityId": global_id("Opportunity", row.opportunity_id),
+        "applicantId": global_id("Member", row.applicant_id),
+        "decidedAt": _when(row.decided_at),
+    }
+
+
+def _hours(row: HoursRecord) -> dict[str, Any]:
+    return {
+        "id": global_id("HoursRecord", row.id),
+        "status": row.status.name,
+        "minutes": row.minutes,
+        "workedOn": _when(row.worked_on),
+        "opportunityId": global_id("Opportunity", row.opportunity_id),
+        "volunteerId": global_id("Member", row.volunteer_id),
+    }
+
+
+async def event_data(event: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+    """(hub id, `data`) of a domain event's webhook; None when its object is gone."""
+    key = SUBJECTS[event]
+    if key == "opportunity_id":
+        opportunity = await Opportunity.get_or_none(id=payload[key])
+        if opportunity is None:
+            return None
+        return opportunity.hub_id, {"opportunity": await _opportunity(opportunity)}
+    if key == "application_id":
+        application = await Application.get_or_none(id=payload[key])
+        if application is None:
+            return None
+        return application.hub_id, {"application": _application(application)}
+    if key == "hours_record_id":
+        record = await HoursRecord.get_or_none(id=payload[key])
+        if record is None:
+            return None
+        return record.hub_id, {"hoursRecord": _hours(record)}
+    raise ValueError(f"no webhook payload for {event} ({key})")
