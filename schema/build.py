@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from app.config import Settings, get_settings
+from schema.assets.giveaway_roots import GiveawayMutations, GiveawayQueries
 from schema.assets.mutations import AssetMutations
 from schema.assets.queries import AssetQueries
 from schema.auth.mutations import AuthMutations
@@ -98,6 +99,7 @@ def build_schema() -> strawberry.Schema:
             NotificationQueries,
             IntegrationQueries,
             AssetQueries,
+            GiveawayQueries,
         ),
     )
     mutation = merge_types(
@@ -115,6 +117,7 @@ def build_schema() -> strawberry.Schema:
             NotificationMutations,
             IntegrationMutations,
             AssetMutations,
+            GiveawayMutations,
         ),
     )
     schema = HubSchema(

@@ -8,3 +8,11 @@ class AssetErrorCode(StrEnum):
     NOT_EDITABLE = "not_editable"
     INVALID_TRANSITION = "invalid_transition"
     HAS_COMMITMENTS = "has_commitments"  # an agreed handover, loan or booking still runs
+    # Giveaways, off-site shares and moderation (app/assets/giveaways.py, offsite.py,
+    # moderation.py).
+    NOT_AVAILABLE = "not_available"  # not listed (or not a giveaway): nothing to ask for
+    OWN_ASSET = "own_asset"  # asking for your own item, recording a share to yourself
+    ALREADY_REQUESTED = "already_requested"  # one request per member per item
+    NOT_ELIGIBLE = "not_eligible"  # the asset's audience leaves the member out
+    NOTHING_LEFT = "nothing_left"  # fewer units left than asked or chosen
+    ALREADY_CONFIRMED = "already_confirmed"  # this side confirmed it already

@@ -39,6 +39,10 @@ from app.policy import (
 )
 
 MODERATOR = HasRole(Role.MODERATOR)
+# Who reviews what the promotions guard held (app/assets/moderation.py): moderators and hub
+# admins; hub admins see held and rejected listings, not drafts.
+REVIEWERS = HasRole(Role.MODERATOR, Role.HUB_ADMIN)
+IN_REVIEW = state("in_review", "status", {AssetStatus.HELD, AssetStatus.REJECTED})
 HUB_ASSET_PEOPLE = HasRole(Role.HUB_ADMIN, Role.ASSET_MANAGER)
 HUB_OWNED = state("hub_owned", "owner_kind", {OwnerKind.HUB})
 MANAGES: Rule = (
@@ -85,7 +89,7 @@ POLICY = ModulePolicy(
         node(
             "Asset",
             model=Asset,
-            see=PUBLIC_STATUS | MANAGES | MODERATOR,
+            see=PUBLIC_STATUS | MANAGES | MODERATOR | (IN_REVIEW & REVIEWERS),
             public=[
                 "id",
                 "kind",
@@ -123,8 +127,8 @@ POLICY = ModulePolicy(
                 "location": PARTICIPATES,
                 "address": PARTICIPATES,
                 "contactDetails": PARTICIPATES,
-                "heldReason": MANAGES | MODERATOR,
-                "reviewNote": MANAGES | MODERATOR,
+                "heldReason": MANAGES | REVIEWERS,
+                "reviewNote": MANAGES | REVIEWERS,
             },
         ),
         node("AssetCategory", model=AssetCategory, see=ANYONE, public=["id", "slug", "name"]),

@@ -37,6 +37,7 @@ HANDLER_MODULES = (
     "app.matching.service",
     "app.integrations.webhooks",
     "app.opportunities.notices",
+    "app.assets.wanted",
 )
 
 

@@ -9,6 +9,7 @@ from tortoise.migrations.constraints import UniqueConstraint
 from app.models_base import Base
 
 if TYPE_CHECKING:
+    from app.assets.models import Asset, WantedNotice
     from app.hubs.models import Hub
     from app.opportunities.models import Opportunity
     from app.people.models import Member
@@ -17,6 +18,12 @@ if TYPE_CHECKING:
 class NotificationKind(StrEnum):
     OPPORTUNITY_MATCH = "opportunity_match"
     SAVED_SEARCH = "saved_search"
+    # Shared assets (app/assets/notices.py): `asset` says which.
+    WANTED_MATCH = "wanted_match"  # a new listing fits your WANTED notice (`wanted_notice`)
+    GIVEAWAY_REQUESTED = "giveaway_requested"  # someone asked for your item
+    GIVEAWAY_CHOSEN = "giveaway_chosen"  # the owner chose you: the place is shown to you
+    GIVEAWAY_DECLINED = "giveaway_declined"  # not chosen, or the item found another home
+    OFF_SITE_SHARE = "off_site_share"  # a share made off the site, recorded: confirm it
 
 
 class Delivery(StrEnum):
@@ -38,6 +45,14 @@ class Notification(Base):
         "models.Opportunity", related_name=False, null=True, on_delete=fields.CASCADE
     )
     opportunity_id: int | None
+    asset: fields.ForeignKeyNullableRelation["Asset"] = fields.ForeignKeyField(
+        "models.Asset", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    asset_id: int | None
+    wanted_notice: fields.ForeignKeyNullableRelation["WantedNotice"] = fields.ForeignKeyField(
+        "models.WantedNotice", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    wanted_notice_id: int | None
     title = fields.CharField(max_length=200)
     reason = fields.CharField(max_length=300, default="")
     delivery = fields.CharEnumField(Delivery, max_length=8, default=Delivery.NOW)
@@ -51,6 +66,10 @@ class Notification(Base):
         constraints = (
             UniqueConstraint(
                 fields=("hub_id", "member_id", "kind", "opportunity_id"), name="notification_once"
+            ),
+            # A listing is announced once per WANTED notice it fits (app/assets/wanted.py).
+            UniqueConstraint(
+                fields=("hub_id", "wanted_notice_id", "asset_id"), name="notification_wanted_once"
             ),
         )
         indexes = (("hub_id", "member_id", "created_at"), ("hub_id", "member_id", "read_at"))

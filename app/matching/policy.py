@@ -21,6 +21,8 @@ POLICY = ModulePolicy(
                 "readAt",
                 "createdAt",
                 "opportunity",
+                "asset",
+                "wantedNotice",
             ],
         ),
         node(

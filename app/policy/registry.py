@@ -25,6 +25,7 @@ POLICY_MODULES = (
     "app.matching.policy",
     "app.integrations.policy",
     "app.assets.policy",
+    "app.assets.giveaway_policy",
 )
 
 

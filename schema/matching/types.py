@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
+from app.assets.models import Asset as AssetModel
+from app.assets.models import WantedNotice as WantedNoticeModel
 from app.matching.models import Delivery as DeliveryEnum
 from app.matching.models import Notification as NotificationModel
 from app.matching.models import NotificationKind as NotificationKindEnum
@@ -15,9 +17,12 @@ from schema.context import Info
 from schema.relay import orm_node
 
 if TYPE_CHECKING:
+    from schema.assets.types import Asset, WantedNotice
     from schema.opportunities.types import Opportunity
 
 LazyOpportunity = Annotated["Opportunity", strawberry.lazy("schema.opportunities.types")]
+LazyAsset = Annotated["Asset", strawberry.lazy("schema.assets.types")]
+LazyWantedNotice = Annotated["WantedNotice", strawberry.lazy("schema.assets.types")]
 NotificationKind = strawberry.enum(NotificationKindEnum, name="NotificationKind")
 NotificationDelivery = strawberry.enum(DeliveryEnum, name="NotificationDelivery")
 
@@ -40,6 +45,18 @@ class Notification(relay.Node):
         if root.opportunity_id is None:
             return None
         return await info.context.loaders.by_id(OpportunityModel).load(root.opportunity_id)  # type: ignore[return-value]
+
+    @strawberry.field(description="The shared asset it is about (giveaways, WANTED matches).")
+    async def asset(self, root: NotificationModel, info: Info) -> LazyAsset | None:
+        if root.asset_id is None:
+            return None
+        return await info.context.loaders.by_id(AssetModel).load(root.asset_id)  # type: ignore[return-value]
+
+    @strawberry.field(description="Your WANTED notice the asset fits (kind WANTED_MATCH).")
+    async def wanted_notice(self, root: NotificationModel, info: Info) -> LazyWantedNotice | None:
+        if root.wanted_notice_id is None:
+            return None
+        return await info.context.loaders.by_id(WantedNoticeModel).load(root.wanted_notice_id)  # type: ignore[return-value]
 
 
 @orm_node(SavedSearchModel)

@@ -77,6 +77,8 @@ ID_TYPES = {
     "assetCategoryIds": "AssetCategory",
     "ownerOrganisationId": "Organisation",
     "wantedNoticeId": "WantedNotice",
+    "giveawayRequestId": "GiveawayRequest",
+    "offSiteShareId": "OffSiteShare",
 }
 # IDs that must name a particular member for the call to make sense.
 MEMBER_IDS = {

@@ -15,7 +15,7 @@ from app.actor import Actor
 from app.assets import service as assets
 from app.assets import wanted
 from app.assets.models import AssetCategory
-from app.assets.sharing_models import Booking, GiveawayRequest, Loan
+from app.assets.sharing_models import Booking, GiveawayRequest, Loan, OffSiteShare
 from app.credits import ledger, offers
 from app.credits import service as credits
 from app.credits.models import Entry, PaymentRequest, PaymentShare, SystemAccount, TransferKind
@@ -285,7 +285,10 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
             )
         ],
         "Review": [Sample("Review", review, {"author": {"owner"}})],
-        "Notification": [Sample("Notification", notification, {"recipient": {"owner"}})],
+        "Notification": [
+            Sample("Notification", notification, {"recipient": {"owner"}}),
+            *asset_samples["Notification"],
+        ],
         "SavedSearch": [Sample("SavedSearch", search, {"owner": {"owner"}})],
         "WebhookEndpoint": [Sample("WebhookEndpoint", endpoint)],
         "WebhookDelivery": [Sample("WebhookDelivery", delivery)],
@@ -345,11 +348,32 @@ async def _assets(
         due_at=soon + timedelta(days=2),
         status="approved",
     )
-    await GiveawayRequest.create(
+    chosen = await GiveawayRequest.create(
         hub_id=hub.id, asset_id=desk.id, requester_id=other_id, status="chosen"
     )
     notice = await wanted.create_notice(
         actor=owner, title="Wanted: a desk", category_id=furniture.id, location=(53.48, -2.24)
+    )
+    # The promotions guard holds the owner's advert for review (moderators and hub admins).
+    held = await assets.create_asset(
+        actor=owner, publish=True, fields={**base, "kind": "giveaway", "title": "Desks £20"}
+    )
+    shared = await OffSiteShare.create(
+        hub_id=hub.id,
+        asset_id=drill.id,
+        kind="loan",
+        recorded_by_id=p["org_owner"].member.id,
+        receiver_member_id=other_id,
+        occurred_on=date.today(),
+    )
+    # A notification about an asset its recipient may not see (the organisation's draft).
+    told = await Notification.create(
+        hub_id=hub.id,
+        member_id=p["owner"].member.id,
+        kind=NotificationKind.WANTED_MATCH,
+        asset_id=draft.id,
+        wanted_notice_id=notice.id,
+        title="Meeting room",
     )
     nobody: set[str] = set()
 
@@ -357,13 +381,33 @@ async def _assets(
         names = ("asset_owner", "org_people", "chosen_requester", "borrower", "booker")
         return Sample("Asset", row, {name: relations.get(name, nobody) for name in names})
 
+    desk_sample = asset(desk, chosen_requester={"other_party"})
+    drill_sample = asset(drill, org_people=org_people, borrower={"other_party"})
     return {
         "Asset": [
             asset(room, asset_owner={"owner"}, booker={"other_party"}),
-            asset(drill, org_people=org_people, borrower={"other_party"}),
-            asset(desk, chosen_requester={"other_party"}),
+            drill_sample,
+            desk_sample,
             asset(draft, org_people=org_people),
+            asset(held, asset_owner={"owner"}),
         ],
+        "GiveawayRequest": [
+            Sample(
+                "GiveawayRequest",
+                chosen,
+                {"requester": {"other_party"}, "org_people": nobody},
+                {"asset": desk_sample},
+            )
+        ],
+        "OffSiteShare": [
+            Sample(
+                "OffSiteShare",
+                shared,
+                {"receiver": {"other_party"}, "org_people": nobody},
+                {"asset": drill_sample},
+            )
+        ],
+        "Notification": [Sample("Notification", told, {"recipient": {"owner"}})],
         "AssetCategory": [Sample("AssetCategory", furniture)],
         "WantedNotice": [
             Sample("WantedNotice", notice, {"author": {"owner"}, "org_people": nobody})
