@@ -17,7 +17,11 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from app.config import Settings, get_settings
+from schema.assets.feed_mutations import FeedMutations
+from schema.assets.feed_queries import FeedQueries
 from schema.assets.giveaway_roots import GiveawayMutations, GiveawayQueries
+from schema.assets.impact_mutations import ImpactMutations
+from schema.assets.impact_queries import ImpactQueries
 from schema.assets.mutations import AssetMutations
 from schema.assets.queries import AssetQueries
 from schema.auth.mutations import AuthMutations
@@ -100,6 +104,8 @@ def build_schema() -> strawberry.Schema:
             IntegrationQueries,
             AssetQueries,
             GiveawayQueries,
+            FeedQueries,
+            ImpactQueries,
         ),
     )
     mutation = merge_types(
@@ -118,6 +124,8 @@ def build_schema() -> strawberry.Schema:
             IntegrationMutations,
             AssetMutations,
             GiveawayMutations,
+            FeedMutations,
+            ImpactMutations,
         ),
     )
     schema = HubSchema(

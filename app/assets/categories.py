@@ -5,19 +5,30 @@ imported, i.e. with app.assets.models: in the same transaction as the hub); migr
 added them to the hubs that existed before. Hub admins then rename categories and edit the
 factors (ImpactFactor), for their own mix of items and their currency.
 
-Where the numbers come from (`source` of each factor):
-- WRAP (2011), "Benefits of Reuse case study: domestic furniture" (WRAP, Banbury): direct reuse
-  of one tonne of sofas saves a net 1.45 t CO2e; about 1,000,000 sofas (37,000 t, so ~37 kg
-  each) are reused in the UK a year, saving households over £320m (~£320 a sofa).
-- DESNZ / DEFRA, "UK Government GHG Conversion Factors for Company Reporting", table
-  "Material use", primary production (kg CO2e per tonne = g CO2e per kg): the emissions of
-  making the material new, counted as avoided when a reused item replaces a new one. The
-  figures below are rounded from recent editions and marked `check`: compare them with the
-  current year's table before publishing totals (the tables change a little every June).
-- Item weights (used when a listing gives no weight) other than the sofa's are our estimates
-  of a typical item; no published source. Money values other than the sofa's are 0: the hub
-  sets its own (`value_minor_per_item`, `value_minor_per_hour` for rooms).
-- `loan_share_pct` (the share of a new item one loan counts) is an assumption, 10%.
+Where the numbers come from (`source` of each factor; the README's "Impact factors" says what
+was checked and how):
+- WRAP (2011), "Benefits of Reuse case study: domestic furniture" (WRAP, Banbury; the WRAP
+  "Benefits of Reuse" tool): providing one tonne of sofas for direct reuse saves a net
+  1.45 t CO2e (about 55 kg a sofa); about 1,000,000 sofas (ca 37,000 t, so ~37 kg each) are
+  reused in the UK a year, saving households over £320m (~£320 a sofa). Verified.
+- UK Government GHG Conversion Factors for Company Reporting (DESNZ, formerly BEIS/DEFRA),
+  table "Material use", column "Primary material production" (kg CO2e per tonne = g CO2e per
+  kg): the emissions of making the material new, counted as avoided when a reused item
+  replaces a new one. The rows used: Electrical items - IT 24,865.48; - small 5,647.95;
+  - large 3,267.00; Clothing 22,310.00; Paper and board: paper 919.40; Plastics: average
+  plastics 3,116.29; Metal: scrap metal 3,682.68. These are the values of one edition as
+  reproduced, identically, by several independent carbon-accounting tools; the spreadsheet
+  itself could not be opened from here, so the edition year is unconfirmed and each source
+  says "(check edition)". Editions differ (another reproduction has IT at 30,640): compare
+  with the current year's table before publishing totals (it changes every June).
+- Tools and bikes have no row of their own: "Metal: scrap metal" stands in (marked proxy); the
+  earlier 2,855 ("Metal - steel") matched no row found, so it was replaced. Hubs made before
+  keep their row until a hub admin edits it (updateImpactFactor).
+- Item weights (used when a listing gives none) other than the sofa's are our estimates of a
+  typical item; no published source. Money values other than the sofa's are 0: the hub sets
+  its own (`value_minor_per_item`, `value_minor_per_hour` for rooms).
+- `loan_share_pct` (the share of a new item one loan counts) is an assumption, 10%: no
+  published source sets it.
 """
 
 from dataclasses import dataclass
@@ -33,7 +44,11 @@ from app.hubs.models import Hub
 WRAP_FURNITURE = (
     "WRAP (2011) Benefits of Reuse case study: domestic furniture (sofas, direct reuse)"
 )
-DESNZ = "DESNZ/DEFRA GHG conversion factors, Material use"
+DESNZ = "DESNZ/DEFRA GHG conversion factors, Material use, primary material production"
+
+
+def _desnz(row: str, *, proxy: bool = False) -> str:
+    return f"{DESNZ}: {row}{', as a proxy' if proxy else ''} (check edition)"
 
 
 @dataclass(frozen=True)
@@ -48,34 +63,27 @@ class Default:
 
 DEFAULTS: tuple[Default, ...] = (
     Default("furniture", "Furniture", 37_000, 1_450, 32_000, WRAP_FURNITURE),
-    Default(
-        "it-equipment", "IT equipment", 5_000, 24_865, 0, f"{DESNZ}: Electrical items - IT (check)"
-    ),
+    Default("it-equipment", "IT equipment", 5_000, 24_865, 0, _desnz("Electrical items - IT")),
     Default(
         "small-electricals",
         "Small electricals",
         2_000,
         5_648,
         0,
-        f"{DESNZ}: Electrical items - small (check)",
+        _desnz("Electrical items - small"),
     ),
     Default(
-        "large-appliances",
-        "Large appliances",
-        50_000,
-        3_267,
-        0,
-        f"{DESNZ}: Electrical items - large (check)",
+        "large-appliances", "Large appliances", 50_000, 3_267, 0, _desnz("Electrical items - large")
     ),
-    Default("textiles", "Clothing and textiles", 500, 22_310, 0, f"{DESNZ}: Clothing (check)"),
-    Default("books", "Books and paper", 400, 919, 0, f"{DESNZ}: Paper and board - paper (check)"),
+    Default("textiles", "Clothing and textiles", 500, 22_310, 0, _desnz("Clothing")),
+    Default("books", "Books and paper", 400, 919, 0, _desnz("Paper and board: paper")),
     Default(
         "toys-and-sports",
         "Toys, games and sports",
         1_000,
         3_116,
         0,
-        f"{DESNZ}: Plastics - average plastics (check)",
+        _desnz("Plastics: average plastics"),
     ),
     Default(
         "household",
@@ -83,18 +91,11 @@ DEFAULTS: tuple[Default, ...] = (
         1_000,
         3_116,
         0,
-        f"{DESNZ}: Plastics - average plastics, as a proxy (check)",
+        _desnz("Plastics: average plastics", proxy=True),
     ),
+    Default("tools", "Tools and DIY", 3_000, 3_683, 0, _desnz("Metal: scrap metal", proxy=True)),
     Default(
-        "tools", "Tools and DIY", 3_000, 2_855, 0, f"{DESNZ}: Metal - steel, as a proxy (check)"
-    ),
-    Default(
-        "bikes",
-        "Bikes and mobility",
-        15_000,
-        2_855,
-        0,
-        f"{DESNZ}: Metal - steel, as a proxy (check)",
+        "bikes", "Bikes and mobility", 15_000, 3_683, 0, _desnz("Metal: scrap metal", proxy=True)
     ),
     Default("spaces", "Rooms and venues", 0, 0, 0, "A room diverts no waste: set an hour's value"),
     Default("other", "Something else", 0, 0, 0, "No default: set by the hub"),

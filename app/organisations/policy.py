@@ -54,6 +54,7 @@ POLICY = ModulePolicy(
                 "website",
                 "area",
                 "viewerRole",
+                "impact",  # app/assets/impact_policy.py
             ],
             fields={"contactEmail": SIGNED_IN, "members": ITS_PEOPLE | HUB_ADMIN},
             deny_with_error=["members"],

@@ -42,6 +42,7 @@ POLICY = ModulePolicy(
                 "dateOfBirth": THEMSELF,
                 "notificationPreferences": THEMSELF,
                 "availability": SIGNED_IN,
+                "impact": SIGNED_IN,  # app/assets/impact_policy.py
                 "roles": THEMSELF | HasRole(Role.HUB_ADMIN, Role.MODERATOR),
                 "trustChecks": THEMSELF | MODERATOR,
                 # Which memberships show is the OrganisationMembership rule.

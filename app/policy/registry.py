@@ -26,6 +26,8 @@ POLICY_MODULES = (
     "app.integrations.policy",
     "app.assets.policy",
     "app.assets.giveaway_policy",
+    "app.assets.feeds_policy",
+    "app.assets.impact_policy",
 )
 
 

@@ -14,6 +14,7 @@ from app.organisations.models import OrganisationKind as OrganisationKindEnum
 from app.organisations.models import OrganisationMember as OrganisationMemberModel
 from app.organisations.models import OrganisationRole as OrganisationRoleEnum
 from app.people.models import Member as MemberModel
+from schema.assets.impact_types import ProfileImpactType, impact_of
 from schema.context import Info
 from schema.organisations.loaders import LoadedPages, membership_pages, viewer_roles
 from schema.relay import Page, orm_node
@@ -85,6 +86,10 @@ class Organisation(relay.Node):
     @strawberry.field(description="Where it works, in words (e.g. a neighbourhood), if given.")
     def area(self, root: OrganisationModel) -> str | None:
         return root.area or None
+
+    @strawberry.field(description="What its sharing diverted and saved (shared assets).")
+    async def impact(self, root: OrganisationModel, info: Info) -> ProfileImpactType:
+        return await impact_of(info, "organisation", root.id)
 
     @strawberry.field(description="Only for signed-in members of the hub.")
     def contact_email(self, root: OrganisationModel) -> str | None:

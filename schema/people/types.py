@@ -16,6 +16,7 @@ from app.people.models import Role as RoleEnum
 from app.people.models import Skill as SkillModel
 from app.people.models import TrustCheck as TrustCheckModel
 from app.people.models import Weekday as WeekdayEnum
+from schema.assets.impact_types import ProfileImpactType, impact_of
 from schema.context import Info
 from schema.organisations.types import member_organisations_field
 from schema.people import loaders
@@ -117,6 +118,13 @@ class Member(relay.Node):
     )
     def area_cell(self, root: MemberModel) -> str | None:
         return str(h3.cell_to_parent(root.home_cell, 7)) if root.home_cell else None
+
+    @strawberry.field(
+        description="What their sharing diverted and saved (shared assets): for signed-in"
+        " members of the hub."
+    )
+    async def impact(self, root: MemberModel, info: Info) -> ProfileImpactType | None:
+        return await impact_of(info, "member", root.id)
 
     @strawberry.field(description="Only visible to the member themself.")
     def email(self, root: MemberModel) -> str | None:

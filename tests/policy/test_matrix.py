@@ -79,6 +79,8 @@ ID_TYPES = {
     "wantedNoticeId": "WantedNotice",
     "giveawayRequestId": "GiveawayRequest",
     "offSiteShareId": "OffSiteShare",
+    "calendarFeedId": "CalendarFeed",
+    "impactFactorId": "ImpactFactor",
 }
 # IDs that must name a particular member for the call to make sense.
 MEMBER_IDS = {

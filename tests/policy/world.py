@@ -12,8 +12,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from app.actor import Actor
+from app.assets import feeds, wanted
 from app.assets import service as assets
-from app.assets import wanted
+from app.assets.impact_models import ImpactFactor
 from app.assets.models import AssetCategory
 from app.assets.sharing_models import Booking, GiveawayRequest, Loan, OffSiteShare
 from app.credits import ledger, offers
@@ -264,6 +265,7 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
     asset_samples = await _assets(hub, p, org.id, org_people)
     return {
         **asset_samples,
+        **await _feeds_and_impact(hub, p, asset_samples),
         "Hub": [Sample("Hub", hub)],
         "Member": [
             Sample("Member", p["owner"].member, {"self": {"owner"}, "public_portfolio": set()})
@@ -412,6 +414,24 @@ async def _assets(
         "WantedNotice": [
             Sample("WantedNotice", notice, {"author": {"owner"}, "org_people": nobody})
         ],
+    }
+
+
+async def _feeds_and_impact(
+    hub: Any, p: dict[str, Person], asset_samples: dict[str, list[Sample]]
+) -> dict[str, list[Sample]]:
+    """The owner's calendar feed and the feed of their room; the hub's furniture factor."""
+    owner = _actor(p["owner"])
+    room = asset_samples["Asset"][0].row
+    mine, _ = await feeds.create_feed(actor=owner)
+    rooms, _ = await feeds.create_feed(actor=owner, asset_id=room.id)
+    factor = await ImpactFactor.get(hub_id=hub.id, category_id=room.category_id)
+    return {
+        "CalendarFeed": [
+            Sample("CalendarFeed", mine, {"feed_holder": {"owner"}}),
+            Sample("CalendarFeed", rooms, {"feed_holder": {"owner"}}),
+        ],
+        "ImpactFactor": [Sample("ImpactFactor", factor)],
     }
 
 
