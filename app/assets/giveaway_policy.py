@@ -6,15 +6,18 @@ the request's asset) and the requester's side (the requester, or the people of t
 organisation they asked for). Each requester sees only their own requests; the owner side
 sees every request for its asset. A share recorded off the site has the owner side that
 recorded it and the receiving side (the named member, or the people of the named
-organisation). Moderators see both, as they see every asset.
+organisation). Moderators see both, as they see every asset. Hub admins read the giveaway
+requests their webhooks announce (giveaway.rehomed), all but the message to the owner side.
 """
 
 from app.assets.models import Asset
 from app.assets.policy import MANAGES, MODERATOR, REVIEWERS
 from app.assets.sharing_models import GiveawayRequest, OffSiteShare
 from app.organisations.policy import people_of
+from app.people.models import Role
 from app.policy import (
     SIGNED_IN,
+    HasRole,
     IsViewer,
     ModulePolicy,
     Rule,
@@ -32,6 +35,7 @@ REQUESTER_SIDE: Rule = IsViewer("requester_id", "requester") | people_of(
 RECEIVER_SIDE: Rule = IsViewer("receiver_member_id", "receiver") | people_of(
     "receiver_organisation_id"
 )
+HUB_ADMIN = HasRole(Role.HUB_ADMIN)
 # Who reads the requests for an asset (to choose among them).
 REQUEST_READERS: Rule = MANAGES | MODERATOR
 
@@ -40,12 +44,11 @@ POLICY = ModulePolicy(
         node(
             "GiveawayRequest",
             model=GiveawayRequest,
-            see=REQUESTER_SIDE | OWNER_SIDE | MODERATOR,
+            see=REQUESTER_SIDE | OWNER_SIDE | MODERATOR | HUB_ADMIN,
             public=[
                 "id",
                 "status",
                 "quantity",
-                "message",
                 "createdAt",
                 "decidedAt",
                 "ownerConfirmedAt",
@@ -55,6 +58,8 @@ POLICY = ModulePolicy(
                 "requester",
                 "requesterOrganisation",
             ],
+            fields={"message": REQUESTER_SIDE | OWNER_SIDE | MODERATOR},
+            masks={"message": ""},
         ),
         node(
             "OffSiteShare",

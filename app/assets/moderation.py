@@ -48,7 +48,9 @@ async def approve_asset(*, actor: Actor, asset_id: int, note: str = "") -> Asset
             review_note=note,
         )
         await events.emit(
-            "asset.listed", {"asset_id": asset.id}, key=f"{asset.id}:{now.isoformat()}"
+            "asset.listed",
+            {"asset_id": asset.id, "listed_at": now.isoformat()},
+            key=f"{asset.id}:{now.isoformat()}",
         )
         await _audit(actor, asset, "asset.approve")
         await asset.refresh_from_db()

@@ -168,7 +168,11 @@ async def _go_public(asset: Asset, now: datetime) -> None:
         status=S.LISTED, listed_at=now, held_reason="", held_at=None
     )
     await asset.refresh_from_db()
-    await events.emit("asset.listed", {"asset_id": asset.id}, key=f"{asset.id}:{now.isoformat()}")
+    await events.emit(
+        "asset.listed",
+        {"asset_id": asset.id, "listed_at": now.isoformat()},  # each listing is an event
+        key=f"{asset.id}:{now.isoformat()}",
+    )
 
 
 async def _guard(asset: Asset, now: datetime) -> bool:

@@ -189,9 +189,12 @@ WHERE hub_id = $1 AND asset_id = $2 AND kind = $3 AND wanted_notice_id = ANY($4:
 
 
 @subscribe("asset.listed")
-async def notify_wanted(*, asset_id: int, now: datetime | None = None) -> int:
+async def notify_wanted(
+    *, asset_id: int, listed_at: str | None = None, now: datetime | None = None
+) -> int:
     """Tells the authors of the open WANTED notices the new listing fits, once per notice
-    (the notification_wanted_once constraint), and emails those who want emails.
+    (the notification_wanted_once constraint), and emails those who want emails. Each
+    listing (`listed_at`) runs it; a listing listed again tells nobody twice.
 
     One transaction stores the notifications and queues their emails (keyed by notification),
     so a retry after a crash anywhere stores and queues nothing twice; the live announcement

@@ -13,6 +13,8 @@ The event type says what happened; `node(id:)` gives the object as it is now.
 from datetime import date, datetime
 from typing import Any
 
+from app.assets import sharing_models
+from app.assets.models import Asset, AssetCategory
 from app.ids import global_id
 from app.opportunities import geo
 from app.opportunities.models import Application, Category, Opportunity
@@ -25,6 +27,8 @@ SUBJECTS = {
     "application.accepted": "application_id",
     "application.declined": "application_id",
     "hours.verified": "hours_record_id",
+    "asset.listed": "asset_id",
+    "giveaway.rehomed": "giveaway_request_id",
 }
 
 
@@ -66,6 +70,41 @@ def _hours(row: HoursRecord) -> dict[str, Any]:
     }
 
 
+async def _asset(row: Asset) -> dict[str, Any]:
+    category = await AssetCategory.get(id=row.category_id)
+    owner_member, owner_organisation = row.owner_member_id, row.owner_organisation_id
+    return {
+        "id": global_id("Asset", row.id),
+        "kind": row.kind.name,
+        "status": row.status.name,
+        "title": row.title,
+        "category": category.slug,
+        "quantity": row.quantity,
+        "areaCell": geo.public_cell(row.cell8),
+        "ownerKind": row.owner_kind.name,
+        "ownerMemberId": global_id("Member", owner_member) if owner_member else None,
+        "ownerOrganisationId": (
+            global_id("Organisation", owner_organisation) if owner_organisation else None
+        ),
+        "listedAt": _when(row.listed_at),
+    }
+
+
+def _giveaway_request(row: sharing_models.GiveawayRequest) -> dict[str, Any]:
+    organisation = row.requester_organisation_id
+    return {
+        "id": global_id("GiveawayRequest", row.id),
+        "status": row.status.name,
+        "quantity": row.quantity,
+        "assetId": global_id("Asset", row.asset_id),
+        "requesterId": global_id("Member", row.requester_id),
+        "requesterOrganisationId": (
+            global_id("Organisation", organisation) if organisation else None
+        ),
+        "handedOverAt": _when(row.handed_over_at),
+    }
+
+
 async def event_data(event: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
     """(hub id, `data`) of a domain event's webhook; None when its object is gone."""
     key = SUBJECTS[event]
@@ -84,4 +123,14 @@ async def event_data(event: str, payload: dict[str, Any]) -> tuple[int, dict[str
         if record is None:
             return None
         return record.hub_id, {"hoursRecord": _hours(record)}
+    if key == "asset_id":
+        asset = await Asset.get_or_none(id=payload[key])
+        if asset is None:
+            return None
+        return asset.hub_id, {"asset": await _asset(asset)}
+    if key == "giveaway_request_id":
+        request = await sharing_models.GiveawayRequest.get_or_none(id=payload[key])
+        if request is None:
+            return None
+        return request.hub_id, {"giveawayRequest": _giveaway_request(request)}
     raise ValueError(f"no webhook payload for {event} ({key})")

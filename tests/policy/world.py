@@ -351,7 +351,11 @@ async def _assets(
         status="approved",
     )
     chosen = await GiveawayRequest.create(
-        hub_id=hub.id, asset_id=desk.id, requester_id=other_id, status="chosen"
+        hub_id=hub.id,
+        asset_id=desk.id,
+        requester_id=other_id,
+        status="chosen",
+        message="For the community centre's office.",
     )
     notice = await wanted.create_notice(
         actor=owner, title="Wanted: a desk", category_id=furniture.id, location=(53.48, -2.24)
