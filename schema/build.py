@@ -22,6 +22,7 @@ from schema.assets.feed_queries import FeedQueries
 from schema.assets.giveaway_roots import GiveawayMutations, GiveawayQueries
 from schema.assets.impact_mutations import ImpactMutations
 from schema.assets.impact_queries import ImpactQueries
+from schema.assets.lending_roots import LendingMutations, LendingQueries
 from schema.assets.mutations import AssetMutations
 from schema.assets.queries import AssetQueries
 from schema.auth.mutations import AuthMutations
@@ -106,6 +107,7 @@ def build_schema() -> strawberry.Schema:
             GiveawayQueries,
             FeedQueries,
             ImpactQueries,
+            LendingQueries,
         ),
     )
     mutation = merge_types(
@@ -126,6 +128,7 @@ def build_schema() -> strawberry.Schema:
             GiveawayMutations,
             FeedMutations,
             ImpactMutations,
+            LendingMutations,
         ),
     )
     schema = HubSchema(

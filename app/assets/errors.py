@@ -16,3 +16,11 @@ class AssetErrorCode(StrEnum):
     NOT_ELIGIBLE = "not_eligible"  # the asset's audience leaves the member out
     NOTHING_LEFT = "nothing_left"  # fewer units left than asked or chosen
     ALREADY_CONFIRMED = "already_confirmed"  # this side confirmed it already
+    # Bookings and loans (app/assets/bookings.py, loans.py; the slot rules: app/assets/rules.py).
+    SLOT_TAKEN = "slot_taken"  # an overlapping booking (or agreed loan) holds that time
+    IN_PAST = "in_past"  # it would start before now
+    TOO_SOON = "too_soon"  # inside the asset's notice period
+    TOO_SHORT = "too_short"  # shorter than the asset's minimum length
+    TOO_LONG = "too_long"  # longer than the asset's maximum length
+    OUTSIDE_OPENING_HOURS = "outside_opening_hours"  # not inside one opening window of its day
+    INSUFFICIENT_CREDITS = "insufficient_credits"  # the price or deposit cannot be held

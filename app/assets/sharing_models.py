@@ -55,6 +55,7 @@ class BookingStatus(StrEnum):
     CANCELLED = "cancelled"
     CHECKED_IN = "checked_in"
     CHECKED_OUT = "checked_out"
+    NO_SHOW = "no_show"  # ended without a check-in: settled as used (app/assets/housekeeping.py)
 
 
 # Bookings that keep their slot (booking_no_overlap); a used slot stays taken in the record.

@@ -38,6 +38,8 @@ DEFAULT_CATEGORY: dict[TransferKind, str] = {
     TransferKind.PLEDGE: "pledges",
     TransferKind.REVERSAL: "corrections",
     TransferKind.ADJUSTMENT: "adjustments",
+    TransferKind.DEPOSIT: "deposits",
+    TransferKind.RENTAL: "rentals",
 }
 
 

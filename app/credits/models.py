@@ -29,6 +29,7 @@ class SystemAccount(StrEnum):
     MATCH_FUNDS = "match_funds"
     CAMPAIGN_ESCROW = "campaign_escrow"
     VOUCHER_SETTLEMENT = "voucher_settlement"
+    PUBLIC_ASSETS = "public_assets"  # paid for the hub's own assets (bookings, loans)
 
 
 class TransferKind(StrEnum):
@@ -39,6 +40,8 @@ class TransferKind(StrEnum):
     PLEDGE = "pledge"
     REVERSAL = "reversal"
     ADJUSTMENT = "adjustment"
+    DEPOSIT = "deposit"  # a loan's refundable deposit: held, voided on return (or posted)
+    RENTAL = "rental"  # the price of a booking or a loan, paid to the asset's owner side
 
 
 class TransferStatus(StrEnum):

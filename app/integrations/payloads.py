@@ -15,6 +15,7 @@ from typing import Any
 
 from app.assets import sharing_models
 from app.assets.models import Asset, AssetCategory
+from app.assets.sharing_models import Booking, Loan
 from app.ids import global_id
 from app.opportunities import geo
 from app.opportunities.models import Application, Category, Opportunity
@@ -29,6 +30,8 @@ SUBJECTS = {
     "hours.verified": "hours_record_id",
     "asset.listed": "asset_id",
     "giveaway.rehomed": "giveaway_request_id",
+    "booking.confirmed": "booking_id",
+    "loan.overdue": "loan_id",
 }
 
 
@@ -67,6 +70,34 @@ def _hours(row: HoursRecord) -> dict[str, Any]:
         "workedOn": _when(row.worked_on),
         "opportunityId": global_id("Opportunity", row.opportunity_id),
         "volunteerId": global_id("Member", row.volunteer_id),
+    }
+
+
+def _optional_id(type_name: str, pk: int | None) -> str | None:
+    return global_id(type_name, pk) if pk is not None else None
+
+
+def _booking(row: Booking) -> dict[str, Any]:
+    return {
+        "id": global_id("Booking", row.id),
+        "status": row.status.name,
+        "assetId": global_id("Asset", row.asset_id),
+        "bookerId": global_id("Member", row.booker_id),
+        "bookerOrganisationId": _optional_id("Organisation", row.booker_organisation_id),
+        "startsAt": _when(row.starts_at),
+        "endsAt": _when(row.ends_at),
+    }
+
+
+def _loan(row: Loan) -> dict[str, Any]:
+    return {
+        "id": global_id("Loan", row.id),
+        "status": row.status.name,
+        "assetId": global_id("Asset", row.asset_id),
+        "borrowerId": global_id("Member", row.borrower_id),
+        "borrowerOrganisationId": _optional_id("Organisation", row.borrower_organisation_id),
+        "startsAt": _when(row.starts_at),
+        "dueAt": _when(row.due_at),
     }
 
 
@@ -123,6 +154,16 @@ async def event_data(event: str, payload: dict[str, Any]) -> tuple[int, dict[str
         if record is None:
             return None
         return record.hub_id, {"hoursRecord": _hours(record)}
+    if key == "booking_id":
+        booking = await Booking.get_or_none(id=payload[key])
+        if booking is None:
+            return None
+        return booking.hub_id, {"booking": _booking(booking)}
+    if key == "loan_id":
+        loan = await Loan.get_or_none(id=payload[key])
+        if loan is None:
+            return None
+        return loan.hub_id, {"loan": _loan(loan)}
     if key == "asset_id":
         asset = await Asset.get_or_none(id=payload[key])
         if asset is None:

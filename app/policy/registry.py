@@ -28,6 +28,7 @@ POLICY_MODULES = (
     "app.assets.giveaway_policy",
     "app.assets.feeds_policy",
     "app.assets.impact_policy",
+    "app.assets.lending_policy",
 )
 
 

@@ -41,7 +41,8 @@ SystemAccount = strawberry.enum(
     name="SystemAccount",
     description="The hub's own accounts. ISSUANCE: where earned credits come from."
     " MATCH_FUNDS: credits set aside to match donations. CAMPAIGN_ESCROW: pledges held until a"
-    " campaign completes. VOUCHER_SETTLEMENT: settling business vouchers.",
+    " campaign completes. VOUCHER_SETTLEMENT: settling business vouchers. PUBLIC_ASSETS:"
+    " what members pay for booking or borrowing the hub's own assets.",
 )
 _DEFAULTS = ", ".join(f"{k.name} {v!r}" for k, v in DEFAULT_CATEGORY.items())
 CATEGORY = (

@@ -125,7 +125,7 @@ CASES: list[tuple[str, Any, Sort, list[str]]] = [
         "free within 5 km",
         lambda c: Filters(free=FREE, near=MANCHESTER, within_km=5),
         Sort.NEAREST,
-        ["asset_listed_cell8", "booking_no_overlap"],
+        ["asset_listed_bookable_cell8", "booking_no_overlap"],
     ),
 ]
 

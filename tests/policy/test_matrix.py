@@ -79,6 +79,8 @@ ID_TYPES = {
     "wantedNoticeId": "WantedNotice",
     "giveawayRequestId": "GiveawayRequest",
     "offSiteShareId": "OffSiteShare",
+    "bookingId": "Booking",
+    "loanId": "Loan",
     "calendarFeedId": "CalendarFeed",
     "impactFactorId": "ImpactFactor",
 }

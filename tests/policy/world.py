@@ -265,6 +265,7 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
     asset_samples = await _assets(hub, p, org.id, org_people)
     return {
         **asset_samples,
+        **await _lending(hub, asset_samples),
         **await _feeds_and_impact(hub, p, asset_samples),
         "Hub": [Sample("Hub", hub)],
         "Member": [
@@ -436,6 +437,33 @@ async def _feeds_and_impact(
             Sample("CalendarFeed", rooms, {"feed_holder": {"owner"}}),
         ],
         "ImpactFactor": [Sample("ImpactFactor", factor)],
+    }
+
+
+async def _lending(hub: Any, asset_samples: dict[str, list[Sample]]) -> dict[str, list[Sample]]:
+    """The other party's confirmed booking of the owner's room and approved loan of the
+    organisation's drill (made in _assets)."""
+    room, drill = asset_samples["Asset"][0], asset_samples["Asset"][1]
+    booking = await Booking.get(hub_id=hub.id, asset_id=room.row.id)
+    loan = await Loan.get(hub_id=hub.id, asset_id=drill.row.id)
+    nobody: set[str] = set()
+    return {
+        "Booking": [
+            Sample(
+                "Booking",
+                booking,
+                {"booker": {"other_party"}, "org_people": nobody},
+                {"asset": room},
+            )
+        ],
+        "Loan": [
+            Sample(
+                "Loan",
+                loan,
+                {"borrower": {"other_party"}, "org_people": nobody},
+                {"asset": drill},
+            )
+        ],
     }
 
 

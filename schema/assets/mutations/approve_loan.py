@@ -1,0 +1,26 @@
+"""approveLoan: the owner side approves a loan request."""
+
+import strawberry
+
+from app.assets import loans
+from app.assets.errors import AssetErrorCode
+from schema.assets.booking_types import LoanPayload, loan_id
+from schema.assets.types import AssetError
+from schema.context import Info
+from schema.errors import errors_as_data
+
+
+@strawberry.input
+class ApproveLoanInput:
+    loan_id: strawberry.ID
+
+
+@errors_as_data(AssetError, AssetErrorCode, LoanPayload)
+async def approve_loan(input: ApproveLoanInput, info: Info) -> LoanPayload:
+    """The owner side approves a REQUESTED loan: its dates are held (SLOT_TAKEN when an agreed
+    loan overlaps them)."""
+    loan = await loans.approve(
+        actor=info.context.require_actor(),
+        loan_id=loan_id(input.loan_id),
+    )
+    return LoanPayload(loan=loan)  # type: ignore[arg-type]
