@@ -43,3 +43,9 @@ PAY = """mutation Pay($input: PayMemberInput!) {
 CREATE = """mutation Create($input: CreateOpportunityInput!) {
   createOpportunity(input: $input) { opportunity { id publishedAt } errors { code field } }
 }"""
+
+FREE_SPACE = """query FreeSpace($first: Int!, $filter: AssetFilter!) {
+  assets(first: $first, filter: $filter, sort: NEAREST) {
+    edges { node { id title distanceKm areaName openingHours { weekday opens closes } } }
+  }
+}"""

@@ -5,7 +5,8 @@
 At scale 1: 600,000 members with skills, home cells, availability and preferences; 5,000
 organisations; 1,000,000 opportunities over a month (a fifth open); 3,000,000 applications;
 1,000,000 verified hours records with their earning transfers; 2,000,000 timebank transfers;
-100,000 saved searches. Loaded with COPY through the project's migrations; the ledger is
+100,000 saved searches; and the shared assets of bench/assets.py (50,000 assets, 500,000
+bookings, 50,000 loans). Loaded with COPY through the project's migrations; the ledger is
 consistent (double entry, running balances, the books sum to zero). Prints the time and the
 database size. Uses the server of CH_DATABASE_URL and creates the named database.
 """
@@ -23,6 +24,7 @@ import asyncpg
 import h3
 from rich.progress import Progress
 
+from bench import assets
 from bench.procs import db_url
 
 CHUNK = 50_000
@@ -52,6 +54,7 @@ COUNTS = {
     "hours": 1_000_000,
     "exchanges": 2_000_000,
     "saved_searches": 100_000,
+    **assets.COUNTS,
 }
 
 
@@ -94,8 +97,10 @@ async def generate(database: str, scale: float, seed: int, quiet: bool = False) 
     raw = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
     try:
         with Progress(disable=quiet) as progress:
-            await _fill(Loader(raw, progress), raw, rng, n, now)
+            parts = await _fill(Loader(raw, progress), raw, rng, n, now)
+        vacuum = time.perf_counter()
         await raw.execute("VACUUM ANALYZE")  # visibility map: index-only scans
+        parts["vacuum_analyze"] = time.perf_counter() - vacuum
         size = await raw.fetchval("SELECT pg_size_pretty(pg_database_size(current_database()))")
     finally:
         await raw.close()
@@ -104,13 +109,16 @@ async def generate(database: str, scale: float, seed: int, quiet: bool = False) 
         "scale": scale,
         "counts": n,
         "seconds": round(time.perf_counter() - started, 1),
+        "seconds_by_part": {part: round(seconds, 1) for part, seconds in parts.items()},
         "size": size,
     }
 
 
 async def _fill(
     load: Loader, raw: Any, rng: random.Random, n: dict[str, int], now: datetime
-) -> None:
+) -> dict[str, float]:
+    """Fills the hub; returns the seconds taken by its parts (the shared assets on their own)."""
+    started = time.perf_counter()
     hub_id = await raw.fetchval(
         "INSERT INTO hub (name, slug, locale, timezone, credit_name, credits_per_hour,"
         " member_overdraft_limit, daily_notification_cap, created_at)"
@@ -280,6 +288,12 @@ async def _fill(
         ),
         n["saved_searches"],
     )
+    people_and_opportunities = time.perf_counter() - started
+    await assets.fill(load, raw, rng, hub_id, n, now)
+    return {
+        "people_opportunities_ledger": people_and_opportunities,
+        "assets_bookings_loans": time.perf_counter() - started - people_and_opportunities,
+    }
 
 
 async def _opportunities(

@@ -15,7 +15,8 @@ def _row(name: str, r: dict[str, Any]) -> str:
 def table(result: dict[str, Any]) -> str:
     lines = [
         f"{result['database']}: {result.get('members', 0):,} members,"
-        f" {result.get('opportunities', 0):,} opportunities (commit {result['commit']})",
+        f" {result.get('opportunities', 0):,} opportunities, {result.get('assets', 0):,} assets,"
+        f" {result.get('bookings', 0):,} bookings (commit {result['commit']})",
         f"{'scenario':<44}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>7}",
     ]
     if feed := result.get("feed"):
@@ -47,6 +48,15 @@ def table(result: dict[str, Any]) -> str:
             f" p50 {match['p50_ms']} ms,"
             f" p95 {match['p95_ms']} ms, max {match['max_ms']} ms;"
             f" worker peak RSS {match['worker_peak_rss_mb']} MB"
+        )
+    if spaces := result.get("spaces"):
+        for clients, r in spaces["by_clients"].items():
+            lines.append(_row(f"7 free space Tue 14-16 within 5 km, {clients} clients", r))
+        lines.append(
+            f"  SQL statements per request (first 10 / 50): {_sql(spaces)};"
+            f" spaces found per request (median of {spaces['searches']}):"
+            f" {spaces['found_median']}, none {spaces['found_none']},"
+            f" a full page {spaces['found_full_page']}"
         )
     lines.append(f"6 API peak RSS: {result.get('api_peak_rss_mb')} MB")
     return "\n".join(lines)

@@ -23,7 +23,7 @@ from bench.report import table
 from bench.sample import sample
 
 RESULTS = Path(__file__).parent / "results"
-ALL = ("feed", "list", "detail", "mutations", "matching")
+ALL = ("feed", "list", "detail", "mutations", "matching", "spaces")
 
 
 def options(argv: list[str] | None = None) -> argparse.Namespace:
@@ -73,6 +73,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             result["generated"] = await generate(name, args.scale, seed=7, quiet=True)
         await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
         result["opportunities"] = await _count("opportunity")
+        result["assets"] = await _count("asset")
+        result["bookings"] = await _count("booking")
         result["members"] = await _count("member")
         chosen = await sample(args.members)
         with procs.api(url, prefix, args.api_workers).ready() as api:
@@ -107,6 +109,7 @@ async def _scenarios(context: scenarios.Run, args: argparse.Namespace) -> dict[s
         "detail": lambda: scenarios.detail(context),
         "mutations": lambda: scenarios.mutations(context),
         "matching": lambda: scenarios.matching(context),
+        "spaces": lambda: scenarios.free_space(context),
     }
     return {name: await steps[name]() for name in ALL if name in wanted}
 

@@ -19,6 +19,7 @@ from schema.relay import encode_id
 class Sample:
     hub_id: int
     hub_slug: str
+    hub_zone: str = "Europe/London"
     members: list[str] = field(default_factory=list)  # access tokens of random members
     posters: list[tuple[str, str]] = field(default_factory=list)  # (token, opportunity id)
     open_ids: list[str] = field(default_factory=list)  # open opportunities taking applicants
@@ -44,7 +45,7 @@ def gid(type_name: str, pk: int) -> str:
 async def sample(size: int, seed: int = 11) -> Sample:
     """`size` members of each kind, picked with a seeded generator (the same each run)."""
     rng = random.Random(seed)
-    hub = (await _rows("SELECT id, slug FROM hub ORDER BY id LIMIT 1"))[0]
+    hub = (await _rows("SELECT id, slug, timezone FROM hub ORDER BY id LIMIT 1"))[0]
     hub_id = hub["id"]
     top = (await _rows("SELECT max(id) AS n FROM member WHERE hub_id = $1", hub_id))[0]["n"]
     top_opportunity = (await _rows("SELECT max(id) AS n FROM opportunity"))[0]["n"]
@@ -76,6 +77,7 @@ async def sample(size: int, seed: int = 11) -> Sample:
     return Sample(
         hub_id=hub_id,
         hub_slug=hub["slug"],
+        hub_zone=hub["timezone"],
         members=[signed[m] for m in members],
         posters=[(signed[r["poster_id"]], gid("Opportunity", r["id"])) for r in poster_rows[:size]],
         open_ids=[gid("Opportunity", r["id"]) for r in open_rows],

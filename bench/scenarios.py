@@ -6,7 +6,9 @@ import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 from tortoise import Tortoise
@@ -228,6 +230,75 @@ async def matching(run: Run) -> dict[str, Any]:
         result["worker_peak_rss_mb"] = worker.peak_rss_mb()
     await _forget(published, since=began)
     return result
+
+
+def next_tuesday_afternoon(zone: str, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """14:00-16:00 local time on the first Tuesday at least two days ahead."""
+    tz = ZoneInfo(zone)
+    today = (now or datetime.now(UTC)).astimezone(tz).date() + timedelta(days=2)
+    day = today + timedelta(days=(1 - today.weekday()) % 7)
+    return datetime.combine(day, clock(14), tz), datetime.combine(day, clock(16), tz)
+
+
+def free_space_variables(
+    point: dict[str, float], window: tuple[datetime, datetime], first: int = 20
+) -> dict[str, Any]:
+    """Scenario 7's variables: bookable, within 5 km of `point`, free for `window`."""
+    free = {"startsAt": window[0].isoformat(), "endsAt": window[1].isoformat()}
+    return {
+        "first": first,
+        "filter": {"kind": "BOOKABLE", "near": point, "withinKm": 5, "free": free},
+    }
+
+
+def free_space_points(count: int = 500) -> list[dict[str, float]]:
+    """Where scenario 7 searches from: drawn as the generator places assets and members."""
+    rng = random.Random(13)
+    return [
+        {"lat": CENTRE[0] + rng.gauss(0, 0.12), "lng": CENTRE[1] + rng.gauss(0, 0.18)}
+        for _ in range(count)
+    ]
+
+
+async def free_space(run: Run) -> dict[str, Any]:
+    """7. "A space free on Tuesday afternoon within 5 km": bookable assets near a point, free
+    14:00-16:00 next Tuesday (no booking overlaps, inside the opening hours, length and
+    notice), nearest first, first 20, anonymous (CH-Hub), from random points of the city."""
+    window = next_tuesday_afternoon(run.sample.hub_zone)
+    points = free_space_points()
+    headers = {"CH-Hub": run.sample.hub_slug}
+    found: list[int] = []
+
+    async def send(session: aiohttp.ClientSession, client: int, n: int) -> bool:
+        variables = free_space_variables(points[n % len(points)], window)
+        answer = await post_json(
+            session, "/graphql", {"query": doc.FREE_SPACE, "variables": variables}, headers
+        )
+        ok = _ok(answer, "assets")
+        if ok and n >= 0:  # not the warm-up
+            found.append(len(answer["data"]["assets"]["edges"]))
+        return ok
+
+    levels = {str(c): await run.load(send, c) for c in sorted({1, *run.clients[1:2]})}
+    sql = {
+        str(first): await statements(
+            doc.FREE_SPACE, free_space_variables(CENTRE_POINT, window, first), headers
+        )
+        for first in (10, 50)
+    }
+    found.sort()
+    return {
+        "window": [window[0].isoformat(), window[1].isoformat()],
+        "by_clients": levels,
+        "sql_per_request": sql,
+        "found_median": percentile([float(f) for f in found], 0.5),
+        "found_none": sum(1 for f in found if f == 0),
+        "found_full_page": sum(1 for f in found if f == 20),
+        "searches": len(found),
+    }
+
+
+CENTRE_POINT = {"lat": CENTRE[0], "lng": CENTRE[1]}
 
 
 async def _forget(ids: list[int], *, since: datetime) -> None:

@@ -48,12 +48,18 @@ async def test_every_scenario_runs_at_scale_001(tmp_path: Path) -> None:
     assert 0 < matching["p50_ms"] <= matching["p95_ms"]
     assert matching["notified_median"] > 0  # the burst found members to tell
     assert matching["worker_peak_rss_mb"] > 0 and result["api_peak_rss_mb"] > 0
+    spaces = result["spaces"]  # a space free on Tuesday afternoon within 5 km
+    assert set(spaces["by_clients"]) == {"1", "2"} and result["assets"] == 500
+    for step in spaces["by_clients"].values():
+        assert step["requests"] > 0 and step["errors"] == 0, step
+    assert spaces["found_none"] < spaces["searches"]  # some searches found a free space
 
     # and SQL statements per request do not grow with the page size
     assert 0 < feed["sql_per_request"]["10"] == feed["sql_per_request"]["50"]
     assert 0 < plain["sql_per_request"]["10"] == plain["sql_per_request"]["50"]
     assert 0 < detail["sql_per_request"] <= 20
     assert 0 < mutations["sql_per_request"]["transfer"] <= 15
+    assert 0 < spaces["sql_per_request"]["10"] == spaces["sql_per_request"]["50"] <= 3
 
     # and the scratch database is gone
     conn = await asyncpg.connect(db_url("postgres").replace("postgres://", "postgresql://", 1))
