@@ -17,6 +17,7 @@ from app.config import get_settings
 from app.db import tortoise_config
 from app.jobs.queue import Periodic, close_pools, periodic_queue_name, run_workers, worker_settings
 from workers.tasks import (
+    assets_housekeeping,
     credits_housekeeping,
     opportunity_housekeeping,
     run_outbox_job,
@@ -44,6 +45,9 @@ def build_periodic_settings(*, burst: bool = False) -> dict[str, Any]:
                 credits_housekeeping, every_seconds=get_settings().housekeeping_seconds, timeout=120
             ),
             Periodic(send_digests, every_seconds=600, timeout=300),
+            Periodic(
+                assets_housekeeping, every_seconds=get_settings().housekeeping_seconds, timeout=120
+            ),
         ],
         queue=periodic_queue_name(),
         burst=burst,

@@ -3,6 +3,7 @@
 from typing import Any
 
 from app import jobs
+from app.assets import housekeeping as assets_cron
 from app.credits import offers, payment_requests
 from app.credits import service as credits
 from app.jobs.runner import run_job
@@ -32,3 +33,7 @@ async def credits_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def send_digests(ctx: dict[str, Any]) -> int:
     return await digests.send_digests()
+
+
+async def assets_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
+    return await assets_cron.housekeeping()
