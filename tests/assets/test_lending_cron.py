@@ -43,7 +43,8 @@ NOTHING = dict.fromkeys(
 
 
 async def _emails(keys: list[str]) -> dict[str, int]:
-    found = await OutboxJob.filter(name="send_email", key__in=keys).values_list("key", flat=True)
+    rows = OutboxJob.filter(name="send_email", key__in=keys)
+    found = [str(key) for key in await rows.values_list("key", flat=True)]
     return {key: found.count(key) for key in keys}
 
 
@@ -73,16 +74,18 @@ async def test_a_reminder_and_an_overdue_mark_happen_once_however_often_it_runs(
     await run_jobs()  # booking.confirmed goes out (its snapshot is taken when sent)
     loan = await Loan.get(asset_id=drill.id)
     # when: the job runs twice half a day before it is due
-    first = await housekeeping.housekeeping(now=loan.due_at - timedelta(hours=12))
-    second = await housekeeping.housekeeping(now=loan.due_at - timedelta(hours=11))
+    before = loan.due_at - timedelta(hours=12)
+    first = await housekeeping.housekeeping(now=before)
+    second = await housekeeping.housekeeping(now=before)
     # then: one reminder
     assert first["loans_reminded"] >= 1 and second == NOTHING
     assert await _emails([f"loan-due:{loan.id}"]) == {f"loan-due:{loan.id}": 1}
     reminded = await Loan.get(id=loan.id)
     assert reminded.due_reminder_sent_at is not None and reminded.status == "on_loan"
     # when: it runs twice an hour after the due time
-    first = await housekeeping.housekeeping(now=loan.due_at + timedelta(hours=1))
-    second = await housekeeping.housekeeping(now=loan.due_at + timedelta(hours=2))
+    after = loan.due_at + timedelta(hours=1)
+    first = await housekeeping.housekeeping(now=after)
+    second = await housekeeping.housekeeping(now=after)
     # then: overdue once, both sides emailed once, one event for the webhooks
     assert first["loans_overdue"] >= 1 and second == NOTHING
     overdue = await Loan.get(id=loan.id)
