@@ -13,10 +13,11 @@ from app.assets.impact_models import ImpactRecord
 from app.assets.models import Asset
 from app.assets.sharing_models import Booking
 from app.audit.models import AuditEvent
-from app.credits.models import Transfer, TransferKind
+from app.credits import ledger
+from app.credits.models import SystemAccount, Transfer, TransferKind
 from app.jobs.models import OutboxJob
 from app.organisations import service as organisations
-from app.people.models import Role
+from app.people.models import CheckKind, CheckStatus, Role, TrustCheck
 from tests.assets.conftest import actor_of, gid
 from tests.assets.lending import books, fund, iso, soon, transfers
 from tests.helpers import Person, count_sql, create_person, next_weekday
@@ -233,6 +234,57 @@ async def test_who_may_book_is_the_asset_audience(
     )
     assert booked["errors"] == []
     assert booked["booking"]["bookerOrganisation"] == {"name": "Levenshulme Pantry"}
+    # a room for members with a verified DBS check: refused until Carol holds one
+    creche = await list_room(
+        alice, title="Creche", audience="checked_members", required_checks=["dbs_basic"]
+    )
+    missing = await book(gql, carol, creche, starts, starts + timedelta(hours=1))
+    assert [(e["code"], e["message"]) for e in missing["errors"]] == [
+        ("NOT_ELIGIBLE", "This needs verified checks: dbs_basic.")
+    ]
+    await TrustCheck.create(
+        hub_id=hub.id,
+        member_id=carol.member.id,
+        kind=CheckKind.DBS_BASIC,
+        reference="D-1",
+        status=CheckStatus.VERIFIED,
+    )
+    assert (await book(gql, carol, creche, starts, starts + timedelta(hours=1)))["errors"] == []
+
+
+async def test_the_credits_go_to_the_owner_side_an_organisation_or_the_hub(
+    gql: Any, hub: Any, alice: Person, make_person: Any, list_room: Any
+) -> None:
+    # given: a studio of Alice's charity and a council room, each 60 credits an hour
+    charity = await organisations.create_organisation(
+        actor=actor_of(alice), name="Arts Hub", kind="charity"
+    )
+    studio = await list_room(
+        alice, title="Studio", organisation_id=charity.id, price_credits=60, requires_approval=False
+    )
+    council = await list_room(
+        alice,
+        title="Town hall room",
+        roles=(Role.HUB_ADMIN,),
+        for_hub=True,
+        price_credits=60,
+        requires_approval=False,
+    )
+    bob = await make_person(display_name="Bob")
+    await fund(bob, 200)
+    # when: Bob uses each for an hour
+    for asset in (studio, council):
+        starts = soon(5)
+        booking_id = (await book(gql, bob, asset, starts, starts + timedelta(hours=1)))["booking"][
+            "id"
+        ]
+        await act(gql, CHECK_IN, bob, booking_id)
+        assert (await act(gql, CHECK_OUT, bob, booking_id))["errors"] == []
+    # then: the charity's account and the hub's PUBLIC_ASSETS account were paid
+    charity_account = await ledger.organisation_account(hub.id, charity.id)
+    public = await ledger.system_account(hub.id, SystemAccount.PUBLIC_ASSETS)
+    assert (charity_account.balance, public.balance) == (60, 60)
+    assert await books(bob) == (80, 0)
 
 
 async def test_only_the_two_sides_act_and_other_hubs_see_nothing(
