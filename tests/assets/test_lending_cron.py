@@ -111,13 +111,13 @@ async def test_a_reminder_and_an_overdue_mark_happen_once_however_often_it_runs(
     assert confirmed["data"]["booking"]["status"] == "CONFIRMED"
     assert event["data"]["loan"]["id"] == loan_id
     # every ID in them resolves through node(id:) for the hub admin
-    types = {"id": "", "assetId": "Asset", "bookerId": "Member", "borrowerId": "Member"}
+    id_types = {"id": "", "assetId": "Asset", "bookerId": "Member", "borrowerId": "Member"}
     for one in delivered:
         [(key, data)] = one["data"].items()
         for name, value in data.items():
             if (name == "id" or name.endswith("Id")) and value is not None:
                 node = (await gql(NODE, {"id": value}, as_=admin))["node"]
-                expected = types[name] or key[0].upper() + key[1:]
+                expected = id_types[name] or key[0].upper() + key[1:]
                 assert node == {"__typename": expected, "id": value}, (key, name)
     assert event["data"]["loan"]["status"] == "OVERDUE"
     assert event["data"]["loan"]["borrowerId"] == bob.gid
