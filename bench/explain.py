@@ -2,7 +2,7 @@
 
     uv run python -m bench.explain --database ch_bench_hub
     uv run python -m bench.explain --database ch_bench_hub --try "CREATE INDEX ..."
-    uv run python -m bench.explain --database ch_bench_hub --sql other.sql
+    uv run python -m bench.explain --database ch_bench_hub --sql other.sql --warm 3
 
 Sends the scenario's GraphQL request ("a space free on Tuesday afternoon within 5 km", from the
 centre and from more points of `free_space_points`) through the app in this process, keeps
@@ -11,7 +11,8 @@ EXPLAIN (ANALYZE, BUFFERS) on it with JIT off, as the app's connections have it.
 DDL first in the same transaction, which is rolled back afterwards (the database is left as it
 was): the effect of an index, measured without touching app/ or migrations/. `--sql` explains
 another statement (a rewrite of the search) with the same parameters. Prints the plan of the
-centre and the execution times at the other points.
+centre and the execution times at the other points; `--warm N` also times every point on one
+warm connection as the app runs the statement (prepared, planning included), the best of N.
 """
 
 import argparse
@@ -20,6 +21,7 @@ import json
 import logging
 import os
 import statistics
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -122,6 +124,48 @@ async def explain(
     }
 
 
+async def warm(
+    url: str, statements: list[tuple[str, list[Any]]], *, ddl: list[str], repeat: int
+) -> list[float]:
+    """Milliseconds of each statement on one warm connection as the app runs it (asyncpg
+    prepares it; planning included), the best of `repeat`, after `ddl` (rolled back)."""
+    conn = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute("SET jit = off")
+        transaction = conn.transaction()
+        await transaction.start()
+        try:
+            for sql in ddl:
+                await conn.execute(sql)
+            if ddl:
+                await conn.execute("ANALYZE asset; ANALYZE booking")
+            for query, values in statements:  # prepared and cached, as in the app
+                await conn.fetch(query, *values)
+            times = []
+            for query, values in statements:
+                best = float("inf")
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    await conn.fetch(query, *values)
+                    best = min(best, time.perf_counter() - started)
+                times.append(best * 1000)
+        finally:
+            await transaction.rollback()
+    finally:
+        await conn.close()
+    return sorted(times)
+
+
+def _summary(times: list[float]) -> dict[str, float | None]:
+    if not times:
+        return {"median": None, "p95": None, "max": None}
+    return {
+        "median": round(statistics.median(times), 2),
+        "p95": round(times[int(0.95 * (len(times) - 1))], 2),
+        "max": round(times[-1], 2),
+    }
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     from tortoise import Tortoise
 
@@ -153,21 +197,19 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         sent = [(other, values) for _, values in sent]
     ddl = args.try_ or []
     centre = await explain(url, sent[0], ddl=ddl)
-    times = [(await explain(url, s, ddl=ddl))["execution_ms"] for s in sent[1:]]
-    times.sort()
-    return {
+    times = sorted([(await explain(url, s, ddl=ddl))["execution_ms"] for s in sent[1:]])
+    result = {
         "database": args.database,
         "tried": ddl,
         "statement": sent[0][0],
         "parameters": [str(v) for v in sent[0][1]],
         "centre": centre,
         "points": len(times),
-        "execution_ms": {
-            "median": round(statistics.median(times), 2) if times else None,
-            "p95": round(times[int(0.95 * (len(times) - 1))], 2) if times else None,
-            "max": round(times[-1], 2) if times else None,
-        },
+        "execution_ms": _summary(times),
     }
+    if args.warm:
+        result["warm_ms"] = _summary(await warm(url, sent, ddl=ddl, repeat=args.warm))
+    return result
 
 
 def main() -> None:
@@ -176,6 +218,12 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=50, help="more points than the centre")
     parser.add_argument("--try", dest="try_", action="append", help="DDL, rolled back after")
     parser.add_argument("--sql", type=Path, help="explain this statement instead (same $n)")
+    parser.add_argument(
+        "--warm",
+        type=int,
+        default=0,
+        help="also time every point on one warm connection, best of N",
+    )
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     result = asyncio.run(run(args))
@@ -186,6 +234,8 @@ def main() -> None:
         f"centre: {result['centre']['execution_ms']} ms;"
         f" {result['points']} more points: {result['execution_ms']}"
     )
+    if "warm_ms" in result:
+        print(f"on one warm connection, best of {args.warm}: {result['warm_ms']}")
     if args.out:
         args.out.write_text(json.dumps(result, indent=2) + "\n")
 
