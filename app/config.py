@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     outbox_stale_seconds: int = 10
     worker_max_jobs: int = 10
     housekeeping_seconds: int = 60
+    # Campaign settlement: pledges per transaction (each batch posted or voided in set-based SQL).
+    settlement_batch: int = 2000
 
     webhook_allowed_hosts: list[str] = Field(
         default=[],

@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "app.assets.models",
     "app.assets.sharing_models",
     "app.assets.impact_models",
+    "app.campaigns.models",
 ]
 
 

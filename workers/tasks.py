@@ -4,6 +4,7 @@ from typing import Any
 
 from app import jobs
 from app.assets import housekeeping as assets_cron
+from app.campaigns import settlement
 from app.credits import offers, payment_requests
 from app.credits import service as credits
 from app.jobs.runner import run_job
@@ -37,3 +38,7 @@ async def send_digests(ctx: dict[str, Any]) -> int:
 
 async def assets_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
     return await assets_cron.housekeeping()
+
+
+async def campaign_sweep(ctx: dict[str, Any]) -> int:
+    return await settlement.sweep()

@@ -16,6 +16,7 @@ from typing import Any
 from app.assets import sharing_models
 from app.assets.models import Asset, AssetCategory
 from app.assets.sharing_models import Booking, Loan
+from app.campaigns.models import Campaign
 from app.ids import global_id
 from app.opportunities import geo
 from app.opportunities.models import Application, Category, Opportunity
@@ -32,6 +33,10 @@ SUBJECTS = {
     "giveaway.rehomed": "giveaway_request_id",
     "booking.confirmed": "booking_id",
     "loan.overdue": "loan_id",
+    "campaign.tipped": "campaign_id",
+    "campaign.succeeded": "campaign_id",
+    "campaign.failed": "campaign_id",
+    "campaign.cancelled": "campaign_id",
 }
 
 
@@ -136,6 +141,29 @@ def _giveaway_request(row: sharing_models.GiveawayRequest) -> dict[str, Any]:
     }
 
 
+def _campaign(row: Campaign) -> dict[str, Any]:
+    supplier, owner_org = row.supplier_id, row.owner_organisation_id
+    return {
+        "id": global_id("Campaign", row.id),
+        "kind": row.kind.name,
+        "status": row.status.name,
+        "title": row.title,
+        "deadline": _when(row.deadline),
+        "target": row.target,
+        "unitPrice": row.unit_price,
+        "tippingUnits": row.tipping_units,
+        "maxUnits": row.max_units,
+        "pledged": row.pledged,
+        "matched": row.matched,
+        "inKind": row.in_kind,
+        "units": row.units,
+        "backers": row.backers,
+        "ownerMemberId": global_id("Member", row.owner_member_id) if row.owner_member_id else None,
+        "ownerOrganisationId": global_id("Organisation", owner_org) if owner_org else None,
+        "supplierId": global_id("Organisation", supplier) if supplier else None,
+    }
+
+
 async def event_data(event: str, payload: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
     """(hub id, `data`) of a domain event's webhook; None when its object is gone."""
     key = SUBJECTS[event]
@@ -174,4 +202,9 @@ async def event_data(event: str, payload: dict[str, Any]) -> tuple[int, dict[str
         if request is None:
             return None
         return request.hub_id, {"giveawayRequest": _giveaway_request(request)}
+    if key == "campaign_id":
+        campaign = await Campaign.get_or_none(id=payload[key])
+        if campaign is None:
+            return None
+        return campaign.hub_id, {"campaign": _campaign(campaign)}
     raise ValueError(f"no webhook payload for {event} ({key})")

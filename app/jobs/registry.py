@@ -38,6 +38,8 @@ HANDLER_MODULES = (
     "app.integrations.webhooks",
     "app.opportunities.notices",
     "app.assets.wanted",
+    "app.campaigns.settlement",
+    "app.campaigns.notify",
 )
 
 

@@ -24,6 +24,11 @@ class NotificationKind(StrEnum):
     GIVEAWAY_CHOSEN = "giveaway_chosen"  # the owner chose you: the place is shown to you
     GIVEAWAY_DECLINED = "giveaway_declined"  # not chosen, or the item found another home
     OFF_SITE_SHARE = "off_site_share"  # a share made off the site, recorded: confirm it
+    # Campaigns (app/campaigns): `data` holds campaign_id; at most one per member and `data.once`.
+    CAMPAIGN_UPDATE = "campaign_update"  # the owner posted an update to a campaign you back
+    CAMPAIGN_TIPPED = "campaign_tipped"  # a group buy you joined reached its tipping point
+    CAMPAIGN_SUCCEEDED = "campaign_succeeded"  # your pledge was taken: the campaign succeeded
+    CAMPAIGN_FAILED = "campaign_failed"  # it failed or was cancelled: your credits are free
 
 
 class Delivery(StrEnum):

@@ -1,0 +1,155 @@
+"""Who may see campaigns, pledges and group-buy orders, and run the campaign mutations.
+
+Campaigns are public in their hub once opened (drafts: their owner side). A pledge is seen by
+anyone while it counts, but who made it only when the backer did not choose to be anonymous,
+and how much only by the backer, the campaign's owner side and hub admins. An order, with its
+redemption code, is for its buyer and the supplier's people.
+"""
+
+from app.campaigns.models import (
+    Campaign,
+    CampaignStatus,
+    GroupBuyOrder,
+    Pledge,
+    PledgeStatus,
+)
+from app.organisations.models import OrganisationRole
+from app.organisations.policy import people_of
+from app.people.models import Role
+from app.policy import (
+    ANYONE,
+    SIGNED_IN,
+    HasRole,
+    IsViewer,
+    ModulePolicy,
+    Rule,
+    Through,
+    mutation,
+    node,
+    on,
+    query,
+    state,
+    value,
+)
+
+MANAGERS = (OrganisationRole.OWNER, OrganisationRole.ADMIN)
+HUB_ADMIN = HasRole(Role.HUB_ADMIN)
+OWNER_SIDE: Rule = IsViewer("owner_member_id", "campaign_owner") | people_of(
+    "owner_organisation_id", *MANAGERS
+)
+PUBLIC = state(
+    "public_campaign",
+    "status",
+    {
+        CampaignStatus.OPEN,
+        CampaignStatus.TIPPED,
+        CampaignStatus.SUCCEEDED,
+        CampaignStatus.FAILED,
+        CampaignStatus.CANCELLED,
+    },
+)
+PLEDGER: Rule = IsViewer("member_id", "pledger") | people_of("organisation_id", *MANAGERS)
+NAMED = state("named", "anonymous", {False})
+COUNTED = state("counted", "status", {PledgeStatus.ACTIVE, PledgeStatus.CAPTURED})
+CAMPAIGN_OWNER_SIDE = Through("campaign", Campaign, OWNER_SIDE)
+BUYER = IsViewer("member_id", "buyer")
+SUPPLIER_PEOPLE = people_of("supplier_id")
+
+POLICY = ModulePolicy(
+    types=[
+        node(
+            "Campaign",
+            model=Campaign,
+            see=PUBLIC | OWNER_SIDE | HUB_ADMIN,
+            public=[
+                "id",
+                "kind",
+                "status",
+                "title",
+                "story",
+                "deadline",
+                "target",
+                "unitPrice",
+                "tippingUnits",
+                "maxUnits",
+                "countInKind",
+                "createdAt",
+                "openedAt",
+                "tippedAt",
+                "closedAt",
+                "settledAt",
+                "ownerMember",
+                "ownerOrganisation",
+                "supplier",
+                "progress",
+                "backers",
+                "updates",
+                "matchPots",
+                "opportunity",
+            ],
+        ),
+        node(
+            "Pledge",
+            model=Pledge,
+            see=COUNTED | PLEDGER | CAMPAIGN_OWNER_SIDE | HUB_ADMIN,
+            public=["id", "status", "anonymous", "createdAt", "campaign", "units"],
+            fields={
+                "backer": NAMED | PLEDGER | HUB_ADMIN,
+                "backerOrganisation": NAMED | PLEDGER | HUB_ADMIN,
+                "amount": PLEDGER | CAMPAIGN_OWNER_SIDE | HUB_ADMIN,
+                "matched": PLEDGER | CAMPAIGN_OWNER_SIDE | HUB_ADMIN,
+            },
+        ),
+        node(
+            "GroupBuyOrder",
+            model=GroupBuyOrder,
+            see=BUYER | SUPPLIER_PEOPLE | HUB_ADMIN,
+            public=[
+                "id",
+                "status",
+                "units",
+                "unitPrice",
+                "total",
+                "createdAt",
+                "fulfilledAt",
+                "campaign",
+                "buyer",
+                "supplier",
+            ],
+            # The code is what the buyer shows at the supplier's counter.
+            fields={"code": BUYER | SUPPLIER_PEOPLE},
+            deny_with_error=["code"],
+        ),
+        value("CampaignProgress", "part of a Campaign, seen with it"),
+        value("CampaignUpdate", "part of a Campaign, seen with it (public like the campaign)"),
+        value("MatchPot", "part of a Campaign: who matches and how, public like the campaign"),
+        value("InKindPledge", "pledgeInKind's answer, to the backer who made it"),
+    ],
+    queries=[
+        query("campaigns", ANYONE),
+        query("myPledges", SIGNED_IN),
+        query("myOrders", SIGNED_IN),
+        # The supplier's people: the service answers FORBIDDEN for anyone else.
+        query(
+            "supplierOrders",
+            SIGNED_IN,
+            on("organisationId", "Organisation", people_of("id")),
+        ),
+    ],
+    mutations=[
+        mutation("createCampaign", SIGNED_IN),
+        mutation("openCampaign", SIGNED_IN, on("campaignId", "Campaign", OWNER_SIDE)),
+        mutation("cancelCampaign", SIGNED_IN, on("campaignId", "Campaign", OWNER_SIDE)),
+        mutation("postCampaignUpdate", SIGNED_IN, on("campaignId", "Campaign", OWNER_SIDE)),
+        mutation("pledgeToCampaign", SIGNED_IN),
+        mutation("changePledge", SIGNED_IN, on("pledgeId", "Pledge", PLEDGER)),
+        mutation("withdrawPledge", SIGNED_IN, on("pledgeId", "Pledge", PLEDGER)),
+        mutation("pledgeInKind", SIGNED_IN),
+        mutation(
+            "attachMatchPot",
+            SIGNED_IN,
+            on("funderId", "Organisation", people_of("id", *MANAGERS)),
+        ),
+        mutation("markOrderFulfilled", SIGNED_IN, on("orderId", "GroupBuyOrder", SUPPLIER_PEOPLE)),
+    ],
+)
