@@ -27,6 +27,8 @@ from schema.assets.mutations import AssetMutations
 from schema.assets.queries import AssetQueries
 from schema.auth.mutations import AuthMutations
 from schema.auth.queries import AuthQueries
+from schema.campaigns.mutations import CampaignMutations
+from schema.campaigns.queries import CampaignQueries
 from schema.cost import QueryCostLimiter
 from schema.credits.mutations import CreditsMutations
 from schema.credits.offers.mutations import OfferMutations
@@ -108,6 +110,7 @@ def build_schema() -> strawberry.Schema:
             FeedQueries,
             ImpactQueries,
             LendingQueries,
+            CampaignQueries,
         ),
     )
     mutation = merge_types(
@@ -129,6 +132,7 @@ def build_schema() -> strawberry.Schema:
             FeedMutations,
             ImpactMutations,
             LendingMutations,
+            CampaignMutations,
         ),
     )
     schema = HubSchema(

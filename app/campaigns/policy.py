@@ -95,7 +95,7 @@ POLICY = ModulePolicy(
             public=["id", "status", "anonymous", "createdAt", "campaign", "units"],
             fields={
                 "backer": NAMED | PLEDGER | HUB_ADMIN,
-                "backerOrganisation": NAMED | PLEDGER | HUB_ADMIN,
+                "backerName": NAMED | PLEDGER | HUB_ADMIN,
                 "amount": PLEDGER | CAMPAIGN_OWNER_SIDE | HUB_ADMIN,
                 "matched": PLEDGER | CAMPAIGN_OWNER_SIDE | HUB_ADMIN,
             },

@@ -164,12 +164,14 @@ async def open_campaign(*, actor: Actor, campaign_id: int) -> Campaign:
 async def schedule_settlement(
     campaign: Campaign, *, run_after: datetime | None, key: str | None
 ) -> None:
-    """Queues the settlement job (in the caller's transaction); `key` makes it once."""
+    """Queues the settlement job (in the caller's transaction); `key` makes it once. One due
+    later waits in its outbox row, not in the queue, until the sweep wakes it at its time."""
     await jobs.enqueue(
         SETTLE_JOB,
         {"campaign_id": campaign.id},
         key=f"{SETTLE_JOB}:{campaign.id}:{key}" if key else None,
         run_after=run_after,
+        wake_when_due=True,
     )
 
 

@@ -78,6 +78,7 @@ SELECT l.hub_id, l.transfer_id, l.account_id, l.amount,
        m.before + sum(l.amount) OVER (PARTITION BY l.account_id ORDER BY l.transfer_id),
        l.category, $2
 FROM legs l JOIN moved m ON m.id = l.account_id
+ORDER BY l.transfer_id, l.amount
 """
 _VOID = """
 WITH t AS (

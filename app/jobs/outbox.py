@@ -44,21 +44,36 @@ async def enqueue(
     *,
     key: str | None = None,
     run_after: datetime | None = None,
+    wake_when_due: bool = False,
 ) -> int | None:
-    """Writes a job to the outbox in the current transaction; returns its id (None: key taken)."""
+    """Writes a job to the outbox in the current transaction; returns its id (None: key taken).
+
+    `wake_when_due` (a job days ahead, e.g. a campaign's settlement at its deadline): no queue
+    entry waits for it meanwhile; the row alone holds the schedule, counted as handed over to
+    the sweep, which hands it to the queue once `run_after` has come (within
+    CH_OUTBOX_SWEEP_SECONDS).
+    """
     conn = Tortoise.get_connection("default")
+    later = wake_when_due and run_after is not None
     rows = await conn.execute_query_dict(
         "INSERT INTO outbox_job (name, payload, key, status, attempts, relays, run_after,"
         " lease_until, last_error, created_at)"
-        " VALUES ($1, $2, $3, 'pending', 0, 0, $4, $5, '', now())"
+        " VALUES ($1, $2, $3, 'pending', 0, $6, $4, $5, '', now())"
         " ON CONFLICT (key) DO NOTHING RETURNING id",
-        [name, orjson.dumps(payload).decode(), key, run_after, _relay_window()],
+        [
+            name,
+            orjson.dumps(payload).decode(),
+            key,
+            run_after,
+            run_after if later else _relay_window(),
+            1 if later else 0,
+        ],
     )
     if not rows:
         return None
     job_id = int(rows[0]["id"])
     collected = _collected.get()
-    if collected is not None:
+    if collected is not None and not later:
         collected.append(job_id)
     return job_id
 

@@ -29,7 +29,7 @@ POLICY_MODULES = (
     "app.assets.feeds_policy",
     "app.assets.impact_policy",
     "app.assets.lending_policy",
-    # "app.campaigns.policy",
+    "app.campaigns.policy",
 )
 
 

@@ -83,6 +83,10 @@ ID_TYPES = {
     "loanId": "Loan",
     "calendarFeedId": "CalendarFeed",
     "impactFactorId": "ImpactFactor",
+    "campaignId": "Campaign",
+    "pledgeId": "Pledge",
+    "funderId": "Organisation",
+    "orderId": "GroupBuyOrder",
 }
 # IDs that must name a particular member for the call to make sense.
 MEMBER_IDS = {

@@ -17,6 +17,9 @@ from app.assets import service as assets
 from app.assets.impact_models import ImpactFactor
 from app.assets.models import AssetCategory
 from app.assets.sharing_models import Booking, GiveawayRequest, Loan, OffSiteShare
+from app.campaigns import pledges, settlement
+from app.campaigns import service as campaigns
+from app.campaigns.models import Campaign, CampaignKind, GroupBuyOrder
 from app.credits import ledger, offers
 from app.credits import service as credits
 from app.credits.models import Entry, PaymentRequest, PaymentShare, SystemAccount, TransferKind
@@ -267,6 +270,7 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
         **asset_samples,
         **await _lending(hub, asset_samples),
         **await _feeds_and_impact(hub, p, asset_samples),
+        **await _campaigns(hub, p, org.id, org_people),
         "Hub": [Sample("Hub", hub)],
         "Member": [
             Sample("Member", p["owner"].member, {"self": {"owner"}, "public_portfolio": set()})
@@ -463,6 +467,89 @@ async def _lending(hub: Any, asset_samples: dict[str, list[Sample]]) -> dict[str
                 {"borrower": {"other_party"}, "org_people": nobody},
                 {"asset": drill},
             )
+        ],
+    }
+
+
+async def _campaigns(
+    hub: Any, p: dict[str, Person], org_id: int, org_people: set[str]
+) -> dict[str, list[Sample]]:
+    """The owner's open project (the other party backs it by name, the stranger anonymously),
+    the organisation's draft, and a group buy it supplied that succeeded: the other party's
+    order."""
+    owner, org_owner = _actor(p["owner"]), _actor(p["org_owner"])
+    other, stranger = _actor(p["other_party"]), _actor(p["stranger"])
+    deadline = datetime.now(UTC) + timedelta(days=3)
+    project = await campaigns.create_campaign(
+        actor=owner,
+        given=campaigns.CampaignInput(
+            kind=CampaignKind.PROJECT, title="Park bench", deadline=deadline, target=100
+        ),
+    )
+    project = await campaigns.open_campaign(actor=owner, campaign_id=project.id)
+    draft = await campaigns.create_campaign(
+        actor=org_owner,
+        given=campaigns.CampaignInput(
+            kind=CampaignKind.PROJECT,
+            title="Shop garden",
+            deadline=deadline,
+            target=100,
+            organisation_id=org_id,
+        ),
+    )
+    buy = await campaigns.create_campaign(
+        actor=owner,
+        given=campaigns.CampaignInput(
+            kind=CampaignKind.GROUP_BUY,
+            title="Coffee beans",
+            deadline=deadline,
+            supplier_id=org_id,
+            unit_price=5,
+            tipping_units=1,
+        ),
+    )
+    await campaigns.open_campaign(actor=owner, campaign_id=buy.id)
+    for person in ("other_party", "stranger"):
+        await _fund(hub.id, p[person].member.id, 100)
+    named = await pledges.pledge(
+        actor=other,
+        campaign_id=project.id,
+        given=pledges.Amount(amount=10),
+        idempotency_key=uuid.uuid4().hex,
+    )
+    hidden = await pledges.pledge(
+        actor=stranger,
+        campaign_id=project.id,
+        given=pledges.Amount(amount=10),
+        anonymous=True,
+        idempotency_key=uuid.uuid4().hex,
+    )
+    await pledges.pledge(
+        actor=other,
+        campaign_id=buy.id,
+        given=pledges.Amount(units=1),
+        idempotency_key=uuid.uuid4().hex,
+    )
+    await Campaign.filter(id=buy.id).update(deadline=datetime.now(UTC) - timedelta(seconds=1))
+    await settlement.settle(buy.id)
+    order = await GroupBuyOrder.get(campaign_id=buy.id)
+    nobody: set[str] = set()
+    project_sample = Sample(
+        "Campaign", project, {"campaign_owner": {"owner"}, "org_managers": nobody}
+    )
+    draft_sample = Sample(
+        "Campaign", draft, {"campaign_owner": nobody, "org_managers": {"org_owner"}}
+    )
+
+    def pledge(row: Any, by: str) -> Sample:
+        relations = {"pledger": {by}, "org_managers": nobody}
+        return Sample("Pledge", row, relations, {"campaign": project_sample})
+
+    return {
+        "Campaign": [project_sample, draft_sample],
+        "Pledge": [pledge(named, "other_party"), pledge(hidden, "stranger")],
+        "GroupBuyOrder": [
+            Sample("GroupBuyOrder", order, {"buyer": {"other_party"}, "org_people": org_people})
         ],
     }
 
