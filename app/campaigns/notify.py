@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 from tortoise import Tortoise
 
-from app.campaigns.models import Campaign, CampaignUpdate
+from app.campaigns.models import Campaign, CampaignStatus, CampaignUpdate
 from app.campaigns.service import TELL_JOB
 from app.jobs.registry import job
 from app.matching.models import NotificationKind
@@ -25,12 +25,77 @@ ON CONFLICT (hub_id, member_id, (data->>'once')) WHERE data ? 'once' DO NOTHING
 """
 
 
+# The outcome, to the backers of settled pledges (id > $7, at most $8 of them per statement).
+_TELL_OUTCOME = """
+INSERT INTO notification (hub_id, member_id, kind, title, reason, delivery, score, data,
+    created_at)
+SELECT p.hub_id, p.member_id, $2, $3, format($4, p.amount + p.matched), 'now', 0,
+       jsonb_build_object('campaign_id', p.campaign_id, 'once', $5::text), $6
+FROM campaign_pledge p
+WHERE p.campaign_id = $1 AND p.status IN ('captured', 'released') AND p.id > $7
+    AND p.id <= (SELECT max(id) FROM (SELECT id FROM campaign_pledge WHERE campaign_id = $1
+        AND id > $7 ORDER BY id LIMIT $8) c)
+ON CONFLICT (hub_id, member_id, (data->>'once')) WHERE data ? 'once' DO NOTHING
+"""
+OUTCOME_CHUNK = 5000
+
+
+def _outcome(campaign: Campaign) -> tuple[NotificationKind, str, str]:
+    """(kind, title, reason with %s for the credits) of the backers' notification."""
+    title = campaign.title[:120]
+    if campaign.status == CampaignStatus.SUCCEEDED:
+        return (
+            NotificationKind.CAMPAIGN_SUCCEEDED,
+            f"“{title}” succeeded",
+            "Your pledge was taken: %s credits, with any match, went to it.",
+        )
+    what = "was cancelled" if campaign.status == CampaignStatus.CANCELLED else "did not succeed"
+    return (
+        NotificationKind.CAMPAIGN_FAILED,
+        f"“{title}” {what}",
+        "Your held credits are free again (%s with any match).",
+    )
+
+
+async def _tell_outcome(campaign: Campaign) -> int:
+    """Every backer of a settled campaign, in chunks of pledges (each statement exactly once
+    per backer whatever reruns, by notification_campaign_once)."""
+    kind, heading, reason = _outcome(campaign)
+    conn = Tortoise.get_connection("default")
+    told, after = 0, 0
+    while True:
+        last = await conn.execute_query_dict(
+            "SELECT max(id) AS last FROM (SELECT id FROM campaign_pledge WHERE campaign_id = $1"
+            " AND id > $2 ORDER BY id LIMIT $3) c",
+            [campaign.id, after, OUTCOME_CHUNK],
+        )
+        if last[0]["last"] is None:
+            return told
+        count, _ = await conn.execute_query(
+            _TELL_OUTCOME,
+            [
+                campaign.id,
+                kind.value,
+                heading,
+                reason,
+                f"campaign:{campaign.id}:outcome",
+                datetime.now(UTC),
+                after,
+                OUTCOME_CHUNK,
+            ],
+        )
+        told += int(count)
+        after = int(last[0]["last"])
+
+
 @job(TELL_JOB)
 async def tell_backers(*, campaign_id: int, what: str, update_id: int | None = None) -> int:
     """Notifies every backer of the campaign in the app; returns how many were told now."""
     campaign = await Campaign.get_or_none(id=campaign_id)
     if campaign is None:
         return 0
+    if what == "outcome":
+        return await _tell_outcome(campaign)
     title = campaign.title[:120]
     if what == "tipped":
         kind = NotificationKind.CAMPAIGN_TIPPED

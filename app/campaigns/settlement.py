@@ -6,12 +6,12 @@ recipient (success) or voided (failure, cancellation), exactly once, crash-safe.
 2. Pledges are then settled in batches of CH_SETTLEMENT_BATCH, each one transaction under the
    campaign's lock: its pledges' holds and their match holds are posted (or voided) in a few
    set-based statements, not one round trip per pledge; each pledge is marked captured (or
-   released), a group buy's orders are written with their redemption codes, and each backer's
-   notification is added (at most once, notification_campaign_once). A batch commits whole or
-   not at all, so a worker killed anywhere leaves every hold either settled or pending for the
+   released) and a group buy's orders are written with their redemption codes. A batch commits
+   whole or not at all, so a worker killed anywhere leaves every hold either settled or pending for the
    next run; a run that finds nothing left to do changes nothing.
 3. The last step, when no pledge is left active: hour pledges become accepted places on an
-   opportunity the campaign creates (or lapse), and the outcome's webhook event is emitted.
+   opportunity the campaign creates (or lapse), the outcome's webhook event is emitted and a
+   job tells every backer (notify.py; at most once each, notification_campaign_once).
 
 A run stops after half the job timeout and queues its own continuation; the cron sweep
 (`sweep`) queues a settlement for any campaign past its deadline, or decided, and unsettled,
@@ -25,7 +25,7 @@ from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from app import events
+from app import events, jobs
 from app.campaigns.models import (
     LIVE,
     Campaign,
@@ -35,10 +35,9 @@ from app.campaigns.models import (
     InKindPledge,
     InKindStatus,
 )
-from app.campaigns.service import SETTLE_JOB, reached_goal, schedule_settlement
+from app.campaigns.service import SETTLE_JOB, TELL_JOB, reached_goal, schedule_settlement
 from app.config import get_settings
 from app.jobs.registry import job
-from app.matching.models import NotificationKind
 from app.opportunities.models import (
     Application,
     ApplicationStatus,
@@ -70,7 +69,7 @@ WITH t AS (
     FROM legs GROUP BY account_id
 ), moved AS (
     UPDATE account a SET balance = a.balance + p.delta, held = a.held - p.released
-    FROM per_account p WHERE a.id = p.account_id
+    FROM per_account p WHERE a.id = p.account_id AND a.id = ANY($3::bigint[])
     RETURNING a.id, a.balance - p.delta AS before
 )
 INSERT INTO entry (hub_id, transfer_id, account_id, amount, balance_after, category, created_at)
@@ -88,7 +87,7 @@ WITH t AS (
 )
 UPDATE account a SET held = a.held - s.total
 FROM (SELECT source_id, sum(amount) AS total FROM t GROUP BY source_id) s
-WHERE a.id = s.source_id
+WHERE a.id = s.source_id AND a.id = ANY($3::bigint[])
 """
 _BATCH = (
     "SELECT p.id, p.hold_id FROM campaign_pledge p WHERE p.campaign_id = $1"
@@ -107,14 +106,6 @@ SELECT p.hub_id, p.campaign_id, p.id, p.member_id, p.organisation_id, $2, p.unit
        $4
 FROM campaign_pledge p WHERE p.id = ANY($1) AND p.units > 0
 ON CONFLICT (hub_id, pledge_id) DO NOTHING
-"""
-_TELL = """
-INSERT INTO notification (hub_id, member_id, kind, title, reason, delivery, score, data,
-    created_at)
-SELECT p.hub_id, p.member_id, $2, $3, format($4, p.amount + p.matched), 'now', 0,
-       jsonb_build_object('campaign_id', p.campaign_id, 'once', $5::text), $6
-FROM campaign_pledge p WHERE p.id = ANY($1)
-ON CONFLICT (hub_id, member_id, (data->>'once')) WHERE data ? 'once' DO NOTHING
 """
 CHUNK = 500  # ids per statement inside a batch
 
@@ -181,11 +172,10 @@ async def settle_batch(campaign: Campaign, size: int) -> int:
         found = await _conn().execute_query_dict(_MATCH_HOLDS, [part])
         holds.extend(int(r["hold_id"]) for r in found)
     success = campaign.status == CampaignStatus.SUCCEEDED
-    await _conn().execute_query_dict(_LOCK_ACCOUNTS, [holds, campaign.recipient_account_id])
+    accounts = await _lock_accounts(holds, campaign.recipient_account_id)
     for start in range(0, len(holds), CHUNK * 2):
-        await _conn().execute_query(
-            _POST if success else _VOID, [holds[start : start + CHUNK * 2], now]
-        )
+        part = holds[start : start + CHUNK * 2]
+        await _conn().execute_query(_POST if success else _VOID, [part, now, accounts])
     status = "captured" if success else "released"
     await _conn().execute_query(
         "UPDATE campaign_pledge SET status = $2, updated_at = $3 WHERE id = ANY($1)",
@@ -193,27 +183,12 @@ async def settle_batch(campaign: Campaign, size: int) -> int:
     )
     if success and campaign.kind == CampaignKind.GROUP_BUY:
         await _conn().execute_query(_ORDERS, [ids, campaign.supplier_id, campaign.unit_price, now])
-    await _conn().execute_query(_TELL, [ids, *_message(campaign), now])
     return len(ids)
 
 
-def _message(campaign: Campaign) -> tuple[str, str, str, str]:
-    """(kind, title, reason with %s for the credits, once-key) of the backers' notification."""
-    title = campaign.title[:120]
-    if campaign.status == CampaignStatus.SUCCEEDED:
-        return (
-            NotificationKind.CAMPAIGN_SUCCEEDED.value,
-            f"“{title}” succeeded",
-            "Your pledge was taken: %s credits, with any match, went to it.",
-            f"campaign:{campaign.id}:outcome",
-        )
-    what = "was cancelled" if campaign.status == CampaignStatus.CANCELLED else "did not succeed"
-    return (
-        NotificationKind.CAMPAIGN_FAILED.value,
-        f"“{title}” {what}",
-        "Your held credits are free again (%s with any match).",
-        f"campaign:{campaign.id}:outcome",
-    )
+async def _lock_accounts(holds: list[int], recipient_id: int) -> list[int]:
+    rows = await _conn().execute_query_dict(_LOCK_ACCOUNTS, [holds, recipient_id])
+    return [int(r["id"]) for r in rows]
 
 
 async def _finish(campaign: Campaign) -> None:
@@ -225,8 +200,8 @@ async def _finish(campaign: Campaign) -> None:
     )
     if stray:  # a match left behind by a withdrawn pledge: never posted without its pledge
         ids = [int(r["id"]) for r in stray]
-        await _conn().execute_query_dict(_LOCK_ACCOUNTS, [ids, campaign.recipient_account_id])
-        await _conn().execute_query(_VOID, [ids, now])
+        accounts = await _lock_accounts(ids, campaign.recipient_account_id)
+        await _conn().execute_query(_VOID, [ids, now, accounts])
     await _settle_in_kind(campaign, now)
     campaign.settled_at = now
     await campaign.save(update_fields=["settled_at", "opportunity_id", "updated_at"])
@@ -236,6 +211,11 @@ async def _finish(campaign: Campaign) -> None:
         CampaignStatus.CANCELLED: "campaign.cancelled",
     }[campaign.status]
     await events.emit(event, {"campaign_id": campaign.id}, key=f"campaign={campaign.id}")
+    await jobs.enqueue(
+        TELL_JOB,
+        {"campaign_id": campaign.id, "what": "outcome"},
+        key=f"{TELL_JOB}:outcome:{campaign.id}",
+    )
 
 
 async def _settle_in_kind(campaign: Campaign, now: datetime) -> None:

@@ -120,7 +120,11 @@ async def test_kill_9_mid_settlement_then_a_new_worker_posts_every_hold_exactly_
         PLEDGES
     )
     told = Notification.filter(hub_id=hub.id, kind=NotificationKind.CAMPAIGN_SUCCEEDED)
-    assert await told.count() == PLEDGES
+
+    async def everyone_told() -> bool:  # by the job settlement queued when it finished
+        return await told.count() == PLEDGES
+
+    await until(everyone_told, 30, "backers not told", worker_b)
     # when: settlement runs again (a late duplicate job, and a batch forced by hand)
     assert await settlement.settle(campaign_id) == "not due"
     async with in_transaction():
