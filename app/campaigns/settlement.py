@@ -6,9 +6,9 @@ recipient (success) or voided (failure, cancellation), exactly once, crash-safe.
 2. Pledges are then settled in batches of CH_SETTLEMENT_BATCH, each one transaction under the
    campaign's lock: its pledges' holds and their match holds are posted (or voided) in a few
    set-based statements, not one round trip per pledge; each pledge is marked captured (or
-   released) and a group buy's orders are written with their redemption codes. A batch commits
-   whole or not at all, so a worker killed anywhere leaves every hold either settled or pending for the
-   next run; a run that finds nothing left to do changes nothing.
+   released) and a group buy's orders are written with their redemption codes. A batch
+   commits whole or not at all, so a worker killed anywhere leaves every hold either settled
+   or pending for the next run; a run that finds nothing left to do changes nothing.
 3. The last step, when no pledge is left active: hour pledges become accepted places on an
    opportunity the campaign creates (or lapse), the outcome's webhook event is emitted and a
    job tells every backer (notify.py; at most once each, notification_campaign_once).
