@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     ws_allowed_origins: list[str] = []
 
     access_token_ttl_seconds: int = 3_600
+    # How long a process may serve an access token it has seen without reading it again;
+    # revocations reach every process through Redis sooner (app/auth/cache.py). 0: off.
+    auth_cache_seconds: float = Field(default=30.0, ge=0)
     refresh_token_ttl_seconds: int = 30 * 24 * 3_600
     email_token_ttl_seconds: int = 2 * 24 * 3_600
     reset_token_ttl_seconds: int = 3_600

@@ -11,6 +11,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
+from app.auth import cache as auth_cache
 from app.config import Settings, get_settings
 from app.db import tortoise_config
 from app.jobs.queue import close_pools
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await close_pools()
                 await probes.close_redis()
                 await documents.close_redis()
+                await auth_cache.stop()
 
     return Starlette(
         debug=False,

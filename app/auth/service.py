@@ -1,20 +1,26 @@
 """Sign-in for apps: register, verify email, log in and out, refresh, reset the password."""
 
+import time
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cache
+from typing import Any
 
+from tortoise import Tortoise
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
+from app.auth import cache as auth_cache
 from app.auth import passwords, tokens
 from app.auth.errors import AuthErrorCode
 from app.auth.models import AuthSession, AuthToken, TokenKind
 from app.config import get_settings
 from app.errors import DomainError, ErrorBag, NotAuthenticated
 from app.hubs import service as hubs
+from app.hubs.models import Hub
 from app.mail import templates
 from app.mail.service import queue_email
 from app.people.models import Member, MemberRole, MemberStatus, Role
@@ -263,6 +269,7 @@ async def _revoke_if_reused(raw: str) -> None:
     spent = await AuthToken.get_or_none(token_hash=tokens.digest(raw), used_at__isnull=False)
     if spent is not None and spent.session_id:  # type: ignore[attr-defined]
         await _revoke_sessions(session_ids=[spent.session_id])  # type: ignore[attr-defined]
+        await auth_cache.forget(member_id=spent.member_id)  # type: ignore[attr-defined]
 
 
 async def _revoke_sessions(*, session_ids: list[int]) -> None:
@@ -279,6 +286,7 @@ async def logout(*, actor: Actor) -> None:
         return
     async with in_transaction():
         await _revoke_sessions(session_ids=[actor.session_id])
+    await auth_cache.forget(member_id=actor.member_id)
 
 
 async def request_password_reset(*, hub_slug: str, email: str) -> None:
@@ -318,27 +326,66 @@ async def reset_password(*, token: str, new_password: str) -> Member:
             object_type="Member",
             object_id=member.id,
         )
+    await auth_cache.forget(member_id=member.id)
     return member
 
 
 async def authenticate(raw: str) -> Actor:
-    """Resolves a bearer access token to the acting member, or raises NotAuthenticated."""
+    """Resolves a bearer access token to the acting member, or raises NotAuthenticated.
+
+    A token seen within CH_AUTH_CACHE_SECONDS costs no statement (app/auth/cache.py says what
+    ends an entry); otherwise one statement reads the token, its member, the member's hub
+    (the API needs its trusted-documents flag) and roles together."""
     if not tokens.looks_like(raw, TokenKind.ACCESS):
         raise NotAuthenticated("The access token is not valid.")
-    # The hub comes in the same statement: the API needs its trusted-documents flag.
-    token = await AuthToken.get_or_none(
-        token_hash=tokens.digest(raw), kind=TokenKind.ACCESS
-    ).select_related("member__hub")
-    if token is None or token.revoked_at is not None:
-        raise NotAuthenticated("The access token is not valid.")
-    if token.expires_at <= datetime.now(UTC):
+    token_digest = tokens.digest(raw)
+    entry = auth_cache.get(token_digest)
+    if entry is None:
+        entry = await _load_token(token_digest)
+        if entry is None:
+            raise NotAuthenticated("The access token is not valid.")
+        auth_cache.put(token_digest, entry)
+    if entry.expires_at <= datetime.now(UTC):
         raise NotAuthenticated("The access token has expired: refresh it.")
-    member: Member = token.member
-    if member.status == MemberStatus.SUSPENDED:
+    if entry.member["status"] == MemberStatus.SUSPENDED:
         raise NotAuthenticated("This account is suspended.")
-    roles = await MemberRole.filter(member_id=member.id, hub_id=member.hub_id).values_list(  # type: ignore[attr-defined]
-        "role", flat=True
-    )
+    member = Member._init_from_db(**entry.member)
+    member.hub = Hub._init_from_db(**entry.hub)
     return Actor(
-        member=member, roles=frozenset(Role(str(r)) for r in roles), session_id=token.session_id
-    )  # type: ignore[attr-defined]
+        member=member,
+        roles=frozenset(Role(r) for r in entry.roles),
+        session_id=entry.session_id,
+    )
+
+
+@cache
+def _token_sql() -> str:
+    def columns(model: Any, alias: str) -> str:
+        names = sorted(model._meta.db_fields)
+        return ", ".join(f'{alias}."{c}" AS "{alias}__{c}"' for c in names)
+
+    return (
+        f"SELECT t.session_id, t.expires_at, {columns(Member, 'm')}, {columns(Hub, 'h')},"
+        " ARRAY(SELECT r.role FROM member_role r WHERE r.member_id = m.id"
+        " AND r.hub_id = m.hub_id ORDER BY r.role) AS roles"
+        " FROM auth_token t JOIN member m ON m.id = t.member_id JOIN hub h ON h.id = m.hub_id"
+        " WHERE t.token_hash = $1 AND t.kind = $2 AND t.revoked_at IS NULL"
+    )
+
+
+async def _load_token(token_digest: str) -> auth_cache.Entry | None:
+    connection = Tortoise.get_connection("default")
+    rows = await connection.execute_query_dict(_token_sql(), [token_digest, TokenKind.ACCESS])
+    if not rows:
+        return None
+    row = rows[0]
+    member = {k[3:]: v for k, v in row.items() if k.startswith("m__")}
+    hub = {k[3:]: v for k, v in row.items() if k.startswith("h__")}
+    return auth_cache.Entry(
+        member=member,
+        hub=hub,
+        roles=tuple(str(r) for r in row["roles"]),
+        session_id=row["session_id"],
+        expires_at=row["expires_at"],
+        until=time.monotonic() + auth_cache.ttl_seconds(),
+    )

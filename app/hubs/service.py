@@ -12,6 +12,7 @@ from tortoise.transactions import in_transaction
 from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
+from app.auth import cache as auth_cache
 from app.credits.models import Account, AccountKind
 from app.errors import DomainError
 from app.hubs.errors import HubErrorCode
@@ -157,6 +158,8 @@ async def update_hub(
         if member_overdraft_limit is not None or trusted_documents_only is not None:
             await audit.record(actor=actor, hub_id=hub.id, action="hub.update", data=data)
         await hub.refresh_from_db()
+    if changes:  # signed-in requests read the hub with their token (app/auth/cache.py)
+        await auth_cache.forget(hub_id=hub.id)
     if trusted_documents_only is not None:  # anonymous requests of this process see it now
         for slug, (ref, _) in list(_IDS_BY_SLUG.items()):
             if ref is not None and ref.id == hub.id:

@@ -5,7 +5,9 @@ from typing import TYPE_CHECKING, Any
 
 from tortoise import fields
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+from tortoise.signals import post_delete, post_save
 
+from app.auth import cache as auth_cache
 from app.models_base import Base
 
 if TYPE_CHECKING:
@@ -201,3 +203,26 @@ class ProxyLink(Base):
                 fields=("hub_id", "coordinator_id", "member_id"), name="proxy_link_uniq"
             ),
         )
+
+
+# Signed-in requests remember the member and roles with the token (app/auth/cache.py): any
+# saved change ends those entries here and, through Redis, in every other process.
+# Queryset updates and deletes send no signal: their callers call app.auth.cache.forget.
+@post_save(Member)
+async def _member_saved(
+    sender: type[Member], instance: Member, created: bool, using_db: Any, update_fields: Any
+) -> None:
+    if not created:
+        auth_cache.forget_soon(member_id=instance.id)
+
+
+@post_save(MemberRole)
+async def _role_saved(
+    sender: type[MemberRole], instance: MemberRole, created: bool, using_db: Any, update_fields: Any
+) -> None:
+    auth_cache.forget_soon(member_id=instance.member_id)
+
+
+@post_delete(MemberRole)
+async def _role_deleted(sender: type[MemberRole], instance: MemberRole, using_db: Any) -> None:
+    auth_cache.forget_soon(member_id=instance.member_id)

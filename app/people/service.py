@@ -27,6 +27,7 @@ from tortoise.transactions import in_transaction
 from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
+from app.auth import cache as auth_cache
 from app.errors import DomainError, ErrorBag
 from app.people.errors import PeopleErrorCode
 from app.people.models import (
@@ -568,6 +569,7 @@ async def grant_role(*, actor: Actor, member_id: int, role: Role) -> Member:
                 object_id=member.id,
                 data={"role": role.value},
             )
+    await auth_cache.forget(member_id=member.id)
     return member
 
 
@@ -599,6 +601,7 @@ async def revoke_role(*, actor: Actor, member_id: int, role: Role) -> Member:
                 object_id=member.id,
                 data={"role": role.value},
             )
+    await auth_cache.forget(member_id=member.id)
     return member
 
 

@@ -1,0 +1,146 @@
+"""Recently seen access tokens cost no statement, and a revoked one stops working at once in
+this process and within REVOKED_WITHIN seconds in another one (app/auth/cache.py)."""
+
+import asyncio
+import time
+from typing import Any
+
+import httpx
+import pytest
+
+from app.actor import Actor
+from app.auth import cache as auth_cache
+from app.auth import service as auth
+from app.people import service as people
+from app.people.models import Member, MemberStatus, Role
+from tests.clients.live import serve
+from tests.helpers import count_sql
+
+VIEWER = "query { viewer { id displayName } }"
+LOGOUT = "mutation { logout { ok errors { code message } } }"
+MEMBERS = "query { members(first: 1) { edges { node { id } } } }"
+# Another process hears a revocation through Redis pub/sub: milliseconds on loopback; the
+# test allows this much (its TTL, CH_AUTH_CACHE_SECONDS, is 30 s: well beyond it).
+REVOKED_WITHIN = 2.0
+
+
+async def _live_cache() -> None:
+    """Waits until this process is subscribed to the revocation channel (entries are served
+    only then)."""
+    deadline = time.monotonic() + 5
+    while auth_cache.get("warm-up") is None and not auth_cache.is_live():
+        assert time.monotonic() < deadline, "the revocation channel did not come up"
+        await asyncio.sleep(0.02)
+
+
+async def test_a_seen_token_costs_no_statement_and_a_new_one_costs_one(alice: Any) -> None:
+    # given
+    await _live_cache()
+    # when
+    with count_sql() as first:
+        actor = await auth.authenticate(alice.token)
+    with count_sql() as second:
+        again = await auth.authenticate(alice.token)
+    # then
+    assert len(first.statements) == 1, first.statements
+    assert len(second.statements) == 0, second.statements
+    assert actor.member_id == again.member_id == alice.member.id
+    assert actor.roles == again.roles == frozenset({Role.MEMBER})
+    assert actor.member is not again.member  # fresh objects: one request cannot touch another's
+    assert again.member.hub.id == alice.member.hub_id
+
+
+async def test_logout_ends_the_token_at_once_in_this_process(gql: Any, alice: Any) -> None:
+    # given: the token is remembered
+    await _live_cache()
+    assert (await gql(VIEWER, as_=alice))["viewer"]["displayName"] == "Alice"
+    assert (await gql(VIEWER, as_=alice))["viewer"] is not None
+    # when
+    assert (await gql(LOGOUT, as_=alice))["logout"]["ok"] is True
+    # then
+    answer = await gql.raw(VIEWER, as_=alice)
+    assert answer["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_role_granted_or_taken_applies_to_the_next_request(
+    gql: Any, make_person: Any
+) -> None:
+    # given
+    await _live_cache()
+    admin = await make_person(roles=[Role.HUB_ADMIN])
+    bob = await make_person(display_name="Bob")
+    refused = await gql.raw(MEMBERS, as_=bob)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    admin_actor = await auth.authenticate(admin.token)
+    # when
+    await people.grant_role(actor=admin_actor, member_id=bob.member.id, role=Role.MODERATOR)
+    # then
+    assert "errors" not in await gql.raw(MEMBERS, as_=bob)
+    # when
+    await people.revoke_role(actor=admin_actor, member_id=bob.member.id, role=Role.MODERATOR)
+    # then
+    assert (await gql.raw(MEMBERS, as_=bob))["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_suspended_member_is_refused_at_once(gql: Any, alice: Any) -> None:
+    # given
+    await _live_cache()
+    assert (await gql(VIEWER, as_=alice))["viewer"] is not None
+    # when: saved through the model (a queryset update calls auth_cache.forget itself)
+    member = await Member.get(id=alice.member.id)
+    member.status = MemberStatus.SUSPENDED
+    await member.save(update_fields=["status"])
+    # then
+    answer = await gql.raw(VIEWER, as_=alice)
+    assert answer["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def _until_refused(client: httpx.AsyncClient, url: str, token: str) -> float:
+    """Seconds until the other process refuses the token (it remembered it before)."""
+    started = time.monotonic()
+    while time.monotonic() - started < 10:
+        body = (
+            await client.post(
+                url, json={"query": VIEWER}, headers={"Authorization": f"Bearer {token}"}
+            )
+        ).json()
+        if body.get("errors"):
+            assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+            return time.monotonic() - started
+        await asyncio.sleep(0.02)
+    raise AssertionError("the other process still accepts the revoked token after 10 s")
+
+
+@pytest.mark.parametrize("how", ["logout", "suspension", "password reset"])
+async def test_a_revoked_token_stops_working_in_another_process_too(alice: Any, how: str) -> None:
+    with serve() as api:
+        async with httpx.AsyncClient(timeout=10) as client:
+            # given: the other process has seen the token (twice: the second from its cache)
+            for _ in range(2):
+                body = (
+                    await client.post(api.graphql, json={"query": VIEWER}, headers=alice.headers)
+                ).json()
+                assert body["data"]["viewer"]["displayName"] == "Alice", body
+            # when
+            if how == "logout":
+                await auth.logout(actor=await _actor_of(alice))
+            elif how == "suspension":
+                await Member.filter(id=alice.member.id).update(status=MemberStatus.SUSPENDED)
+                await auth_cache.forget(member_id=alice.member.id)
+            else:
+                from app.auth import tokens
+                from app.auth.models import TokenKind
+
+                raw, _ = await tokens.issue(
+                    kind=TokenKind.RESET_PASSWORD,
+                    hub_id=alice.member.hub_id,
+                    member_id=alice.member.id,
+                )
+                await auth.reset_password(token=raw, new_password="another sturdy phrase 7")
+            # then
+            took = await _until_refused(client, api.graphql, alice.token)
+    assert took < REVOKED_WITHIN, took
+
+
+async def _actor_of(person: Any) -> Actor:
+    return await auth.authenticate(person.token)
