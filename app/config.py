@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     max_tokens: int = 5_000
     max_query_cost: int = 20_000
     max_body_bytes: int = 1_000_000
+    # Reads planned into one SQL statement (schema/compiled); false: the interpreter only.
+    compile_reads: bool = True
     ws_allowed_origins: list[str] = []
 
     access_token_ttl_seconds: int = 3_600

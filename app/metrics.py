@@ -12,6 +12,12 @@ HTTP_LATENCY = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 GRAPHQL_ERRORS = Counter("ch_graphql_errors_total", "GraphQL responses carrying errors.", ["kind"])
+GRAPHQL_OPERATIONS = Counter(
+    "ch_graphql_operations_total",
+    "GraphQL operations over HTTP by how they ran: compiled into one SQL statement or by the"
+    " interpreter.",
+    ["path"],
+)
 JOBS_FINISHED = Counter(
     "ch_jobs_finished_total", "Jobs finished by this process.", ["job", "outcome"]
 )

@@ -39,8 +39,10 @@ from app.errors import AccessDenied, DomainError, NotAuthenticated
 from app.hubs import service as hubs
 from app.hubs.documents import trusted_only_of
 from app.logs import request_id_var
+from app.metrics import GRAPHQL_OPERATIONS
 from app.people import proxy
 from schema import documents
+from schema.compiled import runner as compiled_reads
 from schema.context import Context
 from schema.loaders import Loaders
 from schema.relay import decode_id
@@ -204,6 +206,24 @@ class HubGraphQL(GraphQL[Context, None]):
             )
         except documents.Refused as exc:
             raise RequestError(exc.status, exc.message, exc.code) from exc
+        compiled = await compiled_reads.answer(
+            self.schema,
+            found.query,
+            request_data.operation_name,
+            request_data.variables,
+            context,
+        )
+        if isinstance(compiled, ExecutionResult):
+            if found.remember and found.query:
+                await documents.remember(found.remember, found.query)
+            return compiled
+        if compiled is not None:  # some root fields compiled: the interpreter runs the rest
+            request_data = dataclasses.replace(
+                request_data, query=compiled.remainder, variables=compiled.variables
+            )
+        else:
+            GRAPHQL_OPERATIONS.labels(path="interpreted").inc()
+            request_data = dataclasses.replace(request_data, query=found.query)
         try:
             result = await super().execute_single(
                 request=request,
@@ -211,13 +231,15 @@ class HubGraphQL(GraphQL[Context, None]):
                 sub_response=sub_response,
                 context=context,
                 root_value=root_value,
-                request_data=dataclasses.replace(request_data, query=found.query),
+                request_data=request_data,
             )
         except HTTPException as exc:
             # GraphQL over HTTP: a mutation sent with GET is 405 Method Not Allowed.
             if exc.status_code == 400 and "GET" in exc.reason:
                 raise HTTPException(405, exc.reason) from exc
             raise
+        if compiled is not None:
+            result = compiled.merge(result)
         if found.remember and found.query and _ran(result):
             await documents.remember(found.remember, found.query)
         return result

@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,6 +62,7 @@ class _State:
     def __init__(self) -> None:
         self.entries: dict[str, Entry] = {}
         self.live = False  # subscribed: entries may be served
+        self.up = asyncio.Event()  # set while live
         self.listener: asyncio.Task[None] | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.client: aioredis.Redis | None = None
@@ -125,34 +127,50 @@ async def forget(*, member_id: int | None = None, hub_id: int | None = None) -> 
     Call it after the change is committed: a process that read the old rows before the
     commit would otherwise remember them again."""
     drop_local(member_id=member_id, hub_id=hub_id)
-    message = f"m:{member_id}" if member_id is not None else f"h:{hub_id}"
+    await _publish(_message(member_id, hub_id))
+
+
+def forget_soon(*, member_id: int | None = None, hub_id: int | None = None) -> None:
+    """For changes seen inside a transaction (model signals): forgets here now and tells the
+    other processes without waiting. A request of another process that reads the old row
+    between this message and the commit remembers it for up to the TTL: services that end
+    access (logout, password reset, roles) call `forget` after their commit instead."""
+    drop_local(member_id=member_id, hub_id=hub_id)
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    task = loop.create_task(_publish(_message(member_id, hub_id)))
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
+_background: set[asyncio.Task[None]] = set()
+# Marks this process's own messages, which its listener skips (it forgot at once already, and
+# an echo arriving later would make what a request costs depend on timing).
+_ORIGIN = uuid.uuid4().hex[:12]
+
+
+def _message(member_id: int | None, hub_id: int | None) -> str:
+    what = f"m:{member_id}" if member_id is not None else f"h:{hub_id}"
+    return f"{_ORIGIN}|{what}"
+
+
+async def _publish(message: str) -> None:
     try:
         await _client().publish(channel(), message)
     except Exception:  # the other processes' TTL still bounds it
         log.warning("could not publish a token revocation", exc_info=True)
 
 
-def forget_soon(*, member_id: int | None = None, hub_id: int | None = None) -> None:
-    """For changes seen inside a transaction (model signals): forget now, and again after a
-    moment, once the change is committed."""
-    drop_local(member_id=member_id, hub_id=hub_id)
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        return
-    task = loop.create_task(_forget_later(member_id, hub_id))
-    _background.add(task)
-    task.add_done_callback(_background.discard)
-
-
-_background: set[asyncio.Task[None]] = set()
-
-
-async def _forget_later(member_id: int | None, hub_id: int | None) -> None:
-    await asyncio.sleep(0)
-    await forget(member_id=member_id, hub_id=hub_id)
-    await asyncio.sleep(RETRY_SECONDS)
-    await forget(member_id=member_id, hub_id=hub_id)
+async def ready(within: float = 2.0) -> bool:
+    """Waits until entries may be served (the subscription is up); False after `within` s."""
+    _ensure_listener()
+    if not _state.live:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(within):
+                await _state.up.wait()
+    return _state.live
 
 
 def _client() -> aioredis.Redis:
@@ -167,6 +185,7 @@ def _reset_for(loop: asyncio.AbstractEventLoop) -> None:
     """A new event loop (tests, a second app in the process) starts over."""
     _state.entries.clear()
     _state.live = False
+    _state.up = asyncio.Event()
     _state.listener = None
     _state.loop = loop
     _state.client = aioredis.Redis.from_url(get_settings().redis_url)
@@ -193,6 +212,7 @@ async def _listen() -> None:
                 if kind == "subscribe":
                     _state.entries.clear()  # what was sent while we were away is lost
                     _state.live = True
+                    _state.up.set()
                 elif kind == "message":
                     _apply(message.get("data"))
         except asyncio.CancelledError:
@@ -202,6 +222,7 @@ async def _listen() -> None:
             log.warning("token revocation channel lost; reading tokens from the database")
         finally:
             _state.live = False
+            _state.up.clear()
             _state.entries.clear()
             with contextlib.suppress(Exception):
                 await pubsub.aclose()
@@ -210,7 +231,10 @@ async def _listen() -> None:
 
 def _apply(data: object) -> None:
     text = data.decode() if isinstance(data, bytes) else str(data)
-    kind, _, value = text.partition(":")
+    origin, _, what = text.rpartition("|")
+    if origin == _ORIGIN:
+        return
+    kind, _, value = what.partition(":")
     if not value.isdigit():
         return
     if kind == "m":

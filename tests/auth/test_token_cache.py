@@ -27,15 +27,13 @@ REVOKED_WITHIN = 2.0
 async def _live_cache() -> None:
     """Waits until this process is subscribed to the revocation channel (entries are served
     only then)."""
-    deadline = time.monotonic() + 5
-    while auth_cache.get("warm-up") is None and not auth_cache.is_live():
-        assert time.monotonic() < deadline, "the revocation channel did not come up"
-        await asyncio.sleep(0.02)
+    assert await auth_cache.ready(5), "the revocation channel did not come up"
 
 
 async def test_a_seen_token_costs_no_statement_and_a_new_one_costs_one(alice: Any) -> None:
-    # given
+    # given: a token this process has not seen
     await _live_cache()
+    auth_cache.clear()
     # when
     with count_sql() as first:
         actor = await auth.authenticate(alice.token)

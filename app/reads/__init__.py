@@ -1,0 +1,1 @@
+"""The read path's compile table (issue 15)."""

@@ -1,0 +1,1 @@
+"""Compiled reads: operations answered by one SQL statement (issue 15)."""

@@ -1,0 +1,233 @@
+"""Runs compiled operations (schema/compiled/planner.py) in place of the interpreter.
+
+`answer()` returns the ExecutionResult of an operation it could run compiled, or None: then
+the interpreter runs it, as before. It answers only what is certain to succeed the same way:
+a document that parses within the token limit and validates with the schema's rules and
+limits (depth, aliases), cost within the limit, variables that coerce, a caller who is not
+refused, and values the interpreter would accept. Every error is the interpreter's to give.
+"""
+
+import re
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+import orjson
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    get_operation_ast,
+    parse,
+    specified_rules,
+    validate,
+)
+from graphql.execution.values import get_variable_values
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
+from strawberry.types import ExecutionResult
+from tortoise import Tortoise
+
+from app import ids
+from app.config import get_settings
+from app.metrics import GRAPHQL_OPERATIONS
+from app.policy.sql import Caller, NotCompilable
+from schema.compiled import planner
+from schema.cost import _Walker
+from schema.scalars import unstorable
+
+MAX_PLANS = 2_000
+MAX_DOCUMENTS = 1_000
+_PARAM = re.compile(r"\$(\d+)")
+
+_plans: "OrderedDict[Hashable, planner.Plan | None]" = OrderedDict()
+_documents: "OrderedDict[str, tuple[DocumentNode, dict[str, FragmentDefinitionNode]] | None]" = (
+    OrderedDict()
+)
+
+
+def forget_plans() -> None:
+    _plans.clear()
+    _documents.clear()
+
+
+async def answer(
+    schema: Any, query: str | None, operation_name: str | None, variables: Any, context: Any
+) -> "ExecutionResult | Partial | None":
+    settings = get_settings()
+    if not settings.compile_reads or query is None or context.hub_id is None:
+        return None
+    if context.auth_error is not None or unstorable(query):
+        return None
+    if variables is not None and not isinstance(variables, dict):
+        return None
+    found = _document(schema, query)
+    if found is None:
+        return None
+    document, fragments = found
+    try:
+        operation = get_operation_ast(document, operation_name)
+    except GraphQLError:
+        return None
+    if operation is None or operation.operation.value != "query":
+        return None
+    raw = variables or {}
+    if _has_unstorable(raw):
+        return None
+    coerced: Any = get_variable_values(schema._schema, operation.variable_definitions or (), raw)
+    if isinstance(coerced, list):
+        return None
+    coerced = coerced.coerced
+    walker = _Walker(fragments, raw, settings.max_page_size)
+    if walker.cost(operation.selection_set) > settings.max_query_cost:
+        return None
+    actor = context.actor
+    caller = Caller(signed_in=actor is not None, roles=actor.roles if actor else frozenset())
+    plan = _plan(schema, query, operation_name, operation, fragments, caller, coerced)
+    if plan is None:
+        return None
+    run = planner.Run(
+        variables=coerced,
+        hub_id=context.hub_id,
+        member_id=actor.member_id if actor else None,
+        actor=actor,
+        max_page=settings.max_page_size,
+    )
+    try:
+        params: list[Any] = [run.hub_id, run.member_id] + [g(run) for g in plan.getters]
+        sql = plan.sql
+        for index, inner in enumerate(plan.inner_roots):
+            text, values = inner(run)
+            text = _renumber(text, len(params))
+            sql = sql.replace(f"{{inner{index}}}", text)
+            params += values
+    except planner.Fallback:
+        return None
+    connection = Tortoise.get_connection("default")
+    rows = await connection.execute_query_dict(sql, params)
+    if not rows or rows[0]["fallback"]:
+        return None
+    row = rows[0]
+    parts = {
+        key: None if row[f"r{n}"] is None else orjson.Fragment(row[f"r{n}"].encode())
+        for n, key in enumerate(plan.compiled)
+    }
+    if plan.remainder is None:
+        GRAPHQL_OPERATIONS.labels(path="compiled").inc()
+        return ExecutionResult(data={k: parts[k] for k in plan.keys}, errors=None)
+    GRAPHQL_OPERATIONS.labels(path="partly compiled").inc()
+    given = {k: raw[k] for k in plan.remainder_variables if k in raw}
+    return Partial(parts=parts, keys=plan.keys, remainder=plan.remainder, variables=given)
+
+
+@dataclass
+class Partial:
+    """Root fields answered by the statement; the interpreter answers `remainder`."""
+
+    parts: dict[str, Any]
+    keys: list[str]
+    remainder: str
+    variables: dict[str, Any]
+
+    def merge(self, rest: ExecutionResult) -> ExecutionResult:
+        """The whole answer in the document's order; the interpreter's errors as they are."""
+        if rest.data is None:  # its part failed as a whole (a non-null root refused)
+            return rest
+        data = {k: self.parts[k] if k in self.parts else rest.data.get(k) for k in self.keys}
+        return ExecutionResult(data=data, errors=rest.errors, extensions=rest.extensions)
+
+
+def _renumber(sql: str, base: int) -> str:
+    """Parameters $1.. of `sql` as $base+1..: the root's own SQL after the plan's."""
+    return _PARAM.sub(lambda m: f"${int(m.group(1)) + base}", sql)
+
+
+def _document(
+    schema: Any, query: str
+) -> tuple[DocumentNode, dict[str, FragmentDefinitionNode]] | None:
+    """The parsed document if it is valid with the schema's rules and limits (once per text)."""
+    if query in _documents:
+        _documents.move_to_end(query)
+        return _documents[query]
+    settings = get_settings()
+    found: tuple[DocumentNode, dict[str, FragmentDefinitionNode]] | None = None
+    try:
+        document = parse(query, max_tokens=settings.max_tokens)
+    except GraphQLError:
+        document = None
+    if document is not None:
+        rules = [
+            *specified_rules,
+            *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+            *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+        ]
+        if not validate(schema._schema, document, rules):
+            fragments = {
+                d.name.value: d
+                for d in document.definitions
+                if isinstance(d, FragmentDefinitionNode)
+            }
+            found = (document, fragments)
+    _documents[query] = found
+    if len(_documents) > MAX_DOCUMENTS:
+        _documents.popitem(last=False)
+    return found
+
+
+def _plan(
+    schema: Any,
+    query: str,
+    operation_name: str | None,
+    operation: OperationDefinitionNode,
+    fragments: dict[str, FragmentDefinitionNode],
+    caller: Caller,
+    variables: dict[str, Any],
+) -> planner.Plan | None:
+    key = (query, operation_name, caller, shape(variables))
+    if key in _plans:
+        _plans.move_to_end(key)
+        return _plans[key]
+    try:
+        made: planner.Plan | None = planner.plan(
+            schema._schema, operation, fragments, caller, variables
+        )
+    except (NotCompilable, planner.Fallback):
+        made = None
+    _plans[key] = made
+    if len(_plans) > MAX_PLANS:
+        _plans.popitem(last=False)
+    return made
+
+
+def shape(value: Any) -> Hashable:
+    """What of the variables may decide a plan's structure: which inputs are given, enum
+    values, booleans, list lengths up to 2, the type inside a global ID; never other values."""
+    if value is None or isinstance(value, bool | Enum):
+        return value
+    if isinstance(value, dict):
+        return tuple(sorted((k, shape(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return ("list", min(len(value), 2))
+    if isinstance(value, str):
+        try:
+            return ("id", ids.parse(value)[0][:60])
+        except ValueError:
+            return "str"
+    return type(value).__name__
+
+
+def _has_unstorable(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if unstorable(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
