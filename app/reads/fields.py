@@ -27,8 +27,10 @@ from app.opportunities.models import (
     OpportunityStatus,
     Urgency,
 )
+from app.opportunities.policy import MANAGES
 from app.organisations.models import Organisation, OrganisationKind
 from app.people.models import Member, Skill
+from app.policy.rules import Rule
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,13 @@ class Connection:
 
 
 @dataclass(frozen=True)
+class Holds:
+    """Whether a rule of the policy table holds for the viewer and this row (a Boolean)."""
+
+    rule: Rule
+
+
+@dataclass(frozen=True)
 class Value:
     """A value object built from the row, null when `null_when` holds."""
 
@@ -115,8 +124,10 @@ class Value:
 
 
 FieldSQL = (
-    Expr | Column | DateTimeColumn | EnumColumn | GlobalId | ToOne | Owned | ListVia | Connection
-) | Value
+    (Expr | Column | DateTimeColumn | EnumColumn | GlobalId | ToOne | Owned | ListVia | Connection)
+    | Value
+    | Holds
+)
 
 
 @dataclass(frozen=True)
@@ -164,6 +175,7 @@ TYPES: dict[str, TypeSQL] = {
             "organisation": ToOne("Organisation", "organisation_id"),
             "poster": ToOne("Member", "poster_id"),
             "skills": ListVia("Skill", OpportunitySkill, "opportunity_id", "skill_id", "name"),
+            "viewerCanManage": Holds(MANAGES),
             "viewerApplication": Owned("Application", "opportunity_id", "applicant_id"),
             "applications": Connection(
                 "Application",

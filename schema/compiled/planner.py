@@ -254,6 +254,8 @@ class Planner:
             return enum_name(f'{t}."{entry.name}"', entry)
         if isinstance(entry, f.GlobalId):
             return global_id(type_name, f"{t}.id")
+        if isinstance(entry, f.Holds):
+            return rule_sql(entry.rule, self.caller, type_sql.model, t)
         if isinstance(entry, f.Value):
             parts: list[str] = []
             for sub in self.fields_of(item.node.selection_set, {entry.type_name}):

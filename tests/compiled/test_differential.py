@@ -225,7 +225,7 @@ SCALARS = [
     "id", "kind", "status", "title", "description", "remote", "areaName", "startsAt", "endsAt",
     "recurrence", "places", "acceptedCount", "requiredChecks", "minAge", "urgency", "autoAccept",
     "publishedAt", "expiresAt", "createdAt", "placesLeft", "address", "contactDetails",
-    "__typename",
+    "viewerCanManage", "__typename",
 ]  # fmt: skip
 RELATIONS = {
     "category": ["id", "slug", "name", "__typename"],

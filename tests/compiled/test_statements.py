@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 
 from app.metrics import GRAPHQL_OPERATIONS
+from bench.documents import DETAIL as BENCH_DETAIL
 from bench.documents import LIST as LIST_QUERY
 from tests.compiled import world as worlds
 from tests.helpers import GraphQLClient, count_sql
@@ -67,3 +68,20 @@ async def test_the_detail_is_one_statement_at_any_page_size(
         for first in (1, 20)
     ]
     assert counts == [1, 1]
+
+
+async def test_the_bench_detail_is_one_statement_and_the_interpreter_for_the_portfolio(
+    gql: GraphQLClient, world: worlds.World
+) -> None:
+    """bench/run's detail: node(id:) compiled, `portfolio` (no compiled form) interpreted."""
+    poster = world.callers["poster"]
+    variables = {"id": world.gid(world.opportunities[1])}
+    await gql(BENCH_DETAIL, variables, as_=poster)
+    before = float(GRAPHQL_OPERATIONS.labels(path="partly compiled")._value.get())
+    with count_sql() as counter:
+        data = await gql(BENCH_DETAIL, variables, as_=poster)
+    assert float(GRAPHQL_OPERATIONS.labels(path="partly compiled")._value.get()) == before + 1
+    assert data["node"]["viewerCanManage"] is True
+    assert "totalMinutes" in data["portfolio"]
+    compiled_statements = [s for s in counter.statements if "json_build_object" in s]
+    assert len(compiled_statements) == 1, counter.statements
