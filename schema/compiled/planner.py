@@ -373,7 +373,8 @@ class Planner:
                 parts += [literal(item.key), self.page_info(item.node, start, expected)]
             else:
                 raise NotCompilable(f"connection field {item.name}")
-        return f"(SELECT {_build_object(parts)} FROM ({rows_sql}) c)"
+        # One row even when only constants are asked for (HAVING makes it one group).
+        return f"(SELECT {_build_object(parts)} FROM ({rows_sql}) c HAVING TRUE)"
 
     def page_info(self, node: FieldNode, start: str, expected: str) -> str:
         shown = f"LEAST(count(*), {expected})"
@@ -531,7 +532,7 @@ def plan(
 
 def _root(planner: Planner, item: _Field) -> str:
     if item.name == "__typename":
-        return literal("Query") + "::json"
+        return f"to_json({literal('Query')}::text)"
     entry = planner.table.queries.get(item.name)
     if item.name not in ROOTS or entry is None:
         raise NotCompilable(f"root {item.name}")

@@ -7,6 +7,7 @@ limits (depth, aliases), cost within the limit, variables that coerce, a caller 
 refused, and values the interpreter would accept. Every error is the interpreter's to give.
 """
 
+import logging
 import re
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -32,11 +33,14 @@ from tortoise import Tortoise
 
 from app import ids
 from app.config import get_settings
+from app.faults import is_transient
 from app.metrics import GRAPHQL_OPERATIONS
 from app.policy.sql import Caller, NotCompilable
 from schema.compiled import planner
 from schema.cost import _Walker
 from schema.scalars import unstorable
+
+log = logging.getLogger(__name__)
 
 MAX_PLANS = 2_000
 MAX_DOCUMENTS = 1_000
@@ -85,7 +89,8 @@ async def answer(
         return None
     actor = context.actor
     caller = Caller(signed_in=actor is not None, roles=actor.roles if actor else frozenset())
-    plan = _plan(schema, query, operation_name, operation, fragments, caller, coerced)
+    key = (query, operation_name, caller, shape(coerced))
+    plan = _plan(schema, key, operation, fragments, caller, coerced)
     if plan is None:
         return None
     run = planner.Run(
@@ -106,13 +111,21 @@ async def answer(
     except planner.Fallback:
         return None
     connection = Tortoise.get_connection("default")
-    rows = await connection.execute_query_dict(sql, params)
+    try:
+        rows = await connection.execute_query_dict(sql, params)
+    except Exception as exc:
+        if is_transient(exc):  # answered like the interpreter's (SERVICE_UNAVAILABLE)
+            raise
+        # A plan PostgreSQL refuses is a bug of the compiler: never the client's problem.
+        log.exception("compiled statement failed; answering with the interpreter")
+        _plans[key] = None
+        return None
     if not rows or rows[0]["fallback"]:
         return None
     row = rows[0]
     parts = {
-        key: None if row[f"r{n}"] is None else orjson.Fragment(row[f"r{n}"].encode())
-        for n, key in enumerate(plan.compiled)
+        name: None if row[f"r{n}"] is None else orjson.Fragment(row[f"r{n}"].encode())
+        for n, name in enumerate(plan.compiled)
     }
     if plan.remainder is None:
         GRAPHQL_OPERATIONS.labels(path="compiled").inc()
@@ -178,14 +191,12 @@ def _document(
 
 def _plan(
     schema: Any,
-    query: str,
-    operation_name: str | None,
+    key: Hashable,
     operation: OperationDefinitionNode,
     fragments: dict[str, FragmentDefinitionNode],
     caller: Caller,
     variables: dict[str, Any],
 ) -> planner.Plan | None:
-    key = (query, operation_name, caller, shape(variables))
     if key in _plans:
         _plans.move_to_end(key)
         return _plans[key]

@@ -12,6 +12,7 @@ import pytest
 import redis.asyncio as aioredis
 from typer.testing import CliRunner
 
+from app.auth import cache as auth_cache
 from app.cli import cli
 from app.config import get_settings
 from app.hubs import documents as trusted
@@ -181,6 +182,7 @@ async def trusted_hub(hub: Any) -> Any:
     await trusted.register(hub.slug, trusted.read_manifest({_sha(REGISTERED): REGISTERED}))
     await Hub.filter(id=hub.id).update(trusted_documents_only=True)
     trusted.forget(hub.id)
+    await auth_cache.forget(hub_id=hub.id)  # signed-in requests read the flag with the token
     return hub
 
 

@@ -13,6 +13,7 @@ from app.assets.impact_models import ImpactRecord
 from app.assets.models import Asset
 from app.assets.sharing_models import Booking
 from app.audit.models import AuditEvent
+from app.auth import service as auth
 from app.credits import ledger
 from app.credits.models import SystemAccount, Transfer, TransferKind
 from app.jobs.models import OutboxJob
@@ -458,6 +459,7 @@ async def test_the_booking_lists_run_the_same_statements_for_5_and_100_rows(
     ]
     for document, person, variables, key in cases:
         counts = []
+        await auth.authenticate(person.token)  # seen before, as an app's token is
         for first in (5, 100):
             with count_sql() as counter:
                 data = await gql(document, {**variables, "first": first}, as_=person)

@@ -320,6 +320,15 @@ async def test_generated_documents_answer_the_same_compiled(
 
 # --- what has no compiled form falls back ------------------------------------------------------
 
+
+async def test_a_root_typename_alone_and_beside_a_list(
+    gql: GraphQLClient, world: worlds.World
+) -> None:
+    for document in ("{ __typename }", "{ t: __typename opportunities(first: 1) { __typename } }"):
+        compiled, interpreted, ran = await both(gql, world, "member", document, {})
+        assert ran and canonical(compiled) == canonical(interpreted), compiled
+
+
 WITH_DISTANCE = """
 query { opportunities(first: 3, filter: {near: {lat: 53.48, lng: -2.24}}) {
   edges { node { id title distanceKm } } } }"""
