@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     worker_max_jobs: int = 10
     housekeeping_seconds: int = 60
     # Campaign settlement: pledges per transaction (each batch posted or voided in set-based SQL).
-    settlement_batch: int = 2000
+    settlement_batch: int = 10000
 
     webhook_allowed_hosts: list[str] = Field(
         default=[],

@@ -1,6 +1,6 @@
 """Benchmark: settling one campaign of 100,000 pledges with a 1:1 match, by a real worker.
 
-    uv run python -m bench.settlement [--pledges 100000] [--batch 2000]
+    uv run python -m bench.settlement [--pledges 100000] [--batch 10000]
 
 Creates its own `ch_bench_*` database on the server of CH_DATABASE_URL (and a Redis prefix of
 its own), loads a project whose deadline has passed, with N backers each holding a pledge and a
@@ -290,7 +290,7 @@ async def _check(hub_id: int, campaign_id: int, pledges: int) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pledges", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=10_000)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     asyncio.run(run(parser.parse_args()))
 

@@ -107,7 +107,6 @@ SELECT p.hub_id, p.campaign_id, p.id, p.member_id, p.organisation_id, $2, p.unit
 FROM campaign_pledge p WHERE p.id = ANY($1) AND p.units > 0
 ON CONFLICT (hub_id, pledge_id) DO NOTHING
 """
-CHUNK = 500  # ids per statement inside a batch
 
 
 def _conn() -> BaseDBAsyncClient:
@@ -167,15 +166,16 @@ async def settle_batch(campaign: Campaign, size: int) -> int:
     now = datetime.now(UTC)
     ids = [int(r["id"]) for r in rows]
     holds = [int(r["hold_id"]) for r in rows if r["hold_id"] is not None]
-    for start in range(0, len(ids), CHUNK):
-        part = ids[start : start + CHUNK]
-        found = await _conn().execute_query_dict(_MATCH_HOLDS, [part])
-        holds.extend(int(r["hold_id"]) for r in found)
+    found = await _conn().execute_query_dict(_MATCH_HOLDS, [ids])
+    holds.extend(int(r["hold_id"]) for r in found)
     success = campaign.status == CampaignStatus.SUCCEEDED
     accounts = await _lock_accounts(holds, campaign.recipient_account_id)
-    for start in range(0, len(holds), CHUNK * 2):
-        part = holds[start : start + CHUNK * 2]
-        await _conn().execute_query(_POST if success else _VOID, [part, now, accounts])
+    # The entries' window and ordering sorts of 2 x 2 x batch rows spill to disk at the default
+    # 4 MB (EXPLAIN ANALYZE at 10,000 pledges: two external merges); this transaction only.
+    await _conn().execute_script("SET LOCAL work_mem = '64MB'")
+    # One set-based statement for the whole batch: a statement's fixed cost (planning, the
+    # CTEs' scans of the recipient's and pot's accounts) is paid once per batch, not per 1,000.
+    await _conn().execute_query(_POST if success else _VOID, [holds, now, accounts])
     status = "captured" if success else "released"
     await _conn().execute_query(
         "UPDATE campaign_pledge SET status = $2, updated_at = $3 WHERE id = ANY($1)",
