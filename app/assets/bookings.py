@@ -37,17 +37,16 @@ from app import validation as v
 from app.actor import Actor
 from app.assets import lending, rules
 from app.assets.access import get_asset
-from app.assets.audience import check_audience
 from app.assets.errors import AssetErrorCode as E
 from app.assets.impact import record_impact
 from app.assets.lending_policy import BOOKER_SIDE, CALENDAR_READERS, OWNER_SIDE
-from app.assets.models import AssetKind, AssetStatus
+from app.assets.models import AssetKind
 from app.assets.policy import MANAGES
 from app.assets.sharing_models import Booking
 from app.assets.sharing_models import BookingStatus as S
 from app.audit import service as audit
 from app.credits.models import TransferKind
-from app.errors import AccessDenied, DomainError, DomainErrors
+from app.errors import AccessDenied, DomainError
 from app.policy import Viewer
 
 MAX_MESSAGE = 2000
@@ -125,18 +124,18 @@ async def book(
     lending.check_times(starts_at, ends_at, now, fields=("startsAt", "endsAt"), longest=LONGEST)
     try:
         async with in_transaction():
-            found = await rules.load(
-                hub_id=actor.hub_id, asset_id=asset_id, starts=starts_at, ends=ends_at, now=now
+            asset = await lending.agreeable_asset(
+                actor=actor,
+                asset_id=asset_id,
+                kind=AssetKind.BOOKABLE,
+                starts=starts_at,
+                ends=ends_at,
+                now=now,
+                organisation_id=organisation_id,
+                manages=MANAGES,
+                unavailable=TEXTS["not_bookable"],
+                fields=FIELDS,
             )
-            if found is None:
-                raise DomainError(E.NOT_FOUND, "No such asset.", "assetId")
-            asset, broken = found
-            if asset.kind != AssetKind.BOOKABLE or asset.status != AssetStatus.LISTED:
-                raise DomainError(E.NOT_AVAILABLE, TEXTS["not_bookable"], "assetId")
-            await lending.require_not_own(actor, asset, organisation_id, MANAGES)
-            await check_audience(actor, asset, organisation_id)
-            if broken:
-                raise DomainErrors(rules.failures(asset, broken, FIELDS))
             instant = not asset.requires_approval
             minutes = rules.minutes_between(starts_at, ends_at)
             booking = await Booking.create(

@@ -19,13 +19,15 @@ from tortoise import Tortoise
 from tortoise.exceptions import IntegrityError
 
 from app.actor import Actor
+from app.assets import rules
+from app.assets.audience import check_audience
 from app.assets.errors import AssetErrorCode as E
-from app.assets.models import Asset, OwnerKind
+from app.assets.models import Asset, AssetKind, AssetStatus, OwnerKind
 from app.assets.rules import MAX_HORIZON
 from app.credits import ledger
 from app.credits.errors import CreditsErrorCode
 from app.credits.models import Account, SystemAccount, Transfer, TransferKind, TransferStatus
-from app.errors import DomainError
+from app.errors import DomainError, DomainErrors
 from app.policy import Rule, Viewer
 
 # What a member reads, in one place (no gettext catalogue yet: DESIGN.md "Languages").
@@ -66,6 +68,36 @@ async def require_not_own(
         organisation_id is not None and organisation_id == asset.owner_organisation_id
     ):
         raise DomainError(E.OWN_ASSET, TEXTS["own_asset"], "assetId")
+
+
+async def agreeable_asset(
+    *,
+    actor: Actor,
+    asset_id: int,
+    kind: AssetKind,
+    starts: datetime,
+    ends: datetime,
+    now: datetime,
+    organisation_id: int | None,
+    manages: Rule,
+    unavailable: str,
+    fields: dict[str, str],
+) -> Asset:
+    """The listed asset of this kind, locked by rules.load, once the actor may use it for
+    [starts, ends) and the owner's rules hold. Inside the caller's transaction."""
+    found = await rules.load(
+        hub_id=actor.hub_id, asset_id=asset_id, starts=starts, ends=ends, now=now
+    )
+    if found is None:
+        raise DomainError(E.NOT_FOUND, "No such asset.", "assetId")
+    asset, broken = found
+    if asset.kind != kind or asset.status != AssetStatus.LISTED:
+        raise DomainError(E.NOT_AVAILABLE, unavailable, "assetId")
+    await require_not_own(actor, asset, organisation_id, manages)
+    await check_audience(actor, asset, organisation_id)
+    if broken:
+        raise DomainErrors(rules.failures(asset, broken, fields))
+    return asset
 
 
 async def side_of(actor: Actor, row: Any, *, owner: Rule, other: Rule, what: str) -> bool:

@@ -32,9 +32,8 @@ from tortoise.transactions import in_transaction
 
 from app import validation as v
 from app.actor import Actor
-from app.assets import lending, rules
+from app.assets import lending
 from app.assets.access import get_asset
-from app.assets.audience import check_audience
 from app.assets.errors import AssetErrorCode as E
 from app.assets.impact import record_impact
 from app.assets.lending_policy import BORROWER_SIDE, CALENDAR_READERS, OWNER_SIDE
@@ -44,7 +43,7 @@ from app.assets.sharing_models import DisputeResolution, Loan
 from app.assets.sharing_models import LoanStatus as S
 from app.audit import service as audit
 from app.credits.models import TransferKind
-from app.errors import AccessDenied, DomainError, DomainErrors
+from app.errors import AccessDenied, DomainError
 from app.policy import Viewer
 
 MAX_MESSAGE = 2000
@@ -120,18 +119,18 @@ async def request(
     lending.check_times(starts_at, due_at, now, fields=("startsAt", "dueAt"), longest=LONGEST)
     try:
         async with in_transaction():
-            found = await rules.load(
-                hub_id=actor.hub_id, asset_id=asset_id, starts=starts_at, ends=due_at, now=now
+            asset = await lending.agreeable_asset(
+                actor=actor,
+                asset_id=asset_id,
+                kind=AssetKind.LOAN,
+                starts=starts_at,
+                ends=due_at,
+                now=now,
+                organisation_id=organisation_id,
+                manages=MANAGES,
+                unavailable=TEXTS["not_lendable"],
+                fields=FIELDS,
             )
-            if found is None:
-                raise DomainError(E.NOT_FOUND, "No such asset.", "assetId")
-            asset, broken = found
-            if asset.kind != AssetKind.LOAN or asset.status != AssetStatus.LISTED:
-                raise DomainError(E.NOT_AVAILABLE, TEXTS["not_lendable"], "assetId")
-            await lending.require_not_own(actor, asset, organisation_id, MANAGES)
-            await check_audience(actor, asset, organisation_id)
-            if broken:
-                raise DomainErrors(rules.failures(asset, broken, FIELDS))
             instant = not asset.requires_approval
             loan = await Loan.create(
                 hub_id=actor.hub_id,
