@@ -1,8 +1,9 @@
 """Who is acting: the signed-in member, their roles, and a coordinator acting for them."""
 
 from dataclasses import dataclass, field
+from enum import Enum
 
-from app.errors import AccessDenied
+from app.errors import AccessDenied, DomainError
 from app.people.models import Member, Role
 
 
@@ -29,3 +30,12 @@ class Actor:
         if not self.has_role(*roles):
             names = ", ".join(r.value for r in roles)
             raise AccessDenied(f"This needs one of these roles in the hub: {names}.")
+
+
+def home_of(actor: "Actor | None", *, invalid: Enum, field: str) -> tuple[float, float]:
+    """The signed-in member's home point, for searches measured from home; `invalid` (the
+    caller's module's INVALID code) on `field` when no home is set."""
+    member = actor.member if actor else None
+    if member is None or member.home_lat is None or member.home_lng is None:
+        raise DomainError(invalid, "Set your home location first.", field)
+    return (member.home_lat, member.home_lng)

@@ -7,7 +7,7 @@ from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from app import validation as v
-from app.actor import Actor
+from app.actor import Actor, home_of
 from app.errors import DomainError
 from app.hubs.models import Hub
 from app.matching.models import Delivery, NotificationKind, SavedSearch
@@ -44,8 +44,7 @@ async def save_search(
     if within_km is not None:
         if not 0 < within_km <= geo.MAX_KM:
             raise DomainError(E.INVALID, f"Between 0 and {geo.MAX_KM:g} km.", "withinKm")
-        if actor.member.home_lat is None:
-            raise DomainError(E.INVALID, "Set your home location first.", "withinKm")
+        home_of(actor, invalid=E.INVALID, field="withinKm")
     days = sorted(set(weekdays or []))
     if any(not 1 <= d <= 7 for d in days):
         raise DomainError(E.INVALID, "Weekdays are 1 (Monday) to 7 (Sunday).", "weekdays")

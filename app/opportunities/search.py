@@ -17,7 +17,7 @@ from typing import Any, Self
 
 from tortoise import Tortoise
 
-from app.actor import Actor
+from app.actor import Actor, home_of
 from app.errors import DomainError
 from app.opportunities import geo
 from app.opportunities.errors import OpportunityErrorCode as E
@@ -187,10 +187,7 @@ def search(
     `near_home` measures distance from the signed-in member's home instead of a given point.
     """
     if near_home:
-        member = actor.member if actor else None
-        if member is None or member.home_lat is None or member.home_lng is None:
-            raise DomainError(E.INVALID, "Set your home location first.", "nearHome")
-        filters.near = (member.home_lat, member.home_lng)
+        filters.near = home_of(actor, invalid=E.INVALID, field="nearHome")
     validate(filters, sort)
     sql, params = build(hub_id, filters, sort)
     return Results(sql, params)
