@@ -5,8 +5,7 @@ from collections.abc import Iterable
 import strawberry
 from strawberry import relay
 
-from app.assets.sharing_models import CalendarFeed as CalendarFeedModel
-from app.policy import visible
+from app.assets import lists
 from schema.assets.feed_types import CalendarFeed
 from schema.context import Info
 from schema.relay import Page
@@ -20,7 +19,4 @@ class FeedQueries:
         " rotated), newest first.",
     )
     async def my_calendar_feeds(self, info: Info) -> Iterable[CalendarFeed]:
-        viewer = info.context.viewer
-        mine = CalendarFeedModel.filter(hub_id=viewer.hub_id, member_id=viewer.member_id)
-        query = await visible(viewer, "CalendarFeed", mine)
-        return query.order_by("-created_at", "-id")  # type: ignore[return-value]
+        return await lists.calendar_feeds_of(viewer=info.context.viewer)  # type: ignore[return-value]

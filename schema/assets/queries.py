@@ -1,21 +1,14 @@
 """Asset queries: search, the assets you manage, the asset categories, WANTED notices."""
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import strawberry
 from strawberry import relay
-from tortoise.expressions import Q
 
-from app.assets import search
+from app.assets import lists, search
 from app.assets.errors import AssetErrorCode as E
-from app.assets.models import Asset as AssetModel
 from app.assets.models import AssetCategory as AssetCategoryModel
-from app.assets.models import WantedNotice as WantedNoticeModel
-from app.assets.models import WantedStatus as WantedStatusEnum
-from app.assets.policy import MANAGES
-from app.errors import DomainError
-from app.policy import visible
 from schema.assets.types import (
     Asset,
     AssetCategory,
@@ -109,12 +102,7 @@ class AssetQueries:
         info: Info,
         status: AssetStatus | None = None,  # type: ignore[valid-type]
     ) -> Iterable[Asset]:
-        viewer = info.context.viewer
-        managed = AssetModel.filter(hub_id=viewer.hub_id).filter(await MANAGES.q(viewer))
-        query = await visible(viewer, "Asset", managed)
-        if status is not None:
-            query = query.filter(status=status)
-        return query.order_by("-created_at", "-id")  # type: ignore[return-value]
+        return await lists.managed_assets(viewer=info.context.viewer, status=status)  # type: ignore[return-value]
 
     @relay.connection(Page[AssetCategory], description="The hub's asset categories.")  # type: ignore[misc]
     def asset_categories(self, info: Info) -> Iterable[AssetCategory]:
@@ -132,18 +120,9 @@ class AssetQueries:
         if info.context.hub_id is None:
             return []
         category_ids = _ids(asset_category_ids, "AssetCategory", "assetCategoryIds")
-        if len(category_ids) > 50:
-            raise DomainError(E.INVALID, "At most 50 categories.", "assetCategoryIds")
-        query = WantedNoticeModel.filter(
-            hub_id=info.context.hub_id,
-            status=WantedStatusEnum.OPEN,
-            expires_at__gt=datetime.now(UTC),
+        return lists.open_wanted_notices(  # type: ignore[return-value]
+            hub_id=info.context.hub_id, category_ids=category_ids, kind=kind
         )
-        if category_ids:
-            query = query.filter(category_id__in=category_ids)
-        if kind is not None:  # notices wanting that kind, or any kind
-            query = query.filter(Q(kind=kind) | Q(kind__isnull=True))
-        return query.order_by("-created_at", "-id")  # type: ignore[return-value]
 
     @relay.connection(Page[WantedNotice], description="Your WANTED notices, newest first.")  # type: ignore[misc]
     async def my_wanted_notices(
@@ -151,9 +130,4 @@ class AssetQueries:
         info: Info,
         status: WantedNoticeStatus | None = None,  # type: ignore[valid-type]
     ) -> Iterable[WantedNotice]:
-        viewer = info.context.viewer
-        mine = WantedNoticeModel.filter(hub_id=viewer.hub_id, author_id=viewer.member_id)
-        query = await visible(viewer, "WantedNotice", mine)
-        if status is not None:
-            query = query.filter(status=status)
-        return query.order_by("-created_at", "-id")  # type: ignore[return-value]
+        return await lists.wanted_notices_of(viewer=info.context.viewer, status=status)  # type: ignore[return-value]

@@ -5,11 +5,9 @@ from collections.abc import Iterable
 import strawberry
 from strawberry import relay
 
-from app.campaigns import orders
+from app.campaigns import lists, orders
 from app.campaigns.errors import CampaignErrorCode as E
 from app.campaigns.models import Campaign as CampaignModel
-from app.campaigns.models import GroupBuyOrder as GroupBuyOrderModel
-from app.campaigns.models import Pledge as PledgeModel
 from app.policy import visible
 from schema.campaigns.types import (
     Campaign,
@@ -47,16 +45,12 @@ class CampaignQueries:
     @relay.connection(Page[Pledge], description="Your pledges, newest first.")  # type: ignore[misc]
     async def my_pledges(self, info: Info) -> Iterable[Pledge]:
         actor = info.context.require_actor()
-        mine = PledgeModel.filter(hub_id=actor.hub_id, member_id=actor.member_id)
-        query = await visible(info.context.viewer, "Pledge", mine)
-        return query.order_by("-id")  # type: ignore[return-value]
+        return await lists.pledges_of(actor=actor, viewer=info.context.viewer)  # type: ignore[return-value]
 
     @relay.connection(Page[GroupBuyOrder], description="Your group-buy orders, newest first.")  # type: ignore[misc]
     async def my_orders(self, info: Info) -> Iterable[GroupBuyOrder]:
         actor = info.context.require_actor()
-        mine = GroupBuyOrderModel.filter(hub_id=actor.hub_id, member_id=actor.member_id)
-        query = await visible(info.context.viewer, "GroupBuyOrder", mine)
-        return query.order_by("-id")  # type: ignore[return-value]
+        return await lists.orders_of(actor=actor, viewer=info.context.viewer)  # type: ignore[return-value]
 
     @relay.connection(  # type: ignore[misc]
         Page[GroupBuyOrder],
