@@ -643,6 +643,12 @@ def _root_opportunities(planner: Planner, item: _Field) -> str:
             raise Fallback from exc
         return results.sql, results.params
 
+    def caller_free(run: Run) -> bool:
+        """Whether the SQL depends on the hub and the variables only (not near the home)."""
+        raw = planner.arg_value(node, "Query", "filter", run.variables)
+        return not (isinstance(raw, dict) and raw.get("nearHome"))
+
+    inner.caller_free = caller_free  # type: ignore[attr-defined]
     planner.inner_roots.append(inner)
     see = planner.see("Opportunity", "c0")
     rows = (

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 MAX_PLANS = 2_000
 MAX_DOCUMENTS = 1_000
+MAX_PREPARED = 4_000
 _PARAM = re.compile(r"\$(\d+)")
 
 _plans: "OrderedDict[Hashable, planner.Plan | None]" = OrderedDict()
@@ -52,9 +53,15 @@ _documents: "OrderedDict[str, tuple[DocumentNode, dict[str, FragmentDefinitionNo
 )
 
 
+_prepared: "OrderedDict[Hashable, tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode], dict[str, Any]] | None]" = OrderedDict()  # noqa: E501
+_inner_sql: "OrderedDict[Hashable, tuple[str, tuple[Any, ...]]]" = OrderedDict()
+
+
 def forget_plans() -> None:
     _plans.clear()
     _documents.clear()
+    _prepared.clear()
+    _inner_sql.clear()
 
 
 async def answer(
@@ -67,26 +74,11 @@ async def answer(
         return None
     if variables is not None and not isinstance(variables, dict):
         return None
-    found = _document(schema, query)
-    if found is None:
+    prepared = _prepare(schema, query, operation_name, variables, settings)
+    if prepared is None:
         return None
-    document, fragments = found
-    try:
-        operation = get_operation_ast(document, operation_name)
-    except GraphQLError:
-        return None
-    if operation is None or operation.operation.value != "query":
-        return None
+    operation, fragments, coerced = prepared
     raw = variables or {}
-    if _has_unstorable(raw):
-        return None
-    coerced: Any = get_variable_values(schema._schema, operation.variable_definitions or (), raw)
-    if isinstance(coerced, list):
-        return None
-    coerced = coerced.coerced
-    walker = _Walker(fragments, raw, settings.max_page_size)
-    if walker.cost(operation.selection_set) > settings.max_query_cost:
-        return None
     actor = context.actor
     caller = Caller(signed_in=actor is not None, roles=actor.roles if actor else frozenset())
     key = (query, operation_name, caller, shape(coerced))
@@ -104,7 +96,7 @@ async def answer(
         params: list[Any] = [run.hub_id, run.member_id] + [g(run) for g in plan.getters]
         sql = plan.sql
         for index, inner in enumerate(plan.inner_roots):
-            text, values = inner(run)
+            text, values = _inner(inner, run)
             text = _renumber(text, len(params))
             sql = sql.replace(f"{{inner{index}}}", text)
             params += values
@@ -150,6 +142,100 @@ class Partial:
             return rest
         data = {k: self.parts[k] if k in self.parts else rest.data.get(k) for k in self.keys}
         return ExecutionResult(data=data, errors=rest.errors, extensions=rest.extensions)
+
+
+def _prepare(
+    schema: Any, query: str, operation_name: str | None, variables: Any, settings: Any
+) -> tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode], dict[str, Any]] | None:
+    """The operation, its fragments and coerced variables if the document is valid, the
+    variables coerce and the cost is within the limit; remembered per document text, operation
+    name and variable values (all of it depends on nothing else), so a request seen before
+    skips graphql-core's coercion and the cost walk as it already skipped parse and validate."""
+    frozen = _frozen(variables)
+    limits = (settings.max_query_cost, settings.max_page_size, settings.max_tokens)
+    key = None if frozen is _UNFROZEN else (query, operation_name, frozen, limits)
+    if key is not None and key in _prepared:
+        _prepared.move_to_end(key)
+        return _prepared[key]
+    made = _prepare_now(schema, query, operation_name, variables, settings)
+    if key is not None:
+        _prepared[key] = made
+        if len(_prepared) > MAX_PREPARED:
+            _prepared.popitem(last=False)
+    return made
+
+
+def _prepare_now(
+    schema: Any, query: str, operation_name: str | None, variables: Any, settings: Any
+) -> tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode], dict[str, Any]] | None:
+    found = _document(schema, query)
+    if found is None:
+        return None
+    document, fragments = found
+    try:
+        operation = get_operation_ast(document, operation_name)
+    except GraphQLError:
+        return None
+    if operation is None or operation.operation.value != "query":
+        return None
+    raw = variables or {}
+    if _has_unstorable(raw):
+        return None
+    coerced: Any = get_variable_values(schema._schema, operation.variable_definitions or (), raw)
+    if isinstance(coerced, list):
+        return None
+    walker = _Walker(fragments, raw, settings.max_page_size)
+    if walker.cost(operation.selection_set) > settings.max_query_cost:
+        return None
+    return operation, fragments, coerced.coerced
+
+
+def _inner(inner: Any, run: planner.Run) -> tuple[str, list[Any]]:
+    """An inner root's SQL and values, remembered per hub and variables when it reads nothing
+    of the caller (`inner.caller_free(run)`; the opportunity search near the member's home
+    reads their home, which may change)."""
+    free = getattr(inner, "caller_free", None)
+    frozen = _frozen(run.variables) if free is not None and free(run) else _UNFROZEN
+    if frozen is _UNFROZEN:
+        return inner(run)  # type: ignore[no-any-return]
+    key = (inner, run.hub_id, frozen)
+    if key in _inner_sql:
+        _inner_sql.move_to_end(key)
+        text, values = _inner_sql[key]
+        return text, list(values)
+    text, values = inner(run)
+    _inner_sql[key] = (text, tuple(values))
+    if len(_inner_sql) > MAX_PREPARED:
+        _inner_sql.popitem(last=False)
+    return text, values
+
+
+_UNFROZEN = object()
+_SCALARS = (str, int, float, bool, type(None), Enum)
+
+
+def _frozen(value: Any, depth: int = 0) -> Any:
+    """A hashable copy of JSON-like `value` that tells 1, 1.0 and true apart, or _UNFROZEN."""
+    if isinstance(value, _SCALARS):
+        return (type(value), value)
+    if depth > 6:
+        return _UNFROZEN
+    if isinstance(value, dict):
+        items = []
+        for k, v in value.items():
+            frozen = _frozen(v, depth + 1)
+            if frozen is _UNFROZEN or not isinstance(k, str):
+                return _UNFROZEN
+            items.append((k, frozen))
+        return ("dict", tuple(sorted(items)))
+    if isinstance(value, list | tuple) and len(value) <= 50:
+        frozen_items = tuple(_frozen(v, depth + 1) for v in value)
+        return _UNFROZEN if _UNFROZEN in frozen_items else ("list", frozen_items)
+    try:
+        hash(value)
+    except TypeError:
+        return _UNFROZEN
+    return (type(value), value)
 
 
 def _renumber(sql: str, base: int) -> str:
