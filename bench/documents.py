@@ -32,6 +32,32 @@ DETAIL = """query Detail($id: ID!) {
   portfolio { totalMinutes servicesDelivered byCategory { name minutes } }
 }"""
 
+# Scenario 2's nested detail (issue 15): one opportunity with organisation, category, skills and
+# its first 20 applications with applicants, seen by its poster; PostGraphile's equivalent below.
+NODE_DETAIL = """query NodeDetail($id: ID!) {
+  node(id: $id) {
+    ... on Opportunity {
+      id title description status startsAt
+      category { name } organisation { name } skills { name }
+      applications(first: 20) {
+        edges { node { id status createdAt applicant { id displayName } } }
+      }
+    }
+  }
+}"""
+
+POSTGRAPHILE_NODE_DETAIL = """query NodeDetail($id: BigInt!, $hub: BigInt!) {
+  opportunityById(id: $id) {
+    id title description status startsAt
+    categoryByCategoryId { name } organisationByOrganisationId { name }
+    opportunitySkillsByOpportunityId { nodes { skillBySkillId { name } } }
+    applicationsByOpportunityId(first: 20, condition: {hubId: $hub},
+                                orderBy: [CREATED_AT_ASC, ID_ASC]) {
+      nodes { id status createdAt memberByApplicantId { id displayName } }
+    }
+  }
+}"""
+
 APPLY = """mutation Apply($input: ApplyToOpportunityInput!) {
   applyToOpportunity(input: $input) { application { id status } errors { code field } }
 }"""

@@ -44,6 +44,10 @@ def _node(row: Any) -> dict[str, Any]:
     }
 
 
+async def _keep(connection: asyncpg.Connection) -> None:
+    return None
+
+
 async def opportunities(request: Request) -> Response:
     body = orjson.loads(await request.body())
     first = int((body.get("variables") or {}).get("first", 20))
@@ -58,7 +62,9 @@ async def opportunities(request: Request) -> Response:
 async def lifespan(_: Starlette) -> AsyncIterator[None]:
     global pool
     url = os.environ["FLOOR_DATABASE_URL"].replace("postgres://", "postgresql://", 1)
-    pool = await asyncpg.create_pool(url, min_size=1, max_size=10)
+    # Without asyncpg's reset statement on release, like the API (app.db.keep_session): the
+    # floor holds no session state either, and a floor that paid a round trip more would flatter us.
+    pool = await asyncpg.create_pool(url, min_size=1, max_size=10, reset=_keep)
     try:
         yield
     finally:

@@ -30,6 +30,14 @@ def table(result: dict[str, Any]) -> str:
             f"  ours / PostGraphile = {plain['vs_postgraphile']}, ours / floor ="
             f" {plain['vs_floor']}; SQL per request (10 / 50): {_sql(plain)}"
         )
+        if nested := plain.get("detail"):
+            for peer in ("communityhub", "postgraphile"):
+                name = f"2 nested detail, {nested['clients']} clients: {peer}"
+                lines.append(_row(name, nested[peer]))
+            lines.append(
+                f"  ours / PostGraphile = {nested['vs_postgraphile']};"
+                f" SQL per request: {nested['sql_per_request']}"
+            )
     if detail := result.get("detail"):
         lines.append(_row(f"3 detail, {detail['clients']} clients", detail))
         lines.append(f"  SQL statements per request: {detail['sql_per_request']}")

@@ -72,44 +72,96 @@ async def feed(run: Run) -> dict[str, Any]:
 
 
 async def plain_list(run: Run, peers: bool, network: bool) -> dict[str, Any]:
-    """2. `opportunities(first: 20)` with organisation: ours, PostGraphile v4, the floor."""
+    """2. `opportunities(first: 20)` with organisation: ours, PostGraphile v4, the floor; and
+    the nested detail (node with organisation, category, skills, first 20 applications with
+    applicants, seen by its poster) against PostGraphile's `opportunityById` (issue 15)."""
     clients = max(run.clients[:2])  # 8 in a full run
     headers = {"CH-Hub": run.sample.hub_slug}
     body = {"query": doc.LIST, "variables": {"first": 20}}
+    posters = run.sample.posters
 
     async def ours(session: aiohttp.ClientSession, client: int, n: int) -> bool:
         return _ok(await post_json(session, "/graphql", body, headers), "opportunities")
+
+    async def our_detail(session: aiohttp.ClientSession, client: int, n: int) -> bool:
+        token, opportunity = posters[(client * 7919 + n) % len(posters)]
+        detail_body = {"query": doc.NODE_DETAIL, "variables": {"id": opportunity}}
+        return _ok(await post_json(session, "/graphql", detail_body, run.bearer(token)), "node")
 
     result: dict[str, Any] = {"clients": clients, "communityhub": await run.load(ours, clients)}
     result["sql_per_request"] = {
         str(first): await statements(doc.LIST, {"first": first}, headers) for first in (10, 50)
     }
+    token, opportunity = posters[0]
+    detail: dict[str, Any] = {
+        "clients": clients,
+        "communityhub": await run.load(our_detail, clients),
+        "sql_per_request": await statements(
+            doc.NODE_DETAIL, {"id": opportunity}, run.bearer(token)
+        ),
+    }
+    result["detail"] = detail
     with procs.floor(run.database_url).ready() as floor:
         expected = await _first_answer(run.api.url, body, headers)
         got = await _first_answer(floor.url, body, headers)
         assert got == expected, "the floor must answer exactly what the API answers"
         result["floor"] = await run.load(ours, clients, floor.url)
     if peers and procs.postgraphile_installed(network=network):
-        pg_body = {
-            "query": doc.POSTGRAPHILE_LIST,
-            "variables": {"first": 20, "hub": str(run.sample.hub_id)},
-        }
+        hub = str(run.sample.hub_id)
+        pg_body = {"query": doc.POSTGRAPHILE_LIST, "variables": {"first": 20, "hub": hub}}
 
         async def theirs(session: aiohttp.ClientSession, client: int, n: int) -> bool:
             return _ok(await post_json(session, "/graphql", pg_body, {}), "allOpportunities")
 
+        async def their_detail(session: aiohttp.ClientSession, client: int, n: int) -> bool:
+            _, opportunity = posters[(client * 7919 + n) % len(posters)]
+            variables = {"id": str(_pk(opportunity)), "hub": hub}
+            detail_body = {"query": doc.POSTGRAPHILE_NODE_DETAIL, "variables": variables}
+            answer = await post_json(session, "/graphql", detail_body, {})
+            return _ok(answer, "opportunityById")
+
         with procs.postgraphile(run.database_url).ready(
             "/graphql", {"query": "{__typename}"}
         ) as pg:
+            await _same_detail(run, pg.url, posters[0])
             result["postgraphile"] = await run.load(theirs, clients, pg.url)
+            detail["postgraphile"] = await run.load(their_detail, clients, pg.url)
             result["postgraphile"]["peak_rss_mb"] = pg.peak_rss_mb()
     else:
-        result["postgraphile"] = {"skipped": "not installed: run bench/run once without --offline"}
+        skipped = {"skipped": "not installed: run bench/run once without --offline"}
+        result["postgraphile"] = detail["postgraphile"] = skipped
     ours_rate = result["communityhub"]["per_second"]
     for peer in ("postgraphile", "floor"):
         rate = result[peer].get("per_second")
         result[f"vs_{peer}"] = round(ours_rate / rate, 2) if rate else None
+    rate = detail["postgraphile"].get("per_second")
+    detail["vs_postgraphile"] = (
+        round(detail["communityhub"]["per_second"] / rate, 2) if rate else None
+    )
     return result
+
+
+async def _same_detail(run: Run, pg_url: str, poster: tuple[str, str]) -> None:
+    """Both answer the same opportunity, skills and applications (before the load)."""
+    token, opportunity = poster
+    ours = await _first_answer(
+        run.api.url,
+        {"query": doc.NODE_DETAIL, "variables": {"id": opportunity}},
+        run.bearer(token),
+    )
+    variables = {"id": str(_pk(opportunity)), "hub": str(run.sample.hub_id)}
+    theirs = await _first_answer(
+        pg_url, {"query": doc.POSTGRAPHILE_NODE_DETAIL, "variables": variables}, {}
+    )
+    node, peer = ours["data"]["node"], theirs["data"]["opportunityById"]
+    assert node["title"] == peer["title"] and node["description"] == peer["description"]
+    assert sorted(s["name"] for s in node["skills"]) == sorted(
+        s["skillBySkillId"]["name"] for s in peer["opportunitySkillsByOpportunityId"]["nodes"]
+    )
+    applicants = [e["node"]["applicant"]["displayName"] for e in node["applications"]["edges"]]
+    rows = peer["applicationsByOpportunityId"]["nodes"]
+    peer_applicants = [a["memberByApplicantId"]["displayName"] for a in rows]
+    assert applicants == peer_applicants, "the same first 20 applications, in the same order"
 
 
 async def _first_answer(url: str, body: dict[str, Any], headers: dict[str, str]) -> Any:

@@ -35,8 +35,12 @@ async def test_every_scenario_runs_at_scale_001(tmp_path: Path) -> None:
         assert step["requests"] > 0 and step["errors"] == 0, step
     assert set(feed["by_clients"]) == {"1", "2"}
     assert plain["vs_floor"] > 0
+    nested = plain["detail"]  # the nested detail of scenario 2, one statement (token cached)
+    assert nested["communityhub"]["requests"] > 0 and nested["communityhub"]["errors"] == 0
+    assert nested["sql_per_request"] == 1
     if postgraphile_binary().exists():  # installed on this machine: the peer must have run
         assert plain["postgraphile"]["requests"] > 0 and plain["postgraphile"]["errors"] == 0
+        assert nested["postgraphile"]["requests"] > 0 and nested["postgraphile"]["errors"] == 0
     else:
         assert "skipped" in plain["postgraphile"]
     mutations = result["mutations"]

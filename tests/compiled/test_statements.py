@@ -8,6 +8,7 @@ import pytest
 from app.metrics import GRAPHQL_OPERATIONS
 from bench.documents import DETAIL as BENCH_DETAIL
 from bench.documents import LIST as LIST_QUERY
+from bench.documents import NODE_DETAIL
 from tests.compiled import world as worlds
 from tests.helpers import GraphQLClient, count_sql
 
@@ -68,6 +69,18 @@ async def test_the_detail_is_one_statement_at_any_page_size(
         for first in (1, 20)
     ]
     assert counts == [1, 1]
+
+
+@pytest.mark.parametrize("caller", ["poster", "organisation staff"])
+async def test_scenario_2s_nested_detail_is_one_statement(
+    gql: GraphQLClient, world: worlds.World, caller: str
+) -> None:
+    """bench/run scenario 2's nested detail (node with organisation, category, skills, first 20
+    applications with applicants), signed in with a seen token."""
+    person = world.callers[caller]
+    variables = {"id": world.gid(world.opportunities[1])}
+    await gql(NODE_DETAIL, variables, as_=person)  # the token, once
+    assert await _count(gql, NODE_DETAIL, variables, as_=person) == 1
 
 
 async def test_the_bench_detail_is_one_statement_and_the_interpreter_for_the_portfolio(
