@@ -10,12 +10,10 @@ ranked, found index-only in the cell indexes: the cost per request stays bounded
 from datetime import date, time
 from typing import Any
 
-import orjson
-
 from app.actor import Actor
 from app.opportunities import geo
 from app.opportunities.search import Results, Sql
-from app.people.checks import valid_checks
+from app.people.checks import valid_checks_sql
 
 MAX_FEED = 500  # the feed is a shortlist, not the catalogue: search covers the rest
 # Listings ranked per request: the nearest within reach (plus remote ones), else the newest.
@@ -48,8 +46,14 @@ def _available(sql: Sql, slots: list[dict[str, Any]]) -> str:
 
 async def recommended(*, actor: Actor) -> Results:
     """The viewer's feed (lazy: slice it); at most MAX_FEED items."""
-    member = actor.member  # loaded with the access token, for this request
-    checks = sorted(c.value for c in await valid_checks(member_id=member.id, hub_id=actor.hub_id))
+    return build(actor=actor)
+
+
+def build(*, actor: Actor) -> Results:
+    """The feed's statement: the member (home, travel distance, availability, age) as loaded
+    with the access token; their checks and skills read by the statement itself (InitPlans),
+    so the feed is one statement, for the interpreter and for the compiled plan alike."""
+    member = actor.member
     sql = Sql()
     me = sql.param(member.id)
     hub = sql.param(actor.hub_id)
@@ -60,7 +64,8 @@ async def recommended(*, actor: Actor) -> Results:
         "NOT EXISTS (SELECT 1 FROM application a WHERE a.hub_id = o.hub_id"
         f" AND a.opportunity_id = o.id AND a.applicant_id = {me})"
     )
-    sql.add(f"o.required_checks <@ {sql.param(_json(checks))}::jsonb")
+    checks = valid_checks_sql(hub=f"{hub}::bigint", member=f"{me}::bigint", param=sql.param)
+    sql.add(f"o.required_checks <@ {checks}")
     age = _age(member.date_of_birth)
     sql.add(
         "o.min_age IS NULL"
@@ -125,7 +130,3 @@ def _nearest_first(
             f" AND {distance} <= {sql.param(outer)}{beyond}"
         )
     return " UNION ALL ".join(bands)
-
-
-def _json(values: list[str]) -> str:
-    return orjson.dumps(values).decode()

@@ -15,7 +15,7 @@ Rules, written once here:
 """
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -506,6 +506,17 @@ async def valid_checks(member_id: int, hub_id: int) -> set[CheckKind]:
     ).values_list("kind", "expires_on")
     today = _today()
     return {CheckKind(kind) for kind, expires in rows if expires is None or expires >= today}
+
+
+def valid_checks_sql(*, hub: str, member: str, param: Callable[[Any], str]) -> str:
+    """valid_checks as a SQL expression: a jsonb array of the kinds the member holds today
+    (`hub` and `member` are SQL expressions; `param` adds a parameter and names it)."""
+    return (
+        "COALESCE((SELECT jsonb_agg(DISTINCT tc.kind) FROM trust_check tc"
+        f" WHERE tc.hub_id = {hub} AND tc.member_id = {member}"
+        f" AND tc.status = '{CheckStatus.VERIFIED.value}'"
+        f" AND (tc.expires_on IS NULL OR tc.expires_on >= {param(_today())})), '[]'::jsonb)"
+    )
 
 
 def pending_checks(*, actor: Actor) -> QuerySet[TrustCheck]:

@@ -37,7 +37,7 @@ from app.policy.sql import Caller, NotCompilable, literal, rule_sql
 from app.policy.table import TypePolicy
 from app.reads import fields as f
 
-ROOTS = ("opportunities", "node")
+ROOTS = ("opportunities", "recommendedOpportunities", "node")
 
 
 class Fallback(Exception):
@@ -540,6 +540,8 @@ def _root(planner: Planner, item: _Field) -> str:
         raise NotCompilable(f"{item.name} answers this caller with an error")
     if item.name == "opportunities":
         return _root_opportunities(planner, item)
+    if item.name == "recommendedOpportunities":
+        return _root_recommended(planner, item)
     return _root_node(planner, item)
 
 
@@ -649,6 +651,38 @@ def _root_opportunities(planner: Planner, item: _Field) -> str:
         return not (isinstance(raw, dict) and raw.get("nearHome"))
 
     inner.caller_free = caller_free  # type: ignore[attr-defined]
+    planner.inner_roots.append(inner)
+    see = planner.see("Opportunity", "c0")
+    rows = (
+        "SELECT c0.*, page.rn FROM (SELECT q.id, row_number() OVER () AS rn FROM"
+        f" ({{inner{index}}} LIMIT {expected} + 1 OFFSET {start}) q) page"
+        f" JOIN opportunity c0 ON c0.id = page.id AND c0.hub_id = $1 AND {see}"
+    )
+    return planner.connection("Opportunity", rows, item.node, "Query", start, expected)
+
+
+PAGE_ARGS = {"first", "after", "last", "before"}
+
+
+def _root_recommended(planner: Planner, item: _Field) -> str:
+    """The signed-in member's feed (app/opportunities/feed.py builds its ids in rank order)."""
+    for a in item.node.arguments or ():
+        if a.name.value not in PAGE_ARGS:
+            raise NotCompilable(f"argument {a.name.value}")
+    if not planner.caller.signed_in:
+        raise NotCompilable("the feed is the signed-in member's")
+    start, expected = planner.page(item.node, "Query")
+    index = len(planner.inner_roots)
+
+    def inner(run: Run) -> tuple[str, list[Any]]:
+        from app.opportunities import feed
+
+        if run.actor is None:
+            raise Fallback
+        results = feed.build(actor=run.actor)
+        # At most MAX_FEED, as the interpreter's slice of feed.Results.
+        return f"SELECT * FROM ({results.sql} LIMIT {results.stop}) feed", results.params
+
     planner.inner_roots.append(inner)
     see = planner.see("Opportunity", "c0")
     rows = (

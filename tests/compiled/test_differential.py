@@ -23,7 +23,7 @@ from app.metrics import GRAPHQL_OPERATIONS
 from tests.compiled import world as worlds
 from tests.helpers import GraphQLClient
 
-COMPILABLE_ROOTS = {"opportunities", "node"}
+COMPILABLE_ROOTS = {"opportunities", "recommendedOpportunities", "node"}
 CALLERS = ["anonymous", "member", "applicant", "poster", "organisation staff", "hub admin"]
 
 
@@ -291,6 +291,12 @@ def documents(draw: st.DrawFn) -> tuple[str, dict[str, Any], str]:
             f" opportunities(first: $first, after: $after {', ' + filt if filt else ''})"
             f" {{ {page.replace('BODY', body)} {info} }} }} {fragment}"
         )
+        if draw(st.booleans()):  # the member's feed instead of the list
+            query = (
+                "query Q($first: Int, $after: String) {"
+                " recommendedOpportunities(first: $first, after: $after)"
+                f" {{ {page.replace('BODY', body)} {info} }} }} {fragment}"
+            )
         variables = {
             "first": draw(st.sampled_from([None, 0, 1, 3, 20])),
             "after": draw(st.sampled_from([None, "YXJyYXljb25uZWN0aW9uOjA=", "YXJyYXljb25uZWN0aW9uOjEw"])),
@@ -314,6 +320,8 @@ async def test_generated_documents_answer_the_same_compiled(
     query, variables, caller = case
     if "id" in variables:
         variables = {**variables, "id": world.gid(world.opportunities[variables["id"]])}
+    if "recommendedOpportunities" in query:
+        variables = {k: v for k, v in variables.items() if k != "f"}
     compiled, interpreted, _ = await both(gql, world, caller, query, variables)
     assert canonical(compiled) == canonical(interpreted), (query, variables, caller)
 
