@@ -20,6 +20,14 @@ def percentile(sorted_values: list[float], p: float) -> float:
     return sorted_values[min(len(sorted_values) - 1, int(p * len(sorted_values)))]
 
 
+def merged(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """One summary of several `drive(..., keep=True)` steps (rounds interleaved with peers)."""
+    latencies = [x for part in parts for x in part["latencies"]]
+    errors = sum(part["errors"] for part in parts)
+    elapsed = sum(part["seconds"] for part in parts)
+    return {**summary(len(latencies), errors, elapsed, latencies), "rounds": len(parts)}
+
+
 def summary(count: int, errors: int, elapsed: float, latencies: list[float]) -> dict[str, Any]:
     latencies = sorted(latencies)
     return {
@@ -34,9 +42,16 @@ def summary(count: int, errors: int, elapsed: float, latencies: list[float]) -> 
 
 
 async def drive(
-    send: Send, *, base_url: str, clients: int, seconds: float, max_requests: int
+    send: Send,
+    *,
+    base_url: str,
+    clients: int,
+    seconds: float,
+    max_requests: int,
+    keep: bool = False,
 ) -> dict[str, Any]:
-    """Runs `clients` loops against `base_url` for `seconds` or `max_requests`, whichever first."""
+    """Runs `clients` loops against `base_url` for `seconds` or `max_requests`, whichever first
+    (`keep`: the latencies too, for `merged`)."""
     latencies: list[float] = []
     errors = 0
     issued = 0
@@ -58,7 +73,10 @@ async def drive(
         started = time.perf_counter()
         await asyncio.gather(*(client(n) for n in range(clients)))
         elapsed = time.perf_counter() - started
-    return summary(len(latencies), errors, elapsed, latencies)
+    done = summary(len(latencies), errors, elapsed, latencies)
+    if keep:
+        done.update(latencies=latencies, seconds=elapsed)
+    return done
 
 
 async def post_json(

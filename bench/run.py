@@ -38,6 +38,9 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--scenarios", default=",".join(ALL))
     parser.add_argument("--api-workers", type=int, default=1, help="communityhub serve --workers")
     parser.add_argument("--pgbench-scale", type=int, default=10)
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="scenario 2: turns taken by ours, floor, peer"
+    )
     parser.add_argument("--no-peers", action="store_true", help="skip PostGraphile")
     parser.add_argument(
         "--offline", action="store_true", help="do not fetch PostGraphile from npm (the suite)"
@@ -65,6 +68,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "commit": _commit(),
         "database": name,
         "api_workers": args.api_workers,
+        "load_average_before": _load(),
     }
     try:
         if scratch:
@@ -88,9 +92,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 clients=[int(c) for c in args.clients.split(",")],
                 burst=args.burst,
                 pgbench_scale=args.pgbench_scale,
+                rounds=args.rounds,
             )
             result.update(await _scenarios(context, args))
             result["api_peak_rss_mb"] = api.peak_rss_mb()
+        result["load_average_after"] = _load()
     finally:
         await Tortoise.close_connections()
         await _forget_redis(prefix)
@@ -136,6 +142,11 @@ async def _forget_redis(prefix: str) -> None:
             await redis.delete(*keys)
     finally:
         await redis.aclose()
+
+
+def _load() -> list[float]:
+    """The machine's load averages (1, 5, 15 min): other sessions share the two cores."""
+    return [round(x, 2) for x in os.getloadavg()]
 
 
 def _commit() -> str:

@@ -1,6 +1,7 @@
 """The six scenarios of bench/run (issue 7), each against real server processes."""
 
 import asyncio
+import contextlib
 import random
 import time
 import uuid
@@ -15,7 +16,7 @@ from tortoise import Tortoise
 
 from bench import documents as doc
 from bench import procs
-from bench.load import drive, percentile, post_json
+from bench.load import drive, merged, percentile, post_json
 from bench.sample import Sample
 from bench.sqlcount import statements
 
@@ -33,6 +34,7 @@ class Run:
     clients: list[int]
     burst: int
     pgbench_scale: int = 10
+    rounds: int = 3
 
     def bearer(self, token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}
@@ -45,6 +47,26 @@ class Run:
             seconds=self.seconds,
             max_requests=self.max_requests,
         )
+
+    async def interleaved(
+        self, steps: dict[str, tuple[Any, str]], clients: int
+    ) -> dict[str, dict[str, Any]]:
+        """Each step (send, url) for `seconds` in all, in `rounds` turns taken one after the
+        other: a load that changes on a shared machine then falls on every side alike."""
+        parts: dict[str, list[dict[str, Any]]] = {name: [] for name in steps}
+        for _ in range(self.rounds):
+            for name, (send, url) in steps.items():
+                parts[name].append(
+                    await drive(
+                        send,
+                        base_url=url,
+                        clients=clients,
+                        seconds=self.seconds / self.rounds,
+                        max_requests=self.max_requests,
+                        keep=True,
+                    )
+                )
+        return {name: merged(found) for name, found in parts.items()}
 
 
 def _ok(body: Any, field: str) -> bool:
@@ -88,48 +110,56 @@ async def plain_list(run: Run, peers: bool, network: bool) -> dict[str, Any]:
         detail_body = {"query": doc.NODE_DETAIL, "variables": {"id": opportunity}}
         return _ok(await post_json(session, "/graphql", detail_body, run.bearer(token)), "node")
 
-    result: dict[str, Any] = {"clients": clients, "communityhub": await run.load(ours, clients)}
+    result: dict[str, Any] = {"clients": clients, "rounds": run.rounds}
     result["sql_per_request"] = {
         str(first): await statements(doc.LIST, {"first": first}, headers) for first in (10, 50)
     }
     token, opportunity = posters[0]
     detail: dict[str, Any] = {
         "clients": clients,
-        "communityhub": await run.load(our_detail, clients),
         "sql_per_request": await statements(
             doc.NODE_DETAIL, {"id": opportunity}, run.bearer(token)
         ),
     }
     result["detail"] = detail
-    with procs.floor(run.database_url).ready() as floor:
+    hub = str(run.sample.hub_id)
+    pg_body = {"query": doc.POSTGRAPHILE_LIST, "variables": {"first": 20, "hub": hub}}
+
+    async def theirs(session: aiohttp.ClientSession, client: int, n: int) -> bool:
+        return _ok(await post_json(session, "/graphql", pg_body, {}), "allOpportunities")
+
+    async def their_detail(session: aiohttp.ClientSession, client: int, n: int) -> bool:
+        _, opportunity = posters[(client * 7919 + n) % len(posters)]
+        variables = {"id": str(_pk(opportunity)), "hub": hub}
+        detail_body = {"query": doc.POSTGRAPHILE_NODE_DETAIL, "variables": variables}
+        answer = await post_json(session, "/graphql", detail_body, {})
+        return _ok(answer, "opportunityById")
+
+    with contextlib.ExitStack() as stack:
+        floor = stack.enter_context(procs.floor(run.database_url).ready())
         expected = await _first_answer(run.api.url, body, headers)
         got = await _first_answer(floor.url, body, headers)
         assert got == expected, "the floor must answer exactly what the API answers"
-        result["floor"] = await run.load(ours, clients, floor.url)
-    if peers and procs.postgraphile_installed(network=network):
-        hub = str(run.sample.hub_id)
-        pg_body = {"query": doc.POSTGRAPHILE_LIST, "variables": {"first": 20, "hub": hub}}
-
-        async def theirs(session: aiohttp.ClientSession, client: int, n: int) -> bool:
-            return _ok(await post_json(session, "/graphql", pg_body, {}), "allOpportunities")
-
-        async def their_detail(session: aiohttp.ClientSession, client: int, n: int) -> bool:
-            _, opportunity = posters[(client * 7919 + n) % len(posters)]
-            variables = {"id": str(_pk(opportunity)), "hub": hub}
-            detail_body = {"query": doc.POSTGRAPHILE_NODE_DETAIL, "variables": variables}
-            answer = await post_json(session, "/graphql", detail_body, {})
-            return _ok(answer, "opportunityById")
-
-        with procs.postgraphile(run.database_url).ready(
-            "/graphql", {"query": "{__typename}"}
-        ) as pg:
+        lists: dict[str, tuple[Any, str]] = {
+            "communityhub": (ours, run.api.url),
+            "floor": (ours, floor.url),
+        }
+        details: dict[str, tuple[Any, str]] = {"communityhub": (our_detail, run.api.url)}
+        pg = None
+        if peers and procs.postgraphile_installed(network=network):
+            pg = stack.enter_context(
+                procs.postgraphile(run.database_url).ready("/graphql", {"query": "{__typename}"})
+            )
             await _same_detail(run, pg.url, posters[0])
-            result["postgraphile"] = await run.load(theirs, clients, pg.url)
-            detail["postgraphile"] = await run.load(their_detail, clients, pg.url)
+            lists["postgraphile"] = (theirs, pg.url)
+            details["postgraphile"] = (their_detail, pg.url)
+        result.update(await run.interleaved(lists, clients))
+        detail.update(await run.interleaved(details, clients))
+        if pg is not None:
             result["postgraphile"]["peak_rss_mb"] = pg.peak_rss_mb()
-    else:
-        skipped = {"skipped": "not installed: run bench/run once without --offline"}
-        result["postgraphile"] = detail["postgraphile"] = skipped
+        else:
+            skipped = {"skipped": "not installed: run bench/run once without --offline"}
+            result["postgraphile"] = detail["postgraphile"] = skipped
     ours_rate = result["communityhub"]["per_second"]
     for peer in ("postgraphile", "floor"):
         rate = result[peer].get("per_second")
