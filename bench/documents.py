@@ -50,7 +50,7 @@ POSTGRAPHILE_NODE_DETAIL = """query NodeDetail($id: BigInt!, $hub: BigInt!) {
   opportunityById(id: $id) {
     id title description status startsAt
     categoryByCategoryId { name } organisationByOrganisationId { name }
-    opportunitySkillsByOpportunityId { nodes { skillBySkillId { name } } }
+    opportunitySkillsByOpportunityId(condition: {hubId: $hub}) { nodes { skillBySkillId { name } } }
     applicationsByOpportunityId(first: 20, condition: {hubId: $hub},
                                 orderBy: [CREATED_AT_ASC, ID_ASC]) {
       nodes { id status createdAt memberByApplicantId { id displayName } }

@@ -137,7 +137,8 @@ class HubGraphQL(GraphQL[Context, None]):
 
     async def _respond(self, request: Request) -> Response:
         try:
-            return await self.run(request)
+            fast = await self._compiled_only(request)
+            return fast if fast is not None else await self.run(request)
         except HTTPException as exc:
             return _error_response(request, RequestError(exc.status_code, exc.reason))
         except StarletteHTTPException as exc:  # the body is over max_body_size
@@ -150,6 +151,45 @@ class HubGraphQL(GraphQL[Context, None]):
             message = f"Unexpected error. Quote request id {request_id} if you report it."
             error = RequestError(500, message, "INTERNAL_SERVER_ERROR", requestId=request_id)
             return _error_response(request, error)
+
+    async def _compiled_only(self, request: Request) -> Response | None:
+        """A plain JSON POST answered wholly by a compiled statement, without strawberry's
+        request handling around it (issue 15: its content-type and body parsing, hooks and
+        response building cost about as much as the rest of such a request). The same steps,
+        in the same order, as `run` and `execute_single`; anything else — another method,
+        media type, batch, extensions, a root field on the interpreter, any error — returns
+        None and `run` answers the request from the start (nothing was written)."""
+        if request.method != "POST" or request.scope.get("query_string"):
+            return None
+        headers = request.headers
+        media = headers.get("content-type", "").partition(";")[0].strip().lower()
+        if media != "application/json" or not _plain_accept(headers.get("accept")):
+            return None
+        try:
+            data = self.decode_json(await request.body())
+            if not isinstance(data, dict) or not data.keys() <= _PLAIN_KEYS:
+                return None
+            query, variables = data.get("query"), data.get("variables")
+            operation_name = data.get("operationName")
+            if not isinstance(query, str) or not isinstance(operation_name, str | None):
+                return None
+            if not isinstance(variables, dict | None):
+                return None
+            sub_response = await self.get_sub_response(request)
+            context = await self.get_context(request, sub_response)
+            found = await documents.resolve(
+                query, None, context.hub_id, trusted_only=context.trusted_documents_only
+            )
+            if found.query is None:
+                return None
+            result = await compiled_reads.answer(
+                self.schema, found.query, operation_name, variables, context
+            )
+        except Exception:  # the whole request again, as `run` answers it
+            return None
+        if not isinstance(result, ExecutionResult):
+            return None
+        return self.create_response(await self.process_result(request, result), sub_response)
 
     def decode_json(self, data: str | bytes) -> object:
         """The stdlib decoder keeps "\\ud800" escapes, so RefuseUnstorableText can name the
@@ -306,6 +346,17 @@ class HubGraphQL(GraphQL[Context, None]):
         sub = await super().get_sub_response(request)
         sub.accept = request.headers.get("accept", "")  # type: ignore[attr-defined]
         return sub
+
+
+_PLAIN_KEYS = {"query", "variables", "operationName"}
+_PLAIN_MEDIA = {"*/*", "application/json", GRAPHQL_RESPONSE}
+
+
+def _plain_accept(accept: str | None) -> bool:
+    """No Accept, or only media types a single JSON answer serves (no streams)."""
+    if not accept:
+        return True
+    return all(part.partition(";")[0].strip().lower() in _PLAIN_MEDIA for part in accept.split(","))
 
 
 def _ran(result: object) -> bool:
