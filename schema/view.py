@@ -11,6 +11,7 @@ import json
 import logging
 from collections.abc import Mapping
 from enum import Enum
+from http import HTTPMethod
 from typing import Any
 
 import orjson
@@ -159,7 +160,7 @@ class HubGraphQL(GraphQL[Context, None]):
         in the same order, as `run` and `execute_single`; anything else — another method,
         media type, batch, extensions, a root field on the interpreter, any error — returns
         None and `run` answers the request from the start (nothing was written)."""
-        if request.method != "POST" or request.scope.get("query_string"):
+        if request.method != HTTPMethod.POST or request.scope.get("query_string"):
             return None
         headers = request.headers
         media = headers.get("content-type", "").partition(";")[0].strip().lower()
