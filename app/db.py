@@ -26,6 +26,8 @@ MODEL_MODULES = [
     "app.assets.sharing_models",
     "app.assets.impact_models",
     "app.campaigns.models",
+    "app.trials.models",
+    "app.paidjobs.models",
 ]
 
 

@@ -21,6 +21,10 @@ class Hub(Base):
     # Only the hub's registered documents (TrustedDocument) run for it: its apps send them by
     # hash, and any other document is refused (schema/documents.py).
     trusted_documents_only = fields.BooleanField(default=False)
+    # Ratings queries (app/ratings): no slice shows a group of fewer testers than this, and
+    # areas are H3 cells of this resolution (5, 6 or 7).
+    ratings_min_group = fields.IntField(default=10)
+    ratings_cell_resolution = fields.SmallIntField(default=6)
 
     class Meta:
         table = "hub"

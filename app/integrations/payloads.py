@@ -20,7 +20,9 @@ from app.campaigns.models import Campaign
 from app.ids import global_id
 from app.opportunities import geo
 from app.opportunities.models import Application, Category, Opportunity
+from app.paidjobs.models import JobApplication
 from app.portfolios.models import HoursRecord
+from app.trials.models import TrialReport
 
 # The events whose `data` is each object's snapshot, by the key in the event that names it.
 SUBJECTS = {
@@ -37,6 +39,8 @@ SUBJECTS = {
     "campaign.succeeded": "campaign_id",
     "campaign.failed": "campaign_id",
     "campaign.cancelled": "campaign_id",
+    "trial.report_submitted": "trial_report_id",
+    "job.application_received": "job_application_id",
 }
 
 
@@ -141,6 +145,26 @@ def _giveaway_request(row: sharing_models.GiveawayRequest) -> dict[str, Any]:
     }
 
 
+def _trial_report(row: TrialReport) -> dict[str, Any]:
+    # No tester: reports are anonymous to the business unless the tester agreed, and the
+    # ratings are read through the ratings queries (k-anonymous), not one by one.
+    return {
+        "id": global_id("TrialReport", row.id),
+        "trialId": global_id("Trial", row.trial_id),
+        "submittedAt": _when(row.created_at),
+    }
+
+
+def _job_application(row: JobApplication) -> dict[str, Any]:
+    return {
+        "id": global_id("JobApplication", row.id),
+        "status": row.status.name,
+        "jobId": global_id("PaidJob", row.job_id),
+        "applicantId": global_id("Member", row.member_id),
+        "appliedAt": _when(row.created_at),
+    }
+
+
 def _campaign(row: Campaign) -> dict[str, Any]:
     supplier, owner_org = row.supplier_id, row.owner_organisation_id
     return {
@@ -202,6 +226,16 @@ async def event_data(event: str, payload: dict[str, Any]) -> tuple[int, dict[str
         if request is None:
             return None
         return request.hub_id, {"giveawayRequest": _giveaway_request(request)}
+    if key == "trial_report_id":
+        report = await TrialReport.get_or_none(id=payload[key])
+        if report is None:
+            return None
+        return report.hub_id, {"trialReport": _trial_report(report)}
+    if key == "job_application_id":
+        application = await JobApplication.get_or_none(id=payload[key])
+        if application is None:
+            return None
+        return application.hub_id, {"jobApplication": _job_application(application)}
     if key == "campaign_id":
         campaign = await Campaign.get_or_none(id=payload[key])
         if campaign is None:

@@ -29,6 +29,9 @@ class NotificationKind(StrEnum):
     CAMPAIGN_TIPPED = "campaign_tipped"  # a group buy you joined reached its tipping point
     CAMPAIGN_SUCCEEDED = "campaign_succeeded"  # your pledge was taken: the campaign succeeded
     CAMPAIGN_FAILED = "campaign_failed"  # it failed or was cancelled: your credits are free
+    # Trials and paid jobs (issue 17): `data` holds trial_id or job_application_id, and `once`.
+    TRIAL_SELECTED = "trial_selected"  # you are a tester of a product trial
+    JOB_APPLICATION = "job_application"  # your job application was shortlisted, declined, offered
 
 
 class Delivery(StrEnum):
