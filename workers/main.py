@@ -18,6 +18,7 @@ from app.db import tortoise_config
 from app.jobs.queue import Periodic, close_pools, periodic_queue_name, run_workers, worker_settings
 from workers.tasks import (
     assets_housekeeping,
+    business_housekeeping,
     campaign_sweep,
     credits_housekeeping,
     opportunity_housekeeping,
@@ -49,6 +50,7 @@ def build_periodic_settings(*, burst: bool = False) -> dict[str, Any]:
             Periodic(
                 assets_housekeeping, every_seconds=get_settings().housekeeping_seconds, timeout=120
             ),
+            Periodic(business_housekeeping, every_seconds=300, timeout=120),
             # Settlements due and not queued (their job lost, or a deadline missed while down).
             Periodic(campaign_sweep, every_seconds=60, timeout=60),
         ],

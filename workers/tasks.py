@@ -10,6 +10,8 @@ from app.credits import service as credits
 from app.jobs.runner import run_job
 from app.matching import digests
 from app.opportunities import expiry
+from app.paidjobs import service as paidjobs
+from app.trials import service as trials
 
 
 async def run_outbox_job(ctx: dict[str, Any], job_id: int) -> str:
@@ -22,6 +24,14 @@ async def sweep_outbox(ctx: dict[str, Any]) -> int:
 
 async def opportunity_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
     return await expiry.housekeeping()
+
+
+async def business_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
+    """Paid jobs past their closing date expire; trials past their window close (issue 17)."""
+    return {
+        "jobs_expired": await paidjobs.expire_lapsed(),
+        "trials_closed": await trials.close_lapsed(),
+    }
 
 
 async def credits_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
