@@ -49,12 +49,16 @@ from schema.opportunities.mutations import OpportunityMutations
 from schema.opportunities.queries import OpportunityQueries
 from schema.organisations.mutations import OrganisationMutations
 from schema.organisations.queries import OrganisationQueries
+from schema.paidjobs.mutations import PaidJobMutations
+from schema.paidjobs.queries import PaidJobQueries
 from schema.people.mutations import PeopleMutations
 from schema.people.queries import PeopleQueries
 from schema.policy import enforce
 from schema.portfolios.mutations import PortfolioMutations
 from schema.portfolios.queries import PortfolioQueries
 from schema.scalars import SCALAR_OVERRIDES, RefuseUnstorableText
+from schema.trials.mutations import TrialMutations
+from schema.trials.queries import TrialQueries
 
 
 @strawberry.type
@@ -111,6 +115,8 @@ def build_schema() -> strawberry.Schema:
             ImpactQueries,
             LendingQueries,
             CampaignQueries,
+            TrialQueries,
+            PaidJobQueries,
         ),
     )
     mutation = merge_types(
@@ -133,6 +139,8 @@ def build_schema() -> strawberry.Schema:
             ImpactMutations,
             LendingMutations,
             CampaignMutations,
+            TrialMutations,
+            PaidJobMutations,
         ),
     )
     schema = HubSchema(

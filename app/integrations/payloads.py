@@ -232,10 +232,10 @@ async def event_data(event: str, payload: dict[str, Any]) -> tuple[int, dict[str
             return None
         return report.hub_id, {"trialReport": _trial_report(report)}
     if key == "job_application_id":
-        application = await JobApplication.get_or_none(id=payload[key])
-        if application is None:
+        job_application = await JobApplication.get_or_none(id=payload[key])
+        if job_application is None:
             return None
-        return application.hub_id, {"jobApplication": _job_application(application)}
+        return job_application.hub_id, {"jobApplication": _job_application(job_application)}
     if key == "campaign_id":
         campaign = await Campaign.get_or_none(id=payload[key])
         if campaign is None:

@@ -5,6 +5,7 @@ Applications are in `applications.py`, the search in `search.py`.
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import h3
 from tortoise import Tortoise
@@ -93,7 +94,7 @@ async def post_job(*, actor: Actor, given: JobInput) -> PaidJob:
     """An open paid job of an organisation the actor manages."""
     texts = _check(given)
     await require_employer(actor, given.organisation_id, "organisationId")
-    cells: dict[str, str | None] = {"cell8": None, "cell6": None, "cell4": None}
+    cells: dict[str, Any] = {"cell8": None, "cell6": None, "cell4": None}
     if given.near is not None:
         cells = {f"cell{r}": h3.latlng_to_cell(*given.near, r) for r in (8, 6, 4)}
     async with in_transaction():

@@ -30,6 +30,8 @@ POLICY_MODULES = (
     "app.assets.impact_policy",
     "app.assets.lending_policy",
     "app.campaigns.policy",
+    "app.trials.policy",
+    "app.paidjobs.policy",
 )
 
 

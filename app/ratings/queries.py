@@ -145,7 +145,8 @@ async def _aggregate(
     )
     if slice_by == Slice.NONE:
         return whole, []
-    hidden = privacy.suppress(testers, k) if not whole_hidden else set(testers)
+    by_key = {str(key): n for key, n in testers.items()}
+    hidden = privacy.suppress(by_key, k) if not whole_hidden else set(by_key)
     groups = [
         Group(
             key=key,
@@ -153,7 +154,7 @@ async def _aggregate(
             suppressed=key in hidden,
             dimensions=[] if key in hidden else sorted(dims.get(key, []), key=_order),
         )
-        for key, n in sorted(testers.items())
+        for key, n in sorted(by_key.items())
     ]
     return whole, groups
 

@@ -10,6 +10,7 @@ refuses a transfer no longer pending).
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import h3
@@ -33,8 +34,15 @@ from app.trials.models import (
 )
 
 MAX_PHOTOS = 10
-AGE_BANDS = ((0, "under18"), (18, "18-24"), (25, "25-34"), (35, "35-44"), (45, "45-54"))
-AGE_BANDS += ((55, "55-64"), (65, "65+"))
+AGE_BANDS: tuple[tuple[int, str], ...] = (
+    (0, "under18"),
+    (18, "18-24"),
+    (25, "25-34"),
+    (35, "35-44"),
+    (45, "45-54"),
+    (55, "55-64"),
+    (65, "65+"),
+)
 REPORT_EVENT = "trial.report_submitted"
 
 
@@ -130,7 +138,9 @@ async def submit_report(*, actor: Actor, trial_id: int, given: ReportInput) -> T
             raise DomainError(E.ALREADY_REPORTED, "You have reported: edit your report.", "trialId")
         member = await Member.get(id=actor.member_id)
         cell8 = member.home_cell
-        cells = {f"cell{r}": str(h3.cell_to_parent(cell8, r)) if cell8 else None for r in (5, 6, 7)}
+        cells: dict[str, Any] = {
+            f"cell{r}": str(h3.cell_to_parent(cell8, r)) if cell8 else None for r in (5, 6, 7)
+        }
         try:
             report = await TrialReport.create(
                 hub_id=actor.hub_id,

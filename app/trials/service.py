@@ -200,7 +200,7 @@ async def _release_unused_rewards(trial: Trial) -> int:
         reward_hold__status=TransferStatus.PENDING,
     ).values_list("reward_hold_id", flat=True)
     for hold_id in holds:
-        await ledger.void_hold(int(hold_id))  # type: ignore[arg-type]
+        await ledger.void_hold(hold_id)  # type: ignore[arg-type]
     return len(holds)
 
 

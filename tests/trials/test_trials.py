@@ -223,7 +223,9 @@ async def test_bad_reports_are_typed_errors_that_write_nothing(hub: Any, open_tr
                 given=reports.ReportInput(ratings=ratings),
             )
         # then
-        error = caught.value.errors[0] if isinstance(caught.value, DomainErrors) else caught.value
+        raised = caught.value
+        error = raised.errors[0] if isinstance(raised, DomainErrors) else raised
+        assert isinstance(error, DomainError)
         assert (error.code, error.field) == (code, field)
     assert await _written(hub.id) == before
     assert await balance(hub.id, member_id=tester.id) == 0
