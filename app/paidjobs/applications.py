@@ -84,22 +84,22 @@ async def _locked(actor: Actor, application_id: int) -> tuple[PaidJob, JobApplic
         .first()
     )
     if application is None:
-        raise DomainError(E.NOT_FOUND, "No such application.", "applicationId")
+        raise DomainError(E.NOT_FOUND, "No such application.", "jobApplicationId")
     return await PaidJob.get(id=application.job_id), application
 
 
 async def decide(*, actor: Actor, application_id: int, to: JobApplicationStatus) -> JobApplication:
     """The employer shortlists, offers or declines; the applicant is told (once per step)."""
-    if to not in DECISIONS:
-        raise DomainError(E.INVALID_TRANSITION, "Shortlist, offer or decline.", "status")
     async with in_transaction():
         job, application = await _locked(actor, application_id)
-        await require_employer(actor, job.organisation_id, "applicationId")
+        await require_employer(actor, job.organisation_id, "jobApplicationId")
+        if to not in DECISIONS:
+            raise DomainError(E.INVALID_TRANSITION, "Shortlist, offer or decline.", "status")
         if application.status not in DECISIONS[to]:
             raise DomainError(
                 E.INVALID_TRANSITION,
                 f"The application is {application.status.value}.",
-                "applicationId",
+                "jobApplicationId",
             )
         application.status, application.decided_at = to, datetime.now(UTC)
         await application.save(update_fields=["status", "decided_at", "updated_at"])
@@ -123,12 +123,12 @@ async def withdraw(*, actor: Actor, application_id: int) -> JobApplication:
     async with in_transaction():
         _, application = await _locked(actor, application_id)
         if application.member_id != actor.member_id:
-            raise DomainError(E.FORBIDDEN, "Not your application.", "applicationId")
+            raise DomainError(E.FORBIDDEN, "Not your application.", "jobApplicationId")
         if application.status not in OPEN_APPLICATION:
             raise DomainError(
                 E.INVALID_TRANSITION,
                 f"The application is {application.status.value}.",
-                "applicationId",
+                "jobApplicationId",
             )
         application.status = S.WITHDRAWN
         await application.save(update_fields=["status", "updated_at"])

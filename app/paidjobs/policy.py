@@ -31,6 +31,7 @@ EMPLOYER_PEOPLE: Rule = people_of("organisation_id")
 EMPLOYER_MANAGERS: Rule = people_of("organisation_id", *MANAGERS)
 APPLICANT = IsViewer("member_id", "applicant")
 JOB_EMPLOYER = Through("job", PaidJob, EMPLOYER_PEOPLE)
+JOB_EMPLOYER_MANAGERS = Through("job", PaidJob, EMPLOYER_MANAGERS)
 OPEN = state("open_application", "status", OPEN_APPLICATION)
 CV_READERS: Rule = APPLICANT | (OPEN & JOB_EMPLOYER)
 
@@ -80,10 +81,12 @@ POLICY = ModulePolicy(
         mutation(
             "decideJobApplication",
             SIGNED_IN,
-            on("applicationId", "JobApplication", JOB_EMPLOYER),
+            on("jobApplicationId", "JobApplication", JOB_EMPLOYER_MANAGERS),
         ),
         mutation(
-            "withdrawJobApplication", SIGNED_IN, on("applicationId", "JobApplication", APPLICANT)
+            "withdrawJobApplication",
+            SIGNED_IN,
+            on("jobApplicationId", "JobApplication", APPLICANT),
         ),
     ],
 )

@@ -13,6 +13,7 @@ from tortoise import Tortoise
 
 from app.errors import DomainError
 from app.hubs.models import Hub
+from app.organisations.models import Organisation
 from app.policy import Viewer
 from app.ratings import privacy, stats
 from app.ratings.errors import RatingsErrorCode as E
@@ -176,10 +177,14 @@ async def business_ratings(
 ) -> Ratings:
     """Across the business's closed trials (dimensions matched by name); only trials with at
     least k testers count (privacy.py, 5)."""
-    from app.trials.policy import BUSINESS_READERS
+    from app.trials.policy import ORGANISATION_READERS
 
-    if viewer.hub_id is None or not await BUSINESS_READERS.allows(viewer, _OrgRow(organisation_id)):
+    organisation = await Organisation.get_or_none(id=organisation_id, hub_id=viewer.hub_id)
+    if organisation is None:
+        raise DomainError(E.NOT_FOUND, "No such organisation.", "organisationId")
+    if not await ORGANISATION_READERS.allows(viewer, organisation):
         raise DomainError(E.FORBIDDEN, "Only the business reads these ratings.", "organisationId")
+    assert viewer.hub_id is not None
     hub = await _hub(viewer.hub_id)
     rows = await Tortoise.get_connection("default").execute_query_dict(
         "SELECT t.id, count(r.id)::int AS testers FROM trial t"
@@ -195,13 +200,6 @@ async def business_ratings(
     )
 
 
-@dataclass(frozen=True)
-class _OrgRow:
-    """Stands for the organisation row in the `organisation_id` rule check."""
-
-    organisation_id: int
-
-
 def _monday(value: date, field: str) -> date:
     if value.weekday() != 0:
         raise DomainError(E.INVALID, "Periods are whole weeks: give a Monday.", field)
@@ -215,6 +213,7 @@ async def period_ratings(
 
     Refused (WOULD_ISOLATE) when the period holds some but not all of the weeks the week
     slicing suppresses: set against another answer it could isolate fewer than k testers."""
+    trial = await readable_trial(viewer, trial_id)  # who may ask, before what they ask
     _monday(first_week, "firstWeek")
     _monday(last_week, "lastWeek")
     if last_week < first_week:
@@ -234,7 +233,6 @@ async def period_ratings(
             " shown, or one that holds all the withheld weeks.",
             "firstWeek",
         )
-    trial = await readable_trial(viewer, trial_id)
     hub = await _hub(trial.hub_id)
     start = datetime.combine(first_week, time(), tzinfo=UTC)
     end = datetime.combine(last_week + timedelta(days=7), time(), tzinfo=UTC)

@@ -110,13 +110,15 @@ async def apply(*, actor: Actor, trial_id: int, note: str = "") -> TrialApplicat
 async def _application(actor: Actor, application_id: int) -> tuple[Trial, TrialApplication]:
     application = await TrialApplication.get_or_none(id=application_id, hub_id=actor.hub_id)
     if application is None:
-        raise DomainError(E.NOT_FOUND, "No such application.", "applicationId")
+        raise DomainError(E.NOT_FOUND, "No such application.", "trialApplicationId")
     trial = await get_trial(actor, application.trial_id, lock=True)
     await require_business(actor, trial)
     application = await TrialApplication.select_for_update().get(id=application.id)
     if application.status != TrialApplicationStatus.APPLIED:
         raise DomainError(
-            E.INVALID_TRANSITION, f"The application is {application.status.value}.", "applicationId"
+            E.INVALID_TRANSITION,
+            f"The application is {application.status.value}.",
+            "trialApplicationId",
         )
     return trial, application
 

@@ -33,7 +33,6 @@ BUSINESS_PEOPLE: Rule = people_of("organisation_id")
 BUSINESS_MANAGERS: Rule = people_of("organisation_id", *MANAGERS)
 # Ratings of a trial (a Trial row) or of a business (a row with `organisation_id`).
 RATINGS_READERS: Rule = BUSINESS_PEOPLE | HUB_ADMIN
-BUSINESS_READERS: Rule = BUSINESS_PEOPLE | HUB_ADMIN
 PUBLIC = state(
     "public_trial",
     "status",
@@ -41,6 +40,9 @@ PUBLIC = state(
 )
 APPLICANT = IsViewer("member_id", "applicant")
 TRIAL_BUSINESS = Through("trial", Trial, BUSINESS_PEOPLE)
+TRIAL_BUSINESS_MANAGERS = Through("trial", Trial, BUSINESS_MANAGERS)
+# The ratings across a business: its people (an Organisation row: its own `id`), hub admins.
+ORGANISATION_READERS: Rule = people_of("id") | HUB_ADMIN
 TESTER = IsViewer("member_id", "tester")
 
 POLICY = ModulePolicy(
@@ -109,8 +111,10 @@ POLICY = ModulePolicy(
         query("trialApplications", SIGNED_IN, on("trialId", "Trial", BUSINESS_PEOPLE)),
         # The service answers FORBIDDEN / NOT_CLOSED; published ratings are anyone's.
         query("trialRatings", ANYONE, on("trialId", "Trial", RATINGS_READERS)),
-        query("businessRatings", SIGNED_IN),
-        query("compareTrialRatings", ANYONE),
+        query(
+            "businessRatings", SIGNED_IN, on("organisationId", "Organisation", ORGANISATION_READERS)
+        ),
+        query("compareTrialRatings", ANYONE, on("firstTrialId", "Trial", RATINGS_READERS)),
         query("comparePeriodRatings", ANYONE, on("trialId", "Trial", RATINGS_READERS)),
         query("trialComments", ANYONE, on("trialId", "Trial", RATINGS_READERS)),
     ],
@@ -119,12 +123,14 @@ POLICY = ModulePolicy(
         mutation("moveTrial", SIGNED_IN, on("trialId", "Trial", BUSINESS_MANAGERS)),
         mutation("applyToTrial", SIGNED_IN),
         mutation(
-            "selectTester", SIGNED_IN, on("applicationId", "TrialApplication", TRIAL_BUSINESS)
+            "selectTester",
+            SIGNED_IN,
+            on("trialApplicationId", "TrialApplication", TRIAL_BUSINESS_MANAGERS),
         ),
         mutation(
             "declineTrialApplicant",
             SIGNED_IN,
-            on("applicationId", "TrialApplication", TRIAL_BUSINESS),
+            on("trialApplicationId", "TrialApplication", TRIAL_BUSINESS_MANAGERS),
         ),
         mutation("submitTrialReport", SIGNED_IN),
         mutation("editTrialReport", SIGNED_IN),

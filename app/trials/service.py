@@ -164,11 +164,11 @@ _NEXT = {
 
 async def move_trial(*, actor: Actor, trial_id: int, to: TrialStatus) -> Trial:
     """Draft to recruiting, recruiting to testing, either to closed (the business)."""
-    if to not in _NEXT:
-        raise DomainError(E.INVALID_TRANSITION, "A trial moves on, never back.", "status")
     async with in_transaction():
         trial = await get_trial(actor, trial_id, lock=True)
         await require_business(actor, trial)
+        if to not in _NEXT:
+            raise DomainError(E.INVALID_TRANSITION, "A trial moves on, never back.", "to")
         allowed, stamp = _NEXT[to]
         if trial.status not in allowed:
             raise DomainError(

@@ -87,6 +87,13 @@ ID_TYPES = {
     "pledgeId": "Pledge",
     "funderId": "Organisation",
     "orderId": "GroupBuyOrder",
+    "trialId": "Trial",
+    "firstTrialId": "Trial",
+    "secondTrialId": "Trial",
+    "trialApplicationId": "TrialApplication",
+    "jobId": "PaidJob",
+    "jobApplicationId": "JobApplication",
+    "employerId": "Organisation",
 }
 # IDs that must name a particular member for the call to make sense.
 MEMBER_IDS = {

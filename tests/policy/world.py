@@ -29,9 +29,16 @@ from app.opportunities import applications
 from app.opportunities import service as opportunities
 from app.opportunities.models import Category
 from app.organisations import service as organisations
+from app.paidjobs import applications as job_applications
+from app.paidjobs import service as paidjobs
+from app.paidjobs.models import Contract, PayPeriod
 from app.people import service as people
 from app.people.models import CheckKind, ProxyLink, Role, Skill, TrustCheck
 from app.portfolios.models import HoursRecord, Review
+from app.trials import applications as trial_applications
+from app.trials import reports as trial_reports
+from app.trials import service as trials
+from app.trials.models import Selection, TrialStatus
 from schema.relay import encode_id
 from tests.helpers import Person, create_person
 
@@ -271,6 +278,7 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
         **await _lending(hub, asset_samples),
         **await _feeds_and_impact(hub, p, asset_samples),
         **await _campaigns(hub, p, org.id, org_people),
+        **await _trials_and_jobs(hub, p, org.id, org_people),
         "Hub": [Sample("Hub", hub)],
         "Member": [
             Sample("Member", p["owner"].member, {"self": {"owner"}, "public_portfolio": set()})
@@ -550,6 +558,68 @@ async def _campaigns(
         "Pledge": [pledge(named, "other_party"), pledge(hidden, "stranger")],
         "GroupBuyOrder": [
             Sample("GroupBuyOrder", order, {"buyer": {"other_party"}, "org_people": org_people})
+        ],
+    }
+
+
+async def _trials_and_jobs(
+    hub: Any, p: dict[str, Person], org_id: int, org_people: set[str]
+) -> dict[str, list[Sample]]:
+    """The organisation's recruiting first-come trial (the other party tests it and reported)
+    and its draft; its open paid job, to which the other party applied."""
+    org_owner, other = _actor(p["org_owner"]), _actor(p["other_party"])
+    closes = datetime.now(UTC) + timedelta(days=7)
+    given = trials.TrialInput(
+        organisation_id=org_id,
+        title="Taste our oat milk",
+        product="Oat milk",
+        places=50,
+        dimensions=["Taste"],
+        closes_at=closes,
+        selection=Selection.FIRST_COME,
+    )
+    trial = await trials.create_trial(actor=org_owner, given=given)
+    trial = await trials.move_trial(actor=org_owner, trial_id=trial.id, to=TrialStatus.RECRUITING)
+    draft = await trials.create_trial(actor=org_owner, given=given)
+    tester = await trial_applications.apply(actor=other, trial_id=trial.id)
+    report = await trial_reports.submit_report(
+        actor=other, trial_id=trial.id, given=trial_reports.ReportInput(ratings=[4])
+    )
+    job = await paidjobs.post_job(
+        actor=org_owner,
+        given=paidjobs.JobInput(
+            organisation_id=org_id,
+            title="Barista",
+            pay_min=1200,
+            pay_max=1500,
+            pay_period=PayPeriod.HOUR,
+            contract=Contract.PART_TIME,
+            closes_at=closes,
+            near=(53.48, -2.24),
+        ),
+    )
+    job_application = await job_applications.apply(actor=other, job_id=job.id, cover_note="Hi")
+    business = {"org_people": org_people, "org_managers": {"org_owner"}}
+    trial_sample = Sample("Trial", trial, dict(business))
+    job_sample = Sample("PaidJob", job, dict(business))
+    return {
+        "Trial": [trial_sample, Sample("Trial", draft, dict(business))],
+        "TrialApplication": [
+            Sample(
+                "TrialApplication", tester, {"applicant": {"other_party"}}, {"trial": trial_sample}
+            )
+        ],
+        "TrialReport": [
+            Sample("TrialReport", report, {"tester": {"other_party"}}, {"trial": trial_sample})
+        ],
+        "PaidJob": [job_sample],
+        "JobApplication": [
+            Sample(
+                "JobApplication",
+                job_application,
+                {"applicant": {"other_party"}},
+                {"job": job_sample},
+            )
         ],
     }
 

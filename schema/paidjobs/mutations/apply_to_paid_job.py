@@ -27,7 +27,7 @@ async def apply_to_paid_job(input: ApplyToPaidJobInput, info: Info) -> JobApplic
 
 @strawberry.input
 class DecideJobApplicationInput:
-    application_id: strawberry.ID
+    job_application_id: strawberry.ID
     status: JobApplicationStatus = strawberry.field(  # type: ignore[valid-type]
         description="SHORTLISTED, OFFERED or DECLINED."
     )
@@ -40,7 +40,7 @@ async def decide_job_application(
     """The employer shortlists, offers or declines; the applicant is told."""
     found = await applications.decide(
         actor=info.context.require_actor(),
-        application_id=application_id(input.application_id),
+        application_id=application_id(input.job_application_id),
         to=input.status,
     )
     return JobApplicationPayload(application=found)  # type: ignore[arg-type]
@@ -48,7 +48,7 @@ async def decide_job_application(
 
 @strawberry.input
 class WithdrawJobApplicationInput:
-    application_id: strawberry.ID
+    job_application_id: strawberry.ID
 
 
 @errors_as_data(PaidJobError, E, JobApplicationPayload)
@@ -57,6 +57,6 @@ async def withdraw_job_application(
 ) -> JobApplicationPayload:
     """Withdraws your open application (the employer no longer reads your CV)."""
     found = await applications.withdraw(
-        actor=info.context.require_actor(), application_id=application_id(input.application_id)
+        actor=info.context.require_actor(), application_id=application_id(input.job_application_id)
     )
     return JobApplicationPayload(application=found)  # type: ignore[arg-type]

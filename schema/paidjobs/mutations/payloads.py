@@ -24,4 +24,4 @@ def job_id(gid: strawberry.ID) -> int:
 
 
 def application_id(gid: strawberry.ID) -> int:
-    return decode_id(gid, "JobApplication", field="applicationId", invalid=E.INVALID)
+    return decode_id(gid, "JobApplication", field="jobApplicationId", invalid=E.INVALID)

@@ -30,4 +30,4 @@ def trial_id(gid: strawberry.ID) -> int:
 
 
 def application_id(gid: strawberry.ID) -> int:
-    return decode_id(gid, "TrialApplication", field="applicationId", invalid=E.INVALID)
+    return decode_id(gid, "TrialApplication", field="trialApplicationId", invalid=E.INVALID)

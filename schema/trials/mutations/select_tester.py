@@ -12,14 +12,15 @@ from schema.trials.types import TrialError
 
 @strawberry.input
 class TrialApplicantInput:
-    application_id: strawberry.ID
+    trial_application_id: strawberry.ID
 
 
 @errors_as_data(TrialError, E, TrialApplicationPayload)
 async def select_tester(input: TrialApplicantInput, info: Info) -> TrialApplicationPayload:
     """Makes the applicant a tester (a free place; their reward held from the business)."""
     found = await applications.select_tester(
-        actor=info.context.require_actor(), application_id=application_id(input.application_id)
+        actor=info.context.require_actor(),
+        application_id=application_id(input.trial_application_id),
     )
     return TrialApplicationPayload(application=found)  # type: ignore[arg-type]
 
@@ -30,6 +31,7 @@ async def decline_trial_applicant(
 ) -> TrialApplicationPayload:
     """Turns the applicant down."""
     found = await applications.decline_applicant(
-        actor=info.context.require_actor(), application_id=application_id(input.application_id)
+        actor=info.context.require_actor(),
+        application_id=application_id(input.trial_application_id),
     )
     return TrialApplicationPayload(application=found)  # type: ignore[arg-type]
