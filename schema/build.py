@@ -58,6 +58,7 @@ from schema.portfolios.mutations import PortfolioMutations
 from schema.portfolios.queries import PortfolioQueries
 from schema.scalars import SCALAR_OVERRIDES, RefuseUnstorableText
 from schema.trials.mutations import TrialMutations
+from schema.trials.profile import BusinessProfileQueries
 from schema.trials.queries import TrialQueries
 
 
@@ -116,6 +117,7 @@ def build_schema() -> strawberry.Schema:
             LendingQueries,
             CampaignQueries,
             TrialQueries,
+            BusinessProfileQueries,
             PaidJobQueries,
         ),
     )

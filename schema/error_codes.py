@@ -58,6 +58,18 @@ class ErrorCode(Enum):
         description="The document does not fit the schema, or is deeper or has more aliases"
         " than allowed.",
     )
+    NOT_CLOSED = strawberry.enum_value(
+        "NOT_CLOSED",
+        description="Ratings queries: the trial's window has not closed yet; reports can still"
+        " change until then, so its ratings are not read before (a read before and one after a"
+        " change would single out the testers who changed).",
+    )
+    WOULD_ISOLATE = strawberry.enum_value(
+        "WOULD_ISOLATE",
+        description="Ratings queries: this period holds some, not all, of the weeks withheld for"
+        " having too few testers; set against another answer it could single out fewer than"
+        " the hub's k testers. Choose weeks that are shown, or include every withheld week.",
+    )
     QUERY_TOO_COMPLEX = strawberry.enum_value(
         "QUERY_TOO_COMPLEX",
         description="The operation's cost (fields times page sizes) is over the limit;"

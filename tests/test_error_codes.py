@@ -32,7 +32,7 @@ ANYWHERE = [
     re.compile(r"RequestError\([^()]*(?:\([^()]*\)[^()]*)*,\s*" + CODE),
 ]
 # Read errors typed from a domain error carry its code's name; these are the ones reads raise.
-FROM_DOMAIN_ERRORS = {"INVALID", "NOT_FOUND"}
+FROM_DOMAIN_ERRORS = {"INVALID", "NOT_FOUND", "NOT_CLOSED", "WOULD_ISOLATE"}
 
 
 def answered_codes() -> set[str]:

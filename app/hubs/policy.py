@@ -20,6 +20,8 @@ POLICY = ModulePolicy(
                 "creditsPerHour",
                 "memberOverdraftLimit",
                 "trustedDocumentsOnly",
+                "ratingsMinGroup",
+                "ratingsCellResolution",
             ],
         )
     ],

@@ -109,6 +109,8 @@ async def update_hub(
     credit_name: str | None = None,
     member_overdraft_limit: int | None = None,
     trusted_documents_only: bool | None = None,
+    ratings_min_group: int | None = None,
+    ratings_cell_resolution: int | None = None,
 ) -> Hub:
     """Changes the hub's settings (hub admins).
 
@@ -139,6 +141,14 @@ async def update_hub(
         )
     if trusted_documents_only is not None:
         changes["trusted_documents_only"] = bool(trusted_documents_only)
+    if ratings_min_group is not None:  # k of the ratings queries (app/ratings/privacy.py)
+        changes["ratings_min_group"] = v.int_range(
+            ratings_min_group, field="ratingsMinGroup", low=5, high=1000, invalid=bad
+        )
+    if ratings_cell_resolution is not None:
+        changes["ratings_cell_resolution"] = v.int_range(
+            ratings_cell_resolution, field="ratingsCellResolution", low=5, high=7, invalid=bad
+        )
     async with in_transaction():
         hub = await Hub.select_for_update().get(id=actor.hub_id)
         if changes:
@@ -155,7 +165,12 @@ async def update_hub(
                 [hub.id, AccountKind.MEMBER.value, limit],
             )
             data["members_owing_more"] = rows[0]["n"]
-        if member_overdraft_limit is not None or trusted_documents_only is not None:
+        if changes.keys() & {
+            "member_overdraft_limit",
+            "trusted_documents_only",
+            "ratings_min_group",
+            "ratings_cell_resolution",
+        }:
             await audit.record(actor=actor, hub_id=hub.id, action="hub.update", data=data)
         await hub.refresh_from_db()
     if changes:  # signed-in requests read the hub with their token (app/auth/cache.py)

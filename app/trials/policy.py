@@ -103,6 +103,8 @@ POLICY = ModulePolicy(
         value("RatingsComparison", "two TrialRatings, each read under its own rule"),
         value("MeanDifference", "part of RatingsComparison"),
         value("TrialComment", "trialComments' answer: the tester named only if they agreed"),
+        value("BusinessProfile", "anyone's: its trials and offers pass their own rules"),
+        value("PublishedTrialRatings", "ratings the business published: anyone in the hub"),
     ],
     queries=[
         query("trials", ANYONE),
@@ -117,6 +119,7 @@ POLICY = ModulePolicy(
         query("compareTrialRatings", ANYONE, on("firstTrialId", "Trial", RATINGS_READERS)),
         query("comparePeriodRatings", ANYONE, on("trialId", "Trial", RATINGS_READERS)),
         query("trialComments", ANYONE, on("trialId", "Trial", RATINGS_READERS)),
+        query("businessProfile", ANYONE),
     ],
     mutations=[
         mutation("createTrial", SIGNED_IN),
@@ -134,5 +137,6 @@ POLICY = ModulePolicy(
         ),
         mutation("submitTrialReport", SIGNED_IN),
         mutation("editTrialReport", SIGNED_IN),
+        mutation("setTrialRatingsPublished", SIGNED_IN, on("trialId", "Trial", BUSINESS_MANAGERS)),
     ],
 )

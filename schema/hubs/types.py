@@ -25,6 +25,12 @@ class Hub(relay.Node):
         description="Whether the hub runs only its registered documents (trusted documents):"
         " its apps must send those, by hash or in full."
     )
+    ratings_min_group: int = strawberry.field(
+        description="k of the ratings queries: no group of fewer testers is shown."
+    )
+    ratings_cell_resolution: int = strawberry.field(
+        description="The H3 resolution of ratings sliced by area."
+    )
 
 
 HubErrorCode = strawberry.enum(HubErrorCodeEnum, name="HubErrorCode")

@@ -282,3 +282,46 @@ async def test_ratings_over_http_and_statements_per_request_do_not_grow_with_the
         # then: the same number of statements for 2 rows and for 20
         assert sizes[0] == 2 and sizes[1] >= 10, (field, sizes)
         assert counts[0] == counts[1], (field, counts)
+
+
+PUBLISH = """
+mutation Publish($input: SetTrialRatingsPublishedInput!) {
+  setTrialRatingsPublished(input: $input) { trial { publishRatings } errors { code field } }
+}"""
+PROFILE = """
+query Profile($id: ID!) {
+  businessProfile(organisationId: $id) {
+    organisation { name }
+    trials { title status }
+    publishedRatings { trial { title } ratings { whole { testers dimensions { name mean } } } }
+  }
+}"""
+
+
+async def test_the_profile_shows_the_ratings_the_business_published(
+    gql: Any, hub: Any, make_person: Any
+) -> None:
+    # given: a closed trial with 10 reports; a member of the hub who is not of the business
+    owner = await make_person(display_name="Owner")
+    org = await _business(hub, owner, credits=0)
+    closed = await _closed_trial(hub, owner.member, org, 10)
+    reader = await make_person(display_name="Reader")
+    trial_gid = _gid("Trial", closed.id)
+    refused = await gql.raw(RATINGS, {"id": trial_gid, "slice": "NONE"}, as_=reader)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    # when: the business publishes them (a stranger may not)
+    denied = await gql(PUBLISH, {"input": {"trialId": trial_gid, "published": True}}, as_=reader)
+    done = await gql(PUBLISH, {"input": {"trialId": trial_gid, "published": True}}, as_=owner)
+    profile = (await gql(PROFILE, {"id": _gid("Organisation", org.id)}, as_=reader))[
+        "businessProfile"
+    ]
+    # then
+    assert [e["code"] for e in denied["setTrialRatingsPublished"]["errors"]] == ["FORBIDDEN"]
+    assert done["setTrialRatingsPublished"]["trial"] == {"publishRatings": True}
+    assert profile["organisation"] == {"name": "Corner Shop"}
+    assert profile["trials"] == [{"title": closed.title, "status": "CLOSED"}]
+    [published] = profile["publishedRatings"]
+    assert published["ratings"]["whole"]["testers"] == 10
+    assert [d["name"] for d in published["ratings"]["whole"]["dimensions"]] == ["A", "B"]
+    read = await gql(RATINGS, {"id": trial_gid, "slice": "NONE"}, as_=reader)
+    assert read["trialRatings"]["whole"]["testers"] == 10

@@ -25,6 +25,13 @@ class UpdateHubInput:
         " register-documents`), sent by hash or in full; refuse any other with"
         " PERSISTED_QUERY_NOT_IN_LIST.",
     )
+    ratings_min_group: int | None = strawberry.field(
+        default=None,
+        description="Ratings queries never show a group of fewer testers (k; 5 to 1000).",
+    )
+    ratings_cell_resolution: int | None = strawberry.field(
+        default=None, description="The H3 resolution of ratings sliced by area (5, 6 or 7)."
+    )
 
 
 @strawberry.type
@@ -44,5 +51,7 @@ async def update_hub(input: UpdateHubInput, info: Info) -> UpdateHubPayload:
         credit_name=input.credit_name,
         member_overdraft_limit=input.member_overdraft_limit,
         trusted_documents_only=input.trusted_documents_only,
+        ratings_min_group=input.ratings_min_group,
+        ratings_cell_resolution=input.ratings_cell_resolution,
     )
     return UpdateHubPayload(hub=hub)  # type: ignore[arg-type]

@@ -7,6 +7,7 @@ from schema.trials.mutations.create_trial import create_trial
 from schema.trials.mutations.move_trial import move_trial
 from schema.trials.mutations.select_tester import decline_trial_applicant, select_tester
 from schema.trials.mutations.submit_trial_report import edit_trial_report, submit_trial_report
+from schema.trials.profile import set_trial_ratings_published
 
 
 @strawberry.type
@@ -18,3 +19,4 @@ class TrialMutations:
     decline_trial_applicant = strawberry.mutation(resolver=decline_trial_applicant)
     submit_trial_report = strawberry.mutation(resolver=submit_trial_report)
     edit_trial_report = strawberry.mutation(resolver=edit_trial_report)
+    set_trial_ratings_published = strawberry.mutation(resolver=set_trial_ratings_published)
