@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
                 ('closed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('updated_at', fields.DatetimeField(auto_now=True, auto_now_add=False)),
             ],
-            options={'table': 'trial', 'app': 'models', 'constraints': [CheckConstraint(check='places BETWEEN 1 AND 10000 AND selected BETWEEN 0 AND places', name='trial_places_ok'), CheckConstraint(check='jsonb_array_length(dimensions) BETWEEN 1 AND 8', name='trial_dimensions_1_8'), CheckConstraint(check='reward_credits >= 0', name='trial_reward_ok')], 'indexes': [Index(fields=['hub_id', 'status', 'closes_at']), Index(fields=['hub_id', 'organisation_id', 'id'])], 'pk_attr': 'id'},
+            options={'table': 'trial', 'app': 'models', 'constraints': [CheckConstraint(check='places BETWEEN 1 AND 100000 AND selected BETWEEN 0 AND places', name='trial_places_ok'), CheckConstraint(check='jsonb_array_length(dimensions) BETWEEN 1 AND 8', name='trial_dimensions_1_8'), CheckConstraint(check='reward_credits >= 0', name='trial_reward_ok')], 'indexes': [Index(fields=['hub_id', 'status', 'closes_at']), Index(fields=['hub_id', 'organisation_id', 'id'])], 'pk_attr': 'id'},
             bases=['Base'],
         ),
         ops.CreateModel(

@@ -77,7 +77,7 @@ class Trial(Base):
         table = "trial"
         constraints = (
             CheckConstraint(
-                check="places BETWEEN 1 AND 10000 AND selected BETWEEN 0 AND places",
+                check="places BETWEEN 1 AND 100000 AND selected BETWEEN 0 AND places",
                 name="trial_places_ok",
             ),
             CheckConstraint(

@@ -119,7 +119,8 @@ POLICY = ModulePolicy(
         query("compareTrialRatings", ANYONE, on("firstTrialId", "Trial", RATINGS_READERS)),
         query("comparePeriodRatings", ANYONE, on("trialId", "Trial", RATINGS_READERS)),
         query("trialComments", ANYONE, on("trialId", "Trial", RATINGS_READERS)),
-        query("businessProfile", ANYONE),
+        # Any organisation of the caller's hub: the service answers NOT_FOUND for another's.
+        query("businessProfile", ANYONE, on("organisationId", "Organisation", ANYONE)),
     ],
     mutations=[
         mutation("createTrial", SIGNED_IN),

@@ -29,7 +29,7 @@ from app.trials.models import (
 
 MAX_DIMENSIONS = 8
 MAX_QUESTIONS = 10
-MAX_PLACES = 10_000
+MAX_PLACES = 100_000
 MAX_WINDOW = timedelta(days=366)
 
 

@@ -143,7 +143,7 @@ def _nothing_private(body: bytes) -> None:
 
 def _documented() -> dict[str, tuple[str, list[str]]]:
     """The README's webhook table: event type -> (data key, field names)."""
-    rows = re.findall(r"^\| `([a-z]+\.[a-z]+)` \| [^|]+ \| `(\w+)`: ([^|]+) \|$", README, re.M)
+    rows = re.findall(r"^\| `([a-z_]+\.[a-z_]+)` \| [^|]+ \| `(\w+)`: ([^|]+) \|$", README, re.M)
     return {
         event: (key, re.findall(r"`(\w+)`", re.sub(r"\([^)]*\)", "", fields)))
         for event, key, fields in rows
