@@ -4,9 +4,11 @@ whole at once (GROUPING SETS); Python only applies k and the t-interval. See pri
 what may be read and why.
 """
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from time import monotonic
 from typing import Any
 
 from tortoise import Tortoise
@@ -43,20 +45,43 @@ def _key(slice_by: Slice, resolution: int) -> str:
     return "'all'"
 
 
-_SCORES = ", ".join(f"count(*) FILTER (WHERE score = {s})::int AS s{s}" for s in range(1, 6))
+_SCORES = ", ".join(
+    f"coalesce(sum(n) FILTER (WHERE score = {s}), 0)::int AS s{s}" for s in range(1, 6)
+)
+# Scores are whole numbers 1-5, so each group's 1-5 histogram holds all its statistics: the
+# ratings are counted once per (group, dimension, score) with a hash aggregate (GROUPING SETS:
+# the slice groups and the whole), and the count, mean, sample standard deviation (from the
+# sums of n*s and n*s^2) and median (the middle positions of the cumulative counts: exactly
+# percentile_cont(0.5)) come from those few rows. One statement; no row per rating leaves it.
 _AGGREGATE = f"""
-SELECT grouping(g) = 1 AS whole, grouping(d) = 1 AS no_dimension, g, d,
-       min(dim_index)::int AS idx, count(DISTINCT report_id)::int AS testers,
-       count(*)::int AS n, avg(score)::float8 AS mean,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY score)::float8 AS median,
-       stddev_samp(score)::float8 AS sd, {_SCORES}
-  FROM (SELECT r.id AS report_id, {{key}} AS g, t.dimensions ->> rt.dimension::int AS d,
-               rt.dimension AS dim_index, rt.score
-          FROM trial_report r
-          JOIN trial t ON t.id = r.trial_id AND t.hub_id = r.hub_id
-          JOIN trial_rating rt ON rt.report_id = r.id AND rt.hub_id = r.hub_id
-         WHERE r.hub_id = $1 AND r.trial_id = ANY($2::bigint[]) {{period}}) x
- GROUP BY GROUPING SETS ((g, d), (d), (g), ())
+WITH h AS (
+    SELECT grouping(g) = 1 AS whole, g, d, min(dim)::int AS idx, score, first,
+           count(*)::bigint AS n
+      FROM (SELECT {{key}} AS g, t.dimensions ->> rt.dimension::int AS d, rt.dimension AS dim,
+                   rt.score::int AS score, rt.dimension = 0 AS first
+              FROM trial_rating rt
+              JOIN trial_report r ON r.id = rt.report_id AND r.hub_id = rt.hub_id
+              JOIN trial t ON t.id = rt.trial_id AND t.hub_id = rt.hub_id
+             WHERE rt.hub_id = $1 AND rt.trial_id = ANY($2::bigint[]) {{period}}) x
+     GROUP BY GROUPING SETS ((g, d, score, first), (d, score, first))
+), c AS (
+    SELECT *, (sum(n) OVER (PARTITION BY whole, g, d ORDER BY score))::bigint AS upto,
+           (sum(n) OVER (PARTITION BY whole, g, d))::bigint AS total
+      FROM h
+), stats AS (
+    SELECT whole, g, d, min(idx) AS idx, sum(n)::int AS n,
+           sum(score * n)::float8 / sum(n) AS mean,
+           CASE WHEN sum(n) > 1 THEN sqrt(greatest(0, (sum(score * score * n)::float8
+               - sum(score * n)::float8 ^ 2 / sum(n)) / (sum(n) - 1))) END AS sd,
+           (min(score) FILTER (WHERE upto >= (total + 1) / 2)
+               + min(score) FILTER (WHERE upto >= total / 2 + 1)) / 2.0 AS median,
+           {_SCORES}
+      FROM c GROUP BY whole, g, d
+), testers AS (
+    SELECT whole, g, sum(n) FILTER (WHERE first)::int AS testers FROM h GROUP BY whole, g
+)
+SELECT s.*, tt.testers FROM stats s
+  JOIN testers tt ON tt.whole = s.whole AND tt.g IS NOT DISTINCT FROM s.g
 """
 
 
@@ -117,7 +142,38 @@ def _dimension(row: dict[str, Any]) -> stats.Dimension:
     )
 
 
+# Answers of closed trials, whose reports are frozen: the same question (trials, slicing, period,
+# the hub's k and resolution) has the same answer, so each API process computes it once per
+# CACHE_SECONDS (bounded: a member's erasure reaches the answers within that time).
+CACHE_SECONDS = 600.0
+CACHE_SIZE = 512
+_CACHE: OrderedDict[tuple[Any, ...], tuple[float, tuple["Group", list["Group"]]]] = OrderedDict()
+
+
 async def _aggregate(
+    hub: Hub, trial_ids: list[int], slice_by: Slice, period: tuple[datetime, datetime] | None
+) -> tuple[Group, list[Group]]:
+    key = (
+        hub.id,
+        tuple(trial_ids),
+        slice_by,
+        period,
+        hub.ratings_min_group,
+        hub.ratings_cell_resolution,
+    )
+    found = _CACHE.get(key)
+    now = monotonic()
+    if found is not None and found[0] > now:
+        _CACHE.move_to_end(key)
+        return found[1]
+    answer = await _compute(hub, trial_ids, slice_by, period)
+    _CACHE[key] = (now + CACHE_SECONDS, answer)
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return answer
+
+
+async def _compute(
     hub: Hub, trial_ids: list[int], slice_by: Slice, period: tuple[datetime, datetime] | None
 ) -> tuple[Group, list[Group]]:
     params: list[Any] = [hub.id, trial_ids]
@@ -132,10 +188,8 @@ async def _aggregate(
     dims: dict[str | None, list[stats.Dimension]] = {}
     for row in rows:
         key = None if row["whole"] else str(row["g"])
-        if row["no_dimension"]:
-            testers[key] = int(row["testers"])
-        else:
-            dims.setdefault(key, []).append(_dimension(row))
+        testers[key] = int(row["testers"] or 0)
+        dims.setdefault(key, []).append(_dimension(row))
     total = testers.pop(None, 0)
     whole_hidden = total < k
     whole = Group(
