@@ -254,9 +254,8 @@ def report(result: dict[str, Any]) -> None:
                 for k in ("requests", "per_second", "p50_ms", "p95_ms", "p99_ms", "errors")
             )
         )
-    print(
-        f"first (computed) answer: AREA {result['AREA_first_ms']} ms, WEEK {result['WEEK_first_ms']} ms"
-    )
+    first = {k: result[f"{k}_first_ms"] for k in ("AREA", "WEEK")}
+    print(f"first (computed) answer, ms: {first}")
     print(f"statements per request: {result['statements_per_request']}")
 
 
