@@ -82,8 +82,12 @@ def _validate(trial: Trial, given: ReportInput) -> None:
     if len(given.photos) > MAX_PHOTOS:
         bag.add(E.INVALID, f"At most {MAX_PHOTOS} photos.", "photos")
     for url in given.photos:
-        parts = urlsplit(url)
-        if parts.scheme not in ("https", "http") or not parts.netloc or len(url) > 500:
+        try:
+            parts = urlsplit(url)
+            ok = parts.scheme in ("https", "http") and bool(parts.netloc) and len(url) <= 500
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            ok = False
+        if not ok or any(c.isspace() or ord(c) < 32 for c in url):
             bag.add(E.INVALID, "Photos are http(s) URLs.", "photos")
             break
     bag.raise_if_any()
