@@ -28,6 +28,7 @@ MODEL_MODULES = [
     "app.campaigns.models",
     "app.trials.models",
     "app.paidjobs.models",
+    "app.badges.models",
 ]
 
 

@@ -13,6 +13,7 @@ from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
 from app.auth import cache as auth_cache
+from app.badges import service as badges
 from app.credits.models import Account, AccountKind
 from app.errors import DomainError
 from app.hubs.errors import HubErrorCode
@@ -33,7 +34,8 @@ async def create_hub(
     credits_per_hour: int = 60,
 ) -> Hub:
     """Creates a hub (operator command), with the default opportunity categories
-    (app.opportunities.categories.DEFAULT_CATEGORIES) for its admins to rename or add to."""
+    (app.opportunities.categories.DEFAULT_CATEGORIES) and badges and levels
+    (app.badges.defaults) for its admins to rename or add to."""
     bad = HubErrorCode.INVALID
     fields: dict[str, Any] = {
         "name": v.text(name, field="name", max_length=120, invalid=bad),
@@ -49,6 +51,7 @@ async def create_hub(
         async with in_transaction():
             hub = await Hub.create(**fields)
             await categories.create_defaults(hub.id)
+            await badges.ensure_defaults(hub.id)
             return hub
     except IntegrityError as exc:
         raise DomainError(

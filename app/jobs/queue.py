@@ -137,6 +137,7 @@ class Periodic:
     fn: TaskFn
     every_seconds: int
     timeout: int | None = None  # None: the job timeout
+    at_hour: int | None = None  # once a day at this hour (UTC), minute 0; not at startup
 
 
 def _one_at_a_time(fn: TaskFn) -> TaskFn:
@@ -157,6 +158,16 @@ def _one_at_a_time(fn: TaskFn) -> TaskFn:
 
 def _cron(p: Periodic, settings: Settings) -> Any:
     every = max(1, p.every_seconds)
+    if p.at_hour is not None:
+        return cron(
+            cast(Any, _one_at_a_time(p.fn)),
+            name=f"{settings.redis_prefix}:cron:{p.fn.__name__}",
+            hour=p.at_hour,
+            minute=0,
+            unique=True,
+            timeout=p.timeout or settings.job_timeout_seconds,
+            run_at_startup=False,
+        )
     return cron(
         cast(Any, _one_at_a_time(p.fn)),
         # Prefixed, so two installations on one Redis never share a cron tick's job id.

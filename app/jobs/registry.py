@@ -40,6 +40,8 @@ HANDLER_MODULES = (
     "app.assets.wanted",
     "app.campaigns.settlement",
     "app.campaigns.notify",
+    "app.badges.on_events",
+    "app.badges.notify",
 )
 
 

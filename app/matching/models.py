@@ -32,6 +32,8 @@ class NotificationKind(StrEnum):
     # Trials and paid jobs (issue 17): `data` holds trial_id or job_application_id, and `once`.
     TRIAL_SELECTED = "trial_selected"  # you are a tester of a product trial
     JOB_APPLICATION = "job_application"  # your job application was shortlisted, declined, offered
+    # Badges (app/badges/notify.py): `data` holds award_id; at most one per award (`data.once`).
+    BADGE_AWARDED = "badge_awarded"
 
 
 class Delivery(StrEnum):

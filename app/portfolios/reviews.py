@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from app import events
 from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
@@ -83,6 +84,11 @@ async def write_review(
                 action="review.write",
                 object_type="Review",
                 object_id=review.id,
+            )
+            await events.emit(
+                "review.written",
+                {"review_id": review.id, "hub_id": review.hub_id, "subject_id": subject_id},
+                key=f"{review.id}",
             )
     except IntegrityError as exc:
         raise DomainError(E.ALREADY_REVIEWED, "You have reviewed this already.", None) from exc

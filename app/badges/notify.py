@@ -1,0 +1,136 @@
+"""Telling holders of their new badges: in the app (a notification, published live) and by email
+where the member wants it (notification_prefs "email", on by default). An organisation's award
+is told to its owners and admins.
+
+The job takes the awards not told yet (badge_award_untold) in chunks, each in one transaction
+that stores the notifications (at most one per member and award: notification_campaign_once on
+`data.once`), queues the emails (keyed by notification) and marks the awards told. A killed run
+leaves the rest untold for the next; a duplicate run finds nothing left.
+"""
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.transactions import in_transaction
+
+from app import jobs
+from app.assets import notices
+from app.badges.awards import NOTIFY_JOB
+from app.badges.models import Award
+from app.jobs.registry import job
+from app.matching.models import NotificationKind
+
+log = logging.getLogger(__name__)
+CHUNK = 1000
+CHUNKS_PER_JOB = 20
+TITLE = "You earned the badge “{badge}”"
+ORG_TITLE = "{organisation} earned the badge “{badge}”"
+EMAIL_TEXT = "{reason}\nOpen the app to see it, or download it for other platforms."
+
+# Awards not told yet, locked (a concurrent run skips them), oldest first.
+_TAKE = """
+SELECT a.id FROM badge_award a
+ WHERE a.hub_id = $1 AND a.notified_at IS NULL
+ ORDER BY a.id LIMIT $2 FOR UPDATE SKIP LOCKED
+"""
+# One notification per member told of each award: the holder, or an organisation's managers.
+_STORE = """
+INSERT INTO notification (hub_id, member_id, kind, title, reason, delivery, score, data,
+    created_at)
+SELECT a.hub_id, t.member_id, $2,
+       left(CASE WHEN a.member_id IS NOT NULL THEN format($3, b.name)
+                 ELSE format($4, o.name, b.name) END, 200),
+       left(b.description, 300), 'now', 0,
+       jsonb_build_object('award_id', a.id, 'once', 'badge-award:' || a.id), $5
+FROM badge_award a
+JOIN badge_class b ON b.id = a.badge_class_id AND b.hub_id = a.hub_id
+LEFT JOIN organisation o ON o.id = a.organisation_id AND o.hub_id = a.hub_id
+JOIN LATERAL (
+    SELECT a.member_id AS member_id WHERE a.member_id IS NOT NULL
+    UNION
+    SELECT om.member_id FROM organisation_member om
+     WHERE a.organisation_id IS NOT NULL AND om.organisation_id = a.organisation_id
+       AND om.hub_id = a.hub_id AND om.role IN ('owner', 'admin')
+) t ON true
+WHERE a.id = ANY($1::bigint[]) AND a.revoked_at IS NULL
+ON CONFLICT (hub_id, member_id, (data->>'once')) WHERE data ? 'once' DO NOTHING
+RETURNING id, member_id, title, reason
+"""
+
+
+async def _emails(told: list[dict[str, Any]]) -> list[tuple[int, str, str, str]]:
+    """(notification id, address, subject, text) for the members who want emails."""
+    ids = list({int(r["member_id"]) for r in told})
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT id, email, notification_prefs FROM member WHERE id = ANY($1::bigint[])", [ids]
+    )
+    wants = {
+        int(r["id"]): r["email"]
+        for r in rows
+        if r["email"] and _prefs(r["notification_prefs"]).get("email", True)
+    }
+    return [
+        (
+            int(r["id"]),
+            wants[int(r["member_id"])],
+            r["title"],
+            EMAIL_TEXT.format(reason=r["reason"]),
+        )
+        for r in told
+        if int(r["member_id"]) in wants
+    ]
+
+
+def _prefs(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        import orjson
+
+        value = orjson.loads(value)
+    return value if isinstance(value, dict) else {}
+
+
+async def tell_chunk(hub_id: int, *, chunk: int = CHUNK) -> int:
+    """Tells the holders of up to `chunk` untold awards; returns how many awards were taken."""
+    conn = Tortoise.get_connection("default")
+    async with in_transaction():
+        rows = await conn.execute_query_dict(_TAKE, [hub_id, chunk])
+        ids = [int(r["id"]) for r in rows]
+        if not ids:
+            return 0
+        now = datetime.now(UTC)
+        told = await conn.execute_query_dict(
+            _STORE,
+            [
+                ids,
+                NotificationKind.BADGE_AWARDED.value,
+                TITLE.replace("{badge}", "%s"),
+                ORG_TITLE.replace("{organisation}", "%s").replace("{badge}", "%s"),
+                now,
+            ],
+        )
+        await notices.email(await _emails(told))
+        await conn.execute_query(
+            "UPDATE badge_award SET notified_at = $2 WHERE id = ANY($1::bigint[])", [ids, now]
+        )
+    await notices.announce([(int(r["member_id"]), int(r["id"])) for r in told])
+    return len(ids)
+
+
+@job(NOTIFY_JOB)
+async def tell_holders(*, hub_id: int, chunks: int = CHUNKS_PER_JOB) -> int:
+    """The hub's untold awards, chunk by chunk; after `chunks` chunks it hands the rest to a
+    new job (keyed by where it stopped), so one job stays well within its timeout. Returns
+    awards told."""
+    total = 0
+    for _ in range(chunks):
+        taken = await tell_chunk(hub_id)
+        total += taken
+        if taken < CHUNK:
+            return total
+    last = await Award.filter(hub_id=hub_id, notified_at__isnull=False).order_by("-id").first()
+    await jobs.enqueue(
+        NOTIFY_JOB, {"hub_id": hub_id}, key=f"{NOTIFY_JOB}:{hub_id}:after:{last.id if last else 0}"
+    )
+    return total
