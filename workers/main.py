@@ -22,6 +22,7 @@ from workers.tasks import (
     campaign_sweep,
     credits_housekeeping,
     opportunity_housekeeping,
+    recompute_badges,
     run_outbox_job,
     send_digests,
     sweep_outbox,
@@ -53,6 +54,8 @@ def build_periodic_settings(*, burst: bool = False) -> dict[str, Any]:
             Periodic(business_housekeeping, every_seconds=300, timeout=120),
             # Settlements due and not queued (their job lost, or a deadline missed while down).
             Periodic(campaign_sweep, every_seconds=60, timeout=60),
+            # Badges an event missed, from the records: nightly, one statement per badge.
+            Periodic(recompute_badges, every_seconds=86400, timeout=600, at_hour=2),
         ],
         queue=periodic_queue_name(),
         burst=burst,

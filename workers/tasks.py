@@ -4,6 +4,7 @@ from typing import Any
 
 from app import jobs
 from app.assets import housekeeping as assets_cron
+from app.badges import recompute as badges_recompute
 from app.campaigns import settlement
 from app.credits import offers, payment_requests
 from app.credits import service as credits
@@ -52,3 +53,7 @@ async def assets_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def campaign_sweep(ctx: dict[str, Any]) -> int:
     return await settlement.sweep()
+
+
+async def recompute_badges(ctx: dict[str, Any]) -> int:
+    return await badges_recompute.recompute_all()
