@@ -16,7 +16,7 @@ from app.config import Settings, get_settings
 from app.db import tortoise_config
 from app.jobs.queue import close_pools
 from app.logs import configure_logging
-from app.web import cv, ical, pages, probes
+from app.web import badges, cv, ical, pages, probes
 from app.web.middleware import RequestContextMiddleware
 
 
@@ -50,6 +50,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/auth/verify-email", pages.verify_email, methods=["GET", "POST"]),
             Route("/auth/reset-password", pages.reset_password),
             Route("/cv/{token}", cv.cv),
+            Route("/badges/issuers/{hub}/revocations.json", badges.revocations),
+            Route("/badges/issuers/{hub}.json", badges.issuer),
+            Route("/badges/classes/{name}", badges.badge_class),
+            Route("/badges/assertions/{name}", badges.assertion),
             Route("/ical/{token}", ical.feed),
         ],
         # Inside the request context (not Starlette's max_body_size, which answers outside
