@@ -14,7 +14,7 @@ member's are for signed-in members of the hub.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise import Tortoise
@@ -129,4 +129,32 @@ async def profile_totals(*, hub_id: int, party: str, ids: list[int]) -> list[Pro
             total=_fold(found[i, "total"]),
         )
         for i in ids
+    ]
+
+
+@dataclass(frozen=True)
+class MonthTotals:
+    month: datetime  # the first instant of the month, UTC
+    totals: Totals
+
+
+async def monthly_totals(
+    *, hub_id: int, party: str, party_id: int, since: datetime, until: datetime
+) -> list[MonthTotals]:
+    """One member's or organisation's totals (either side, each share once) per calendar month
+    (UTC) of shares completed in [since, until), months with none left out. One statement."""
+    owner, receiver = _PARTY[party]
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        f"SELECT date_trunc('month', r.occurred_at AT TIME ZONE 'UTC') AS month, r.currency,"
+        f" {_COUNTS} FROM impact_record r WHERE r.hub_id = $1"
+        f" AND (r.{owner} = $2 OR r.{receiver} = $2) AND r.occurred_at >= $3"
+        " AND r.occurred_at < $4 GROUP BY 1, r.currency ORDER BY 1",
+        [hub_id, party_id, since, until],
+    )
+    by_month: dict[datetime, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_month[row["month"]].append(row)
+    return [
+        MonthTotals(month.replace(tzinfo=UTC), _fold(found))
+        for month, found in sorted(by_month.items())
     ]

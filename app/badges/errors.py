@@ -14,3 +14,4 @@ class BadgeErrorCode(StrEnum):
     ALREADY_REVOKED = "already_revoked"
     NOT_YOUR_WORK = "not_your_work"  # a success story about someone else's work
     ALREADY_MODERATED = "already_moderated"
+    NOT_COMPLETED = "not_completed"  # a story about work not completed (yet)

@@ -8,7 +8,10 @@ from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from app.actor import Actor
+from app.assets import impact_totals
+from app.assets.impact_totals import ProfileImpact
 from app.audit import service as audit
+from app.badges import levels
 from app.config import get_settings
 from app.errors import AccessDenied, DomainError
 from app.organisations.models import Organisation
@@ -47,7 +50,10 @@ class Portfolio:
     ratings: Ratings
     reviews: list[Review]
     history: list[HoursRecord]
-    badges: list[Any] = field(default_factory=list)  # filled in by the badges module
+    badges: list[Any] = field(default_factory=list)  # app.badges.levels.Held, oldest first
+    points: int = 0
+    level: str | None = None
+    impact: ProfileImpact = field(default_factory=ProfileImpact)  # sharing, both sides
 
     def as_json(self) -> dict[str, Any]:
         """The exportable volunteer CV (stable keys; no private data)."""
@@ -78,7 +84,27 @@ class Portfolio:
                 }
                 for h in self.history
             ],
-            "badges": self.badges,
+            "badges": [
+                {
+                    "name": b.name,
+                    "description": b.description,
+                    "points": b.points,
+                    "awardedOn": b.awarded_at.date().isoformat(),
+                    "assertion": f"{get_settings().public_url}/badges/assertions/{b.uid}.json",
+                }
+                for b in self.badges
+            ],
+            "points": self.points,
+            "level": self.level,
+            "impact": {
+                "shares": self.impact.total.shares,
+                "kilogramsDiverted": self.impact.total.diverted_g / 1000,
+                "co2eKilograms": self.impact.total.co2e_g / 1000,
+                "valueSaved": [
+                    {"currency": m.currency, "amountMinor": m.amount_minor}
+                    for m in self.impact.total.value
+                ],
+            },
         }
 
 
@@ -166,6 +192,8 @@ async def build(*, hub_id: int, member: Member, for_owner: bool = False) -> Port
         .limit(HISTORY)
     )
     review_ids = [r["id"] for r in await conn.execute_query_dict(_LATEST_REVIEWS, params)]
+    [standing] = await levels.standings(hub_id=hub_id, member_ids=[member.id])
+    [impact] = await impact_totals.profile_totals(hub_id=hub_id, party="member", ids=[member.id])
     return Portfolio(
         member=member,
         total_minutes=int(totals["minutes"]),
@@ -182,6 +210,10 @@ async def build(*, hub_id: int, member: Member, for_owner: bool = False) -> Port
         if review_ids
         else [],
         history=history if for_owner else [_shareable(h) for h in history],
+        badges=list(standing.badges),
+        points=standing.points,
+        level=standing.level,
+        impact=impact,
     )
 
 

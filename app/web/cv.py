@@ -28,6 +28,16 @@ def render(p: Portfolio) -> str:
         f"<p class=muted>Volunteer CV · Community Hub</p><p>{html.escape(p.member.bio)}</p>",
         f"<p><strong>{_hours(p.total_minutes)}</strong> verified, "
         f"<strong>{p.services_delivered}</strong> services delivered. {html.escape(rating)}.</p>",
+        f"<p>Level: <strong>{html.escape(p.level or '-')}</strong> ({p.points} points)</p>",
+        "<h2>Badges</h2><table>"
+        + _rows([(b.name, b.awarded_at.date().isoformat()) for b in p.badges])
+        + "</table>",
+        "<h2>Impact of sharing</h2><p>"
+        + html.escape(
+            f"{p.impact.total.shares} shares, {p.impact.total.diverted_g / 1000:.1f} kg kept"
+            f" from landfill, {p.impact.total.co2e_g / 1000:.1f} kg CO2e avoided."
+        )
+        + "</p>",
         "<h2>Hours by category</h2><table>"
         + _rows([(b.name, _hours(b.minutes)) for b in p.by_category])
         + "</table>",
