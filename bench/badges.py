@@ -97,7 +97,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await Tortoise.close_connections()
         runs = []
         for _ in range(args.runs):
-            done = subprocess.run(
+            done = await asyncio.to_thread(
+                subprocess.run,
                 [sys.executable, "-m", "bench.badges", "--child"],
                 env=os.environ.copy(),
                 capture_output=True,
