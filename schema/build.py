@@ -27,6 +27,8 @@ from schema.assets.mutations import AssetMutations
 from schema.assets.queries import AssetQueries
 from schema.auth.mutations import AuthMutations
 from schema.auth.queries import AuthQueries
+from schema.badges.mutations import BadgeMutations
+from schema.badges.queries import BadgeQueries
 from schema.campaigns.mutations import CampaignMutations
 from schema.campaigns.queries import CampaignQueries
 from schema.cost import QueryCostLimiter
@@ -119,6 +121,7 @@ def build_schema() -> strawberry.Schema:
             TrialQueries,
             BusinessProfileQueries,
             PaidJobQueries,
+            BadgeQueries,
         ),
     )
     mutation = merge_types(
@@ -143,6 +146,7 @@ def build_schema() -> strawberry.Schema:
             CampaignMutations,
             TrialMutations,
             PaidJobMutations,
+            BadgeMutations,
         ),
     )
     schema = HubSchema(

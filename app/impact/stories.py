@@ -120,3 +120,25 @@ async def moderate_story(*, actor: Actor, story_id: int, approve: bool) -> Succe
             data={"status": story.status.value},
         )
     return story
+
+
+_CAUSES = {
+    "GiveawayRequest": "giveaway_request_id",
+    "Loan": "loan_id",
+    "Booking": "booking_id",
+    "OffSiteShare": "off_site_share_id",
+}
+
+
+async def share_record_id(*, hub_id: int, kind: str, cause_id: int) -> int:
+    """The impact record of a completed share, named by its giveaway request, loan, booking or
+    off-site share. NOT_COMPLETED: that share has not completed (no impact recorded)."""
+    column = _CAUSES.get(kind)
+    if column is None:
+        raise DomainError(
+            E.INVALID, "Give a giveaway request, loan, booking or off-site share.", "shareId"
+        )
+    found = await ImpactRecord.get_or_none(hub_id=hub_id, **{column: cause_id})
+    if found is None:
+        raise DomainError(E.NOT_COMPLETED, "That share has not completed.", "shareId")
+    return found.id

@@ -32,6 +32,7 @@ POLICY_MODULES = (
     "app.campaigns.policy",
     "app.trials.policy",
     "app.paidjobs.policy",
+    "app.badges.policy",
 )
 
 
