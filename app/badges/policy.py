@@ -60,14 +60,14 @@ POLICY = ModulePolicy(
                 "id",
                 "awardedAt",
                 "revokedAt",
+                # Public like the Open Badges revocation list that shows it.
+                "revocationReason",
                 "badgeClass",
                 "member",
                 "organisation",
                 "assertionUrl",
                 "bakedImageUrl",
             ],
-            fields={"revocationReason": HOLDER | HUB_ADMIN},
-            masks={"revocationReason": ""},
         ),
         node(
             "SuccessStory",

@@ -13,7 +13,6 @@ from app.badges.models import Award as AwardModel
 from app.badges.models import BadgeClass as BadgeClassModel
 from app.badges.models import Level as LevelModel
 from app.badges.models import SuccessStory as SuccessStoryModel
-from app.errors import DomainError
 from app.impact import profiles
 from app.organisations.models import Organisation as OrganisationModel
 from app.policy import visible
@@ -80,7 +79,8 @@ class BadgeQueries:
 
     @strawberry.field(
         description="An organisation's impact per month over [since, until) (default: the"
-        " twelve months before this one, and this one). Errors (extensions.code): NOT_FOUND."
+        " twelve months before this one, and this one); empty for an organisation not in"
+        " your hub."
     )
     async def organisation_impact(
         self,
@@ -92,7 +92,7 @@ class BadgeQueries:
         hub_id = info.context.viewer.hub_id
         org = decode_id(organisation_id, "Organisation", field="organisationId", invalid=E.INVALID)
         if hub_id is None or not await OrganisationModel.exists(id=org, hub_id=hub_id):
-            raise DomainError(E.NOT_FOUND, "No such organisation.", "organisationId")
+            return []  # none in your hub (as `organisation` answers null)
         start, end = profiles.year_to()
         months = await profiles.organisation_months(
             hub_id=hub_id, organisation_id=org, since=since or start, until=until or end

@@ -94,6 +94,9 @@ ID_TYPES = {
     "jobId": "PaidJob",
     "jobApplicationId": "JobApplication",
     "employerId": "Organisation",
+    "badgeClassId": "BadgeClass",
+    "storyId": "SuccessStory",
+    "shareId": "GiveawayRequest",
 }
 # IDs that must name a particular member for the call to make sense.
 MEMBER_IDS = {

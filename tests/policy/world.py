@@ -279,6 +279,7 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
         **await _feeds_and_impact(hub, p, asset_samples),
         **await _campaigns(hub, p, org.id, org_people),
         **await _trials_and_jobs(hub, p, org.id, org_people),
+        **await _badges(hub, p, org.id, org_people, draft.id),
         "Hub": [Sample("Hub", hub)],
         "Member": [
             Sample("Member", p["owner"].member, {"self": {"owner"}, "public_portfolio": set()})
@@ -620,6 +621,58 @@ async def _trials_and_jobs(
                 {"applicant": {"other_party"}},
                 {"job": job_sample},
             )
+        ],
+    }
+
+
+async def _badges(
+    hub: Any,
+    p: dict[str, Person],
+    org_id: int,
+    org_people: set[str],
+    opportunity_id: int,
+) -> dict[str, list[Sample]]:
+    """A badge (public), the owner's award and the organisation's, an approved and a waiting
+    story of the organisation."""
+    from app.badges import awards
+    from app.badges.models import BadgeClass, HolderKind, StoryStatus, SuccessStory
+
+    admin = _actor(p["hub_admin"], Role.HUB_ADMIN)
+    badge = await BadgeClass.get(hub_id=hub.id, slug="host")
+    org_badge = await BadgeClass.get(hub_id=hub.id, slug="org-first-giveaway")
+    assert org_badge.holder_kind == HolderKind.ORGANISATION
+    mine = await awards.award_by_hand(
+        actor=admin, badge_class_id=badge.id, member_id=p["owner"].member.id
+    )
+    theirs = await awards.award_by_hand(
+        actor=admin, badge_class_id=org_badge.id, organisation_id=org_id
+    )
+    story = {"hub_id": hub.id, "organisation_id": org_id, "author_id": p["org_owner"].member.id}
+    approved = await SuccessStory.create(
+        **story, title="Soup for all", body="b", opportunity_id=opportunity_id,
+        status=StoryStatus.APPROVED,
+    )  # fmt: skip
+    waiting = await SuccessStory.create(
+        **story, title="Soup again", body="b", opportunity_id=opportunity_id
+    )
+    nobody: set[str] = set()
+    return {
+        "BadgeClass": [Sample("BadgeClass", badge)],
+        "BadgeAward": [
+            Sample(
+                "BadgeAward",
+                mine,
+                {"holder": {"owner"}, "org_people": nobody, "public_portfolio": nobody},
+            ),
+            Sample(
+                "BadgeAward",
+                theirs,
+                {"holder": nobody, "org_people": org_people, "public_portfolio": nobody},
+            ),
+        ],  # fmt: skip
+        "SuccessStory": [
+            Sample("SuccessStory", approved, {"org_people": org_people}),
+            Sample("SuccessStory", waiting, {"org_people": org_people}),
         ],
     }
 
