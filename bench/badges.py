@@ -48,7 +48,7 @@ async def _child() -> dict[str, Any]:
         started = time.perf_counter()
         per_badge: dict[str, int] = {}
         for hub_id in await Hub.all().order_by("id").values_list("id", flat=True):
-            for slug, made in (await recompute.recompute_hub(int(hub_id))).items():  # type: ignore[arg-type]
+            for slug, made in (await recompute.recompute_hub(int(hub_id))).items():  # type: ignore[call-overload]
                 per_badge[slug] = per_badge.get(slug, 0) + made
         seconds = time.perf_counter() - started
     finally:

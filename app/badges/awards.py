@@ -159,7 +159,8 @@ async def award_by_hand(
                 salt=uuid4().hex,
                 awarded_at=now,
                 awarded_by_id=actor.member_id,
-                **holder,
+                member_id=holder.get("member_id"),
+                organisation_id=holder.get("organisation_id"),
             )
             await audit.record(
                 actor=actor,

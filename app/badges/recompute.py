@@ -44,6 +44,8 @@ async def recompute_hub(hub_id: int, *, now: datetime | None = None) -> dict[str
 async def recompute_all(*, now: datetime | None = None) -> int:
     """Every hub, one after the other; returns awards made."""
     total = 0
-    for hub_id in await Hub.all().order_by("id").values_list("id", flat=True):
-        total += sum((await recompute_hub(int(hub_id), now=now)).values())  # type: ignore[arg-type]
+    hub_ids: list[int] = await Hub.all().order_by("id").values_list("id", flat=True)  # type: ignore[assignment]
+    for hub_id in hub_ids:
+        made = await recompute_hub(hub_id, now=now)
+        total += sum(made.values())
     return total

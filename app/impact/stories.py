@@ -138,7 +138,7 @@ async def share_record_id(*, hub_id: int, kind: str, cause_id: int) -> int:
         raise DomainError(
             E.INVALID, "Give a giveaway request, loan, booking or off-site share.", "shareId"
         )
-    found = await ImpactRecord.get_or_none(hub_id=hub_id, **{column: cause_id})
+    found = await ImpactRecord.filter(hub_id=hub_id, **{column: cause_id}).first()
     if found is None:
         raise DomainError(E.NOT_COMPLETED, "That share has not completed.", "shareId")
     return found.id

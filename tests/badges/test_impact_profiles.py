@@ -4,6 +4,7 @@ a member's portfolio checked against the records underneath; success stories (mo
 never about someone else's work); opt-in leaderboards."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -28,11 +29,17 @@ from tests.badges.conftest import Records, actor_of
 JAN, FEB = datetime(2026, 1, 12, 10, tzinfo=UTC), datetime(2026, 2, 9, 10, tzinfo=UTC)
 
 
+@dataclass
 class Hub:
-    """Ada's repair café (Ada, Eve staff), volunteers Bea and Cy, Dee helped by the café."""
+    """Ada's repair café, volunteers Bea and Cy, Dee helped by the café, Cy's other club."""
 
-    def __init__(self, **people: Any) -> None:
-        self.__dict__.update(people)
+    bea: Any
+    cy: Any
+    dee: Any
+    ada: Any
+    cafe: Any
+    other: Any
+    hub: Any
 
 
 @pytest.fixture

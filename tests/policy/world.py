@@ -669,7 +669,7 @@ async def _badges(
                 theirs,
                 {"holder": nobody, "org_people": org_people, "public_portfolio": nobody},
             ),
-        ],  # fmt: skip
+        ],
         "SuccessStory": [
             Sample("SuccessStory", approved, {"org_people": org_people}),
             Sample("SuccessStory", waiting, {"org_people": org_people}),
