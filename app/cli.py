@@ -103,6 +103,22 @@ def create_hub(
     typer.echo(f"Created hub {hub.slug} (id {hub.id}).")
 
 
+@cli.command("badge-defaults")
+def badge_defaults(
+    hub: Annotated[str | None, typer.Option(help="The hub's slug; none: every hub.")] = None,
+) -> None:
+    """Give a hub (or every hub) the default badges and levels it lacks (by slug and name)."""
+    from app.badges.service import ensure_defaults
+    from app.hubs.models import Hub
+    from app.runtime import with_orm
+
+    async def go() -> int:
+        query = Hub.filter(slug=hub) if hub else Hub.all()
+        return sum([await ensure_defaults(h.id) for h in await query])
+
+    typer.echo(f"Added {_run(lambda: with_orm(go))} badges and levels.")
+
+
 @cli.command("create-admin")
 def create_admin(
     hub: Annotated[str, typer.Option(help="Slug of the hub.")],

@@ -1,7 +1,7 @@
 """Benchmark: the nightly badge recompute over a Do-it-sized hub (issue 16).
 
     createdb -h 127.0.0.1 -U postgres -T ch_bench_hub ch_bench_badges   # a copy, once ready
-    uv run python -m bench.badges --database ch_bench_badges [--drop]
+    uv run python -m bench.badges --database ch_bench_badges [--fill] [--fresh] [--drop]
 
 Migrates the copy (migration 0018 adds the tables and gives every hub the default badge set),
 then runs the nightly recompute (`workers.tasks.recompute_badges`, what the periodic worker
@@ -23,6 +23,60 @@ from pathlib import Path
 from typing import Any
 
 from bench.procs import db_url
+
+# What the generator leaves out, so that every metric's statement runs over a full table
+# (`--fill`): a review by the poster of every accepted application's opportunity, and the impact
+# record of every checked-out booking and returned loan (as app/assets/impact.py would write it;
+# giveaways get none: the generated hub has no giveaway requests).
+_FILL = (
+    """
+    INSERT INTO review (hub_id, application_id, author_id, subject_id, rating, comment,
+        created_at, updated_at)
+    SELECT a.hub_id, a.id, o.poster_id, a.applicant_id, 3 + (a.id % 3)::int, '', a.created_at,
+        a.created_at
+    FROM application a JOIN opportunity o ON o.id = a.opportunity_id AND o.hub_id = a.hub_id
+    WHERE a.status = 'accepted' AND a.applicant_id <> o.poster_id
+    ON CONFLICT DO NOTHING
+    """,
+    """
+    INSERT INTO impact_record (hub_id, booking_id, asset_id, category_id, quantity, minutes,
+        diverted_g, co2e_g, value_minor, currency, owner_kind, owner_member_id,
+        owner_organisation_id, receiver_member_id, receiver_organisation_id, occurred_at,
+        created_at)
+    SELECT b.hub_id, b.id, s.id, s.category_id, 1,
+        (extract(epoch FROM b.ends_at - b.starts_at) / 60)::int, 0, 0, 1500, 'GBP',
+        s.owner_kind, s.owner_member_id, s.owner_organisation_id, b.booker_id,
+        b.booker_organisation_id, coalesce(b.checked_out_at, b.ends_at), now()
+    FROM booking b JOIN asset s ON s.id = b.asset_id AND s.hub_id = b.hub_id
+    WHERE b.status = 'checked_out'
+    ON CONFLICT DO NOTHING
+    """,
+    """
+    INSERT INTO impact_record (hub_id, loan_id, asset_id, category_id, quantity, minutes,
+        diverted_g, co2e_g, value_minor, currency, owner_kind, owner_member_id,
+        owner_organisation_id, receiver_member_id, receiver_organisation_id, occurred_at,
+        created_at)
+    SELECT l.hub_id, l.id, s.id, s.category_id, 1, 0, 2000 + (l.id % 5) * 1000,
+        (2000 + (l.id % 5) * 1000) * 3, 800, 'GBP', s.owner_kind, s.owner_member_id,
+        s.owner_organisation_id, l.borrower_id, l.borrower_organisation_id,
+        coalesce(l.returned_at, l.due_at), now()
+    FROM loan l JOIN asset s ON s.id = l.asset_id AND s.hub_id = l.hub_id
+    WHERE l.status = 'returned'
+    ON CONFLICT DO NOTHING
+    """,
+    "ANALYZE review",
+    "ANALYZE impact_record",
+)
+
+
+async def _fill() -> float:
+    from tortoise import Tortoise
+
+    started = time.perf_counter()
+    conn = Tortoise.get_connection("default")
+    for sql in _FILL:
+        await conn.execute_script(sql)
+    return round(time.perf_counter() - started, 1)
 
 
 def _vm_hwm_mb() -> float:
@@ -93,6 +147,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await migrate_database(url)
         migrated = round(time.perf_counter() - started, 1)
         await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
+        filled = await _fill() if args.fill else None
+        if args.fresh:  # measure a first night again: every award made anew
+            await Tortoise.get_connection("default").execute_script("DELETE FROM badge_award")
         before = await _counts()
         await Tortoise.close_connections()
         runs = []
@@ -110,7 +167,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
         after = await _counts()
         await Tortoise.close_connections()
-        result = {"database": args.database, "migrate_seconds": migrated, "records": before,
+        result = {"database": args.database, "migrate_seconds": migrated, "fill_seconds": filled,
+                  "records": before,
                   "awards_after": after["awards"], "runs": runs}  # fmt: skip
         print(json.dumps(result, indent=1))
         return result
@@ -124,6 +182,12 @@ def main() -> None:
     parser.add_argument("--database", default="ch_bench_badges")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--drop", action="store_true", help="drop the database afterwards")
+    parser.add_argument(
+        "--fill", action="store_true", help="add reviews and impact records the generator omits"
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="delete the copy's awards first (a first night)"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
