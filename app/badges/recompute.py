@@ -35,9 +35,13 @@ async def recompute_hub(hub_id: int, *, now: datetime | None = None) -> dict[str
             },
         )
     if any(made.values()):
-        await jobs.enqueue(
-            NOTIFY_JOB, {"hub_id": hub_id}, key=f"{NOTIFY_JOB}:recompute:{hub_id}:{now.isoformat()}"
-        )
+        async with jobs.collecting() as ids:  # handed to the queue now, not at the next sweep
+            await jobs.enqueue(
+                NOTIFY_JOB,
+                {"hub_id": hub_id},
+                key=f"{NOTIFY_JOB}:recompute:{hub_id}:{now.isoformat()}",
+            )
+        await jobs.relay_collected(ids)
     return made
 
 
