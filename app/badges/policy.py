@@ -79,6 +79,7 @@ POLICY = ModulePolicy(
         value("BadgeStanding", "the caller's own points and level"),
         value("LeaderboardEntry", "members who opted in to the leaderboards"),
         value("ImpactMonth", "part of an organisation's public impact profile"),
+        value("PortfolioBadge", "part of Portfolio (own, or public)"),
     ],
     queries=[
         query("badgeClasses", ANYONE),

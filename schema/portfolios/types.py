@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 from strawberry import relay
 
+from app.config import get_settings
 from app.opportunities.models import Opportunity as OpportunityModel
 from app.people.models import Member as MemberModel
 from app.portfolios import service
@@ -13,6 +14,7 @@ from app.portfolios.errors import PortfolioErrorCode as PortfolioErrorCodeEnum
 from app.portfolios.models import HoursRecord as HoursRecordModel
 from app.portfolios.models import HoursStatus as HoursStatusEnum
 from app.portfolios.models import Review as ReviewModel
+from schema.assets.impact_types import ProfileImpactType
 from schema.context import Info
 from schema.relay import orm_node
 
@@ -107,6 +109,16 @@ class RatingSummary:
         )
 
 
+@strawberry.type(name="PortfolioBadge", description="A badge the member holds (not revoked).")
+class PortfolioBadge:
+    name: str
+    description: str
+    points: int
+    awarded_at: datetime
+    assertion_url: str = strawberry.field(description="Its Open Badges 2.0 assertion.")
+    baked_image_url: str = strawberry.field(description="The PNG with the assertion baked in.")
+
+
 @strawberry.type(description="The verified record of what a member gave.")
 class Portfolio:
     total_minutes: int
@@ -122,9 +134,16 @@ class Portfolio:
         " owner too). rotatePortfolioShareLink replaces it."
     )
     public: bool
+    badges: list[PortfolioBadge] = strawberry.field(description="Oldest first.")
+    points: int = strawberry.field(description="The points of the badges held.")
+    level: str | None = strawberry.field(description="The hub's level those points reach.")
+    impact: ProfileImpactType = strawberry.field(
+        description="What the member's shares diverted and saved (as Member.impact)."
+    )
 
     @classmethod
     def of(cls, p: service.Portfolio, *, public: bool, share_url: str | None) -> "Portfolio":
+        base = f"{get_settings().public_url}/badges/assertions"
         return cls(
             total_minutes=p.total_minutes,
             services_delivered=p.services_delivered,
@@ -136,4 +155,18 @@ class Portfolio:
             history=p.history,  # type: ignore[arg-type]
             public=public,
             share_url=share_url,
+            badges=[
+                PortfolioBadge(
+                    name=b.name,
+                    description=b.description,
+                    points=b.points,
+                    awarded_at=b.awarded_at,
+                    assertion_url=f"{base}/{b.uid}.json",
+                    baked_image_url=f"{base}/{b.uid}.png",
+                )
+                for b in p.badges
+            ],
+            points=p.points,
+            level=p.level,
+            impact=ProfileImpactType.of(p.impact),
         )

@@ -52,6 +52,14 @@ OPT_IN = """
 mutation OptIn($input: SetLeaderboardOptInInput!) {
   setLeaderboardOptIn(input: $input) { optedIn errors { code message } }
 }"""
+PORTFOLIO = """
+query Portfolio {
+  portfolio {
+    totalMinutes points level
+    badges { name points awardedAt assertionUrl bakedImageUrl }
+    impact { total { shares kilogramsDiverted } }
+  }
+}"""
 BOARD = """
 query Board { leaderboard(period: ALL_TIME) { rank displayName points badges } }"""
 
@@ -168,3 +176,22 @@ async def test_only_members_who_opt_in_are_on_the_leaderboard(
     assert (await gql(BOARD, as_=alice))["leaderboard"] == [
         {"rank": 1, "displayName": "Bob", "points": 10, "badges": 1}
     ]
+
+
+async def test_the_portfolio_shows_badges_level_and_impact(
+    gql: Any, hub: Any, alice: Any, records: Records, make_person: Any
+) -> None:
+    # given: Alice's first verified hour (the default "First hours", 10 points) and a 30 kg
+    # giveaway she received
+    await records.hours(alice, 60)
+    await records.share("giveaway", owner=await make_person(), to=alice, diverted_g=30_000)
+    await awards.award_by_rule(await BadgeClass.get(hub_id=hub.id, slug="first-hours"))
+    award = await Award.get(member_id=alice.member.id)
+    # when: she reads her portfolio
+    data = (await gql(PORTFOLIO, as_=alice))["portfolio"]
+    # then
+    assert (data["totalMinutes"], data["points"], data["level"]) == (60, 10, "Newcomer")
+    [badge] = data["badges"]
+    assert badge["name"] == "First hours" and badge["points"] == 10
+    assert badge["assertionUrl"] == f"http://testserver/badges/assertions/{award.uid}.json"
+    assert data["impact"]["total"] == {"shares": 1, "kilogramsDiverted": 30.0}
