@@ -137,7 +137,8 @@ _DB_INVARIANTS: dict[str, str] = {
     ),
     "a notification was made twice": (
         "SELECT member_id, kind, opportunity_id, count(*) AS n FROM notification"
-        " WHERE hub_id = $1 GROUP BY member_id, kind, opportunity_id HAVING count(*) > 1"
+        " WHERE hub_id = $1 GROUP BY member_id, kind, opportunity_id, data->>'once'"
+        " HAVING count(*) > 1"
     ),
 }
 
