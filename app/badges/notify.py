@@ -93,8 +93,8 @@ def _prefs(value: Any) -> dict[str, Any]:
 
 async def tell_chunk(hub_id: int, *, chunk: int = CHUNK) -> int:
     """Tells the holders of up to `chunk` untold awards; returns how many awards were taken."""
-    conn = Tortoise.get_connection("default")
     async with in_transaction():
+        conn = Tortoise.get_connection("default")  # the transaction's: the locks hold till commit
         rows = await conn.execute_query_dict(_TAKE, [hub_id, chunk])
         ids = [int(r["id"]) for r in rows]
         if not ids:

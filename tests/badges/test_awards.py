@@ -160,3 +160,23 @@ async def test_revocation_is_audited_with_its_reason_and_never_undone_by_the_eng
     assert await Award.filter(badge_class_id=first.id).count() == 1
     assert (await Award.get(badge_class_id=first.id)).revoked_at is not None
     assert orjson.loads(orjson.dumps(event.data))["member_id"] == holder.member.id
+
+
+async def test_telling_cut_off_after_a_chunk_is_finished_by_the_next_run_once_each(
+    hub: Any, records: Records, make_person: Any
+) -> None:
+    # given: five members with a first verified hour, awarded by the recompute, told of none
+    people = [await make_person(display_name=f"P{i}") for i in range(5)]
+    for person in people:
+        await records.hours(person, 60)
+    await recompute.recompute_hub(hub.id)
+    awarded = Award.filter(hub_id=hub.id)
+    assert await awarded.count() == 5
+    # when: a run tells one chunk of two and dies (its transaction committed), then a full run
+    assert await notify.tell_chunk(hub.id, chunk=2) == 2
+    assert await awarded.filter(notified_at__isnull=True).count() == 3
+    assert await notify.tell_holders(hub_id=hub.id) == 3
+    # then: everyone told exactly once; a further run finds nothing
+    told = await Notification.filter(hub_id=hub.id, kind=NotificationKind.BADGE_AWARDED)
+    assert sorted(n.member_id for n in told) == sorted(p.member.id for p in people)
+    assert await notify.tell_holders(hub_id=hub.id) == 0
