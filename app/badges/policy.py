@@ -92,6 +92,7 @@ POLICY = ModulePolicy(
     ],
     mutations=[
         mutation("createBadgeClass", HUB_ADMIN),
+        mutation("createBadgeLevel", HUB_ADMIN),
         mutation("awardBadge", HUB_ADMIN),
         mutation("revokeBadge", HUB_ADMIN),
         mutation(

@@ -19,6 +19,11 @@ mutation Create($input: CreateBadgeClassInput!) {
     errors { code field message }
   }
 }"""
+LEVEL = """
+mutation Level($input: CreateBadgeLevelInput!) {
+  createBadgeLevel(input: $input) { level { name minPoints } errors { code field message } }
+}"""
+LEVELS = """query Levels { badgeLevels { name minPoints } }"""
 AWARD = """
 mutation Award($input: AwardBadgeInput!) {
   awardBadge(input: $input) {
@@ -195,3 +200,21 @@ async def test_the_portfolio_shows_badges_level_and_impact(
     assert badge["name"] == "First hours" and badge["points"] == 10
     assert badge["assertionUrl"] == f"http://testserver/badges/assertions/{award.uid}.json"
     assert data["impact"]["total"] == {"shares": 1, "kilogramsDiverted": 30.0}
+
+
+async def test_hub_admins_add_levels_and_bad_ones_are_typed_errors(
+    gql: Any, hub: Any, admin: Any
+) -> None:
+    made = await gql(LEVEL, {"input": {"name": "Legend", "minPoints": 1000}}, as_=admin)
+    assert made["createBadgeLevel"] == {
+        "level": {"name": "Legend", "minPoints": 1000},
+        "errors": [],
+    }
+    negative = await gql(LEVEL, {"input": {"name": "Below", "minPoints": -1}}, as_=admin)
+    again = await gql(LEVEL, {"input": {"name": "Legend", "minPoints": 2000}}, as_=admin)
+    assert [e["code"] for e in negative["createBadgeLevel"]["errors"]] == ["NEGATIVE_THRESHOLD"]
+    assert [e["code"] for e in again["createBadgeLevel"]["errors"]] == ["DUPLICATE_NAME"]
+    levels = (await gql(LEVELS, headers={"CH-Hub": hub.slug}))["badgeLevels"]
+    assert [lv["name"] for lv in levels] == [
+        "Newcomer", "Helper", "Contributor", "Champion", "Hero", "Legend"
+    ]  # fmt: skip
