@@ -184,7 +184,7 @@ class HubGraphQL(GraphQL[Context, None]):
             if found.query is None:
                 return None
             result = await compiled_reads.answer(
-                self.schema, found.query, operation_name, variables, context
+                self.schema, found.query, operation_name, variables, context, whole_only=True
             )
         except Exception:  # the whole request again, as `run` answers it
             return None

@@ -65,8 +65,17 @@ def forget_plans() -> None:
 
 
 async def answer(
-    schema: Any, query: str | None, operation_name: str | None, variables: Any, context: Any
+    schema: Any,
+    query: str | None,
+    operation_name: str | None,
+    variables: Any,
+    context: Any,
+    *,
+    whole_only: bool = False,
 ) -> "ExecutionResult | Partial | None":
+    """The compiled answer, or the part of it the plan covers (Partial), or None for the
+    interpreter. With `whole_only`, a plan that leaves root fields to the interpreter is not
+    run at all (the caller answers the whole request again, and must not run it twice)."""
     settings = get_settings()
     if not settings.compile_reads or query is None or context.hub_id is None:
         return None
@@ -83,7 +92,7 @@ async def answer(
     caller = Caller(signed_in=actor is not None, roles=actor.roles if actor else frozenset())
     key = (query, operation_name, caller, shape(coerced))
     plan = _plan(schema, key, operation, fragments, caller, coerced)
-    if plan is None:
+    if plan is None or (whole_only and plan.remainder is not None):
         return None
     run = planner.Run(
         variables=coerced,
