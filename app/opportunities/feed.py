@@ -20,6 +20,7 @@ MAX_FEED = 500  # the feed is a shortlist, not the catalogue: search covers the 
 # Ranking every listing within 20 km of a dense city centre costs tens of thousands of rows.
 CANDIDATES = 200
 BANDS_KM = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0)
+BAND_SLOTS = len(BANDS_KM) + 1  # the bands below the reach, then the reach itself
 SKILL_WEIGHT = 10
 
 
@@ -31,17 +32,20 @@ def _age(born: date | None) -> int | None:
 
 
 def _available(sql: Sql, slots: list[dict[str, Any]]) -> str:
-    """1 when the opportunity starts inside one of the member's weekly slots, else 0."""
-    if not slots:
-        return "0.5"
+    """1 when the opportunity starts inside one of the member's weekly slots, else 0 (0.5 when
+    it has no start or the member no slots). The slots are three array parameters, so the
+    statement's text is the same however many slots a member has."""
     local = "(o.starts_at AT TIME ZONE h.timezone)"  # the hub's wall clock
-    matches = [
-        f"(extract(isodow FROM {local}) = {int(s['weekday'])}"
-        f" AND {local}::time >= {sql.param(time.fromisoformat(s['from']))}"
-        f" AND {local}::time < {sql.param(time.fromisoformat(s['to']))})"
-        for s in slots
-    ]
-    return f"CASE WHEN o.starts_at IS NULL THEN 0.5 WHEN {' OR '.join(matches)} THEN 1 ELSE 0 END"
+    days = sql.param([int(s["weekday"]) for s in slots])
+    starts = sql.param([time.fromisoformat(s["from"]) for s in slots])
+    ends = sql.param([time.fromisoformat(s["to"]) for s in slots])
+    return (
+        f"CASE WHEN cardinality({days}::int[]) = 0 OR o.starts_at IS NULL THEN 0.5"
+        f" WHEN EXISTS (SELECT 1 FROM unnest({days}::int[], {starts}::time[], {ends}::time[])"
+        f" AS slot(day, starts, ends) WHERE extract(isodow FROM {local}) = slot.day"
+        f" AND {local}::time >= slot.starts AND {local}::time < slot.ends)"
+        " THEN 1 ELSE 0 END"
+    )
 
 
 async def recommended(*, actor: Actor) -> Results:
@@ -66,12 +70,8 @@ def build(*, actor: Actor) -> Results:
     )
     checks = valid_checks_sql(hub=f"{hub}::bigint", member=f"{me}::bigint", param=sql.param)
     sql.add(f"o.required_checks <@ {checks}")
-    age = _age(member.date_of_birth)
-    sql.add(
-        "o.min_age IS NULL"
-        if age is None
-        else f"(o.min_age IS NULL OR o.min_age <= {sql.param(age)})"
-    )
+    # No age known: `o.min_age <= NULL` is unknown, so only listings without a minimum age.
+    sql.add(f"(o.min_age IS NULL OR o.min_age <= {sql.param(_age(member.date_of_birth))}::int)")
     nearness = "0.5"
     open_here = f"o.hub_id = {hub} AND o.status = 'published'"
     candidates = (
@@ -88,7 +88,9 @@ def build(*, actor: Actor) -> Results:
             f" UNION ALL (SELECT o.id FROM opportunity o WHERE {open_here} AND o.remote"
             f" ORDER BY o.published_at DESC LIMIT {CANDIDATES})"
         )
-        nearness = f"CASE WHEN o.remote THEN 0.5 ELSE 1 - {distance} / {sql.param(reach)} END"
+        nearness = (
+            f"CASE WHEN o.remote THEN 0.5 ELSE 1 - {distance} / {sql.param(reach)}::float8 END"
+        )
     mine = (  # the member's skills, read once by the statement (an InitPlan)
         f"ARRAY(SELECT ms.skill_id FROM member_skill ms WHERE ms.hub_id = {hub}"
         f" AND ms.member_id = {me})"
@@ -118,15 +120,32 @@ def _nearest_first(
     sql: Sql, open_here: str, distance: str, home: tuple[float, float], reach: float
 ) -> str:
     """Open listings within reach, band by band outwards (UNION ALL under a LIMIT stops at the
-    band that fills it). Index-only: the cell indexes carry lat/lng/id (migrations/0009)."""
+    band that fills it). Index-only: the cell indexes carry lat/lng/id (migrations/0009).
+
+    The text is the same for every member: always BAND_SLOTS bands, each a branch per cell
+    column; a band's cells are an array parameter per column, empty for the columns it does
+    not use (an index scan of `= ANY('{}')` reads nothing) and for the slots beyond the
+    member's reach. So PostgreSQL plans it once per connection, not once per request."""
     edges = [band for band in BANDS_KM if band < reach] + [reach]
-    bands = []
-    for inner, outer in zip([0.0, *edges], edges, strict=False):
+    cells: dict[str, list[list[str]]] = {column: [] for _, column in geo.LEVELS}
+    limits: list[tuple[float, float]] = []
+    for inner, outer in zip([-1.0, *edges], edges, strict=False):  # -1: the first band has 0
         ring = geo.ring(*home, outer)
-        beyond = f" AND {distance} > {sql.param(inner)}" if inner else ""
-        bands.append(
-            f"SELECT o.id FROM opportunity o WHERE {open_here}"
-            f" AND o.{ring.column} = ANY({sql.param(ring.cells)}::text[])"
-            f" AND {distance} <= {sql.param(outer)}{beyond}"
+        for column in cells:
+            cells[column].append(ring.cells if column == ring.column else [])
+        limits.append((inner, outer))
+    for _ in range(BAND_SLOTS - len(edges)):
+        for column in cells:
+            cells[column].append([])
+        limits.append((0.0, 0.0))
+    bands = []
+    for slot, (inner, outer) in enumerate(limits):
+        within = (
+            f"{distance} <= {sql.param(outer)}::float8 AND {distance} > {sql.param(inner)}::float8"
         )
+        for column, per_slot in cells.items():
+            bands.append(
+                f"SELECT o.id FROM opportunity o WHERE {open_here}"
+                f" AND o.{column} = ANY({sql.param(per_slot[slot])}::text[]) AND {within}"
+            )
     return " UNION ALL ".join(bands)
