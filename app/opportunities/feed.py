@@ -7,6 +7,7 @@ order of weight. Only the CANDIDATES nearest listings within reach (and remote o
 ranked, found index-only in the cell indexes: the cost per request stays bounded in a dense city.
 """
 
+from collections.abc import Callable
 from datetime import date, time
 from typing import Any
 
@@ -20,8 +21,19 @@ MAX_FEED = 500  # the feed is a shortlist, not the catalogue: search covers the 
 # Ranking every listing within 20 km of a dense city centre costs tens of thousands of rows.
 CANDIDATES = 200
 BANDS_KM = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0)
-BAND_SLOTS = len(BANDS_KM) + 1  # the bands below the reach, then the reach itself
+# Each band's outer edge (the last: up to the longest travel distance) and the cell column
+# (resolution) whose ring of cells covers it in at most geo.MAX_RING steps, as geo.ring picks.
+SLOTS = (
+    (1.0, "cell8", 8),
+    (2.0, "cell8", 8),
+    (5.0, "cell8", 8),
+    (10.0, "cell6", 6),
+    (20.0, "cell6", 6),
+    (50.0, "cell6", 6),
+    (geo.MAX_KM, "cell4", 4),
+)
 SKILL_WEIGHT = 10
+Value = Callable[[Any, str], str]  # a parameter of the statement and its SQL type
 
 
 def _age(born: date | None) -> int | None:
@@ -31,17 +43,17 @@ def _age(born: date | None) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _available(sql: Sql, slots: list[dict[str, Any]]) -> str:
+def _available(value: Value, slots: list[dict[str, Any]]) -> str:
     """1 when the opportunity starts inside one of the member's weekly slots, else 0 (0.5 when
     it has no start or the member no slots). The slots are three array parameters, so the
     statement's text is the same however many slots a member has."""
     local = "(o.starts_at AT TIME ZONE h.timezone)"  # the hub's wall clock
-    days = sql.param([int(s["weekday"]) for s in slots])
-    starts = sql.param([time.fromisoformat(s["from"]) for s in slots])
-    ends = sql.param([time.fromisoformat(s["to"]) for s in slots])
+    days = value([int(s["weekday"]) for s in slots], "int[]")
+    starts = value([time.fromisoformat(s["from"]) for s in slots], "time[]")
+    ends = value([time.fromisoformat(s["to"]) for s in slots], "time[]")
     return (
-        f"CASE WHEN cardinality({days}::int[]) = 0 OR o.starts_at IS NULL THEN 0.5"
-        f" WHEN EXISTS (SELECT 1 FROM unnest({days}::int[], {starts}::time[], {ends}::time[])"
+        f"CASE WHEN cardinality({days}) = 0 OR o.starts_at IS NULL THEN 0.5"
+        f" WHEN EXISTS (SELECT 1 FROM unnest({days}, {starts}, {ends})"
         f" AS slot(day, starts, ends) WHERE extract(isodow FROM {local}) = slot.day"
         f" AND {local}::time >= slot.starts AND {local}::time < slot.ends)"
         " THEN 1 ELSE 0 END"
@@ -59,8 +71,16 @@ def build(*, actor: Actor) -> Results:
     so the feed is one statement, for the interpreter and for the compiled plan alike."""
     member = actor.member
     sql = Sql()
-    me = sql.param(member.id)
-    hub = sql.param(actor.hub_id)
+
+    def value(given: Any, cast: str) -> str:
+        """A parameter as an InitPlan: PostgreSQL's estimates then never depend on the
+        member (not on their empty bands, home or age), so its custom plans cost what the
+        generic plan costs plus planning, and after five custom plans per connection it keeps
+        the generic one (plan_cache_mode auto), for every member alike."""
+        return f"(SELECT {sql.param(given)}::{cast})"
+
+    me = value(member.id, "bigint")
+    hub = value(actor.hub_id, "bigint")
     sql.add(f"o.hub_id = {hub}")
     sql.add("o.status = 'published' AND (o.expires_at IS NULL OR o.expires_at > now())")
     sql.add(f"o.poster_id <> {me}")
@@ -68,10 +88,10 @@ def build(*, actor: Actor) -> Results:
         "NOT EXISTS (SELECT 1 FROM application a WHERE a.hub_id = o.hub_id"
         f" AND a.opportunity_id = o.id AND a.applicant_id = {me})"
     )
-    checks = valid_checks_sql(hub=f"{hub}::bigint", member=f"{me}::bigint", param=sql.param)
+    checks = valid_checks_sql(hub=hub, member=me, param=lambda day: value(day, "date"))
     sql.add(f"o.required_checks <@ {checks}")
     # No age known: `o.min_age <= NULL` is unknown, so only listings without a minimum age.
-    sql.add(f"(o.min_age IS NULL OR o.min_age <= {sql.param(_age(member.date_of_birth))}::int)")
+    sql.add(f"(o.min_age IS NULL OR o.min_age <= {value(_age(member.date_of_birth), 'int')})")
     nearness = "0.5"
     open_here = f"o.hub_id = {hub} AND o.status = 'published'"
     candidates = (
@@ -80,17 +100,15 @@ def build(*, actor: Actor) -> Results:
     )
     if member.home_lat is not None and member.home_lng is not None:
         reach = float(max(member.travel_km, 1))
-        lat, lng = sql.param(member.home_lat), sql.param(member.home_lng)
-        distance = geo.haversine_sql(f"{lat}::float8", f"{lng}::float8")
-        near = _nearest_first(sql, open_here, distance, (member.home_lat, member.home_lng), reach)
+        lat, lng = value(member.home_lat, "float8"), value(member.home_lng, "float8")
+        distance = geo.haversine_sql(lat, lng)
+        near = _nearest_first(value, open_here, distance, (member.home_lat, member.home_lng), reach)
         candidates = (
             f"(SELECT id FROM ({near}) AS near LIMIT {CANDIDATES})"
             f" UNION ALL (SELECT o.id FROM opportunity o WHERE {open_here} AND o.remote"
             f" ORDER BY o.published_at DESC LIMIT {CANDIDATES})"
         )
-        nearness = (
-            f"CASE WHEN o.remote THEN 0.5 ELSE 1 - {distance} / {sql.param(reach)}::float8 END"
-        )
+        nearness = f"CASE WHEN o.remote THEN 0.5 ELSE 1 - {distance} / {value(reach, 'float8')} END"
     mine = (  # the member's skills, read once by the statement (an InitPlan)
         f"ARRAY(SELECT ms.skill_id FROM member_skill ms WHERE ms.hub_id = {hub}"
         f" AND ms.member_id = {me})"
@@ -103,7 +121,7 @@ def build(*, actor: Actor) -> Results:
     # nearness (0..1) weighs more than availability (0, 0.5 unknown, 1), and urgency least.
     score = (
         f"({overlap} * {SKILL_WEIGHT} + ({nearness}) * 3"
-        f" + ({_available(sql, member.availability)}) * 2"
+        f" + ({_available(value, member.availability)}) * 2"
         " + CASE WHEN o.urgency = 'urgent' THEN 1 ELSE 0 END)"
     )
     text = (
@@ -117,35 +135,25 @@ def build(*, actor: Actor) -> Results:
 
 
 def _nearest_first(
-    sql: Sql, open_here: str, distance: str, home: tuple[float, float], reach: float
+    value: Value, open_here: str, distance: str, home: tuple[float, float], reach: float
 ) -> str:
     """Open listings within reach, band by band outwards (UNION ALL under a LIMIT stops at the
     band that fills it). Index-only: the cell indexes carry lat/lng/id (migrations/0009).
 
-    The text is the same for every member: always BAND_SLOTS bands, each a branch per cell
-    column; a band's cells are an array parameter per column, empty for the columns it does
-    not use (an index scan of `= ANY('{}')` reads nothing) and for the slots beyond the
-    member's reach. So PostgreSQL plans it once per connection, not once per request."""
-    edges = [band for band in BANDS_KM if band < reach] + [reach]
-    cells: dict[str, list[list[str]]] = {column: [] for _, column in geo.LEVELS}
-    limits: list[tuple[float, float]] = []
-    for inner, outer in zip([-1.0, *edges], edges, strict=False):  # -1: the first band has 0
-        ring = geo.ring(*home, outer)
-        for column in cells:
-            cells[column].append(ring.cells if column == ring.column else [])
-        limits.append((inner, outer))
-    for _ in range(BAND_SLOTS - len(edges)):
-        for column in cells:
-            cells[column].append([])
-        limits.append((0.0, 0.0))
-    bands = []
-    for slot, (inner, outer) in enumerate(limits):
-        within = (
-            f"{distance} <= {sql.param(outer)}::float8 AND {distance} > {sql.param(inner)}::float8"
+    The text is the same for every member: always the SLOTS' bands, each in its fixed cell
+    column, its outer edge clamped to the reach; a band beyond the reach is empty (no cells:
+    an index scan of `= ANY('{}')` reads nothing). So PostgreSQL plans it once per
+    connection, not once per request; the bands are those of BANDS_KM below the reach and
+    the reach, as before."""
+    bands, inner = [], -1.0  # the first band includes distance 0
+    for edge, column, resolution in SLOTS:
+        outer = min(edge, reach)
+        cells = geo.cells_within(*home, outer, resolution) if outer > inner else []
+        bands.append(
+            f"SELECT o.id FROM opportunity o WHERE {open_here}"
+            f" AND o.{column} = ANY({value(cells, 'text[]')}::text[])"
+            f" AND {distance} <= {value(outer, 'float8')}"
+            f" AND {distance} > {value(inner, 'float8')}"
         )
-        for column, per_slot in cells.items():
-            bands.append(
-                f"SELECT o.id FROM opportunity o WHERE {open_here}"
-                f" AND o.{column} = ANY({sql.param(per_slot[slot])}::text[]) AND {within}"
-            )
+        inner = max(inner, outer)
     return " UNION ALL ".join(bands)

@@ -7,7 +7,7 @@ import h3
 
 EARTH_KM = 6371.0088
 # (resolution, column): the finest whose k-ring stays small enough for the radius.
-LEVELS = ((8, "cell8"), (6, "cell6"), (4, "cell4"))
+_LEVELS = ((8, "cell8"), (6, "cell6"), (4, "cell4"))
 MAX_RING = 12  # 469 cells
 MAX_KM = 200.0
 # Cells near the origin may be this much smaller than the origin's own (H3 distortion).
@@ -37,9 +37,9 @@ def _disk_radius(lat: float, lng: float, km: float, resolution: int) -> tuple[st
 
 def ring(lat: float, lng: float, km: float) -> Ring:
     """Cells (and the column holding them) that cover every point within `km` of the origin."""
-    for resolution, column in LEVELS:
+    for resolution, column in _LEVELS:
         origin, k = _disk_radius(lat, lng, km, resolution)
-        if k <= MAX_RING or resolution == LEVELS[-1][0]:
+        if k <= MAX_RING or resolution == _LEVELS[-1][0]:
             return Ring(column, list(h3.grid_disk(origin, k)))
     raise AssertionError("unreachable")
 

@@ -2,11 +2,15 @@
 with and without a home, skills, availability, checks and an age, at every page; and one
 SQL statement per request with a seen token, whatever the page size."""
 
+import logging
 from datetime import date, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from app.actor import Actor
+from app.opportunities import feed
 from app.opportunities.models import Opportunity
 from app.people import checks, profile, skills
 from app.people.models import CheckKind, Role, Skill
@@ -118,3 +122,69 @@ async def test_the_feed_is_one_statement_at_any_page_size(
         assert data["recommendedOpportunities"]["edges"]
         counts.append(len(counter.statements))
     assert counts == [1, 1, 1]
+
+
+def _member(**given: Any) -> Any:
+    fields = {
+        "id": 7,
+        "hub_id": 1,
+        "date_of_birth": None,
+        "home_lat": None,
+        "home_lng": None,
+        "travel_km": 5,
+        "availability": [],
+    }
+    return SimpleNamespace(**{**fields, **given})
+
+
+def test_the_feed_is_one_statement_text_for_every_member_with_a_home() -> None:
+    """Given members whose reach needs 1 to 7 bands in different cell columns, with 0 to 3
+    free slots, with and without an age, far apart; when their feeds are built; then the
+    statement's text is the same (asyncpg prepares it once per connection, PostgreSQL plans
+    it once), and only the parameters differ."""
+    slot = {"weekday": 6, "from": "09:00", "to": "12:00"}
+    members = [
+        _member(home_lat=53.48, home_lng=-2.24, travel_km=0),
+        _member(home_lat=53.48, home_lng=-2.24, travel_km=5, availability=[slot]),
+        _member(home_lat=51.5, home_lng=-0.12, travel_km=30, availability=[slot] * 3),
+        _member(home_lat=-33.9, home_lng=151.2, travel_km=200, date_of_birth=date(2000, 1, 1)),
+        _member(id=8, hub_id=2, home_lat=0.0, home_lng=0.0, travel_km=12),
+    ]
+    built = [feed.build(actor=Actor(member=m)) for m in members]
+    assert len({b.sql for b in built}) == 1
+    assert len({len(b.params) for b in built}) == 1
+    assert len({repr(b.params) for b in built}) == len(members)
+    # Without a home the candidates are the newest listings: a second text, also shared.
+    homeless = [
+        feed.build(actor=Actor(member=_member(availability=slots, date_of_birth=born)))
+        for slots in ([], [slot])
+        for born in (None, date(1990, 5, 5))
+    ]
+    assert len({b.sql for b in homeless}) == 1 and homeless[0].sql != built[0].sql
+
+
+async def test_two_members_feeds_send_the_same_statement_text(
+    gql: GraphQLClient, world: worlds.World
+) -> None:
+    """Given the member (5 km, a free slot, an age, skills) and the applicant (2 km, none of
+    these); when each asks for the feed; then the one statement each sends has the same text."""
+    sent: list[str] = []
+
+    class Texts(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            sent.append(str(record.args[0]) if record.args else record.getMessage())
+
+    logger, handler = logging.getLogger("tortoise.db_client"), Texts(logging.DEBUG)
+    for caller in ("member", "applicant"):
+        await gql(FEED, {"first": 5}, as_=world.callers[caller])  # the token, once
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        for caller in ("member", "applicant"):
+            data = await gql(FEED, {"first": 5}, as_=world.callers[caller])
+            assert data["recommendedOpportunities"]["edges"], caller
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert len(sent) == 2 and sent[0] == sent[1]
