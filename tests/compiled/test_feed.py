@@ -125,7 +125,7 @@ async def test_the_feed_is_one_statement_at_any_page_size(
 
 
 def _member(**given: Any) -> Any:
-    fields = {
+    fields: dict[str, Any] = {
         "id": 7,
         "hub_id": 1,
         "date_of_birth": None,
@@ -172,7 +172,11 @@ async def test_two_members_feeds_send_the_same_statement_text(
 
     class Texts(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            sent.append(str(record.args[0]) if record.args else record.getMessage())
+            sent.append(
+                str(record.args[0])
+                if isinstance(record.args, tuple) and record.args
+                else record.getMessage()
+            )
 
     logger, handler = logging.getLogger("tortoise.db_client"), Texts(logging.DEBUG)
     for caller in ("member", "applicant"):
