@@ -2,8 +2,14 @@
 
 Uses the servers named by CH_DATABASE_URL / CH_REDIS_URL (or the local defaults). With CI=true
 an unreachable server fails the run instead of skipping it.
+
+Under pytest-xdist (`-n 2`) the controller finds (or starts) the servers once and migrates one
+template database; each worker clones it (CREATE DATABASE ... TEMPLATE, about a second instead
+of running the migrations again) into a database of its own, with a Redis prefix and var dir of
+its own, and drops them at its end; the controller drops the template at the end of the run.
 """
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -15,15 +21,24 @@ import pytest
 from tests.servers import database_url_for, ensure_servers
 
 RUN_ID = uuid.uuid4().hex[:10]
-SERVER_DB_URL, REDIS_URL = ensure_servers()
+# The servers the controller found (or started), handed to its xdist workers by environment.
+SERVERS = ("PYTEST_CH_SERVER_DATABASE_URL", "PYTEST_CH_SERVER_REDIS_URL")
+TEMPLATE = "PYTEST_CH_TEMPLATE_DATABASE_URL"
+if os.environ.get("PYTEST_XDIST_WORKER") and all(name in os.environ for name in SERVERS):
+    SERVER_DB_URL, REDIS_URL = (os.environ[name] for name in SERVERS)
+else:
+    SERVER_DB_URL, REDIS_URL = ensure_servers()
+    os.environ.update(dict(zip(SERVERS, (SERVER_DB_URL, REDIS_URL), strict=True)))
 TEST_DB_URL = database_url_for(SERVER_DB_URL, f"ch_test_{RUN_ID}")
+VAR_DIR = tempfile.mkdtemp(prefix="ch-test-var-")
+atexit.register(shutil.rmtree, VAR_DIR, ignore_errors=True)
 
 os.environ.update(
     {
         "CH_DATABASE_URL": TEST_DB_URL,
         "CH_REDIS_URL": REDIS_URL,
         "CH_REDIS_PREFIX": f"ch-test-{RUN_ID}",
-        "CH_VAR_DIR": tempfile.mkdtemp(prefix="ch-test-var-"),
+        "CH_VAR_DIR": VAR_DIR,
         "CH_EMAIL_BACKEND": "file",
         "CH_ARGON2_TIME_COST": "1",
         "CH_ARGON2_MEMORY_KIB": "1024",
@@ -44,6 +59,48 @@ get_settings.cache_clear()
 pytest_plugins = ["tests.fixtures"]
 
 
+def _xdist_controller(config: pytest.Config) -> bool:
+    return bool(getattr(config.option, "numprocesses", None)) and not hasattr(config, "workerinput")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The xdist controller migrates the template its workers clone (before they start)."""
+    if _xdist_controller(config) and not config.option.collectonly:
+        import asyncio
+
+        from app.migrate import create_database, migrate_database
+
+        template = database_url_for(SERVER_DB_URL, f"ch_test_{RUN_ID}_template")
+        os.environ[TEMPLATE] = template
+        asyncio.run(create_database(template))
+        asyncio.run(migrate_database(template))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _xdist_controller(config) and TEMPLATE in os.environ:
+        import asyncio
+
+        from app.migrate import drop_database
+
+        asyncio.run(drop_database(os.environ.pop(TEMPLATE)))
+
+
+async def _clone_template(template_url: str, database_url: str) -> None:
+    """CREATE DATABASE ... TEMPLATE: the migrated schema (and rows) of the template."""
+    import asyncpg
+
+    from app.migrate import _server_url, database_name
+
+    conn = await asyncpg.connect(_server_url(database_url, "postgres"))
+    try:
+        await conn.execute(
+            f'CREATE DATABASE "{database_name(database_url)}"'
+            f' TEMPLATE "{database_name(template_url)}"'
+        )
+    finally:
+        await conn.close()
+
+
 @pytest.fixture(scope="session", autouse=True)
 async def database() -> AsyncIterator[str]:
     from tortoise import Tortoise
@@ -51,9 +108,13 @@ async def database() -> AsyncIterator[str]:
     from app.db import tortoise_config
     from app.migrate import create_database, drop_database, migrate_database
 
-    await create_database(TEST_DB_URL)
+    template = os.environ.get(TEMPLATE) if os.environ.get("PYTEST_XDIST_WORKER") else None
     try:
-        await migrate_database(TEST_DB_URL)
+        if template:
+            await _clone_template(template, TEST_DB_URL)
+        else:
+            await create_database(TEST_DB_URL)
+            await migrate_database(TEST_DB_URL)
         await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
         yield TEST_DB_URL
         await Tortoise.close_connections()

@@ -14,10 +14,13 @@ def test_every_setting_is_documented() -> None:
     assert missing == []
 
 
+TEST_COMMAND = "python3 -m pip install uv && uv run --locked pytest -n auto --maxschedchunk 1"
+
+
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (Path(__file__).parent.parent / ".ci" / "run").read_text()
-    assert "python3 -m pip install uv && uv run --locked pytest" in README
-    assert "python3 -m pip install uv && uv run --locked pytest" in ci
+    assert f"```sh\n{TEST_COMMAND}\n```" in README
+    assert ci.rstrip().splitlines()[-1] == TEST_COMMAND
 
 
 def test_every_demo_account_is_listed_with_its_password() -> None:

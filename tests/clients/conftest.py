@@ -2,15 +2,19 @@
 against real `communityhub serve` processes (tests/clients/live.py).
 
 `npm ci` installs the locked packages once per session, or not at all when node_modules
-already holds exactly that lock file. Without node, npm or the npm registry these tests skip;
+already holds exactly that lock file (one xdist worker at a time: the others wait on a file
+lock, then find the marker). Without node, npm or the npm registry these tests skip;
 with CI=true they fail instead.
 """
 
+import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -33,21 +37,32 @@ def node() -> str:
         _unavailable("node or npm is not on PATH (install Node.js 20+)")
     assert node_bin is not None and npm_bin is not None
     lock = hashlib.sha256((NODE_DIR / "package-lock.json").read_bytes()).hexdigest()
-    if not (MARKER.exists() and MARKER.read_text() == lock):
-        try:
-            done = subprocess.run(
-                [npm_bin, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                cwd=NODE_DIR,
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
-        except subprocess.TimeoutExpired:
-            _unavailable("npm ci took over 300 s")
-        if done.returncode != 0:
-            _unavailable(f"npm ci failed (is the npm registry reachable?): {done.stderr[-1500:]}")
-        MARKER.write_text(lock)
+    # (the lock file lives outside the checkout, next to nothing git would see)
+    npm_lock = (
+        Path(tempfile.gettempdir())
+        / f"ch-npm-ci-{hashlib.sha256(bytes(NODE_DIR)).hexdigest()[:12]}"
+    )
+    with npm_lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        if not (MARKER.exists() and MARKER.read_text() == lock):
+            _npm_ci(npm_bin)
+            MARKER.write_text(lock)
     return node_bin
+
+
+def _npm_ci(npm_bin: str) -> None:
+    try:
+        done = subprocess.run(
+            [npm_bin, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=NODE_DIR,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    except subprocess.TimeoutExpired:
+        _unavailable("npm ci took over 300 s")
+    if done.returncode != 0:
+        _unavailable(f"npm ci failed (is the npm registry reachable?): {done.stderr[-1500:]}")
 
 
 @pytest.fixture(scope="package")

@@ -17,6 +17,9 @@ from typing import Any
 import httpx
 
 NODE_DIR = Path(__file__).parent / "node"
+# A wait, not a limit under test: on a loaded 2-core machine running xdist workers a cold
+# start (imports, schema build) has taken over 30 s.
+STARTUP_SECONDS = 90
 
 
 @dataclass
@@ -64,19 +67,16 @@ def serve_many(count: int, **env: str) -> Iterator[tuple[LiveAPI, ...]]:
     started: list[tuple[subprocess.Popen[bytes], LiveAPI]] = []
     try:
         for _ in range(count):
-            port = free_port()
-            with tempfile.NamedTemporaryFile(prefix="ch-live-api-", suffix=".log") as log:
-                path = Path(log.name)
-            with path.open("wb") as stderr:
-                process = subprocess.Popen(
-                    [sys.executable, "-m", "app", "serve", "--port", str(port)],
-                    env=environment,
-                    stdout=subprocess.DEVNULL,
-                    stderr=stderr,
-                )
-            started.append((process, LiveAPI("127.0.0.1", port, path)))
-        for process, api in started:
-            _wait_until_up(process, api.port, api.log)
+            started.append(_start(environment))
+        for index, (process, api) in enumerate(started):
+            for _attempt in range(3):
+                if _wait_until_up(process, api.port, api.log):
+                    break
+                # Another process (an xdist worker's server) took the free port first.
+                api.log.unlink(missing_ok=True)
+                process, api = started[index] = _start(environment)
+            else:
+                raise RuntimeError("the API found no free port in three tries")
         yield tuple(api for _, api in started)
     finally:
         for process, _ in started:
@@ -86,17 +86,35 @@ def serve_many(count: int, **env: str) -> Iterator[tuple[LiveAPI, ...]]:
             api.log.unlink(missing_ok=True)
 
 
-def _wait_until_up(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + 30
+def _start(environment: dict[str, str]) -> tuple[subprocess.Popen[bytes], LiveAPI]:
+    port = free_port()
+    with tempfile.NamedTemporaryFile(prefix="ch-live-api-", suffix=".log") as log:
+        path = Path(log.name)
+    with path.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "app", "serve", "--port", str(port)],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    return process, LiveAPI("127.0.0.1", port, path)
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], port: int, log: Path) -> bool:
+    """True once /healthz answers; False if the port was taken (start again on another)."""
+    deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the API exited: {log.read_text()[-2000:]}")
+            output = log.read_text(errors="replace")
+            if "address already in use" in output.lower():
+                return False
+            raise RuntimeError(f"the API exited: {output[-2000:]}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                return
+                return True
         except httpx.HTTPError:
             time.sleep(0.05)
-    raise RuntimeError("the API did not start within 30 s")
+    raise RuntimeError(f"the API did not start within {STARTUP_SECONDS} s")
 
 
 async def run_node(node: str, script: str, spec: dict[str, Any]) -> Any:
@@ -112,3 +130,21 @@ async def run_node(node: str, script: str, spec: dict[str, Any]) -> Any:
     out, err = await asyncio.wait_for(process.communicate(json.dumps(spec).encode()), 30)
     assert process.returncode == 0, f"{script} failed: {err.decode()[-3000:]}"
     return json.loads(out)
+
+
+async def until_listening(member_id: int) -> None:
+    """Until an API process has subscribed to the member's notification channel."""
+    import redis.asyncio as aioredis
+
+    from app.matching import live
+
+    client = aioredis.Redis.from_url(os.environ["CH_REDIS_URL"])
+    try:
+        for _ in range(600):  # a wait (15 s at most), polled every 25 ms
+            [(_, count)] = await client.pubsub_numsub(live.channel(member_id))
+            if count:
+                return
+            await asyncio.sleep(0.025)
+        raise AssertionError("no process subscribed to the notification channel within 15 s")
+    finally:
+        await client.aclose()

@@ -8,34 +8,17 @@ server used to send; Python's websockets accepts both, so only this client prove
 
 import asyncio
 import json
-import os
 from typing import Any
 
 import httpx
-import redis.asyncio as aioredis
 
-from app.matching import live
 from app.people import profile
 from schema.relay import encode_id
-from tests.clients.live import NODE_DIR, LiveAPI
+from tests.clients.live import NODE_DIR, LiveAPI, until_listening
 from tests.opportunities.conftest import MANCHESTER, SALFORD, actor_of, category, post  # noqa: F401
 
 SUBSCRIBE = "subscription { notificationAdded { title reason opportunity { title } } }"
 PUBLISH = """mutation($input: PublishOpportunityInput!) { publishOpportunity(input: $input) { errors { code } } }"""
-
-
-async def _until_listening(member_id: int) -> None:
-    """Until an API process has subscribed to the member's notification channel."""
-    client = aioredis.Redis.from_url(os.environ["CH_REDIS_URL"])
-    try:
-        for _ in range(200):
-            [(_, count)] = await client.pubsub_numsub(live.channel(member_id))
-            if count:
-                return
-            await asyncio.sleep(0.025)
-        raise AssertionError("no process subscribed to the notification channel within 5 s")
-    finally:
-        await client.aclose()
 
 
 async def test_graphql_ws_client_receives_a_notification_published_through_another_process(
@@ -65,7 +48,7 @@ async def test_graphql_ws_client_receives_a_notification_published_through_anoth
     try:
         connected = json.loads(await asyncio.wait_for(client.stdout.readline(), 15))
         assert connected == {"event": "connected"}
-        await _until_listening(bob.member.id)
+        await until_listening(bob.member.id)
         # when: alice publishes through the first process, and a worker matches
         async with httpx.AsyncClient() as http:
             response = await http.post(

@@ -52,7 +52,7 @@ class WorkerProcess:
             )
         return self
 
-    def wait_ready(self, timeout: float = 20.0) -> None:
+    def wait_ready(self, timeout: float = 60.0) -> None:
         """Until both of its arq workers have written their health check."""
         settings = get_settings()
         client = redis.Redis.from_url(self.env["CH_REDIS_URL"])

@@ -3,15 +3,9 @@ second API process receives notificationAdded (fanned out through Redis pub/sub)
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 import websockets
 from standardwebhooks.webhooks import Webhook
@@ -20,40 +14,18 @@ from websockets.typing import Subprotocol
 from app.people import profile
 from app.people.models import Role
 from schema.relay import encode_id
+from tests.clients.live import serve, until_listening
 from tests.opportunities.conftest import MANCHESTER, SALFORD, actor_of
 
 CREATE_HOOK = """mutation($input: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $input) { secret errors { code } } }"""
 SUBSCRIBE = "subscription { notificationAdded { title reason opportunity { title } } }"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def second_api() -> Iterator[str]:
     """Another `communityhub serve` process on the test database and Redis prefix."""
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app", "serve", "--port", str(port)],
-        env={**os.environ, "CH_LOG_LEVEL": "WARNING"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.1)
-        yield f"127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(10)
+    with serve() as api:
+        yield f"{api.host}:{api.port}"
 
 
 async def _ws(address: str, token: str | None) -> Any:
@@ -88,7 +60,7 @@ async def test_notification_reaches_a_subscriber_on_another_process(
     bob = await make_person(display_name="Bob")
     await profile.update_profile(actor=actor_of(bob), changes={"home": SALFORD})
     ws = await _ws(second_api, bob.token)
-    await asyncio.sleep(0.3)  # the subscription is registered with Redis
+    await until_listening(bob.member.id)  # the subscription is registered with Redis
     draft = await post(alice, location=MANCHESTER, title="Move chairs", publish=False)
     # when: alice publishes through GraphQL and the worker runs
     data = await gql(
