@@ -3,6 +3,7 @@ this process and within REVOKED_WITHIN seconds in another one (app/auth/cache.py
 
 import asyncio
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -13,7 +14,7 @@ from app.auth import cache as auth_cache
 from app.auth import service as auth
 from app.people import service as people
 from app.people.models import Member, MemberStatus, Role
-from tests.clients.live import serve
+from tests.clients.live import LiveAPI, serve
 from tests.helpers import count_sql
 
 VIEWER = "query { viewer { id displayName } }"
@@ -109,34 +110,44 @@ async def _until_refused(client: httpx.AsyncClient, url: str, token: str) -> flo
     raise AssertionError("the other process still accepts the revoked token after 10 s")
 
 
-@pytest.mark.parametrize("how", ["logout", "suspension", "password reset"])
-async def test_a_revoked_token_stops_working_in_another_process_too(alice: Any, how: str) -> None:
+@pytest.fixture(scope="module")
+def other_process(database: str) -> Iterator[LiveAPI]:
+    """One `communityhub serve` for the module: each test signs in a new member of a new hub,
+    so none depends on a fresh process."""
     with serve() as api:
-        async with httpx.AsyncClient(timeout=10) as client:
-            # given: the other process has seen the token (twice: the second from its cache)
-            for _ in range(2):
-                body = (
-                    await client.post(api.graphql, json={"query": VIEWER}, headers=alice.headers)
-                ).json()
-                assert body["data"]["viewer"]["displayName"] == "Alice", body
-            # when
-            if how == "logout":
-                await auth.logout(actor=await _actor_of(alice))
-            elif how == "suspension":
-                await Member.filter(id=alice.member.id).update(status=MemberStatus.SUSPENDED)
-                await auth_cache.forget(member_id=alice.member.id)
-            else:
-                from app.auth import tokens
-                from app.auth.models import TokenKind
+        yield api
 
-                raw, _ = await tokens.issue(
-                    kind=TokenKind.RESET_PASSWORD,
-                    hub_id=alice.member.hub_id,
-                    member_id=alice.member.id,
-                )
-                await auth.reset_password(token=raw, new_password="another sturdy phrase 7")
-            # then
-            took = await _until_refused(client, api.graphql, alice.token)
+
+@pytest.mark.parametrize("how", ["logout", "suspension", "password reset"])
+async def test_a_revoked_token_stops_working_in_another_process_too(
+    alice: Any, how: str, other_process: LiveAPI
+) -> None:
+    api = other_process
+    async with httpx.AsyncClient(timeout=10) as client:
+        # given: the other process has seen the token (twice: the second from its cache)
+        for _ in range(2):
+            body = (
+                await client.post(api.graphql, json={"query": VIEWER}, headers=alice.headers)
+            ).json()
+            assert body["data"]["viewer"]["displayName"] == "Alice", body
+        # when
+        if how == "logout":
+            await auth.logout(actor=await _actor_of(alice))
+        elif how == "suspension":
+            await Member.filter(id=alice.member.id).update(status=MemberStatus.SUSPENDED)
+            await auth_cache.forget(member_id=alice.member.id)
+        else:
+            from app.auth import tokens
+            from app.auth.models import TokenKind
+
+            raw, _ = await tokens.issue(
+                kind=TokenKind.RESET_PASSWORD,
+                hub_id=alice.member.hub_id,
+                member_id=alice.member.id,
+            )
+            await auth.reset_password(token=raw, new_password="another sturdy phrase 7")
+        # then
+        took = await _until_refused(client, api.graphql, alice.token)
     assert took < REVOKED_WITHIN, took
 
 
