@@ -11,12 +11,14 @@ at its end; the controller drops the template at the end of the run.
 """
 
 import atexit
+import fcntl
 import os
 import shutil
 import tempfile
 import threading
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Generator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,6 +37,7 @@ else:
 SERVERS = ("PYTEST_CH_SERVER_DATABASE_URL", "PYTEST_CH_SERVER_REDIS_URL")
 TEMPLATE = "PYTEST_CH_TEMPLATE_DATABASE_URL"
 TEMPLATE_STATUS = "PYTEST_CH_TEMPLATE_STATUS"  # a file: "ready" or "failed: <why>"
+LOCKS = "PYTEST_CH_LOCKS"  # the folder of the run's lock files (tests marked exclusive)
 if WORKER and all(name in os.environ for name in SERVERS):
     SERVER_DB_URL, REDIS_URL = (os.environ[name] for name in SERVERS)
 else:
@@ -87,7 +90,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if _xdist_controller(config) and not config.option.collectonly:
         template = database_url_for(SERVER_DB_URL, f"ch_test_{RUN_ID}_template")
         status = Path(VAR_DIR) / "template-status"
-        os.environ.update({TEMPLATE: template, TEMPLATE_STATUS: str(status)})
+        os.environ.update({TEMPLATE: template, TEMPLATE_STATUS: str(status), LOCKS: VAR_DIR})
         builder = threading.Thread(target=_build_template, args=(template, status), daemon=True)
         builder.start()
         _template_builder.append(builder)
@@ -151,6 +154,39 @@ async def _clone_template(template_url: str, database_url: str) -> None:
         )
     finally:
         await conn.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
+    """Under xdist a test marked `exclusive` (it asserts a time limit) runs while no other
+    worker runs a test; the others run side by side."""
+    if not (WORKER and LOCKS in os.environ):
+        return (yield)
+    with _turn(exclusive=item.get_closest_marker("exclusive") is not None):
+        return (yield)
+
+
+@contextmanager
+def _turn(*, exclusive: bool) -> Iterator[None]:
+    """A readers-writer lock between the workers (flock on two files of the controller's var
+    dir): every test holds `tests` shared, an exclusive one holds it alone. A waiting
+    exclusive test keeps the `turnstile`, so that new tests wait behind it."""
+    folder = Path(os.environ[LOCKS])
+    with (
+        (folder / "turnstile.lock").open("a") as turnstile,
+        (folder / "tests.lock").open("a") as tests,
+    ):
+        fcntl.flock(turnstile, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(tests, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        finally:
+            fcntl.flock(turnstile, fcntl.LOCK_UN)
+        try:
+            yield
+        finally:
+            fcntl.flock(tests, fcntl.LOCK_UN)
 
 
 @pytest.fixture(scope="session", autouse=True)

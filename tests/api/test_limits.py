@@ -9,6 +9,9 @@ from strawberry import relay
 
 from schema.cost import QueryCostLimiter
 
+# Each test answers within 0.5 s: under xdist it runs alone (tests/conftest.py).
+pytestmark = pytest.mark.exclusive
+
 
 async def test_a_query_50_levels_deep_is_rejected_fast() -> None:
     # The production limits on a schema that, unlike ours today, can nest without end.

@@ -118,6 +118,7 @@ def other_process(database: str) -> Iterator[LiveAPI]:
         yield api
 
 
+@pytest.mark.exclusive  # refused within REVOKED_WITHIN seconds
 @pytest.mark.parametrize("how", ["logout", "suspension", "password reset"])
 async def test_a_revoked_token_stops_working_in_another_process_too(
     alice: Any, how: str, other_process: LiveAPI

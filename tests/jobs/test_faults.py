@@ -111,6 +111,7 @@ def _gid(type_name: str, pk: int) -> str:
     return str(encode_id(type_name, pk))
 
 
+@pytest.mark.exclusive  # every job done within the recovery deadline
 async def test_redis_restarted_under_load_loses_no_job_and_runs_none_twice(
     hub: Any,
     alice: Any,
@@ -182,6 +183,7 @@ async def test_redis_restarted_under_load_loses_no_job_and_runs_none_twice(
     await assert_no_hold_open_past_its_time(hub.id, timedelta(seconds=0))
 
 
+@pytest.mark.exclusive  # every job done within the recovery deadline
 async def test_worker_sessions_ended_mid_transaction_change_nothing_twice(
     hub: Any,
     alice: Any,

@@ -66,6 +66,7 @@ async def _end_dead_sessions(conn: asyncpg.Connection) -> None:
     await end_waiting_sessions(conn)
 
 
+@pytest.mark.exclusive  # every job done within the recovery deadline
 async def test_kill_9_of_a_worker_holding_every_kind_of_job(
     hub: Any,
     alice: Any,

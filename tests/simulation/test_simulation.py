@@ -8,6 +8,8 @@ CH_SIMULATION_SEED picks another seed here.
 
 import os
 
+import pytest
+
 from tests.simulation.simulation import Simulation
 
 SEED = int(os.environ.get("CH_SIMULATION_SEED", "17"))
@@ -15,6 +17,7 @@ STEPS = 200
 REPLAYED = 50
 
 
+@pytest.mark.exclusive  # jobs done within their planned time + the recovery deadline
 async def test_a_short_life_of_a_hub_holds_every_invariant_and_replays() -> None:
     # when: the hub lives STEPS steps, its workers killed now and then
     life = Simulation(SEED, STEPS, kill_every=70)
