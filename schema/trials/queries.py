@@ -13,6 +13,7 @@ from app.trials import lists
 from app.trials.errors import TrialErrorCode as E
 from app.trials.models import TrialStatus as TrialStatusEnum
 from schema.context import Info
+from schema.opportunities.inputs import LocationInput
 from schema.relay import Page, decode_id
 from schema.trials.types import (
     RatingsComparison,
@@ -27,6 +28,37 @@ from schema.trials.types import (
 
 def _trial(gid: strawberry.ID, field: str = "trialId") -> int:
     return decode_id(gid, "Trial", field=field, invalid=RE.INVALID)
+
+
+@strawberry.input(
+    description="A search among the trials you qualify for: every given filter must match."
+)
+class TrialSearchInput:
+    text: str | None = strawberry.field(
+        default=None, description="In the title, product or description."
+    )
+    near: LocationInput | None = None
+    within_km: float | None = strawberry.field(
+        default=None, description="With near: the trial takes place this close."
+    )
+    skill_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="The trial asks for one of these skills."
+    )
+    interests: list[str] | None = strawberry.field(
+        default=None, description="The trial is for one of these interests."
+    )
+
+    def to_search(self) -> lists.TrialSearch:
+        return lists.TrialSearch(
+            text=self.text,
+            near=(self.near.lat, self.near.lng) if self.near else None,
+            within_km=self.within_km,
+            skill_ids=[
+                decode_id(s, "Skill", field="skillIds", invalid=E.INVALID)
+                for s in self.skill_ids or []
+            ],
+            interests=list(self.interests or []),
+        )
 
 
 @strawberry.type
@@ -46,10 +78,16 @@ class TrialQueries:
     @relay.connection(  # type: ignore[misc]
         Page[Trial],
         description="Recruiting trials you qualify for (distance, age, interests, skills,"
-        " checks), closing soonest first.",
+        " checks), closing soonest first: your trial feed, or with `search` your search of"
+        " trials. Errors (extensions.code): INVALID (a search filter, `field` names it).",
     )
-    async def trials_for_me(self, info: Info) -> Iterable[Trial]:
-        return lists.for_member(actor=info.context.require_actor())  # type: ignore[return-value]
+    async def trials_for_me(
+        self, info: Info, search: TrialSearchInput | None = None
+    ) -> Iterable[Trial]:
+        return lists.for_member(  # type: ignore[return-value]
+            actor=info.context.require_actor(),
+            search=search.to_search() if search is not None else None,
+        )
 
     @relay.connection(Page[TrialApplication], description="Your trial applications, newest first.")  # type: ignore[misc]
     async def my_trial_applications(self, info: Info) -> Iterable[TrialApplication]:
