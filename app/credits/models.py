@@ -233,10 +233,11 @@ class Voucher(Base):
     member_id: int
     code = fields.CharField(max_length=32, unique=True)
     status = fields.CharEnumField(VoucherStatus, max_length=10, default=VoucherStatus.ISSUED)
-    transfer: fields.ForeignKeyRelation[Transfer] = fields.ForeignKeyField(
-        "models.Transfer", related_name=False, on_delete=fields.RESTRICT
+    # The member's purchase; None for a voucher given free (a product trial's reward).
+    transfer: fields.ForeignKeyNullableRelation[Transfer] = fields.ForeignKeyField(
+        "models.Transfer", related_name=False, null=True, on_delete=fields.RESTRICT
     )
-    transfer_id: int
+    transfer_id: int | None
     refund: fields.ForeignKeyNullableRelation[Transfer] = fields.ForeignKeyField(
         "models.Transfer", related_name=False, null=True, on_delete=fields.RESTRICT
     )

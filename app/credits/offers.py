@@ -13,7 +13,7 @@ from app.actor import Actor
 from app.audit import service as audit
 from app.credits import idempotency, ledger
 from app.credits.errors import CreditsErrorCode as E
-from app.credits.models import TransferKind, Voucher, VoucherOffer, VoucherStatus
+from app.credits.models import Transfer, TransferKind, Voucher, VoucherOffer, VoucherStatus
 from app.credits.policy import ISSUER
 from app.errors import AccessDenied, DomainError
 from app.organisations.models import (
@@ -283,8 +283,11 @@ async def _settle_expired(voucher_id: int) -> int:
         if voucher is None:
             return 0
         offer = await VoucherOffer.get(id=voucher.offer_id)
-        if offer.refund_unused:
-            original = await voucher.transfer
+        # A voucher given free (a product trial's reward) was not bought: nothing to refund.
+        original = (
+            await Transfer.get(id=voucher.transfer_id) if voucher.transfer_id is not None else None
+        )
+        if offer.refund_unused and original is not None:
             refund = await ledger.post(
                 source=await ledger.organisation_account(voucher.hub_id, offer.organisation_id),
                 destination=await ledger.member_account(voucher.hub_id, voucher.member_id),

@@ -3,7 +3,8 @@
 Every application and selection takes the trial's row lock first, so the `selected` count is
 read and written by one transaction at a time: 30 members racing for 10 first-come places get
 exactly 10 (the check constraint trial_places_ok is the backstop). A selected tester's reward
-is held from the business's account in the same transaction.
+is held from the business's account, and a voucher of the trial's voucher offer reserved
+(app/trials/vouchers.py), in the same transaction.
 """
 
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from app.credits.errors import CreditsErrorCode
 from app.credits.models import TransferKind
 from app.errors import DomainError
 from app.matching.models import Notification, NotificationKind
-from app.trials import eligibility
+from app.trials import eligibility, vouchers
 from app.trials.access import get_trial, is_business_person, require_business
 from app.trials.errors import TrialErrorCode as E
 from app.trials.models import (
@@ -64,6 +65,7 @@ async def _select(trial: Trial, application: TrialApplication) -> None:
                 ) from exc
             raise
         application.reward_hold_id = hold.id
+    await vouchers.reserve(trial, application)
     application.status = TrialApplicationStatus.SELECTED
     application.selected_at = datetime.now(UTC)
     await application.save()

@@ -16,3 +16,6 @@ class TrialErrorCode(StrEnum):
     WINDOW_CLOSED = "window_closed"  # reports are frozen once the window closes
     BUSINESS_CANNOT_FUND = "business_cannot_fund"  # the reward's credits are not there
     NOT_BUSINESS = "not_business"  # trials are posted by business organisations
+    VOUCHER_OFFER_NOT_YOURS = "voucher_offer_not_yours"  # the reward offer is another's
+    VOUCHER_OFFER_UNAVAILABLE = "voucher_offer_unavailable"  # ended (expired) or paused
+    VOUCHER_OFFER_EXHAUSTED = "voucher_offer_exhausted"  # no voucher left in its stock

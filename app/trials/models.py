@@ -4,6 +4,11 @@ A selected tester's reward (credits) is held from the business's account when th
 selected and posted when their report first arrives, in the report's transaction: the report
 is one per tester (trial_report_once), so the credits are earned exactly once. Holds of
 testers who never reported are released when the trial closes.
+
+A voucher reward works the same way with one of the business's voucher offers: a voucher of
+the offer's stock is reserved at selection (the stock goes down by one), issued to the tester
+with their first report (trial_report.reward_voucher, unique), and given back to the stock
+when the trial closes without a report.
 """
 
 from enum import StrEnum
@@ -15,7 +20,7 @@ from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 from app.models_base import Base
 
 if TYPE_CHECKING:
-    from app.credits.models import Transfer
+    from app.credits.models import Transfer, Voucher, VoucherOffer
     from app.hubs.models import Hub
     from app.organisations.models import Organisation
     from app.people.models import Member
@@ -57,6 +62,11 @@ class Trial(Base):
     questions: list[str] = fields.JSONField(default=list)  # free-text questions
     reward_credits = fields.BigIntField(default=0)  # per completed report, from the business
     reward_note = fields.CharField(max_length=300, default="")  # a voucher, the product...
+    # A voucher per completed report, from one of the business's own voucher offers.
+    reward_offer: fields.ForeignKeyNullableRelation["VoucherOffer"] = fields.ForeignKeyField(
+        "models.VoucherOffer", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    reward_offer_id: int | None
     # Eligibility: distance from (lat, lng), an age band, interests or skills, trust checks.
     lat = fields.FloatField(null=True)
     lng = fields.FloatField(null=True)
@@ -118,6 +128,8 @@ class TrialApplication(Base):
         "models.Transfer", related_name=False, null=True, on_delete=fields.RESTRICT
     )
     reward_hold_id: int | None
+    # A voucher of the trial's offer, taken from its stock at selection (issued at the report).
+    voucher_reserved_at = fields.DatetimeField(null=True)
     selected_at = fields.DatetimeField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -164,6 +176,10 @@ class TrialReport(Base):
         "models.Transfer", related_name=False, null=True, on_delete=fields.RESTRICT
     )
     reward_transfer_id: int | None
+    reward_voucher: fields.ForeignKeyNullableRelation["Voucher"] = fields.ForeignKeyField(
+        "models.Voucher", related_name=False, null=True, unique=True, on_delete=fields.RESTRICT
+    )
+    reward_voucher_id: int | None
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -73,6 +73,7 @@ POLICY = ModulePolicy(
                 "publishRatings",
                 "createdAt",
                 "business",
+                "rewardOffer",
             ],
         ),
         node(
@@ -95,6 +96,7 @@ POLICY = ModulePolicy(
                 "createdAt",
                 "updatedAt",
                 "trial",
+                "rewardVoucher",
             ],
         ),
         value("TrialRatings", "a ratingsQuery answer: its reader passed the query's rule"),

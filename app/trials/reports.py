@@ -5,7 +5,8 @@ The reward was held from the business when the tester was selected; the report's
 submission posts that hold in the same transaction. The report is unique per tester and trial
 (trial_report_once) and the application row is locked first, so a second submission, however
 concurrent, finds the report and writes nothing; a hold is posted once (ledger.post_hold
-refuses a transfer no longer pending).
+refuses a transfer no longer pending). A voucher reward reserved at selection is issued in the
+same transaction (app/trials/vouchers.py).
 """
 
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from app.actor import Actor
 from app.credits import ledger
 from app.errors import DomainError, ErrorBag
 from app.people.models import Member
+from app.trials import vouchers
 from app.trials.access import get_trial
 from app.trials.errors import TrialErrorCode as E
 from app.trials.models import (
@@ -164,7 +166,8 @@ async def submit_report(*, actor: Actor, trial_id: int, given: ReportInput) -> T
         if application.reward_hold_id is not None:
             posted = await ledger.post_hold(application.reward_hold_id)
             report.reward_transfer_id = posted.id
-            await report.save(update_fields=["reward_transfer_id"])
+        await vouchers.issue(trial, application, report)
+        await report.save(update_fields=["reward_transfer_id", "reward_voucher_id"])
         await events.emit(
             REPORT_EVENT, {"trial_report_id": report.id}, key=f"trial_report={report.id}"
         )

@@ -17,6 +17,7 @@ from app.credits.models import TransferStatus
 from app.errors import DomainError, ErrorBag
 from app.organisations.models import Organisation, OrganisationKind
 from app.people.models import CheckKind
+from app.trials import vouchers
 from app.trials.access import get_trial, is_business_person, require_business
 from app.trials.errors import TrialErrorCode as E
 from app.trials.models import (
@@ -46,6 +47,7 @@ class TrialInput:
     questions: list[str] = field(default_factory=list)
     reward_credits: int = 0
     reward_note: str = ""
+    reward_offer_id: int | None = None  # a voucher per report, from this offer of the business
     near: tuple[float, float] | None = None
     within_km: float | None = None
     min_age: int | None = None
@@ -121,6 +123,10 @@ async def create_trial(*, actor: Actor, given: TrialInput) -> Trial:
         raise DomainError(E.NOT_BUSINESS, "Trials are posted by businesses.", "organisationId")
     if not await is_business_person(actor, organisation.id, managers=True):
         raise DomainError(E.FORBIDDEN, "You cannot act for this business.", "organisationId")
+    if given.reward_offer_id is not None:
+        await vouchers.check_offer(
+            hub_id=actor.hub_id, organisation_id=organisation.id, offer_id=given.reward_offer_id
+        )
     async with in_transaction():
         trial = await Trial.create(
             hub_id=actor.hub_id,
@@ -135,6 +141,7 @@ async def create_trial(*, actor: Actor, given: TrialInput) -> Trial:
             questions=questions,
             reward_credits=given.reward_credits,
             reward_note=given.reward_note[:300],
+            reward_offer_id=given.reward_offer_id,
             lat=given.near[0] if given.near else None,
             lng=given.near[1] if given.near else None,
             within_km=given.within_km,
@@ -192,7 +199,8 @@ async def move_trial(*, actor: Actor, trial_id: int, to: TrialStatus) -> Trial:
 
 
 async def _release_unused_rewards(trial: Trial) -> int:
-    """Voids the reward holds of testers who never reported (call under the trial's lock)."""
+    """Voids the reward holds of testers who never reported, and gives their reserved vouchers
+    back to the offer's stock (call under the trial's lock)."""
     holds = await TrialApplication.filter(
         trial_id=trial.id,
         status=TrialApplicationStatus.SELECTED,
@@ -201,6 +209,7 @@ async def _release_unused_rewards(trial: Trial) -> int:
     ).values_list("reward_hold_id", flat=True)
     for hold_id in holds:
         await ledger.void_hold(hold_id)  # type: ignore[arg-type]
+    await vouchers.release_unused(trial)
     return len(holds)
 
 

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import relay
 
+from app.credits.models import Voucher as VoucherModel
+from app.credits.models import VoucherOffer as VoucherOfferModel
 from app.organisations.models import Organisation as OrganisationModel
 from app.people.models import Member as MemberModel
 from app.ratings import queries as ratings
@@ -23,11 +25,14 @@ from schema.context import Info
 from schema.relay import orm_node
 
 if TYPE_CHECKING:
+    from schema.credits.offers.types import Voucher, VoucherOffer
     from schema.organisations.types import Organisation
     from schema.people.types import Member
 
 LazyMember = Annotated["Member", strawberry.lazy("schema.people.types")]
 LazyOrganisation = Annotated["Organisation", strawberry.lazy("schema.organisations.types")]
+LazyVoucher = Annotated["Voucher", strawberry.lazy("schema.credits.offers.types")]
+LazyVoucherOffer = Annotated["VoucherOffer", strawberry.lazy("schema.credits.offers.types")]
 
 TrialErrorCode = strawberry.enum(TrialErrorCodeEnum, name="TrialErrorCode")
 TrialStatus = strawberry.enum(
@@ -99,6 +104,12 @@ class Trial(relay.Node):
     async def business(self, root: TrialModel, info: Info) -> LazyOrganisation | None:
         return await _loader(info, OrganisationModel).load(root.organisation_id)  # type: ignore[no-any-return]
 
+    @strawberry.field(description="The voucher offer a completed report earns one voucher of.")
+    async def reward_offer(self, root: TrialModel, info: Info) -> LazyVoucherOffer | None:
+        if root.reward_offer_id is None:
+            return None
+        return await _loader(info, VoucherOfferModel).load(root.reward_offer_id)  # type: ignore[no-any-return]
+
 
 @orm_node(TrialApplicationModel)
 @strawberry.type(name="TrialApplication", description="A member's application to test a trial.")
@@ -151,6 +162,12 @@ class TrialReport(relay.Node):
     @strawberry.field
     async def trial(self, root: TrialReportModel, info: Info) -> Trial | None:
         return await _loader(info, TrialModel).load(root.trial_id)  # type: ignore[no-any-return]
+
+    @strawberry.field(description="The voucher this report earned (issued once, with it).")
+    async def reward_voucher(self, root: TrialReportModel, info: Info) -> LazyVoucher | None:
+        if root.reward_voucher_id is None:
+            return None
+        return await _loader(info, VoucherModel).load(root.reward_voucher_id)  # type: ignore[no-any-return]
 
 
 @strawberry.type(

@@ -32,6 +32,11 @@ class CreateTrialInput:
     questions: list[str] = strawberry.field(default_factory=list)
     reward_credits: int = 0
     reward_note: str = ""
+    reward_offer_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="A voucher per completed report, from this voucher offer of the business"
+        " (its own, active, in date, with stock; one reserved per selected tester).",
+    )
     near: TrialPointInput | None = None
     within_km: float | None = None
     min_age: int | None = None
@@ -43,7 +48,8 @@ class CreateTrialInput:
 
 @errors_as_data(TrialError, E, TrialPayload)
 async def create_trial(input: CreateTrialInput, info: Info) -> TrialPayload:
-    """A draft trial; `moveTrial` to RECRUITING opens it to applications."""
+    """A draft trial; `moveTrial` to RECRUITING opens it to applications. Errors (code):
+    VOUCHER_OFFER_NOT_YOURS, VOUCHER_OFFER_UNAVAILABLE, VOUCHER_OFFER_EXHAUSTED (rewardOfferId)."""
     trial = await service.create_trial(
         actor=info.context.require_actor(),
         given=service.TrialInput(
@@ -60,6 +66,13 @@ async def create_trial(input: CreateTrialInput, info: Info) -> TrialPayload:
             questions=input.questions,
             reward_credits=input.reward_credits,
             reward_note=input.reward_note,
+            reward_offer_id=(
+                decode_id(
+                    input.reward_offer_id, "VoucherOffer", field="rewardOfferId", invalid=E.INVALID
+                )
+                if input.reward_offer_id is not None
+                else None
+            ),
             near=(input.near.lat, input.near.lng) if input.near else None,
             within_km=input.within_km,
             min_age=input.min_age,
