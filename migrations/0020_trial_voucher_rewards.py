@@ -9,7 +9,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0018_trials_and_paid_jobs')]
+    dependencies = [('models', '0019_badges')]
 
     initial = False
 
