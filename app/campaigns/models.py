@@ -194,6 +194,12 @@ class MatchPot(Base):
     # H3 cells (any resolution): only backers whose home lies in one are matched; empty: all.
     areas: list[str] = fields.JSONField(default=list)
     matched = fields.BigIntField(default=0)
+    # One pending hold from the funder for everything the pot matches now (`matched`), made
+    # again whenever that changes; settlement posts (or voids) it once, after the pledges.
+    hold: fields.ForeignKeyNullableRelation["Transfer"] = fields.ForeignKeyField(
+        "models.Transfer", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    hold_id: int | None
 
     class Meta:
         table = "campaign_match_pot"
@@ -205,7 +211,9 @@ class MatchPot(Base):
 
 
 class MatchShare(Base):
-    """What one pot matches of one pledge: held from the funder, moved with the pledge."""
+    """What one pot matches of one pledge (the per-backer cap and the release when a pledge
+    shrinks are decided from it); the credits are held by the pot's one hold (migration 0018
+    moved the shares' own holds into their pots')."""
 
     hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
         "models.Hub", related_name=False, on_delete=fields.RESTRICT
@@ -220,10 +228,6 @@ class MatchShare(Base):
     )
     pledge_id: int
     amount = fields.BigIntField(default=0)
-    hold: fields.ForeignKeyNullableRelation["Transfer"] = fields.ForeignKeyField(
-        "models.Transfer", related_name=False, null=True, on_delete=fields.RESTRICT
-    )
-    hold_id: int | None
 
     class Meta:
         table = "campaign_match_share"

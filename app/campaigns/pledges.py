@@ -1,6 +1,9 @@
 """Pledges: each holds the backer's credits at once; raising, lowering or withdrawing it moves
 the hold (the old one voided, a new one made), never the balance. Match pots follow the pledge.
 
+A match pot holds what it matches as one hold from the funder, made again for the new total
+whenever a pledge's match changes (settlement then posts one hold per pot, not one per pledge).
+
 Every change runs under the campaign's row lock, so totals, the maximum and the tipping point
 are decided one pledge at a time: 200 racing pledges for the last units get exactly what is left.
 Accounts are then locked in id order (the pledger's and every funder's) before the ledger moves
@@ -260,38 +263,45 @@ def match_for(pot: MatchPot, row: Pledge, already: int) -> int:
 
 
 async def _rematch(campaign: Campaign, pot: MatchPot, row: Pledge) -> int:
-    """Moves the pot's hold for the pledge to what it should match now; returns that amount."""
+    """Moves the pot's share of the pledge to what it should match now (the pot's one hold
+    follows); returns that amount."""
     share = await MatchShare.get_or_none(hub_id=campaign.hub_id, pot_id=pot.id, pledge_id=row.id)
     already = share.amount if share else 0
     want = match_for(pot, row, already)
+    if want > already:  # a funder who spent meanwhile matches what it has
+        funder = await Account.get(id=pot.account_id)
+        room = funder.balance - funder.held + (funder.overdraft_limit or 0)
+        want = already + min(want - already, max(0, room))
     if want == already:
         return want
     if share is None:
         share = MatchShare(hub_id=campaign.hub_id, pot_id=pot.id, pledge_id=row.id)
-    if share.hold_id is not None:
-        await ledger.void_hold(share.hold_id)
-        share.hold_id = None
-    if want > 0:
-        funder = await Account.get(id=pot.account_id)
-        room = funder.balance - funder.held + (funder.overdraft_limit or 0)
-        want = min(want, max(0, room))  # a funder who spent meanwhile matches what it has
-    if want > 0:
+    pot.matched += want - already
+    await _hold_pot(campaign, pot)
+    share.amount = want
+    await share.save()
+    return want
+
+
+async def _hold_pot(campaign: Campaign, pot: MatchPot) -> None:
+    """The pot's hold made again for its total: the old one voided, a new one of `matched`
+    (none at 0). Its funder's account is locked by the caller (apply)."""
+    if pot.hold_id is not None:
+        await ledger.void_hold(pot.hold_id)
+        pot.hold_id = None
+    if pot.matched > 0:
         hold = await ledger.hold(
-            source=funder,
+            source=await Account.get(id=pot.account_id),
             destination=await Account.get(id=campaign.recipient_account_id),
-            amount=want,
+            amount=pot.matched,
             kind=TransferKind.PLEDGE,
             memo=f"Match: {campaign.title}"[:280],
             category="match funding",
             group=campaign.hold_group,
             data={"campaign_id": campaign.id, "pot_id": pot.id},
         )
-        share.hold_id = hold.id
-    pot.matched += want - already
-    await pot.save(update_fields=["matched"])
-    share.amount = want
-    await share.save()
-    return want
+        pot.hold_id = hold.id
+    await pot.save(update_fields=["matched", "hold_id"])
 
 
 async def _tip(campaign: Campaign) -> None:

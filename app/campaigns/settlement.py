@@ -4,14 +4,16 @@ recipient (success) or voided (failure, cancellation), exactly once, crash-safe.
 1. The outcome is decided once, under the campaign's row lock (status SUCCEEDED, FAILED, or the
    CANCELLED the owner set), and committed.
 2. Pledges are then settled in batches of CH_SETTLEMENT_BATCH, each one transaction under the
-   campaign's lock: its pledges' holds and their match holds are posted (or voided) in a few
-   set-based statements, not one round trip per pledge; each pledge is marked captured (or
-   released) and a group buy's orders are written with their redemption codes. A batch
-   commits whole or not at all, so a worker killed anywhere leaves every hold either settled
-   or pending for the next run; a run that finds nothing left to do changes nothing.
-3. The last step, when no pledge is left active: hour pledges become accepted places on an
-   opportunity the campaign creates (or lapse), the outcome's webhook event is emitted and a
-   job tells every backer (notify.py; at most once each, notification_campaign_once).
+   campaign's lock: its pledges' holds are posted (or voided) in a few set-based statements,
+   not one round trip per pledge; each pledge is marked captured (or released) and a group
+   buy's orders are written with their redemption codes. A batch commits whole or not at all,
+   so a worker killed anywhere leaves every hold either settled or pending for the next run; a
+   run that finds nothing left to do changes nothing.
+3. The last step, when no pledge is left active: each match pot's one hold (what it matches of
+   the pledges now captured, pledges.py) is posted, or voided with any other hold left; hour
+   pledges become accepted places on an opportunity the campaign creates (or lapse), the
+   outcome's webhook event is emitted and a job tells every backer (notify.py; at most once
+   each, notification_campaign_once).
 
 A run stops after half the job timeout and queues its own continuation; the cron sweep
 (`sweep`) queues a settlement for any campaign past its deadline, or decided, and unsettled,
@@ -93,8 +95,9 @@ _BATCH = (
     "SELECT p.id, p.hold_id FROM campaign_pledge p WHERE p.campaign_id = $1"
     " AND p.status = 'active' ORDER BY p.id LIMIT $2"
 )
-_MATCH_HOLDS = (
-    "SELECT hold_id FROM campaign_match_share WHERE pledge_id = ANY($1) AND hold_id IS NOT NULL"
+_POT_HOLDS = (
+    "SELECT hold_id FROM campaign_match_pot WHERE campaign_id = $1 AND hold_id IS NOT NULL"
+    " ORDER BY id"
 )
 # Group-buy orders, one per captured pledge, each with a random code (gen_random_uuid draws
 # from a strong random source); ON CONFLICT keeps a re-run from writing a second.
@@ -166,8 +169,6 @@ async def settle_batch(campaign: Campaign, size: int) -> int:
     now = datetime.now(UTC)
     ids = [int(r["id"]) for r in rows]
     holds = [int(r["hold_id"]) for r in rows if r["hold_id"] is not None]
-    found = await _conn().execute_query_dict(_MATCH_HOLDS, [ids])
-    holds.extend(int(r["hold_id"]) for r in found)
     success = campaign.status == CampaignStatus.SUCCEEDED
     accounts = await _lock_accounts(holds, campaign.recipient_account_id)
     # The entries' window and ordering sorts of 2 x 2 x batch rows spill to disk at the default
@@ -192,13 +193,20 @@ async def _lock_accounts(holds: list[int], recipient_id: int) -> list[int]:
 
 
 async def _finish(campaign: Campaign) -> None:
-    """No pledge left active: stray holds voided, in-kind pledges settled, the event emitted."""
+    """No pledge left active: the match pots' holds posted (success) or voided, stray holds
+    voided, in-kind pledges settled, the event emitted."""
     now = datetime.now(UTC)
+    if campaign.status == CampaignStatus.SUCCEEDED:
+        pots = await _conn().execute_query_dict(_POT_HOLDS, [campaign.id])
+        if pots:  # every pot holds exactly what it matches of the pledges just captured
+            ids = [int(r["hold_id"]) for r in pots]
+            accounts = await _lock_accounts(ids, campaign.recipient_account_id)
+            await _conn().execute_query(_POST, [ids, now, accounts])
     stray = await _conn().execute_query_dict(
         "SELECT id FROM transfer WHERE hub_id = $1 AND \"group\" = $2 AND status = 'pending'",
         [campaign.hub_id, str(campaign.hold_group)],
     )
-    if stray:  # a match left behind by a withdrawn pledge: never posted without its pledge
+    if stray:  # the pots' holds of a campaign that failed or was cancelled
         ids = [int(r["id"]) for r in stray]
         accounts = await _lock_accounts(ids, campaign.recipient_account_id)
         await _conn().execute_query(_VOID, [ids, now, accounts])
