@@ -169,10 +169,10 @@ async def seed_campaign(
         if pot is not None:
             await conn.execute_query(_SHARES, [hub_id, pot.id, pledge_ids, amount])
     if council is not None and pot is not None:  # the pot's one hold for all it matches
-        made = await conn.execute_query_dict(
+        pot_hold = await conn.execute_query_dict(
             _HOLDS, [hub_id, [council.id], pledges * amount, recipient.id, group, "match funding"]
         )
-        await MatchPot.filter(id=pot.id).update(hold_id=int(made[0]["id"]))
+        await MatchPot.filter(id=pot.id).update(hold_id=int(pot_hold[0]["id"]))
     await conn.execute_query(
         "UPDATE account SET held = $2 WHERE id = ANY($1::bigint[])", [account_ids, amount]
     )

@@ -13,5 +13,6 @@ class CampaignErrorCode(StrEnum):
     INSUFFICIENT_CREDITS = "insufficient_credits"
     POT_TOO_LARGE = "pot_too_large"  # a match pot above the funder's available credits
     INVALID_TRANSITION = "invalid_transition"
+    NOT_EDITABLE = "not_editable"  # a field of an open campaign: only its story changes then
     IDEMPOTENCY_MISMATCH = "idempotency_mismatch"
     ALREADY_FULFILLED = "already_fulfilled"

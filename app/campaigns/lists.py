@@ -3,7 +3,7 @@
 from tortoise.queryset import QuerySet
 
 from app.actor import Actor
-from app.campaigns.models import GroupBuyOrder, Pledge
+from app.campaigns.models import GroupBuyOrder, InKindPledge, Pledge
 from app.policy import Viewer, visible
 
 
@@ -17,3 +17,9 @@ async def orders_of(*, actor: Actor, viewer: Viewer) -> QuerySet[GroupBuyOrder]:
     """The actor's own group-buy orders, newest first."""
     mine = GroupBuyOrder.filter(hub_id=actor.hub_id, member_id=actor.member_id)
     return (await visible(viewer, "GroupBuyOrder", mine)).order_by("-id")
+
+
+async def in_kind_of(*, actor: Actor, viewer: Viewer) -> QuerySet[InKindPledge]:
+    """The actor's own in-kind pledges (hours and items), newest first."""
+    mine = InKindPledge.filter(hub_id=actor.hub_id, member_id=actor.member_id)
+    return (await visible(viewer, "InKindPledge", mine)).order_by("-id")

@@ -1,5 +1,6 @@
-"""Telling a campaign's backers: its tipping point, the owner's updates. One set-based insert
-per job; notification_campaign_once makes a re-run add nothing."""
+"""Telling a campaign's backers: its tipping point, the owner's updates, its outcome (credit
+backers and in-kind backers alike). Set-based inserts; notification_campaign_once makes a re-run
+add nothing."""
 
 from datetime import UTC, datetime
 
@@ -39,6 +40,21 @@ ON CONFLICT (hub_id, member_id, (data->>'once')) WHERE data ? 'once' DO NOTHING
 """
 OUTCOME_CHUNK = 5000
 
+# The outcome, to the members behind in-kind pledges settled (hours and items ACCEPTED at
+# success, LAPSED at failure or cancellation): one notification each, whatever they pledged
+# in credits too (that one is told by _TELL_OUTCOME).
+_TELL_IN_KIND_OUTCOME = """
+INSERT INTO notification (hub_id, member_id, kind, title, reason, delivery, score, data,
+    created_at)
+SELECT k.hub_id, k.member_id, $2, $3, format($4, sum(k.value)), 'now', 0,
+       jsonb_build_object('campaign_id', k.campaign_id, 'once', $5::text,
+                          'opportunity_id', $7::bigint), $6
+FROM campaign_in_kind k
+WHERE k.campaign_id = $1 AND k.status IN ('accepted', 'lapsed')
+GROUP BY k.hub_id, k.member_id, k.campaign_id
+ON CONFLICT (hub_id, member_id, (data->>'once')) WHERE data ? 'once' DO NOTHING
+"""
+
 
 def _outcome(campaign: Campaign) -> tuple[NotificationKind, str, str]:
     """(kind, title, reason with %s for the credits) of the backers' notification."""
@@ -57,12 +73,40 @@ def _outcome(campaign: Campaign) -> tuple[NotificationKind, str, str]:
     )
 
 
+def _in_kind_reason(campaign: Campaign) -> str:
+    """The in-kind backers' reason, with %s for the credits their pledges were valued at."""
+    if campaign.status == CampaignStatus.SUCCEEDED:
+        return (
+            "Your pledge in kind (%s credits at the hub's rate) was accepted: pledged hours are"
+            " now an accepted place on the project's volunteering opportunity."
+        )
+    return "Your pledge in kind (%s credits at the hub's rate) lapsed: nothing is expected."
+
+
+async def _tell_in_kind_outcome(campaign: Campaign) -> int:
+    """Every member behind an in-kind pledge of a settled project, once each."""
+    kind, heading, _ = _outcome(campaign)
+    count, _ = await Tortoise.get_connection("default").execute_query(
+        _TELL_IN_KIND_OUTCOME,
+        [
+            campaign.id,
+            kind.value,
+            heading,
+            _in_kind_reason(campaign),
+            f"campaign:{campaign.id}:outcome:in-kind",
+            datetime.now(UTC),
+            campaign.opportunity_id,
+        ],
+    )
+    return int(count)
+
+
 async def _tell_outcome(campaign: Campaign) -> int:
     """Every backer of a settled campaign, in chunks of pledges (each statement exactly once
-    per backer whatever reruns, by notification_campaign_once)."""
+    per backer whatever reruns, by notification_campaign_once), then the in-kind backers."""
     kind, heading, reason = _outcome(campaign)
     conn = Tortoise.get_connection("default")
-    told, after = 0, 0
+    told, after = await _tell_in_kind_outcome(campaign), 0
     while True:
         last = await conn.execute_query_dict(
             "SELECT max(id) AS last FROM (SELECT id FROM campaign_pledge WHERE campaign_id = $1"

@@ -31,7 +31,7 @@ from app.campaigns.models import (
     Pledge,
     PledgeStatus,
 )
-from app.campaigns.service import MAX_UNITS, TELL_JOB
+from app.campaigns.service import MAX_UNITS, TELL_JOB, schedule_settlement
 from app.credits import idempotency, ledger
 from app.credits.models import Account, TransferKind
 from app.errors import DomainError
@@ -48,6 +48,12 @@ class Amount:
 
 def require_live(campaign: Campaign, *, now: datetime | None = None) -> None:
     """Open (or tipped) and before its deadline, or a typed error."""
+    if sold_out(campaign):
+        raise DomainError(
+            E.BEYOND_MAXIMUM,
+            f"It closed at its maximum: all {campaign.max_units} units are pledged.",
+            "campaignId",
+        )
     if campaign.status not in LIVE:
         raise DomainError(E.NOT_OPEN, f"The campaign is {campaign.status.value}.", "campaignId")
     if campaign.deadline <= (now or datetime.now(UTC)):
@@ -225,6 +231,7 @@ async def apply(campaign: Campaign, row: Pledge, amount: int, units: int) -> Non
     row.matched = matched
     await row.save()
     await _tip(campaign)
+    await _close_when_full(campaign)
     await campaign.save(
         update_fields=[
             "pledged",
@@ -233,6 +240,7 @@ async def apply(campaign: Campaign, row: Pledge, amount: int, units: int) -> Non
             "matched",
             "status",
             "tipped_at",
+            "closed_at",
             "updated_at",
         ]
     )
@@ -302,6 +310,33 @@ async def _hold_pot(campaign: Campaign, pot: MatchPot) -> None:
         )
         pot.hold_id = hold.id
     await pot.save(update_fields=["matched", "hold_id"])
+
+
+def sold_out(campaign: Campaign) -> bool:
+    """A group buy that closed at its maximum (see _close_when_full)."""
+    return (
+        campaign.kind == CampaignKind.GROUP_BUY
+        and campaign.max_units is not None
+        and campaign.units >= campaign.max_units
+        and campaign.status == CampaignStatus.SUCCEEDED
+    )
+
+
+async def _close_when_full(campaign: Campaign) -> None:
+    """A group buy that reaches its maximum closes at once: it has tipped (the maximum is at
+    least the tipping point), so its outcome is decided now (SUCCEEDED) and it settles now, not
+    at the deadline: no more pledges, and its backers' pledges can no longer move (a
+    withdrawal would reopen what closed), the supplier gets its orders and the backers their
+    codes without waiting for the deadline."""
+    if (
+        campaign.kind != CampaignKind.GROUP_BUY
+        or campaign.max_units is None
+        or campaign.units < campaign.max_units
+        or campaign.status not in LIVE
+    ):
+        return
+    campaign.status, campaign.closed_at = CampaignStatus.SUCCEEDED, datetime.now(UTC)
+    await schedule_settlement(campaign, run_after=None, key="full")
 
 
 async def _tip(campaign: Campaign) -> None:

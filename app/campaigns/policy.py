@@ -3,13 +3,15 @@
 Campaigns are public in their hub once opened (drafts: their owner side). A pledge is seen by
 anyone while it counts, but who made it only when the backer did not choose to be anonymous,
 and how much only by the backer, the campaign's owner side and hub admins. An order, with its
-redemption code, is for its buyer and the supplier's people.
+redemption code, is for its buyer and the supplier's people. An in-kind pledge, for its backer
+and the campaign's owner side.
 """
 
 from app.campaigns.models import (
     Campaign,
     CampaignStatus,
     GroupBuyOrder,
+    InKindPledge,
     Pledge,
     PledgeStatus,
 )
@@ -53,6 +55,7 @@ NAMED = state("named", "anonymous", {False})
 COUNTED = state("counted", "status", {PledgeStatus.ACTIVE, PledgeStatus.CAPTURED})
 CAMPAIGN_OWNER_SIDE = Through("campaign", Campaign, OWNER_SIDE)
 BUYER = IsViewer("member_id", "buyer")
+BACKER = IsViewer("member_id", "backer")
 SUPPLIER_PEOPLE = people_of("supplier_id")
 
 POLICY = ModulePolicy(
@@ -123,12 +126,28 @@ POLICY = ModulePolicy(
         value("CampaignProgress", "part of a Campaign, seen with it"),
         value("CampaignUpdate", "part of a Campaign, seen with it (public like the campaign)"),
         value("MatchPot", "part of a Campaign: who matches and how, public like the campaign"),
-        value("InKindPledge", "pledgeInKind's answer, to the backer who made it"),
+        node(
+            "InKindPledge",
+            model=InKindPledge,
+            see=BACKER | CAMPAIGN_OWNER_SIDE | HUB_ADMIN,
+            public=[
+                "id",
+                "kind",
+                "status",
+                "minutes",
+                "description",
+                "value",
+                "anonymous",
+                "createdAt",
+                "campaign",
+            ],
+        ),
     ],
     queries=[
         query("campaigns", ANYONE),
         query("myPledges", SIGNED_IN),
         query("myOrders", SIGNED_IN),
+        query("myInKindPledges", SIGNED_IN),
         # The supplier's people: the service answers FORBIDDEN for anyone else.
         query(
             "supplierOrders",
@@ -138,6 +157,7 @@ POLICY = ModulePolicy(
     ],
     mutations=[
         mutation("createCampaign", SIGNED_IN),
+        mutation("editCampaign", SIGNED_IN, on("campaignId", "Campaign", OWNER_SIDE)),
         mutation("openCampaign", SIGNED_IN, on("campaignId", "Campaign", OWNER_SIDE)),
         mutation("cancelCampaign", SIGNED_IN, on("campaignId", "Campaign", OWNER_SIDE)),
         mutation("postCampaignUpdate", SIGNED_IN, on("campaignId", "Campaign", OWNER_SIDE)),
@@ -145,6 +165,7 @@ POLICY = ModulePolicy(
         mutation("changePledge", SIGNED_IN, on("pledgeId", "Pledge", PLEDGER)),
         mutation("withdrawPledge", SIGNED_IN, on("pledgeId", "Pledge", PLEDGER)),
         mutation("pledgeInKind", SIGNED_IN),
+        mutation("withdrawInKindPledge", SIGNED_IN, on("inKindPledgeId", "InKindPledge", BACKER)),
         mutation(
             "attachMatchPot",
             SIGNED_IN,

@@ -1,7 +1,7 @@
 """Campaigns: start one (group buy or project), open it, cancel it, post updates, progress.
 
-Pledges are in `pledges.py`, match pots and in-kind pledges in `funding.py`, settlement in
-`settlement.py`; backers are told in `notify.py`.
+Editing one is in `editing.py`; pledges are in `pledges.py`, match pots and in-kind pledges
+in `funding.py`, settlement in `settlement.py`; backers are told in `notify.py`.
 """
 
 import uuid
@@ -79,24 +79,31 @@ def _check_deadline(deadline: datetime, field: str = "deadline") -> None:
         raise DomainError(E.INVALID, "Between 5 minutes and a year from now.", field)
 
 
-async def create_campaign(*, actor: Actor, given: CampaignInput) -> Campaign:
-    """A draft campaign owned by the actor (or an organisation they manage)."""
+def checked_input(given: CampaignInput, *, deadline: bool = True) -> tuple[str, str]:
+    """Every field of `given` checked at once (all errors together): its (title, story)."""
     bag = ErrorBag()
+    title = story = ""
     with bag.catch():
         title = v.text(given.title, field="title", max_length=160, invalid=E.INVALID)
     with bag.catch():
-        story = v.text(
-            given.story,
-            field="story",
-            max_length=20_000,
-            invalid=E.INVALID,
-            required=False,
-            multiline=True,
-        )
-    with bag.catch():
-        _check_deadline(given.deadline)
+        story = checked_story(given.story)
+    if deadline:
+        with bag.catch():
+            _check_deadline(given.deadline)
     _check_kind_fields(bag, given)
     bag.raise_if_any()
+    return title, story
+
+
+def checked_story(story: str) -> str:
+    return v.text(
+        story, field="story", max_length=20_000, invalid=E.INVALID, required=False, multiline=True
+    )
+
+
+async def create_campaign(*, actor: Actor, given: CampaignInput) -> Campaign:
+    """A draft campaign owned by the actor (or an organisation they manage)."""
+    title, story = checked_input(given)
     if given.organisation_id is not None:
         await require_org_role(actor, given.organisation_id, "organisationId")
     async with in_transaction():

@@ -14,6 +14,7 @@ from schema.campaigns.types import (
     CampaignKind,
     CampaignStatus,
     GroupBuyOrder,
+    InKindPledge,
     Pledge,
 )
 from schema.context import Info
@@ -46,6 +47,13 @@ class CampaignQueries:
     async def my_pledges(self, info: Info) -> Iterable[Pledge]:
         actor = info.context.require_actor()
         return await lists.pledges_of(actor=actor, viewer=info.context.viewer)  # type: ignore[return-value]
+
+    @relay.connection(  # type: ignore[misc]
+        Page[InKindPledge], description="Your in-kind pledges (hours, items), newest first."
+    )
+    async def my_in_kind_pledges(self, info: Info) -> Iterable[InKindPledge]:
+        actor = info.context.require_actor()
+        return await lists.in_kind_of(actor=actor, viewer=info.context.viewer)  # type: ignore[return-value]
 
     @relay.connection(Page[GroupBuyOrder], description="Your group-buy orders, newest first.")  # type: ignore[misc]
     async def my_orders(self, info: Info) -> Iterable[GroupBuyOrder]:

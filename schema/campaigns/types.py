@@ -15,6 +15,7 @@ from app.campaigns.models import CampaignStatus as CampaignStatusEnum
 from app.campaigns.models import CampaignUpdate as CampaignUpdateModel
 from app.campaigns.models import GroupBuyOrder as GroupBuyOrderModel
 from app.campaigns.models import InKindKind as InKindKindEnum
+from app.campaigns.models import InKindPledge as InKindPledgeModel
 from app.campaigns.models import InKindStatus as InKindStatusEnum
 from app.campaigns.models import MatchPot as MatchPotModel
 from app.campaigns.models import OrderStatus as OrderStatusEnum
@@ -105,13 +106,26 @@ class MatchPot:
         return await info.context.loaders.by_id(OrganisationModel).load(root.funder_id)  # type: ignore[return-value]
 
 
-@strawberry.type(name="InKindPledge", description="Hours (with a skill) or an item for a project.")
-class InKindPledge:
+@orm_node(InKindPledgeModel)
+@strawberry.type(
+    name="InKindPledge",
+    description="Hours (with a skill) or an item for a project: seen by its backer and the"
+    " campaign's owner side. At success hours become an accepted place on the opportunity the"
+    " campaign makes (ACCEPTED); at failure they lapse (LAPSED); the backer is told either way.",
+)
+class InKindPledge(relay.Node):
+    id: relay.NodeID[int]
     kind: InKindKind  # type: ignore[valid-type]
     status: InKindStatus  # type: ignore[valid-type]
     minutes: int
     description: str
     value: int = strawberry.field(description="Credits it counts for, at the hub's rate.")
+    anonymous: bool
+    created_at: datetime
+
+    @strawberry.field
+    async def campaign(self, root: InKindPledgeModel, info: Info) -> "Campaign | None":
+        return await info.context.loaders.by_id(CampaignModel).load(root.campaign_id)  # type: ignore[return-value]
 
 
 def _grouped(model: Any, key: str, order: str) -> Any:
