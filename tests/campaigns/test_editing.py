@@ -8,8 +8,8 @@ from typing import Any
 from app.campaigns.errors import CampaignErrorCode as E
 from app.campaigns.models import Campaign
 from app.credits import ledger
-from tests.campaigns.conftest import gid
 from schema.relay import decode_id
+from tests.campaigns.conftest import gid
 from tests.helpers import Person
 
 CREATE = """
@@ -163,7 +163,12 @@ async def test_bad_edits_of_a_draft_are_typed_errors_together_and_write_nothing(
     assert (await _row(project), await _row(buy)) == before
     # when: the group buy's supplier, tipping point and maximum change (maximum cleared)
     moved = await _edit(
-        gql, alice, buy, supplierId=gid("Organisation", other_shop.id), tippingUnits=4, maxUnits=None
+        gql,
+        alice,
+        buy,
+        supplierId=gid("Organisation", other_shop.id),
+        tippingUnits=4,
+        maxUnits=None,
     )
     # then: its recipient is the new supplier's account
     assert moved["errors"] == []
