@@ -81,11 +81,11 @@ def _as_input(campaign: Campaign) -> CampaignInput:
 async def edit_campaign(*, actor: Actor, campaign_id: int, changes: CampaignEdit) -> Campaign:
     """Changes a draft's fields, or an open campaign's story; nothing is written on an error."""
     given = changes.given()
-    if not given:
-        raise DomainError(E.INVALID, "Give at least one field to change.", None)
     async with in_transaction():
         campaign = await get_campaign(actor, campaign_id, lock=True)
         await require_owner_side(actor, campaign)
+        if not given:
+            raise DomainError(E.INVALID, "Give at least one field to change.", None)
         if campaign.status in LIVE:
             fixed = [name for name in _FIELD if name in given and name != "story"]
             if fixed:

@@ -85,6 +85,7 @@ ID_TYPES = {
     "impactFactorId": "ImpactFactor",
     "campaignId": "Campaign",
     "pledgeId": "Pledge",
+    "inKindPledgeId": "InKindPledge",
     "funderId": "Organisation",
     "orderId": "GroupBuyOrder",
     "trialId": "Trial",

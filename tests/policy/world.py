@@ -17,9 +17,9 @@ from app.assets import service as assets
 from app.assets.impact_models import ImpactFactor
 from app.assets.models import AssetCategory
 from app.assets.sharing_models import Booking, GiveawayRequest, Loan, OffSiteShare
-from app.campaigns import pledges, settlement
+from app.campaigns import funding, pledges, settlement
 from app.campaigns import service as campaigns
-from app.campaigns.models import Campaign, CampaignKind, GroupBuyOrder
+from app.campaigns.models import Campaign, CampaignKind, GroupBuyOrder, InKindKind
 from app.credits import ledger, offers
 from app.credits import service as credits
 from app.credits.models import Entry, PaymentRequest, PaymentShare, SystemAccount, TransferKind
@@ -483,9 +483,9 @@ async def _lending(hub: Any, asset_samples: dict[str, list[Sample]]) -> dict[str
 async def _campaigns(
     hub: Any, p: dict[str, Person], org_id: int, org_people: set[str]
 ) -> dict[str, list[Sample]]:
-    """The owner's open project (the other party backs it by name, the stranger anonymously),
-    the organisation's draft, and a group buy it supplied that succeeded: the other party's
-    order."""
+    """The owner's open project (the other party backs it by name and with an hour in kind, the
+    stranger anonymously), the organisation's draft, and a group buy it supplied that
+    succeeded: the other party's order."""
     owner, org_owner = _actor(p["owner"]), _actor(p["org_owner"])
     other, stranger = _actor(p["other_party"]), _actor(p["stranger"])
     deadline = datetime.now(UTC) + timedelta(days=3)
@@ -539,6 +539,11 @@ async def _campaigns(
         given=pledges.Amount(units=1),
         idempotency_key=uuid.uuid4().hex,
     )
+    hours = await funding.pledge_in_kind(
+        actor=other,
+        campaign_id=project.id,
+        given=funding.InKindInput(kind=InKindKind.HOURS, minutes=60),
+    )
     await Campaign.filter(id=buy.id).update(deadline=datetime.now(UTC) - timedelta(seconds=1))
     await settlement.settle(buy.id)
     order = await GroupBuyOrder.get(campaign_id=buy.id)
@@ -559,6 +564,14 @@ async def _campaigns(
         "Pledge": [pledge(named, "other_party"), pledge(hidden, "stranger")],
         "GroupBuyOrder": [
             Sample("GroupBuyOrder", order, {"buyer": {"other_party"}, "org_people": org_people})
+        ],
+        "InKindPledge": [
+            Sample(
+                "InKindPledge",
+                hours,
+                {"backer": {"other_party"}, "org_managers": nobody},
+                {"campaign": project_sample},
+            )
         ],
     }
 
