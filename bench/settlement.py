@@ -223,7 +223,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         worker = await asyncio.create_subprocess_exec(
             COMMUNITYHUB, "worker", env=os.environ.copy(), stdin=subprocess.DEVNULL
         )
-        await asyncio.sleep(3)  # its startup (ORM, Redis)
+        await _worker_ready(worker)  # its startup (imports, ORM, Redis) is not settlement
         campaign = await Campaign.get(id=campaign_id)
         queued = time.perf_counter()
         async with collecting() as ids, in_transaction():
@@ -253,6 +253,19 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         await Tortoise.close_connections()
         if not args.keep:
             await drop_database(url)
+
+
+async def _worker_ready(worker: asyncio.subprocess.Process, within: float = 120) -> None:
+    """Waits for the worker's first health check in Redis (written once its startup is done and
+    it polls the queue): a fixed sleep timed the end of a slow startup on a loaded machine."""
+    from app.jobs.queue import _pool, queue_name
+
+    pool = await _pool()
+    started = time.perf_counter()
+    while not await pool.exists(f"{queue_name()}:health-check"):
+        assert worker.returncode is None, "the worker died"
+        assert time.perf_counter() - started < within, "the worker did not start"
+        await asyncio.sleep(0.1)
 
 
 async def _check(hub_id: int, campaign_id: int, pledges: int) -> dict[str, Any]:

@@ -138,8 +138,8 @@ class Entry(Base):
     entry_references_exist requires each inserted entry's transfer in its hub and its account
     one of that transfer's two (so its hub too), in one anti-join over the statement's rows,
     where three foreign keys cost three lookups per row (half of posting a campaign's
-    settlement batch). Transfers and accounts with entries cannot be deleted or moved to
-    another id or hub (ledger_rows_kept), which is what the foreign keys' locks protected."""
+    settlement batch). No transfer or account is ever deleted or moved to another id or hub
+    (ledger_rows_kept), which is what the foreign keys' RESTRICT and locks protected."""
 
     hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
         "models.Hub", related_name=False, on_delete=fields.RESTRICT, db_constraint=False
