@@ -35,7 +35,7 @@ UPDATE campaign_match_pot p SET hold_id = made.id FROM made WHERE p.id = made.po
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0018_trials_and_paid_jobs")]
+    dependencies = [("models", "0019_badges")]
 
     initial = False
 
