@@ -212,7 +212,7 @@ class MatchPot(Base):
 
 class MatchShare(Base):
     """What one pot matches of one pledge (the per-backer cap and the release when a pledge
-    shrinks are decided from it); the credits are held by the pot's one hold (migration 0020
+    shrinks are decided from it); the credits are held by the pot's one hold (migration 0021
     moved the shares' own holds into their pots')."""
 
     hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(

@@ -134,7 +134,7 @@ class Transfer(Base):
 class Entry(Base):
     """One side of a posted transfer: append-only; corrections are reversing transfers.
 
-    Its references are checked once per statement, not per row (migration 0021): the trigger
+    Its references are checked once per statement, not per row (migration 0022): the trigger
     entry_references_exist requires each inserted entry's transfer in its hub and its account
     one of that transfer's two (so its hub too), in one anti-join over the statement's rows,
     where three foreign keys cost three lookups per row (half of posting a campaign's

@@ -1,4 +1,4 @@
-"""The ledger's entries keep their references without per-row foreign keys (migration 0021): an
+"""The ledger's entries keep their references without per-row foreign keys (migration 0022): an
 entry must be on one of its transfer's two accounts, in the transfer's hub, checked once per
 statement; entries never move; transfers and accounts are never deleted or re-keyed. A refused
 statement writes nothing."""

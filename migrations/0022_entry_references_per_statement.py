@@ -99,7 +99,7 @@ ALTER TABLE entry
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0020_match_pot_hold")]
+    dependencies = [("models", "0021_match_pot_hold")]
 
     initial = False
 

@@ -35,7 +35,7 @@ UPDATE campaign_match_pot p SET hold_id = made.id FROM made WHERE p.id = made.po
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0019_badges")]
+    dependencies = [("models", "0020_trial_voucher_rewards")]
 
     initial = False
 

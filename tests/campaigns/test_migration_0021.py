@@ -1,4 +1,4 @@
-"""Migration 0020's data step: pending per-share match holds (the design before it) become one
+"""Migration 0021's data step: pending per-share match holds (the design before it) become one
 hold per pot for their sum, from the same account, so every account's `held` is unchanged and
 every pending hold still has its owner. Run on the head schema with the old column put back
 inside a transaction that is rolled back."""
@@ -14,7 +14,7 @@ from app.credits import ledger
 from app.credits.models import Account, Transfer, TransferKind, TransferStatus
 from tests.campaigns.conftest import fund_account
 
-migration = importlib.import_module("migrations.0020_match_pot_hold")
+migration = importlib.import_module("migrations.0021_match_pot_hold")
 
 
 class _RolledBack(Exception):
