@@ -8,6 +8,9 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
+from migrations._operations import AddFieldWithDatabaseDefault
+
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0002_opportunities')]
 
@@ -86,9 +89,10 @@ class Migration(migrations.Migration):
             options={'table': 'entry', 'app': 'models', 'indexes': [Index(fields=['hub_id', 'account_id', 'id'])], 'pk_attr': 'id', 'table_description': 'One side of a posted transfer: append-only; corrections are reversing transfers.'},
             bases=['Base'],
         ),
-        ops.AddField(
+        AddFieldWithDatabaseDefault(
             model_name='Hub',
             name='member_overdraft_limit',
             field=fields.BigIntField(default=0),
+            sql='ALTER TABLE hub ADD COLUMN member_overdraft_limit BIGINT NOT NULL DEFAULT 0',
         ),
     ]

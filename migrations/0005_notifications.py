@@ -8,6 +8,9 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.migrations.constraints import UniqueConstraint
 
+from migrations._operations import AddFieldWithDatabaseDefault
+
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0004_vouchers_and_payment_requests')]
 
@@ -33,9 +36,10 @@ class Migration(migrations.Migration):
             options={'table': 'notification', 'app': 'models', 'constraints': [UniqueConstraint(fields=('hub_id', 'member_id', 'kind', 'opportunity_id'), name='notification_once')], 'indexes': [Index(fields=['hub_id', 'member_id', 'created_at']), Index(fields=['hub_id', 'member_id', 'read_at'])], 'pk_attr': 'id'},
             bases=['Base'],
         ),
-        ops.AddField(
+        AddFieldWithDatabaseDefault(
             model_name='Hub',
             name='daily_notification_cap',
             field=fields.IntField(default=3),
+            sql='ALTER TABLE hub ADD COLUMN daily_notification_cap INT NOT NULL DEFAULT 3',
         ),
     ]

@@ -4,17 +4,9 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.migrations.constraints import UniqueConstraint
 
+from migrations._operations import AddFieldWithDatabaseDefault
 
-class AddFieldWithDatabaseDefault(ops.AddField):
-    """tortoise 1.1.9 adds a NOT NULL column without a database default, which fails on a
-    table with rows (every hub): add the column with its default in SQL (as in 0011)."""
 
-    def __init__(self, *, sql: str, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.sql = sql
-
-    async def database_forward(self, app_label, old_state, new_state, state_editor=None):  # type: ignore[no-untyped-def]
-        await ops.RunSQL(self.sql).database_forward(app_label, old_state, new_state, state_editor)
 
 class Migration(migrations.Migration):
     dependencies = [('models', '0011_outbox_leases')]

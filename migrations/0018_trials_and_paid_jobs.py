@@ -14,6 +14,8 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
+from migrations._operations import AddFieldWithDatabaseDefault
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0017_campaigns')]
 
@@ -158,15 +160,17 @@ class Migration(migrations.Migration):
             options={'table': 'trial_rating', 'app': 'models', 'constraints': [CheckConstraint(check='score BETWEEN 1 AND 5', name='trial_rating_1_5'), CheckConstraint(check='dimension BETWEEN 0 AND 7', name='trial_rating_dimension'), UniqueConstraint(fields=('report_id', 'dimension'), name='trial_rating_once')], 'indexes': [Index(fields=['trial_id', 'dimension', 'score'])], 'pk_attr': 'id', 'table_description': "One dimension's score in a report (1-5): the rows the ratings queries aggregate."},
             bases=['Base'],
         ),
-        ops.AddField(
+        AddFieldWithDatabaseDefault(
             model_name='Hub',
             name='ratings_cell_resolution',
             field=fields.SmallIntField(default=6),
+            sql='ALTER TABLE hub ADD COLUMN ratings_cell_resolution SMALLINT NOT NULL DEFAULT 6',
         ),
-        ops.AddField(
+        AddFieldWithDatabaseDefault(
             model_name='Hub',
             name='ratings_min_group',
             field=fields.IntField(default=10),
+            sql='ALTER TABLE hub ADD COLUMN ratings_min_group INT NOT NULL DEFAULT 10',
         ),
         ops.AlterField(
             model_name='Notification',

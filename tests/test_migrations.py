@@ -1,9 +1,15 @@
 """Models and migrations agree: makemigrations would find nothing to do."""
 
+import importlib
+import pkgutil
+
 from tortoise.context import TortoiseContext
+from tortoise.migrations import operations as ops
 from tortoise.migrations.autodetector import MigrationAutodetector
 
+import migrations
 from app.db import tortoise_config
+from migrations._operations import AddFieldWithDatabaseDefault
 
 
 async def test_no_model_change_lacks_a_migration(database: str) -> None:
@@ -32,3 +38,23 @@ async def test_every_declared_constraint_exists_in_the_database() -> None:
         for c in getattr(model._meta, "constraints", ()) or ()
     }
     assert declared and declared <= present, sorted(declared - present)
+
+
+def test_no_migration_adds_a_not_null_column_without_a_database_default() -> None:
+    """tortoise's AddField creates a NOT NULL column with no database default: harmless on an
+    empty test database, fatal on a deployment's rows (0018 failed on every hub of the
+    Do-it-sized hub). Such columns are added with AddFieldWithDatabaseDefault."""
+    # given
+    found = []
+    for _, name, _ in pkgutil.iter_modules(migrations.__path__):
+        if name[0] in "_~":
+            continue
+        migration = importlib.import_module(f"migrations.{name}").Migration
+        created = {op.name for op in migration.operations if isinstance(op, ops.CreateModel)}
+        # when
+        for op in migration.operations:
+            plain = isinstance(op, ops.AddField) and not isinstance(op, AddFieldWithDatabaseDefault)
+            if plain and not op.field.null and op.model_name not in created:
+                found.append(f"{name}: {op.model_name}.{op.name}")
+    # then
+    assert found == []
