@@ -156,6 +156,46 @@ class Award(Base):
         )
 
 
+class LevelReached(Base):
+    """A holder told they reached a level: at most once per level and holder
+    (level_reached_member_uniq / _organisation_uniq), written by the notify job in the same
+    transaction as the notification (app/badges/notify.py). Kept when a revocation drops the
+    holder below the level again, so crossing it a second time tells nothing."""
+
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    level: fields.ForeignKeyRelation[Level] = fields.ForeignKeyField(
+        "models.Level", related_name=False, on_delete=fields.CASCADE
+    )
+    level_id: int
+    holder_kind = fields.CharEnumField(HolderKind, max_length=12)
+    member: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    member_id: int | None
+    organisation: fields.ForeignKeyNullableRelation["Organisation"] = fields.ForeignKeyField(
+        "models.Organisation", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    organisation_id: int | None
+    points = fields.IntField()  # the holder's points when it was reached
+    told = fields.BooleanField()  # False: passed on the way to a higher level, told of that one
+
+    class Meta:
+        table = "badge_level_reached"
+        constraints = (
+            UniqueConstraint(
+                fields=("hub_id", "level_id", "member_id"), name="level_reached_member_uniq"
+            ),
+            UniqueConstraint(
+                fields=("hub_id", "level_id", "organisation_id"),
+                name="level_reached_organisation_uniq",
+            ),
+            CheckConstraint(check=HOLDER_SHAPE, name="level_reached_one_holder"),
+        )
+
+
 class SuccessStory(Base):
     """An organisation's story of a completed opportunity, share or campaign of its own."""
 

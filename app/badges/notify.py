@@ -6,6 +6,9 @@ The job takes the awards not told yet (badge_award_untold) in chunks, each in on
 that stores the notifications (at most one per member and award: notification_campaign_once on
 `data.once`), queues the emails (keyed by notification) and marks the awards told. A killed run
 leaves the rest untold for the next; a duplicate run finds nothing left.
+
+The same transaction tells the holders of the levels those awards lift them to
+(app/badges/levels_reached.py): once per holder and level.
 """
 
 import logging
@@ -18,6 +21,7 @@ from tortoise.transactions import in_transaction
 from app import jobs
 from app.assets import notices
 from app.badges.awards import NOTIFY_JOB
+from app.badges.levels_reached import tell_levels
 from app.badges.models import Award
 from app.jobs.registry import job
 from app.matching.models import NotificationKind
@@ -28,6 +32,7 @@ CHUNKS_PER_JOB = 20
 TITLE = "You earned the badge “{badge}”"
 ORG_TITLE = "{organisation} earned the badge “{badge}”"
 EMAIL_TEXT = "{reason}\nOpen the app to see it, or download it for other platforms."
+LEVEL_EMAIL_TEXT = "{reason}\nOpen the app to see your badges and level."
 
 # Awards not told yet, locked (a concurrent run skips them), oldest first.
 _TAKE = """
@@ -60,8 +65,12 @@ RETURNING id, member_id, title, reason
 """
 
 
-async def _emails(told: list[dict[str, Any]]) -> list[tuple[int, str, str, str]]:
+async def _emails(
+    told: list[dict[str, Any]], *, text: str = EMAIL_TEXT
+) -> list[tuple[int, str, str, str]]:
     """(notification id, address, subject, text) for the members who want emails."""
+    if not told:
+        return []
     ids = list({int(r["member_id"]) for r in told})
     rows = await Tortoise.get_connection("default").execute_query_dict(
         "SELECT id, email, notification_prefs FROM member WHERE id = ANY($1::bigint[])", [ids]
@@ -76,7 +85,7 @@ async def _emails(told: list[dict[str, Any]]) -> list[tuple[int, str, str, str]]
             int(r["id"]),
             wants[int(r["member_id"])],
             r["title"],
-            EMAIL_TEXT.format(reason=r["reason"]),
+            text.format(reason=r["reason"]),
         )
         for r in told
         if int(r["member_id"]) in wants
@@ -110,11 +119,12 @@ async def tell_chunk(hub_id: int, *, chunk: int = CHUNK) -> int:
                 now,
             ],
         )
-        await notices.email(await _emails(told))
+        levels = await tell_levels(conn, hub_id=hub_id, award_ids=ids, now=now)
+        await notices.email(await _emails(told) + await _emails(levels, text=LEVEL_EMAIL_TEXT))
         await conn.execute_query(
             "UPDATE badge_award SET notified_at = $2 WHERE id = ANY($1::bigint[])", [ids, now]
         )
-    await notices.announce([(int(r["member_id"]), int(r["id"])) for r in told])
+    await notices.announce([(int(r["member_id"]), int(r["id"])) for r in told + levels])
     return len(ids)
 
 

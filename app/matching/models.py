@@ -34,6 +34,8 @@ class NotificationKind(StrEnum):
     JOB_APPLICATION = "job_application"  # your job application was shortlisted, declined, offered
     # Badges (app/badges/notify.py): `data` holds award_id; at most one per award (`data.once`).
     BADGE_AWARDED = "badge_awarded"
+    # `data` holds level_id; at most one per holder and level (badge_level_reached, `data.once`).
+    LEVEL_REACHED = "level_reached"
 
 
 class Delivery(StrEnum):
