@@ -3,13 +3,13 @@
 reached with the awards already told are recorded as told, so nobody is told at their next
 award of a level they reached before this migration."""
 
-from tortoise import migrations
+from tortoise import fields, migrations
+from tortoise.fields.base import OnDelete
 from tortoise.migrations import operations as ops
+from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
+
 from app.badges.models import HolderKind
 from app.matching.models import NotificationKind
-from tortoise.fields.base import OnDelete
-from tortoise import fields
-from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
 BACKFILL_SQL = """
 INSERT INTO badge_level_reached (hub_id, level_id, holder_kind, member_id, organisation_id,
