@@ -1,5 +1,6 @@
 """A holder's standing: the badges they hold (not revoked), their points and level. One
-statement for any number of holders (a page of members, a DataLoader's batch)."""
+statement for any number of holders (a page of members, a DataLoader's batch). Holders are told
+when they reach a level by the notify job (app/badges/levels_reached.py)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime

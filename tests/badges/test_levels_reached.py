@@ -5,12 +5,17 @@ runs; of two levels reached at once only the highest is told (the lower one reco
 a revocation un-tells nothing and crossing the level again tells nothing."""
 
 import asyncio
+import importlib
+from datetime import UTC, datetime
 from typing import Any
 
+from tortoise import Tortoise
+
 from app.badges import awards, notify, recompute
-from app.badges.models import Award, BadgeClass, Level, LevelReached
+from app.badges.models import Award, BadgeClass, HolderKind, Level, LevelReached
 from app.badges.on_events import on_hours_verified
 from app.matching.models import Notification, NotificationKind
+from app.organisations import service as organisations
 from app.people.models import Role
 from tests.badges.conftest import Records, actor_of
 from tests.helpers import read_mail
@@ -122,3 +127,46 @@ async def test_concurrent_chunks_telling_two_awards_of_one_holder_tell_the_level
     # then: Eve is told of Helper exactly once
     assert await levels_told(hub, eve) == ["You reached the level “Helper”"]
     assert await LevelReached.filter(member_id=eve.member.id).count() == 1
+
+
+async def test_an_organisation_reaching_a_level_tells_its_managers(
+    hub: Any, admin: Any, badge: Any
+) -> None:
+    # given: an organisation (its creator, the admin, owns it) and a badge for it worth 30
+    cafe = await organisations.create_organisation(
+        actor=actor_of(admin), name="Repair café", kind="charity"
+    )
+    big = await badge("verified_hours", 100_000, points=30, holder_kind=HolderKind.ORGANISATION)
+    # when: a hub admin gives it by hand and the notify job runs
+    await awards.award_by_hand(
+        actor=actor_of(admin, Role.HUB_ADMIN), badge_class_id=big.id, organisation_id=cafe.id
+    )
+    await notify.tell_holders(hub_id=hub.id)
+    # then: its owner is told, in the organisation's name
+    assert await levels_told(hub, admin) == ["Repair café reached the level “Helper”"]
+    assert await LevelReached.filter(organisation_id=cafe.id).count() == 1
+
+
+async def test_the_migration_records_levels_reached_before_it_as_told(
+    hub: Any, make_person: Any, badge: Any, admin: Any
+) -> None:
+    # given: Fay holds a told award worth 30 (Helper) and a revoked one; no level recorded
+    fay = await make_person(display_name="Fay")
+    ada = actor_of(admin, Role.HUB_ADMIN)
+    kept = await badge("verified_hours", 100_000, points=30)
+    gone = await badge("verified_hours", 100_001, points=100)
+    for b in (kept, gone):
+        await awards.award_by_hand(actor=ada, badge_class_id=b.id, member_id=fay.member.id)
+    await awards.revoke(actor=ada, badge_class_id=gone.id, member_id=fay.member.id, reason="No")
+    await Award.filter(member_id=fay.member.id).update(notified_at=datetime.now(UTC))
+    # when: migration 0023's backfill runs (twice: it is idempotent)
+    backfill = importlib.import_module("migrations.0023_badge_levels_reached").BACKFILL_SQL
+    for _ in range(2):
+        await Tortoise.get_connection("default").execute_script(backfill)
+    # then: Helper (not Contributor: that badge is revoked) is recorded as told
+    [reached] = await LevelReached.filter(member_id=fay.member.id)
+    assert (reached.level_id, reached.points, reached.told) == (
+        (await level(hub, "Helper")).id,
+        30,
+        True,
+    )
