@@ -18,7 +18,7 @@ from app.matching.models import Notification, NotificationKind
 from app.organisations import service as organisations
 from app.people.models import Role
 from tests.badges.conftest import Records, actor_of
-from tests.helpers import read_mail
+from tests.helpers import count_sql, read_mail
 
 
 async def levels_told(hub: Any, person: Any) -> list[str]:
@@ -170,3 +170,26 @@ async def test_the_migration_records_levels_reached_before_it_as_told(
         30,
         True,
     )
+
+
+async def test_telling_levels_costs_the_same_statements_for_2_and_8_holders(
+    hub: Any, admin: Any, make_person: Any, badge: Any
+) -> None:
+    # given: ten members each given by hand a badge worth 30 (Helper), none told yet
+    worth = await badge("verified_hours", 100_000, points=30)
+    ada = actor_of(admin, Role.HUB_ADMIN)
+    people = [await make_person(display_name=f"P{i}") for i in range(10)]
+    for person in people:
+        await awards.award_by_hand(actor=ada, badge_class_id=worth.id, member_id=person.member.id)
+
+    async def statements(chunk: int) -> int:
+        with count_sql() as counter:
+            assert await notify.tell_chunk(hub.id, chunk=chunk) == chunk
+        return len(counter.statements)
+
+    # when: one chunk tells 2 awards, the next 8
+    n2, n8 = await statements(2), await statements(8)
+    # then: the same statements, and all ten told of Helper
+    assert n2 == n8, (n2, n8)
+    told = await Notification.filter(hub_id=hub.id, kind=NotificationKind.LEVEL_REACHED)
+    assert sorted(n.member_id for n in told) == sorted(p.member.id for p in people)
