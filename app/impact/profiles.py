@@ -18,6 +18,7 @@ from typing import Any
 from tortoise import Tortoise
 
 from app.assets.impact_totals import Money, monthly_totals
+from app.organisations.models import Organisation
 
 _SOCIAL = """
 SELECT date_trunc('month', h.worked_on)::date AS month,
@@ -83,6 +84,23 @@ async def organisation_months(
     for r in await conn.execute_query_dict(_CREDITS, params):
         at(r["month"]).credits_received = int(r["credits"])
     return [months[k] for k in sorted(months)]
+
+
+async def profile_months(
+    *,
+    hub_id: int,
+    organisation_id: int,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[MonthImpact]:
+    """An organisation's profile: its months over [since, until), by default the twelve
+    months up to now; none for an organisation not in the hub (as `organisation` is null)."""
+    if not await Organisation.exists(id=organisation_id, hub_id=hub_id):
+        return []
+    start, end = year_to()
+    return await organisation_months(
+        hub_id=hub_id, organisation_id=organisation_id, since=since or start, until=until or end
+    )
 
 
 def year_to(now: datetime | None = None) -> tuple[datetime, datetime]:

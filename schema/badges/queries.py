@@ -7,15 +7,9 @@ from datetime import datetime
 import strawberry
 from strawberry import relay
 
-from app.badges import leaderboards, levels
+from app.badges import leaderboards, levels, lists
 from app.badges.errors import BadgeErrorCode as E
-from app.badges.models import Award as AwardModel
-from app.badges.models import BadgeClass as BadgeClassModel
-from app.badges.models import Level as LevelModel
-from app.badges.models import SuccessStory as SuccessStoryModel
 from app.impact import profiles
-from app.organisations.models import Organisation as OrganisationModel
-from app.policy import visible
 from schema.badges.types import (
     BadgeAward,
     BadgeClass,
@@ -37,26 +31,22 @@ class BadgeQueries:
         viewer = info.context.viewer
         if viewer.hub_id is None:
             return []
-        query = BadgeClassModel.filter(hub_id=viewer.hub_id, active=True).order_by("id")
-        return await visible(viewer, "BadgeClass", query)  # type: ignore[return-value]
+        return await lists.badge_classes(viewer=viewer)  # type: ignore[return-value]
 
     @strawberry.field(description="The hub's levels, lowest first.")
     async def badge_levels(self, info: Info) -> list[BadgeLevel]:
         hub_id = info.context.viewer.hub_id
         if hub_id is None:
             return []
-        found = await LevelModel.filter(hub_id=hub_id).order_by("min_points")
+        found = await lists.levels_of(hub_id=hub_id)
         return [BadgeLevel(name=f.name, min_points=f.min_points) for f in found]
 
     @relay.connection(  # type: ignore[misc]
         Page[BadgeAward], description="Your badges (revoked ones included), newest first."
     )
     async def my_badge_awards(self, info: Info) -> Iterable[BadgeAward]:
-        actor = info.context.require_actor()
-        query = AwardModel.filter(hub_id=actor.hub_id, member_id=actor.member_id).order_by(
-            "-awarded_at", "-id"
-        )
-        return await visible(info.context.viewer, "BadgeAward", query)  # type: ignore[return-value]
+        info.context.require_actor()
+        return await lists.awards_of(viewer=info.context.viewer)  # type: ignore[return-value]
 
     @strawberry.field(description="Your points and level.")
     async def my_badge_standing(self, info: Info) -> BadgeStanding:
@@ -91,11 +81,10 @@ class BadgeQueries:
     ) -> list[ImpactMonth]:
         hub_id = info.context.viewer.hub_id
         org = decode_id(organisation_id, "Organisation", field="organisationId", invalid=E.INVALID)
-        if hub_id is None or not await OrganisationModel.exists(id=org, hub_id=hub_id):
-            return []  # none in your hub (as `organisation` answers null)
-        start, end = profiles.year_to()
-        months = await profiles.organisation_months(
-            hub_id=hub_id, organisation_id=org, since=since or start, until=until or end
+        if hub_id is None:
+            return []
+        months = await profiles.profile_months(
+            hub_id=hub_id, organisation_id=org, since=since, until=until
         )
         return [ImpactMonth.of(m) for m in months]
 
@@ -111,7 +100,4 @@ class BadgeQueries:
         org = decode_id(organisation_id, "Organisation", field="organisationId", invalid=E.INVALID)
         if viewer.hub_id is None:
             return []
-        query = SuccessStoryModel.filter(hub_id=viewer.hub_id, organisation_id=org).order_by(
-            "-created_at", "-id"
-        )
-        return await visible(viewer, "SuccessStory", query)  # type: ignore[return-value]
+        return await lists.stories_of(viewer=viewer, organisation_id=org)  # type: ignore[return-value]
