@@ -9,7 +9,7 @@ organisation's people and moderators. Defining, giving and revoking badges is fo
 """
 
 from app.badges.models import Award, BadgeClass, StoryStatus, SuccessStory
-from app.organisations.policy import people_of
+from app.organisations.policy import HUB_ADMIN, people_of
 from app.people.models import Role
 from app.policy import (
     ANYONE,
@@ -26,7 +26,6 @@ from app.policy import (
 )
 from app.portfolios.policy import public_portfolio
 
-HUB_ADMIN = HasRole(Role.HUB_ADMIN)
 MODERATORS = HasRole(Role.MODERATOR, Role.HUB_ADMIN)
 HOLDER = IsViewer("member_id", "holder") | people_of("organisation_id")
 APPROVED = state("approved", "status", {StoryStatus.APPROVED})

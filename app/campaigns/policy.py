@@ -15,13 +15,10 @@ from app.campaigns.models import (
     Pledge,
     PledgeStatus,
 )
-from app.organisations.models import OrganisationRole
-from app.organisations.policy import people_of
-from app.people.models import Role
+from app.organisations.policy import HUB_ADMIN, MANAGERS, people_of
 from app.policy import (
     ANYONE,
     SIGNED_IN,
-    HasRole,
     IsViewer,
     ModulePolicy,
     Rule,
@@ -34,8 +31,6 @@ from app.policy import (
     value,
 )
 
-MANAGERS = (OrganisationRole.OWNER, OrganisationRole.ADMIN)
-HUB_ADMIN = HasRole(Role.HUB_ADMIN)
 OWNER_SIDE: Rule = IsViewer("owner_member_id", "campaign_owner") | people_of(
     "owner_organisation_id", *MANAGERS
 )

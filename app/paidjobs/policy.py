@@ -6,14 +6,11 @@ by the employer's people through this application only, and only while it is ope
 SHORTLISTED or OFFERED): declined or withdrawn, the employer's access ends.
 """
 
-from app.organisations.models import OrganisationRole
-from app.organisations.policy import people_of
+from app.organisations.policy import HUB_ADMIN, MANAGERS, people_of
 from app.paidjobs.models import OPEN_APPLICATION, JobApplication, PaidJob
-from app.people.models import Role
 from app.policy import (
     ANYONE,
     SIGNED_IN,
-    HasRole,
     IsViewer,
     ModulePolicy,
     Rule,
@@ -25,8 +22,6 @@ from app.policy import (
     state,
 )
 
-MANAGERS = (OrganisationRole.OWNER, OrganisationRole.ADMIN)
-HUB_ADMIN = HasRole(Role.HUB_ADMIN)
 EMPLOYER_PEOPLE: Rule = people_of("organisation_id")
 EMPLOYER_MANAGERS: Rule = people_of("organisation_id", *MANAGERS)
 APPLICANT = IsViewer("member_id", "applicant")

@@ -7,13 +7,10 @@ author is named only if they agreed). Ratings are read by the business's people 
 admins, or by anyone once the business published them.
 """
 
-from app.organisations.models import OrganisationRole
-from app.organisations.policy import people_of
-from app.people.models import Role
+from app.organisations.policy import HUB_ADMIN, MANAGERS, people_of
 from app.policy import (
     ANYONE,
     SIGNED_IN,
-    HasRole,
     IsViewer,
     ModulePolicy,
     Rule,
@@ -27,8 +24,6 @@ from app.policy import (
 )
 from app.trials.models import Trial, TrialApplication, TrialReport, TrialStatus
 
-MANAGERS = (OrganisationRole.OWNER, OrganisationRole.ADMIN)
-HUB_ADMIN = HasRole(Role.HUB_ADMIN)
 BUSINESS_PEOPLE: Rule = people_of("organisation_id")
 BUSINESS_MANAGERS: Rule = people_of("organisation_id", *MANAGERS)
 # Ratings of a trial (a Trial row) or of a business (a row with `organisation_id`).
