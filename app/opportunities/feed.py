@@ -33,6 +33,21 @@ SLOTS = (
     (geo.MAX_KM, "cell4", 4),
 )
 SKILL_WEIGHT = 10
+# What ranking a candidate reads: all of it is in the open cell indexes and the open remote
+# index (migrations/0024), so the candidates are found and ranked without visiting the table.
+CANDIDATE_COLUMNS = (
+    "id",
+    "lat",
+    "lng",
+    "poster_id",
+    "expires_at",
+    "min_age",
+    "required_checks",
+    "remote",
+    "starts_at",
+    "urgency",
+    "skill_ids",
+)
 Value = Callable[[Any, str], str]  # a parameter of the statement and its SQL type
 
 
@@ -43,16 +58,16 @@ def _age(born: date | None) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
-def _available(value: Value, slots: list[dict[str, Any]]) -> str:
+def _available(value: Value, slots: list[dict[str, Any]], zone: str) -> str:
     """1 when the opportunity starts inside one of the member's weekly slots, else 0 (0.5 when
     it has no start or the member no slots). The slots are three array parameters, so the
     statement's text is the same however many slots a member has."""
-    local = "(o.starts_at AT TIME ZONE h.timezone)"  # the hub's wall clock
+    local = f"(c.starts_at AT TIME ZONE {zone})"  # the hub's wall clock
     days = value([int(s["weekday"]) for s in slots], "int[]")
     starts = value([time.fromisoformat(s["from"]) for s in slots], "time[]")
     ends = value([time.fromisoformat(s["to"]) for s in slots], "time[]")
     return (
-        f"CASE WHEN cardinality({days}) = 0 OR o.starts_at IS NULL THEN 0.5"
+        f"CASE WHEN cardinality({days}) = 0 OR c.starts_at IS NULL THEN 0.5"
         f" WHEN EXISTS (SELECT 1 FROM unnest({days}, {starts}, {ends})"
         f" AS slot(day, starts, ends) WHERE extract(isodow FROM {local}) = slot.day"
         f" AND {local}::time >= slot.starts AND {local}::time < slot.ends)"
@@ -67,8 +82,13 @@ async def recommended(*, actor: Actor) -> Results:
 
 def build(*, actor: Actor) -> Results:
     """The feed's statement: the member (home, travel distance, availability, age) as loaded
-    with the access token; their checks and skills read by the statement itself (InitPlans),
-    so the feed is one statement, for the interpreter and for the compiled plan alike."""
+    with the access token; their checks, skills and applications read by the statement
+    itself (InitPlans), so the feed is one statement, for the interpreter and for the
+    compiled plan alike.
+
+    The candidates carry every column the eligibility and the score read (CANDIDATE_COLUMNS,
+    which the open cell indexes include: migrations/0024), so ranking them visits no table
+    row; only the page's rows are read from the table, by the caller."""
     member = actor.member
     sql = Sql()
 
@@ -81,64 +101,78 @@ def build(*, actor: Actor) -> Results:
 
     me = value(member.id, "bigint")
     hub = value(actor.hub_id, "bigint")
-    sql.add(f"o.hub_id = {hub}")
-    sql.add("o.status = 'published' AND (o.expires_at IS NULL OR o.expires_at > now())")
-    sql.add(f"o.poster_id <> {me}")
+    sql.add("(c.expires_at IS NULL OR c.expires_at > now())")
+    sql.add(f"c.poster_id <> {me}")
+    # Their applications, read once (a hashed SubPlan), not probed once per candidate.
     sql.add(
-        "NOT EXISTS (SELECT 1 FROM application a WHERE a.hub_id = o.hub_id"
-        f" AND a.opportunity_id = o.id AND a.applicant_id = {me})"
+        "c.id NOT IN (SELECT a.opportunity_id FROM application a"
+        f" WHERE a.hub_id = {hub} AND a.applicant_id = {me})"
     )
     checks = valid_checks_sql(hub=hub, member=me, param=lambda day: value(day, "date"))
-    sql.add(f"o.required_checks <@ {checks}")
-    # No age known: `o.min_age <= NULL` is unknown, so only listings without a minimum age.
-    sql.add(f"(o.min_age IS NULL OR o.min_age <= {value(_age(member.date_of_birth), 'int')})")
+    sql.add(f"c.required_checks <@ {checks}")
+    # No age known: `c.min_age <= NULL` is unknown, so only listings without a minimum age.
+    sql.add(f"(c.min_age IS NULL OR c.min_age <= {value(_age(member.date_of_birth), 'int')})")
     nearness = "0.5"
     open_here = f"o.hub_id = {hub} AND o.status = 'published'"
+    columns = ", ".join(f"o.{c}" for c in CANDIDATE_COLUMNS)
     candidates = (
-        f"SELECT o.id FROM opportunity o WHERE {open_here}"
+        f"SELECT {columns} FROM opportunity o WHERE {open_here}"
         f" ORDER BY o.published_at DESC, o.id DESC LIMIT {CANDIDATES}"
     )
     if member.home_lat is not None and member.home_lng is not None:
         reach = float(max(member.travel_km, 1))
         lat, lng = value(member.home_lat, "float8"), value(member.home_lng, "float8")
-        distance = geo.haversine_sql(lat, lng)
-        near = _nearest_first(value, open_here, distance, (member.home_lat, member.home_lng), reach)
-        candidates = (
-            f"(SELECT id FROM ({near}) AS near LIMIT {CANDIDATES})"
-            f" UNION ALL (SELECT o.id FROM opportunity o WHERE {open_here} AND o.remote"
-            f" ORDER BY o.published_at DESC LIMIT {CANDIDATES})"
+        near = _nearest_first(
+            value,
+            open_here,
+            columns,
+            geo.haversine_sql(lat, lng),
+            (member.home_lat, member.home_lng),
+            reach,
         )
-        nearness = f"CASE WHEN o.remote THEN 0.5 ELSE 1 - {distance} / {value(reach, 'float8')} END"
+        candidates = (
+            f"(SELECT * FROM ({near}) AS near LIMIT {CANDIDATES})"
+            f" UNION ALL (SELECT {columns} FROM opportunity o WHERE {open_here} AND o.remote"
+            f" ORDER BY o.published_at DESC, o.id DESC LIMIT {CANDIDATES})"
+        )
+        distance = geo.haversine_sql(lat, lng, alias="c")
+        nearness = f"CASE WHEN c.remote THEN 0.5 ELSE 1 - {distance} / {value(reach, 'float8')} END"
     mine = (  # the member's skills, read once by the statement (an InitPlan)
         f"ARRAY(SELECT ms.skill_id FROM member_skill ms WHERE ms.hub_id = {hub}"
         f" AND ms.member_id = {me})"
     )
-    overlap = (
-        "(SELECT count(*) FROM opportunity_skill s WHERE s.hub_id = o.hub_id"
-        f" AND s.opportunity_id = o.id AND s.skill_id = ANY({mine}))"
+    # Counted only where the arrays overlap at all (one cheap test for the other candidates).
+    shared = (
+        f"CASE WHEN c.skill_ids && {mine} THEN (SELECT count(*) FROM unnest(c.skill_ids)"
+        f" AS k(skill_id) WHERE k.skill_id = ANY({mine})) ELSE 0 END"
     )
+    zone = f"(SELECT h.timezone FROM hub h WHERE h.id = {hub})"
     # Each shared skill outweighs everything else together (3 + 2 + 1 < SKILL_WEIGHT); then
     # nearness (0..1) weighs more than availability (0, 0.5 unknown, 1), and urgency least.
     score = (
-        f"({overlap} * {SKILL_WEIGHT} + ({nearness}) * 3"
-        f" + ({_available(value, member.availability)}) * 2"
-        " + CASE WHEN o.urgency = 'urgent' THEN 1 ELSE 0 END)"
+        f"({shared} * {SKILL_WEIGHT} + ({nearness}) * 3"
+        f" + ({_available(value, member.availability, zone)}) * 2"
+        " + CASE WHEN c.urgency = 'urgent' THEN 1 ELSE 0 END)"
     )
     text = (
         f"WITH candidate AS ({candidates})"
-        " SELECT o.id FROM candidate c JOIN opportunity o ON o.id = c.id"
-        f" JOIN hub h ON h.id = {hub}"
-        f" WHERE {' AND '.join(sql.where)}"
-        f" ORDER BY {score} DESC, o.starts_at ASC NULLS LAST, o.id ASC"
+        f" SELECT c.id FROM candidate c WHERE {' AND '.join(sql.where)}"
+        f" ORDER BY {score} DESC, c.starts_at ASC NULLS LAST, c.id ASC"
     )
     return Results(text, sql.params, 0, MAX_FEED)
 
 
 def _nearest_first(
-    value: Value, open_here: str, distance: str, home: tuple[float, float], reach: float
+    value: Value,
+    open_here: str,
+    columns: str,
+    distance: str,
+    home: tuple[float, float],
+    reach: float,
 ) -> str:
     """Open listings within reach, band by band outwards (UNION ALL under a LIMIT stops at the
-    band that fills it). Index-only: the cell indexes carry lat/lng/id (migrations/0009).
+    band that fills it). Index-only: the cell indexes carry lat/lng/id (migrations/0009) and
+    the other CANDIDATE_COLUMNS (migrations/0024).
 
     The text is the same for every member: always the SLOTS' bands, each in its fixed cell
     column, its outer edge clamped to the reach; a band beyond the reach is empty (no cells:
@@ -150,7 +184,7 @@ def _nearest_first(
         outer = min(edge, reach)
         cells = geo.cells_within(*home, outer, resolution) if outer > inner else []
         bands.append(
-            f"SELECT o.id FROM opportunity o WHERE {open_here}"
+            f"SELECT {columns} FROM opportunity o WHERE {open_here}"
             f" AND o.{column} = ANY({value(cells, 'text[]')}::text[])"
             f" AND {distance} <= {value(outer, 'float8')}"
             f" AND {distance} > {value(inner, 'float8')}"
