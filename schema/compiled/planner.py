@@ -10,6 +10,7 @@ that meets a value the interpreter would refuse (a bad cursor, an ID of another 
 too large) raises Fallback, for the same reason.
 """
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -522,12 +523,30 @@ def plan(
         f"SELECT {', '.join(columns)}, ({flags}) AS fallback"
         " FROM (SELECT $1::bigint AS hub, $2::bigint AS member) caller"
     )
+    sql = as_init_plans(sql)
     made = Plan(sql, planner.getters, planner.inner_roots, [i.key for i in items], compiled)
     if rest:
         made.remainder, made.remainder_variables = _remainder(
             operation, fragments, rest, compiled_nodes
         )
     return made
+
+
+_PARAM = re.compile(r"\$(\d+)(?:::([a-z0-9_]+(?:\[\])?))?")
+
+
+def as_init_plans(sql: str) -> str:
+    """Every parameter of the plan's own text as an InitPlan, `(SELECT $n::type)` ($1 and $2,
+    the caller's hub and member, are bigint; the others carry their cast).
+
+    PostgreSQL then plans the statement the same whatever the values (its estimates cannot
+    see them: a page of 20 is not cheaper than a page of 100), so after the five custom
+    plans of a prepared statement it keeps the generic one (plan_cache_mode auto) instead of
+    planning every request again: with plain parameters the list's statement was planned
+    anew each time (0 generic / 320 custom plans on one connection), ~0.8 ms of its ~1.3 ms
+    in PostgreSQL. Index scans still use the values as index conditions. The inner roots'
+    SQL (the search, the feed) is left as its builders made it."""
+    return _PARAM.sub(lambda m: f"(SELECT ${m.group(1)}::{m.group(2) or 'bigint'})", sql)
 
 
 def _root(planner: Planner, item: _Field) -> str:

@@ -1,0 +1,105 @@
+"""A compiled statement is planned once per connection, not once per request (issue 15):
+its parameters are InitPlans (schema/compiled/planner.as_init_plans), so PostgreSQL's
+estimates cannot depend on the values and, after the five custom plans of a prepared
+statement, it keeps the generic plan. With plain parameters the plain list was planned anew
+on every request (0 generic plans of 320)."""
+
+import logging
+from typing import Any
+
+import asyncpg
+import pytest
+
+from bench.documents import FEED, LIST, NODE_DETAIL
+from schema.compiled.planner import as_init_plans
+from tests.compiled import world as worlds
+from tests.helpers import GraphQLClient
+
+
+@pytest.fixture(scope="module")
+async def world() -> worlds.World:
+    return await worlds.build()
+
+
+class Sent(logging.Handler):
+    """The statements Tortoise sends, with their parameters (it logs (query, values))."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.sent: list[tuple[str, list[Any]]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if isinstance(record.args, tuple) and len(record.args) == 2:
+            query, values = record.args
+            if isinstance(query, str) and "fallback" in query:  # a compiled statement
+                self.sent.append((query, list(values or ())))
+
+
+async def _statement(gql: GraphQLClient, document: str, variables: dict[str, Any], **kw: Any):  # type: ignore[no-untyped-def]
+    await gql(document, variables, **kw)  # the token or the CH-Hub slug, once
+    logger, handler = logging.getLogger("tortoise.db_client"), Sent()
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        assert await gql(document, variables, **kw)
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    assert len(handler.sent) == 1, "not one compiled statement"
+    return handler.sent[0]
+
+
+async def _plans(database: str, query: str, values: list[Any], times: int = 8) -> tuple[int, int]:
+    """(generic, custom) plans after running the statement `times` on one connection, as
+    asyncpg runs it in the app (prepared once, then executed)."""
+    conn = await asyncpg.connect(database.replace("postgres://", "postgresql://", 1))
+    try:
+        await conn.execute("SET jit = off")
+        for _ in range(times):
+            await conn.fetch(query, *values)
+        row = await conn.fetchrow(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement = $1",
+            query,
+        )
+    finally:
+        await conn.close()
+    assert row is not None
+    return row["generic_plans"], row["custom_plans"]
+
+
+async def test_the_lists_statement_keeps_its_generic_plan(
+    gql: GraphQLClient, world: worlds.World, database: str
+) -> None:
+    # given: the plain list's one statement, as an anonymous visitor of the hub sends it
+    query, values = await _statement(
+        gql, LIST, {"first": 20}, as_=None, headers={"CH-Hub": world.hub.slug}
+    )
+    # when: a connection runs it eight times
+    generic, custom = await _plans(database, query, values)
+    # then: five custom plans, then the generic one
+    assert (generic, custom) == (3, 5)
+
+
+async def test_the_nested_details_statement_keeps_its_generic_plan(
+    gql: GraphQLClient, world: worlds.World, database: str
+) -> None:
+    person = world.callers["poster"]
+    variables = {"id": world.gid(world.opportunities[1])}
+    query, values = await _statement(gql, NODE_DETAIL, variables, as_=person)
+    assert await _plans(database, query, values) == (3, 5)
+
+
+async def test_the_feeds_statement_keeps_its_generic_plan(
+    gql: GraphQLClient, world: worlds.World, database: str
+) -> None:
+    query, values = await _statement(gql, FEED, {"first": 20}, as_=world.callers["member"])
+    assert await _plans(database, query, values) == (3, 5)
+
+
+def test_every_parameter_of_a_plan_becomes_an_init_plan() -> None:
+    sql = "SELECT $1::bigint AS hub, $2 AS member WHERE x = $3::text[] LIMIT $4::int + 1"
+    assert as_init_plans(sql) == (
+        "SELECT (SELECT $1::bigint) AS hub, (SELECT $2::bigint) AS member"
+        " WHERE x = (SELECT $3::text[]) LIMIT (SELECT $4::int) + 1"
+    )
