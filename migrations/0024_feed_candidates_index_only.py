@@ -6,10 +6,13 @@
   whoever wrote them (the API's create and edit, the generator's COPY, a fixture). It is not
   a field of the Tortoise model, so no model save can write a stale copy back;
   opportunity_skill stays the source of truth for everything else.
-- The open cell indexes and the open remote index include every column the feed reads to
-  decide eligibility and score a candidate (app/opportunities/feed.py CANDIDATE_COLUMNS),
-  so finding and ranking ~200 candidates is an index-only scan; the remote index is also
-  ordered by publication, as the feed reads it.
+- The feed's own cell and remote indexes (opportunity_feed_*) include every column the feed
+  reads to decide eligibility and score a candidate (app/opportunities/feed.py
+  CANDIDATE_COLUMNS), so finding and ranking ~200 candidates is an index-only scan; the
+  remote one is ordered by publication, as the feed reads it. The search keeps the narrow
+  open cell indexes (with the wide ones only, PostgreSQL costed them above a scan of the
+  expiring index for a 50 km search: tests/opportunities/test_indexes.py); they are dropped
+  during the backfill and made again as they were.
 
 The backfill rewrites every opportunity row: on a large hub run VACUUM (ANALYZE) opportunity
 afterwards (autovacuum does it soon), or the index-only scans visit the table until then.
@@ -67,19 +70,27 @@ CREATE TRIGGER opportunity_skill_ids_updated AFTER UPDATE ON opportunity_skill
     REFERENCING OLD TABLE AS old_links NEW TABLE AS new_links
     FOR EACH STATEMENT EXECUTE FUNCTION opportunity_skill_ids_kept_both();
 
-CREATE INDEX opportunity_open_cell8 ON opportunity (hub_id, cell8) INCLUDE ({COLUMNS})
+CREATE INDEX opportunity_open_cell8 ON opportunity (hub_id, cell8) INCLUDE (lat, lng, id)
     WHERE status = 'published';
-CREATE INDEX opportunity_open_cell6 ON opportunity (hub_id, cell6) INCLUDE ({COLUMNS})
+CREATE INDEX opportunity_open_cell6 ON opportunity (hub_id, cell6) INCLUDE (lat, lng, id)
     WHERE status = 'published';
-CREATE INDEX opportunity_open_cell4 ON opportunity (hub_id, cell4) INCLUDE ({COLUMNS})
+CREATE INDEX opportunity_open_cell4 ON opportunity (hub_id, cell4) INCLUDE (lat, lng, id)
     WHERE status = 'published';
-CREATE INDEX opportunity_open_remote ON opportunity (hub_id, published_at DESC, id DESC)
+CREATE INDEX opportunity_open_remote ON opportunity (hub_id) WHERE status = 'published' AND remote;
+CREATE INDEX opportunity_feed_cell8 ON opportunity (hub_id, cell8) INCLUDE ({COLUMNS})
+    WHERE status = 'published';
+CREATE INDEX opportunity_feed_cell6 ON opportunity (hub_id, cell6) INCLUDE ({COLUMNS})
+    WHERE status = 'published';
+CREATE INDEX opportunity_feed_cell4 ON opportunity (hub_id, cell4) INCLUDE ({COLUMNS})
+    WHERE status = 'published';
+CREATE INDEX opportunity_feed_remote ON opportunity (hub_id, published_at DESC, id DESC)
     INCLUDE ({COLUMNS}) WHERE status = 'published' AND remote;
 """
 
 REVERSE_SQL = """
-DROP INDEX IF EXISTS opportunity_open_cell8, opportunity_open_cell6, opportunity_open_cell4,
-    opportunity_open_remote;
+DROP INDEX IF EXISTS opportunity_feed_cell8, opportunity_feed_cell6, opportunity_feed_cell4,
+    opportunity_feed_remote, opportunity_open_cell8, opportunity_open_cell6,
+    opportunity_open_cell4, opportunity_open_remote;
 DROP TRIGGER IF EXISTS opportunity_skill_ids_inserted ON opportunity_skill;
 DROP TRIGGER IF EXISTS opportunity_skill_ids_deleted ON opportunity_skill;
 DROP TRIGGER IF EXISTS opportunity_skill_ids_updated ON opportunity_skill;

@@ -36,7 +36,7 @@ SLOTS = (
 SKILL_WEIGHT = 10
 # Homes whose band cells a process keeps (each ~30 KB: ~480 cells within 20 km).
 CELL_CACHE = 1024
-# What ranking a candidate reads: all of it is in the open cell indexes and the open remote
+# What ranking a candidate reads: all of it is in the feed cell indexes and the feed remote
 # index (migrations/0024), so the candidates are found and ranked without visiting the table.
 CANDIDATE_COLUMNS = (
     "id",
@@ -90,7 +90,7 @@ def build(*, actor: Actor) -> Results:
     compiled plan alike.
 
     The candidates carry every column the eligibility and the score read (CANDIDATE_COLUMNS,
-    which the open cell indexes include: migrations/0024), so ranking them visits no table
+    which the feed cell indexes include: migrations/0024), so ranking them visits no table
     row; only the page's rows are read from the table, by the caller."""
     member = actor.member
     sql = Sql()
@@ -191,7 +191,7 @@ def _nearest_first(
 ) -> str:
     """Open listings within reach, band by band outwards (UNION ALL under a LIMIT stops at the
     band that fills it). Index-only: the cell indexes carry lat/lng/id (migrations/0009) and
-    the other CANDIDATE_COLUMNS (migrations/0024).
+    the feed indexes (opportunity_feed_*) all CANDIDATE_COLUMNS too (migrations/0024).
 
     The text is the same for every member: always the SLOTS' bands, each in its fixed cell
     column, its outer edge clamped to the reach; a band beyond the reach is empty (no cells:
