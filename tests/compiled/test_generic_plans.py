@@ -1,8 +1,9 @@
 """A compiled statement is planned once per connection, not once per request (issue 15):
 its parameters are InitPlans (schema/compiled/planner.as_init_plans), so PostgreSQL's
 estimates cannot depend on the values and, after the five custom plans of a prepared
-statement, it keeps the generic plan. With plain parameters the plain list was planned anew
-on every request (0 generic plans of 320)."""
+statement, it keeps the generic plan (for the node detail and the feed, whose SQL has no
+plain parameter left). With plain parameters the plain list was planned anew on every
+request on the bench hub (0 generic plans of 320)."""
 
 import logging
 from typing import Any
@@ -68,20 +69,18 @@ async def _plans(database: str, query: str, values: list[Any], times: int = 8) -
     return row["generic_plans"], row["custom_plans"]
 
 
-async def test_the_lists_statement_keeps_its_generic_plan(
-    gql: GraphQLClient, world: worlds.World, database: str
+async def test_the_lists_own_parameters_are_init_plans(
+    gql: GraphQLClient, world: worlds.World
 ) -> None:
+    """The list's page, hub and member are InitPlans (PostgreSQL's estimates never see them);
+    the search SQL inside it keeps its own plain parameters (the hub, the filters), so whether
+    PostgreSQL keeps the generic plan depends on them: on the one-hub bench hub it did
+    (bench/README), in a database where hubs differ in size it may plan per request."""
     # given: the plain list's one statement, as an anonymous visitor of the hub sends it
-    query, values = await _statement(
+    query, _ = await _statement(
         gql, LIST, {"first": 20}, as_=None, headers={"CH-Hub": world.hub.slug}
     )
-    # when: a connection runs it eight times
-    generic, custom = await _plans(database, query, values)
-    # then: five custom plans, then the generic one
-    assert (generic, custom) == (3, 5)
-    # and the plan's own parameters (hub, member, after, first) are read only as InitPlans:
-    # PostgreSQL's estimates never see their values (this test world is too small for
-    # `auto` to prefer custom plans either way; the bench hub's list did, 0 generic of 320)
+    # then: the plan's own parameters (hub, member, after, first) are read only as InitPlans
     for n in range(1, 5):
         assert query.count(f"${n}") == query.count(f"(SELECT ${n}::") > 0, n
 
