@@ -33,10 +33,13 @@ class Sent(logging.Handler):
         if isinstance(record.args, tuple) and len(record.args) == 2:
             query, values = record.args
             if isinstance(query, str) and "fallback" in query:  # a compiled statement
+                assert isinstance(values, list | tuple | None)
                 self.sent.append((query, list(values or ())))
 
 
-async def _statement(gql: GraphQLClient, document: str, variables: dict[str, Any], **kw: Any):  # type: ignore[no-untyped-def]
+async def _statement(
+    gql: GraphQLClient, document: str, variables: dict[str, Any], **kw: Any
+) -> tuple[str, list[Any]]:
     await gql(document, variables, **kw)  # the token or the CH-Hub slug, once
     logger, handler = logging.getLogger("tortoise.db_client"), Sent()
     level = logger.level
