@@ -16,7 +16,7 @@ from app.config import Settings, get_settings
 from app.db import tortoise_config
 from app.jobs.queue import close_pools
 from app.logs import configure_logging
-from app.web import badges, cv, ical, pages, probes
+from app.web import badges, cv, ical, opendata, pages, probes
 from app.web.middleware import RequestContextMiddleware
 
 
@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/badges/classes/{name}", badges.badge_class),
             Route("/badges/assertions/{name}", badges.assertion),
             Route("/ical/{token}", ical.feed),
+            *OPEN_DATA_ROUTES,
         ],
         # Inside the request context (not Starlette's max_body_size, which answers outside
         # every middleware in plain text): a body over the limit reaches the GraphQL view as
@@ -65,6 +66,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         lifespan=lifespan,
     )
+
+
+OPEN_DATA_ROUTES = [
+    Route("/hsds/{hub}/", opendata.about),
+    Route("/hsds/{hub}/organizations", opendata.organizations),
+    Route("/hsds/{hub}/organizations/{id}", opendata.organization),
+    Route("/hsds/{hub}/services", opendata.services),
+    Route("/hsds/{hub}/services/{id}", opendata.service),
+    Route("/hsds/{hub}/service_at_locations", opendata.service_at_locations),
+    Route("/hsds/{hub}/service_at_locations/{id}", opendata.service_at_location),
+    Route("/hsds/{hub}/locations", opendata.locations),
+    Route("/hsds/{hub}/locations/{id}", opendata.location),
+    Route("/opendata/{hub}/volunteering.json", opendata.volunteering_feed),
+    Route("/opendata/{hub}/360giving.json", opendata.giving_feed),
+]
 
 
 class BodyTooLarge(HTTPException):

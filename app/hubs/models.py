@@ -25,6 +25,8 @@ class Hub(Base):
     # areas are H3 cells of this resolution (5, 6 or 7).
     ratings_min_group = fields.IntField(default=10)
     ratings_cell_resolution = fields.SmallIntField(default=6)
+    # The licence of the hub's open data feeds (app/opendata/licences.py): an SPDX-style id.
+    open_data_licence = fields.CharField(max_length=20, default="OGL-UK-3.0")
 
     class Meta:
         table = "hub"

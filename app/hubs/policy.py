@@ -22,6 +22,7 @@ POLICY = ModulePolicy(
                 "trustedDocumentsOnly",
                 "ratingsMinGroup",
                 "ratingsCellResolution",
+                "openDataLicence",
             ],
         )
     ],

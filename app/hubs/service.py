@@ -18,6 +18,7 @@ from app.credits.models import Account, AccountKind
 from app.errors import DomainError
 from app.hubs.errors import HubErrorCode
 from app.hubs.models import Hub
+from app.opendata.licences import LICENCES
 from app.opportunities import categories
 from app.people.models import Role
 
@@ -114,6 +115,7 @@ async def update_hub(
     trusted_documents_only: bool | None = None,
     ratings_min_group: int | None = None,
     ratings_cell_resolution: int | None = None,
+    open_data_licence: str | None = None,
 ) -> Hub:
     """Changes the hub's settings (hub admins).
 
@@ -152,6 +154,16 @@ async def update_hub(
         changes["ratings_cell_resolution"] = v.int_range(
             ratings_cell_resolution, field="ratingsCellResolution", low=5, high=7, invalid=bad
         )
+    if open_data_licence is not None:  # the licence every open data feed states
+        if open_data_licence not in LICENCES:
+            raise DomainError(
+                bad,
+                "Not a licence open data can be published under here: one of "
+                + ", ".join(sorted(LICENCES))
+                + ".",
+                "openDataLicence",
+            )
+        changes["open_data_licence"] = open_data_licence
     async with in_transaction():
         hub = await Hub.select_for_update().get(id=actor.hub_id)
         if changes:
@@ -173,6 +185,7 @@ async def update_hub(
             "trusted_documents_only",
             "ratings_min_group",
             "ratings_cell_resolution",
+            "open_data_licence",
         }:
             await audit.record(actor=actor, hub_id=hub.id, action="hub.update", data=data)
         await hub.refresh_from_db()

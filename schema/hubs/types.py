@@ -31,6 +31,10 @@ class Hub(relay.Node):
     ratings_cell_resolution: int = strawberry.field(
         description="The H3 resolution of ratings sliced by area."
     )
+    open_data_licence: str = strawberry.field(
+        description="The licence (SPDX id) of the hub's open data feeds: /hsds/{slug}/,"
+        " /opendata/{slug}/volunteering.json and /opendata/{slug}/360giving.json."
+    )
 
 
 HubErrorCode = strawberry.enum(HubErrorCodeEnum, name="HubErrorCode")

@@ -1,5 +1,5 @@
 """updateHub: hub admins change the hub's name, time zone, locale, credit name, overdraft
-limit or whether it runs only its trusted documents."""
+limit, whether it runs only its trusted documents, or its open data licence."""
 
 import strawberry
 
@@ -32,6 +32,11 @@ class UpdateHubInput:
     ratings_cell_resolution: int | None = strawberry.field(
         default=None, description="The H3 resolution of ratings sliced by area (5, 6 or 7)."
     )
+    open_data_licence: str | None = strawberry.field(
+        default=None,
+        description="The licence of the hub's open data feeds, an SPDX id: OGL-UK-3.0,"
+        " CC-BY-4.0, CC-BY-SA-4.0, CC0-1.0 or ODbL-1.0.",
+    )
 
 
 @strawberry.type
@@ -53,5 +58,6 @@ async def update_hub(input: UpdateHubInput, info: Info) -> UpdateHubPayload:
         trusted_documents_only=input.trusted_documents_only,
         ratings_min_group=input.ratings_min_group,
         ratings_cell_resolution=input.ratings_cell_resolution,
+        open_data_licence=input.open_data_licence,
     )
     return UpdateHubPayload(hub=hub)  # type: ignore[arg-type]

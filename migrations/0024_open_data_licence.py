@@ -1,0 +1,21 @@
+"""Open data feeds (issue 18): the hub's licence of its feeds (app/opendata/licences.py)."""
+
+from tortoise import fields, migrations
+
+from migrations._operations import AddFieldWithDatabaseDefault
+
+
+class Migration(migrations.Migration):
+    dependencies = [("models", "0023_badge_levels_reached")]
+
+    initial = False
+
+    operations = [
+        AddFieldWithDatabaseDefault(
+            model_name="Hub",
+            name="open_data_licence",
+            field=fields.CharField(default="OGL-UK-3.0", max_length=20),
+            sql="ALTER TABLE hub ADD COLUMN open_data_licence VARCHAR(20) NOT NULL"
+            " DEFAULT 'OGL-UK-3.0'",
+        ),
+    ]
