@@ -4,7 +4,8 @@ specification's organizations, services, locations and service_at_locations, for
 openreferral/specification at tag v3.0).
 
 Mapping:
-- organisation → organization (no email: the policy table shows it to signed-in members only);
+- organisation → organization (its email only once it published it: the policy table shows
+  it to signed-in members otherwise);
 - open opportunity of an organisation (an offer of help, or a request for volunteers) → service
   (status "active"), its category named in its description;
 - the public area of such an opportunity (the coarse H3 cell everyone sees, never its exact

@@ -10,7 +10,8 @@ and time). Field names follow that page and the standard's JSON format templates
 The activities are the open requests for volunteers that the hub's organisations post; a
 member's own requests for help are not volunteering roles of an organisation, and are left out.
 Places are the public area (the coarse cell and its name), never the exact place; contacts are
-left out (applications go through the hub: `applyLink`).
+left out (applications go through the hub: `applyLink`), but for an organisation's contact
+email once it published it (the policy table's rule for `contactEmail`).
 """
 
 from typing import Any
@@ -31,6 +32,7 @@ from app.people.models import CheckKind
 CONTEXT = "https://api.volunteeringdata.io/context/v1"
 NS = "https://ns.volunteeringdata.io/"
 # The standard's requirement terms for the hub's checks (the others have no term yet).
+ORGANISATION_FIELDS = ("website", "contactEmail")
 REQUIREMENTS = {CheckKind.DBS_BASIC.value: "DBSCheck", CheckKind.DBS_ENHANCED.value: "DBSCheck"}
 
 
@@ -44,11 +46,14 @@ async def feed(hub: Hub, page: Paging) -> Feed:
     viewer = anonymous(hub.id)
     query = await directory.open_opportunities(viewer, kinds=(OpportunityKind.REQUEST,))
     found = await directory.opportunity_page(viewer, query, page, skills=True)
+    orgs = list(found.organisations.values())
+    seen = await directory.seen_fields(viewer, "Organisation", ORGANISATION_FIELDS, orgs)
+    fields_of = {org.id: fields for org, fields in zip(orgs, seen, strict=True)}
     graph: dict[int, dict[str, Any]] = {}
     for opportunity in found.opportunities:
         org = found.organisations[opportunity.organisation_id or 0]
         if org.id not in graph:
-            graph[org.id] = _organisation(hub, org)
+            graph[org.id] = _organisation(hub, org, fields_of[org.id])
         graph[org.id]["activity"].append(_activity(hub, found, org, opportunity))
     updated = latest(await directory.last_updated(hub.id), hub.created_at)
     pages = -(-found.total // page.per_page) if found.total else 0
@@ -73,15 +78,17 @@ async def feed(hub: Hub, page: Paging) -> Feed:
     return Feed(body=body, last_modified=updated, licence=licence_of(hub.open_data_licence))
 
 
-def _organisation(hub: Hub, org: Organisation) -> dict[str, Any]:
+def _organisation(hub: Hub, org: Organisation, seen: set[str]) -> dict[str, Any]:
     item: dict[str, Any] = {
         "type": "Organisation",
         "id": _url(hub, f"/organisations/{org.slug}"),
         "name": org.name,
         "description": org.description or org.name,
     }
-    if org.website.startswith(("http://", "https://")):
+    if "website" in seen and org.website.startswith(("http://", "https://")):
         item["website"] = org.website
+    if "contactEmail" in seen and org.contact_email:  # only once the organisation published it
+        item["email"] = org.contact_email
     item["activity"] = []
     return item
 

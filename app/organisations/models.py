@@ -39,6 +39,8 @@ class Organisation(Base):
     description = fields.TextField(default="")
     website = fields.CharField(max_length=300, default="")
     contact_email = fields.CharField(max_length=254, default="")
+    # Published: everyone sees the contact email (open data feeds too); else signed-in members.
+    contact_email_public = fields.BooleanField(default=False)
     area = fields.CharField(max_length=120, default="")
     updated_at = fields.DatetimeField(auto_now=True)
 

@@ -17,6 +17,7 @@ from app.policy import (
     node,
     on,
     query,
+    state,
 )
 
 MANAGERS = (OrganisationRole.OWNER, OrganisationRole.ADMIN)
@@ -37,6 +38,8 @@ def people_of(field: str, *roles: OrganisationRole) -> Rule:
 ITS_PEOPLE = people_of("id")
 ITS_MANAGERS = people_of("id", *MANAGERS)
 HUB_ADMIN = HasRole(Role.HUB_ADMIN)
+# The organisation chose to show its contact email to everyone (open data feeds too).
+EMAIL_PUBLISHED = state("email_published", "contact_email_public", {True})
 
 POLICY = ModulePolicy(
     types=[
@@ -55,8 +58,9 @@ POLICY = ModulePolicy(
                 "area",
                 "viewerRole",
                 "impact",  # app/assets/impact_policy.py
+                "contactEmailPublic",
             ],
-            fields={"contactEmail": SIGNED_IN, "members": ITS_PEOPLE | HUB_ADMIN},
+            fields={"contactEmail": SIGNED_IN | EMAIL_PUBLISHED, "members": ITS_PEOPLE | HUB_ADMIN},
             deny_with_error=["members"],
         ),
         node(

@@ -56,8 +56,10 @@ async def create_organisation(
     website: str = "",
     contact_email: str = "",
     area: str = "",
+    contact_email_public: bool = False,
 ) -> Organisation:
-    """Creates an organisation in the actor's hub; the actor (a verified member) owns it."""
+    """Creates an organisation in the actor's hub; the actor (a verified member) owns it.
+    `contact_email_public`: everyone may see its contact email (else signed-in members)."""
     if actor.member.email_verified_at is None:
         raise DomainError(E.FORBIDDEN, "Verify your email address before creating one.")
     bag = ErrorBag()
@@ -72,6 +74,7 @@ async def create_organisation(
         area=area,
     )
     bag.raise_if_any()
+    fields["contact_email_public"] = bool(contact_email_public)
     explicit_slug = fields.pop("slug", None)
     for attempt in count(1):
         try:
@@ -115,6 +118,7 @@ async def update_organisation(
     website: str | None = None,
     contact_email: str | None = None,
     area: str | None = None,
+    contact_email_public: bool | None = None,
 ) -> Organisation:
     """Changes the given profile fields (None: unchanged; "" clears an optional one)."""
     bag = ErrorBag()
@@ -129,6 +133,8 @@ async def update_organisation(
         area=area,
     )
     bag.raise_if_any()
+    if contact_email_public is not None:
+        changes["contact_email_public"] = bool(contact_email_public)
     try:
         async with in_transaction():
             org = await _lock(actor, organisation_id)

@@ -209,6 +209,7 @@ TYPES: dict[str, TypeSQL] = {
             "website": Expr("NULLIF({t}.website, '')"),
             "area": Expr("NULLIF({t}.area, '')"),
             "contactEmail": Expr("NULLIF({t}.contact_email, '')"),
+            "contactEmailPublic": Column("contact_email_public"),
         },
     ),
     "Member": TypeSQL(

@@ -91,9 +91,16 @@ class Organisation(relay.Node):
     async def impact(self, root: OrganisationModel, info: Info) -> ProfileImpactType:
         return await impact_of(info, "organisation", root.id)
 
-    @strawberry.field(description="Only for signed-in members of the hub.")
+    @strawberry.field(
+        description="For signed-in members of the hub; for everyone once the organisation"
+        " publishes it (contactEmailPublic)."
+    )
     def contact_email(self, root: OrganisationModel) -> str | None:
         return root.contact_email or None
+
+    @strawberry.field(description="Whether everyone (open data feeds too) sees the email.")
+    def contact_email_public(self, root: OrganisationModel) -> bool:
+        return root.contact_email_public
 
     @strawberry.field(description="The viewer's role in it; null when not part of it.")
     async def viewer_role(self, root: OrganisationModel, info: Info) -> OrganisationRole | None:  # type: ignore[valid-type]

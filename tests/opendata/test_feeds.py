@@ -9,6 +9,7 @@ import pytest
 from app.opendata.common import Kind, public_id
 from app.opportunities.models import Opportunity
 from app.people.models import Role
+from schema.relay import encode_id
 from tests.helpers import count_sql
 from tests.opendata.conftest import (
     GARDEN,
@@ -207,3 +208,37 @@ async def test_unknown_hub_and_ids_are_404_and_malformed_ids_400(
         http, f"/hsds/{hub.slug}/services/{public_id(hub.id, Kind.ORGANIZATION, 1)}", 404
     )
     assert body["error"]["code"] == "not_found"
+
+
+PUBLISH_EMAIL = """
+mutation Publish($id: ID!, $public: Boolean!) {
+  updateOrganisation(input: {organisationId: $id, contactEmailPublic: $public}) {
+    organisation { contactEmailPublic }
+    errors { code field message }
+  }
+}"""
+ANONYMOUS_VIEW = """
+query Org($id: ID!) { node(id: $id) { ... on Organisation { name contactEmail } } }"""
+
+
+async def test_an_email_appears_once_its_organisation_publishes_it(
+    http: httpx.AsyncClient, world: World, gql: Any
+) -> None:
+    # given: the organisation's owner publishes its email
+    org_gid = str(encode_id("Organisation", world.green.id))
+    org_id = public_id(world.hub.id, Kind.ORGANIZATION, world.green.id)
+    done = await gql(PUBLISH_EMAIL, {"id": org_gid, "public": True}, as_=world.owner)
+    assert done["updateOrganisation"]["organisation"] == {"contactEmailPublic": True}
+    # when
+    hsds = await get_json(http, f"/hsds/{world.hub.slug}/organizations/{org_id}")
+    vds = await get_json(http, f"/opendata/{world.hub.slug}/volunteering.json")
+    anonymous = await gql(ANONYMOUS_VIEW, {"id": org_gid}, headers={"CH-Hub": world.hub.slug})
+    # then: the feeds and an anonymous GraphQL reader see it, by the same policy entry
+    assert hsds["email"] == SECRET_EMAIL
+    assert vds["graph"][0]["email"] == SECRET_EMAIL
+    assert anonymous["node"]["contactEmail"] == SECRET_EMAIL
+    # when: it takes it back
+    await gql(PUBLISH_EMAIL, {"id": org_gid, "public": False}, as_=world.owner)
+    # then
+    hsds = await get_json(http, f"/hsds/{world.hub.slug}/organizations/{org_id}")
+    assert "email" not in hsds

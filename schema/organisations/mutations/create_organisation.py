@@ -20,6 +20,11 @@ class CreateOrganisationInput:
     description: str | None = strawberry.field(default=None, description="At most 5000 characters.")
     website: str | None = strawberry.field(default=None, description="An http(s) address.")
     contact_email: str | None = None
+    contact_email_public: bool = strawberry.field(
+        default=False,
+        description="Show the contact email to everyone, open data feeds included (else to"
+        " signed-in members only).",
+    )
     area: str | None = strawberry.field(default=None, description="Where it works, in words.")
 
 
@@ -42,6 +47,7 @@ async def create_organisation(
         description=input.description or "",
         website=input.website or "",
         contact_email=input.contact_email or "",
+        contact_email_public=input.contact_email_public,
         area=input.area or "",
     )
     return CreateOrganisationPayload(organisation=organisation)  # type: ignore[arg-type]

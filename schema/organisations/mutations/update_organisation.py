@@ -24,6 +24,11 @@ class UpdateOrganisationInput:
     website: str | None = strawberry.field(default=strawberry.UNSET, description=CLEARS)
     contact_email: str | None = strawberry.field(default=strawberry.UNSET, description=CLEARS)
     area: str | None = strawberry.field(default=strawberry.UNSET, description=CLEARS)
+    contact_email_public: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Show the contact email to everyone, open data feeds included (else to"
+        " signed-in members only).",
+    )
 
 
 @strawberry.type
@@ -63,5 +68,10 @@ async def update_organisation(
         website=_given(input.website),
         contact_email=_given(input.contact_email),
         area=_given(input.area),
+        contact_email_public=(
+            None
+            if input.contact_email_public in (strawberry.UNSET, None)
+            else bool(input.contact_email_public)
+        ),
     )
     return UpdateOrganisationPayload(organisation=organisation)  # type: ignore[arg-type]
