@@ -104,6 +104,7 @@ async def test_service_by_id_nests_its_organization_location_and_schedule(
     assert at["location"]["name"] == "Ancoats"
     assert at["location"]["external_identifier_type"] == "h3"
     zone = ZoneInfo(world.hub.timezone)
+    assert world.garden.starts_at is not None
     start = world.garden.starts_at.astimezone(zone).date().isoformat()
     assert body["schedules"][0]["valid_from"] == start
 
