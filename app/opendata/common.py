@@ -134,7 +134,6 @@ class Kind(Enum):
     SERVICE = 2
     LOCATION = 3
     SERVICE_AT_LOCATION = 4
-    TAXONOMY_TERM = 5
     SCHEDULE = 6
     ATTRIBUTE = 7
 

@@ -59,7 +59,6 @@ async def open_opportunities(
     *,
     kinds: Sequence[OpportunityKind] = (OpportunityKind.OFFER, OpportunityKind.REQUEST),
     organisation_id: int | None = None,
-    category_id: int | None = None,
     modified_after: datetime | None = None,
     placed: bool = False,
 ) -> QuerySet[Opportunity]:
@@ -70,8 +69,6 @@ async def open_opportunities(
     )
     if organisation_id is not None:
         query = query.filter(organisation_id=organisation_id)
-    if category_id is not None:
-        query = query.filter(category_id=category_id)
     if modified_after is not None:
         query = query.filter(updated_at__gte=modified_after)
     if placed:

@@ -196,14 +196,8 @@ async def services(hub: Hub, page: Paging, params: dict[str, str]) -> Feed:
     organisation_id = None
     if params.get("organization_id"):
         organisation_id = _filter_id(hub, Kind.ORGANIZATION, params["organization_id"])
-    category_id = None
-    if params.get("taxonomy_term_id"):
-        category_id = _filter_id(hub, Kind.TAXONOMY_TERM, params["taxonomy_term_id"])
     query = await directory.open_opportunities(
-        viewer,
-        organisation_id=organisation_id,
-        category_id=category_id,
-        modified_after=since(params, "modified_after"),
+        viewer, organisation_id=organisation_id, modified_after=since(params, "modified_after")
     )
     found = await directory.opportunity_page(viewer, query, page)
     contents = [_service(hub, found, o, full=False) for o in found.opportunities]
