@@ -7,7 +7,7 @@ from migrations._operations import AddFieldWithDatabaseDefault
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0023_badge_levels_reached")]
+    dependencies = [("models", "0024_feed_candidates_index_only")]
 
     initial = False
 
