@@ -25,6 +25,21 @@ def request_hash(operation: str, params: dict[str, Any]) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
+def check_key(key: str) -> None:
+    if not 8 <= len(key) <= MAX_KEY:
+        raise DomainError(
+            E.INVALID, "Use an idempotency key of 8 to 100 characters.", "idempotencyKey"
+        )
+
+
+def idempotency_mismatch() -> DomainError:
+    return DomainError(
+        E.IDEMPOTENCY_MISMATCH,
+        "This idempotency key was used for a different request.",
+        "idempotencyKey",
+    )
+
+
 async def once(
     *,
     actor: Actor,
@@ -34,10 +49,7 @@ async def once(
     effect: Callable[[], Awaitable[dict[str, Any]]],
 ) -> dict[str, Any]:
     """Runs `effect` once per (member, key); call inside the use case's transaction."""
-    if not 8 <= len(key) <= MAX_KEY:
-        raise DomainError(
-            E.INVALID, "Use an idempotency key of 8 to 100 characters.", "idempotencyKey"
-        )
+    check_key(key)
     digest = request_hash(operation, params)
     rows = await Tortoise.get_connection("default").execute_query_dict(
         "INSERT INTO idempotency_key (hub_id, member_id, key, operation, request_hash, result,"
@@ -55,9 +67,5 @@ async def once(
 async def _replay(actor: Actor, key: str, digest: str) -> dict[str, Any]:
     stored = await IdempotencyKey.get(hub_id=actor.hub_id, member_id=actor.member_id, key=key)
     if stored.request_hash != digest:
-        raise DomainError(
-            E.IDEMPOTENCY_MISMATCH,
-            "This idempotency key was used for a different request.",
-            "idempotencyKey",
-        )
+        raise idempotency_mismatch()
     return stored.result

@@ -4,25 +4,26 @@ Accounts are locked in id order (SELECT ... FOR UPDATE), so two transfers betwee
 accounts in opposite directions queue instead of deadlocking; the balance check runs on the
 locked row, and a trigger in the database (account_within_limit) backs it up.
 
+Each posting is one PostgreSQL function (migrations/0024_ledger_functions.py), so one round
+trip: this module is its only caller. A refusal comes back as a code and writes nothing; it is
+raised here as the typed error.
+
 Overdraft limits apply to new debt: an account left below its limit when the hub lowered it
 keeps its debt, receives credits and gets its holds settled, but nothing takes it further
 down (no payment, hold or voucher) until it is back within the limit.
 """
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
+import orjson
+from tortoise import Tortoise
+from tortoise.exceptions import DoesNotExist
+
 from app.credits.errors import CreditsErrorCode as E
-from app.credits.models import (
-    Account,
-    AccountKind,
-    Entry,
-    SystemAccount,
-    Transfer,
-    TransferKind,
-    TransferStatus,
-)
+from app.credits.idempotency import idempotency_mismatch
+from app.credits.models import Account, AccountKind, SystemAccount, Transfer, TransferKind
 from app.errors import DomainError
 from app.hubs.models import Hub
 
@@ -85,62 +86,63 @@ def check_amount(amount: int, field: str = "amount") -> int:
     return amount
 
 
-async def _locked(*accounts: Account) -> dict[int, Account]:
-    ids = sorted({a.id for a in accounts})
-    rows = await Account.filter(id__in=ids).order_by("id").select_for_update()
-    return {a.id: a for a in rows}
+def _check_pair(source: Account, destination: Account, amount: int) -> None:
+    if source.id == destination.id:
+        raise DomainError(E.SAME_ACCOUNT, "Source and destination are the same account.", None)
+    check_amount(amount)
 
 
-def _available(account: Account) -> int:
-    return account.balance - account.held
-
-
-def _require_funds(account: Account, amount: int) -> None:
-    limit = account.overdraft_limit
-    available = _available(account)
-    if limit is None or available - amount >= -limit:
-        return
-    if available < -limit:  # the limit was lowered below what it already owed
+def _insufficient(available: int, limit: int | None, amount: int) -> DomainError:
+    if limit is not None and available < -limit:  # the limit was lowered below what it owed
         message = (
             f"Not enough credits: {-available} owed, more than the overdraft limit of {limit}."
             " Receive credits before spending more."
         )
     else:
         message = f"Not enough credits: {available} available, {amount} needed."
-    raise DomainError(E.INSUFFICIENT_CREDITS, message, "amount")
+    return DomainError(E.INSUFFICIENT_CREDITS, message, "amount")
 
 
-async def _move(transfer: Transfer, source: Account, destination: Account) -> None:
-    source.balance -= transfer.amount
-    destination.balance += transfer.amount
-    for account in (source, destination):
-        await Account.filter(id=account.id).update(balance=account.balance, held=account.held)
-    await Entry.bulk_create(
-        [
-            Entry(
-                hub_id=transfer.hub_id,
-                transfer_id=transfer.id,
-                account_id=source.id,
-                amount=-transfer.amount,
-                balance_after=source.balance,
-                category=transfer.category,
-            ),
-            Entry(
-                hub_id=transfer.hub_id,
-                transfer_id=transfer.id,
-                account_id=destination.id,
-                amount=transfer.amount,
-                balance_after=destination.balance,
-                category=transfer.category,
-            ),
-        ]
-    )
+# One PostgreSQL function per posting (migrations/0024_ledger_functions.py): one round trip,
+# prepared once per connection by asyncpg. `(r.t).*` spreads the transfer's columns.
+_TRANSFER = "r.err, (r.t).*"
+_FUNDED = "r.err, r.avail, r.lim, (r.t).*"
+_POST = f"SELECT {_FUNDED} FROM ledger_post($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb) r"
+_HOLD = f"SELECT {_FUNDED} FROM ledger_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb) r"
+_POST_HOLD = f"SELECT {_TRANSFER} FROM ledger_post_hold($1) r"
+_VOID_HOLD = f"SELECT {_TRANSFER} FROM ledger_void_hold($1) r"
+_PAY = f"SELECT {_FUNDED} FROM credits_pay($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) r"
 
 
-def _check_pair(source: Account, destination: Account, amount: int) -> None:
-    if source.id == destination.id:
+async def _call(sql: str, params: list[Any]) -> dict[str, Any]:
+    rows = await Tortoise.get_connection("default").execute_query_dict(sql, params)
+    return rows[0]
+
+
+def _refused(row: dict[str, Any], amount: int = 0) -> None:
+    """Raises the typed error the function answered, if it refused."""
+    code = row["err"]
+    if code is None:
+        return
+    if code == E.INSUFFICIENT_CREDITS:
+        raise _insufficient(row["avail"], row["lim"], amount)
+    if code == E.SAME_ACCOUNT:
         raise DomainError(E.SAME_ACCOUNT, "Source and destination are the same account.", None)
-    check_amount(amount)
+    if code == E.INVALID:
+        raise DomainError(E.INVALID, "The amount must be a positive whole number.", "amount")
+    if code == E.NOT_PENDING:
+        raise DomainError(E.NOT_PENDING, f"The transfer is {row['status']}.", None)
+    if code == E.NOT_FOUND:
+        raise DoesNotExist(Transfer)
+    raise AssertionError(f"unknown ledger answer {code!r}")
+
+
+def _transfer(row: dict[str, Any]) -> Transfer:
+    return Transfer._init_from_db(**row)
+
+
+def _json(data: dict[str, Any] | None) -> str:
+    return orjson.dumps(data or {}).decode()
 
 
 async def post(
@@ -159,27 +161,24 @@ async def post(
 ) -> Transfer:
     """Moves `amount` at once, if the source may go that low."""
     _check_pair(source, destination, amount)
-    locked = await _locked(source, destination)
-    src, dst = locked[source.id], locked[destination.id]
-    _require_funds(src, amount)
-    transfer = await Transfer.create(
-        hub_id=src.hub_id,
-        kind=kind,
-        status=TransferStatus.POSTED,
-        amount=amount,
-        source_id=src.id,
-        destination_id=dst.id,
-        memo=memo,
-        category=category_for(kind, category),
-        reference=reference,
-        initiated_by_id=initiated_by,
-        group=group,
-        reverses_id=reverses,
-        posted_at=datetime.now(UTC),
-        data=data or {},
+    row = await _call(
+        _POST,
+        [
+            source.id,
+            destination.id,
+            amount,
+            kind.value,
+            memo,
+            category_for(kind, category),
+            reference,
+            initiated_by,
+            group,
+            reverses,
+            _json(data),
+        ],
     )
-    await _move(transfer, src, dst)
-    return transfer
+    _refused(row, amount)
+    return _transfer(row)
 
 
 async def hold(
@@ -198,54 +197,77 @@ async def hold(
 ) -> Transfer:
     """Reserves `amount` on the source: a pending transfer, later posted or voided."""
     _check_pair(source, destination, amount)
-    src = (await _locked(source))[source.id]
-    _require_funds(src, amount)
-    src.held += amount
-    await Account.filter(id=src.id).update(held=src.held)
-    return await Transfer.create(
-        hub_id=src.hub_id,
-        kind=kind,
-        status=TransferStatus.PENDING,
-        amount=amount,
-        source_id=src.id,
-        destination_id=destination.id,
-        memo=memo,
-        category=category_for(kind, category),
-        reference=reference,
-        initiated_by_id=initiated_by,
-        group=group,
-        hold_expires_at=expires_at,
-        data=data or {},
+    row = await _call(
+        _HOLD,
+        [
+            source.id,
+            destination.id,
+            amount,
+            kind.value,
+            memo,
+            category_for(kind, category),
+            reference,
+            initiated_by,
+            group,
+            expires_at,
+            _json(data),
+        ],
     )
-
-
-async def _pending(transfer_id: int) -> Transfer:
-    transfer = await Transfer.select_for_update().get(id=transfer_id)
-    if transfer.status != TransferStatus.PENDING:
-        raise DomainError(E.NOT_PENDING, f"The transfer is {transfer.status.value}.", None)
-    return transfer
+    _refused(row, amount)
+    return _transfer(row)
 
 
 async def post_hold(transfer_id: int) -> Transfer:
     """Completes a hold: the reserved credits move."""
-    transfer = await _pending(transfer_id)
-    locked = await _locked(
-        await Account.get(id=transfer.source_id), await Account.get(id=transfer.destination_id)
-    )
-    src, dst = locked[transfer.source_id], locked[transfer.destination_id]
-    src.held -= transfer.amount
-    transfer.status, transfer.posted_at = TransferStatus.POSTED, datetime.now(UTC)
-    await transfer.save(update_fields=["status", "posted_at"])
-    await _move(transfer, src, dst)
-    return transfer
+    row = await _call(_POST_HOLD, [transfer_id])
+    _refused(row)
+    return _transfer(row)
 
 
 async def void_hold(transfer_id: int) -> Transfer:
     """Releases a hold: nothing moves."""
-    transfer = await _pending(transfer_id)
-    src = (await _locked(await Account.get(id=transfer.source_id)))[transfer.source_id]
-    src.held -= transfer.amount
-    await Account.filter(id=src.id).update(held=src.held)
-    transfer.status, transfer.voided_at = TransferStatus.VOIDED, datetime.now(UTC)
-    await transfer.save(update_fields=["status", "voided_at"])
-    return transfer
+    row = await _call(_VOID_HOLD, [transfer_id])
+    _refused(row)
+    return _transfer(row)
+
+
+async def pay(
+    *,
+    hub_id: int,
+    member_id: int,
+    acted_by: int | None,
+    payee_id: int,
+    amount: int,
+    memo: str,
+    category: str,
+    data: dict[str, Any] | None,
+    idempotency_key: str,
+    request_hash: str,
+) -> Transfer:
+    """A member's payment to another member in one statement (credits_pay): the idempotency
+    record, the payee's check, the posting and the audit row; a replay with the key answers the
+    transfer made the first time."""
+    row = await _call(
+        _PAY,
+        [
+            hub_id,
+            member_id,
+            acted_by,
+            payee_id,
+            amount,
+            memo,
+            category_for(TransferKind.EXCHANGE, category),
+            _json(data),
+            idempotency_key,
+            request_hash,
+        ],
+    )
+    code = row["err"]
+    if code == E.IDEMPOTENCY_MISMATCH:
+        raise idempotency_mismatch()
+    if code == E.NOT_FOUND:
+        raise DomainError(E.NOT_FOUND, "No such member in this hub.", "payeeId")
+    if code == E.SAME_ACCOUNT:
+        raise DomainError(E.SAME_ACCOUNT, "You cannot pay yourself.", "payeeId")
+    _refused(row, amount)
+    return _transfer(row)

@@ -16,7 +16,6 @@ from app.credits.models import Account, SystemAccount, Transfer, TransferKind
 from app.errors import DomainError
 from app.events import subscribe
 from app.hubs.models import Hub
-from app.people.models import Member, MemberStatus
 from app.portfolios.models import HoursRecord, HoursStatus
 
 DEFAULT_HOLD = timedelta(days=30)
@@ -53,15 +52,6 @@ async def earn_for_hours(*, hours_record_id: int, **_: Any) -> Transfer | None:
         return None
 
 
-async def _payee(actor: Actor, member_id: int) -> Member:
-    payee = await Member.get_or_none(id=member_id, hub_id=actor.hub_id)
-    if payee is None or payee.status != MemberStatus.ACTIVE:
-        raise DomainError(E.NOT_FOUND, "No such member in this hub.", "payeeId")
-    if payee.id == actor.member_id:
-        raise DomainError(E.SAME_ACCOUNT, "You cannot pay yourself.", "payeeId")
-    return payee
-
-
 async def pay(
     *,
     actor: Actor,
@@ -85,36 +75,20 @@ async def pay(
         "category": category,
         "opportunity": opportunity_id,
     }
-    made: list[Transfer] = []
-
-    async def effect() -> dict[str, Any]:
-        payee = await _payee(actor, payee_id)
-        transfer = await ledger.post(
-            source=await ledger.member_account(actor.hub_id, actor.member_id),
-            destination=await ledger.member_account(actor.hub_id, payee.id),
-            amount=amount,
-            kind=TransferKind.EXCHANGE,
-            memo=memo,
-            category=category,
-            initiated_by=actor.member_id,
-            data={"opportunity_id": opportunity_id} if opportunity_id else None,
-        )
-        await audit.record(
-            actor=actor,
-            hub_id=actor.hub_id,
-            action="credits.pay",
-            object_type="Transfer",
-            object_id=transfer.id,
-        )
-        made.append(transfer)
-        return {"transfer_id": transfer.id}
-
-    async with in_transaction():
-        result = await idempotency.once(
-            actor=actor, key=idempotency_key, operation="pay", params=params, effect=effect
-        )
-    # A replay (same key) did not run the effect: it loads the transfer made the first time.
-    return made[0] if made else await Transfer.get(id=result["transfer_id"])
+    idempotency.check_key(idempotency_key)
+    # One statement (app/credits/ledger.py): in autocommit it is its own transaction.
+    return await ledger.pay(
+        hub_id=actor.hub_id,
+        member_id=actor.member_id,
+        acted_by=actor.acted_by.id if actor.acted_by else None,
+        payee_id=payee_id,
+        amount=amount,
+        memo=memo,
+        category=category,
+        data={"opportunity_id": opportunity_id} if opportunity_id else None,
+        idempotency_key=idempotency_key,
+        request_hash=idempotency.request_hash("pay", params),
+    )
 
 
 async def balance(*, hub_id: int, member_id: int) -> Account:
