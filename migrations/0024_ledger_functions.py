@@ -16,12 +16,21 @@ voiding a hold and a plain posting are PostgreSQL functions, called once by app/
 Expected refusals (insufficient credits, same account, not pending, idempotency mismatch, no such
 payee) are returned as a code in `err`, with nothing written (the idempotency claim of a refused
 payment is deleted in the same statement); anything else raises and rolls the statement back. The
-account_within_limit trigger (0014) and the entry reference triggers (0022) still back it up."""
+account_within_limit trigger (0014) and the entry reference triggers (0022) still back it up.
+
+account_holder_kept: an account's member, organisation and system never change, as its id and
+hub do not (0022), so a process may remember whose account is which (app/credits/holders.py)."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
 FUNCTIONS_SQL = """
+CREATE TRIGGER account_holder_kept BEFORE UPDATE OF member_id, organisation_id, system ON account
+    FOR EACH ROW WHEN (OLD.member_id IS DISTINCT FROM NEW.member_id
+        OR OLD.organisation_id IS DISTINCT FROM NEW.organisation_id
+        OR OLD.system IS DISTINCT FROM NEW.system)
+    EXECUTE FUNCTION ledger_rows_kept();
+
 CREATE FUNCTION ledger_move(p_t transfer, p_src account, p_dst account, p_release bigint)
 RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
@@ -232,6 +241,7 @@ DROP FUNCTION ledger_post(bigint, bigint, bigint, text, text, text, text, bigint
 DROP FUNCTION ledger_refusal(bigint, bigint, bigint);
 DROP FUNCTION ledger_pair(bigint, bigint);
 DROP FUNCTION ledger_move(transfer, account, account, bigint);
+DROP TRIGGER account_holder_kept ON account;
 """
 
 

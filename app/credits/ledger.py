@@ -21,6 +21,7 @@ import orjson
 from tortoise import Tortoise
 from tortoise.exceptions import DoesNotExist
 
+from app.credits import holders
 from app.credits.errors import CreditsErrorCode as E
 from app.credits.idempotency import idempotency_mismatch
 from app.credits.models import Account, AccountKind, SystemAccount, Transfer, TransferKind
@@ -51,7 +52,9 @@ def category_for(kind: TransferKind, category: str = "") -> str:
 
 async def member_account(hub_id: int, member_id: int) -> Account:
     account = await Account.get_or_none(hub_id=hub_id, member_id=member_id)
-    if account is None:
+    if account is not None:
+        holders.remember(hub_id=hub_id, member_id=member_id, account_id=account.id)
+    else:
         hub = await Hub.get(id=hub_id)
         account, _ = await Account.get_or_create(
             hub_id=hub_id,
@@ -270,4 +273,7 @@ async def pay(
     if code == E.SAME_ACCOUNT:
         raise DomainError(E.SAME_ACCOUNT, "You cannot pay yourself.", "payeeId")
     _refused(row, amount)
-    return _transfer(row)
+    transfer = _transfer(row)
+    holders.remember(hub_id=hub_id, member_id=member_id, account_id=transfer.source_id)
+    holders.remember(hub_id=hub_id, member_id=payee_id, account_id=transfer.destination_id)
+    return transfer

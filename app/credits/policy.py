@@ -1,7 +1,10 @@
 """Who may see the ledger, vouchers and payment requests, and move credits."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from app.credits import holders
 from app.credits.models import (
     Account,
     Entry,
@@ -34,9 +37,37 @@ def _own_account(viewer: Viewer) -> dict[str, Any] | None:
     return None if viewer.member_id is None else {"member_id": viewer.member_id}
 
 
+@dataclass(frozen=True, repr=False)
+class AccountHolder(Linked):
+    """Linked to the viewer's own account, answered from the account id this process
+    remembers for them (app/credits/holders.py): no statement once seen. As SQL it is the
+    plain Linked rule."""
+
+    def _own(self, viewer: Viewer) -> tuple[int, int] | None:
+        if viewer.member_id is None or viewer.hub_id is None:
+            return None
+        return viewer.hub_id, viewer.member_id
+
+    def quick(self, viewer: Viewer, row: Any) -> bool | None:
+        own = self._own(viewer)
+        if own is None or getattr(row, self.field) is None:
+            return False
+        account = holders.known(hub_id=own[0], member_id=own[1])
+        return None if account is None else getattr(row, self.field) == account
+
+    async def check_many(self, viewer: Viewer, rows: Sequence[Any]) -> list[bool]:
+        own = self._own(viewer)
+        if own is None:
+            return [False] * len(rows)
+        account = await viewer.memo(
+            "own_account", lambda: holders.account_of(hub_id=own[0], member_id=own[1])
+        )
+        return [account is not None and getattr(r, self.field) == account for r in rows]
+
+
 def holder_of(field: str) -> Linked:
     """The account in the row's `field` is the viewer's own."""
-    return Linked("account_holder", field, Account, "id", _own_account)
+    return AccountHolder("account_holder", field, Account, "id", _own_account)
 
 
 def _paying(viewer: Viewer) -> dict[str, Any] | None:
