@@ -44,11 +44,18 @@ def table(result: dict[str, Any]) -> str:
         lines.append(_row(f"3 detail, {detail['clients']} clients", detail))
         lines.append(f"  SQL statements per request: {detail['sql_per_request']}")
     if m := result.get("mutations"):
-        lines.append(_row(f"4 applyToOpportunity, {m['clients']} clients", m["apply"]))
-        lines.append(_row(f"4 payMember, {m['clients']} clients", m["transfer"]))
+        c = m["clients"]
+        for path, key in (("service", "transfer_service"), ("GraphQL", "transfer")):
+            if key in m:
+                lines.append(_row(f"4 payMember, {c} clients: {path}", m[key]))
+        for path, key in (("service", "apply_service"), ("GraphQL", "apply")):
+            if key in m:
+                lines.append(_row(f"4 applyToOpportunity, {c} clients: {path}", m[key]))
+                lines.append(f"  outcomes: {m[key].get('outcomes', '-')}")
         lines.append(
-            f"  pgbench tpcb-like {m['pgbench_tpcb_like'].get('tps', '-')} tps;"
-            f" transfer / pgbench = {m['transfer_vs_pgbench']};"
+            f"  pgbench tpcb-like {m['pgbench_tpcb_like'].get('tps', '-')} tps (same run);"
+            f" payments / pgbench: service {m.get('transfer_service_vs_pgbench')},"
+            f" GraphQL {m['transfer_vs_pgbench']};"
             f" SQL per payMember: {m['sql_per_request']['transfer']}"
         )
     if match := result.get("matching"):

@@ -5,6 +5,7 @@ import contextlib
 import random
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
@@ -16,7 +17,7 @@ from tortoise import Tortoise
 
 from bench import documents as doc
 from bench import procs
-from bench.load import drive, merged, percentile, post_json
+from bench.load import drive, merged, percentile, post_json, summary
 from bench.sample import Sample
 from bench.sqlcount import statements
 
@@ -218,17 +219,61 @@ async def detail(run: Run) -> dict[str, Any]:
 
 
 async def mutations(run: Run) -> dict[str, Any]:
-    """4. applyToOpportunity and payMember per second, with pgbench tpcb-like as the ceiling."""
+    """4. payMember and applyToOpportunity per second (issue 19), each through the service in
+    this process and through GraphQL against the API, with pgbench tpcb-like on the same
+    server in the same run as the ceiling. Every application is a new (member, opportunity)
+    pair, so each one is a real application (or a refusal the rules make: missing checks,
+    age, own opportunity), counted by outcome."""
+    from app.auth import service as auth
+
     s = run.sample
     clients = max(run.clients[:2])
-    pairs = [(m, o) for m in s.members for o in random.Random(5).sample(s.open_ids, 3)]
+    actors = {t: await auth.authenticate(t) for t in {*s.members, *s.payers}}
+    pairs = [(m, o) for m in s.members for o in s.open_ids]
     random.Random(6).shuffle(pairs)
+    half = len(pairs) // 2
+    by_service, by_graphql = pairs[:half], pairs[half:]
+    payee_ids = [int(_pk(p)) for p in s.payees]
+    outcomes: dict[str, Counter[str]] = {"apply_service": Counter(), "apply_graphql": Counter()}
+
+    async def apply_service(client: int, n: int) -> bool:
+        from app.errors import DomainError
+        from app.opportunities import applications
+
+        token, opportunity = by_service[n % len(by_service)]
+        try:
+            done = await applications.apply(
+                actor=actors[token], opportunity_id=int(_pk(opportunity))
+            )
+        except DomainError as refused:
+            outcomes["apply_service"][str(refused.code)] += 1
+            return True
+        outcomes["apply_service"][done.status.value] += 1
+        return True
+
+    async def pay_service(client: int, n: int) -> bool:
+        from app.credits import service
+
+        token = s.payers[(client * 31 + n) % len(s.payers)]
+        payee = payee_ids[n % len(payee_ids)]
+        if payee == actors[token].member_id:
+            payee = payee_ids[(n + 1) % len(payee_ids)]
+        await service.pay(
+            actor=actors[token], payee_id=payee, amount=1, idempotency_key=uuid.uuid4().hex
+        )
+        return True
 
     async def apply(session: aiohttp.ClientSession, client: int, n: int) -> bool:
-        token, opportunity = pairs[n % len(pairs)]
+        token, opportunity = by_graphql[n % len(by_graphql)]
         body = {"query": doc.APPLY, "variables": {"input": {"opportunityId": opportunity}}}
         answer = await post_json(session, "/graphql", body, run.bearer(token))
-        return _ok(answer, "applyToOpportunity")
+        if not _ok(answer, "applyToOpportunity"):
+            return False
+        payload = answer["data"]["applyToOpportunity"]
+        outcome = payload["errors"][0]["code"] if payload["errors"] else None
+        outcome = outcome or payload["application"]["status"]
+        outcomes["apply_graphql"][outcome.lower()] += 1
+        return True
 
     async def pay(session: aiohttp.ClientSession, client: int, n: int) -> bool:
         token, payee = s.payers[(client * 31 + n) % len(s.payers)], s.payees[n % len(s.payees)]
@@ -238,8 +283,10 @@ async def mutations(run: Run) -> dict[str, Any]:
         )
         return _ok(answer, "payMember") and not answer["data"]["payMember"]["errors"]
 
-    applied = await run.load(apply, clients)
+    pay_by_service = await in_process(pay_service, clients, run.seconds, run.max_requests)
     paid = await run.load(pay, clients)
+    apply_by_service = await in_process(apply_service, clients, run.seconds, run.max_requests)
+    applied = await run.load(apply, clients)
     payer = run.bearer(s.payers[0])
 
     def payment() -> dict[str, Any]:
@@ -251,15 +298,45 @@ async def mutations(run: Run) -> dict[str, Any]:
         procs.pgbench, run.database_url, run.seconds, clients, run.pgbench_scale
     )
     tps = ceiling.get("tps") or 0
+
+    def ratio(found: dict[str, Any]) -> float | None:
+        return round(found["per_second"] / tps, 3) if tps else None
+
     return {
         "clients": clients,
-        "apply": applied,
+        "transfer_service": pay_by_service,
         "transfer": paid,
+        "apply_service": apply_by_service | {"outcomes": dict(outcomes["apply_service"])},
+        "apply": applied | {"outcomes": dict(outcomes["apply_graphql"])},
         "sql_per_request": sql,
         "pgbench_tpcb_like": ceiling,
-        "transfer_vs_pgbench": round(paid["per_second"] / tps, 3) if tps else None,
-        "apply_vs_pgbench": round(applied["per_second"] / tps, 3) if tps else None,
+        "transfer_service_vs_pgbench": ratio(pay_by_service),
+        "transfer_vs_pgbench": ratio(paid),
+        "apply_service_vs_pgbench": ratio(apply_by_service),
+        "apply_vs_pgbench": ratio(applied),
     }
+
+
+async def in_process(send: Any, clients: int, seconds: float, max_requests: int) -> dict[str, Any]:
+    """`clients` loops calling the service in this process (no HTTP, no GraphQL) for `seconds`
+    or `max_requests`: the service path's own rate."""
+    latencies: list[float] = []
+    errors = issued = 0
+    await send(0, -1)  # warm: the statements are prepared on first use
+    deadline = time.perf_counter() + seconds
+
+    async def client(number: int) -> None:
+        nonlocal errors, issued
+        while time.perf_counter() < deadline and issued < max_requests:
+            issued += 1
+            started = time.perf_counter()
+            ok = await send(number, issued)
+            latencies.append(time.perf_counter() - started)
+            errors += not ok
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client(n) for n in range(clients)))
+    return summary(len(latencies), errors, time.perf_counter() - started, latencies)
 
 
 async def matching(run: Run) -> dict[str, Any]:
