@@ -8,7 +8,6 @@ re-check the condition, and a CHECK constraint backs it up in the database.
 from datetime import UTC, date, datetime
 
 from tortoise import Tortoise
-from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from app import events
@@ -16,16 +15,14 @@ from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
 from app.errors import DomainError
+from app.jobs import clock, schedule
 from app.opportunities.access import get_opportunity, require_manager
 from app.opportunities.errors import OpportunityErrorCode as E
 from app.opportunities.models import (
     Application,
     ApplicationStatus,
     Opportunity,
-    OpportunityStatus,
 )
-from app.people.checks import valid_checks
-from app.people.models import CheckKind, Member
 
 A = ApplicationStatus
 _TAKE_PLACE = """
@@ -52,70 +49,65 @@ async def _free_place(opportunity_id: int, hub_id: int) -> None:
     await Tortoise.get_connection("default").execute_query(_FREE_PLACE, [opportunity_id, hub_id])
 
 
+_APPLY = (
+    "SELECT r.err, r.detail, (r.a).* FROM opportunity_apply($1, $2, $3, $4, $5, $6, $7,"
+    " $8::text[], $9) r"
+)
+
+
 async def apply(*, actor: Actor, opportunity_id: int, message: str = "") -> Application:
-    """Applies to an open opportunity; with auto-accept, takes a place or joins the waitlist."""
+    """Applies to an open opportunity; with auto-accept, takes a place or joins the waitlist.
+
+    One statement (opportunity_apply, migrations/0025_apply_in_one_statement.py): the checks
+    of _check_eligible, the application, the place or the waitlist, the accepted event's jobs
+    and the audit row; a refusal writes nothing."""
     message = v.text(
         message, field="message", max_length=2000, invalid=E.INVALID, required=False, multiline=True
     )
-    opportunity = await get_opportunity(actor, opportunity_id)
-    await _check_eligible(actor, opportunity)
-    try:
-        async with in_transaction():
-            application = await Application.create(
-                hub_id=actor.hub_id,
-                opportunity_id=opportunity.id,
-                applicant_id=actor.member_id,
-                message=message,
-                status=A.PENDING,
-            )
-            if opportunity.auto_accept:
-                taken = await _take_place(opportunity)
-                await _decide(application, A.ACCEPTED if taken else A.WAITLISTED)
-            await audit.record(
-                actor=actor,
-                hub_id=actor.hub_id,
-                action="application.create",
-                object_type="Application",
-                object_id=application.id,
-            )
-    except IntegrityError as exc:
-        if "application_once_uniq" not in str(exc):
-            raise
-        raise DomainError(E.ALREADY_APPLIED, "You have already applied.", "opportunityId") from exc
-    return application
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        _APPLY,
+        [
+            actor.hub_id,
+            actor.member_id,
+            actor.acted_by.id if actor.acted_by else None,
+            opportunity_id,
+            message,
+            checks_day(),
+            date.today(),
+            list(events.subscribers("application.accepted")),
+            clock.now() + schedule.pickup_lease(),  # relayed by the writer, else the sweep
+        ],
+    )
+    row = rows[0]
+    if row["err"] is not None:
+        raise _refusal(row["err"], row["detail"])
+    return Application._init_from_db(**row)
 
 
-async def _check_eligible(actor: Actor, opportunity: Opportunity) -> None:
-    if opportunity.status not in (OpportunityStatus.PUBLISHED, OpportunityStatus.FILLED):
-        raise DomainError(
-            E.NOT_OPEN, f"This opportunity is {opportunity.status.value}.", "opportunityId"
+def _refusal(code: str, detail: str | None) -> DomainError:
+    """The typed error of an answer of opportunity_apply (the messages of _check_eligible)."""
+    if code == "not_found":
+        return DomainError(E.NOT_FOUND, "No such opportunity.", "opportunityId")
+    if code == "not_open":
+        return DomainError(E.NOT_OPEN, f"This opportunity is {detail}.", "opportunityId")
+    if code == "own_opportunity":
+        return DomainError(E.OWN_OPPORTUNITY, "You posted this opportunity.", "opportunityId")
+    if code == "already_applied":
+        return DomainError(E.ALREADY_APPLIED, "You have already applied.", "opportunityId")
+    if code == "missing_checks":
+        return DomainError(E.MISSING_CHECKS, f"This needs verified checks: {detail}.", None)
+    if code == "age_unknown":
+        return DomainError(
+            E.AGE_REQUIREMENT, f"You must be at least {detail}: add your date of birth.", None
         )
-    if opportunity.poster_id == actor.member_id:
-        raise DomainError(E.OWN_OPPORTUNITY, "You posted this opportunity.", "opportunityId")
-    if await Application.exists(
-        hub_id=actor.hub_id, opportunity_id=opportunity.id, applicant_id=actor.member_id
-    ):
-        raise DomainError(E.ALREADY_APPLIED, "You have already applied.", "opportunityId")
-    missing = set(opportunity.required_checks) - {
-        c.value for c in await valid_checks(member_id=actor.member_id, hub_id=actor.hub_id)
-    }
-    if missing:
-        names = ", ".join(CheckKind(c).value for c in sorted(missing))
-        raise DomainError(E.MISSING_CHECKS, f"This needs verified checks: {names}.", None)
-    if opportunity.min_age:
-        _check_age(actor.member, opportunity.min_age)
+    if code == "too_young":
+        return DomainError(E.AGE_REQUIREMENT, f"You must be at least {detail}.", None)
+    raise AssertionError(f"unknown answer of opportunity_apply: {code!r}")
 
 
-def _check_age(member: Member, min_age: int) -> None:
-    born = member.date_of_birth
-    if born is None:
-        raise DomainError(
-            E.AGE_REQUIREMENT, f"You must be at least {min_age}: add your date of birth.", None
-        )
-    today = date.today()
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    if age < min_age:
-        raise DomainError(E.AGE_REQUIREMENT, f"You must be at least {min_age}.", None)
+def checks_day() -> date:
+    """The day checks are valid on (app.people.service.valid_checks counts in UTC)."""
+    return datetime.now(UTC).date()
 
 
 async def accept(*, actor: Actor, application_id: int) -> Application:
