@@ -24,7 +24,14 @@ from tortoise.exceptions import DoesNotExist
 from app.credits import holders
 from app.credits.errors import CreditsErrorCode as E
 from app.credits.idempotency import idempotency_mismatch
-from app.credits.models import Account, AccountKind, SystemAccount, Transfer, TransferKind
+from app.credits.models import (
+    Account,
+    AccountKind,
+    SystemAccount,
+    Transfer,
+    TransferKind,
+    Voucher,
+)
 from app.errors import DomainError
 from app.hubs.models import Hub
 
@@ -52,9 +59,7 @@ def category_for(kind: TransferKind, category: str = "") -> str:
 
 async def member_account(hub_id: int, member_id: int) -> Account:
     account = await Account.get_or_none(hub_id=hub_id, member_id=member_id)
-    if account is not None:
-        holders.remember(hub_id=hub_id, member_id=member_id, account_id=account.id)
-    else:
+    if account is None:
         hub = await Hub.get(id=hub_id)
         account, _ = await Account.get_or_create(
             hub_id=hub_id,
@@ -114,6 +119,10 @@ _POST = f"SELECT {_FUNDED} FROM ledger_post($1, $2, $3, $4, $5, $6, $7, $8, $9, 
 _HOLD = f"SELECT {_FUNDED} FROM ledger_hold($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb) r"
 _POST_HOLD = f"SELECT {_TRANSFER} FROM ledger_post_hold($1) r"
 _VOID_HOLD = f"SELECT {_TRANSFER} FROM ledger_void_hold($1) r"
+_REDEEM = (
+    "SELECT r.err, r.avail, r.lim, r.cost, (r.v).*"
+    " FROM credits_redeem($1, $2, $3, $4, $5, $6, $7) r"
+)
 _PAY = f"SELECT {_FUNDED} FROM credits_pay($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10) r"
 
 
@@ -277,3 +286,36 @@ async def pay(
     holders.remember(hub_id=hub_id, member_id=member_id, account_id=transfer.source_id)
     holders.remember(hub_id=hub_id, member_id=payee_id, account_id=transfer.destination_id)
     return transfer
+
+
+_OFFER_REFUSALS = {
+    E.NOT_FOUND: "No such offer.",
+    E.OFFER_NOT_ACTIVE: "This offer is not available now.",
+    E.SOLD_OUT: "This offer is sold out.",
+    E.LIMIT_REACHED: "You have had as many as this offer allows.",
+}
+
+
+async def redeem(
+    *,
+    hub_id: int,
+    member_id: int,
+    acted_by: int | None,
+    offer_id: int,
+    code: str,
+    idempotency_key: str,
+    request_hash: str,
+) -> Voucher:
+    """Buys a voucher of an offer in one statement (credits_redeem): the idempotency record,
+    the offer's checks under its lock, the posting to the business, the stock, the voucher
+    and the audit row; a replay with the key answers the voucher issued the first time."""
+    row = await _call(
+        _REDEEM, [hub_id, member_id, acted_by, offer_id, idempotency_key, request_hash, code]
+    )
+    refusal = row["err"]
+    if refusal == E.IDEMPOTENCY_MISMATCH:
+        raise idempotency_mismatch()
+    if refusal in _OFFER_REFUSALS:
+        raise DomainError(E(refusal), _OFFER_REFUSALS[E(refusal)], "offerId")
+    _refused(row, row["cost"] or 0)
+    return Voucher._init_from_db(**row)

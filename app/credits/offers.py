@@ -2,7 +2,7 @@
 
 import logging
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from tortoise import Tortoise
@@ -150,64 +150,18 @@ def open_offers(hub_id: int) -> Any:
 
 
 async def redeem(*, actor: Actor, offer_id: int, idempotency_key: str) -> Voucher:
-    """Spends credits on an offer and issues a single-use code (idempotent per key)."""
-
-    async def effect() -> dict[str, Any]:
-        offer = await VoucherOffer.select_for_update().get_or_none(id=offer_id, hub_id=actor.hub_id)
-        if offer is None:
-            raise DomainError(E.NOT_FOUND, "No such offer.", "offerId")
-        now = datetime.now(UTC)
-        if not offer.active or not offer.valid_from <= now < offer.valid_until:
-            raise DomainError(E.OFFER_NOT_ACTIVE, "This offer is not available now.", "offerId")
-        if offer.stock <= 0:
-            raise DomainError(E.SOLD_OUT, "This offer is sold out.", "offerId")
-        taken = await Voucher.filter(
-            hub_id=actor.hub_id,
-            offer_id=offer.id,
-            member_id=actor.member_id,
-            status__not=VoucherStatus.REFUNDED,
-        ).count()
-        if taken >= offer.per_member_limit:
-            raise DomainError(
-                E.LIMIT_REACHED, "You have had as many as this offer allows.", "offerId"
-            )
-        transfer = await ledger.post(
-            source=await ledger.member_account(actor.hub_id, actor.member_id),
-            destination=await ledger.organisation_account(actor.hub_id, offer.organisation_id),
-            amount=offer.cost,
-            kind=TransferKind.VOUCHER,
-            memo=offer.title[:280],
-            category="vouchers",
-            initiated_by=actor.member_id,
-        )
-        offer.stock -= 1
-        await offer.save(update_fields=["stock", "updated_at"])
-        voucher = await Voucher.create(
-            hub_id=actor.hub_id,
-            offer_id=offer.id,
-            member_id=actor.member_id,
-            code=new_code(),
-            transfer_id=transfer.id,
-            expires_at=now + timedelta(days=offer.voucher_days),
-        )
-        await audit.record(
-            actor=actor,
-            hub_id=actor.hub_id,
-            action="voucher.redeem",
-            object_type="Voucher",
-            object_id=voucher.id,
-        )
-        return {"voucher_id": voucher.id}
-
-    async with in_transaction():
-        result = await idempotency.once(
-            actor=actor,
-            key=idempotency_key,
-            operation="redeem",
-            params={"offer": offer_id},
-            effect=effect,
-        )
-    return await Voucher.get(id=result["voucher_id"])
+    """Spends credits on an offer and issues a single-use code (idempotent per key), in one
+    statement (app/credits/ledger.redeem)."""
+    idempotency.check_key(idempotency_key)
+    return await ledger.redeem(
+        hub_id=actor.hub_id,
+        member_id=actor.member_id,
+        acted_by=actor.acted_by.id if actor.acted_by else None,
+        offer_id=offer_id,
+        code=new_code(),
+        idempotency_key=idempotency_key,
+        request_hash=idempotency.request_hash("redeem", {"offer": offer_id}),
+    )
 
 
 async def check_code(*, actor: Actor, code: str) -> Voucher:

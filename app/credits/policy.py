@@ -39,30 +39,29 @@ def _own_account(viewer: Viewer) -> dict[str, Any] | None:
 
 @dataclass(frozen=True, repr=False)
 class AccountHolder(Linked):
-    """Linked to the viewer's own account, answered from the account id this process
-    remembers for them (app/credits/holders.py): no statement once seen. As SQL it is the
-    plain Linked rule."""
+    """Linked to the viewer's own account. When this process knows the viewer's account id
+    (app/credits/holders.py: the ledger tells it whose accounts it posted to), the answer
+    needs no statement; otherwise it is the plain Linked query. As SQL, the plain Linked rule.
 
-    def _own(self, viewer: Viewer) -> tuple[int, int] | None:
+    A read does not fill it: a request then runs the same statements whatever was read
+    before it in the process (the statement-count tests compare requests)."""
+
+    def _known(self, viewer: Viewer) -> int | None:
         if viewer.member_id is None or viewer.hub_id is None:
             return None
-        return viewer.hub_id, viewer.member_id
+        return holders.known(hub_id=viewer.hub_id, member_id=viewer.member_id)
 
     def quick(self, viewer: Viewer, row: Any) -> bool | None:
-        own = self._own(viewer)
-        if own is None or getattr(row, self.field) is None:
-            return False
-        account = holders.known(hub_id=own[0], member_id=own[1])
-        return None if account is None else getattr(row, self.field) == account
+        account = self._known(viewer)
+        if account is None:
+            return super().quick(viewer, row)
+        return getattr(row, self.field) == account
 
     async def check_many(self, viewer: Viewer, rows: Sequence[Any]) -> list[bool]:
-        own = self._own(viewer)
-        if own is None:
-            return [False] * len(rows)
-        account = await viewer.memo(
-            "own_account", lambda: holders.account_of(hub_id=own[0], member_id=own[1])
-        )
-        return [account is not None and getattr(r, self.field) == account for r in rows]
+        account = self._known(viewer)
+        if account is None:
+            return await super().check_many(viewer, rows)
+        return [getattr(r, self.field) == account for r in rows]
 
 
 def holder_of(field: str) -> Linked:
