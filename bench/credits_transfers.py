@@ -2,6 +2,7 @@
 PostgreSQL's own `pgbench -b tpcb-like` measured in the same run as the ceiling.
 
     uv run python -m bench.credits_transfers [--seconds 15] [--clients 8] [--members 200]
+        [--api-workers 2]
 
 Uses the PostgreSQL named by CH_DATABASE_URL (its server only: it creates and drops its own
 databases `ch_bench_*`) and starts a real `communityhub serve` on a free loopback port.
@@ -159,7 +160,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     try:
         _, people = await setup(app_db, args.members)
         service_result = await run_service(people, args.seconds, args.clients)
-        with procs.api(app_db, f"chbench{uuid.uuid4().hex[:6]}").ready() as server:
+        prefix = f"chbench{uuid.uuid4().hex[:6]}"
+        with procs.api(app_db, prefix, args.api_workers).ready() as server:
             graphql_result = await run_graphql(server.url, people, args.seconds, args.clients)
         pgbench_result = procs.pgbench(app_db, args.seconds, args.clients, scale=10)
     finally:
@@ -170,6 +172,8 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
         "date": time.strftime("%Y-%m-%d %H:%M"),
         "clients": args.clients,
         "members": args.members,
+        "api_workers": args.api_workers,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "service": service_result,
         "graphql": graphql_result,
         "pgbench": pgbench_result,
@@ -187,6 +191,7 @@ def report(result: dict[str, Any]) -> None:
     print(
         f"ratios: service/pgbench {result['service_vs_pgbench']}, "
         f"graphql/pgbench {result['graphql_vs_pgbench']}"
+        f" ({result['api_workers']} API process(es), load average {result['load_average']})"
     )
 
 
@@ -195,6 +200,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--members", type=int, default=200)
+    parser.add_argument("--api-workers", type=int, default=1, help="communityhub serve --workers")
     arguments = parser.parse_args()
     outcome = asyncio.run(main(arguments))
     report(outcome)
