@@ -1,4 +1,4 @@
-"""applyToOpportunity is one statement (opportunity_apply, migration 0025) once the token is
+"""applyToOpportunity is one statement (opportunity_apply, migration 0027) once the token is
 remembered: a place, the waitlist, or a refusal that writes nothing."""
 
 from typing import Any
