@@ -9,12 +9,11 @@ cells by bit arithmetic on the H3 index), the week is the Monday of the hub's lo
 people. Every answer is a sum of rows with at least k people (app/citydata/grid.py).
 """
 
-from tortoise import migrations
-from tortoise.migrations import operations as ops
 from orjson import loads
+from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
-from tortoise import fields
+from tortoise.migrations import operations as ops
 from tortoise.migrations.constraints import UniqueConstraint
 
 H3_PARENT_SQL = """

@@ -111,7 +111,8 @@ def params(hub_id: int, ask: Ask, k: int) -> list[Any]:
 
 
 async def ward_codes(hub_id: int) -> set[str]:
-    return set(await CityWard.filter(hub_id=hub_id).values_list("code", flat=True))
+    codes = await CityWard.filter(hub_id=hub_id).values_list("code", flat=True)
+    return {str(c) for c in codes}
 
 
 async def build_ask(*, hub_id: int, **question: Any) -> Ask:

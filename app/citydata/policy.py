@@ -10,7 +10,7 @@ from app.organisations.policy import HUB_ADMIN
 from app.people.models import Role
 from app.policy import HasRole, ModulePolicy, Rule, Viewer, mutation, query, value
 
-READERS: Rule = HasRole(Role.ANALYST) | HUB_ADMIN
+READERS: Rule = HasRole(Role.ANALYST, Role.HUB_ADMIN)
 
 
 def require_reader(viewer: Viewer) -> int:

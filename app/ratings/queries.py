@@ -249,9 +249,7 @@ async def business_ratings(
     )
     counted = sorted(int(r["id"]) for r in rows if r["testers"] >= privacy.k_of(hub))
     whole, groups = await _aggregate(hub, counted, slice_by, None)
-    return Ratings(
-        counted, privacy.k_of(hub), slice_by, whole, groups, len(rows) - len(counted)
-    )
+    return Ratings(counted, privacy.k_of(hub), slice_by, whole, groups, len(rows) - len(counted))
 
 
 def _monday(value: date, field: str) -> date:

@@ -9,7 +9,8 @@ from typing import Any
 
 import strawberry
 
-from app.citydata import aggregates, export, gaps
+from app.citydata import aggregates, export
+from app.citydata import gaps as city_gaps
 from app.citydata.errors import WardsErrorCode as WardsErrorCodeEnum
 from app.citydata.grid import AreaBy, PeriodBy
 from app.citydata.metrics import Metric
@@ -149,7 +150,7 @@ class CityGapsAnswer:
     gaps: list[CityGap]
 
     @classmethod
-    def of(cls, found: gaps.Gaps) -> "CityGapsAnswer":
+    def of(cls, found: city_gaps.Gaps) -> "CityGapsAnswer":
         return cls(
             k=found.answer.k,
             refreshed_at=found.answer.refreshed_at,
@@ -181,7 +182,7 @@ class CityTrendsAnswer:
     trends: list[CityTrend]
 
     @classmethod
-    def of(cls, found: gaps.Trends) -> "CityTrendsAnswer":
+    def of(cls, found: city_gaps.Trends) -> "CityTrendsAnswer":
         return cls(
             k=found.answer.k,
             refreshed_at=found.answer.refreshed_at,

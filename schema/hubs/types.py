@@ -35,6 +35,7 @@ class Hub(relay.Node):
     def ratings_min_group(self) -> int:
         """k of the ratings queries (now the hub's one privacy threshold, privacyK)."""
         return self.privacy_k
+
     ratings_cell_resolution: int = strawberry.field(
         description="The H3 resolution of ratings sliced by area."
     )

@@ -259,12 +259,12 @@ async def build_world(hub: Any, k: int = K) -> World:
         status=TrialStatus.CLOSED, opened_at=at(W1),
     )  # fmt: skip
     for i in (1, 2, 3):
-        application = await TrialApplication.create(
+        trial_application = await TrialApplication.create(
             hub_id=hub.id, trial_id=trial.id, member_id=p[f"v{i}"].id,
             status=TrialApplicationStatus.SELECTED,
         )  # fmt: skip
         await TrialReport.create(
-            hub_id=hub.id, trial_id=trial.id, application_id=application.id,
+            hub_id=hub.id, trial_id=trial.id, application_id=trial_application.id,
             member_id=p[f"v{i}"].id,
         )  # fmt: skip
     await refresh.refresh()

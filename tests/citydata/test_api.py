@@ -6,7 +6,7 @@ import io
 from typing import Any
 
 from app.people.models import Role
-from tests.citydata.conftest import W1, W3, World, build_world
+from tests.citydata.conftest import W1, W3, build_world
 from tests.helpers import GraphQLClient, create_person
 
 CITY_DATA_QUERY = """
@@ -109,7 +109,7 @@ async def test_only_analysts_and_hub_admins(gql: GraphQLClient, hub: Any, other_
 async def test_bad_questions_are_typed_errors(gql: GraphQLClient, hub: Any) -> None:
     # given
     analyst = await create_person(hub=hub, roles=[Role.ANALYST])
-    cases = {
+    cases: dict[str, tuple[dict[str, Any], str | None, str | None]] = {
         "resolution out of range": ({"resolution": 9}, "INVALID", "resolution"),
         "resolution too coarse": ({"resolution": 3}, "INVALID", "resolution"),
         "upside down": ({"since": "2026-05-01", "until": "2026-04-01"}, "INVALID", "until"),
@@ -123,7 +123,7 @@ async def test_bad_questions_are_typed_errors(gql: GraphQLClient, hub: Any) -> N
         ),
         "unknown ward": ({"areaBy": "WARD", "areas": ["nowhere"]}, "NOT_FOUND", "areas"),
         "no metric": ({"metrics": []}, "INVALID", "metrics"),
-        "gaps of the whole hub": ({"areaBy": "HUB", "resolution": None}, None, None),
+        "the whole hub (valid)": ({"areaBy": "HUB", "resolution": None}, None, None),
     }  # fmt: skip
     for name, (change, code, field) in cases.items():
         # when

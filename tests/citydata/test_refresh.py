@@ -13,8 +13,8 @@ from app.config import get_settings
 from app.opportunities.models import Category, Opportunity, OpportunityKind, OpportunityStatus
 from app.people.models import Role
 from tests.citydata.conftest import W1, World, at
-from tests.citydata.test_api import CITY_DATA_QUERY, demand_by_cell_and_month
 from tests.citydata.test_aggregates import ask
+from tests.citydata.test_api import CITY_DATA_QUERY, demand_by_cell_and_month
 from tests.helpers import GraphQLClient, count_sql, create_person
 from workers.main import build_periodic_settings
 from workers.tasks import refresh_citydata

@@ -43,12 +43,10 @@ def cell_polygon(cell: str) -> dict[str, Any]:
     lat0, lng0 = h3.cell_to_latlng(cell)
     ring = [[lng0 + (lng - lng0) * 0.9, lat0 + (lat - lat0) * 0.9]
             for lat, lng in h3.cell_to_boundary(cell)]  # fmt: skip
-    return {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
 
 
-async def test_malformed_geojson_is_refused_with_typed_errors(
-    gql: GraphQLClient, hub: Any
-) -> None:
+async def test_malformed_geojson_is_refused_with_typed_errors(gql: GraphQLClient, hub: Any) -> None:
     # given
     admin = await create_person(hub=hub, roles=[Role.HUB_ADMIN])
     good = feature("Centre", {"type": "Polygon", "coordinates": square(*MANCHESTER, 0.05)})
