@@ -120,6 +120,43 @@ CREATE UNIQUE INDEX citydata_cell_key ON citydata_cell (hub_id, metric, week, ce
 """
 
 
+# The answers themselves, precomputed from the cells with each hub's k at the refresh: per
+# metric, level (0: the whole hub; 4-7: H3 resolution), period kind, period, area, and
+# dimension value (by_dim) or all of them. Sums of shown cells only, like the slow path
+# (app/citydata/aggregates.py), which answers when a hub's k changed since the refresh.
+GRID_SQL = """
+CREATE MATERIALIZED VIEW citydata_grid AS
+WITH b AS (
+    SELECT c.hub_id, h.privacy_k AS k, c.metric, c.cell, c.week, c.dim, c.n, c.amount,
+           c.people >= h.privacy_k AS shown,
+           CASE WHEN c.week = DATE '1970-01-05' THEN c.week
+                ELSE date_trunc('month', c.week)::date END AS month
+      FROM citydata_cell c JOIN hub h ON h.id = c.hub_id
+), placed AS (
+    SELECT b.*, lv.level, lv.area
+      FROM b CROSS JOIN LATERAL (VALUES
+          (0, 'hub'),
+          (4, ch_h3_parent(nullif(b.cell, ''), 4)),
+          (5, ch_h3_parent(nullif(b.cell, ''), 5)),
+          (6, ch_h3_parent(nullif(b.cell, ''), 6)),
+          (7, nullif(b.cell, ''))) lv(level, area)
+     WHERE lv.area IS NOT NULL
+)
+SELECT p.hub_id, p.k, p.metric, p.level::smallint AS level, pk.kind AS period_kind,
+       pk.period, p.area, d.by_dim, d.dim,
+       sum(p.n) FILTER (WHERE p.shown)::bigint AS n,
+       sum(p.amount) FILTER (WHERE p.shown)::bigint AS amount,
+       count(*) FILTER (WHERE NOT p.shown)::int AS withheld
+  FROM placed p
+ CROSS JOIN LATERAL (VALUES ('week', p.week), ('month', p.month)) pk(kind, period)
+ CROSS JOIN LATERAL (VALUES (true, p.dim), (false, '')) d(by_dim, dim)
+ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9
+WITH DATA;
+CREATE UNIQUE INDEX citydata_grid_key ON citydata_grid
+    (hub_id, level, period_kind, by_dim, metric, period, area, dim, k);
+"""
+
+
 class Migration(migrations.Migration):
     dependencies = [("models", "0023_badge_levels_reached")]
 
@@ -193,4 +230,5 @@ class Migration(migrations.Migration):
         ),
         ops.RunSQL(sql=H3_PARENT_SQL, reverse_sql="DROP FUNCTION ch_h3_parent(text, int);"),
         ops.RunSQL(sql=CELLS_SQL, reverse_sql="DROP MATERIALIZED VIEW citydata_cell;"),
+        ops.RunSQL(sql=GRID_SQL, reverse_sql="DROP MATERIALIZED VIEW citydata_grid;"),
     ]

@@ -1,6 +1,7 @@
 """Keeping the aggregates fresh without touching the write path.
 
-`citydata_cell` is a materialised view (migrations/0024_citydata.py): writes to opportunities,
+`citydata_cell` (the base cells) and `citydata_grid` (the answers, with each hub's k) are
+materialised views (migrations/0024_citydata.py): writes to opportunities,
 hours, transfers, loans and reports pay nothing for it. The periodic worker refreshes it
 CONCURRENTLY (readers keep reading the previous contents meanwhile) every REFRESH_SECONDS;
 the refresh is idempotent (it recomputes from the records) and one at a time (an advisory
@@ -29,6 +30,7 @@ async def refresh() -> CityDataRefresh | None:
         started = datetime.now(UTC)
         clock = time.perf_counter()
         await tx.execute_script("REFRESH MATERIALIZED VIEW CONCURRENTLY citydata_cell")
+        await tx.execute_script("REFRESH MATERIALIZED VIEW CONCURRENTLY citydata_grid")
         took = int((time.perf_counter() - clock) * 1000)
         rows = await tx.execute_query_dict("SELECT count(*)::bigint AS n FROM citydata_cell")
         record = await CityDataRefresh.create(

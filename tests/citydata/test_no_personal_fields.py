@@ -1,8 +1,8 @@
 """No personal field in any city data answer: walks every type the city data root fields can
 return (and the wards mutation's payload) and checks each field.
 
-A field may only be a plain value (String, Int, Float, Boolean, Date, DateTime, an enum) or a
-city data value type; no ID (it could name a member or an organisation), no Node, no type of
+A field may only be a plain value (String, Int, Float, Boolean, Date, DateTime, an enum; JSON:
+the dashboard document, whose record keys test_dashboard_keys checks) or a city data value type; no ID (it could name a member or an organisation), no Node, no type of
 another module, and no field whose name says it is about someone or somewhere exact.
 """
 
@@ -20,7 +20,7 @@ from schema import schema
 
 ROOTS = ("cityData", "cityGaps", "cityTrends", "cityWards", "cityDataDictionary")
 MUTATIONS = ("uploadCityWards",)
-PLAIN = {"String", "Int", "Float", "Boolean", "Date", "DateTime"}
+PLAIN = {"String", "Int", "Float", "Boolean", "Date", "DateTime", "JSON"}
 PERSONAL = re.compile(
     r"member|person|people|user|email|phone|displayname|birth|^age|ageband|home|address|contact|lat$"
     r"|lng$|latitude|longitude|poster|applicant|volunteer$|borrower|booker|tester|author"
@@ -66,3 +66,10 @@ def test_city_data_answers_hold_no_personal_field() -> None:
                 assert leaf.name in PLAIN, f"{name}.{field_name}: {leaf.name}"
             else:
                 assert isinstance(leaf, GraphQLEnumType | GraphQLObjectType), field_name
+
+
+def test_dashboard_keys() -> None:
+    from app.citydata.metrics import COLUMNS
+
+    keys = [name for name, _ in COLUMNS]
+    assert not [k for k in keys if PERSONAL.search(k)]

@@ -163,3 +163,15 @@ def test_one_rule_for_every_aggregate_ratings_included() -> None:
     assert ratings_privacy.suppress is suppress
     assert suppress({"a": 9, "b": 5, "c": 1}, 4) == {"b", "c"}
     assert h3.get_resolution(h3.latlng_to_cell(0, 0, 7)) == 7
+
+
+async def test_precomputed_answers_equal_the_answers_from_the_cells(
+    world: World, monkeypatch: Any
+) -> None:
+    # given: the battery answered from the precomputed grid (the hub's k unchanged)
+    from_grid = await battery(world)
+    # when: answered from the base cells instead
+    monkeypatch.setattr(aggregates, "_grid", lambda *args: None)
+    from_cells = await battery(world)
+    # then
+    assert from_cells == from_grid
