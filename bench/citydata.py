@@ -44,6 +44,11 @@ query DemandVsSupply($input: CityDataInput!) {
     rows { metric area period dimension count amount mean suppressed withheldCells }
   }
 }"""
+# The same answer as one JSON document (no per-field resolution of thousands of rows).
+DEMAND_VS_SUPPLY_JSON = """
+query DemandVsSupplyJson($input: CityDataInput!) {
+  cityData(input: $input) { k refreshedAt suppressedRows dashboard }
+}"""
 METRICS = [
     "REQUESTS_POSTED", "URGENT_REQUESTS", "REQUESTS_UNFILLED", "REQUESTS_FILLED",
     "OFFERS_POSTED", "SKILL_VOLUNTEERS", "HOURS_GIVEN",
@@ -55,6 +60,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--database", required=True, help="a migrated copy of a generated hub")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--resolution", type=int, default=7, help="H3 resolution of the areas")
     parser.add_argument("--write-path", action="store_true", help="apply/pay with and without")
     parser.add_argument("--write-seconds", type=float, default=10.0)
     parser.add_argument("--out", type=Path, default=RESULTS / "citydata.json")
@@ -157,6 +163,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "commit": _commit(),
         "database": args.database,
         "clients": args.clients,
+        "resolution": args.resolution,
         "load_before": os.getloadavg(),
     }
     try:
@@ -174,29 +181,34 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         today = datetime.now(UTC).date()
         variables = {
             "input": {
-                "metrics": METRICS, "period": "MONTH", "areaBy": "CELL", "resolution": 7,
+                "metrics": METRICS, "period": "MONTH", "areaBy": "CELL",
+                "resolution": args.resolution,
                 "since": (today - timedelta(days=365)).isoformat(), "until": today.isoformat(),
             }
         }  # fmt: skip
         headers = {"Authorization": f"Bearer {token}"}
-        body = {"query": DEMAND_VS_SUPPLY, "variables": variables}
         result["statements_per_request"] = await statements(DEMAND_VS_SUPPLY, variables, headers)
         with procs.api(url, prefix).ready() as server:
-            async with aiohttp.ClientSession(server.url) as session:
-                first = await post_json(session, "/graphql", body, headers)
-                assert "errors" not in first, first
-                answer = first["data"]["cityData"]
-                result["rows"] = len(answer["rows"])
-                result["suppressed_rows"] = answer["suppressedRows"]
+            for shape, document in (("json", DEMAND_VS_SUPPLY_JSON), ("rows", DEMAND_VS_SUPPLY)):
+                body = {"query": document, "variables": variables}
+                async with aiohttp.ClientSession(server.url) as session:
+                    first = await post_json(session, "/graphql", body, headers)
+                    assert "errors" not in first, first
+                    answer = first["data"]["cityData"]
+                    result["suppressed_rows"] = answer["suppressedRows"]
+                    if shape == "rows":
+                        result["rows"] = len(answer["rows"])
 
-            async def send(session: aiohttp.ClientSession, client: int, n: int) -> bool:
-                found = await post_json(session, "/graphql", body, headers)
-                return "errors" not in found and found["data"]["cityData"]["rows"] is not None
+                async def send(
+                    session: aiohttp.ClientSession, client: int, n: int, body: Any = body
+                ) -> bool:
+                    found = await post_json(session, "/graphql", body, headers)
+                    return "errors" not in found and found["data"]["cityData"] is not None
 
-            result["query"] = await drive(
-                send, base_url=server.url, clients=args.clients, seconds=args.seconds,
-                max_requests=10**9,
-            )  # fmt: skip
+                result[f"query_{shape}"] = await drive(
+                    send, base_url=server.url, clients=args.clients, seconds=args.seconds,
+                    max_requests=10**9,
+                )  # fmt: skip
             result["api_peak_rss_mb"] = server.peak_rss_mb()
         result["load_after_query"] = os.getloadavg()
         if args.write_path:
@@ -208,16 +220,20 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def report(result: dict[str, Any]) -> None:
-    q = result["query"]
     print(f"hub {result['hub_id']}: {result['hub']}; load before {result['load_before']}")
     print(f"refresh (CONCURRENTLY), 3 runs: {result['refresh']}")
     print(
-        f"cityData by cell (res 7) and month, 12 months, {result['clients']} clients:"
-        f" {q['requests']} requests, {q['per_second']}/s, p50 {q['p50_ms']} ms,"
-        f" p95 {q['p95_ms']} ms, p99 {q['p99_ms']} ms, errors {q['errors']};"
-        f" rows {result['rows']} ({result['suppressed_rows']} suppressed);"
+        f"cityData by cell (res {result['resolution']}) and month, 12 months: rows {result['rows']}"
+        f" ({result['suppressed_rows']} suppressed);"
         f" statements/request {result['statements_per_request']}"
     )
+    for shape in ("json", "rows"):
+        q = result[f"query_{shape}"]
+        print(
+            f"  {shape:<5} {result['clients']} clients: {q['requests']} requests,"
+            f" {q['per_second']}/s, p50 {q['p50_ms']} ms, p95 {q['p95_ms']} ms,"
+            f" p99 {q['p99_ms']} ms, errors {q['errors']}"
+        )
     if "write_path" in result:
         w = result["write_path"]
         print(f"write path without refresh: {w['no_refresh']}")

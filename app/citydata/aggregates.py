@@ -6,8 +6,10 @@ cell). Each row says how many of its base cells were withheld, and is marked sup
 all were.
 """
 
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from time import monotonic
 from typing import Any
 
 from tortoise import Tortoise
@@ -51,6 +53,7 @@ class Answer:
     k: int
     refreshed_at: datetime | None
     rows: list[Row]
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def suppressed_rows(self) -> int:
@@ -164,9 +167,33 @@ def _grid(hub_id: int, ask: Ask, k: int) -> tuple[str, list[Any]] | None:
     return _GRID.format(areas=areas), values
 
 
+# Answers change only at a refresh (or when the hub changes k): each API process keeps the
+# answers it computed, keyed by the last refresh and k, for at most CACHE_SECONDS.
+CACHE_SECONDS = 300.0
+CACHE_SIZE = 256
+_CACHE: OrderedDict[tuple[Any, ...], tuple[float, "Answer"]] = OrderedDict()
+
+
 async def answer_ask(*, hub_id: int, ask: Ask) -> Answer:
     hub = await Hub.get(id=hub_id)
     k = k_of(hub)
+    last = await refresh.last()
+    key = (hub_id, ask, k, last.id if last else None)
+    found_answer = None if ask.area_by == AreaBy.WARD else _CACHE.get(key)  # wards: uploads
+    now = monotonic()
+    if found_answer is not None and found_answer[0] > now:
+        _CACHE.move_to_end(key)
+        return found_answer[1]
+    answer = await _compute(hub_id, ask, k, last.finished_at if last else None)
+    if ask.area_by == AreaBy.WARD:
+        return answer
+    _CACHE[key] = (now + CACHE_SECONDS, answer)
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return answer
+
+
+async def _compute(hub_id: int, ask: Ask, k: int, refreshed_at: datetime | None) -> Answer:
     conn = Tortoise.get_connection("default")
     fast = _grid(hub_id, ask, k)
     found: list[dict[str, Any]] = []
@@ -188,7 +215,7 @@ async def answer_ask(*, hub_id: int, ask: Ask) -> Answer:
         )
         for r in found
     ]
-    return Answer(ask=ask, k=k, refreshed_at=await refresh.last_refresh(), rows=rows)
+    return Answer(ask=ask, k=k, refreshed_at=refreshed_at, rows=rows)
 
 
 def is_stock(metric: Metric) -> bool:

@@ -83,6 +83,13 @@ def dictionary_csv() -> str:
 
 
 def dashboard(answer: Answer) -> dict[str, Any]:
+    """The dashboard document (built once per answer: answers are cached)."""
+    if "dashboard" not in answer.memo:
+        answer.memo["dashboard"] = _dashboard(answer)
+    return answer.memo["dashboard"]  # type: ignore[no-any-return]
+
+
+def _dashboard(answer: Answer) -> dict[str, Any]:
     ask = answer.ask
     return {
         "question": {

@@ -44,7 +44,12 @@ async def refresh() -> CityDataRefresh | None:
     return record
 
 
+async def last() -> CityDataRefresh | None:
+    """The last refresh (None: never since the views were created)."""
+    return await CityDataRefresh.all().order_by("-id").first()
+
+
 async def last_refresh() -> datetime | None:
     """When the cells were last recomputed (None: never since they were created)."""
-    found = await CityDataRefresh.all().order_by("-id").first()
+    found = await last()
     return found.finished_at if found else None
