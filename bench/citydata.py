@@ -111,8 +111,8 @@ def mutations(database: str, seconds: float, out: Path) -> dict[str, Any]:
     return {
         "apply_per_s": found["apply"]["per_second"],
         "apply_p95_ms": found["apply"]["p95_ms"],
-        "pay_per_s": found["pay"]["per_second"],
-        "pay_p95_ms": found["pay"]["p95_ms"],
+        "pay_per_s": found["transfer"]["per_second"],
+        "pay_p95_ms": found["transfer"]["p95_ms"],
     }
 
 
