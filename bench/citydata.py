@@ -61,6 +61,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--resolution", type=int, default=7, help="H3 resolution of the areas")
+    parser.add_argument("--refreshes", type=int, default=3, help="timed refreshes first")
     parser.add_argument("--write-path", action="store_true", help="apply/pay with and without")
     parser.add_argument("--write-seconds", type=float, default=10.0)
     parser.add_argument("--out", type=Path, default=RESULTS / "citydata.json")
@@ -177,7 +178,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             [hub_id],
         )
         result["hub"] = {k: int(v) for k, v in counts[0].items()}
-        result["refresh"] = await refreshes(3)
+        result["refresh"] = await refreshes(args.refreshes)
         today = datetime.now(UTC).date()
         variables = {
             "input": {
@@ -221,7 +222,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def report(result: dict[str, Any]) -> None:
     print(f"hub {result['hub_id']}: {result['hub']}; load before {result['load_before']}")
-    print(f"refresh (CONCURRENTLY), 3 runs: {result['refresh']}")
+    print(f"refresh (CONCURRENTLY): {result['refresh']}")
     print(
         f"cityData by cell (res {result['resolution']}) and month, 12 months: rows {result['rows']}"
         f" ({result['suppressed_rows']} suppressed);"
