@@ -1,6 +1,6 @@
 """Wards a hub admin uploads (GeoJSON polygons), and when the city data was last refreshed.
 
-The aggregates themselves live in the materialised view `citydata_cell` (migrations/0024,
+The aggregates themselves live in the materialised view `citydata_cell` (migrations/0026,
 app/citydata/refresh.py), not in a model: nothing writes them but the refresh.
 """
 

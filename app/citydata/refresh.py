@@ -1,7 +1,7 @@
 """Keeping the aggregates fresh without touching the write path.
 
 `citydata_cell` (the base cells) and `citydata_grid` (the answers, with each hub's k) are
-materialised views (migrations/0024_citydata.py): writes to opportunities,
+materialised views (migrations/0026_citydata.py): writes to opportunities,
 hours, transfers, loans and reports pay nothing for it. The periodic worker refreshes it
 CONCURRENTLY (readers keep reading the previous contents meanwhile) every REFRESH_SECONDS;
 the refresh is idempotent (it recomputes from the records) and one at a time (an advisory

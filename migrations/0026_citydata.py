@@ -158,7 +158,7 @@ CREATE UNIQUE INDEX citydata_grid_key ON citydata_grid
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0023_badge_levels_reached")]
+    dependencies = [("models", "0025_open_data_licence")]
 
     initial = False
 
