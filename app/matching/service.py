@@ -71,9 +71,10 @@ _STORE = (
     " ON CONFLICT (hub_id, member_id, kind, opportunity_id) DO NOTHING"
     " RETURNING id, member_id, opportunity_id, delivery, reason"
 )
-_MATCHED = (
+_MATCHED = (  # one time for the batch: the moment its last statement ran, just before commit
     "INSERT INTO matched_opportunity (hub_id, opportunity_id, matched_at, notified, created_at)"
-    " SELECT $1, t.o, clock_timestamp(), t.n, now() FROM unnest($2::bigint[], $3::int[]) AS t(o, n)"
+    " SELECT $1, t.o, (SELECT clock_timestamp()), t.n, now()"
+    " FROM unnest($2::bigint[], $3::int[]) AS t(o, n)"
     " ON CONFLICT (hub_id, opportunity_id) DO NOTHING"
 )
 
