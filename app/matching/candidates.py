@@ -3,11 +3,11 @@
 PostgreSQL scans the members in reach once for every opportunity of the batch: the
 opportunities, their skills, required checks and H3 rings come in as arrays (`unnest`) and
 are joined to the member indexes (home cell, skill holders), so a burst of 50 listings costs
-one pass over the members and skill holders, not 50. In SQL too: the travel distance, the
+one pass over the members and skill holders, not 50 (the planner hashes them). In SQL too:
+the travel distance and the skills, then for the nearest CANDIDATES per opportunity the
 poster, applicants, age, required checks, notification preferences and availability (a
-member with a weekly timetable that has no slot for the start is not asked). Per
-opportunity the nearest CANDIDATES are kept. Python then ranks them and applies what depends
-on the member's clock and the day's count (service.py).
+member with a weekly timetable that has no slot for the start is not asked). Python then
+ranks them and applies what depends on the member's clock and the day's count (service.py).
 """
 
 from dataclasses import dataclass, field
@@ -82,10 +82,12 @@ def born_before(min_age: int) -> date:
 
 
 _DISTANCE = geo.haversine_sql("o.lat", "o.lng", alias="m", columns=("home_lat", "home_lng"))
-_MEMBER = "m.hub_id = $1 AND m.status = 'active' AND NOT m.is_proxy"
 
 # $1 hub; $2.. the batch as parallel arrays; $10/$11 (opportunity, skill) pairs; $12/$13
 # (opportunity, check kind) pairs; $14/$15 (opportunity, ring cell) pairs; $16 the limit.
+# `pairs` reads only member_active_cell (index-only: cell, position, reach, proxy flag) and
+# `holders` only member_skill_by_skill; the member rows themselves are read for the kept
+# shortlist alone (at most $16 per opportunity), as the one-opportunity query did.
 _SQL = f"""
 WITH o AS (
   SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::float8[], $5::float8[], $6::date[],
@@ -97,40 +99,38 @@ WITH o AS (
   SELECT * FROM unnest($12::bigint[], $13::text[]) AS t(oid, kind)
 ), ring AS (
   SELECT * FROM unnest($14::bigint[], $15::text[]) AS t(oid, cell)
-), wanted AS (  -- located listings with skills: (skill, cell) -> listing, joined by hash
-  SELECT os.oid, os.skill_id, ring.cell FROM os JOIN ring ON ring.oid = os.oid
-), holders AS (  -- the members holding a skill the batch asks for: one pass over the index
-  SELECT ms.member_id, ms.skill_id FROM member_skill ms
-  WHERE ms.hub_id = $1 AND ms.skill_id = ANY($11::bigint[])
-), reach AS (
-  SELECT w.oid, m.id AS mid, array_agg(w.skill_id) AS skill_ids
-    FROM holders h JOIN member m ON m.id = h.member_id AND {_MEMBER}
-    JOIN wanted w ON w.skill_id = h.skill_id AND w.cell = m.home_cell
+@@PAIRS@@), skilled AS (
+  SELECT oid, mid, km, skill_ids FROM pairs
+  UNION ALL  -- located listings without skills: everyone in reach
+  SELECT ring.oid, m.id, {_DISTANCE}, '{{}}'::bigint[]
+    FROM ring JOIN o ON o.oid = ring.oid
+    JOIN member m ON m.hub_id = $1 AND m.status = 'active' AND m.home_cell = ring.cell
+   WHERE NOT EXISTS (SELECT 1 FROM os WHERE os.oid = ring.oid) AND NOT m.is_proxy
+     AND m.id <> o.poster AND {_DISTANCE} <= m.travel_km
+  UNION ALL  -- remote (or unplaced) listings with skills: every holder
+  SELECT os.oid, ms.member_id, NULL::float8, array_agg(os.skill_id)
+    FROM os JOIN o ON o.oid = os.oid AND o.lat IS NULL
+    JOIN member_skill ms ON ms.hub_id = $1 AND ms.skill_id = os.skill_id
+    JOIN member m ON m.id = ms.member_id AND m.hub_id = $1 AND m.status = 'active'
+   WHERE NOT m.is_proxy AND m.id <> o.poster
    GROUP BY 1, 2
-  UNION ALL
-  SELECT os.oid, h.member_id, array_agg(os.skill_id)
-    FROM holders h JOIN os ON os.skill_id = h.skill_id
-    JOIN o ON o.oid = os.oid AND o.lat IS NULL
-   GROUP BY 1, 2
-  UNION ALL
-  SELECT ring.oid, m.id, '{{}}'::bigint[] FROM ring
-    JOIN member m ON m.hub_id = $1 AND m.home_cell = ring.cell AND m.status = 'active'
-   WHERE NOT m.is_proxy AND NOT EXISTS (SELECT 1 FROM os WHERE os.oid = ring.oid)
-  UNION ALL
-  SELECT o.oid, m.id, '{{}}'::bigint[] FROM o JOIN member m ON {_MEMBER}
+  UNION ALL  -- remote listings without skills: every member
+  SELECT o.oid, m.id, NULL::float8, '{{}}'::bigint[] FROM o
+    JOIN member m ON m.hub_id = $1 AND m.status = 'active'
    WHERE o.lat IS NULL AND NOT EXISTS (SELECT 1 FROM os WHERE os.oid = o.oid)
-), suited AS (
-  SELECT r.oid, r.mid, r.skill_ids, CASE WHEN o.lat IS NULL THEN NULL ELSE {_DISTANCE} END AS km,
-         row_number() OVER (PARTITION BY r.oid
-                            ORDER BY CASE WHEN o.lat IS NULL THEN NULL ELSE {_DISTANCE} END
-                                     ASC NULLS LAST, r.mid) AS n
-    FROM reach r JOIN o ON o.oid = r.oid JOIN member m ON m.id = r.mid
-   WHERE m.id <> o.poster AND {_MEMBER}
-     AND (o.lat IS NULL OR {_DISTANCE} <= m.travel_km)
+     AND NOT m.is_proxy AND m.id <> o.poster
+), ranked AS (
+  SELECT s.*, row_number() OVER (PARTITION BY s.oid ORDER BY s.km ASC NULLS LAST, s.mid) AS n
+    FROM skilled s
+), kept AS (
+  SELECT r.oid, r.mid, r.km, r.skill_ids, m.email, m.notification_prefs AS prefs, m.travel_km,
+         coalesce(jsonb_array_length(m.availability) > 0, false) AS timetabled
+    FROM ranked r JOIN o ON o.oid = r.oid JOIN member m ON m.id = r.mid
+   WHERE r.n <= $16
      AND (o.born_before IS NULL OR m.date_of_birth <= o.born_before)
      AND (coalesce((m.notification_prefs->>'in_app')::boolean, true)
           OR coalesce((m.notification_prefs->>'email')::boolean, true))
-     AND (o.dow IS NULL OR jsonb_array_length(coalesce(m.availability, '[]')) = 0
+     AND (o.dow IS NULL OR coalesce(jsonb_array_length(m.availability), 0) = 0
           OR EXISTS (SELECT 1 FROM jsonb_array_elements(m.availability) a
                       WHERE (a->>'weekday')::int = o.dow AND (a->>'from')::time <= o.at
                         AND o.at < (a->>'to')::time))
@@ -141,21 +141,57 @@ WITH o AS (
            WHERE oc.oid = r.oid AND tc.hub_id = $1 AND tc.member_id = r.mid
              AND tc.status = 'verified'
              AND (tc.expires_on IS NULL OR tc.expires_on >= current_date)) = o.nchecks)
-), kept AS (
-  SELECT * FROM suited WHERE n <= $16
 ), reliability AS (
   SELECT h.volunteer_id AS mid, count(*)::int AS n FROM hours_record h
    WHERE h.hub_id = $1 AND h.status = 'verified'
      AND h.volunteer_id IN (SELECT DISTINCT mid FROM kept)
    GROUP BY 1
 )
-SELECT k.oid, k.mid, k.km, m.email, m.notification_prefs AS prefs, m.travel_km,
-       coalesce(jsonb_array_length(m.availability) > 0, false) AS timetabled,
+SELECT k.oid, k.mid, k.km, k.email, k.prefs, k.travel_km, k.timetabled,
        ARRAY(SELECT s.name FROM skill s WHERE s.id = ANY(k.skill_ids) ORDER BY s.name) AS skills,
        coalesce(rl.n, 0) AS reliability
-  FROM kept k JOIN member m ON m.id = k.mid
-  LEFT JOIN reliability rl ON rl.mid = k.mid
+  FROM kept k LEFT JOIN reliability rl ON rl.mid = k.mid
 """
+
+
+# Located listings with skills: the skill holders in reach, by (skill, cell). Two ways to the
+# same rows. For a few listings, ring first: the members of each listing's ring (index-only
+# on member_active_cell), each probed for the skills (member_skill_uniq). For a batch, holders
+# first: every holder of the batch's skills once (member_skill_by_skill) with their home
+# (member_active_cell), hashed against the batch's (skill, cell) pairs: one pass whatever the
+# number of listings, where ring first costs one ring (100,000 members in a dense city) each.
+_RING_FIRST = """), pairs AS (
+  SELECT w.oid, m.id AS mid, @@D@@ AS km, array_agg(w.skill_id) AS skill_ids
+    FROM member_skill ms
+    JOIN (SELECT os.oid, os.skill_id, ring.cell FROM os JOIN ring ON ring.oid = os.oid) w
+      ON w.skill_id = ms.skill_id
+    JOIN member m ON m.hub_id = $1 AND m.status = 'active' AND m.id = ms.member_id
+                 AND m.home_cell = w.cell
+    JOIN o ON o.oid = w.oid
+   WHERE ms.hub_id = $1 AND ms.skill_id = ANY($11::bigint[]) AND NOT m.is_proxy
+     AND m.id <> o.poster AND @@D@@ <= m.travel_km
+   GROUP BY 1, 2, 3
+"""
+_HOLDERS_FIRST = """), holders AS MATERIALIZED (
+  SELECT ms.member_id AS mid, ms.skill_id, m.home_cell, m.home_lat, m.home_lng, m.travel_km
+    FROM member_skill ms
+    JOIN member m ON m.id = ms.member_id AND m.hub_id = $1 AND m.status = 'active'
+   WHERE ms.hub_id = $1 AND ms.skill_id = ANY($11::bigint[]) AND NOT m.is_proxy
+), pairs AS (
+  SELECT w.oid, m.mid, @@D@@ AS km, array_agg(w.skill_id) AS skill_ids
+    FROM holders m
+    JOIN (SELECT os.oid, os.skill_id, ring.cell FROM os JOIN ring ON ring.oid = os.oid) w
+      ON w.skill_id = m.skill_id AND w.cell = m.home_cell
+    JOIN o ON o.oid = w.oid
+   WHERE m.mid <> o.poster AND @@D@@ <= m.travel_km
+   GROUP BY 1, 2, 3
+"""
+HOLDERS_FROM = 4  # listings in a batch from which holders first is cheaper
+
+
+def _sql(listings: int) -> str:
+    pairs = _HOLDERS_FIRST if listings >= HOLDERS_FROM else _RING_FIRST
+    return _SQL.replace("@@PAIRS@@", pairs.replace("@@D@@", _DISTANCE))
 
 
 def _params(hub_id: int, listings: list[Listing]) -> list[Any]:
@@ -214,7 +250,7 @@ async def find_candidates(conn: BaseDBAsyncClient, hub_id: int, listings: list[L
     by_id = {listing.opportunity.id: listing for listing in listings}
     slots = {oid: listing.slot for oid, listing in by_id.items()}
     prefs: dict[int, dict[str, Any]] = {}
-    for row in await conn.execute_query_dict(_SQL, _params(hub_id, listings)):
+    for row in await conn.execute_query_dict(_sql(len(listings)), _params(hub_id, listings)):
         mid = row["mid"]
         if mid not in prefs:
             prefs[mid] = _json(row["prefs"]) or {}
