@@ -2,7 +2,7 @@
 
 Matched in bursts. Each publish queues a job (the `opportunity.published` event); a job takes
 its own opportunity and every other one of the hub published and not matched yet (whose jobs
-are still waiting, up to BATCH), and matches them together:
+are still waiting, up to CH_MATCHING_BATCH), and matches them together:
 
 - one statement finds the suited members of all of them (candidates.py: one scan of the
   members in reach and of the skill holders, availability checked in SQL);
@@ -33,9 +33,11 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from app import jobs
+from app.config import get_settings
 from app.events import subscribe
 from app.hubs.models import Hub
 from app.jobs import enqueue_many
+from app.jobs.runner import current_attempt
 from app.matching import live, saved_searches
 from app.matching.candidates import Candidate, Listing, find_candidates, reason, score
 from app.matching.models import Delivery, MatchedOpportunity, NotificationKind
@@ -43,7 +45,6 @@ from app.opportunities.models import Opportunity, OpportunitySkill, OpportunityS
 
 log = logging.getLogger(__name__)
 
-BATCH = 50  # opportunities matched together at most (bounds the rows a batch holds in memory)
 MAX_NOW = 100  # members told at once per opportunity; the rest get it in their digest
 URGENT_NEAREST = 5  # urgent requests reach the nearest few even over their daily cap
 NOTIFY_JOB = "event:opportunity.published:app.matching.service.notify_matches"
@@ -203,6 +204,12 @@ async def _announce(pairs: list[tuple[int, int]]) -> None:
         log.warning("live notification not published", exc_info=True)
 
 
+def batch_size() -> int:
+    """CH_MATCHING_BATCH, halved for each earlier attempt of this job (one cut off by the job
+    timeout takes fewer the next time), at least 1."""
+    return max(1, get_settings().matching_batch >> ((current_attempt() or 1) - 1))
+
+
 async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> int:
     """Matches a batch of the hub's published, unmatched opportunities (`first` among them if it
     still is one); returns the notifications stored. See the module's docstring."""
@@ -211,7 +218,7 @@ async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> i
         waiting = await jobs.waiting_values(NOTIFY_JOB, "opportunity_id")
         if first is not None:
             waiting.append(first)
-        rows = await conn.execute_query_dict(_CLAIM, [hub.id, waiting, first or 0, BATCH])
+        rows = await conn.execute_query_dict(_CLAIM, [hub.id, waiting, first or 0, batch_size()])
         if not rows:
             return 0
         listings = await _listings(hub, [r["id"] for r in rows])
@@ -250,7 +257,7 @@ async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> i
 @subscribe("opportunity.published")
 async def notify_matches(*, opportunity_id: int, now: datetime | None = None) -> int:
     """The publish event's job: matches the opportunity, with every other one published and
-    not matched yet (up to BATCH), unless a batch did already. Returns the notifications
+    not matched yet (up to CH_MATCHING_BATCH), unless a batch did already. Returns the notifications
     stored by this run (its whole batch): 0 when someone else matched it."""
     now = now or datetime.now(UTC)
     opportunity = await Opportunity.get_or_none(id=opportunity_id)
