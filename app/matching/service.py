@@ -37,6 +37,7 @@ from app.config import get_settings
 from app.events import subscribe
 from app.hubs.models import Hub
 from app.jobs import enqueue_many
+from app.jobs.queue import TransientJobError
 from app.jobs.runner import current_attempt
 from app.matching import live, saved_searches
 from app.matching.candidates import Candidate, Listing, find_candidates, reason, score
@@ -204,6 +205,21 @@ async def _announce(pairs: list[tuple[int, int]]) -> None:
         log.warning("live notification not published", exc_info=True)
 
 
+async def _take_lock(conn: BaseDBAsyncClient, hub: Hub) -> None:
+    """The hub's matching lock, waited for at most half the job timeout: a job that got it late
+    would be cut off mid-batch. Busy that long: retried later (the running batch has most
+    likely taken this job's opportunity by then)."""
+    wait_ms = get_settings().job_timeout_seconds * 500
+    await conn.execute_query(f"SET LOCAL lock_timeout = {int(wait_ms)}")
+    try:
+        await conn.execute_query(_LOCK, [hub.id])
+    except Exception as exc:
+        if "55P03" in {getattr(exc, "sqlstate", None), getattr(exc.__cause__, "sqlstate", None)}:
+            raise TransientJobError("the hub's matching lock is busy") from exc
+        raise
+    await conn.execute_query("SET LOCAL lock_timeout = 0")
+
+
 def batch_size() -> int:
     """CH_MATCHING_BATCH, halved for each earlier attempt of this job (one cut off by the job
     timeout takes fewer the next time), at least 1."""
@@ -214,7 +230,7 @@ async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> i
     """Matches a batch of the hub's published, unmatched opportunities (`first` among them if it
     still is one); returns the notifications stored. See the module's docstring."""
     async with in_transaction() as conn:
-        await conn.execute_query(_LOCK, [hub.id])
+        await _take_lock(conn, hub)
         waiting = await jobs.waiting_values(NOTIFY_JOB, "opportunity_id")
         if first is not None:
             waiting.append(first)
