@@ -8,7 +8,7 @@ from tortoise.migrations.constraints import UniqueConstraint
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0024_feed_candidates_index_only")]
+    dependencies = [("models", "0026_citydata")]
 
     initial = False
 
