@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     outbox_sweep_seconds: int = 5
     outbox_stale_seconds: int = 10
     worker_max_jobs: int = 10
+    # Opportunities matched together at most (issue 19); an attempt cut off by the job timeout
+    # is retried with half as many, so a slow database still gets through a burst.
+    matching_batch: int = 20
     housekeeping_seconds: int = 60
     # Campaign settlement: pledges per transaction (each batch posted or voided in set-based SQL).
     settlement_batch: int = 10000

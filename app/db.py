@@ -29,6 +29,7 @@ MODEL_MODULES = [
     "app.trials.models",
     "app.paidjobs.models",
     "app.badges.models",
+    "app.citydata.models",
 ]
 
 

@@ -16,7 +16,7 @@ from app.config import Settings, get_settings
 from app.db import tortoise_config
 from app.jobs.queue import close_pools
 from app.logs import configure_logging
-from app.web import badges, cv, ical, opendata, pages, probes
+from app.web import badges, citydata, cv, ical, opendata, pages, probes
 from app.web.middleware import RequestContextMiddleware
 
 
@@ -56,6 +56,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/badges/assertions/{name}", badges.assertion),
             Route("/ical/{token}", ical.feed),
             *OPEN_DATA_ROUTES,
+            Route(
+                "/citydata/{kind:str}",
+                citydata.download,
+                methods=["GET"],
+            ),
         ],
         # Inside the request context (not Starlette's max_body_size, which answers outside
         # every middleware in plain text): a body over the limit reaches the GraphQL view as

@@ -1,12 +1,15 @@
 """Benchmark: matching a published opportunity against a Do-it-sized hub (600,000 members).
 
-    uv run python -m bench.matching [--members 600000] [--opportunities 200]
+    uv run python -m bench.matching [--members 600000] [--opportunities 200] [--burst 200]
 
 Bulk-loads members (COPY) with homes around Greater Manchester, two skills each, availability
 and preferences, then publishes opportunities and times `notify_matches` (the worker's job:
 from publish to every notification stored and its email job enqueued), p50/p95, and reports
-this process's peak RSS (it runs the job as a worker would). Uses only the PostgreSQL named by
-CH_DATABASE_URL; creates and drops its own `ch_bench_*` database.
+this process's peak RSS (it runs the job as a worker would). Then (issue 19) publishes a burst
+of --burst opportunities at once and runs their jobs one after the other in this process: each
+job matches its own with every other one not matched yet (batches of up to 50), so the burst
+costs a few batches; reports the burst's total and each batch's time. Uses only the PostgreSQL
+named by CH_DATABASE_URL; creates and drops its own `ch_bench_*` database.
 """
 
 import argparse
@@ -169,6 +172,30 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             started = time.perf_counter()
             notified.append(await notify_matches(opportunity_id=opportunity.id))
             timings.append(time.perf_counter() - started)
+        burst_ids = []
+        for n in range(args.burst):
+            lat, lng = CENTRE[0] + rng.gauss(0, 0.05), CENTRE[1] + rng.gauss(0, 0.08)
+            opportunity = await service.create_opportunity(
+                actor=poster,
+                publish=True,
+                fields={
+                    "kind": "request",
+                    "title": f"Burst {n}",
+                    "category_id": category.id,
+                    "location": (lat, lng),
+                    "skill_ids": rng.sample(skill_ids, 1),
+                    "starts_at": datetime.now(UTC)
+                    + timedelta(days=rng.randint(1, 14), hours=rng.randint(0, 10)),
+                },
+            )
+            burst_ids.append(opportunity.id)
+        batches = []
+        burst_started = time.perf_counter()
+        for opportunity_id in burst_ids:
+            started = time.perf_counter()
+            if await notify_matches(opportunity_id=opportunity_id):
+                batches.append(round(time.perf_counter() - started, 3))
+        burst_seconds = time.perf_counter() - burst_started
         await Tortoise.close_connections()
     finally:
         await drop_database(url)
@@ -181,6 +208,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "p95_ms": round(timings[int(0.95 * (len(timings) - 1))] * 1000, 1),
         "max_ms": round(timings[-1] * 1000, 1),
         "notified_median": statistics.median(notified),
+        "burst": args.burst,
+        "burst_seconds": round(burst_seconds, 2),
+        "burst_batches_seconds": batches,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
     }
 
@@ -189,6 +219,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--members", type=int, default=600_000)
     parser.add_argument("--opportunities", type=int, default=200)
+    parser.add_argument("--burst", type=int, default=200)
     result = asyncio.run(run(parser.parse_args()))
     print(json.dumps(result, indent=2))
     RESULTS.mkdir(exist_ok=True)

@@ -36,6 +36,9 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--burst", type=int, default=200, help="opportunities published")
     parser.add_argument("--members", type=int, default=200, help="members signed in")
     parser.add_argument("--scenarios", default=",".join(ALL))
+    parser.add_argument(
+        "--matching-workers", type=int, default=2, help="worker processes of scenario 5"
+    )
     parser.add_argument("--api-workers", type=int, default=1, help="communityhub serve --workers")
     parser.add_argument("--pgbench-scale", type=int, default=10)
     parser.add_argument(
@@ -93,6 +96,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 burst=args.burst,
                 pgbench_scale=args.pgbench_scale,
                 rounds=args.rounds,
+                matching_workers=args.matching_workers,
             )
             result.update(await _scenarios(context, args))
             result["api_peak_rss_mb"] = api.peak_rss_mb()

@@ -36,6 +36,7 @@ class Run:
     burst: int
     pgbench_scale: int = 10
     rounds: int = 3
+    matching_workers: int = 2
 
     def bearer(self, token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}
@@ -339,8 +340,14 @@ async def in_process(send: Any, clients: int, seconds: float, max_requests: int)
     return summary(len(latencies), errors, time.perf_counter() - started, latencies)
 
 
+SINGLES = 20  # opportunities published one at a time before the burst (single-publish latency)
+
+
 async def matching(run: Run) -> dict[str, Any]:
-    """5. Publish a burst of opportunities; publish to the matching job's end, per opportunity."""
+    """5. Matching (issue 19): 20 publishes one at a time, each matched before the next (the
+    single-publish latency), then a burst of `run.burst` from 8 clients at once; per
+    opportunity, publish to its batch's commit (every notification stored, its email jobs
+    enqueued), with `run.matching_workers` worker processes."""
     s = run.sample
     rng = random.Random(9)
     starts = datetime.now(UTC) + timedelta(days=3)
@@ -361,32 +368,50 @@ async def matching(run: Run) -> dict[str, Any]:
             },
             "publish": True,
         }
-        for i in range(run.burst)
+        for i in range(run.burst + SINGLES + 2)
     ]
-    with procs.worker(run.database_url, run.redis_prefix) as worker:
-        await asyncio.sleep(1)  # the worker connects to Redis before the burst
+    published: list[int] = []
+
+    async def send(session: aiohttp.ClientSession, client: int, n: int) -> bool:
+        body = {"query": doc.CREATE, "variables": {"input": inputs[n % len(inputs)]}}
+        answer = await post_json(
+            session, "/graphql", body, run.bearer(s.members[n % len(s.members)])
+        )
+        ok = _ok(answer, "createOpportunity") and answer["data"]["createOpportunity"]["opportunity"]
+        if ok:
+            published.append(int(_pk(answer["data"]["createOpportunity"]["opportunity"]["id"])))
+        return bool(ok)
+
+    with contextlib.ExitStack() as stack:
+        workers = [
+            stack.enter_context(procs.worker(run.database_url, run.redis_prefix))
+            for _ in range(run.matching_workers)
+        ]
+        await asyncio.sleep(1)  # the workers connect to Redis before the first publish
         began = datetime.now(UTC)
-        published: list[int] = []
-
-        async def send(session: aiohttp.ClientSession, client: int, n: int) -> bool:
-            body = {"query": doc.CREATE, "variables": {"input": inputs[n - 1]}}
-            answer = await post_json(
-                session, "/graphql", body, run.bearer(s.members[n % len(s.members)])
-            )
-            ok = (
-                _ok(answer, "createOpportunity")
-                and answer["data"]["createOpportunity"]["opportunity"]
-            )
-            if ok:
-                published.append(int(_pk(answer["data"]["createOpportunity"]["opportunity"]["id"])))
-            return bool(ok)
-
+        singles: list[int] = []
+        for n in range(SINGLES):
+            async with aiohttp.ClientSession(run.api.url) as session:
+                before = len(published)
+                await send(session, 0, run.burst + n)
+                singles += published[before:]
+            await _wait_for_matching(published[before:], wait=30.0)
+        single = await _wait_for_matching(singles, wait=30.0)
+        burst_ids_from = len(published)
         burst = await drive(
             send, base_url=run.api.url, clients=8, seconds=600, max_requests=run.burst
         )
-        waited = await _wait_for_matching(published, wait=max(120.0, run.burst * 5.0))
-        result = {"published": len(published), "burst": burst, **waited}
-        result["worker_peak_rss_mb"] = worker.peak_rss_mb()
+        burst_ids = published[burst_ids_from:]
+        waited = await _wait_for_matching(burst_ids, wait=max(120.0, run.burst * 5.0))
+        result = {
+            "workers": run.matching_workers,
+            "single": single,
+            "published": len(burst_ids),
+            "burst": burst,
+            **waited,
+            "batches": await _batches(burst_ids),
+        }
+        result["worker_peak_rss_mb"] = max(w.peak_rss_mb() for w in workers)
     await _forget(published, since=began)
     return result
 
@@ -480,13 +505,12 @@ def _pk(global_id: str) -> str:
 
 
 async def _wait_for_matching(ids: list[int], wait: float) -> dict[str, Any]:
+    """Publish to matched (the batch's commit: notifications stored, email jobs enqueued)."""
     connection = Tortoise.get_connection("default")
     query = (
-        "SELECT o.id, extract(epoch FROM j.finished_at - o.published_at) AS seconds,"
-        " (SELECT count(*) FROM notification n WHERE n.opportunity_id = o.id) AS notified"
-        " FROM opportunity o JOIN outbox_job j ON j.key = 'event:opportunity.published:'"
-        " || o.id || ':app.matching.service.notify_matches'"  # the payload is cleared when done
-        " WHERE o.id = ANY($1::bigint[]) AND j.status = 'done'"
+        "SELECT o.id, extract(epoch FROM mo.matched_at - o.published_at) AS seconds,"
+        " mo.notified FROM opportunity o JOIN matched_opportunity mo"
+        " ON mo.hub_id = o.hub_id AND mo.opportunity_id = o.id WHERE o.id = ANY($1::bigint[])"
     )
     deadline = time.monotonic() + wait
     rows: list[dict[str, Any]] = []
@@ -494,14 +518,25 @@ async def _wait_for_matching(ids: list[int], wait: float) -> dict[str, Any]:
         rows = await connection.execute_query_dict(query, [ids])
         if len(rows) >= len(ids):
             break
-        await asyncio.sleep(0.25)
+        await asyncio.sleep(0.01)
     latencies = sorted(float(r["seconds"]) for r in rows)
     notified = sorted(int(r["notified"]) for r in rows)
     return {
         "matched": len(rows),
         "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
         "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
-        "min_ms": round(latencies[0] * 1000, 1) if latencies else None,  # no queue ahead of it
+        "min_ms": round(latencies[0] * 1000, 1) if latencies else None,
         "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
         "notified_median": percentile([float(n) for n in notified], 0.5),
     }
+
+
+async def _batches(ids: list[int]) -> dict[str, Any]:
+    """How the burst was batched: opportunities per batch (one commit time per batch)."""
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT count(*)::int AS n FROM matched_opportunity"
+        " WHERE opportunity_id = ANY($1::bigint[]) GROUP BY matched_at ORDER BY min(matched_at)",
+        [ids],
+    )
+    sizes = [int(r["n"]) for r in rows]
+    return {"count": len(sizes), "sizes": sizes}

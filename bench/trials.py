@@ -98,7 +98,7 @@ async def seed(reports: int) -> tuple[int, str, str]:
     from schema.relay import encode_id
 
     hub = await hubs.create_hub(name="Bench trials", slug="bench-trials")
-    await Hub.filter(id=hub.id).update(ratings_min_group=10, ratings_cell_resolution=6)
+    await Hub.filter(id=hub.id).update(privacy_k=10, ratings_cell_resolution=6)
     owner = await auth.create_account(
         hub_slug=hub.slug, email="owner@bench.example", password=PASSWORD, display_name="Owner"
     )

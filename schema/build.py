@@ -31,6 +31,8 @@ from schema.badges.mutations import BadgeMutations
 from schema.badges.queries import BadgeQueries
 from schema.campaigns.mutations import CampaignMutations
 from schema.campaigns.queries import CampaignQueries
+from schema.citydata.mutations import CityDataMutations
+from schema.citydata.queries import CityDataQueries
 from schema.cost import QueryCostLimiter
 from schema.credits.mutations import CreditsMutations
 from schema.credits.offers.mutations import OfferMutations
@@ -103,6 +105,7 @@ def build_schema() -> strawberry.Schema:
             NodeQueries,
             AuthQueries,
             HubQueries,
+            CityDataQueries,
             PeopleQueries,
             OrganisationQueries,
             OpportunityQueries,
@@ -129,6 +132,7 @@ def build_schema() -> strawberry.Schema:
         (
             AuthMutations,
             HubMutations,
+            CityDataMutations,
             PeopleMutations,
             OrganisationMutations,
             OpportunityMutations,

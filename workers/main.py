@@ -13,6 +13,7 @@ from typing import Any
 
 from tortoise import Tortoise
 
+from app.citydata.refresh import REFRESH_SECONDS
 from app.config import get_settings
 from app.db import tortoise_config
 from app.jobs.queue import Periodic, close_pools, periodic_queue_name, run_workers, worker_settings
@@ -23,6 +24,7 @@ from workers.tasks import (
     credits_housekeeping,
     opportunity_housekeeping,
     recompute_badges,
+    refresh_citydata,
     run_outbox_job,
     send_digests,
     sweep_outbox,
@@ -55,6 +57,8 @@ def build_periodic_settings(*, burst: bool = False) -> dict[str, Any]:
             # Settlements due and not queued (their job lost, or a deadline missed while down).
             Periodic(campaign_sweep, every_seconds=60, timeout=60),
             # Badges an event missed, from the records: nightly, one statement per badge.
+            # City data cells, recomputed off the write path (app/citydata/refresh.py).
+            Periodic(refresh_citydata, every_seconds=REFRESH_SECONDS, timeout=600),
             Periodic(recompute_badges, every_seconds=86400, timeout=600, at_hour=2),
         ],
         queue=periodic_queue_name(),

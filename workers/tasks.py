@@ -6,6 +6,7 @@ from app import jobs
 from app.assets import housekeeping as assets_cron
 from app.badges import recompute as badges_recompute
 from app.campaigns import settlement
+from app.citydata import refresh as citydata
 from app.credits import offers, payment_requests
 from app.credits import service as credits
 from app.jobs.runner import run_job
@@ -57,3 +58,9 @@ async def campaign_sweep(ctx: dict[str, Any]) -> int:
 
 async def recompute_badges(ctx: dict[str, Any]) -> int:
     return await badges_recompute.recompute_all()
+
+
+async def refresh_citydata(ctx: dict[str, Any]) -> dict[str, int] | None:
+    """Recomputes the city data cells (CONCURRENTLY: readers are never blocked)."""
+    done = await citydata.refresh()
+    return None if done is None else {"took_ms": done.took_ms, "rows": done.rows}

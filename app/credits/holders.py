@@ -3,7 +3,7 @@ check (app/credits/policy.py) then needs no statement for a member the ledger ha
 in this process (a payment tells it both members' accounts).
 
 Sound because an account's holder never changes: its id and hub are kept by ledger_rows_kept
-(migration 0022) and its member, organisation and system by account_holder_kept (0026); and
+(migration 0022) and its member, organisation and system by account_holder_kept (0028); and
 an account is never deleted. Only found accounts are remembered (a member without one may
 open one later)."""
 

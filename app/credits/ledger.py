@@ -4,7 +4,7 @@ Accounts are locked in id order (SELECT ... FOR UPDATE), so two transfers betwee
 accounts in opposite directions queue instead of deadlocking; the balance check runs on the
 locked row, and a trigger in the database (account_within_limit) backs it up.
 
-Each posting is one PostgreSQL function (migrations/0026_ledger_functions.py), so one round
+Each posting is one PostgreSQL function (migrations/0028_ledger_functions.py), so one round
 trip: this module is its only caller. A refusal comes back as a code and writes nothing; it is
 raised here as the typed error.
 
@@ -111,7 +111,7 @@ def _insufficient(available: int, limit: int | None, amount: int) -> DomainError
     return DomainError(E.INSUFFICIENT_CREDITS, message, "amount")
 
 
-# One PostgreSQL function per posting (migrations/0026_ledger_functions.py): one round trip,
+# One PostgreSQL function per posting (migrations/0028_ledger_functions.py): one round trip,
 # prepared once per connection by asyncpg. `(r.t).*` spreads the transfer's columns.
 _TRANSFER = "r.err, (r.t).*"
 _FUNDED = "r.err, r.avail, r.lim, (r.t).*"

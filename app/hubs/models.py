@@ -21,9 +21,10 @@ class Hub(Base):
     # Only the hub's registered documents (TrustedDocument) run for it: its apps send them by
     # hash, and any other document is refused (schema/documents.py).
     trusted_documents_only = fields.BooleanField(default=False)
-    # Ratings queries (app/ratings): no slice shows a group of fewer testers than this, and
-    # areas are H3 cells of this resolution (5, 6 or 7).
-    ratings_min_group = fields.IntField(default=10)
+    # The privacy threshold k of every aggregate (city data, trials' ratings): no number comes
+    # from a group of fewer distinct people (app/privacy.py).
+    privacy_k = fields.IntField(default=10)
+    # Ratings queries (app/ratings): areas are H3 cells of this resolution (5, 6 or 7).
     ratings_cell_resolution = fields.SmallIntField(default=6)
     # The licence of the hub's open data feeds (app/opendata/licences.py): an SPDX-style id.
     open_data_licence = fields.CharField(max_length=20, default="OGL-UK-3.0")

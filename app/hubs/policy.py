@@ -20,6 +20,7 @@ POLICY = ModulePolicy(
                 "creditsPerHour",
                 "memberOverdraftLimit",
                 "trustedDocumentsOnly",
+                "privacyK",
                 "ratingsMinGroup",
                 "ratingsCellResolution",
                 "openDataLicence",

@@ -21,6 +21,7 @@ from app.hubs.models import Hub
 from app.opendata.licences import LICENCES
 from app.opportunities import categories
 from app.people.models import Role
+from app.privacy import MAX_K, MIN_K
 
 LOCALE_MAX = 20
 
@@ -113,7 +114,7 @@ async def update_hub(
     credit_name: str | None = None,
     member_overdraft_limit: int | None = None,
     trusted_documents_only: bool | None = None,
-    ratings_min_group: int | None = None,
+    privacy_k: int | None = None,
     ratings_cell_resolution: int | None = None,
     open_data_licence: str | None = None,
 ) -> Hub:
@@ -146,9 +147,9 @@ async def update_hub(
         )
     if trusted_documents_only is not None:
         changes["trusted_documents_only"] = bool(trusted_documents_only)
-    if ratings_min_group is not None:  # k of the ratings queries (app/ratings/privacy.py)
-        changes["ratings_min_group"] = v.int_range(
-            ratings_min_group, field="ratingsMinGroup", low=5, high=1000, invalid=bad
+    if privacy_k is not None:  # k of every aggregate (app/privacy.py)
+        changes["privacy_k"] = v.int_range(
+            privacy_k, field="privacyK", low=MIN_K, high=MAX_K, invalid=bad
         )
     if ratings_cell_resolution is not None:
         changes["ratings_cell_resolution"] = v.int_range(
@@ -183,7 +184,7 @@ async def update_hub(
         if changes.keys() & {
             "member_overdraft_limit",
             "trusted_documents_only",
-            "ratings_min_group",
+            "privacy_k",
             "ratings_cell_resolution",
             "open_data_licence",
         }:

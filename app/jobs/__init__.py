@@ -13,6 +13,15 @@ from app.jobs.outbox import (
     relay_collected,
     relay_ids,
     sweep,
+    waiting_values,
 )
 
-__all__ = ["collecting", "enqueue", "enqueue_many", "relay_collected", "relay_ids", "sweep"]
+__all__ = [
+    "collecting",
+    "enqueue",
+    "enqueue_many",
+    "relay_collected",
+    "relay_ids",
+    "sweep",
+    "waiting_values",
+]

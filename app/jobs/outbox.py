@@ -98,6 +98,18 @@ async def enqueue_many(name: str, payloads: list[dict[str, Any]], keys: list[str
     return ids
 
 
+async def waiting_values(name: str, field: str) -> list[int]:
+    """`payload[field]` of every job `name` not finished yet (queued, retrying or running):
+    what a batching job takes along with its own (e.g. every opportunity published and not
+    matched yet). Reads the status index; finished jobs are not looked at."""
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT DISTINCT (payload->>$2)::bigint AS v FROM outbox_job"
+        " WHERE status IN ('pending', 'running') AND name = $1 AND payload ? $2",
+        [name, field],
+    )
+    return [int(r["v"]) for r in rows]
+
+
 def _relay_window() -> datetime:
     # The writer relays its rows after commit; the sweep leaves them alone until then.
     return clock.now() + schedule.pickup_lease()

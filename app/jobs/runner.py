@@ -52,6 +52,12 @@ class Claim:
 _current: ContextVar[Claim | None] = ContextVar("outbox_current_job", default=None)
 
 
+def current_attempt() -> int | None:
+    """Inside a job: which attempt this is (1 for the first). Outside: None."""
+    claim = _current.get()
+    return None if claim is None else claim.attempt
+
+
 def final_attempt() -> bool | None:
     """Inside a job: whether this attempt is its last (no retry follows). Outside: None."""
     claim = _current.get()

@@ -109,3 +109,25 @@ class SavedSearch(Base):
     class Meta:
         table = "saved_search"
         indexes = (("hub_id", "member_id"),)
+
+
+class MatchedOpportunity(Base):
+    """A published opportunity the matching job has handled: written in the transaction that
+    stores its notifications, so it is matched exactly once whichever job takes it."""
+
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    opportunity: fields.ForeignKeyRelation["Opportunity"] = fields.ForeignKeyField(
+        "models.Opportunity", related_name=False, on_delete=fields.CASCADE
+    )
+    opportunity_id: int
+    matched_at = fields.DatetimeField()  # when its notifications and email jobs were stored
+    notified = fields.IntField(default=0)  # notifications stored for it (matches and searches)
+
+    class Meta:
+        table = "matched_opportunity"
+        constraints = (
+            UniqueConstraint(fields=("hub_id", "opportunity_id"), name="matched_opportunity_once"),
+        )

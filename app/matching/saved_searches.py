@@ -1,6 +1,7 @@
 """Saved searches: members keep a search, and new matching opportunities notify them."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from tortoise import Tortoise
@@ -13,8 +14,11 @@ from app.hubs.models import Hub
 from app.matching.models import Delivery, NotificationKind, SavedSearch
 from app.opportunities import geo
 from app.opportunities.errors import OpportunityErrorCode as E
-from app.opportunities.models import Category, Opportunity, OpportunitySkill
+from app.opportunities.models import Category
 from app.people.models import Skill
+
+if TYPE_CHECKING:
+    from app.matching.candidates import Listing
 
 MAX_PER_MEMBER = 20
 
@@ -77,66 +81,80 @@ async def delete_search(*, actor: Actor, search_id: int) -> None:
         raise DomainError(E.NOT_FOUND, "No such saved search of yours.", "savedSearchId")
 
 
-# Every saved search of the hub is checked by PostgreSQL in one INSERT ... SELECT (100,000
-# searches take tens of milliseconds; loading them into Python took minutes and overflowed
-# asyncpg's 32,767 parameters). Words match as case-insensitive substrings of the title,
-# description and area; "within km" counts from the member's home, and remote listings match it.
+# Every saved search of the hub is checked by PostgreSQL in one INSERT ... SELECT for the whole
+# batch of new opportunities (`unnest`; 100,000 searches take tens of milliseconds; loading them
+# into Python took minutes and overflowed asyncpg's 32,767 parameters). Words match as
+# case-insensitive substrings of the title, description and area; "within km" counts from the
+# member's home, and remote listings match it.
 _NOTIFY_SQL = """
+WITH o AS (
+  SELECT * FROM unnest($2::bigint[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], $7::int[],
+                       $8::text[], $9::boolean[], $10::float8[], $11::float8[])
+    AS o(oid, title, poster, category, kind, dow, haystack, remote, lat, lng)
+), os AS (
+  SELECT * FROM unnest($12::bigint[], $13::bigint[]) AS t(oid, skill_id)
+)
 INSERT INTO notification (hub_id, member_id, kind, opportunity_id, title, reason, delivery,
                           score, data, created_at)
-SELECT DISTINCT ON (s.member_id) $1, s.member_id, $2, $3, $4,
-       left('it matches your saved search “' || s.name || '”', 300), $5, 0, '{}', $6
+SELECT DISTINCT ON (s.member_id, o.oid) $1, s.member_id, $14, o.oid, o.title,
+       left('it matches your saved search “' || s.name || '”', 300), $15, 0, '{}', $16
 FROM saved_search s JOIN member m ON m.id = s.member_id AND m.hub_id = s.hub_id
-WHERE s.hub_id = $1 AND s.member_id <> $7 AND m.status = 'active'
-  AND (s.category_ids = '[]'::jsonb OR s.category_ids @> to_jsonb($8::bigint))
-  AND (s.kind IS NULL OR s.kind = $9)
-  AND (s.weekdays = '[]'::jsonb OR ($10::int IS NOT NULL AND s.weekdays @> to_jsonb($10::int)))
+JOIN o ON (s.category_ids = '[]'::jsonb OR s.category_ids @> to_jsonb(o.category))
+  AND (s.kind IS NULL OR s.kind = o.kind) AND s.member_id <> o.poster
+WHERE s.hub_id = $1 AND m.status = 'active'
+  AND (s.weekdays = '[]'::jsonb OR (o.dow IS NOT NULL AND s.weekdays @> to_jsonb(o.dow)))
   AND (s.skill_ids = '[]'::jsonb OR EXISTS (SELECT 1 FROM jsonb_array_elements_text(s.skill_ids) k
-       WHERE k.value::bigint = ANY($11::bigint[])))
+       JOIN os ON os.oid = o.oid AND os.skill_id = k.value::bigint))
   AND NOT EXISTS (SELECT 1 FROM regexp_split_to_table(lower(s.text), '\\s+') w
-       WHERE w <> '' AND strpos($12, w) = 0)
-  AND (s.within_km IS NULL OR $13::boolean OR ($14::float8 IS NOT NULL AND m.home_lat IS NOT NULL
+       WHERE w <> '' AND strpos(o.haystack, w) = 0)
+  AND (s.within_km IS NULL OR o.remote OR (o.lat IS NOT NULL AND m.home_lat IS NOT NULL
        AND {home_distance} <= s.within_km))
   AND NOT EXISTS (SELECT 1 FROM notification n WHERE n.hub_id = $1 AND n.member_id = s.member_id
-       AND n.opportunity_id = $3)
-ORDER BY s.member_id, s.id
+       AND n.opportunity_id = o.oid)
+ORDER BY s.member_id, o.oid, s.id
 ON CONFLICT DO NOTHING
-RETURNING id
+RETURNING opportunity_id
 """.replace(
     "{home_distance}",
-    geo.haversine_sql("$14::float8", "$15::float8", alias="m", columns=("home_lat", "home_lng")),
+    geo.haversine_sql("o.lat", "o.lng", alias="m", columns=("home_lat", "home_lng")),
 )
 
 
-async def notify_saved_searches(*, opportunity: Opportunity, now: datetime) -> int:
-    """Stores a notification for each member whose saved search the new opportunity matches
-    (unless they were already told about it); delivered in their digest."""
-    hub = await Hub.get(id=opportunity.hub_id)
-    skill_ids = list(
-        await OpportunitySkill.filter(opportunity_id=opportunity.id).values_list(
-            "skill_id", flat=True
-        )
-    )
-    starts = opportunity.starts_at
-    haystack = f"{opportunity.title} {opportunity.description} {opportunity.area_name}".lower()
+async def notify_saved_searches(
+    *, hub: Hub, listings: "list[Listing]", now: datetime
+) -> dict[int, int]:
+    """Stores a notification for each member whose saved search a new opportunity of the batch
+    matches (unless they were already told about it), delivered in their digest; returns how
+    many per opportunity. One statement for the batch."""
+    if not listings:
+        return {}
+    zone = ZoneInfo(hub.timezone)
+    opportunities = [listing.opportunity for listing in listings]
     rows = await Tortoise.get_connection("default").execute_query_dict(
         _NOTIFY_SQL,
         [
             hub.id,
+            [o.id for o in opportunities],
+            [o.title[:200] for o in opportunities],
+            [o.poster_id for o in opportunities],  # type: ignore[attr-defined]
+            [o.category_id for o in opportunities],  # type: ignore[attr-defined]
+            [o.kind.value for o in opportunities],
+            [
+                o.starts_at.astimezone(zone).isoweekday() if o.starts_at else None
+                for o in opportunities
+            ],
+            [f"{o.title} {o.description} {o.area_name}".lower() for o in opportunities],
+            [o.remote for o in opportunities],
+            [None if o.remote else o.lat for o in opportunities],
+            [None if o.remote else o.lng for o in opportunities],
+            [listing.opportunity.id for listing in listings for _ in listing.skill_ids],
+            [skill_id for listing in listings for skill_id in listing.skill_ids],
             NotificationKind.SAVED_SEARCH.value,
-            opportunity.id,
-            opportunity.title[:200],
             Delivery.DIGEST.value,
             now,
-            opportunity.poster_id,  # type: ignore[attr-defined]
-            opportunity.category_id,  # type: ignore[attr-defined]
-            opportunity.kind.value,
-            starts.astimezone(ZoneInfo(hub.timezone)).isoweekday() if starts else None,
-            skill_ids,
-            haystack,
-            opportunity.remote,
-            None if opportunity.remote else opportunity.lat,
-            opportunity.lng,
         ],
     )
-    return len(rows)
+    counts: dict[int, int] = {}
+    for row in rows:
+        counts[row["opportunity_id"]] = counts.get(row["opportunity_id"], 0) + 1
+    return counts

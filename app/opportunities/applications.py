@@ -58,7 +58,7 @@ _APPLY = (
 async def apply(*, actor: Actor, opportunity_id: int, message: str = "") -> Application:
     """Applies to an open opportunity; with auto-accept, takes a place or joins the waitlist.
 
-    One statement (opportunity_apply, migrations/0027_apply_in_one_statement.py): the checks
+    One statement (opportunity_apply, migrations/0029_apply_in_one_statement.py): the checks
     of _check_eligible, the application, the place or the waitlist, the accepted event's jobs
     and the audit row; a refusal writes nothing."""
     message = v.text(

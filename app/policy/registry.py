@@ -33,6 +33,7 @@ POLICY_MODULES = (
     "app.trials.policy",
     "app.paidjobs.policy",
     "app.badges.policy",
+    "app.citydata.policy",
 )
 
 

@@ -10,6 +10,7 @@ from tortoise.queryset import QuerySet
 from app.errors import DomainError
 from app.hubs.models import Hub
 from app.policy import Viewer
+from app.ratings import privacy
 from app.ratings.errors import RatingsErrorCode as E
 from app.ratings.queries import readable_trial
 from app.trials.models import TrialReport
@@ -20,10 +21,10 @@ async def comments(*, viewer: Viewer, trial_id: int) -> QuerySet[TrialReport]:
     trial = await readable_trial(viewer, trial_id)
     hub = await Hub.get(id=trial.hub_id)
     reports = await TrialReport.filter(hub_id=trial.hub_id, trial_id=trial.id).count()
-    if reports < hub.ratings_min_group:
+    if reports < privacy.k_of(hub):
         raise DomainError(
             E.FORBIDDEN,
-            f"Fewer than {hub.ratings_min_group} testers reported: comments are withheld.",
+            f"Fewer than {privacy.k_of(hub)} testers reported: comments are withheld.",
             "trialId",
         )
     return (

@@ -5,7 +5,8 @@
 2. Slices have fixed, non-overlapping boundaries only: H3 cells at the hub's one resolution,
    the fixed age bands of app/trials/reports.AGE_BANDS, ISO weeks (Monday, UTC) of the first
    submission. No free filters.
-3. A slice group of fewer than k testers is suppressed (its numbers withheld, the response says
+3. A slice group of fewer than k testers (the hub's one privacy threshold, app/privacy.py)
+   is suppressed (its numbers withheld, the response says
    so). Then, because the whole trial is also readable, the suppressed groups together must
    hold at least k testers, or "total minus the groups shown" would reveal them: `suppress`
    hides the next smallest groups until they do (complementary suppression).
@@ -17,19 +18,10 @@
    this trial" is never a trial that is itself suppressed.
 """
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 
-
-def suppress(groups: Mapping[str, int], k: int) -> set[str]:
-    """The groups to withhold: those under k, then the smallest others until the withheld
-    hold at least k testers together (or all are withheld)."""
-    hidden = {g for g, n in groups.items() if n < k}
-    if not hidden:
-        return hidden
-    shown = sorted((g for g in groups if g not in hidden), key=lambda g: (groups[g], g))
-    while sum(groups[g] for g in hidden) < k and shown:
-        hidden.add(shown.pop(0))
-    return hidden
+from app.privacy import k_of as k_of  # the one rule of every aggregate
+from app.privacy import suppress as suppress
 
 
 def period_allowed(weeks: Collection[str], hidden: Collection[str]) -> bool:

@@ -158,7 +158,7 @@ async def _aggregate(
         tuple(trial_ids),
         slice_by,
         period,
-        hub.ratings_min_group,
+        privacy.k_of(hub),
         hub.ratings_cell_resolution,
     )
     found = _CACHE.get(key)
@@ -183,7 +183,7 @@ async def _compute(
         where = "AND r.created_at >= $3 AND r.created_at < $4"
     sql = _AGGREGATE.format(key=_key(slice_by, hub.ratings_cell_resolution), period=where)
     rows = await Tortoise.get_connection("default").execute_query_dict(sql, params)
-    k = hub.ratings_min_group
+    k = privacy.k_of(hub)
     testers: dict[str | None, int] = {}
     dims: dict[str | None, list[stats.Dimension]] = {}
     for row in rows:
@@ -223,7 +223,7 @@ async def trial_ratings(*, viewer: Viewer, trial_id: int, slice_by: Slice = Slic
     trial = await readable_trial(viewer, trial_id)
     hub = await _hub(trial.hub_id)
     whole, groups = await _aggregate(hub, [trial.id], slice_by, None)
-    return Ratings([trial.id], hub.ratings_min_group, slice_by, whole, groups)
+    return Ratings([trial.id], privacy.k_of(hub), slice_by, whole, groups)
 
 
 async def business_ratings(
@@ -247,11 +247,9 @@ async def business_ratings(
         " GROUP BY t.id",
         [hub.id, organisation_id],
     )
-    counted = sorted(int(r["id"]) for r in rows if r["testers"] >= hub.ratings_min_group)
+    counted = sorted(int(r["id"]) for r in rows if r["testers"] >= privacy.k_of(hub))
     whole, groups = await _aggregate(hub, counted, slice_by, None)
-    return Ratings(
-        counted, hub.ratings_min_group, slice_by, whole, groups, len(rows) - len(counted)
-    )
+    return Ratings(counted, privacy.k_of(hub), slice_by, whole, groups, len(rows) - len(counted))
 
 
 def _monday(value: date, field: str) -> date:
@@ -292,7 +290,7 @@ async def period_ratings(
     end = datetime.combine(last_week + timedelta(days=7), time(), tzinfo=UTC)
     whole, _ = await _aggregate(hub, [trial.id], Slice.NONE, (start, end))
     return Ratings(
-        [trial.id], hub.ratings_min_group, Slice.NONE, whole, first_week=first_week,
+        [trial.id], privacy.k_of(hub), Slice.NONE, whole, first_week=first_week,
         last_week=last_week,
     )  # fmt: skip
 

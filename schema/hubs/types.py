@@ -25,9 +25,17 @@ class Hub(relay.Node):
         description="Whether the hub runs only its registered documents (trusted documents):"
         " its apps must send those, by hash or in full."
     )
-    ratings_min_group: int = strawberry.field(
-        description="k of the ratings queries: no group of fewer testers is shown."
+    privacy_k: int = strawberry.field(
+        name="privacyK",
+        description="The privacy threshold k of every aggregate (city data, trials' ratings):"
+        " no number comes from a group of fewer distinct people.",
     )
+
+    @strawberry.field(deprecation_reason="Use privacyK: one threshold for every aggregate.")
+    def ratings_min_group(self) -> int:
+        """k of the ratings queries (now the hub's one privacy threshold, privacyK)."""
+        return self.privacy_k
+
     ratings_cell_resolution: int = strawberry.field(
         description="The H3 resolution of ratings sliced by area."
     )

@@ -1,4 +1,4 @@
-"""A payment is one statement (credits_pay, migrations/0026_ledger_functions.py), plus at most
+"""A payment is one statement (credits_pay, migrations/0028_ledger_functions.py), plus at most
 one for authentication and none when the token is remembered; and a posting whose connection is
 ended halfway leaves no trace, so the retry with the same key pays once."""
 

@@ -164,3 +164,27 @@ async def test_publishing_through_graphql_notifies_via_the_worker(
     assert published["publishOpportunity"]["errors"] == []
     await run_jobs()
     assert await Notification.filter(member_id=bob.member.id, opportunity_id=draft.id).exists()
+
+
+async def test_a_batch_of_listings_is_matched_as_each_alone_would_be(
+    alice: Any, make_person: Any, post: Any, skill: Any
+) -> None:
+    # given: a first-aider nearby, a member nearby without it, and one too far; six listings
+    # asking for first aid published at once (a batch large enough to go holders first)
+    medic = await member(make_person)
+    await member(make_person)
+    far = await member(make_person, home=LEEDS)
+    await skills.set_member_skills(actor=actor_of(medic), skill_ids=[skill.id])
+    await skills.set_member_skills(actor=actor_of(far), skill_ids=[skill.id])
+    listings = [
+        await post(alice, location=MANCHESTER, skill_ids=[skill.id], title=f"First aid {n}")
+        for n in range(6)
+    ]
+    # when: the first one's job runs
+    await notify_matches(opportunity_id=listings[0].id, now=NOON)
+    # then: all six were matched together, each telling the first-aider alone, with the reason
+    for listing in listings:
+        told = await Notification.filter(opportunity_id=listing.id)
+        assert [(n.member_id, n.reason) for n in told] == [
+            (medic.member.id, "you know first aid, 3.1 km away")
+        ]

@@ -65,7 +65,7 @@ def _monday(weeks_ago: int) -> date:
 
 
 async def _fixture(hub: Any, open_trial: Any, business: Any, n: int = 10) -> Any:
-    await Hub.filter(id=hub.id).update(ratings_min_group=4, ratings_cell_resolution=6)
+    await Hub.filter(id=hub.id).update(privacy_k=4, ratings_cell_resolution=6)
     trial = await open_trial(
         selection=Selection.FIRST_COME, places=20, dimensions=["Taste", "Value"]
     )

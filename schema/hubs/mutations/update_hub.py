@@ -25,8 +25,15 @@ class UpdateHubInput:
         " register-documents`), sent by hash or in full; refuse any other with"
         " PERSISTED_QUERY_NOT_IN_LIST.",
     )
+    privacy_k: int | None = strawberry.field(
+        default=None,
+        name="privacyK",
+        description="The privacy threshold k of every aggregate (city data, trials' ratings):"
+        " no number comes from a group of fewer distinct people (5 to 1000).",
+    )
     ratings_min_group: int | None = strawberry.field(
         default=None,
+        deprecation_reason="Use privacyK: one threshold for every aggregate.",
         description="Ratings queries never show a group of fewer testers (k; 5 to 1000).",
     )
     ratings_cell_resolution: int | None = strawberry.field(
@@ -56,7 +63,7 @@ async def update_hub(input: UpdateHubInput, info: Info) -> UpdateHubPayload:
         credit_name=input.credit_name,
         member_overdraft_limit=input.member_overdraft_limit,
         trusted_documents_only=input.trusted_documents_only,
-        ratings_min_group=input.ratings_min_group,
+        privacy_k=input.privacy_k if input.privacy_k is not None else input.ratings_min_group,
         ratings_cell_resolution=input.ratings_cell_resolution,
         open_data_licence=input.open_data_licence,
     )

@@ -1,7 +1,7 @@
 """Voucher redemption in one statement (issue 19): credits_redeem does what
 app/credits/offers.redeem did, in the same order: the idempotency record (claimed first), the
 offer locked (FOR UPDATE: concurrent buyers of the last voucher queue on it), open now, in
-stock, under the member's limit; the posting (ledger_post, migration 0026) from the member's
+stock, under the member's limit; the posting (ledger_post, migration 0028) from the member's
 account to the business's, the stock, the voucher, the audit row and the stored result.
 A refusal comes back as a code and writes nothing (the claim is deleted in the same statement)."""
 
@@ -103,7 +103,7 @@ DROP FUNCTION ledger_organisation_account(bigint, bigint);
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0027_apply_in_one_statement")]
+    dependencies = [("models", "0029_apply_in_one_statement")]
 
     initial = False
 

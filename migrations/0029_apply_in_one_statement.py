@@ -97,7 +97,7 @@ DROP FUNCTION opportunity_apply(bigint, bigint, bigint, bigint, text, date, date
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0026_ledger_functions")]
+    dependencies = [("models", "0028_ledger_functions")]
 
     initial = False
 

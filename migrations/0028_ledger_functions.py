@@ -246,7 +246,7 @@ DROP TRIGGER account_holder_kept ON account;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0025_open_data_licence")]
+    dependencies = [("models", "0027_matched_opportunity")]
 
     initial = False
 

@@ -1,0 +1,293 @@
+"""Who a batch of newly published opportunities suits: one statement for the whole batch.
+
+PostgreSQL scans the members in reach once for every opportunity of the batch: the
+opportunities, their skills, required checks and H3 rings come in as arrays (`unnest`) and
+are joined to the member indexes (home cell, skill holders), so a burst of 50 listings costs
+one pass over the members and skill holders, not 50 (the planner hashes them). In SQL too:
+the travel distance and the skills, then for the nearest CANDIDATES per opportunity the
+poster, applicants, age, required checks, notification preferences and availability (a
+member with a weekly timetable that has no slot for the start is not asked). Python then
+ranks them and applies what depends on the member's clock and the day's count (service.py).
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+from tortoise.backends.base.client import BaseDBAsyncClient
+
+from app.opportunities import geo
+from app.opportunities.models import Opportunity
+
+CANDIDATES = 2000  # ranked in SQL per opportunity; more than any one opportunity should alert
+MAX_RING_KM = 10.0  # home cells are resolution 8: wider reach needs a coarser member cell
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+
+
+@dataclass
+class Candidate:
+    member_id: int
+    email: str | None
+    prefs: dict[str, Any]
+    distance_km: float | None
+    skills: list[str]
+    reliability: int
+    travel_km: int
+    slot: str = ""
+    score: float = 0.0
+    exempt: bool = False  # urgent and among the nearest: told now even over the daily cap
+
+    @property
+    def in_app(self) -> bool:
+        return bool(self.prefs.get("in_app", True))
+
+    @property
+    def by_email(self) -> bool:
+        return bool(self.email) and bool(self.prefs.get("email", True))
+
+
+@dataclass
+class Listing:
+    """One opportunity of the batch with what matching needs of it."""
+
+    opportunity: Opportunity
+    skill_ids: list[int]
+    zone: ZoneInfo
+    candidates: list[Candidate] = field(default_factory=list)
+
+    @property
+    def located(self) -> bool:
+        o = self.opportunity
+        return not o.remote and o.lat is not None and o.lng is not None
+
+    @property
+    def slot(self) -> str:
+        """The wording of a timetable slot that holds the start ('free on Monday afternoons')."""
+        starts = self.opportunity.starts_at
+        if starts is None:
+            return ""
+        local = starts.astimezone(self.zone)
+        part = "mornings" if local.hour < 12 else "afternoons" if local.hour < 18 else "evenings"
+        return f"free on {DAYS[local.isoweekday() - 1]} {part}"
+
+
+def born_before(min_age: int) -> date:
+    today = date.today()
+    try:
+        return today.replace(year=today.year - min_age)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - min_age, day=28)
+
+
+_DISTANCE = geo.haversine_sql("o.lat", "o.lng", alias="m", columns=("home_lat", "home_lng"))
+
+# $1 hub; $2.. the batch as parallel arrays; $10/$11 (opportunity, skill) pairs; $12/$13
+# (opportunity, check kind) pairs; $14/$15 (opportunity, ring cell) pairs; $16 the limit.
+# `pairs` reads only member_active_cell (index-only: cell, position, reach, proxy flag) and
+# `holders` only member_skill_by_skill; the member rows themselves are read for the kept
+# shortlist alone (at most $16 per opportunity), as the one-opportunity query did.
+_SQL = f"""
+WITH o AS (
+  SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::float8[], $5::float8[], $6::date[],
+                       $7::int[], $8::time[], $9::int[])
+    AS o(oid, poster, lat, lng, born_before, dow, at, nchecks)
+), os AS (
+  SELECT * FROM unnest($10::bigint[], $11::bigint[]) AS t(oid, skill_id)
+), oc AS (
+  SELECT * FROM unnest($12::bigint[], $13::text[]) AS t(oid, kind)
+), ring AS (
+  SELECT * FROM unnest($14::bigint[], $15::text[]) AS t(oid, cell)
+@@PAIRS@@), skilled AS (
+  SELECT oid, mid, km, skill_ids FROM pairs
+  UNION ALL  -- located listings without skills: everyone in reach
+  SELECT ring.oid, m.id, {_DISTANCE}, '{{}}'::bigint[]
+    FROM ring JOIN o ON o.oid = ring.oid
+    JOIN member m ON m.hub_id = $1 AND m.status = 'active' AND m.home_cell = ring.cell
+   WHERE NOT EXISTS (SELECT 1 FROM os WHERE os.oid = ring.oid) AND NOT m.is_proxy
+     AND m.id <> o.poster AND {_DISTANCE} <= m.travel_km
+  UNION ALL  -- remote (or unplaced) listings with skills: every holder
+  SELECT os.oid, ms.member_id, NULL::float8, array_agg(os.skill_id)
+    FROM os JOIN o ON o.oid = os.oid AND o.lat IS NULL
+    JOIN member_skill ms ON ms.hub_id = $1 AND ms.skill_id = os.skill_id
+    JOIN member m ON m.id = ms.member_id AND m.hub_id = $1 AND m.status = 'active'
+   WHERE NOT m.is_proxy AND m.id <> o.poster
+   GROUP BY 1, 2
+  UNION ALL  -- remote listings without skills: every member
+  SELECT o.oid, m.id, NULL::float8, '{{}}'::bigint[] FROM o
+    JOIN member m ON m.hub_id = $1 AND m.status = 'active'
+   WHERE o.lat IS NULL AND NOT EXISTS (SELECT 1 FROM os WHERE os.oid = o.oid)
+     AND NOT m.is_proxy AND m.id <> o.poster
+), ranked AS (
+  SELECT s.*, row_number() OVER (PARTITION BY s.oid ORDER BY s.km ASC NULLS LAST, s.mid) AS n
+    FROM skilled s
+), kept AS (
+  SELECT r.oid, r.mid, r.km, r.skill_ids, m.email, m.notification_prefs AS prefs, m.travel_km,
+         coalesce(jsonb_array_length(m.availability) > 0, false) AS timetabled
+    FROM ranked r JOIN o ON o.oid = r.oid JOIN member m ON m.id = r.mid
+   WHERE r.n <= $16
+     AND (o.born_before IS NULL OR m.date_of_birth <= o.born_before)
+     AND (coalesce((m.notification_prefs->>'in_app')::boolean, true)
+          OR coalesce((m.notification_prefs->>'email')::boolean, true))
+     AND (o.dow IS NULL OR coalesce(jsonb_array_length(m.availability), 0) = 0
+          OR EXISTS (SELECT 1 FROM jsonb_array_elements(m.availability) a
+                      WHERE (a->>'weekday')::int = o.dow AND (a->>'from')::time <= o.at
+                        AND o.at < (a->>'to')::time))
+     AND NOT EXISTS (SELECT 1 FROM application a WHERE a.hub_id = $1
+                      AND a.opportunity_id = r.oid AND a.applicant_id = r.mid)
+     AND (o.nchecks = 0 OR (
+          SELECT count(DISTINCT tc.kind) FROM trust_check tc JOIN oc ON oc.kind = tc.kind
+           WHERE oc.oid = r.oid AND tc.hub_id = $1 AND tc.member_id = r.mid
+             AND tc.status = 'verified'
+             AND (tc.expires_on IS NULL OR tc.expires_on >= current_date)) = o.nchecks)
+), reliability AS (
+  SELECT h.volunteer_id AS mid, count(*)::int AS n FROM hours_record h
+   WHERE h.hub_id = $1 AND h.status = 'verified'
+     AND h.volunteer_id IN (SELECT DISTINCT mid FROM kept)
+   GROUP BY 1
+)
+SELECT k.oid, k.mid, k.km, k.email, k.prefs, k.travel_km, k.timetabled,
+       ARRAY(SELECT s.name FROM skill s WHERE s.id = ANY(k.skill_ids) ORDER BY s.name) AS skills,
+       coalesce(rl.n, 0) AS reliability
+  FROM kept k LEFT JOIN reliability rl ON rl.mid = k.mid
+"""
+
+
+# Located listings with skills: the skill holders in reach, by (skill, cell). Two ways to the
+# same rows. For a few listings, ring first: the members of each listing's ring (index-only
+# on member_active_cell), each probed for the skills (member_skill_uniq). For a batch, holders
+# first: every holder of the batch's skills once (member_skill_by_skill) with their home
+# (member_active_cell), hashed against the batch's (skill, cell) pairs: one pass whatever the
+# number of listings, where ring first costs one ring (100,000 members in a dense city) each.
+_RING_FIRST = """), pairs AS (
+  SELECT w.oid, m.id AS mid, @@D@@ AS km, array_agg(w.skill_id) AS skill_ids
+    FROM member_skill ms
+    JOIN (SELECT os.oid, os.skill_id, ring.cell FROM os JOIN ring ON ring.oid = os.oid) w
+      ON w.skill_id = ms.skill_id
+    JOIN member m ON m.hub_id = $1 AND m.status = 'active' AND m.id = ms.member_id
+                 AND m.home_cell = w.cell
+    JOIN o ON o.oid = w.oid
+   WHERE ms.hub_id = $1 AND ms.skill_id = ANY($11::bigint[]) AND NOT m.is_proxy
+     AND m.id <> o.poster AND @@D@@ <= m.travel_km
+   GROUP BY 1, 2, 3
+"""
+_HOLDERS_FIRST = """), holders AS MATERIALIZED (
+  SELECT ms.member_id AS mid, ms.skill_id, m.home_cell, m.home_lat, m.home_lng, m.travel_km
+    FROM member_skill ms
+    JOIN member m ON m.id = ms.member_id AND m.hub_id = $1 AND m.status = 'active'
+   WHERE ms.hub_id = $1 AND ms.skill_id = ANY($11::bigint[]) AND NOT m.is_proxy
+), pairs AS (
+  SELECT w.oid, m.mid, @@D@@ AS km, array_agg(w.skill_id) AS skill_ids
+    FROM holders m
+    JOIN (SELECT os.oid, os.skill_id, ring.cell FROM os JOIN ring ON ring.oid = os.oid) w
+      ON w.skill_id = m.skill_id AND w.cell = m.home_cell
+    JOIN o ON o.oid = w.oid
+   WHERE m.mid <> o.poster AND @@D@@ <= m.travel_km
+   GROUP BY 1, 2, 3
+"""
+HOLDERS_FROM = 4  # listings in a batch from which holders first is cheaper
+
+
+def _sql(listings: int) -> str:
+    pairs = _HOLDERS_FIRST if listings >= HOLDERS_FROM else _RING_FIRST
+    return _SQL.replace("@@PAIRS@@", pairs.replace("@@D@@", _DISTANCE))
+
+
+def _params(hub_id: int, listings: list[Listing]) -> list[Any]:
+    oids, posters, lats, lngs, ages, dows, ats, nchecks = ([] for _ in range(8))
+    skill_pairs: tuple[list[int], list[int]] = ([], [])
+    check_pairs: tuple[list[int], list[str]] = ([], [])
+    ring_pairs: tuple[list[int], list[str]] = ([], [])
+    for listing in listings:
+        o = listing.opportunity
+        oids.append(o.id)
+        posters.append(o.poster_id)  # type: ignore[attr-defined]
+        lats.append(o.lat if listing.located else None)
+        lngs.append(o.lng if listing.located else None)
+        ages.append(born_before(o.min_age) if o.min_age else None)
+        local = o.starts_at.astimezone(listing.zone) if o.starts_at else None
+        dows.append(local.isoweekday() if local else None)
+        ats.append(local.time().replace(tzinfo=None) if local else None)
+        checks = sorted(set(o.required_checks or []))
+        nchecks.append(len(checks))
+        for skill_id in listing.skill_ids:
+            skill_pairs[0].append(o.id)
+            skill_pairs[1].append(skill_id)
+        for kind in checks:
+            check_pairs[0].append(o.id)
+            check_pairs[1].append(kind)
+        if listing.located:
+            for cell in geo.cells_within(o.lat, o.lng, MAX_RING_KM, 8):  # type: ignore[arg-type]
+                ring_pairs[0].append(o.id)
+                ring_pairs[1].append(cell)
+    return [
+        hub_id,
+        oids,
+        posters,
+        lats,
+        lngs,
+        ages,
+        dows,
+        ats,
+        nchecks,
+        *skill_pairs,
+        *check_pairs,
+        *ring_pairs,
+        CANDIDATES,
+    ]
+
+
+def _json(value: Any) -> Any:
+    """asyncpg hands json columns over as text."""
+    return orjson.loads(value) if isinstance(value, str | bytes) else value
+
+
+async def find_candidates(conn: BaseDBAsyncClient, hub_id: int, listings: list[Listing]) -> None:
+    """Fills each listing's `candidates` (unranked) from one statement for the whole batch."""
+    if not listings:
+        return
+    by_id = {listing.opportunity.id: listing for listing in listings}
+    slots = {oid: listing.slot for oid, listing in by_id.items()}
+    prefs: dict[int, dict[str, Any]] = {}
+    for row in await conn.execute_query_dict(_sql(len(listings)), _params(hub_id, listings)):
+        mid = row["mid"]
+        if mid not in prefs:
+            prefs[mid] = _json(row["prefs"]) or {}
+        by_id[row["oid"]].candidates.append(
+            Candidate(
+                member_id=mid,
+                email=row["email"],
+                prefs=prefs[mid],
+                distance_km=row["km"],
+                skills=list(row["skills"]),
+                reliability=row["reliability"],
+                travel_km=row["travel_km"],
+                slot=slots[row["oid"]] if row["timetabled"] else "",
+            )
+        )
+
+
+def reason(candidate: Candidate) -> str:
+    parts = []
+    if candidate.skills:
+        parts.append("you know " + " and ".join(s.lower() for s in candidate.skills[:2]))
+    if candidate.distance_km is not None:
+        parts.append(f"{candidate.distance_km:.1f} km away")
+    if candidate.slot:
+        parts.append(candidate.slot)
+    return ", ".join(parts) or "it matches your preferences"
+
+
+def score(candidate: Candidate) -> float:
+    near = (
+        0.5
+        if candidate.distance_km is None
+        else 1 - candidate.distance_km / max(1, candidate.travel_km)
+    )
+    return (
+        len(candidate.skills) * 3
+        + near * 2
+        + min(candidate.reliability, 10) / 10
+        + (0.5 if candidate.slot else 0)
+    )

@@ -1,0 +1,254 @@
+"""Benchmark (issue 18): the analyst's demand-versus-supply query by area and month over a
+generated hub, the refresh of the aggregates, and their cost on the write path.
+
+    createdb -h 127.0.0.1 -U postgres -T ch_bench_hub ch_bench_h18a
+    CH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/ch_bench_h18a uv run communityhub migrate
+    uv run python -m bench.citydata --database ch_bench_h18a [--seconds 20] [--clients 8]
+        [--write-path] [--write-seconds 10]
+
+On an existing, migrated copy of a generated hub (never the shared original): grants ANALYST
+to one member of the biggest hub, refreshes the cells (REFRESH MATERIALIZED VIEW CONCURRENTLY,
+timed three times), starts a real `communityhub serve` on a free loopback port and drives
+`cityData` (requests posted, urgent, unfilled, filled, offers, skilled volunteers and hours,
+by H3 cell of resolution 7 and month, over the last 12 months) from --clients clients for
+--seconds. With --write-path it then runs `bench.run --scenarios mutations` (applyToOpportunity
+and payMember per second over HTTP) twice: with no refresh running, and with refreshes back to
+back the whole time (the worst case: the view is refreshed every 300 s in production).
+Results: a table and bench/results/citydata.json.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bench import procs
+from bench.load import drive, post_json
+from bench.procs import db_url
+from bench.sqlcount import statements
+
+RESULTS = Path(__file__).parent / "results"
+DEMAND_VS_SUPPLY = """
+query DemandVsSupply($input: CityDataInput!) {
+  cityData(input: $input) {
+    k refreshedAt suppressedRows
+    rows { metric area period dimension count amount mean suppressed withheldCells }
+  }
+}"""
+# The same answer as one JSON document (no per-field resolution of thousands of rows).
+DEMAND_VS_SUPPLY_JSON = """
+query DemandVsSupplyJson($input: CityDataInput!) {
+  cityData(input: $input) { k refreshedAt suppressedRows dashboard }
+}"""
+METRICS = [
+    "REQUESTS_POSTED", "URGENT_REQUESTS", "REQUESTS_UNFILLED", "REQUESTS_FILLED",
+    "OFFERS_POSTED", "SKILL_VOLUNTEERS", "HOURS_GIVEN",
+]  # fmt: skip
+
+
+def options(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", required=True, help="a migrated copy of a generated hub")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--resolution", type=int, default=7, help="H3 resolution of the areas")
+    parser.add_argument("--refreshes", type=int, default=3, help="timed refreshes first")
+    parser.add_argument("--write-path", action="store_true", help="apply/pay with and without")
+    parser.add_argument("--write-seconds", type=float, default=10.0)
+    parser.add_argument("--out", type=Path, default=RESULTS / "citydata.json")
+    return parser.parse_args(argv)
+
+
+async def analyst_token() -> tuple[int, str]:
+    """The biggest hub, and an access token of one of its members made ANALYST."""
+    from tortoise import Tortoise
+
+    from app.auth import service as auth
+    from app.people.models import Member, MemberRole, Role
+
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT hub_id, count(*) AS n FROM member GROUP BY 1 ORDER BY 2 DESC LIMIT 1"
+    )
+    hub_id = int(rows[0]["hub_id"])
+    member = await Member.filter(hub_id=hub_id, status="active").order_by("id").first()
+    assert member is not None
+    await MemberRole.get_or_create(hub_id=hub_id, member_id=member.id, role=Role.ANALYST)
+    access, _ = await auth.open_session(member=member, user_agent="bench.citydata")
+    return hub_id, access
+
+
+async def refreshes(times: int) -> list[dict[str, Any]]:
+    from app.citydata import refresh
+
+    done = []
+    for _ in range(times):
+        started = time.perf_counter()
+        record = await refresh.refresh()
+        assert record is not None
+        done.append(
+            {"took_ms": record.took_ms, "wall_ms": round((time.perf_counter() - started) * 1000),
+             "rows": record.rows}
+        )  # fmt: skip
+    return done
+
+
+def mutations(database: str, seconds: float, out: Path) -> dict[str, Any]:
+    """bench.run's mutations scenario (apply and pay over HTTP) as a child process."""
+    argv = [
+        sys.executable, "-m", "bench.run", "--database", database, "--scenarios", "mutations",
+        "--seconds", str(seconds), "--no-peers", "--offline", "--out", str(out),
+    ]  # fmt: skip
+    subprocess.run(argv, check=True, capture_output=True, timeout=1800)
+    found = json.loads(out.read_text())["mutations"]
+    return {
+        "apply_per_s": found["apply"]["per_second"],
+        "apply_p95_ms": found["apply"]["p95_ms"],
+        "pay_per_s": found["transfer"]["per_second"],
+        "pay_p95_ms": found["transfer"]["p95_ms"],
+    }
+
+
+async def write_path(database: str, seconds: float) -> dict[str, Any]:
+    from app.citydata import refresh
+
+    quiet = await asyncio.to_thread(mutations, database, seconds, RESULTS / "citydata-w0.json")
+    running = True
+    count = 0
+
+    async def loop() -> None:
+        nonlocal count
+        while running:
+            await refresh.refresh()
+            count += 1
+
+    refresher = asyncio.create_task(loop())
+    try:
+        busy = await asyncio.to_thread(mutations, database, seconds, RESULTS / "citydata-w1.json")
+    finally:
+        running = False
+        await refresher
+    return {"no_refresh": quiet, "refreshing_back_to_back": busy, "refreshes_meanwhile": count}
+
+
+def _commit() -> str:
+    found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return found.stdout.strip()
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    url = db_url(args.database)
+    prefix = f"chbench{uuid.uuid4().hex[:6]}"
+    os.environ.update(
+        {"CH_DATABASE_URL": url, "CH_REDIS_PREFIX": prefix, "CH_LOG_LEVEL": "WARNING"}
+    )
+    from app.config import get_settings
+
+    get_settings.cache_clear()
+    from tortoise import Tortoise
+
+    from app.db import tortoise_config
+
+    RESULTS.mkdir(exist_ok=True)
+    await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
+    result: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%d %H:%M"),
+        "commit": _commit(),
+        "database": args.database,
+        "clients": args.clients,
+        "resolution": args.resolution,
+        "load_before": os.getloadavg(),
+    }
+    try:
+        hub_id, token = await analyst_token()
+        result["hub_id"] = hub_id
+        counts = await Tortoise.get_connection("default").execute_query_dict(
+            "SELECT (SELECT count(*) FROM opportunity WHERE hub_id = $1) AS opportunities,"
+            " (SELECT count(*) FROM member WHERE hub_id = $1) AS members,"
+            " (SELECT count(*) FROM hours_record WHERE hub_id = $1) AS hours,"
+            " (SELECT count(*) FROM transfer WHERE hub_id = $1) AS transfers",
+            [hub_id],
+        )
+        result["hub"] = {k: int(v) for k, v in counts[0].items()}
+        result["refresh"] = await refreshes(args.refreshes)
+        today = datetime.now(UTC).date()
+        variables = {
+            "input": {
+                "metrics": METRICS, "period": "MONTH", "areaBy": "CELL",
+                "resolution": args.resolution,
+                "since": (today - timedelta(days=365)).isoformat(), "until": today.isoformat(),
+            }
+        }  # fmt: skip
+        headers = {"Authorization": f"Bearer {token}"}
+        result["statements_per_request"] = await statements(DEMAND_VS_SUPPLY, variables, headers)
+        with procs.api(url, prefix).ready() as server:
+            for shape, document in (("json", DEMAND_VS_SUPPLY_JSON), ("rows", DEMAND_VS_SUPPLY)):
+                body = {"query": document, "variables": variables}
+                async with aiohttp.ClientSession(server.url) as session:
+                    first = await post_json(session, "/graphql", body, headers)
+                    assert "errors" not in first, first
+                    answer = first["data"]["cityData"]
+                    result["suppressed_rows"] = answer["suppressedRows"]
+                    if shape == "rows":
+                        result["rows"] = len(answer["rows"])
+
+                async def send(
+                    session: aiohttp.ClientSession, client: int, n: int, body: Any = body
+                ) -> bool:
+                    found = await post_json(session, "/graphql", body, headers)
+                    return "errors" not in found and found["data"]["cityData"] is not None
+
+                result[f"query_{shape}"] = await drive(
+                    send, base_url=server.url, clients=args.clients, seconds=args.seconds,
+                    max_requests=10**9,
+                )  # fmt: skip
+            result["api_peak_rss_mb"] = server.peak_rss_mb()
+        result["load_after_query"] = os.getloadavg()
+        if args.write_path:
+            result["write_path"] = await write_path(args.database, args.write_seconds)
+            result["load_after_write_path"] = os.getloadavg()
+    finally:
+        await Tortoise.close_connections()
+    return result
+
+
+def report(result: dict[str, Any]) -> None:
+    print(f"hub {result['hub_id']}: {result['hub']}; load before {result['load_before']}")
+    print(f"refresh (CONCURRENTLY): {result['refresh']}")
+    print(
+        f"cityData by cell (res {result['resolution']}) and month, 12 months: rows {result['rows']}"
+        f" ({result['suppressed_rows']} suppressed);"
+        f" statements/request {result['statements_per_request']}"
+    )
+    for shape in ("json", "rows"):
+        q = result[f"query_{shape}"]
+        print(
+            f"  {shape:<5} {result['clients']} clients: {q['requests']} requests,"
+            f" {q['per_second']}/s, p50 {q['p50_ms']} ms, p95 {q['p95_ms']} ms,"
+            f" p99 {q['p99_ms']} ms, errors {q['errors']}"
+        )
+    if "write_path" in result:
+        w = result["write_path"]
+        print(f"write path without refresh: {w['no_refresh']}")
+        print(f"write path, refreshes back to back ({w['refreshes_meanwhile']}):"
+              f" {w['refreshing_back_to_back']}")  # fmt: skip
+
+
+def main() -> None:
+    args = options()
+    result = asyncio.run(run(args))
+    args.out.parent.mkdir(exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2, default=str))
+    report(result)
+
+
+if __name__ == "__main__":
+    main()
