@@ -47,9 +47,23 @@ def claims(queries: list[str]) -> int:
     return sum("SET status = 'running'" in q for q in queries)
 
 
+# The ledger's postings are PostgreSQL functions (migrations/0028_ledger_functions.py,
+# 0030_redeem_in_one_statement.py): a session waiting in one shows the call, not the lock
+# inside it. Each function's first row lock is on this table.
+_LEDGER_FIRST_LOCK = {
+    "account": ("ledger_post(", "ledger_hold(", "credits_pay(", "credits_redeem("),
+    "transfer": ("ledger_post_hold(", "ledger_void_hold("),
+}
+
+
 def locking(queries: list[str], table: str) -> int:
-    """How many of them lock rows of `table` (SELECT ... FOR UPDATE)."""
-    return sum(f'FROM "{table}"' in q and "FOR UPDATE" in q for q in queries)
+    """How many of them lock rows of `table` (SELECT ... FOR UPDATE, or a ledger function
+    whose first lock is on `table`)."""
+    calls = _LEDGER_FIRST_LOCK.get(table, ())
+    return sum(
+        (f'FROM "{table}"' in q and "FOR UPDATE" in q) or any(c in q for c in calls)
+        for q in queries
+    )
 
 
 async def end_waiting_sessions(conn: asyncpg.Connection) -> int:
