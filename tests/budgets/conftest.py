@@ -26,3 +26,14 @@ async def http(app: Any) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app, client=(address, 50000))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+
+
+@pytest.fixture
+def small_budget(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A budget of 30 that refills 10 per second."""
+    monkeypatch.setenv("CH_BUDGET_CAPACITY", "30")
+    monkeypatch.setenv("CH_BUDGET_PER_SECOND", "10")
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()
