@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 
 import redis.asyncio as aioredis
+from redis.commands.core import AsyncScript
 
 from app.config import get_settings
 
@@ -35,7 +36,7 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(level / per_second * 1000) + 1000)
 return {taken, tostring(capacity - level), tostring(level / per_second), tostring(wait)}
 """
 
-_clients: dict[asyncio.AbstractEventLoop, aioredis.Redis] = {}
+_clients: dict[asyncio.AbstractEventLoop, tuple[aioredis.Redis, AsyncScript]] = {}
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class Outcome:
 async def take(bucket: Bucket, *, key: str, cost: int = 1) -> Outcome:
     """Pours `cost` into `bucket` for `key` if it fits; says how much room is left either way."""
     redis_key = f"{get_settings().redis_prefix}:budget:{bucket.name}:{key}"
-    script = _client().register_script(_TAKE)
+    _, script = _client()
     taken, room, empty_in, wait = await script(
         keys=[redis_key], args=[bucket.capacity, bucket.per_second, cost]
     )
@@ -73,15 +74,17 @@ async def take(bucket: Bucket, *, key: str, cost: int = 1) -> Outcome:
     )
 
 
-def _client() -> aioredis.Redis:
+def _client() -> tuple[aioredis.Redis, AsyncScript]:
+    """This event loop's client and the script registered on it (its SHA-1 computed once)."""
     loop = asyncio.get_running_loop()
     if loop not in _clients:
-        _clients[loop] = aioredis.Redis.from_url(get_settings().redis_url)
+        client = aioredis.Redis.from_url(get_settings().redis_url)
+        _clients[loop] = (client, client.register_script(_TAKE))
     return _clients[loop]
 
 
 async def close() -> None:
     """Closes this event loop's client (the app's shutdown)."""
-    client = _clients.pop(asyncio.get_running_loop(), None)
-    if client is not None:
-        await client.aclose()
+    found = _clients.pop(asyncio.get_running_loop(), None)
+    if found is not None:
+        await found[0].aclose()

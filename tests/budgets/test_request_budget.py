@@ -2,6 +2,7 @@
 fields and extensions.cost say what is left, and a spent budget answers 429 with Retry-After."""
 
 import asyncio
+import uuid
 from typing import Any
 
 import pytest
@@ -81,3 +82,39 @@ async def test_reads_answered_by_the_compiled_path_are_charged_too(http: Any, hu
     assert answer.status_code == 200, answer.text
     assert answer.json()["extensions"]["cost"]["requested"] == 21
     assert answer.headers["RateLimit"].startswith('"cost";r=9;')
+
+
+async def test_a_busy_caller_costs_one_redis_round_trip_per_lease(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.budgets import requests
+    from app.config import get_settings
+
+    # given a budget of 1,000 refilling 100 a second: leases of 100
+    monkeypatch.setenv("CH_BUDGET_CAPACITY", "1000")
+    monkeypatch.setenv("CH_BUDGET_PER_SECOND", "100")
+    get_settings.cache_clear()
+    takes: list[int] = []
+    real_take = requests.take
+
+    async def counted(bucket: Any, *, key: str, cost: int = 1) -> Any:
+        takes.append(cost)
+        return await real_take(bucket, key=key, cost=cost)
+
+    monkeypatch.setattr(requests, "take", counted)
+    key = f"test:{uuid.uuid4().hex}"
+    try:
+        # when one process charges 10 requests of 10
+        outcomes = [(await requests.charge(key=key, cost=10))[1] for _ in range(10)]
+        # then Redis was asked once, and each answer counts down what is left
+        assert takes == [100]
+        assert [o.remaining for o in outcomes] == list(range(990, 890, -10))
+        # and when another process (no lease) spends the rest, the two never pass 1,000
+        requests._leases.clear()
+        spent = 100
+        while (await requests.charge(key=key, cost=100))[1].taken:
+            spent += 100
+        assert spent <= 1000 + 100  # plus at most a second of refill while it ran
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
