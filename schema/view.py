@@ -41,6 +41,7 @@ from app.hubs import service as hubs
 from app.hubs.documents import trusted_only_of
 from app.logs import request_id_var
 from app.metrics import GRAPHQL_OPERATIONS
+from app.oauth import usage as oauth_usage
 from app.people import proxy
 from schema import documents
 from schema.compiled import runner as compiled_reads
@@ -131,6 +132,10 @@ class HubGraphQL(GraphQL[Context, None]):
             request = Request(scope=scope, receive=receive)
             response = await self._respond(request)
             await response(scope, receive, send)
+        client_id = getattr(request.state, "api_client_id", None)
+        if client_id is not None:  # an OAuth token: count the request for its client
+            codes = getattr(request.state, "error_codes", [])
+            await oauth_usage.record(api_client_id=client_id, error_codes=codes)
         try:
             await jobs.relay_collected(ids)
         except Exception:  # the outbox sweep will relay them
@@ -314,6 +319,8 @@ class HubGraphQL(GraphQL[Context, None]):
         else:
             hub = await _hub_from_header(request.headers.get("ch-hub"))
             hub_id, trusted = (hub.id, hub.trusted_documents_only) if hub else (None, False)
+        if actor is not None and actor.api_client_id is not None:
+            request.state.api_client_id = actor.api_client_id
         return Context(
             request=request,
             response=response,
@@ -323,6 +330,12 @@ class HubGraphQL(GraphQL[Context, None]):
             loaders=Loaders(hub_id),
             trusted_documents_only=trusted,
         )
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> GraphQLHTTPResponse:
+        if result.errors and isinstance(request, Request):
+            codes = [str((e.extensions or {}).get("code", "")) for e in result.errors]
+            request.state.error_codes = [*getattr(request.state, "error_codes", []), *codes]
+        return await super().process_result(request, result)
 
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]
         return _encode(data)
@@ -410,6 +423,7 @@ def _error_response(request: Request, error: RequestError) -> Response:
     """GraphQL over HTTP for a request that did not run: `errors` only, in the media type
     the client accepts."""
     body = {"errors": [{"message": error.message, "extensions": error.extensions}]}
+    request.state.error_codes = [str(error.extensions.get("code", ""))]
     accept = request.headers.get("accept", "")
     media_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else "application/json"
     return Response(_encode(body), status_code=error.status, media_type=media_type)
