@@ -66,6 +66,14 @@ class Code(AuthorizationCodeMixin):  # type: ignore[misc]
     def get_scope(self) -> str:
         return " ".join(self.row.scopes)
 
+    @property
+    def code_challenge(self) -> str:  # read by Authlib's CodeChallenge (RFC 7636)
+        return self.row.code_challenge
+
+    @property
+    def code_challenge_method(self) -> str:
+        return "S256"
+
 
 @dataclass
 class Token(TokenMixin):  # type: ignore[misc]

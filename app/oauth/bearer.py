@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+import orjson
 from tortoise import Tortoise
 
 from app.actor import Actor
@@ -61,9 +62,15 @@ async def authenticate(raw: str) -> Actor:
     return Actor(
         member=member,
         roles=frozenset(Role(r) for r in row["roles"]),
-        scopes=frozenset(row["scopes"] if isinstance(row["scopes"], list) else []),
+        scopes=frozenset(_names(row["scopes"])),
         api_client_id=row["api_client_id"],
     )
+
+
+def _names(value: Any) -> list[str]:
+    """The scopes column as asyncpg hands jsonb over (text) or already decoded."""
+    names = orjson.loads(value) if isinstance(value, str | bytes) else value
+    return [str(n) for n in names] if isinstance(names, list) else []
 
 
 @cache

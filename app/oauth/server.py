@@ -160,12 +160,6 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[mis
     def authenticate_user(self, authorization_code: Code) -> int:
         return authorization_code.member_id
 
-    def get_authorization_code_challenge(self, authorization_code: Code) -> str:
-        return authorization_code.row.code_challenge
-
-    def get_authorization_code_challenge_method(self, authorization_code: Code) -> str:
-        return "S256"
-
 
 class RefreshTokenGrant(grants.RefreshTokenGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS = list(AUTH_METHODS)

@@ -49,18 +49,18 @@ _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 
 
 async def authorize(request: Request) -> Response:
-    if request.method == "POST":
-        try:
+    try:
+        if request.method == "POST":
             params = await read_form(request)
-        except OAuth2Error as error:
-            return _error_page(error)
-    else:
-        params = list(request.query_params.multi_items())
+        else:
+            params = list(request.query_params.multi_items())
+        oauth_params = [(k, v) for k, v in params if k in OAUTH_PARAMS]
+        oauth_request = hub_request(request, oauth_params)
+    except OAuth2Error as error:
+        return _error_page(error)
     form = dict(params)
     state = await loaded.load(client_id=form.get("client_id"))
     loaded.start(state)
-    oauth_params = [(k, v) for k, v in params if k in OAUTH_PARAMS]
-    oauth_request = hub_request(request, oauth_params)
     try:
         grant = server().get_consent_grant(oauth_request)
     except OAuth2Error as error:

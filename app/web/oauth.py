@@ -68,8 +68,10 @@ async def read_form(request: Request) -> list[tuple[str, str]]:
 
 
 def hub_request(request: Request, params: list[tuple[str, str]]) -> HubRequest:
-    uri = get_settings().public_url.rstrip("/") + request.url.path
-    return HubRequest(request.method, uri, request.headers, params)
+    """Authlib's view of the request; InsecureTransportError unless it came over https (or
+    to a loopback address: RFC 8252 7.3). Behind a TLS proxy, run uvicorn with
+    --proxy-headers so that the scheme is the client's."""
+    return HubRequest(request.method, str(request.url), request.headers, params)
 
 
 async def token(request: Request) -> Response:
@@ -90,6 +92,7 @@ async def introspect(request: Request) -> Response:
 async def _endpoint(request: Request, name: str | None) -> Response:
     try:
         params = await read_form(request)
+        oauth_request = hub_request(request, params)
     except OAuth2Error as error:
         return _answer(*error())
     form = dict(params)
@@ -102,7 +105,6 @@ async def _endpoint(request: Request, name: str | None) -> Response:
         token=form.get("token") if name else None,
     )
     loaded.start(state)
-    oauth_request = hub_request(request, params)
     if name is None:
         status, body, headers = server().create_token_response(oauth_request)
     else:
