@@ -30,7 +30,9 @@ REDIRECT_URI = "https://app.example.org/callback"
 
 @pytest.fixture(scope="package")
 def live_api(database: str) -> Iterator[LiveAPI]:
-    with serve(CH_REDIS_PREFIX=f"{os.environ['CH_REDIS_PREFIX']}-oauth") as api:
+    # The issuer in the metadata is CH_PUBLIC_URL: https, as RFC 8414 wants.
+    prefix = f"{os.environ['CH_REDIS_PREFIX']}-oauth"
+    with serve(CH_REDIS_PREFIX=prefix, CH_PUBLIC_URL="https://hub.example.org") as api:
         yield api
 
 

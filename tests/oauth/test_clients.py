@@ -50,7 +50,9 @@ async def http(live_api: Any) -> Any:
 
 
 async def _create(http: httpx.AsyncClient, person: Any, **fields: Any) -> dict[str, Any]:
-    variables = {"input": {"name": "Rota", "redirectUris": [], "scopes": ["profile:read"], **fields}}
+    variables = {
+        "input": {"name": "Rota", "redirectUris": [], "scopes": ["profile:read"], **fields}
+    }
     answer = await graphql(http, CREATE_CLIENT, person.token, variables)
     return answer["data"]["createApiClient"]  # type: ignore[no-any-return]
 
@@ -180,9 +182,17 @@ async def test_a_suspended_client_gets_no_token_and_its_tokens_stop(
         ({"scopes": ["profile:read", "admin:all"]}, "UNKNOWN_SCOPE", "scopes"),
         ({"scopes": []}, "UNKNOWN_SCOPE", "scopes"),
         ({"redirectUris": ["http://app.example.org/cb"]}, "INVALID_REDIRECT_URI", "redirectUris"),
-        ({"redirectUris": ["https://app.example.org/cb#x"]}, "INVALID_REDIRECT_URI", "redirectUris"),
+        (
+            {"redirectUris": ["https://app.example.org/cb#x"]},
+            "INVALID_REDIRECT_URI",
+            "redirectUris",
+        ),
         ({"redirectUris": ["/relative/cb"]}, "INVALID_REDIRECT_URI", "redirectUris"),
-        ({"redirectUris": ["https://u:p@app.example.org/"]}, "INVALID_REDIRECT_URI", "redirectUris"),
+        (
+            {"redirectUris": ["https://u:p@app.example.org/"]},
+            "INVALID_REDIRECT_URI",
+            "redirectUris",
+        ),
         ({"redirectUris": ["https://[::1"]}, "INVALID_REDIRECT_URI", "redirectUris"),
         ({"name": "  "}, "INVALID", "name"),
     ],

@@ -81,7 +81,9 @@ async def test_code_with_pkce_gives_tokens_bound_to_the_consented_scopes(setup: 
     [error] = credits["errors"]
     assert error["extensions"] == {"code": "INSUFFICIENT_SCOPE", "scope": "credits:read"}
     # and: tokens are stored hashed only
-    stored = await OAuthToken.filter(member_id=member.member.id).values_list("token_hash", flat=True)
+    stored = await OAuthToken.filter(member_id=member.member.id).values_list(
+        "token_hash", flat=True
+    )
     assert tokens["access_token"] not in stored and len(stored) == 2
 
 
@@ -303,7 +305,9 @@ async def test_members_list_and_revoke_connected_apps(setup: Any) -> None:
     by_token = await graphql(http, CONNECTED_APPS, tokens["access_token"])
     assert by_token["errors"][0]["extensions"] == {"code": "INSUFFICIENT_SCOPE", "scope": None}
     # when: the member disconnects it
-    revoked = await graphql(http, REVOKE_APP, member.token, {"input": {"connectedAppId": app["id"]}})
+    revoked = await graphql(
+        http, REVOKE_APP, member.token, {"input": {"connectedAppId": app["id"]}}
+    )
     # then
     assert revoked["data"]["revokeConnectedApp"]["errors"] == []
     answer = await graphql(http, VIEWER, tokens["access_token"])
