@@ -320,9 +320,7 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
         ],
         "SavedSearch": [Sample("SavedSearch", search, {"owner": {"owner"}})],
         "WebhookEndpoint": [Sample("WebhookEndpoint", endpoint)],
-        "ApiClient": [
-            Sample("ApiClient", api_client, {"client_org_managers": {"org_owner"}})
-        ],
+        "ApiClient": [Sample("ApiClient", api_client, {"client_org_managers": {"org_owner"}})],
         "ConnectedApp": [Sample("ConnectedApp", connected, {"self": {"owner"}})],
         "WebhookDelivery": [Sample("WebhookDelivery", delivery)],
         "VoucherOffer": [offer_sample],
