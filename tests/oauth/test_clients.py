@@ -252,3 +252,25 @@ async def test_organisation_owners_register_clients_for_their_organisation_only(
         await _client_credentials(http, mine["client"]["clientId"], mine["clientSecret"])
     ).json()
     assert token["scope"] == "profile:read"
+
+
+async def test_a_token_cannot_step_outside_its_scopes_by_other_doors(
+    http: httpx.AsyncClient, admin: Any, make_person: Any
+) -> None:
+    # given: a coordinator's client with webhooks:manage only
+    coordinator = await make_person(roles=[Role.COORDINATOR, Role.HUB_ADMIN])
+    client = await register_client(str(http.base_url), coordinator, scopes=["webhooks:manage"])
+    token = (await _client_credentials(http, client.client_id, client.secret)).json()
+    bearer = {"Authorization": f"Bearer {token['access_token']}"}
+    # when: acting for a member (a session-only power) ...
+    acting = await http.post(
+        "/graphql",
+        json={"query": ENDPOINTS},
+        headers={**bearer, "CH-Act-For": admin.gid},
+    )
+    # ... or downloading city data without citydata:read
+    download = await http.get("/citydata/dictionary.csv", headers=bearer)
+    # then: refused
+    assert acting.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert download.status_code == 403
+    assert "citydata:read" in download.json()["error"]["message"]
