@@ -26,7 +26,7 @@ async def _clients(hub: Any, admin: Any, member: Any, count: int) -> None:
         )
         client = await ApiClient.create(
             hub_id=hub.id,
-            organisation_id=org.id if n % 2 else None,
+            organisation_id=org.id,
             registered_by_id=admin.member.id,
             client_id=f"chc_{uuid.uuid4().hex[:16]}",
             name=f"App {n}",
