@@ -14,6 +14,11 @@ class Actor:
     # The coordinator who is acting on the member's behalf, if any (recorded in the audit log).
     acted_by: Member | None = None
     session_id: int | None = None
+    # An OAuth access token's scopes (app/oauth/requirements.py); None: the member's own
+    # session, which scopes do not limit.
+    scopes: frozenset[str] | None = None
+    # The API client (ApiClient.id) whose token this is.
+    api_client_id: int | None = None
 
     @property
     def hub_id(self) -> int:
@@ -22,6 +27,9 @@ class Actor:
     @property
     def member_id(self) -> int:
         return self.member.id
+
+    def has_scope(self, scope: str) -> bool:
+        return self.scopes is None or scope in self.scopes
 
     def has_role(self, *roles: Role) -> bool:
         return any(r in self.roles for r in roles)

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     # revocations reach every process through Redis sooner (app/auth/cache.py). 0: off.
     auth_cache_seconds: float = Field(default=30.0, ge=0)
     refresh_token_ttl_seconds: int = 30 * 24 * 3_600
+    # OAuth (app/oauth): a rotated client secret keeps working this long; codes live 10 min.
+    oauth_secret_overlap_seconds: int = Field(default=24 * 3_600, ge=0)
     email_token_ttl_seconds: int = 2 * 24 * 3_600
     reset_token_ttl_seconds: int = 3_600
     password_min_length: int = 10

@@ -30,6 +30,7 @@ MODEL_MODULES = [
     "app.paidjobs.models",
     "app.badges.models",
     "app.citydata.models",
+    "app.oauth.models",
 ]
 
 

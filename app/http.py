@@ -17,7 +17,7 @@ from app.config import Settings, get_settings
 from app.db import tortoise_config
 from app.jobs.queue import close_pools
 from app.logs import configure_logging
-from app.web import badges, citydata, cv, ical, opendata, pages, probes
+from app.web import badges, citydata, consent, cv, ical, oauth, opendata, pages, probes
 from app.web.middleware import RequestContextMiddleware
 
 
@@ -57,6 +57,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/badges/classes/{name}", badges.badge_class),
             Route("/badges/assertions/{name}", badges.assertion),
             Route("/ical/{token}", ical.feed),
+            Route("/.well-known/oauth-authorization-server", oauth.well_known),
+            Route("/oauth/authorize", consent.authorize, methods=["GET", "POST"]),
+            Route("/oauth/token", oauth.token, methods=["POST"]),
+            Route("/oauth/revoke", oauth.revoke, methods=["POST"]),
+            Route("/oauth/introspect", oauth.introspect, methods=["POST"]),
             *OPEN_DATA_ROUTES,
             Route(
                 "/citydata/{kind:str}",

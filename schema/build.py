@@ -49,6 +49,8 @@ from schema.integrations.queries import IntegrationQueries
 from schema.matching.mutations import NotificationMutations
 from schema.matching.queries import NotificationQueries
 from schema.matching.subscriptions import NotificationSubscriptions
+from schema.oauth.mutations import OAuthMutations
+from schema.oauth.queries import OAuthQueries
 from schema.opportunities.mutations import OpportunityMutations
 from schema.opportunities.queries import OpportunityQueries
 from schema.organisations.mutations import OrganisationMutations
@@ -61,6 +63,7 @@ from schema.policy import enforce
 from schema.portfolios.mutations import PortfolioMutations
 from schema.portfolios.queries import PortfolioQueries
 from schema.scalars import SCALAR_OVERRIDES, RefuseUnstorableText
+from schema.scopes import apply as apply_scopes
 from schema.stability.queries import VersionQueries
 from schema.trials.mutations import TrialMutations
 from schema.trials.profile import BusinessProfileQueries
@@ -117,6 +120,7 @@ def build_schema() -> strawberry.Schema:
             PaymentQueries,
             NotificationQueries,
             IntegrationQueries,
+            OAuthQueries,
             AssetQueries,
             GiveawayQueries,
             FeedQueries,
@@ -144,6 +148,7 @@ def build_schema() -> strawberry.Schema:
             PaymentMutations,
             NotificationMutations,
             IntegrationMutations,
+            OAuthMutations,
             AssetMutations,
             GiveawayMutations,
             FeedMutations,
@@ -168,4 +173,5 @@ def build_schema() -> strawberry.Schema:
         ),
     )
     enforce(schema)
+    apply_scopes(schema)
     return schema

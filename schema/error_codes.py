@@ -29,6 +29,11 @@ class ErrorCode(Enum):
         description="Signed in, but not allowed: a role you do not have, a row you are not a"
         " party to, another business's voucher.",
     )
+    INSUFFICIENT_SCOPE = strawberry.enum_value(
+        "INSUFFICIENT_SCOPE",
+        description="An OAuth access token without the scope the field needs"
+        " (extensions.scope names it; null: no scope grants it, members' own sessions only).",
+    )
     NOT_FOUND = strawberry.enum_value(
         "NOT_FOUND",
         description="The ID or code you gave names nothing in your hub (extensions.field says"

@@ -194,7 +194,11 @@ def classify(error: GraphQLError) -> GraphQLError:
     GRAPHQL_ERRORS.labels(kind_of(error).value).inc()
     original = error.original_error
     if isinstance(original, AccessDenied):
-        return _with_code(error, original.code, str(original))
+        typed = _with_code(error, original.code, str(original))
+        extra = getattr(original, "extensions", None)  # e.g. the scope of INSUFFICIENT_SCOPE
+        if extra:
+            typed.extensions = {**(typed.extensions or {}), **extra}
+        return typed
     if isinstance(original, DomainError):
         typed = _with_code(error, original.code.name, original.message)
         if original.field:

@@ -42,6 +42,7 @@ from app.hubs import service as hubs
 from app.hubs.documents import trusted_only_of
 from app.logs import client_ip_var, request_id_var
 from app.metrics import GRAPHQL_OPERATIONS
+from app.oauth import usage as oauth_usage
 from app.people import proxy
 from schema import documents, ratelimit
 from schema.compiled import runner as compiled_reads
@@ -143,6 +144,10 @@ class HubGraphQL(GraphQL[Context, None]):
             request = Request(scope=scope, receive=receive)
             response = await self._respond(request)
             await response(scope, receive, send)
+        client_id = getattr(request.state, "api_client_id", None)
+        if client_id is not None:  # an OAuth token: count the request for its client
+            codes = getattr(request.state, "error_codes", [])
+            await oauth_usage.record(api_client_id=client_id, error_codes=codes)
         try:
             await jobs.relay_collected(ids)
         except Exception:  # the outbox sweep will relay them
@@ -265,6 +270,9 @@ class HubGraphQL(GraphQL[Context, None]):
         cost = getattr(request.state, "cost", None)
         if cost is not None:
             result.extensions = {**(result.extensions or {}), "cost": cost}
+        if result.errors:  # counted for an OAuth client's usage
+            codes = [str((e.extensions or {}).get("code", "")) for e in result.errors]
+            request.state.error_codes = [*getattr(request.state, "error_codes", []), *codes]
         return await super().process_result(request, result)
 
     def decode_json(self, data: str | bytes) -> object:
@@ -386,6 +394,8 @@ class HubGraphQL(GraphQL[Context, None]):
         actor, auth_error = await _authenticate(request.headers.get("authorization"))
         if actor is not None and (act_for := request.headers.get("ch-act-for")):
             try:
+                if actor.scopes is not None:  # an OAuth token: no way out of its scopes
+                    raise AccessDenied("CH-Act-For needs a coordinator's own session.")
                 member_id = decode_id(act_for, "Member", field="CH-Act-For", invalid=_Bad.INVALID)
                 actor = await proxy.act_for(coordinator=actor, member_id=member_id)
             except (AccessDenied, DomainError) as exc:
@@ -397,6 +407,8 @@ class HubGraphQL(GraphQL[Context, None]):
         else:
             hub = await _hub_from_header(request.headers.get("ch-hub"))
             hub_id, trusted = (hub.id, hub.trusted_documents_only) if hub else (None, False)
+        if actor is not None and actor.api_client_id is not None:
+            request.state.api_client_id = actor.api_client_id
         return Context(
             request=request,
             response=response,
@@ -493,6 +505,7 @@ def _error_response(request: Request, error: RequestError) -> Response:
     """GraphQL over HTTP for a request that did not run: `errors` only, in the media type
     the client accepts."""
     body = {"errors": [{"message": error.message, "extensions": error.extensions}]}
+    request.state.error_codes = [str(error.extensions.get("code", ""))]
     accept = request.headers.get("accept", "")
     media_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else "application/json"
     return Response(

@@ -24,6 +24,7 @@ from app.hubs import service as hubs
 from app.hubs.models import Hub
 from app.mail import templates
 from app.mail.service import queue_email
+from app.oauth import bearer as oauth_bearer
 from app.people.models import Member, MemberRole, MemberStatus, Role
 
 E = AuthErrorCode
@@ -198,14 +199,27 @@ async def login(
 ) -> tuple[Member, str, str]:
     """Checks the password and opens a session; returns the member, access and refresh tokens."""
     hub = await hubs.get_by_slug(hub_slug, code=E.HUB_NOT_FOUND)
+    member = await verify_credentials(hub_id=hub.id, email=email, password=password)
+    async with in_transaction():
+        if member.password_hash and passwords.needs_rehash(member.password_hash):
+            member.password_hash = passwords.hash_password(password)
+            await member.save(update_fields=["password_hash", "updated_at"])
+        access, refresh = await open_session(member=member, user_agent=user_agent)
+    return member, access, refresh
+
+
+async def verify_credentials(*, hub_id: int, email: str, password: str) -> Member:
+    """The verified, active member of the hub with this email and password (sign-in, the
+    OAuth consent page), or INVALID_CREDENTIALS / ACCOUNT_SUSPENDED / EMAIL_NOT_VERIFIED;
+    RATE_LIMITED after too many tries for the account or from the address."""
     await limits.guard(
-        limits.SIGN_IN, identity=f"{hub.id}:{email.strip().lower()[:256]}", code=E.RATE_LIMITED
+        limits.SIGN_IN, identity=f"{hub_id}:{email.strip().lower()[:256]}", code=E.RATE_LIMITED
     )
     try:
         email = v.email(email, field="email", invalid=E.INVALID)
     except DomainError:
         email = ""
-    member = await Member.get_or_none(hub_id=hub.id, email=email) if email else None
+    member = await Member.get_or_none(hub_id=hub_id, email=email) if email else None
     ok = passwords.verify_password(member.password_hash if member else None, password[:256])
     if member is None or not ok:
         raise DomainError(E.INVALID_CREDENTIALS, "Wrong email or password.", None)
@@ -215,12 +229,7 @@ async def login(
         raise DomainError(
             E.EMAIL_NOT_VERIFIED, "Verify your email address first: we sent you a link.", "email"
         )
-    async with in_transaction():
-        if member.password_hash and passwords.needs_rehash(member.password_hash):
-            member.password_hash = passwords.hash_password(password)
-            await member.save(update_fields=["password_hash", "updated_at"])
-        access, refresh = await open_session(member=member, user_agent=user_agent)
-    return member, access, refresh
+    return member
 
 
 async def open_session(*, member: Member, user_agent: str = "") -> tuple[str, str]:
@@ -341,6 +350,8 @@ async def authenticate(raw: str) -> Actor:
     A token seen within CH_AUTH_CACHE_SECONDS costs no statement (app/auth/cache.py says what
     ends an entry); otherwise one statement reads the token, its member, the member's hub
     (the API needs its trusted-documents flag) and roles together."""
+    if oauth_bearer.is_access_token(raw):
+        return await oauth_bearer.authenticate(raw)
     if not tokens.looks_like(raw, TokenKind.ACCESS):
         raise NotAuthenticated("The access token is not valid.")
     token_digest = tokens.digest(raw)

@@ -37,7 +37,10 @@ def request_bucket() -> Bucket:
 
 
 def caller_key(*, actor: Actor | None, address: str | None) -> str:
-    """Whose budget a request spends: a proxy member's coordinator spends their own."""
+    """Whose budget a request spends: an API client's token spends the client's, a proxy
+    member's coordinator their own."""
+    if actor is not None and actor.api_client_id is not None:
+        return f"client:{actor.api_client_id}"
     if actor is not None:
         coordinator = actor.acted_by
         return f"member:{coordinator.id if coordinator is not None else actor.member_id}"

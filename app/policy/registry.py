@@ -24,6 +24,7 @@ POLICY_MODULES = (
     "app.credits.policy",
     "app.matching.policy",
     "app.integrations.policy",
+    "app.oauth.policy",
     "app.assets.policy",
     "app.assets.giveaway_policy",
     "app.assets.feeds_policy",

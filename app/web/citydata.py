@@ -21,6 +21,7 @@ from app.citydata.errors import CityDataErrorCode as E
 from app.citydata.grid import AreaBy, PeriodBy
 from app.citydata.metrics import Metric
 from app.errors import AccessDenied, DomainError, NotAuthenticated
+from app.oauth.scopes import Scope
 from app.policy import Viewer
 
 _HEADERS = {
@@ -45,7 +46,10 @@ async def _viewer(request: Request) -> Viewer:
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise NotAuthenticated("Use 'Authorization: Bearer <access token>'.")
-    return Viewer.of(await auth.authenticate(token.strip()))
+    actor = await auth.authenticate(token.strip())
+    if not actor.has_scope(Scope.CITYDATA_READ):
+        raise AccessDenied("An OAuth token needs the scope citydata:read for this download.")
+    return Viewer.of(actor)
 
 
 def _enum(kind: Any, raw: str, field: str) -> Any:

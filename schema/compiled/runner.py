@@ -82,6 +82,8 @@ async def answer(
         return None
     if context.auth_error is not None or unstorable(query):
         return None
+    if context.actor is not None and context.actor.scopes is not None:
+        return None  # an OAuth token: the interpreter checks its scopes per root field
     if variables is not None and not isinstance(variables, dict):
         return None
     prepared = _prepare(schema, query, operation_name, variables, settings)

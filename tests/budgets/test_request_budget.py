@@ -118,3 +118,15 @@ async def test_a_busy_caller_costs_one_redis_round_trip_per_lease(
     finally:
         monkeypatch.undo()
         get_settings.cache_clear()
+
+
+def test_an_api_clients_token_spends_the_clients_budget_and_a_coordinator_their_own() -> None:
+    from app.actor import Actor
+    from app.budgets.requests import caller_key
+    from app.people.models import Member
+
+    member, coordinator = Member(id=7, hub_id=1), Member(id=9, hub_id=1)
+    assert caller_key(actor=Actor(member=member), address="::1") == "member:7"
+    assert caller_key(actor=Actor(member=member, api_client_id=3), address="::1") == "client:3"
+    assert caller_key(actor=Actor(member=member, acted_by=coordinator), address=None) == "member:9"
+    assert caller_key(actor=None, address="::1") == "address:::1"

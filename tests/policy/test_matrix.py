@@ -65,6 +65,8 @@ ID_TYPES = {
     "requestId": "PaymentRequest",
     "savedSearchId": "SavedSearch",
     "endpointId": "WebhookEndpoint",
+    "clientId": "ApiClient",
+    "connectedAppId": "ConnectedApp",
     "checkId": "TrustCheck",
     "skillId": "Skill",
     "skillIds": "Skill",

@@ -25,6 +25,7 @@ from app.credits import service as credits
 from app.credits.models import Entry, PaymentRequest, PaymentShare, SystemAccount, TransferKind
 from app.integrations.models import WebhookDelivery, WebhookEndpoint
 from app.matching.models import Notification, NotificationKind, SavedSearch
+from app.oauth.models import ApiClient, OAuthGrant
 from app.opportunities import applications
 from app.opportunities import service as opportunities
 from app.opportunities.models import Category
@@ -225,6 +226,18 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
     delivery = await WebhookDelivery.create(
         hub_id=hub.id, endpoint_id=endpoint.id, event_type="opportunity.published", message_id="m1"
     )
+    api_client = await ApiClient.create(
+        hub_id=hub.id,
+        organisation_id=org.id,
+        registered_by_id=p["org_owner"].member.id,
+        client_id=f"chc_{uuid.uuid4().hex[:12]}",
+        name="Rota app",
+        scopes=["profile:read"],
+        secret_hash="$argon2id$x",
+    )
+    connected = await OAuthGrant.create(
+        hub_id=hub.id, client_id=api_client.id, member_id=p["owner"].member.id, scopes=[]
+    )
     await _fund(hub.id, p["owner"].member.id, 500)
     offer = await offers.create_offer(
         actor=org_owner,
@@ -307,6 +320,8 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
         ],
         "SavedSearch": [Sample("SavedSearch", search, {"owner": {"owner"}})],
         "WebhookEndpoint": [Sample("WebhookEndpoint", endpoint)],
+        "ApiClient": [Sample("ApiClient", api_client, {"client_org_managers": {"org_owner"}})],
+        "ConnectedApp": [Sample("ConnectedApp", connected, {"self": {"owner"}})],
         "WebhookDelivery": [Sample("WebhookDelivery", delivery)],
         "VoucherOffer": [offer_sample],
         "Voucher": [Sample("Voucher", voucher, {"holder": {"owner"}}, {"offer": offer_sample})],

@@ -1,0 +1,151 @@
+"""The scope each root field needs from an OAuth token: one table for the whole API.
+
+Every query, mutation and subscription is listed exactly once (schema/scopes.py refuses to
+build a schema with a root field missing here, and puts the requirement into each field's
+description). A member's own session is not limited by scopes; an OAuth token reaches a field
+only when it carries the field's scope. PUBLIC fields need no scope; SESSION fields are for
+members' own sessions only (no scope grants them: managing the account, roles, money).
+"""
+
+from typing import Final
+
+from app.oauth.scopes import Scope
+
+PUBLIC: Final = "public"
+SESSION: Final = "session"
+Requirement = Scope | str
+
+_BY_SCOPE: dict[Requirement, tuple[str, ...]] = {
+    Scope.PROFILE_READ: ("Query.viewer", "Query.portfolio"),
+    Scope.CITYDATA_READ: (
+        "Query.cityData",
+        "Query.cityGaps",
+        "Query.cityTrends",
+        "Query.cityWards",
+        "Query.cityDataDictionary",
+        "Query.hubImpact",
+    ),
+    Scope.OPPORTUNITIES_READ: (
+        "Query.organisation",
+        "Query.organisations",
+        "Query.opportunities",
+        "Query.recommendedOpportunities",
+        "Query.myOpportunities",
+    ),
+    Scope.OPPORTUNITIES_WRITE: (
+        "Mutation.createOpportunity",
+        "Mutation.updateOpportunity",
+        "Mutation.publishOpportunity",
+        "Mutation.closeOpportunity",
+        "Mutation.cancelOpportunity",
+        "Mutation.renewOpportunity",
+    ),
+    Scope.APPLICATIONS_MANAGE: (
+        "Query.myApplications",
+        "Query.myHours",
+        "Query.hoursToVerify",
+        "Query.hoursToVerifyCount",
+        "Mutation.applyToOpportunity",
+        "Mutation.acceptApplication",
+        "Mutation.declineApplication",
+        "Mutation.waitlistApplication",
+        "Mutation.withdrawApplication",
+        "Mutation.logHours",
+        "Mutation.verifyHours",
+        "Mutation.disputeHours",
+    ),
+    Scope.CREDITS_READ: (
+        "Query.myCredits",
+        "Query.myStatement",
+        "Query.hubCreditTotals",
+        "Query.voucherOffers",
+        "Query.myVouchers",
+        "Query.myPaymentRequests",
+        "Query.hubTransfersByCategory",
+    ),
+    Scope.WEBHOOKS_MANAGE: (
+        "Query.webhookEndpoints",
+        "Query.webhookEventTypes",
+        "Mutation.createWebhookEndpoint",
+        "Mutation.rotateWebhookSecret",
+        "Mutation.setWebhookEndpointActive",
+    ),
+    PUBLIC: (
+        "Query.apiVersion",
+        "Query.hub",
+        "Query.currentHub",
+        "Query.skills",
+        "Query.categories",
+        "Query.assetCategories",
+        "Query.impactFactors",
+        "Query.badgeClasses",
+        "Query.badgeLevels",
+        "Query.leaderboard",
+        "Query.successStories",
+    ),
+}
+
+# Everything else a member does in their own app: not for third parties (yet).
+_SESSION_QUERIES = """
+node members pendingTrustChecks disputedHours voucherByCode notifications mySavedSearches
+unreadNotificationCount assets myAssets wantedNotices myWantedNotices giveawayRequests
+myGiveawayRequests offSiteShares heldAssets myCalendarFeeds myBookings assetBookings myLoans
+assetLoans disputedLoans campaigns myPledges myInKindPledges myOrders supplierOrders trials
+trialsForMe myTrialApplications trialApplications trialRatings businessRatings
+compareTrialRatings comparePeriodRatings trialComments businessProfile paidJobs
+myJobApplications jobApplications myBadgeAwards myBadgeStanding organisationImpact apiClients
+myConnectedApps
+"""
+_SESSION_MUTATIONS = """
+register verifyEmail resendVerificationEmail login refreshToken logout requestPasswordReset
+resetPassword updateHub uploadCityWards updateProfile createSkill updateSkill setMySkills
+submitTrustCheck reviewTrustCheck grantRole revokeRole createProxyMember linkProxy unlinkProxy
+createOrganisation updateOrganisation addOrganisationMember changeOrganisationMemberRole
+removeOrganisationMember createCategory updateCategory resolveHoursDispute writeReview
+editReview setPortfolioVisibility rotatePortfolioShareLink payMember reverseTransfer
+createVoucherOffer updateVoucherOffer redeemVoucher useVoucher requestPayment
+approvePaymentRequest declinePaymentRequest cancelPaymentRequest markNotificationsRead
+saveSearch deleteSavedSearch createAsset updateAsset publishAsset withdrawAsset
+createWantedNotice closeWantedNotice requestGiveaway chooseGiveawayRequest
+declineGiveawayRequest withdrawGiveawayRequest confirmGiveawayHandover recordOffSiteShare
+confirmOffSiteShare declineOffSiteShare approveAsset rejectAsset createCalendarFeed
+rotateCalendarFeed revokeCalendarFeed updateImpactFactor bookAsset confirmBooking
+declineBooking cancelBooking checkInBooking checkOutBooking requestLoan approveLoan declineLoan
+cancelLoan confirmLoanHandover confirmLoanReturn disputeLoan resolveLoanDispute createCampaign
+editCampaign openCampaign cancelCampaign postCampaignUpdate pledgeToCampaign changePledge
+withdrawPledge pledgeInKind withdrawInKindPledge attachMatchPot markOrderFulfilled createTrial
+moveTrial applyToTrial selectTester declineTrialApplicant submitTrialReport editTrialReport
+setTrialRatingsPublished postPaidJob closePaidJob applyToPaidJob decideJobApplication
+withdrawJobApplication createBadgeClass createBadgeLevel awardBadge revokeBadge
+submitSuccessStory moderateSuccessStory setLeaderboardOptIn createApiClient
+rotateApiClientSecret setApiClientSuspended revokeConnectedApp
+"""
+_SESSION_SUBSCRIPTIONS = "notificationAdded"
+
+
+def _table() -> dict[str, Requirement]:
+    found: dict[str, Requirement] = {}
+    session = [
+        *(f"Query.{n}" for n in _SESSION_QUERIES.split()),
+        *(f"Mutation.{n}" for n in _SESSION_MUTATIONS.split()),
+        *(f"Subscription.{n}" for n in _SESSION_SUBSCRIPTIONS.split()),
+    ]
+    for requirement, names in [*_BY_SCOPE.items(), (SESSION, tuple(session))]:
+        for name in names:
+            if name in found:
+                raise ValueError(f"{name} has two scope requirements")
+            found[name] = requirement
+    return found
+
+
+# "Query.opportunities" -> Scope.OPPORTUNITIES_READ, PUBLIC or SESSION.
+REQUIREMENTS: Final = _table()
+
+
+def describe(requirement: Requirement) -> str:
+    """The sentence added to the field's description (introspection, SDL)."""
+    if requirement == PUBLIC:
+        return "OAuth scope: none needed."
+    if requirement == SESSION:
+        return "OAuth scope: none grants it; members' own sessions only."
+    return f"OAuth scope: `{requirement}`."
