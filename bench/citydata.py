@@ -11,9 +11,12 @@ to one member of the biggest hub, refreshes the cells (REFRESH MATERIALIZED VIEW
 timed three times), starts a real `communityhub serve` on a free loopback port and drives
 `cityData` (requests posted, urgent, unfilled, filled, offers, skilled volunteers and hours,
 by H3 cell of resolution 7 and month, over the last 12 months) from --clients clients for
---seconds. With --write-path it then runs `bench.run --scenarios mutations` (applyToOpportunity
-and payMember per second over HTTP) twice: with no refresh running, and with refreshes back to
-back the whole time (the worst case: the view is refreshed every 300 s in production).
+--seconds, in each of --shapes: `table` (the compact wide table), `json` (the dashboard
+document), `rows` (one GraphQL object per aggregate). --no-cache: the API keeps no answer
+(CH_CITYDATA_CACHE_SECONDS=0), so every request reads the precomputed answers. With
+--write-path it then runs `bench.run --scenarios mutations` (applyToOpportunity and payMember
+per second over HTTP) twice: with no refresh running, and with refreshes back to back the
+whole time (the worst case: the view is refreshed every 300 s in production).
 Results: a table and bench/results/citydata.json.
 """
 
@@ -49,6 +52,13 @@ DEMAND_VS_SUPPLY_JSON = """
 query DemandVsSupplyJson($input: CityDataInput!) {
   cityData(input: $input) { k refreshedAt suppressedRows dashboard }
 }"""
+# The same answer as the compact wide table (app/citydata/table.py): what an analyst's
+# dashboard asks for demand against supply.
+DEMAND_VS_SUPPLY_TABLE = """
+query DemandVsSupplyTable($input: CityDataInput!) {
+  cityData(input: $input) { k refreshedAt suppressedRows table }
+}"""
+SHAPES = {"table": DEMAND_VS_SUPPLY_TABLE, "json": DEMAND_VS_SUPPLY_JSON, "rows": DEMAND_VS_SUPPLY}
 METRICS = [
     "REQUESTS_POSTED", "URGENT_REQUESTS", "REQUESTS_UNFILLED", "REQUESTS_FILLED",
     "OFFERS_POSTED", "SKILL_VOLUNTEERS", "HOURS_GIVEN",
@@ -62,6 +72,11 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--resolution", type=int, default=7, help="H3 resolution of the areas")
     parser.add_argument("--refreshes", type=int, default=3, help="timed refreshes first")
+    parser.add_argument("--shapes", default="table,json,rows", help="answer shapes, in order")
+    parser.add_argument(
+        "--no-cache", action="store_true",
+        help="CH_CITYDATA_CACHE_SECONDS=0: every request reads the precomputed answers",
+    )  # fmt: skip
     parser.add_argument("--write-path", action="store_true", help="apply/pay with and without")
     parser.add_argument("--write-seconds", type=float, default=10.0)
     parser.add_argument("--out", type=Path, default=RESULTS / "citydata.json")
@@ -150,6 +165,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     os.environ.update(
         {"CH_DATABASE_URL": url, "CH_REDIS_PREFIX": prefix, "CH_LOG_LEVEL": "WARNING"}
     )
+    if args.no_cache:
+        os.environ["CH_CITYDATA_CACHE_SECONDS"] = "0"
     from app.config import get_settings
 
     get_settings.cache_clear()
@@ -165,6 +182,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "database": args.database,
         "clients": args.clients,
         "resolution": args.resolution,
+        "cache": not args.no_cache,
         "load_before": os.getloadavg(),
     }
     try:
@@ -190,15 +208,20 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {token}"}
         result["statements_per_request"] = await statements(DEMAND_VS_SUPPLY, variables, headers)
         with procs.api(url, prefix).ready() as server:
-            for shape, document in (("json", DEMAND_VS_SUPPLY_JSON), ("rows", DEMAND_VS_SUPPLY)):
-                body = {"query": document, "variables": variables}
+            for shape in args.shapes.split(","):
+                body = {"query": SHAPES[shape], "variables": variables}
                 async with aiohttp.ClientSession(server.url) as session:
-                    first = await post_json(session, "/graphql", body, headers)
+                    async with session.post("/graphql", json=body, headers=headers) as response:
+                        raw = await response.read()
+                    first = json.loads(raw)
                     assert "errors" not in first, first
                     answer = first["data"]["cityData"]
                     result["suppressed_rows"] = answer["suppressedRows"]
+                    result[f"bytes_{shape}"] = len(raw)
                     if shape == "rows":
                         result["rows"] = len(answer["rows"])
+                    if shape == "table":
+                        result["table_records"] = len(answer["table"]["rows"])
 
                 async def send(
                     session: aiohttp.ClientSession, client: int, n: int, body: Any = body
@@ -224,14 +247,18 @@ def report(result: dict[str, Any]) -> None:
     print(f"hub {result['hub_id']}: {result['hub']}; load before {result['load_before']}")
     print(f"refresh (CONCURRENTLY): {result['refresh']}")
     print(
-        f"cityData by cell (res {result['resolution']}) and month, 12 months: rows {result['rows']}"
-        f" ({result['suppressed_rows']} suppressed);"
-        f" statements/request {result['statements_per_request']}"
+        f"cityData by cell (res {result['resolution']}) and month, 12 months:"
+        f" rows {result.get('rows')}, table records {result.get('table_records')}"
+        f" ({result['suppressed_rows']} suppressed rows);"
+        f" statements/request {result['statements_per_request']}; cache {result['cache']}"
     )
-    for shape in ("json", "rows"):
+    for shape in ("table", "json", "rows"):
+        if f"query_{shape}" not in result:
+            continue
         q = result[f"query_{shape}"]
         print(
-            f"  {shape:<5} {result['clients']} clients: {q['requests']} requests,"
+            f"  {shape:<5} {result[f'bytes_{shape}']:>9} B {result['clients']} clients:"
+            f" {q['requests']} requests,"
             f" {q['per_second']}/s, p50 {q['p50_ms']} ms, p95 {q['p95_ms']} ms,"
             f" p99 {q['p99_ms']} ms, errors {q['errors']}"
         )
