@@ -33,9 +33,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import orjson
 
 from bench import procs
-from bench.load import drive, post_json
+from bench.load import drive
 from bench.procs import db_url
 from bench.sqlcount import statements
 
@@ -154,6 +155,18 @@ async def write_path(database: str, seconds: float) -> dict[str, Any]:
     return {"no_refresh": quiet, "refreshing_back_to_back": busy, "refreshes_meanwhile": count}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process and its children so far (Linux /proc)."""
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        pids += [int(p) for p in task.read_text().split()]
+    ticks = 0
+    for one in pids:
+        fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def _commit() -> str:
     found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
     return found.stdout.strip()
@@ -226,13 +239,26 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 async def send(
                     session: aiohttp.ClientSession, client: int, n: int, body: Any = body
                 ) -> bool:
-                    found = await post_json(session, "/graphql", body, headers)
+                    # The whole answer read and parsed, with orjson: the stdlib's json takes
+                    # ~15 ms of this one process's CPU for a 200 KB table on this machine,
+                    # enough to make the load generator, not the API, the bottleneck.
+                    async with session.post("/graphql", json=body, headers=headers) as response:
+                        found = orjson.loads(await response.read())
                     return "errors" not in found and found["data"]["cityData"] is not None
 
-                result[f"query_{shape}"] = await drive(
+                api_cpu, own_cpu = cpu_seconds(server.process.pid), time.process_time()
+                found = await drive(
                     send, base_url=server.url, clients=args.clients, seconds=args.seconds,
                     max_requests=10**9,
                 )  # fmt: skip
+                # CPU per request, which the other engineers' load does not change much
+                found["api_cpu_ms"] = round(
+                    1000 * (cpu_seconds(server.process.pid) - api_cpu) / found["requests"], 2
+                )
+                found["client_cpu_ms"] = round(
+                    1000 * (time.process_time() - own_cpu) / found["requests"], 2
+                )
+                result[f"query_{shape}"] = found
             result["api_peak_rss_mb"] = server.peak_rss_mb()
         result["load_after_query"] = os.getloadavg()
         if args.write_path:
@@ -260,7 +286,8 @@ def report(result: dict[str, Any]) -> None:
             f"  {shape:<5} {result[f'bytes_{shape}']:>9} B {result['clients']} clients:"
             f" {q['requests']} requests,"
             f" {q['per_second']}/s, p50 {q['p50_ms']} ms, p95 {q['p95_ms']} ms,"
-            f" p99 {q['p99_ms']} ms, errors {q['errors']}"
+            f" p99 {q['p99_ms']} ms, errors {q['errors']}; CPU per request: API"
+            f" {q['api_cpu_ms']} ms, load generator {q['client_cpu_ms']} ms"
         )
     if "write_path" in result:
         w = result["write_path"]

@@ -58,7 +58,10 @@ class Answer:
 
     @property
     def suppressed_rows(self) -> int:
-        return sum(1 for r in self.rows if r.suppressed)
+        """Counted once per answer (answers are cached: every request asks)."""
+        if "suppressed_rows" not in self.memo:
+            self.memo["suppressed_rows"] = sum(1 for r in self.rows if r.count is None)
+        return int(self.memo["suppressed_rows"])
 
 
 def _area_sql(ask: Ask) -> tuple[str, str]:
