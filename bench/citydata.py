@@ -22,6 +22,7 @@ Results: a table and bench/results/citydata.json.
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
@@ -147,12 +148,21 @@ async def write_path(database: str, seconds: float) -> dict[str, Any]:
             count += 1
 
     refresher = asyncio.create_task(loop())
+    await asyncio.sleep(1.0)  # the refresh under way before the writes start
     try:
         busy = await asyncio.to_thread(mutations, database, seconds, RESULTS / "citydata-w1.json")
     finally:
         running = False
-        await refresher
-    return {"no_refresh": quiet, "refreshing_back_to_back": busy, "refreshes_meanwhile": count}
+        # A refresh of the Do-it-sized hub takes minutes: the one under way is cancelled (its
+        # transaction rolls back, as when a worker is killed), not waited for.
+        refresher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await refresher
+    return {
+        "no_refresh": quiet,
+        "refreshing_back_to_back": busy,
+        "refreshes_completed_meanwhile": count,
+    }
 
 
 def cpu_seconds(pid: int) -> float:
@@ -292,7 +302,7 @@ def report(result: dict[str, Any]) -> None:
     if "write_path" in result:
         w = result["write_path"]
         print(f"write path without refresh: {w['no_refresh']}")
-        print(f"write path, refreshes back to back ({w['refreshes_meanwhile']}):"
+        print(f"write path, refreshing throughout ({w['refreshes_completed_meanwhile']} completed):"
               f" {w['refreshing_back_to_back']}")  # fmt: skip
 
 
