@@ -284,3 +284,50 @@ async def test_the_table_and_the_dashboard_hold_the_numbers_of_the_rows(
         assert table["columns"][3] == f"count:{table['metrics'][0]}"
         assert all(len(r) == 3 + 3 * width for r in table["rows"])
     assert any(v[0] is None for v in numbers_of_table(table).values())  # suppressed ones too
+
+
+GAPS_QUERY = """
+query Gaps($input: CityDataInput!) { cityGaps(input: $input) { k gaps { rank area } } }
+"""
+TRENDS_QUERY = """
+query Trends($input: CityDataInput!) { cityTrends(input: $input) { k trends { metric } } }
+"""
+
+
+async def test_gaps_trends_and_downloads_refuse_bad_questions_the_same_way(
+    gql: GraphQLClient, http: Any, hub: Any
+) -> None:
+    # given
+    analyst = await create_person(hub=hub, roles=[Role.ANALYST])
+    cases: dict[str, tuple[str, dict[str, Any], str, str]] = {
+        "gaps: upside down": (
+            GAPS_QUERY, {"since": "2026-05-01", "until": "2026-04-01"}, "INVALID", "until"
+        ),
+        "gaps: resolution out of range": (GAPS_QUERY, {"resolution": 8}, "INVALID", "resolution"),
+        "gaps: unknown area": (GAPS_QUERY, {"areas": ["nowhere"]}, "NOT_FOUND", "areas"),
+        "gaps: the whole hub has no areas to rank": (
+            GAPS_QUERY, {"areaBy": "HUB", "resolution": None}, "INVALID", "areaBy"
+        ),
+        "trends: too long": (
+            TRENDS_QUERY, {"since": "2020-01-01", "until": "2026-04-01"}, "INVALID", "until"
+        ),
+    }  # fmt: skip
+    for name, (document, change, code, field) in cases.items():
+        # when
+        body = await gql.raw(document, demand_by_cell_and_month(**change), as_=analyst)
+        # then
+        error = body["errors"][0]
+        assert (error["extensions"]["code"], error["extensions"].get("field")) == (code, field), (
+            name,
+            error,
+        )
+    # and the downloads: a 400 naming the field
+    for query, field in (
+        ("metrics=requests_posted&areaBy=cell&resolution=12&since=2026-03-01&until=2026-04-01",
+         "resolution"),
+        ("metrics=requests_posted&areaBy=cell&areas=zzz&since=2026-03-01&until=2026-04-01",
+         "areas"),
+        ("metrics=requests_posted&period=fortnight&since=2026-03-01&until=2026-04-01", "period"),
+    ):  # fmt: skip
+        got = await http.get(f"/citydata/export.csv?{query}", headers=analyst.headers)
+        assert got.status_code in (400, 404) and got.json()["error"]["field"] == field, got.text
