@@ -1,4 +1,6 @@
-"""City data (issue 18): the precomputed answers (`citydata_grid`) rolled up level by level.
+"""City data (issue 18): cheaper refreshes. The base cells (`citydata_cell`) look the
+requests' skills up once (below); the precomputed answers (`citydata_grid`) are rolled up
+level by level.
 
 0026 placed every base cell at all five levels, in both period kinds and with and without its
 dimension value (20 rows per cell) and grouped them all at once: at the Do-it-sized hub, 13
@@ -67,8 +69,37 @@ CREATE UNIQUE INDEX citydata_grid_key ON citydata_grid
 """
 
 
-def _previous_grid() -> str:
-    return str(importlib.import_module("migrations.0026_citydata").GRID_SQL)
+def _previous(name: str) -> str:
+    return str(getattr(importlib.import_module("migrations.0026_citydata"), name))
+
+
+# The requests' skills: 0026 joined the requests to `skill` on the hub first (the planner
+# expects a few dozen requests from the CTE) and probed `opportunity_skill` once for every
+# request and skill of the hub: 256,000 probes for 5,000 requests at bench scale 0.01, 25
+# million at the Do-it-sized hub. The requests' skills are looked up once, then joined.
+_SKILLS_BEFORE = """    SELECT o.hub_id, 'skill_requests', o.cell, o.published_at, s.slug, o.poster_id, o.id, 0
+      FROM opp o
+      JOIN opportunity_skill os ON os.opportunity_id = o.id AND os.hub_id = o.hub_id
+      JOIN skill s ON s.id = os.skill_id AND s.hub_id = os.hub_id
+     WHERE o.kind = 'request'"""
+_SKILLS_AFTER = """    SELECT o.hub_id, 'skill_requests', o.cell, o.published_at, rs.slug, o.poster_id, o.id, 0
+      FROM opp o
+      JOIN request_skill rs ON rs.opportunity_id = o.id AND rs.hub_id = o.hub_id
+     WHERE o.kind = 'request'"""
+_REQUEST_SKILL = """), request_skill AS MATERIALIZED (
+    SELECT os.hub_id, os.opportunity_id, s.slug
+      FROM opportunity_skill os JOIN skill s ON s.id = os.skill_id AND s.hub_id = os.hub_id
+), facts AS ("""
+
+
+def _cells() -> str:
+    sql = _previous("CELLS_SQL")
+    assert _SKILLS_BEFORE in sql and sql.count("\n), facts AS (") == 1
+    sql = sql.replace(_SKILLS_BEFORE, _SKILLS_AFTER)
+    return sql.replace("\n), facts AS (", "\n" + _REQUEST_SKILL, 1)
+
+
+CELLS_SQL = _cells()
 
 
 class Migration(migrations.Migration):
@@ -78,7 +109,10 @@ class Migration(migrations.Migration):
 
     operations = [
         ops.RunSQL(
-            sql="DROP MATERIALIZED VIEW citydata_grid;" + GRID_SQL,
-            reverse_sql="DROP MATERIALIZED VIEW citydata_grid;" + _previous_grid(),
+            sql="DROP MATERIALIZED VIEW citydata_grid; DROP MATERIALIZED VIEW citydata_cell;"
+            + CELLS_SQL
+            + GRID_SQL,
+            reverse_sql="DROP MATERIALIZED VIEW citydata_grid; DROP MATERIALIZED VIEW"
+            " citydata_cell;" + _previous("CELLS_SQL") + _previous("GRID_SQL"),
         ),
     ]

@@ -81,11 +81,39 @@ async def test_reads_cost_the_same_statements_whatever_they_return(
     assert counts["small"][0] == counts["large"][0] <= 3
 
 
-def _select_of(migration: str) -> str:
-    """The SELECT of the citydata_grid view a migration creates."""
-    sql = str(importlib.import_module(f"migrations.{migration}").GRID_SQL)
-    body = sql.split("CREATE MATERIALIZED VIEW citydata_grid AS", 1)[1]
+def _select_of(migration: str, view: str = "grid") -> str:
+    """The SELECT of the citydata_<view> view a migration creates."""
+    sql = str(
+        getattr(
+            importlib.import_module(f"migrations.{migration}"),
+            "CELLS_SQL" if view == "cell" else "GRID_SQL",
+        )
+    )
+    body = sql.split(f"CREATE MATERIALIZED VIEW citydata_{view} AS", 1)[1]
     return body.split("WITH DATA;", 1)[0]
+
+
+async def test_the_cells_of_0031_are_the_cells_of_0026(world: World) -> None:
+    # given
+    conn = Tortoise.get_connection("default")
+    before, after = (
+        _select_of("0026_citydata", "cell"),
+        _select_of("0031_citydata_grid_rollup", "cell"),
+    )
+    # when
+    only_before = await conn.execute_query_dict(
+        f"SELECT count(*) AS n FROM (({before}) EXCEPT ALL ({after})) d"
+    )
+    only_after = await conn.execute_query_dict(
+        f"SELECT count(*) AS n FROM (({after}) EXCEPT ALL ({before})) d"
+    )
+    skills = await conn.execute_query_dict(
+        f"SELECT count(*) AS n FROM ({after}) c WHERE hub_id = $1 AND metric = 'skill_requests'",
+        [world.hub.id],
+    )
+    # then: the same rows, the requests' skills among them
+    assert (only_before[0]["n"], only_after[0]["n"]) == (0, 0)
+    assert skills[0]["n"] == 2  # cooking and driving in A, W1
 
 
 async def test_the_rolled_up_grid_is_the_grid_placed_at_once(world: World) -> None:
