@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     # Opportunities matched together at most (issue 19); an attempt cut off by the job timeout
     # is retried with half as many, so a slow database still gets through a burst.
     matching_batch: int = 20
+    # City data answers an API process keeps until the next refresh (issue 18); 0: none kept.
+    citydata_cache_seconds: float = 300.0
     housekeeping_seconds: int = 60
     # Campaign settlement: pledges per transaction (each batch posted or voided in set-based SQL).
     settlement_batch: int = 10000

@@ -11,14 +11,18 @@ to one member of the biggest hub, refreshes the cells (REFRESH MATERIALIZED VIEW
 timed three times), starts a real `communityhub serve` on a free loopback port and drives
 `cityData` (requests posted, urgent, unfilled, filled, offers, skilled volunteers and hours,
 by H3 cell of resolution 7 and month, over the last 12 months) from --clients clients for
---seconds. With --write-path it then runs `bench.run --scenarios mutations` (applyToOpportunity
-and payMember per second over HTTP) twice: with no refresh running, and with refreshes back to
-back the whole time (the worst case: the view is refreshed every 300 s in production).
+--seconds, in each of --shapes: `table` (the compact wide table), `json` (the dashboard
+document), `rows` (one GraphQL object per aggregate). --no-cache: the API keeps no answer
+(CH_CITYDATA_CACHE_SECONDS=0), so every request reads the precomputed answers. With
+--write-path it then runs `bench.run --scenarios mutations` (applyToOpportunity and payMember
+per second over HTTP) twice: with no refresh running, and with refreshes back to back the
+whole time (the worst case: the view is refreshed every 300 s in production).
 Results: a table and bench/results/citydata.json.
 """
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
@@ -30,9 +34,10 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import orjson
 
 from bench import procs
-from bench.load import drive, post_json
+from bench.load import drive
 from bench.procs import db_url
 from bench.sqlcount import statements
 
@@ -49,6 +54,13 @@ DEMAND_VS_SUPPLY_JSON = """
 query DemandVsSupplyJson($input: CityDataInput!) {
   cityData(input: $input) { k refreshedAt suppressedRows dashboard }
 }"""
+# The same answer as the compact wide table (app/citydata/table.py): what an analyst's
+# dashboard asks for demand against supply.
+DEMAND_VS_SUPPLY_TABLE = """
+query DemandVsSupplyTable($input: CityDataInput!) {
+  cityData(input: $input) { k refreshedAt suppressedRows table }
+}"""
+SHAPES = {"table": DEMAND_VS_SUPPLY_TABLE, "json": DEMAND_VS_SUPPLY_JSON, "rows": DEMAND_VS_SUPPLY}
 METRICS = [
     "REQUESTS_POSTED", "URGENT_REQUESTS", "REQUESTS_UNFILLED", "REQUESTS_FILLED",
     "OFFERS_POSTED", "SKILL_VOLUNTEERS", "HOURS_GIVEN",
@@ -62,6 +74,11 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--resolution", type=int, default=7, help="H3 resolution of the areas")
     parser.add_argument("--refreshes", type=int, default=3, help="timed refreshes first")
+    parser.add_argument("--shapes", default="table,json,rows", help="answer shapes, in order")
+    parser.add_argument(
+        "--no-cache", action="store_true",
+        help="CH_CITYDATA_CACHE_SECONDS=0: every request reads the precomputed answers",
+    )  # fmt: skip
     parser.add_argument("--write-path", action="store_true", help="apply/pay with and without")
     parser.add_argument("--write-seconds", type=float, default=10.0)
     parser.add_argument("--out", type=Path, default=RESULTS / "citydata.json")
@@ -131,12 +148,33 @@ async def write_path(database: str, seconds: float) -> dict[str, Any]:
             count += 1
 
     refresher = asyncio.create_task(loop())
+    await asyncio.sleep(1.0)  # the refresh under way before the writes start
     try:
         busy = await asyncio.to_thread(mutations, database, seconds, RESULTS / "citydata-w1.json")
     finally:
         running = False
-        await refresher
-    return {"no_refresh": quiet, "refreshing_back_to_back": busy, "refreshes_meanwhile": count}
+        # A refresh of the Do-it-sized hub takes minutes: the one under way is cancelled (its
+        # transaction rolls back, as when a worker is killed), not waited for.
+        refresher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await refresher
+    return {
+        "no_refresh": quiet,
+        "refreshing_back_to_back": busy,
+        "refreshes_completed_meanwhile": count,
+    }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU of a process and its children so far (Linux /proc)."""
+    pids = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        pids += [int(p) for p in task.read_text().split()]
+    ticks = 0
+    for one in pids:
+        fields = Path(f"/proc/{one}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _commit() -> str:
@@ -150,6 +188,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     os.environ.update(
         {"CH_DATABASE_URL": url, "CH_REDIS_PREFIX": prefix, "CH_LOG_LEVEL": "WARNING"}
     )
+    if args.no_cache:
+        os.environ["CH_CITYDATA_CACHE_SECONDS"] = "0"
     from app.config import get_settings
 
     get_settings.cache_clear()
@@ -165,6 +205,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "database": args.database,
         "clients": args.clients,
         "resolution": args.resolution,
+        "cache": not args.no_cache,
         "load_before": os.getloadavg(),
     }
     try:
@@ -190,26 +231,44 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {token}"}
         result["statements_per_request"] = await statements(DEMAND_VS_SUPPLY, variables, headers)
         with procs.api(url, prefix).ready() as server:
-            for shape, document in (("json", DEMAND_VS_SUPPLY_JSON), ("rows", DEMAND_VS_SUPPLY)):
-                body = {"query": document, "variables": variables}
+            for shape in args.shapes.split(","):
+                body = {"query": SHAPES[shape], "variables": variables}
                 async with aiohttp.ClientSession(server.url) as session:
-                    first = await post_json(session, "/graphql", body, headers)
+                    async with session.post("/graphql", json=body, headers=headers) as response:
+                        raw = await response.read()
+                    first = json.loads(raw)
                     assert "errors" not in first, first
                     answer = first["data"]["cityData"]
                     result["suppressed_rows"] = answer["suppressedRows"]
+                    result[f"bytes_{shape}"] = len(raw)
                     if shape == "rows":
                         result["rows"] = len(answer["rows"])
+                    if shape == "table":
+                        result["table_records"] = len(answer["table"]["rows"])
 
                 async def send(
                     session: aiohttp.ClientSession, client: int, n: int, body: Any = body
                 ) -> bool:
-                    found = await post_json(session, "/graphql", body, headers)
+                    # The whole answer read and parsed, with orjson: the stdlib's json takes
+                    # ~15 ms of this one process's CPU for a 200 KB table on this machine,
+                    # enough to make the load generator, not the API, the bottleneck.
+                    async with session.post("/graphql", json=body, headers=headers) as response:
+                        found = orjson.loads(await response.read())
                     return "errors" not in found and found["data"]["cityData"] is not None
 
-                result[f"query_{shape}"] = await drive(
+                api_cpu, own_cpu = cpu_seconds(server.process.pid), time.process_time()
+                found = await drive(
                     send, base_url=server.url, clients=args.clients, seconds=args.seconds,
                     max_requests=10**9,
                 )  # fmt: skip
+                # CPU per request, which the other engineers' load does not change much
+                found["api_cpu_ms"] = round(
+                    1000 * (cpu_seconds(server.process.pid) - api_cpu) / found["requests"], 2
+                )
+                found["client_cpu_ms"] = round(
+                    1000 * (time.process_time() - own_cpu) / found["requests"], 2
+                )
+                result[f"query_{shape}"] = found
             result["api_peak_rss_mb"] = server.peak_rss_mb()
         result["load_after_query"] = os.getloadavg()
         if args.write_path:
@@ -224,21 +283,26 @@ def report(result: dict[str, Any]) -> None:
     print(f"hub {result['hub_id']}: {result['hub']}; load before {result['load_before']}")
     print(f"refresh (CONCURRENTLY): {result['refresh']}")
     print(
-        f"cityData by cell (res {result['resolution']}) and month, 12 months: rows {result['rows']}"
-        f" ({result['suppressed_rows']} suppressed);"
-        f" statements/request {result['statements_per_request']}"
+        f"cityData by cell (res {result['resolution']}) and month, 12 months:"
+        f" rows {result.get('rows')}, table records {result.get('table_records')}"
+        f" ({result['suppressed_rows']} suppressed rows);"
+        f" statements/request {result['statements_per_request']}; cache {result['cache']}"
     )
-    for shape in ("json", "rows"):
+    for shape in ("table", "json", "rows"):
+        if f"query_{shape}" not in result:
+            continue
         q = result[f"query_{shape}"]
         print(
-            f"  {shape:<5} {result['clients']} clients: {q['requests']} requests,"
+            f"  {shape:<5} {result[f'bytes_{shape}']:>9} B {result['clients']} clients:"
+            f" {q['requests']} requests,"
             f" {q['per_second']}/s, p50 {q['p50_ms']} ms, p95 {q['p95_ms']} ms,"
-            f" p99 {q['p99_ms']} ms, errors {q['errors']}"
+            f" p99 {q['p99_ms']} ms, errors {q['errors']}; CPU per request: API"
+            f" {q['api_cpu_ms']} ms, load generator {q['client_cpu_ms']} ms"
         )
     if "write_path" in result:
         w = result["write_path"]
         print(f"write path without refresh: {w['no_refresh']}")
-        print(f"write path, refreshes back to back ({w['refreshes_meanwhile']}):"
+        print(f"write path, refreshing throughout ({w['refreshes_completed_meanwhile']} completed):"
               f" {w['refreshing_back_to_back']}")  # fmt: skip
 
 

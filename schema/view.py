@@ -519,4 +519,11 @@ def _encode(data: object) -> bytes:
     except (orjson.JSONEncodeError, TypeError):
         # A lone surrogate echoed from the input, an integer beyond 64 bits: still JSON
         # (the stdlib escapes the surrogate as \udXXX).
-        return json.dumps(data, default=str).encode()
+        return json.dumps(data, default=_plain).encode()
+
+
+def _plain(value: object) -> object:
+    """What the stdlib encoder writes for what orjson wrote as is (a Fragment: its JSON)."""
+    if isinstance(value, orjson.Fragment):
+        return json.loads(orjson.dumps(value))
+    return str(value)

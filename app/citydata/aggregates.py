@@ -18,6 +18,7 @@ from app.citydata import grid, policy, refresh
 from app.citydata.grid import AreaBy, Ask, PeriodBy
 from app.citydata.metrics import DICTIONARY, STOCK_WEEK, Metric
 from app.citydata.models import CityWard
+from app.config import get_settings
 from app.hubs.models import Hub
 from app.policy import Viewer
 from app.privacy import SHOWN_SQL, k_of
@@ -57,7 +58,10 @@ class Answer:
 
     @property
     def suppressed_rows(self) -> int:
-        return sum(1 for r in self.rows if r.suppressed)
+        """Counted once per answer (answers are cached: every request asks)."""
+        if "suppressed_rows" not in self.memo:
+            self.memo["suppressed_rows"] = sum(1 for r in self.rows if r.count is None)
+        return int(self.memo["suppressed_rows"])
 
 
 def _area_sql(ask: Ask) -> tuple[str, str]:
@@ -168,8 +172,7 @@ def _grid(hub_id: int, ask: Ask, k: int) -> tuple[str, list[Any]] | None:
 
 
 # Answers change only at a refresh (or when the hub changes k): each API process keeps the
-# answers it computed, keyed by the last refresh and k, for at most CACHE_SECONDS.
-CACHE_SECONDS = 300.0
+# answers it computed, keyed by the last refresh and k, for at most CH_CITYDATA_CACHE_SECONDS.
 CACHE_SIZE = 256
 _CACHE: OrderedDict[tuple[Any, ...], tuple[float, "Answer"]] = OrderedDict()
 
@@ -179,15 +182,17 @@ async def answer_ask(*, hub_id: int, ask: Ask) -> Answer:
     k = k_of(hub)
     last = await refresh.last()
     key = (hub_id, ask, k, last.id if last else None)
-    found_answer = None if ask.area_by == AreaBy.WARD else _CACHE.get(key)  # wards: uploads
+    keep = get_settings().citydata_cache_seconds
+    cached = ask.area_by != AreaBy.WARD and keep > 0  # wards: uploads change them
+    found_answer = _CACHE.get(key) if cached else None
     now = monotonic()
     if found_answer is not None and found_answer[0] > now:
         _CACHE.move_to_end(key)
         return found_answer[1]
     answer = await _compute(hub_id, ask, k, last.finished_at if last else None)
-    if ask.area_by == AreaBy.WARD:
+    if not cached:
         return answer
-    _CACHE[key] = (now + CACHE_SECONDS, answer)
+    _CACHE[key] = (now + keep, answer)
     while len(_CACHE) > CACHE_SIZE:
         _CACHE.popitem(last=False)
     return answer

@@ -10,8 +10,10 @@ import csv
 import io
 from typing import Any
 
+import orjson
+
 from app.citydata.aggregates import Answer, Row
-from app.citydata.metrics import COLUMNS, DICTIONARY
+from app.citydata.metrics import COLUMNS, DICTIONARY, STOCK_PERIOD
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # cells a spreadsheet would run as formulas
 
@@ -37,7 +39,7 @@ def record(row: Row) -> dict[str, Any]:
     return {
         "metric": row.metric.value,
         "area": row.area,
-        "period": row.period.isoformat() if row.period else "now",
+        "period": row.period.isoformat() if row.period else STOCK_PERIOD,
         "dimension": row.dimension,
         "count": row.count,
         "amount": row.amount,
@@ -89,19 +91,30 @@ def dashboard(answer: Answer) -> dict[str, Any]:
     return answer.memo["dashboard"]  # type: ignore[no-any-return]
 
 
-def _dashboard(answer: Answer) -> dict[str, Any]:
+def question(answer: Answer) -> dict[str, Any]:
     ask = answer.ask
     return {
-        "question": {
-            "metrics": [m.value for m in ask.metrics],
-            "areaBy": ask.area_by.value,
-            "resolution": ask.resolution,
-            "areas": list(ask.areas),
-            "period": ask.window.period.value,
-            "firstWeek": ask.window.first.isoformat(),
-            "lastWeek": ask.window.last.isoformat(),
-            "byDimension": ask.by_dimension,
-        },
+        "metrics": [m.value for m in ask.metrics],
+        "areaBy": ask.area_by.value,
+        "resolution": ask.resolution,
+        "areas": list(ask.areas),
+        "period": ask.window.period.value,
+        "firstWeek": ask.window.first.isoformat(),
+        "lastWeek": ask.window.last.isoformat(),
+        "byDimension": ask.by_dimension,
+    }
+
+
+def dashboard_encoded(answer: Answer) -> bytes:
+    """The dashboard document as JSON, made once per answer."""
+    if "dashboard_json" not in answer.memo:
+        answer.memo["dashboard_json"] = orjson.dumps(dashboard(answer))
+    return answer.memo["dashboard_json"]  # type: ignore[no-any-return]
+
+
+def _dashboard(answer: Answer) -> dict[str, Any]:
+    return {
+        "question": question(answer),
         "k": answer.k,
         "refreshedAt": answer.refreshed_at.isoformat() if answer.refreshed_at else None,
         "suppressedRows": answer.suppressed_rows,

@@ -49,6 +49,7 @@ class MetricInfo:
 
 BASE_RESOLUTION = 7  # ~5 km² cells: the coarse place anyone may see (app/opportunities/geo.py)
 STOCK_WEEK = "1970-01-05"  # the week column of stock metrics (never served)
+STOCK_PERIOD = "now"  # the period of stock metrics in CSV and JSON
 
 DICTIONARY: dict[Metric, MetricInfo] = {
     i.metric: i

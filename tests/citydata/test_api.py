@@ -207,3 +207,127 @@ async def test_csv_and_json_downloads(http: Any, hub: Any) -> None:
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "FORBIDDEN"
     assert anonymous.status_code == 401
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "until"
+
+
+CITY_DATA_SHAPES_QUERY = """
+query CityDataShapes($input: CityDataInput!) {
+  cityData(input: $input) {
+    k suppressedRows
+    rows { metric area period dimension count amount withheldCells }
+    dashboard
+    table
+  }
+}
+"""
+EVERY_METRIC = [
+    "REQUESTS_POSTED", "URGENT_REQUESTS", "REQUESTS_UNFILLED", "REQUESTS_FILLED",
+    "SKILL_REQUESTS", "OFFERS_POSTED", "SKILL_VOLUNTEERS", "HOURS_GIVEN", "CREDITS_EARNED",
+    "CREDITS_SPENT", "ASSETS_USED", "TRIALS_RUN",
+]  # fmt: skip
+
+
+def numbers_of_table(table: dict[str, Any]) -> dict[tuple[str, str, str, str], tuple[Any, ...]]:
+    """(metric, area, period, dimension) -> (count, amount, withheld) read back from a table;
+    0, 0, 0 (no base cell there) left out, as the long shapes leave it out."""
+    width = len(table["metrics"])
+    found = {}
+    for record in table["rows"]:
+        area, period = table["areas"][record[0]], table["periods"][record[1]]
+        dimension = table["dimensions"][record[2]]
+        for at, metric in enumerate(table["metrics"]):
+            numbers = (record[3 + at], record[3 + width + at], record[3 + 2 * width + at])
+            if numbers != (0, 0, 0):
+                found[(metric, area, period, dimension)] = numbers
+    return found
+
+
+async def test_the_table_and_the_dashboard_hold_the_numbers_of_the_rows(
+    gql: GraphQLClient, hub: Any
+) -> None:
+    # given: the hand-computed city, and questions of every shape
+    await build_world(hub)
+    analyst = await create_person(hub=hub, roles=[Role.ANALYST])
+    questions = {
+        "cells by month": {},
+        "every metric by cell, week and dimension": {
+            "metrics": EVERY_METRIC, "period": "WEEK", "byDimension": True,
+        },
+        "the whole hub": {"metrics": EVERY_METRIC, "areaBy": "HUB", "resolution": None},
+        "coarser cells": {"metrics": EVERY_METRIC, "resolution": 6},
+    }  # fmt: skip
+    for name, change in questions.items():
+        # when
+        answer = (
+            await gql(CITY_DATA_SHAPES_QUERY, demand_by_cell_and_month(**change), as_=analyst)
+        )["cityData"]
+        # then: the same numbers in the three shapes, suppressed ones as nulls
+        from_rows = {
+            (r["metric"].lower(), r["area"], r["period"] or "now", r["dimension"]): (
+                r["count"], r["amount"], r["withheldCells"]
+            )
+            for r in answer["rows"]
+        }  # fmt: skip
+        table, dashboard = answer["table"], answer["dashboard"]
+        assert from_rows, name
+        assert numbers_of_table(table) == {k: v for k, v in from_rows.items() if v != (0, 0, 0)}
+        assert {
+            (r["metric"], r["area"], r["period"], r["dimension"]): (
+                r["count"], r["amount"], r["withheld_cells"]
+            )
+            for r in dashboard["rows"]
+        } == from_rows, name  # fmt: skip
+        assert table["k"] == dashboard["k"] == answer["k"] == 3
+        assert table["suppressedRows"] == answer["suppressedRows"]
+        assert table["question"] == dashboard["question"]
+        width = len(table["metrics"])
+        assert len(table["columns"]) == 3 + 3 * width
+        assert table["columns"][3] == f"count:{table['metrics'][0]}"
+        assert all(len(r) == 3 + 3 * width for r in table["rows"])
+    assert any(v[0] is None for v in numbers_of_table(table).values())  # suppressed ones too
+
+
+GAPS_QUERY = """
+query Gaps($input: CityDataInput!) { cityGaps(input: $input) { k gaps { rank area } } }
+"""
+TRENDS_QUERY = """
+query Trends($input: CityDataInput!) { cityTrends(input: $input) { k trends { metric } } }
+"""
+
+
+async def test_gaps_trends_and_downloads_refuse_bad_questions_the_same_way(
+    gql: GraphQLClient, http: Any, hub: Any
+) -> None:
+    # given
+    analyst = await create_person(hub=hub, roles=[Role.ANALYST])
+    cases: dict[str, tuple[str, dict[str, Any], str, str]] = {
+        "gaps: upside down": (
+            GAPS_QUERY, {"since": "2026-05-01", "until": "2026-04-01"}, "INVALID", "until"
+        ),
+        "gaps: resolution out of range": (GAPS_QUERY, {"resolution": 8}, "INVALID", "resolution"),
+        "gaps: unknown area": (GAPS_QUERY, {"areas": ["nowhere"]}, "NOT_FOUND", "areas"),
+        "gaps: the whole hub has no areas to rank": (
+            GAPS_QUERY, {"areaBy": "HUB", "resolution": None}, "INVALID", "areaBy"
+        ),
+        "trends: too long": (
+            TRENDS_QUERY, {"since": "2020-01-01", "until": "2026-04-01"}, "INVALID", "until"
+        ),
+    }  # fmt: skip
+    for name, (document, change, code, field) in cases.items():
+        # when
+        body = await gql.raw(document, demand_by_cell_and_month(**change), as_=analyst)
+        # then
+        error = body["errors"][0]
+        assert (error["extensions"]["code"], error["extensions"].get("field")) == (code, field), (
+            name,
+            error,
+        )
+    # and the downloads: a 400 naming the field
+    for query, field in (
+        ("metrics=requests_posted&areaBy=cell&resolution=12&since=2026-03-01&until=2026-04-01",
+         "resolution"),
+        ("metrics=requests_posted&areaBy=cell&areas=zzz&since=2026-03-01&until=2026-04-01",
+         "areas"),
+        ("metrics=requests_posted&period=fortnight&since=2026-03-01&until=2026-04-01", "period"),
+    ):  # fmt: skip
+        got = await http.get(f"/citydata/export.csv?{query}", headers=analyst.headers)
+        assert got.status_code in (400, 404) and got.json()["error"]["field"] == field, got.text

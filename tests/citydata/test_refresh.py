@@ -2,14 +2,17 @@
 time, idempotently; every answer reports the last refresh; a read costs a fixed number of
 statements whatever it returns."""
 
+import importlib
 from typing import Any
 
 import asyncpg
+from tortoise import Tortoise
 
 from app.citydata import refresh
 from app.citydata.metrics import Metric
 from app.citydata.models import CityDataRefresh
 from app.config import get_settings
+from app.hubs.models import Hub
 from app.opportunities.models import Category, Opportunity, OpportunityKind, OpportunityStatus
 from app.people.models import Role
 from tests.citydata.conftest import W1, World, at
@@ -76,3 +79,62 @@ async def test_reads_cost_the_same_statements_whatever_they_return(
     # then
     assert counts["small"][1] == 0 and counts["large"][1] > 15
     assert counts["small"][0] == counts["large"][0] <= 3
+
+
+def _select_of(migration: str, view: str = "grid") -> str:
+    """The SELECT of the citydata_<view> view a migration creates."""
+    sql = str(
+        getattr(
+            importlib.import_module(f"migrations.{migration}"),
+            "CELLS_SQL" if view == "cell" else "GRID_SQL",
+        )
+    )
+    body = sql.split(f"CREATE MATERIALIZED VIEW citydata_{view} AS", 1)[1]
+    return body.split("WITH DATA;", 1)[0]
+
+
+async def test_the_cells_of_0031_are_the_cells_of_0026(world: World) -> None:
+    # given
+    conn = Tortoise.get_connection("default")
+    before, after = (
+        _select_of("0026_citydata", "cell"),
+        _select_of("0031_citydata_grid_rollup", "cell"),
+    )
+    # when
+    only_before = await conn.execute_query_dict(
+        f"SELECT count(*) AS n FROM (({before}) EXCEPT ALL ({after})) d"
+    )
+    only_after = await conn.execute_query_dict(
+        f"SELECT count(*) AS n FROM (({after}) EXCEPT ALL ({before})) d"
+    )
+    skills = await conn.execute_query_dict(
+        f"SELECT count(*) AS n FROM ({after}) c WHERE hub_id = $1 AND metric = 'skill_requests'",
+        [world.hub.id],
+    )
+    # then: the same rows, the requests' skills among them
+    assert (only_before[0]["n"], only_after[0]["n"]) == (0, 0)
+    assert skills[0]["n"] == 2  # cooking and driving in A, W1
+
+
+async def test_the_rolled_up_grid_is_the_grid_placed_at_once(world: World) -> None:
+    # given: the hand-computed city under two thresholds (k = 3 and, for another copy of the
+    # numbers, k = 2: other cells withheld)
+    conn = Tortoise.get_connection("default")
+    placed, rolled = _select_of("0026_citydata"), _select_of("0031_citydata_grid_rollup")
+    for k in (3, 2):
+        await Hub.filter(id=world.hub.id).update(privacy_k=k)
+        # when: both views' queries, as they stand in their migrations
+        only_placed = await conn.execute_query_dict(
+            f"SELECT count(*) AS n FROM (({placed}) EXCEPT ALL ({rolled})) d"
+        )
+        only_rolled = await conn.execute_query_dict(
+            f"SELECT count(*) AS n FROM (({rolled}) EXCEPT ALL ({placed})) d"
+        )
+        total = await conn.execute_query_dict(
+            f"SELECT count(*) AS n, count(*) FILTER (WHERE withheld > 0) AS w,"
+            f" count(DISTINCT level) AS levels FROM ({rolled}) g WHERE hub_id = $1",
+            [world.hub.id],
+        )
+        # then: the same rows, every level there, some cells withheld
+        assert (only_placed[0]["n"], only_rolled[0]["n"]) == (0, 0), k
+        assert total[0]["n"] > 100 and total[0]["w"] > 0 and total[0]["levels"] == 5, total

@@ -1,5 +1,7 @@
-"""The published schemas of the feeds (tests/opendata/schemas/README.md: sources, licences),
-pinned by SHA-256, as `jsonschema` validators (Draft 2020-12, formats checked)."""
+"""Each feed's checks: the fields its standard requires (tests/opendata/required.py, committed:
+always run), and the published schema itself (tests/opendata/schemas/README.md: sources,
+licences; pinned by SHA-256) whenever its file is present — `jsonschema`, Draft 2020-12,
+formats checked. tests/opendata/test_schemas.py says, as a skip, when the files are absent."""
 
 import hashlib
 import json
@@ -12,6 +14,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
+
+from tests.opendata import required
 
 SCHEMAS = Path(os.environ.get("CH_OPENDATA_SCHEMAS") or Path(__file__).parent / "schemas")
 PINNED = {
@@ -42,16 +46,39 @@ GIVING_REPO = "https://raw.githubusercontent.com/ThreeSixtyGiving/standard"
 GRANT_1_4_2 = f"{GIVING_REPO}/1.4.2/schema/360-giving-schema.json"
 
 
+Checks = list[Draft202012Validator]
+
+
+def missing() -> list[str]:
+    """The published schemas that are not here."""
+    return [name for name in PINNED if not (SCHEMAS / name).exists()]
+
+
 @cache
-def load(name: str) -> dict[str, Any]:
-    """A published schema, exactly as published (its SHA-256 checked)."""
+def published(name: str) -> dict[str, Any] | None:
+    """A published schema, exactly as published (its SHA-256 checked); None when absent."""
     path = SCHEMAS / name
     if not path.exists():
-        pytest.skip(f"{path} is missing: see tests/opendata/schemas/README.md")
+        return None
     raw = path.read_bytes()
     assert hashlib.sha256(raw).hexdigest() == PINNED[name], f"{name} is not the published file"
     document: dict[str, Any] = json.loads(raw)
     return document
+
+
+def load(name: str) -> dict[str, Any]:
+    """A published schema, or a skip saying where to get it."""
+    document = published(name)
+    if document is None:
+        pytest.skip(f"{SCHEMAS / name} is missing: see tests/opendata/schemas/README.md")
+    return document
+
+
+def _with_published(checks: Checks, *names: str, build: Any) -> Checks:
+    """`checks`, and the published schema's validator when its files are all here."""
+    if all(published(n) is not None for n in names):
+        checks.append(build())
+    return checks
 
 
 def _validator(schema: dict[str, Any], registry: Registry | None = None) -> Draft202012Validator:
@@ -63,27 +90,36 @@ def _validator(schema: dict[str, Any], registry: Registry | None = None) -> Draf
     )
 
 
-def check(validator: Draft202012Validator, instance: Any) -> None:
-    errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
-    assert not errors, "\n".join(
-        f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:20]
-    )
+def check(checks: Checks | Draft202012Validator, instance: Any) -> None:
+    for validator in checks if isinstance(checks, list) else [checks]:
+        errors = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
+        assert not errors, "\n".join(
+            f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in errors[:20]
+        )
 
 
 # -- HSDS 3.0 ---------------------------------------------------------------------------------
 
 
-def hsds(name: str) -> Draft202012Validator:
-    """An HSDS object schema (schema/compiled/<name>.json)."""
-    return _validator(load(f"hsds/{name}.json"))
+def hsds(name: str) -> Checks:
+    """An HSDS object: its required fields, and schema/compiled/<name>.json when here."""
+    return _with_published(
+        [required.validator(required.hsds(name))],
+        f"hsds/{name}.json",
+        build=lambda: _validator(load(f"hsds/{name}.json")),
+    )
 
 
-def hsds_location() -> Draft202012Validator:
+def hsds_location() -> Checks:
     """A location: the compiled form embedded in service_at_location.json."""
-    return _validator(load("hsds/service_at_location.json")["properties"]["location"])
+    return _with_published(
+        [required.validator(required.hsds("location"))],
+        "hsds/service_at_location.json",
+        build=lambda: _validator(load("hsds/service_at_location.json")["properties"]["location"]),
+    )
 
 
-def hsds_page(item_schema: dict[str, Any]) -> Draft202012Validator:
+def _published_page(item_schema: dict[str, Any]) -> Draft202012Validator:
     """A paged answer: openapi.json's Page with `contents` of `item_schema`, as the API's
     paths declare it; the Page's seven fields are required here (the API always sends them)."""
     page = load("hsds/openapi.json")["components"]["schemas"]["Page"]
@@ -96,19 +132,31 @@ def hsds_page(item_schema: dict[str, Any]) -> Draft202012Validator:
     )
 
 
-def hsds_list_page(name: str) -> Draft202012Validator:
-    return hsds_page(load(f"hsds/{name}.json"))
+def hsds_list_page(name: str) -> Checks:
+    """A page of <object>_list items (name: e.g. "service_list")."""
+    return _with_published(
+        [required.validator(required.hsds_page(name.removesuffix("_list")))],
+        "hsds/openapi.json",
+        f"hsds/{name}.json",
+        build=lambda: _published_page(load(f"hsds/{name}.json")),
+    )
 
 
-def hsds_location_page() -> Draft202012Validator:
-    return hsds_page(load("hsds/service_at_location.json")["properties"]["location"])
+def hsds_location_page() -> Checks:
+    return _with_published(
+        [required.validator(required.hsds_page("location"))],
+        "hsds/openapi.json",
+        "hsds/service_at_location.json",
+        build=lambda: _published_page(
+            load("hsds/service_at_location.json")["properties"]["location"]
+        ),
+    )
 
 
 # -- 360Giving --------------------------------------------------------------------------------
 
 
-def giving_package() -> Draft202012Validator:
-    """The 360Giving package schema, its grants checked by the grant schema it names (1.4.2)."""
+def _published_package() -> Draft202012Validator:
     grant = load("360giving/360-giving-schema-1.4.2.json")
     registry: Registry = Registry().with_resource(
         GRANT_1_4_2, Resource.from_contents(grant, default_specification=DRAFT202012)
@@ -116,6 +164,21 @@ def giving_package() -> Draft202012Validator:
     return _validator(load("360giving/360-giving-package-schema.json"), registry)
 
 
-def giving_grant() -> Draft202012Validator:
+def giving_package() -> Checks:
+    """The 360Giving package: its required fields, and the published package schema (its
+    grants checked by the grant schema it names, 1.4.2) when here."""
+    return _with_published(
+        [required.validator(required.PACKAGE)],
+        "360giving/360-giving-package-schema.json",
+        "360giving/360-giving-schema-1.4.2.json",
+        build=_published_package,
+    )
+
+
+def giving_grant() -> Checks:
     """The current grant schema (1.4.3) too, for every grant."""
-    return _validator(load("360giving/360-giving-schema.json"))
+    return _with_published(
+        [required.validator(required.GRANT)],
+        "360giving/360-giving-schema.json",
+        build=lambda: _validator(load("360giving/360-giving-schema.json")),
+    )
