@@ -98,7 +98,7 @@ async def test_the_cells_of_0031_are_the_cells_of_0026(world: World) -> None:
     conn = Tortoise.get_connection("default")
     before, after = (
         _select_of("0026_citydata", "cell"),
-        _select_of("0031_citydata_grid_rollup", "cell"),
+        _select_of("0032_citydata_grid_rollup", "cell"),
     )
     # when
     only_before = await conn.execute_query_dict(
@@ -120,7 +120,7 @@ async def test_the_rolled_up_grid_is_the_grid_placed_at_once(world: World) -> No
     # given: the hand-computed city under two thresholds (k = 3 and, for another copy of the
     # numbers, k = 2: other cells withheld)
     conn = Tortoise.get_connection("default")
-    placed, rolled = _select_of("0026_citydata"), _select_of("0031_citydata_grid_rollup")
+    placed, rolled = _select_of("0026_citydata"), _select_of("0032_citydata_grid_rollup")
     for k in (3, 2):
         await Hub.filter(id=world.hub.id).update(privacy_k=k)
         # when: both views' queries, as they stand in their migrations

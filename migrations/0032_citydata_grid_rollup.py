@@ -103,7 +103,7 @@ CELLS_SQL = _cells()
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0030_redeem_in_one_statement")]
+    dependencies = [("models", "0031_oauth")]
 
     initial = False
 
