@@ -105,6 +105,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 rounds=args.rounds,
                 matching_workers=args.matching_workers,
                 driver=args.driver,
+                api_workers=args.api_workers,
             )
             result.update(await _scenarios(context, args))
             result["api_peak_rss_mb"] = api.peak_rss_mb()

@@ -37,6 +37,7 @@ class Run:
     pgbench_scale: int = 10
     rounds: int = 3
     matching_workers: int = 2
+    api_workers: int = 1  # the floor gets as many processes
 
     driver: str = "aiohttp"  # or "wrk" for the steps given as Requests (bench/wrk.py)
 
@@ -168,7 +169,7 @@ async def plain_list(run: Run, peers: bool, network: bool) -> dict[str, Any]:
     )
 
     with contextlib.ExitStack() as stack:
-        floor = stack.enter_context(procs.floor(run.database_url).ready())
+        floor = stack.enter_context(procs.floor(run.database_url, run.api_workers).ready())
         expected = await _first_answer(run.api.url, body, headers)
         got = await _first_answer(floor.url, body, headers)
         assert got == expected, "the floor must answer exactly what the API answers"

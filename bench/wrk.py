@@ -14,6 +14,7 @@ headers can rotate (members' tokens, ids). Needs the `wrk` binary (Debian: `apt-
 """
 
 import json
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -101,12 +102,15 @@ def run(
         argv += ["-d", f"{max(1, round(seconds))}s", "--timeout", f"{timeout_seconds}s"]
         argv += ["-s", str(script), f"{parts.scheme}://{parts.netloc}/"]
         argv += ["--", str(data), method.upper(), path]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(
             argv, capture_output=True, text=True, timeout=seconds + timeout_seconds + 30
         )
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0 or "WRK_SUMMARY" not in done.stdout:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
-    return _parse(done.stdout, clients)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return _parse(done.stdout, clients) | {"client_cpu_seconds": round(cpu, 2)}
 
 
 def merged(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
@@ -120,7 +124,9 @@ def merged(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
     total = {key: sum(p[key] for p in parts) for key in ("non_2xx", "socket_errors")}
     seconds = sum(p["seconds"] for p in parts)
     count = sum(p["requests"] for p in parts)
-    return _summary(count, seconds, sorted(histogram.items()), **total) | {"rounds": len(parts)}
+    cpu = round(sum(p.get("client_cpu_seconds", 0.0) for p in parts), 2)
+    done = _summary(count, seconds, sorted(histogram.items()), **total)
+    return done | {"rounds": len(parts), "client_cpu_seconds": cpu}
 
 
 def _parse(stdout: str, clients: int) -> dict[str, Any]:

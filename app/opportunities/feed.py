@@ -175,7 +175,9 @@ def _band_cells(
     bands, inner = [], -1.0  # the first band includes distance 0
     for edge, column, resolution in SLOTS:
         outer = min(edge, reach)
-        cells = geo.cells_within(lat, lng, outer, resolution) if outer > inner else []
+        # Only the cells that may hold a point of this band: not those wholly inside the
+        # inner edge (the band before read them), nor the ring's corners beyond the outer one.
+        cells = geo.cells_between(lat, lng, inner, outer, resolution) if outer > inner else []
         bands.append((column, tuple(cells), outer, inner))
         inner = max(inner, outer)
     return tuple(bands)
