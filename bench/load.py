@@ -5,13 +5,40 @@ Bounded by time and by count; latencies are whole round trips as the client sees
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 
 # A request: (session, client number, request number) -> True when the answer was right.
 Send = Callable[[aiohttp.ClientSession, int, int], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Requests:
+    """A throughput step that either driver can send: (headers, JSON body) pairs taken in turn,
+    and `check`, which tells a right (decoded) answer. bench/wrk.py sends them without reading
+    the answers, so `checked` sends each distinct one once through aiohttp first."""
+
+    items: Sequence[tuple[Mapping[str, str], Any]]
+    check: Callable[[Any], bool]
+    path: str = "/graphql"
+
+    def send(self) -> Send:
+        async def send(session: aiohttp.ClientSession, client: int, n: int) -> bool:
+            headers, body = self.items[(client * 7919 + n) % len(self.items)]
+            return self.check(await post_json(session, self.path, body, dict(headers)))
+
+        return send
+
+    async def checked(self, base_url: str) -> int:
+        """Sends every request once (this also warms the server's caches): the wrong answers."""
+        wrong = 0
+        async with aiohttp.ClientSession(base_url) as session:
+            for headers, body in self.items:
+                wrong += not self.check(await post_json(session, self.path, body, dict(headers)))
+        return wrong
 
 
 def percentile(sorted_values: list[float], p: float) -> float:

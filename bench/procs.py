@@ -125,9 +125,11 @@ def worker(database_url: str, redis_prefix: str) -> Service:
     return Service("communityhub worker", argv, app_env(database_url, redis_prefix))
 
 
-def floor(database_url: str) -> Service:
+def floor(database_url: str, workers: int = 1) -> Service:
+    """As many processes as the API has (`--api-workers`), so that scaling compares alike."""
     port = free_port()
     argv = [sys.executable, "-m", "uvicorn", "bench.floor:app", "--port", str(port)]
+    argv += ["--workers", str(workers)]
     argv += ["--host", "127.0.0.1", "--no-access-log", "--log-level", "warning"]
     return Service("floor (Starlette + asyncpg)", argv, {"FLOOR_DATABASE_URL": database_url}, port)
 

@@ -44,6 +44,12 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--rounds", type=int, default=3, help="scenario 2: turns taken by ours, floor, peer"
     )
+    parser.add_argument(
+        "--driver",
+        choices=("aiohttp", "wrk"),
+        default="aiohttp",
+        help="load generator of the feed, list, floor, PostGraphile and detail (bench/wrk.py)",
+    )
     parser.add_argument("--no-peers", action="store_true", help="skip PostGraphile")
     parser.add_argument(
         "--offline", action="store_true", help="do not fetch PostGraphile from npm (the suite)"
@@ -71,6 +77,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "commit": _commit(),
         "database": name,
         "api_workers": args.api_workers,
+        "driver": args.driver,
         "load_average_before": _load(),
     }
     try:
@@ -97,6 +104,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                 pgbench_scale=args.pgbench_scale,
                 rounds=args.rounds,
                 matching_workers=args.matching_workers,
+                driver=args.driver,
+                api_workers=args.api_workers,
             )
             result.update(await _scenarios(context, args))
             result["api_peak_rss_mb"] = api.peak_rss_mb()

@@ -16,8 +16,8 @@ import aiohttp
 from tortoise import Tortoise
 
 from bench import documents as doc
-from bench import procs
-from bench.load import drive, merged, percentile, post_json, summary
+from bench import procs, wrk
+from bench.load import Requests, drive, merged, percentile, post_json, summary
 from bench.sample import Sample
 from bench.sqlcount import statements
 
@@ -37,17 +37,43 @@ class Run:
     pgbench_scale: int = 10
     rounds: int = 3
     matching_workers: int = 2
+    api_workers: int = 1  # the floor gets as many processes
+
+    driver: str = "aiohttp"  # or "wrk" for the steps given as Requests (bench/wrk.py)
 
     def bearer(self, token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}
 
-    async def load(self, send: Any, clients: int, url: str | None = None) -> dict[str, Any]:
+    async def load(
+        self,
+        send: Any,
+        clients: int,
+        url: str | None = None,
+        *,
+        seconds: float | None = None,
+        keep: bool = False,
+    ) -> dict[str, Any]:
+        """Closed-loop load for `seconds` (default: the run's): `send` is a bench.load.Send or
+        a Requests, which --driver wrk sends with wrk after checking each answer once (`keep`:
+        the latencies or wrk's histogram too, for merging rounds)."""
+        url, seconds = url or self.api.url, self.seconds if seconds is None else seconds
+        if isinstance(send, Requests) and self.driver == "wrk":
+            wrong = await send.checked(url)
+            found = await asyncio.to_thread(
+                wrk.run, url + send.path, send.items, clients=clients, seconds=seconds
+            )
+            if not keep:
+                found.pop("histogram")
+            return found | {"wrong_answers": wrong, "errors": found["errors"] + wrong}
+        if isinstance(send, Requests):
+            send = send.send()
         return await drive(
             send,
-            base_url=url or self.api.url,
+            base_url=url,
             clients=clients,
-            seconds=self.seconds,
+            seconds=seconds,
             max_requests=self.max_requests,
+            keep=keep,
         )
 
     async def interleaved(
@@ -58,35 +84,36 @@ class Run:
         parts: dict[str, list[dict[str, Any]]] = {name: [] for name in steps}
         for _ in range(self.rounds):
             for name, (send, url) in steps.items():
-                parts[name].append(
-                    await drive(
-                        send,
-                        base_url=url,
-                        clients=clients,
-                        seconds=self.seconds / self.rounds,
-                        max_requests=self.max_requests,
-                        keep=True,
-                    )
-                )
-        return {name: merged(found) for name, found in parts.items()}
+                seconds = self.seconds / self.rounds
+                found = await self.load(send, clients, url, seconds=seconds, keep=True)
+                parts[name].append(found)
+        return {name: _merged(found) for name, found in parts.items()}
+
+
+def _merged(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    if parts[0].get("driver") != "wrk":
+        return merged(parts)
+    wrong = sum(part["wrong_answers"] for part in parts)
+    done = wrk.merged(parts)
+    done.pop("histogram")
+    return done | {"wrong_answers": wrong, "errors": done["errors"] + wrong}
 
 
 def _ok(body: Any, field: str) -> bool:
     return isinstance(body, dict) and not body.get("errors") and body["data"][field] is not None
 
 
+def _answers(field: str) -> Any:
+    return lambda body: _ok(body, field)
+
+
 async def feed(run: Run) -> dict[str, Any]:
     """1. The recommended feed of random members, first: 20, at each client count."""
     tokens = run.sample.members
-
-    async def send(session: aiohttp.ClientSession, client: int, n: int) -> bool:
-        token = tokens[(client * 7919 + n) % len(tokens)]
-        body = {"query": doc.FEED, "variables": {"first": 20}}
-        return _ok(
-            await post_json(session, "/graphql", body, run.bearer(token)),
-            "recommendedOpportunities",
-        )
-
+    body = {"query": doc.FEED, "variables": {"first": 20}}
+    send = Requests(
+        [(run.bearer(token), body) for token in tokens], _answers("recommendedOpportunities")
+    )
     levels = {str(c): await run.load(send, c) for c in run.clients}
     sql = {
         str(first): await statements(doc.FEED, {"first": first}, run.bearer(tokens[0]))
@@ -103,14 +130,14 @@ async def plain_list(run: Run, peers: bool, network: bool) -> dict[str, Any]:
     headers = {"CH-Hub": run.sample.hub_slug}
     body = {"query": doc.LIST, "variables": {"first": 20}}
     posters = run.sample.posters
-
-    async def ours(session: aiohttp.ClientSession, client: int, n: int) -> bool:
-        return _ok(await post_json(session, "/graphql", body, headers), "opportunities")
-
-    async def our_detail(session: aiohttp.ClientSession, client: int, n: int) -> bool:
-        token, opportunity = posters[(client * 7919 + n) % len(posters)]
-        detail_body = {"query": doc.NODE_DETAIL, "variables": {"id": opportunity}}
-        return _ok(await post_json(session, "/graphql", detail_body, run.bearer(token)), "node")
+    ours = Requests([(headers, body)], _answers("opportunities"))
+    our_detail = Requests(
+        [
+            (run.bearer(token), {"query": doc.NODE_DETAIL, "variables": {"id": opportunity}})
+            for token, opportunity in posters
+        ],
+        _answers("node"),
+    )
 
     result: dict[str, Any] = {"clients": clients, "rounds": run.rounds}
     result["sql_per_request"] = {
@@ -126,19 +153,23 @@ async def plain_list(run: Run, peers: bool, network: bool) -> dict[str, Any]:
     result["detail"] = detail
     hub = str(run.sample.hub_id)
     pg_body = {"query": doc.POSTGRAPHILE_LIST, "variables": {"first": 20, "hub": hub}}
-
-    async def theirs(session: aiohttp.ClientSession, client: int, n: int) -> bool:
-        return _ok(await post_json(session, "/graphql", pg_body, {}), "allOpportunities")
-
-    async def their_detail(session: aiohttp.ClientSession, client: int, n: int) -> bool:
-        _, opportunity = posters[(client * 7919 + n) % len(posters)]
-        variables = {"id": str(_pk(opportunity)), "hub": hub}
-        detail_body = {"query": doc.POSTGRAPHILE_NODE_DETAIL, "variables": variables}
-        answer = await post_json(session, "/graphql", detail_body, {})
-        return _ok(answer, "opportunityById")
+    theirs = Requests([({}, pg_body)], _answers("allOpportunities"))
+    their_detail = Requests(
+        [
+            (
+                {},
+                {
+                    "query": doc.POSTGRAPHILE_NODE_DETAIL,
+                    "variables": {"id": str(_pk(opportunity)), "hub": hub},
+                },
+            )
+            for _, opportunity in posters
+        ],
+        _answers("opportunityById"),
+    )
 
     with contextlib.ExitStack() as stack:
-        floor = stack.enter_context(procs.floor(run.database_url).ready())
+        floor = stack.enter_context(procs.floor(run.database_url, run.api_workers).ready())
         expected = await _first_answer(run.api.url, body, headers)
         got = await _first_answer(floor.url, body, headers)
         assert got == expected, "the floor must answer exactly what the API answers"
@@ -204,11 +235,13 @@ async def _first_answer(url: str, body: dict[str, Any], headers: dict[str, str])
 async def detail(run: Run) -> dict[str, Any]:
     """3. An opportunity with its applications, seen by its poster, and the poster's portfolio."""
     posters = run.sample.posters
-
-    async def send(session: aiohttp.ClientSession, client: int, n: int) -> bool:
-        token, opportunity = posters[(client * 7919 + n) % len(posters)]
-        body = {"query": doc.DETAIL, "variables": {"id": opportunity}}
-        return _ok(await post_json(session, "/graphql", body, run.bearer(token)), "node")
+    send = Requests(
+        [
+            (run.bearer(token), {"query": doc.DETAIL, "variables": {"id": opportunity}})
+            for token, opportunity in posters
+        ],
+        _answers("node"),
+    )
 
     clients = max(run.clients[:2])
     token, opportunity = posters[0]

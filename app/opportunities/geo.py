@@ -50,6 +50,23 @@ def cells_within(lat: float, lng: float, km: float, resolution: int) -> list[str
     return list(h3.grid_disk(origin, k))
 
 
+def cells_between(
+    lat: float, lng: float, inner_km: float, outer_km: float, resolution: int
+) -> list[str]:
+    """The cells of `cells_within(outer_km)` that may hold a point farther than `inner_km` and
+    within `outer_km` of the origin: a cell is convex (geodesic edges), so each of its points
+    lies within its farthest vertex's distance r of its centre, and a cell whose centre is
+    d away holds only points between d - r and d + r (1 m of margin for rounding)."""
+    found = []
+    for cell in cells_within(lat, lng, outer_km, resolution):
+        centre = h3.cell_to_latlng(cell)
+        d = distance_km(lat, lng, *centre)
+        r = max(distance_km(*centre, *vertex) for vertex in h3.cell_to_boundary(cell)) + 0.001
+        if d - r <= outer_km and d + r > inner_km:
+            found.append(cell)
+    return found
+
+
 def public_cell(cell8: str | None) -> str | None:
     """The coarse cell (resolution 7) around a place's resolution-8 cell: what anyone sees."""
     return str(h3.cell_to_parent(cell8, PUBLIC_RESOLUTION)) if cell8 else None

@@ -48,13 +48,25 @@ class Filters:
 class Sql:
     """Collects WHERE clauses and numbered parameters."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, generic: bool = True) -> None:
         self.where: list[str] = []
         self.params: list[Any] = []
+        self.generic = generic  # whether `value` makes InitPlans
 
     def param(self, value: Any) -> str:
         self.params.append(value)
         return f"${len(self.params)}"
+
+    def value(self, given: Any, cast: str) -> str:
+        """A parameter as an InitPlan, `(SELECT $n::cast)`: PostgreSQL's estimates then never
+        depend on the value, so a prepared statement keeps its generic plan after five
+        custom ones (plan_cache_mode auto) instead of planning each request again; index
+        scans still use the value as their condition (bench/README, issue 15). Inside
+        `= ANY(...)` cast it again (`::bigint[]`): else ANY reads the sub-select's rows.
+        Not `generic`: a plain parameter (`$n::cast`), planned with its value each time."""
+        if not self.generic:
+            return f"{self.param(given)}::{cast}"
+        return f"(SELECT {self.param(given)}::{cast})"
 
     def add(self, clause: str) -> None:
         self.where.append(clause)
@@ -80,44 +92,49 @@ def validate(filters: Filters, sort: Sort) -> None:
 
 
 def build(hub_id: int, filters: Filters, sort: Sort) -> tuple[str, list[Any]]:
-    """The SELECT of matching ids (and distance) in `sort` order, without LIMIT/OFFSET."""
-    sql = Sql()
-    sql.add(f"o.hub_id = {sql.param(hub_id)}")
+    """The SELECT of matching ids (and distance) in `sort` order, without LIMIT/OFFSET; every
+    parameter an InitPlan (Sql.value), so a prepared statement keeps its generic plan,
+    except in a text search: the words' frequency and the hub's size decide between the GIN
+    index and another, and a generic plan sees neither (it never took the GIN in
+    tests/opportunities/test_indexes.py), so a text search is planned with its values."""
+    words = filters.text.strip() if filters.text else ""
+    sql = Sql(generic=not words)
+    sql.add(f"o.hub_id = {sql.value(hub_id, 'bigint')}")
     sql.add("o.status = 'published' AND (o.expires_at IS NULL OR o.expires_at > now())")
     columns = ["o.id"]
     query = None
-    if filters.text and filters.text.strip():
-        query = f"websearch_to_tsquery('simple', {sql.param(filters.text.strip())})"
+    if words:
+        query = f"websearch_to_tsquery('simple', {sql.param(words)})"
         sql.add(f"o.search @@ {query}")
     if len(filters.category_ids) == 1:  # `=` lets opportunity_open_category give the order
-        sql.add(f"o.category_id = {sql.param(filters.category_ids[0])}")
+        sql.add(f"o.category_id = {sql.value(filters.category_ids[0], 'bigint')}")
     elif filters.category_ids:
-        sql.add(f"o.category_id = ANY({sql.param(filters.category_ids)}::bigint[])")
+        sql.add(f"o.category_id = ANY({sql.value(filters.category_ids, 'bigint[]')}::bigint[])")
     if filters.kind:
-        sql.add(f"o.kind = {sql.param(filters.kind.value)}")
+        sql.add(f"o.kind = {sql.value(filters.kind.value, 'text')}")
     if filters.urgency:
-        sql.add(f"o.urgency = {sql.param(filters.urgency.value)}")
+        sql.add(f"o.urgency = {sql.value(filters.urgency.value, 'text')}")
     if filters.organisation_id is not None:
-        sql.add(f"o.organisation_id = {sql.param(filters.organisation_id)}")
+        sql.add(f"o.organisation_id = {sql.value(filters.organisation_id, 'bigint')}")
     if filters.starts_after:
-        sql.add(f"o.starts_at >= {sql.param(filters.starts_after)}")
+        sql.add(f"o.starts_at >= {sql.value(filters.starts_after, 'timestamptz')}")
     if filters.starts_before:
-        sql.add(f"o.starts_at < {sql.param(filters.starts_before)}")
+        sql.add(f"o.starts_at < {sql.value(filters.starts_before, 'timestamptz')}")
     if filters.skill_ids:
-        skills = sql.param(filters.skill_ids)
+        skills = sql.value(filters.skill_ids, "bigint[]")
         sql.add(
             "EXISTS (SELECT 1 FROM opportunity_skill s WHERE s.hub_id = o.hub_id"
             f" AND s.opportunity_id = o.id AND s.skill_id = ANY({skills}::bigint[]))"
         )
     distance = None
     if filters.near is not None:
-        lat, lng = (sql.param(v) for v in filters.near)
-        distance = geo.haversine_sql(f"{lat}::float8", f"{lng}::float8")
+        lat, lng = (sql.value(v, "float8") for v in filters.near)
+        distance = geo.haversine_sql(lat, lng)
         columns.append(f"{distance} AS distance_km")
         if filters.within_km is not None:
             ring = geo.ring(*filters.near, filters.within_km)
-            sql.add(f"o.{ring.column} = ANY({sql.param(ring.cells)}::text[])")
-            sql.add(f"{distance} <= {sql.param(filters.within_km)}")
+            sql.add(f"o.{ring.column} = ANY({sql.value(ring.cells, 'text[]')}::text[])")
+            sql.add(f"{distance} <= {sql.value(filters.within_km, 'float8')}")
     order = _order(sort, query, distance)
     text = f"SELECT {', '.join(columns)} FROM opportunity o WHERE {' AND '.join(sql.where)}"
     return f"{text} ORDER BY {order}", sql.params

@@ -88,6 +88,41 @@ async def test_the_lists_own_parameters_are_init_plans(
         assert query.count(f"${n}") == query.count(f"(SELECT ${n}::") > 0, n
 
 
+FILTERED_LIST = """query Filtered($first: Int!, $filter: OpportunityFilter) {
+  opportunities(first: $first, filter: $filter) {
+    edges { node { id title organisation { name } } }
+  }
+}"""
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {},
+        {"kind": "REQUEST", "urgency": "NORMAL", "organisationId": None},
+        {
+            "near": {"lat": 53.48, "lng": -2.24},
+            "withinKm": 20,
+            "startsAfter": "2020-01-01T00:00:00Z",
+        },
+    ],
+    ids=["plain", "kind and urgency", "within a radius, starting after"],
+)
+async def test_the_lists_statement_keeps_its_generic_plan_with_its_filters(
+    gql: GraphQLClient, world: worlds.World, database: str, given: dict[str, Any]
+) -> None:
+    """The search SQL inside the list reads its own parameters (the hub, the filters) as
+    InitPlans too (app/opportunities/search.py Sql.value), so the whole statement is planned
+    once per connection whatever the hub's size or the filters' values (all but the words
+    of a text search, which decide the index: tests/opportunities/test_indexes.py)."""
+    # given: the list with these filters, as a signed-in member sends it
+    variables = {"first": 20, "filter": {**given, "categoryIds": world.category_ids[:2]}}
+    query, values = await _statement(gql, FILTERED_LIST, variables, as_=world.callers["member"])
+    # then: no plain parameter is left, and the prepared statement keeps the generic plan
+    assert query.count("$") == query.count("(SELECT $")
+    assert await _plans(database, query, values) == (3, 5)
+
+
 async def test_the_nested_details_statement_keeps_its_generic_plan(
     gql: GraphQLClient, world: worlds.World, database: str
 ) -> None:

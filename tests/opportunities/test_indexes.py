@@ -131,6 +131,12 @@ async def plan(listings: Listings, filters: Filters, sort: Sort) -> str:
     return "\n".join(r["QUERY PLAN"] for r in rows)
 
 
+# The radius searches may take either index on (hub_id, cellN) of open listings: the search's
+# own (opportunity_open_cellN) or the feed's (migrations/0024: the same key, more INCLUDEd
+# columns); with the hub an InitPlan (search.build) PostgreSQL may price either lower.
+CELL8 = ("opportunity_open_cell8", "opportunity_feed_cell8")
+CELL6 = ("opportunity_open_cell6", "opportunity_feed_cell6")
+
 CASES = [
     ("newest feed", lambda c: Filters(), Sort.NEWEST, "opportunity_open_newest"),
     (
@@ -157,19 +163,19 @@ CASES = [
         "within 3 km",
         lambda c: Filters(near=MANCHESTER, within_km=3),
         Sort.NEAREST,
-        "opportunity_open_cell8",
+        CELL8,
     ),
     (
         "within 3 km, newest",
         lambda c: Filters(near=MANCHESTER, within_km=3),
         Sort.NEWEST,
-        "opportunity_open_cell8",
+        CELL8,
     ),
     (
         "within 50 km",
         lambda c: Filters(near=MANCHESTER, within_km=50),
         Sort.NEAREST,
-        "opportunity_open_cell6",
+        CELL6,
     ),
     ("soonest", lambda c: Filters(), Sort.SOONEST, "opportunity_open_soonest"),
 ]
@@ -177,9 +183,10 @@ CASES = [
 
 @pytest.mark.parametrize(("name", "filters", "sort", "index"), CASES, ids=[c[0] for c in CASES])
 async def test_search_shape_uses_its_index(
-    listings: Listings, name: str, filters: Any, sort: Sort, index: str
+    listings: Listings, name: str, filters: Any, sort: Sort, index: str | tuple[str, ...]
 ) -> None:
     # given: the listings above; when
     explained = await plan(listings, filters(listings.category_ids), sort)
     # then
-    assert index in explained, explained
+    names = (index,) if isinstance(index, str) else index
+    assert any(n in explained for n in names), explained

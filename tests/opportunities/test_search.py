@@ -266,6 +266,25 @@ def test_the_cell_ring_covers_the_whole_radius_anywhere_on_earth() -> None:
         assert len(cells) <= 469
 
 
+def test_a_feed_bands_cells_hold_every_point_between_its_edges_anywhere_on_earth() -> None:
+    # given: random homes (pentagon cells included) and the feed's bands (inner, outer edge)
+    rng = random.Random(12)
+    origins = [(rng.uniform(-85, 85), rng.uniform(-180, 180)) for _ in range(60)]
+    origins += [h3.cell_to_latlng(p) for p in h3.get_pentagons(8)]
+    bands = [(-1.0, 1.0, 8), (1.0, 2.0, 8), (2.0, 5.0, 8), (5.0, 10.0, 6), (50.0, 200.0, 4)]
+    for lat, lng in origins:
+        for inner, outer, resolution in bands:
+            # when
+            cells = set(geo.cells_between(lat, lng, inner, outer, resolution))
+            # then: fewer cells than the whole ring, and every point of the band in one of them
+            assert cells < set(geo.cells_within(lat, lng, outer, resolution)) or inner < 0
+            edges = [outer * 0.9999] * 12 + [max(inner, 0.0) * 1.0001 + 1e-6] * 12
+            for km in edges + [rng.uniform(max(inner, 0.0), outer) for _ in range(24)]:
+                point = towards((lat, lng), rng.uniform(0, 360), km)
+                if inner < geo.distance_km(lat, lng, *point) <= outer:
+                    assert h3.latlng_to_cell(*point, resolution) in cells, (lat, lng, km)
+
+
 def towards(origin: tuple[float, float], bearing: float, km: float) -> tuple[float, float]:
     """The point `km` from `origin` along the initial `bearing` (degrees) on the sphere."""
     lat, lng, theta, delta = (
