@@ -247,7 +247,7 @@ async def test_the_table_and_the_dashboard_hold_the_numbers_of_the_rows(
     # given: the hand-computed city, and questions of every shape
     await build_world(hub)
     analyst = await create_person(hub=hub, roles=[Role.ANALYST])
-    questions = {
+    questions: dict[str, dict[str, Any]] = {
         "cells by month": {},
         "every metric by cell, week and dimension": {
             "metrics": EVERY_METRIC, "period": "WEEK", "byDimension": True,
