@@ -21,9 +21,10 @@ answers from both paths.
 import logging
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass
 from typing import Any
 
+import strawberry
 from graphql import (
     FieldNode,
     GraphQLError,
@@ -43,6 +44,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry import relay
 from strawberry.types import ExecutionResult
 from strawberry.types.arguments import convert_arguments
+from strawberry.types.base import StrawberryOptional
 
 from app.config import get_settings
 from app.metrics import GRAPHQL_OPERATIONS
@@ -52,7 +54,7 @@ from schema.compiled import runner
 from schema.cost import _Walker
 from schema.errors import classify, log_error
 from schema.policy import _pending, _Rows
-from schema.scalars import _in_variables, unstorable
+from schema.scalars import _in_document, _in_variables, unstorable
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +99,7 @@ class Plan:
     name: str
     resolver: Callable[..., Any]
     arguments: list[Any]
+    convert: "Callable[[dict[str, Any]], dict[str, Any]] | None"  # flat inputs, planned once
     info_parameter: str
     parts: tuple[Part, ...]
 
@@ -133,12 +136,15 @@ async def answer(
         return None
     try:
         given = get_argument_values(plan.gfield, plan.field_node, coerced)
-        kwargs = convert_arguments(
-            given,
-            plan.arguments,
-            scalar_registry=schema.schema_converter.scalar_registry,
-            config=schema.config,
-        )
+        if plan.convert is not None:
+            kwargs = plan.convert(given)
+        else:
+            kwargs = convert_arguments(
+                given,
+                plan.arguments,
+                scalar_registry=schema.schema_converter.scalar_registry,
+                config=schema.config,
+            )
     except Exception:
         return None
     entry = registry.table().mutations[plan.name]
@@ -220,6 +226,8 @@ def _plan_now(schema: Any, query: str, operation_name: str | None) -> Plan | Non
     if found is None:
         return None
     document, fragments = found
+    if _in_document(document) is not None:  # a literal PostgreSQL cannot store: refused there
+        return None
     try:
         operation = get_operation_ast(document, operation_name)
     except GraphQLError:
@@ -254,9 +262,53 @@ def _plan_now(schema: Any, query: str, operation_name: str | None) -> Plan | Non
         name=name,
         resolver=resolver.wrapped_func,
         arguments=sfield.arguments,
+        convert=_flat_converter(schema, sfield.arguments),
         info_parameter=resolver.info_parameter.name,
         parts=parts,
     )
+
+
+_FLAT = (str, int, float, bool, strawberry.ID)
+
+
+def _flat_converter(
+    schema: Any, arguments: list[Any]
+) -> "Callable[[dict[str, Any]], dict[str, Any]] | None":
+    """strawberry's convert_arguments for the usual shape, one input object of plain scalars,
+    as a dict comprehension (it walks every field's type on every request): the same Python
+    value, None for a nullable field given no value, the field's default when left out. None
+    (convert_arguments each time) for any other shape."""
+    if len(arguments) != 1:
+        return None
+    (argument,) = arguments
+    input_type = argument.type
+    definition = getattr(input_type, "__strawberry_definition__", None)
+    if definition is None or not definition.is_input or definition.from_input is not None:
+        return None
+    names = schema.config.name_converter
+    fields = []
+    for field in definition.fields:
+        field_type = field.resolve_type(type_definition=definition)
+        if isinstance(field_type, StrawberryOptional):
+            field_type = field_type.of_type
+        if field_type not in _FLAT:
+            return None
+        fields.append((names.from_field(field), field.python_name))
+    implicit = {
+        f.python_name: None
+        for f in definition.fields
+        if f.default_value is MISSING and f.default_factory is MISSING
+    }
+    name = argument.python_name
+    graphql_name = names.from_argument(argument)
+
+    def convert(given: dict[str, Any]) -> dict[str, Any]:
+        value = given[graphql_name]
+        kwargs = dict(implicit)
+        kwargs.update((python, value[gql]) for gql, python in fields if gql in value)
+        return {name: input_type(**kwargs)}
+
+    return convert
 
 
 def _fields(node: FieldNode) -> list[FieldNode]:
