@@ -13,6 +13,29 @@ from app.config import get_settings
 cli = typer.Typer(help="Community Hub: a city's sharing-economy back end.", no_args_is_help=True)
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from schema.stability.version import schema_digest, schema_release, server_version
+
+        typer.echo(
+            f"communityhub {server_version()} "
+            f"(schema release {schema_release()}, SDL {schema_digest()})"
+        )
+        raise typer.Exit()
+
+
+@cli.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Community Hub: a city's sharing-economy back end."""
+
+
 def _run(factory: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
     return asyncio.run(factory())
 
@@ -183,6 +206,19 @@ def register_documents(
         f"{hub}: {counts['added']} documents added, {counts['kept']} already registered"
         + (f", {counts['removed']} removed." if replace else ".")
     )
+
+
+@cli.command("schema-changelog")
+def schema_changelog(
+    output: Annotated[Path, typer.Option(help="Where to write it.")] = Path("schema/CHANGELOG.md"),
+) -> None:
+    """Write the schema changelog from the git history of schema/schema.graphql."""
+    from schema.stability.changelog import entries, render, sdl_history
+    from schema.stability.release import load_release
+
+    found = entries(sdl_history(repo=Path.cwd()))
+    output.write_text(render(found, intended=load_release().intended))
+    typer.echo(f"{output}: {len(found)} versions that changed the schema.")
 
 
 @cli.command("load-demo")

@@ -32,6 +32,12 @@ class Settings(BaseSettings):
     max_aliases: int = 30
     max_tokens: int = 5_000
     max_query_cost: int = 20_000
+    # Each caller's budget of query cost (app/budgets): the bucket's room and its refill per second.
+    budget_capacity: int = 100_000
+    budget_per_second: float = 1_000.0
+    # Multiplies the room of the tight per-identity and per-address limits (sign-in, password
+    # reset, voucher checks); a hub whose members share one address may raise it.
+    limits_scale: float = 1.0
     max_body_bytes: int = 1_000_000
     # Reads planned into one SQL statement (schema/compiled); false: the interpreter only.
     compile_reads: bool = True

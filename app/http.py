@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
 from app.auth import cache as auth_cache
+from app.budgets import bucket as budget_buckets
 from app.config import Settings, get_settings
 from app.db import tortoise_config
 from app.jobs.queue import close_pools
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 await probes.close_redis()
                 await documents.close_redis()
                 await auth_cache.stop()
+                await budget_buckets.close()
 
     return Starlette(
         debug=False,

@@ -11,6 +11,8 @@ import structlog
 from app.config import get_settings
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
+# The client's address (after uvicorn's trusted X-Forwarded-For); None outside a request.
+client_ip_var: ContextVar[str | None] = ContextVar("client_ip", default=None)
 
 
 def _add_request_id(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:

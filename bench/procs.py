@@ -105,6 +105,11 @@ def app_env(database_url: str, redis_prefix: str) -> dict[str, str]:
         "CH_LOG_LEVEL": "WARNING",
         "CH_DB_POOL_MAX": "10",
         "CH_INTROSPECTION": "true",
+        # Budgets are charged (a Redis round trip per request, as in production) but never
+        # run out: the benchmark's few callers send far more than any one person would.
+        "CH_BUDGET_CAPACITY": "1000000000000",
+        "CH_BUDGET_PER_SECOND": "1000000000",
+        "CH_LIMITS_SCALE": "1000000",
         "CH_VAR_DIR": tempfile.mkdtemp(prefix="ch-bench-var-"),  # mail files of the run
     }
 

@@ -61,6 +61,7 @@ from schema.policy import enforce
 from schema.portfolios.mutations import PortfolioMutations
 from schema.portfolios.queries import PortfolioQueries
 from schema.scalars import SCALAR_OVERRIDES, RefuseUnstorableText
+from schema.stability.queries import VersionQueries
 from schema.trials.mutations import TrialMutations
 from schema.trials.profile import BusinessProfileQueries
 from schema.trials.queries import TrialQueries
@@ -103,6 +104,7 @@ def build_schema() -> strawberry.Schema:
         "Query",
         (
             NodeQueries,
+            VersionQueries,
             AuthQueries,
             HubQueries,
             CityDataQueries,

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -106,3 +107,25 @@ class _Walker:
 def _is_connection(node: FieldNode) -> bool:
     selections = node.selection_set.selections if node.selection_set else ()
     return any(isinstance(s, FieldNode) and s.name.value == "edges" for s in selections)
+
+
+def request_cost(
+    document: DocumentNode | None,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    *,
+    default_page_size: int,
+) -> int:
+    """The worst-case cost of the operation a request runs (what its budget is charged): the
+    same walk as QueryCostLimiter's; 1 for a document that will not run."""
+    if document is None:
+        return 1
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    walker = _Walker(fragments, variables or {}, default_page_size)
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    for op in operations:
+        if operation_name is None or (op.name is not None and op.name.value == operation_name):
+            return max(1, walker.cost(op.selection_set))
+    return 1

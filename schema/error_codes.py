@@ -70,6 +70,13 @@ class ErrorCode(Enum):
         " having too few testers; set against another answer it could single out fewer than"
         " the hub's k testers. Choose weeks that are shown, or include every withheld week.",
     )
+    RATE_LIMITED = strawberry.enum_value(
+        "RATE_LIMITED",
+        description="Too many requests: the caller's budget of query cost is spent (HTTP 429,"
+        " Retry-After and the RateLimit header say when it refills), or too many sign-ins,"
+        " password resets or voucher checks for one account or address. The message (and"
+        " extensions.retryAfter, for the budget) says how many seconds to wait.",
+    )
     QUERY_TOO_COMPLEX = strawberry.enum_value(
         "QUERY_TOO_COMPLEX",
         description="The operation's cost (fields times page sizes) is over the limit;"

@@ -35,17 +35,19 @@ from strawberry.types.unset import UNSET, UnsetType
 from app import jobs
 from app.actor import Actor
 from app.auth import service as auth
+from app.budgets import requests as budgets
 from app.config import Settings
 from app.errors import AccessDenied, DomainError, NotAuthenticated
 from app.hubs import service as hubs
 from app.hubs.documents import trusted_only_of
-from app.logs import request_id_var
+from app.logs import client_ip_var, request_id_var
 from app.metrics import GRAPHQL_OPERATIONS
 from app.people import proxy
-from schema import documents
+from schema import documents, ratelimit
 from schema.compiled import mutations as compiled_mutations
 from schema.compiled import runner as compiled_reads
 from schema.context import Context
+from schema.cost import request_cost
 from schema.loaders import Loaders
 from schema.relay import decode_id
 from schema.scalars import unstorable
@@ -60,10 +62,19 @@ MAX_JSON_DEPTH = 32
 class RequestError(Exception):
     """A request that cannot be run: answered with `errors` and this status and code."""
 
-    def __init__(self, status: int, message: str, code: str = "BAD_REQUEST", **more: str) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        code: str = "BAD_REQUEST",
+        *,
+        headers: Mapping[str, str] | None = None,
+        **more: object,
+    ) -> None:
         super().__init__(message)
         self.status, self.message = status, message
-        self.extensions = {"code": code, **more}
+        self.extensions: dict[str, object] = {"code": code, **more}
+        self.headers = dict(headers or {})
 
 
 class _Bad(Enum):
@@ -112,6 +123,7 @@ class HubGraphQL(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWS
 
     def __init__(self, schema: Any, settings: Settings) -> None:
+        self.settings = settings
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
@@ -185,6 +197,17 @@ class HubGraphQL(GraphQL[Context, None]):
             )
             if found.query is None:
                 return None
+            await self._charge(
+                request,
+                context,
+                sub_response,
+                found.query,
+                operation_name,
+                variables,
+                fast_path=True,
+            )
+        except RequestError:  # the budget is spent
+            raise
         except Exception:  # the whole request again, as `run` answers it
             return None
         # Never retried by `run` once it has called the resolver: it answers even its errors.
@@ -202,6 +225,58 @@ class HubGraphQL(GraphQL[Context, None]):
         if not isinstance(result, ExecutionResult):
             return None
         return self.create_response(await self.process_result(request, result), sub_response)
+
+    async def _charge(
+        self,
+        request: Request,
+        context: Context,
+        sub_response: Response,
+        query: str | None,
+        operation_name: str | None,
+        variables: dict[str, Any] | None,
+        *,
+        fast_path: bool = False,
+    ) -> None:
+        """Charges the operation's cost to the caller's budget before it runs (once per
+        request, whichever path answers it); RequestError 429 when the budget is spent."""
+        # Charged by the compiled fast path that then handed the request to `run`: once only.
+        charged = getattr(request.state, "budget", None)
+        if charged is not None:
+            del request.state.budget
+        else:
+            valid = compiled_reads.valid_document(self.schema, query) if query else None
+            cost = request_cost(
+                valid[0] if valid else None,
+                operation_name,
+                variables,
+                default_page_size=self.settings.max_page_size,
+            )
+            key = budgets.caller_key(actor=context.actor, address=client_ip_var.get())
+            charged = (cost, *await budgets.charge(key=key, cost=cost))
+        cost, bucket, outcome = charged
+        limit_headers = ratelimit.headers(bucket, outcome)
+        sub_response.headers.update(limit_headers)
+        if not outcome.taken:
+            raise RequestError(
+                429,
+                f"The query budget is spent: this operation costs {cost}, "
+                f"{outcome.remaining} is left; retry in {outcome.retry_after} seconds.",
+                "RATE_LIMITED",
+                headers=limit_headers,
+                retryAfter=outcome.retry_after,
+                cost=ratelimit.extension(bucket, outcome, cost),
+            )
+        if fast_path:  # `run` may answer it after all: it must not charge it again
+            request.state.budget = charged
+        request.state.cost = ratelimit.extension(bucket, outcome, cost)
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        cost = getattr(request.state, "cost", None)
+        if cost is not None:
+            result.extensions = {**(result.extensions or {}), "cost": cost}
+        return await super().process_result(request, result)
 
     def decode_json(self, data: str | bytes) -> object:
         """The stdlib decoder keeps "\\ud800" escapes, so RefuseUnstorableText can name the
@@ -258,6 +333,14 @@ class HubGraphQL(GraphQL[Context, None]):
             )
         except documents.Refused as exc:
             raise RequestError(exc.status, exc.message, exc.code) from exc
+        await self._charge(
+            request,
+            context,
+            sub_response,
+            found.query,
+            request_data.operation_name,
+            request_data.variables,
+        )
         compiled = await compiled_reads.answer(
             self.schema,
             found.query,
@@ -423,7 +506,9 @@ def _error_response(request: Request, error: RequestError) -> Response:
     body = {"errors": [{"message": error.message, "extensions": error.extensions}]}
     accept = request.headers.get("accept", "")
     media_type = GRAPHQL_RESPONSE if GRAPHQL_RESPONSE in accept else "application/json"
-    return Response(_encode(body), status_code=error.status, media_type=media_type)
+    return Response(
+        _encode(body), status_code=error.status, media_type=media_type, headers=error.headers
+    )
 
 
 def _encode(data: object) -> bytes:

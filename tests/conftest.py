@@ -62,6 +62,9 @@ os.environ.update(
         "CH_JOB_RETRY_BASE_SECONDS": "0",
         "CH_WEBHOOK_RETRY_SECONDS": "[0, 0, 0, 0, 0, 0, 0]",
         "CH_DEBUG": "false",
+        # Every test signs in from 127.0.0.1: tests/budgets set the real limits back.
+        "CH_LIMITS_SCALE": "1000",
+        "CH_BUDGET_CAPACITY": "1000000000",
         "CH_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',
     }
 )

@@ -12,3 +12,4 @@ class AuthErrorCode(StrEnum):
     ACCOUNT_SUSPENDED = "account_suspended"
     INVALID_TOKEN = "invalid_token"
     EXPIRED_TOKEN = "expired_token"
+    RATE_LIMITED = "rate_limited"

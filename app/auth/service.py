@@ -17,6 +17,7 @@ from app.auth import cache as auth_cache
 from app.auth import passwords, tokens
 from app.auth.errors import AuthErrorCode
 from app.auth.models import AuthSession, AuthToken, TokenKind
+from app.budgets import limits
 from app.config import get_settings
 from app.errors import DomainError, ErrorBag, NotAuthenticated
 from app.hubs import service as hubs
@@ -197,6 +198,9 @@ async def login(
 ) -> tuple[Member, str, str]:
     """Checks the password and opens a session; returns the member, access and refresh tokens."""
     hub = await hubs.get_by_slug(hub_slug, code=E.HUB_NOT_FOUND)
+    await limits.guard(
+        limits.SIGN_IN, identity=f"{hub.id}:{email.strip().lower()[:256]}", code=E.RATE_LIMITED
+    )
     try:
         email = v.email(email, field="email", invalid=E.INVALID)
     except DomainError:
@@ -293,6 +297,7 @@ async def request_password_reset(*, hub_slug: str, email: str) -> None:
     """Emails a reset link if the account exists; answers the same either way."""
     hub = await hubs.get_by_slug(hub_slug, code=E.HUB_NOT_FOUND)
     email = v.email(email, field="email", invalid=E.INVALID)
+    await limits.guard(limits.PASSWORD_RESET, identity=f"{hub.id}:{email}", code=E.RATE_LIMITED)
     async with in_transaction():
         member = await Member.get_or_none(hub_id=hub.id, email=email)
         if member is None or member.password_hash is None:

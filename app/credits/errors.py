@@ -5,6 +5,7 @@ class CreditsErrorCode(StrEnum):
     INVALID = "invalid"
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
+    RATE_LIMITED = "rate_limited"
     INSUFFICIENT_CREDITS = "insufficient_credits"
     SAME_ACCOUNT = "same_account"
     IDEMPOTENCY_MISMATCH = "idempotency_mismatch"

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
+from app.budgets import limits
 from app.credits import idempotency, ledger
 from app.credits.errors import CreditsErrorCode as E
 from app.credits.models import Transfer, TransferKind, Voucher, VoucherOffer, VoucherStatus
@@ -167,7 +168,14 @@ async def redeem(*, actor: Actor, offer_id: int, idempotency_key: str) -> Vouche
 async def check_code(*, actor: Actor, code: str) -> Voucher:
     """The voucher behind a code, for the people of the business that issued it (the policy's
     ISSUER rule). NOT_FOUND: no such code in the hub; AccessDenied (FORBIDDEN): another
-    business's voucher, or the holder asking."""
+    business's voucher, or the holder asking. RATE_LIMITED: too many checks by this member or
+    from this address (guessing codes)."""
+    await limits.guard(
+        limits.VOUCHER_CHECK,
+        identity=f"member:{actor.member_id}",
+        code=E.RATE_LIMITED,
+        field="code",
+    )
     voucher = await Voucher.get_or_none(code=normalise_code(code), hub_id=actor.hub_id)
     if voucher is None:
         raise DomainError(E.NOT_FOUND, "No such voucher code.", "code")

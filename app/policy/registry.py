@@ -34,6 +34,7 @@ POLICY_MODULES = (
     "app.paidjobs.policy",
     "app.badges.policy",
     "app.citydata.policy",
+    "app.policy.server",
 )
 
 

@@ -13,7 +13,7 @@ import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.logs import request_id_var
+from app.logs import client_ip_var, request_id_var
 from app.metrics import HTTP_LATENCY, HTTP_REQUESTS
 
 log = logging.getLogger("communityhub.access")
@@ -32,6 +32,8 @@ class RequestContextMiddleware:
         incoming = dict(scope.get("headers") or []).get(b"x-request-id", b"").decode("latin-1")
         request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        client = scope.get("client")
+        address = client_ip_var.set(client[0] if client else None)
         route = scope["path"] if scope["path"] in _KNOWN_ROUTES else "other"
         status = 500
         started = time.perf_counter()
@@ -67,6 +69,7 @@ class RequestContextMiddleware:
                     },
                 )
             request_id_var.reset(token)
+            client_ip_var.reset(address)
 
 
 async def _internal_error(send: Send, request_id: str) -> None:

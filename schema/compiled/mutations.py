@@ -222,7 +222,7 @@ def _require(condition: bool) -> None:
 def _plan_now(schema: Any, query: str, operation_name: str | None) -> Plan | None:
     if unstorable(query):
         return None
-    found = runner._document(schema, query)  # parsed within the token limit, validated
+    found = runner.valid_document(schema, query)  # parsed within the token limit, validated
     if found is None:
         return None
     document, fragments = found

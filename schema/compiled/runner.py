@@ -178,7 +178,7 @@ def _prepare(
 def _prepare_now(
     schema: Any, query: str, operation_name: str | None, variables: Any, settings: Any
 ) -> tuple[OperationDefinitionNode, dict[str, FragmentDefinitionNode], dict[str, Any]] | None:
-    found = _document(schema, query)
+    found = valid_document(schema, query)
     if found is None:
         return None
     document, fragments = found
@@ -256,7 +256,7 @@ def _renumber(sql: str, base: int) -> str:
     return _PARAM.sub(lambda m: f"${int(m.group(1)) + base}", sql)
 
 
-def _document(
+def valid_document(
     schema: Any, query: str
 ) -> tuple[DocumentNode, dict[str, FragmentDefinitionNode]] | None:
     """The parsed document if it is valid with the schema's rules and limits (once per text)."""

@@ -31,7 +31,9 @@ class Hub(relay.Node):
         " no number comes from a group of fewer distinct people.",
     )
 
-    @strawberry.field(deprecation_reason="Use privacyK: one threshold for every aggregate.")
+    @strawberry.field(
+        deprecation_reason="Use privacyK: one threshold for every aggregate. Removal: 2027-06-01."
+    )
     def ratings_min_group(self) -> int:
         """k of the ratings queries (now the hub's one privacy threshold, privacyK)."""
         return self.privacy_k

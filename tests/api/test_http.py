@@ -11,7 +11,8 @@ async def test_queries_work_over_get(http: Any, hub: Any) -> None:
     query = '{ hub(slug: "' + hub.slug + '") { slug } }'
     response = await http.get("/graphql", params={"query": query})
     assert response.status_code == 200
-    assert response.json() == {"data": {"hub": {"slug": hub.slug}}}
+    assert response.json()["data"] == {"hub": {"slug": hub.slug}}
+    assert response.json()["extensions"]["cost"]["requested"] == 2
 
 
 async def test_mutations_are_refused_over_get(http: Any) -> None:

@@ -61,7 +61,7 @@ async def test_graphql_ws_client_receives_a_notification_published_through_anoth
                 },
                 headers=alice.headers,
             )
-        assert response.json() == {"data": {"publishOpportunity": {"errors": []}}}
+        assert response.json()["data"] == {"publishOpportunity": {"errors": []}}
         await run_jobs()
         await run_jobs()
         # then: the client got it, and nothing closed the socket before it was done

@@ -33,7 +33,7 @@ class UpdateHubInput:
     )
     ratings_min_group: int | None = strawberry.field(
         default=None,
-        deprecation_reason="Use privacyK: one threshold for every aggregate.",
+        deprecation_reason="Use privacyK: one threshold for every aggregate. Removal: 2027-06-01.",
         description="Ratings queries never show a group of fewer testers (k; 5 to 1000).",
     )
     ratings_cell_resolution: int | None = strawberry.field(

@@ -1,0 +1,66 @@
+"""Each caller's budget of query cost: a leaky bucket per member (or API client), or per
+address for anonymous requests, that refills at CH_BUDGET_PER_SECOND up to CH_BUDGET_CAPACITY.
+
+A process takes a caller's cost from Redis a second's refill at a time (at most a tenth of the
+bucket) and spends that lease locally, so a busy caller costs one Redis round trip a second
+per process, not one per request. A lease is taken from the bucket in full: processes never
+spend more than the budget between them; what a lease leaves unspent when it ends is lost to
+the caller (at most a second's refill).
+"""
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from app.actor import Actor
+from app.budgets.bucket import Bucket, Outcome, take
+from app.config import get_settings
+
+LEASE_SECONDS = 1.0
+MAX_LEASES = 10_000
+
+
+@dataclass
+class _Lease:
+    left: int
+    until: float  # time.monotonic()
+    remaining: int  # the bucket's room when the lease was taken
+    reset: int
+
+
+_leases: "OrderedDict[str, _Lease]" = OrderedDict()
+
+
+def request_bucket() -> Bucket:
+    settings = get_settings()
+    return Bucket("cost", settings.budget_capacity, settings.budget_per_second)
+
+
+def caller_key(*, actor: Actor | None, address: str | None) -> str:
+    """Whose budget a request spends: a proxy member's coordinator spends their own."""
+    if actor is not None:
+        coordinator = actor.acted_by
+        return f"member:{coordinator.id if coordinator is not None else actor.member_id}"
+    return f"address:{address or 'unknown'}"
+
+
+async def charge(*, key: str, cost: int) -> tuple[Bucket, Outcome]:
+    """Charges the request's cost (at least 1) to the caller's budget: from this process's
+    lease when it holds enough, else from Redis."""
+    bucket, cost, now = request_bucket(), max(1, cost), time.monotonic()
+    lease = _leases.get(key)
+    if lease is not None and lease.until > now and lease.left >= cost:
+        lease.left -= cost
+        _leases.move_to_end(key)
+        return bucket, Outcome(True, lease.remaining + lease.left, lease.reset, 0)
+    chunk = max(cost, min(bucket.capacity // 10, int(bucket.per_second * LEASE_SECONDS)))
+    outcome = await take(bucket, key=key, cost=chunk)
+    if not outcome.taken and chunk > cost:  # room for this request, if not for a lease
+        chunk, outcome = cost, await take(bucket, key=key, cost=cost)
+    if not outcome.taken:
+        return bucket, outcome
+    _leases[key] = _Lease(chunk - cost, now + LEASE_SECONDS, outcome.remaining, outcome.reset)
+    _leases.move_to_end(key)
+    if len(_leases) > MAX_LEASES:
+        _leases.popitem(last=False)
+    return bucket, Outcome(True, outcome.remaining + chunk - cost, outcome.reset, 0)

@@ -1,0 +1,120 @@
+"""Every request's cost is charged to its caller's budget before it runs; the RateLimit header
+fields and extensions.cost say what is left, and a spent budget answers 429 with Retry-After."""
+
+import asyncio
+import uuid
+from typing import Any
+
+import pytest
+
+from tests.helpers import create_person
+
+
+def _hub_query(slug: str, aliases: int = 1) -> str:
+    fields = " ".join(f'h{i}: hub(slug: "{slug}") {{ slug name }}' for i in range(aliases))
+    return f"{{ {fields} }}"  # each alias costs 3: the hub and its two fields
+
+
+@pytest.mark.usefixtures("small_budget")
+async def test_the_budget_is_charged_and_reported_then_refused_with_429(
+    http: Any, hub: Any
+) -> None:
+    # given a budget of 30 and an operation that costs 12 (four aliases)
+    query = _hub_query(hub.slug, aliases=4)
+    # when it runs twice
+    first = await http.post("/graphql", json={"query": query})
+    second = await http.post("/graphql", json={"query": query})
+    # then each answer says what is left, in the headers and in extensions.cost
+    assert first.status_code == second.status_code == 200
+    assert first.headers["RateLimit-Policy"] == '"cost";q=30;w=3'
+    assert first.headers["RateLimit"].startswith('"cost";r=18;t=')
+    assert second.headers["RateLimit"].startswith('"cost";r=6;t=')
+    cost = second.json()["extensions"]["cost"]
+    assert (cost["requested"], cost["limit"], cost["remaining"]) == (12, 30, 6)
+    assert second.json()["data"]["h0"] == {"slug": hub.slug, "name": hub.name}
+    # and when a third comes at once, it is refused whole, with when to retry
+    third = await http.post("/graphql", json={"query": query})
+    assert third.status_code == 429
+    assert int(third.headers["Retry-After"]) >= 1
+    assert third.headers["RateLimit"].startswith('"cost";r=')
+    body = third.json()
+    assert "data" not in body
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "RATE_LIMITED"
+    assert error["extensions"]["retryAfter"] == int(third.headers["Retry-After"])
+
+
+@pytest.mark.usefixtures("small_budget")
+async def test_the_budget_refills_over_time(http: Any, hub: Any) -> None:
+    # given a spent budget (30 at 10 per second)
+    query = _hub_query(hub.slug, aliases=10)
+    assert (await http.post("/graphql", json={"query": query})).status_code == 200
+    refused = await http.post("/graphql", json={"query": query})
+    assert refused.status_code == 429
+    # when the time it named has passed
+    await asyncio.sleep(int(refused.headers["Retry-After"]) + 0.2)
+    # then the same operation runs
+    assert (await http.post("/graphql", json={"query": query})).status_code == 200
+
+
+@pytest.mark.usefixtures("small_budget")
+async def test_a_member_spends_their_own_budget_not_the_address(http: Any, hub: Any) -> None:
+    # given an address that has spent its anonymous budget
+    query = _hub_query(hub.slug, aliases=10)
+    await http.post("/graphql", json={"query": query})
+    assert (await http.post("/graphql", json={"query": query})).status_code == 429
+    # when a member signs in from it and asks
+    person = await create_person(hub=hub)
+    answer = await http.post("/graphql", json={"query": query}, headers=person.headers)
+    # then their own budget pays
+    assert answer.status_code == 200
+    assert answer.json()["extensions"]["cost"]["remaining"] == 0
+
+
+@pytest.mark.usefixtures("small_budget")
+async def test_reads_answered_by_the_compiled_path_are_charged_too(http: Any, hub: Any) -> None:
+    # given a plain list, which the compiled path answers
+    query = "{ opportunities(first: 5) { edges { node { id title } } } }"
+    headers = {"CH-Hub": hub.slug}
+    # when
+    answer = await http.post("/graphql", json={"query": query}, headers=headers)
+    # then it cost 1 + 5 * (edges 1 + node 1 + 2 fields) = 21
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["extensions"]["cost"]["requested"] == 21
+    assert answer.headers["RateLimit"].startswith('"cost";r=9;')
+
+
+async def test_a_busy_caller_costs_one_redis_round_trip_per_lease(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.budgets import requests
+    from app.config import get_settings
+
+    # given a budget of 1,000 refilling 100 a second: leases of 100
+    monkeypatch.setenv("CH_BUDGET_CAPACITY", "1000")
+    monkeypatch.setenv("CH_BUDGET_PER_SECOND", "100")
+    get_settings.cache_clear()
+    takes: list[int] = []
+    real_take = requests.take
+
+    async def counted(bucket: Any, *, key: str, cost: int = 1) -> Any:
+        takes.append(cost)
+        return await real_take(bucket, key=key, cost=cost)
+
+    monkeypatch.setattr(requests, "take", counted)
+    key = f"test:{uuid.uuid4().hex}"
+    try:
+        # when one process charges 10 requests of 10
+        outcomes = [(await requests.charge(key=key, cost=10))[1] for _ in range(10)]
+        # then Redis was asked once, and each answer counts down what is left
+        assert takes == [100]
+        assert [o.remaining for o in outcomes] == list(range(990, 890, -10))
+        # and when another process (no lease) spends the rest, the two never pass 1,000
+        requests._leases.clear()
+        spent = 100
+        while (await requests.charge(key=key, cost=100))[1].taken:
+            spent += 100
+        assert spent <= 1000 + 100  # plus at most a second of refill while it ran
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
