@@ -123,33 +123,14 @@ async def answer(
         return None
     if variables is not None and not isinstance(variables, dict):
         return None
-    plan = _plan(schema, query, operation_name)
-    if plan is None:
-        return None
-    raw = variables or {}
-    if _in_variables(raw) is not None:
-        return None
-    coerced: Any = get_variable_values(
-        schema._schema, plan.operation.variable_definitions or (), raw
-    )
-    if isinstance(coerced, list):  # variables that do not coerce: the interpreter's errors
-        return None
-    try:
-        given = get_argument_values(plan.gfield, plan.field_node, coerced)
-        if plan.convert is not None:
-            kwargs = plan.convert(given)
-        else:
-            kwargs = convert_arguments(
-                given,
-                plan.arguments,
-                scalar_registry=schema.schema_converter.scalar_registry,
-                config=schema.config,
-            )
+    try:  # nothing has run yet: whatever goes wrong, the interpreter answers from the start
+        prepared = _arguments(schema, query, operation_name, variables or {}, context)
     except Exception:
+        log.debug("compiled mutation not prepared; the interpreter answers it", exc_info=True)
         return None
-    entry = registry.table().mutations[plan.name]
-    if not entry.who.quick(context.viewer, None):  # refused: the interpreter says how
+    if prepared is None:
         return None
+    plan, kwargs = prepared
     kwargs[plan.info_parameter] = _Info(context)
     try:
         payload = await plan.resolver(**kwargs)
@@ -160,6 +141,36 @@ async def answer(
         return ExecutionResult(data=None, errors=[classify(error)])
     GRAPHQL_OPERATIONS.labels(path="compiled mutation").inc()
     return ExecutionResult(data=data, errors=None)
+
+
+def _arguments(
+    schema: Any, query: str, operation_name: str | None, raw: dict[str, Any], context: Any
+) -> "tuple[Plan, dict[str, Any]] | None":
+    """The plan and the resolver's arguments, or None for the interpreter: a document it
+    cannot plan, variables that do not coerce or hold text PostgreSQL cannot store, a caller
+    the mutation's policy entry refuses."""
+    plan = _plan(schema, query, operation_name)
+    if plan is None or _in_variables(raw) is not None:
+        return None
+    coerced: Any = get_variable_values(
+        schema._schema, plan.operation.variable_definitions or (), raw
+    )
+    if isinstance(coerced, list):  # variables that do not coerce: the interpreter's errors
+        return None
+    given = get_argument_values(plan.gfield, plan.field_node, coerced)
+    if plan.convert is not None:
+        kwargs = plan.convert(given)
+    else:
+        kwargs = convert_arguments(
+            given,
+            plan.arguments,
+            scalar_registry=schema.schema_converter.scalar_registry,
+            config=schema.config,
+        )
+    entry = registry.table().mutations[plan.name]
+    if not entry.who.quick(context.viewer, None):  # refused: the interpreter says how
+        return None
+    return plan, kwargs
 
 
 async def _serialise(plan: Plan, payload: Any, context: Any) -> dict[str, Any]:
