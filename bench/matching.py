@@ -135,6 +135,34 @@ async def load(url: str, members: int, rng: random.Random) -> tuple[int, list[in
     return hub.id, [s.id for s in skills], poster.id
 
 
+async def publish(
+    poster: Any,
+    category_id: int,
+    skill_ids: list[int],
+    rng: random.Random,
+    n: int,
+    *,
+    burst: bool = False,
+) -> Any:
+    """Publishes one request near the centre, needing one skill, starting within two weeks;
+    one in twenty of the single ones urgent."""
+    from app.opportunities import service
+
+    lat, lng = CENTRE[0] + rng.gauss(0, 0.05), CENTRE[1] + rng.gauss(0, 0.08)
+    fields: dict[str, Any] = {
+        "kind": "request",
+        "title": f"Burst {n}" if burst else f"Help needed {n}",
+        "category_id": category_id,
+        "location": (lat, lng),
+        "skill_ids": rng.sample(skill_ids, 1),
+        "starts_at": datetime.now(UTC)
+        + timedelta(days=rng.randint(1, 14), hours=rng.randint(0, 10)),
+    }
+    if not burst:
+        fields["urgency"] = "urgent" if n % 20 == 0 else "normal"
+    return await service.create_opportunity(actor=poster, publish=True, fields=fields)
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(42)
     url = db_url(f"ch_bench_{uuid.uuid4().hex[:8]}")
@@ -146,7 +174,6 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
 
         from app.actor import Actor
         from app.matching.service import notify_matches
-        from app.opportunities import service
         from app.opportunities.models import Category
         from app.people.models import Member, Role
 
@@ -154,41 +181,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         category = await Category.get(hub_id=hub_id, slug="general")
         timings, notified = [], []
         for n in range(args.opportunities):
-            lat, lng = CENTRE[0] + rng.gauss(0, 0.05), CENTRE[1] + rng.gauss(0, 0.08)
-            opportunity = await service.create_opportunity(
-                actor=poster,
-                publish=True,
-                fields={
-                    "kind": "request",
-                    "title": f"Help needed {n}",
-                    "category_id": category.id,
-                    "location": (lat, lng),
-                    "skill_ids": rng.sample(skill_ids, 1),
-                    "starts_at": datetime.now(UTC)
-                    + timedelta(days=rng.randint(1, 14), hours=rng.randint(0, 10)),
-                    "urgency": "urgent" if n % 20 == 0 else "normal",
-                },
-            )
+            opportunity = await publish(poster, category.id, skill_ids, rng, n)
             started = time.perf_counter()
             notified.append(await notify_matches(opportunity_id=opportunity.id))
             timings.append(time.perf_counter() - started)
-        burst_ids = []
-        for n in range(args.burst):
-            lat, lng = CENTRE[0] + rng.gauss(0, 0.05), CENTRE[1] + rng.gauss(0, 0.08)
-            opportunity = await service.create_opportunity(
-                actor=poster,
-                publish=True,
-                fields={
-                    "kind": "request",
-                    "title": f"Burst {n}",
-                    "category_id": category.id,
-                    "location": (lat, lng),
-                    "skill_ids": rng.sample(skill_ids, 1),
-                    "starts_at": datetime.now(UTC)
-                    + timedelta(days=rng.randint(1, 14), hours=rng.randint(0, 10)),
-                },
-            )
-            burst_ids.append(opportunity.id)
+        burst_ids = [
+            (await publish(poster, category.id, skill_ids, rng, n, burst=True)).id
+            for n in range(args.burst)
+        ]
         batches = []
         burst_started = time.perf_counter()
         for opportunity_id in burst_ids:

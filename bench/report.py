@@ -49,6 +49,8 @@ def table(result: dict[str, Any]) -> str:
         for path, key in (("service", "transfer_service"), ("GraphQL", "transfer")):
             if key in m:
                 lines.append(_row(f"4 payMember, {c} clients: {path}", m[key]))
+                if "outcomes" in m[key]:
+                    lines.append(f"  outcomes: {m[key]['outcomes']}")
         for path, key in (("service", "apply_service"), ("GraphQL", "apply")):
             if key in m:
                 lines.append(_row(f"4 applyToOpportunity, {c} clients: {path}", m[key]))

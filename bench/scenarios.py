@@ -18,7 +18,7 @@ from tortoise import Tortoise
 from bench import documents as doc
 from bench import procs, wrk
 from bench.load import Requests, drive, merged, percentile, post_json, summary
-from bench.sample import Sample
+from bench.sample import Sample, gid
 from bench.sqlcount import statements
 
 CENTRE = (53.4794, -2.2453)
@@ -267,8 +267,18 @@ async def mutations(run: Run) -> dict[str, Any]:
     random.Random(6).shuffle(pairs)
     half = len(pairs) // 2
     by_service, by_graphql = pairs[:half], pairs[half:]
-    payee_ids = [int(_pk(p)) for p in s.payees]
-    outcomes: dict[str, Counter[str]] = {"apply_service": Counter(), "apply_graphql": Counter()}
+    outcomes: dict[str, Counter[str]] = {
+        "apply_service": Counter(),
+        "apply_graphql": Counter(),
+        "pay_graphql": Counter(),
+    }
+
+    def ring(k: int) -> tuple[str, int]:
+        """The k-th payer and whom they pay: the next payer. The payers pay each other round
+        a ring, so no one runs dry however long or often the scenario runs on one copy (paying
+        the sampled members drained the payers: INSUFFICIENT_CREDITS in repeated runs)."""
+        payee = s.payers[(k + 1) % len(s.payers)]
+        return s.payers[k], actors[payee].member_id
 
     async def apply_service(client: int, n: int) -> bool:
         from app.errors import DomainError
@@ -288,12 +298,9 @@ async def mutations(run: Run) -> dict[str, Any]:
     async def pay_service(client: int, n: int) -> bool:
         from app.credits import service
 
-        token = s.payers[(client * 31 + n) % len(s.payers)]
-        payee = payee_ids[n % len(payee_ids)]
-        if payee == actors[token].member_id:
-            payee = payee_ids[(n + 1) % len(payee_ids)]
+        payer, payee = ring((client * 31 + n) % len(s.payers))
         await service.pay(
-            actor=actors[token], payee_id=payee, amount=1, idempotency_key=uuid.uuid4().hex
+            actor=actors[payer], payee_id=payee, amount=1, idempotency_key=uuid.uuid4().hex
         )
         return True
 
@@ -310,12 +317,22 @@ async def mutations(run: Run) -> dict[str, Any]:
         return True
 
     async def pay(session: aiohttp.ClientSession, client: int, n: int) -> bool:
-        token, payee = s.payers[(client * 31 + n) % len(s.payers)], s.payees[n % len(s.payees)]
-        variables = {"input": {"payeeId": payee, "amount": 1, "idempotencyKey": uuid.uuid4().hex}}
+        token, payee = ring((client * 31 + n) % len(s.payers))
+        variables = {
+            "input": {
+                "payeeId": gid("Member", payee),
+                "amount": 1,
+                "idempotencyKey": uuid.uuid4().hex,
+            }
+        }
         answer = await post_json(
             session, "/graphql", {"query": doc.PAY, "variables": variables}, run.bearer(token)
         )
-        return _ok(answer, "payMember") and not answer["data"]["payMember"]["errors"]
+        if not _ok(answer, "payMember"):
+            return False
+        refused = answer["data"]["payMember"]["errors"]
+        outcomes["pay_graphql"][refused[0]["code"].lower() if refused else "posted"] += 1
+        return not refused
 
     pay_by_service = await in_process(pay_service, clients, run.seconds, run.max_requests)
     paid = await run.load(pay, clients)
@@ -339,7 +356,7 @@ async def mutations(run: Run) -> dict[str, Any]:
     return {
         "clients": clients,
         "transfer_service": pay_by_service,
-        "transfer": paid,
+        "transfer": paid | {"outcomes": dict(outcomes["pay_graphql"])},
         "apply_service": apply_by_service | {"outcomes": dict(outcomes["apply_service"])},
         "apply": applied | {"outcomes": dict(outcomes["apply_graphql"])},
         "sql_per_request": sql,

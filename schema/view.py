@@ -45,6 +45,7 @@ from app.metrics import GRAPHQL_OPERATIONS
 from app.oauth import usage as oauth_usage
 from app.people import proxy
 from schema import documents, ratelimit
+from schema.compiled import mutations as compiled_mutations
 from schema.compiled import runner as compiled_reads
 from schema.context import Context
 from schema.cost import request_cost
@@ -171,7 +172,8 @@ class HubGraphQL(GraphQL[Context, None]):
             return _error_response(request, error)
 
     async def _compiled_only(self, request: Request) -> Response | None:
-        """A plain JSON POST answered wholly by a compiled statement, without strawberry's
+        """A plain JSON POST answered wholly by a compiled statement or a compiled mutation
+        (schema/compiled/mutations.py), without strawberry's
         request handling around it (issue 15: its content-type and body parsing, hooks and
         response building cost about as much as the rest of such a request). The same steps,
         in the same order, as `run` and `execute_single`; anything else — another method,
@@ -209,13 +211,22 @@ class HubGraphQL(GraphQL[Context, None]):
                 variables,
                 fast_path=True,
             )
-            result = await compiled_reads.answer(
-                self.schema, found.query, operation_name, variables, context, whole_only=True
-            )
         except RequestError:  # the budget is spent
             raise
         except Exception:  # the whole request again, as `run` answers it
             return None
+        # Never retried by `run` once it has called the resolver: it answers even its errors.
+        result: ExecutionResult | compiled_reads.Partial | None
+        result = await compiled_mutations.answer(
+            self.schema, found.query, operation_name, variables, context
+        )
+        if result is None:
+            try:
+                result = await compiled_reads.answer(
+                    self.schema, found.query, operation_name, variables, context, whole_only=True
+                )
+            except Exception:  # the whole request again, as `run` answers it
+                return None
         if not isinstance(result, ExecutionResult):
             return None
         return self.create_response(await self.process_result(request, result), sub_response)

@@ -15,7 +15,7 @@ down (no payment, hold or voucher) until it is back within the limit.
 
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 import orjson
 from tortoise import Tortoise
@@ -157,76 +157,52 @@ def _json(data: dict[str, Any] | None) -> str:
     return orjson.dumps(data or {}).decode()
 
 
-async def post(
-    *,
-    source: Account,
-    destination: Account,
-    amount: int,
-    kind: TransferKind,
-    memo: str = "",
-    category: str = "",
-    reference: str | None = None,
-    initiated_by: int | None = None,
-    group: uuid.UUID | None = None,
-    reverses: int | None = None,
-    data: dict[str, Any] | None = None,
-) -> Transfer:
+class Posting(TypedDict, total=False):
+    """What ledger_post and ledger_hold both take (the functions differ only in their tenth
+    argument: what a posting reverses, when a hold expires)."""
+
+    source: Required[Account]
+    destination: Required[Account]
+    amount: Required[int]
+    kind: Required[TransferKind]
+    memo: str
+    category: str
+    reference: str | None
+    initiated_by: int | None
+    group: uuid.UUID | None
+    data: dict[str, Any] | None
+
+
+async def _posting(sql: str, posting: Posting, tenth: int | datetime | None) -> Transfer:
+    source, destination = posting["source"], posting["destination"]
+    amount, kind = posting["amount"], posting["kind"]
+    _check_pair(source, destination, amount)
+    params = [
+        source.id,
+        destination.id,
+        amount,
+        kind.value,
+        posting.get("memo", ""),
+        category_for(kind, posting.get("category", "")),
+        posting.get("reference"),
+        posting.get("initiated_by"),
+        posting.get("group"),
+        tenth,
+        _json(posting.get("data")),
+    ]
+    row = await _call(sql, params)
+    _refused(row, amount)
+    return _transfer(row)
+
+
+async def post(*, reverses: int | None = None, **posting: Unpack[Posting]) -> Transfer:
     """Moves `amount` at once, if the source may go that low."""
-    _check_pair(source, destination, amount)
-    row = await _call(
-        _POST,
-        [
-            source.id,
-            destination.id,
-            amount,
-            kind.value,
-            memo,
-            category_for(kind, category),
-            reference,
-            initiated_by,
-            group,
-            reverses,
-            _json(data),
-        ],
-    )
-    _refused(row, amount)
-    return _transfer(row)
+    return await _posting(_POST, posting, reverses)
 
 
-async def hold(
-    *,
-    source: Account,
-    destination: Account,
-    amount: int,
-    kind: TransferKind,
-    memo: str = "",
-    category: str = "",
-    reference: str | None = None,
-    initiated_by: int | None = None,
-    group: uuid.UUID | None = None,
-    expires_at: datetime | None = None,
-    data: dict[str, Any] | None = None,
-) -> Transfer:
+async def hold(*, expires_at: datetime | None = None, **posting: Unpack[Posting]) -> Transfer:
     """Reserves `amount` on the source: a pending transfer, later posted or voided."""
-    _check_pair(source, destination, amount)
-    row = await _call(
-        _HOLD,
-        [
-            source.id,
-            destination.id,
-            amount,
-            kind.value,
-            memo,
-            category_for(kind, category),
-            reference,
-            initiated_by,
-            group,
-            expires_at,
-            _json(data),
-        ],
-    )
-    _refused(row, amount)
-    return _transfer(row)
+    return await _posting(_HOLD, posting, expires_at)
 
 
 async def post_hold(transfer_id: int) -> Transfer:
