@@ -121,6 +121,8 @@ async def answer(
         return None
     if context.actor is None or context.auth_error is not None or context.hub_id is None:
         return None
+    if context.actor.scopes is not None:
+        return None  # an OAuth token: the interpreter checks its scopes per root field
     if variables is not None and not isinstance(variables, dict):
         return None
     try:  # nothing has run yet: whatever goes wrong, the interpreter answers from the start

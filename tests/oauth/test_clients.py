@@ -274,3 +274,28 @@ async def test_a_token_cannot_step_outside_its_scopes_by_other_doors(
     assert acting.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert download.status_code == 403
     assert "citydata:read" in download.json()["error"]["message"]
+
+
+async def test_a_token_cannot_reach_a_mutation_outside_its_scopes_through_the_compiled_path(
+    http: httpx.AsyncClient, admin: Any, make_person: Any
+) -> None:
+    from bench.documents import APPLY, PAY
+
+    # given a token for webhooks only, and payee and opportunity ids that would be valid
+    client = await register_client(
+        str(http.base_url), admin, scopes=["webhooks:manage"], redirect_uris=[]
+    )
+    token = (await _client_credentials(http, client.client_id, client.secret)).json()
+    payee = await make_person(display_name="Payee")
+    pay = {"payeeId": str(payee.gid), "amount": 1, "idempotencyKey": "scope-test-pay"}
+    apply = {"opportunityId": str(encode_id("Opportunity", 1))}
+    # when it sends the documents the compiled mutation path takes for a session
+    paid = await graphql(http, PAY, token["access_token"], {"input": pay})
+    applied = await graphql(http, APPLY, token["access_token"], {"input": apply})
+    # then both are refused by scope, and no money moved
+    assert paid["errors"][0]["extensions"] == {"code": "INSUFFICIENT_SCOPE", "scope": None}
+    assert applied["errors"][0]["extensions"] == {
+        "code": "INSUFFICIENT_SCOPE",
+        "scope": "applications:manage",
+    }
+    assert paid["data"] is None and applied["data"] is None
