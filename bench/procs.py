@@ -98,6 +98,16 @@ class Service:
         self.stop()
 
 
+# Budgets are charged (a Redis round trip a second per caller and process, as in production)
+# but never run out: the benchmark's few callers send far more than any one person would.
+# The same in the API processes and in bench/run's own (its in-process statement counts).
+UNSPENDABLE_BUDGETS = {
+    "CH_BUDGET_CAPACITY": "1000000000000",
+    "CH_BUDGET_PER_SECOND": "1000000000",
+    "CH_LIMITS_SCALE": "1000000",
+}
+
+
 def app_env(database_url: str, redis_prefix: str) -> dict[str, str]:
     return {
         "CH_DATABASE_URL": database_url,
@@ -105,11 +115,7 @@ def app_env(database_url: str, redis_prefix: str) -> dict[str, str]:
         "CH_LOG_LEVEL": "WARNING",
         "CH_DB_POOL_MAX": "10",
         "CH_INTROSPECTION": "true",
-        # Budgets are charged (a Redis round trip per request, as in production) but never
-        # run out: the benchmark's few callers send far more than any one person would.
-        "CH_BUDGET_CAPACITY": "1000000000000",
-        "CH_BUDGET_PER_SECOND": "1000000000",
-        "CH_LIMITS_SCALE": "1000000",
+        **UNSPENDABLE_BUDGETS,
         "CH_VAR_DIR": tempfile.mkdtemp(prefix="ch-bench-var-"),  # mail files of the run
     }
 

@@ -169,6 +169,7 @@ def _commit() -> str:
 
 def main() -> None:
     args = options()
+    os.environ.update(procs.UNSPENDABLE_BUDGETS)
     result = asyncio.run(run(args))
     print(table(result))
     args.out.parent.mkdir(parents=True, exist_ok=True)
