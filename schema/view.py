@@ -148,7 +148,10 @@ class HubGraphQL(GraphQL[Context, None]):
         client_id = getattr(request.state, "api_client_id", None)
         if client_id is not None:  # an OAuth token: count the request for its client
             codes = getattr(request.state, "error_codes", [])
-            await oauth_usage.record(api_client_id=client_id, error_codes=codes)
+            spent = getattr(request.state, "cost", None) or {}
+            await oauth_usage.record(
+                api_client_id=client_id, error_codes=codes, cost=int(spent.get("requested", 0))
+            )
         try:
             await jobs.relay_collected(ids)
         except Exception:  # the outbox sweep will relay them

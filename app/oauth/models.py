@@ -43,6 +43,8 @@ class ApiClient(Base):
     previous_secret_until = fields.DatetimeField(null=True)
     suspended_at = fields.DatetimeField(null=True)
     request_count = fields.BigIntField(default=0)
+    # Query cost charged to the client's budget (app/budgets), summed over its requests.
+    cost_spent = fields.BigIntField(default=0)
     error_counts: dict[str, int] = fields.JSONField(default=dict)
     last_used_at = fields.DatetimeField(null=True)
 

@@ -31,9 +31,14 @@ class ApiErrorCount:
     count: int
 
 
-@strawberry.type(description="What a client has used: requests, errors by code, last use.")
+@strawberry.type(
+    description="What a client has used: requests, query cost, errors by code, last use."
+)
 class ApiClientUsage:
     requests: int
+    cost_spent: int = strawberry.field(
+        description="Query cost charged to the client's budget, over all its requests."
+    )
     errors: list[ApiErrorCount]
     last_used_at: datetime | None
 
@@ -72,6 +77,7 @@ class ApiClient(relay.Node):
         counts = root.error_counts or {}
         return ApiClientUsage(
             requests=root.request_count,
+            cost_spent=root.cost_spent,
             errors=[ApiErrorCount(code=c, count=int(n)) for c, n in sorted(counts.items())],
             last_used_at=root.last_used_at,
         )

@@ -29,7 +29,7 @@ mutation Suspend($input: SetApiClientSuspendedInput!) {
 CLIENTS = """
 query { apiClients { edges { node {
   clientId name scopes suspended organisation { name }
-  usage { requests lastUsedAt errors { code count } }
+  usage { requests costSpent lastUsedAt errors { code count } }
 } } } }
 """
 EVENT_TYPES = "query { webhookEventTypes }"
@@ -111,6 +111,8 @@ async def test_client_credentials_give_a_token_within_the_clients_scopes(
         if e["node"]["clientId"] == client.client_id
     ]
     assert usage["requests"] == 3
+    # each request's cost was charged before its scope was checked: 1 + 2 + 3
+    assert usage["costSpent"] == 6
     assert usage["errors"] == [{"code": "INSUFFICIENT_SCOPE", "count": 2}]
     assert usage["lastUsedAt"]
 
