@@ -1,5 +1,5 @@
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -7,15 +7,14 @@ import pytest
 
 from app.config import get_settings
 
+# Settings are changed on the one Settings object (never a new one through cache_clear): the
+# schema's limits were built from it, and a new object would leave them behind for later tests.
+
 
 @pytest.fixture
-def real_limits(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def real_limits(monkeypatch: pytest.MonkeyPatch) -> None:
     """The limits as shipped (the suite raises them: every test signs in from 127.0.0.1)."""
-    monkeypatch.setenv("CH_LIMITS_SCALE", "1")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.undo()
-    get_settings.cache_clear()
+    monkeypatch.setattr(get_settings(), "limits_scale", 1.0)
 
 
 @pytest.fixture
@@ -29,11 +28,7 @@ async def http(app: Any) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def small_budget(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def small_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     """A budget of 30 that refills 10 per second."""
-    monkeypatch.setenv("CH_BUDGET_CAPACITY", "30")
-    monkeypatch.setenv("CH_BUDGET_PER_SECOND", "10")
-    get_settings.cache_clear()
-    yield
-    monkeypatch.undo()
-    get_settings.cache_clear()
+    monkeypatch.setattr(get_settings(), "budget_capacity", 30)
+    monkeypatch.setattr(get_settings(), "budget_per_second", 10.0)

@@ -91,9 +91,8 @@ async def test_a_busy_caller_costs_one_redis_round_trip_per_lease(
     from app.config import get_settings
 
     # given a budget of 1,000 refilling 100 a second: leases of 100
-    monkeypatch.setenv("CH_BUDGET_CAPACITY", "1000")
-    monkeypatch.setenv("CH_BUDGET_PER_SECOND", "100")
-    get_settings.cache_clear()
+    monkeypatch.setattr(get_settings(), "budget_capacity", 1000)
+    monkeypatch.setattr(get_settings(), "budget_per_second", 100.0)
     takes: list[int] = []
     real_take = requests.take
 
@@ -103,21 +102,17 @@ async def test_a_busy_caller_costs_one_redis_round_trip_per_lease(
 
     monkeypatch.setattr(requests, "take", counted)
     key = f"test:{uuid.uuid4().hex}"
-    try:
-        # when one process charges 10 requests of 10
-        outcomes = [(await requests.charge(key=key, cost=10))[1] for _ in range(10)]
-        # then Redis was asked once, and each answer counts down what is left
-        assert takes == [100]
-        assert [o.remaining for o in outcomes] == list(range(990, 890, -10))
-        # and when another process (no lease) spends the rest, the two never pass 1,000
-        requests._leases.clear()
-        spent = 100
-        while (await requests.charge(key=key, cost=100))[1].taken:
-            spent += 100
-        assert spent <= 1000 + 100  # plus at most a second of refill while it ran
-    finally:
-        monkeypatch.undo()
-        get_settings.cache_clear()
+    # when one process charges 10 requests of 10
+    outcomes = [(await requests.charge(key=key, cost=10))[1] for _ in range(10)]
+    # then Redis was asked once, and each answer counts down what is left
+    assert takes == [100]
+    assert [o.remaining for o in outcomes] == list(range(990, 890, -10))
+    # and when another process (no lease) spends the rest, the two never pass 1,000
+    requests._leases.clear()
+    spent = 100
+    while (await requests.charge(key=key, cost=100))[1].taken:
+        spent += 100
+    assert spent <= 1000 + 100  # plus at most a second of refill while it ran
 
 
 def test_an_api_clients_token_spends_the_clients_budget_and_a_coordinator_their_own() -> None:
