@@ -36,7 +36,7 @@ from typing import Any
 import aiohttp
 import orjson
 
-from bench import procs
+from bench import procs, wrk
 from bench.load import drive
 from bench.procs import db_url
 from bench.sqlcount import statements
@@ -78,6 +78,10 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--no-cache", action="store_true",
         help="CH_CITYDATA_CACHE_SECONDS=0: every request reads the precomputed answers",
+    )  # fmt: skip
+    parser.add_argument(
+        "--driver", choices=("aiohttp", "wrk"), default="aiohttp",
+        help="the load generator: wrk reads no answers (the first is checked through aiohttp)",
     )  # fmt: skip
     parser.add_argument("--write-path", action="store_true", help="apply/pay with and without")
     parser.add_argument("--write-seconds", type=float, default=10.0)
@@ -257,10 +261,18 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
                     return "errors" not in found and found["data"]["cityData"] is not None
 
                 api_cpu, own_cpu = cpu_seconds(server.process.pid), time.process_time()
-                found = await drive(
-                    send, base_url=server.url, clients=args.clients, seconds=args.seconds,
-                    max_requests=10**9,
-                )  # fmt: skip
+                if args.driver == "wrk":
+                    found = await asyncio.to_thread(
+                        wrk.run, server.url + "/graphql",
+                        [({**headers, "Content-Type": "application/json"}, body)],
+                        clients=args.clients, seconds=args.seconds,
+                    )  # fmt: skip
+                    found.pop("histogram", None)
+                else:
+                    found = await drive(
+                        send, base_url=server.url, clients=args.clients, seconds=args.seconds,
+                        max_requests=10**9,
+                    )  # fmt: skip
                 # CPU per request, which the other engineers' load does not change much
                 found["api_cpu_ms"] = round(
                     1000 * (cpu_seconds(server.process.pid) - api_cpu) / found["requests"], 2
