@@ -7,6 +7,7 @@ import hashlib
 import json
 import uuid
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 import redis.asyncio as aioredis
@@ -73,7 +74,7 @@ async def test_a_document_sent_with_its_hash_is_remembered_and_runs_by_hash_alon
     # then
     for response in (first, by_get, by_post):
         assert response.status_code == 200
-        assert response.json()["data"] == {"__typename": "Query"}
+        assert response.json() == {"data": {"__typename": "Query"}, "extensions": {"cost": ANY}}
     # and it is kept in Redis under the installation's prefix, for a day at most
     client = aioredis.Redis.from_url(get_settings().redis_url)
     try:
@@ -203,8 +204,8 @@ async def test_a_trusted_documents_hub_runs_its_registered_documents_in_full_or_
         },
         headers=headers,
     )
-    assert full.json()["data"] == expected
-    assert by_hash.json()["data"] == expected
+    assert full.json() == {"data": expected, "extensions": {"cost": ANY}}
+    assert by_hash.json() == {"data": expected, "extensions": {"cost": ANY}}
 
 
 async def test_a_trusted_documents_hub_refuses_any_other_document_and_runs_nothing(
@@ -228,7 +229,7 @@ async def test_a_trusted_documents_hub_refuses_any_other_document_and_runs_nothi
     assert (await Hub.get(id=trusted_hub.id)).name == trusted_hub.name
     # and another hub is not affected
     other = await http.post("/graphql", json={"query": "{ __typename }"})
-    assert other.json()["data"] == {"__typename": "Query"}
+    assert other.json() == {"data": {"__typename": "Query"}, "extensions": {"cost": ANY}}
 
 
 async def test_hub_admins_turn_trusted_documents_on_and_off_with_update_hub(
@@ -253,7 +254,10 @@ async def test_hub_admins_turn_trusted_documents_on_and_off_with_update_hub(
     turn_off = "mutation { updateHub(input: {trustedDocumentsOnly: false}) { hub { trustedDocumentsOnly } } }"
     await trusted.register(hub.slug, trusted.read_manifest({_sha(turn_off): turn_off}))
     off = await http.post("/graphql", json={"query": turn_off}, headers=admin.headers)
-    assert off.json()["data"] == {"updateHub": {"hub": {"trustedDocumentsOnly": False}}}
+    assert off.json() == {
+        "data": {"updateHub": {"hub": {"trustedDocumentsOnly": False}}},
+        "extensions": {"cost": ANY},
+    }
 
 
 async def test_a_hub_registered_documents_run_by_hash_without_the_apq_round_trip(
@@ -267,7 +271,7 @@ async def test_a_hub_registered_documents_run_by_hash_without_the_apq_round_trip
         "/graphql", json={"extensions": _ext(_sha(query))}, headers={"CH-Hub": hub.slug}
     )
     # then
-    assert response.json()["data"] == {"__typename": "Query"}
+    assert response.json() == {"data": {"__typename": "Query"}, "extensions": {"cost": ANY}}
 
 
 def test_manifests_of_apollo_and_relay_are_read_and_every_id_is_checked() -> None:
