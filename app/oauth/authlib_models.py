@@ -51,7 +51,7 @@ class Client(ClientMixin):  # type: ignore[misc]
 
     def check_grant_type(self, grant_type: str) -> bool:
         if grant_type == "client_credentials":
-            return self.row.registered_by_id is not None
+            return self.row.service_member_id is not None
         return grant_type in GRANT_TYPES
 
 

@@ -18,11 +18,13 @@ from app.auth import passwords
 from app.config import get_settings
 from app.errors import AccessDenied, DomainError, ErrorBag
 from app.oauth import scopes as oauth_scopes
+from app.oauth import service_identity
 from app.oauth.errors import ApiClientErrorCode as E
 from app.oauth.models import ApiClient
 from app.oauth.policy import HUB_ADMIN, MANAGES_CLIENT
 from app.organisations.models import Organisation
 from app.organisations.policy import ITS_MANAGERS
+from app.people.models import Role
 from app.policy import Viewer
 
 MAX_REDIRECT_URIS = 10
@@ -84,8 +86,10 @@ async def register(
     redirect_uris: list[str],
     scopes: list[str],
     organisation_id: int | None = None,
+    service_roles: list[Role] | None = None,
 ) -> tuple[ApiClient, str]:
-    """Registers a client; returns it with its secret (shown this once)."""
+    """Registers a client with its own identity (app/oauth/service_identity.py); returns it
+    with its secret (shown this once). `service_roles`: hub roles for a hub client's identity."""
     bag = ErrorBag()
     with bag.catch():
         name = v.text(name, field="name", max_length=80, invalid=E.INVALID)
@@ -93,6 +97,8 @@ async def register(
         redirect_uris = check_redirect_uris(redirect_uris)
     with bag.catch():
         scopes = check_scopes(scopes)
+    with bag.catch():
+        roles = _service_roles(service_roles or [], organisation_id)
     bag.raise_if_any()
     await _may_register(actor, organisation_id)
     secret = new_secret()
@@ -108,15 +114,39 @@ async def register(
             scopes=scopes,
             secret_hash=secret_hash,
         )
+        await service_identity.create(client=client, roles=roles)
         await audit.record(
             actor=actor,
             hub_id=actor.hub_id,
             action="api_client.register",
             object_type="ApiClient",
             object_id=client.id,
-            data={"scopes": scopes, "organisation_id": organisation_id},
+            data={
+                "scopes": scopes,
+                "organisation_id": organisation_id,
+                "service_roles": sorted(roles),
+            },
         )
     return client, secret
+
+
+def _service_roles(names: list[Role], organisation_id: int | None) -> frozenset[Role]:
+    roles = frozenset(names)
+    if roles and organisation_id is not None:
+        raise DomainError(
+            E.INVALID,
+            "An organisation's client acts as the organisation's staff: it has no hub roles.",
+            "serviceRoles",
+        )
+    if roles - service_identity.GRANTABLE:
+        raise DomainError(
+            E.INVALID,
+            "A client's identity may hold these roles: "
+            + ", ".join(sorted(service_identity.GRANTABLE))
+            + ".",
+            "serviceRoles",
+        )
+    return roles
 
 
 async def _may_register(actor: Actor, organisation_id: int | None) -> None:

@@ -28,11 +28,16 @@ class ApiClient(Base):
         "models.Organisation", related_name=False, null=True, on_delete=fields.CASCADE
     )
     organisation_id: int | None
-    # Who registered it: client-credentials tokens act as this member, within the scopes.
     registered_by: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
         "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     registered_by_id: int | None
+    # The client's own identity: client-credentials tokens act as it, within the scopes
+    # (app/oauth/service_identity.py). None until the client first needs it.
+    service_member: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    service_member_id: int | None
     client_id = fields.CharField(max_length=40, unique=True)
     name = fields.CharField(max_length=80)
     redirect_uris: list[str] = fields.JSONField(default=list)

@@ -64,7 +64,8 @@ class Server(rfc6749.AuthorizationServer):  # type: ignore[misc]
         client: Client = request.client
         code: Code | None = request.authorization_code
         refresh: Token | None = request.refresh_token
-        member_id = request.user or client.row.registered_by_id
+        # Client credentials: the client's own identity (app/oauth/service_identity.py).
+        member_id = request.user or client.row.service_member_id
         grant_id = code.row.grant_id if code else refresh.row.grant_id if refresh else None
         names = (token.get("scope") or "").split()
         settings = get_settings()

@@ -26,6 +26,9 @@ class Role(StrEnum):
 class MemberStatus(StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
+    # An API client's own identity (app/oauth/service_identity.py): it cannot sign in, is
+    # never matched, paid or listed among active members; its client-credentials tokens act as it.
+    SERVICE = "service"
 
 
 class CheckKind(StrEnum):

@@ -8,6 +8,7 @@ from schema.context import Info
 from schema.errors import errors_as_data
 from schema.oauth.types import ApiClient, ApiClientError, ConnectedApp
 from schema.organisations.types import Organisation  # noqa: F401  (the ID's type name)
+from schema.people.types import Role
 from schema.relay import decode_id
 
 
@@ -34,6 +35,12 @@ class CreateApiClientInput:
     scopes: list[str]
     organisation_id: strawberry.ID | None = strawberry.field(
         default=None, description="Register it for this organisation (its owners, admins)."
+    )
+    service_roles: list[Role] | None = strawberry.field(  # type: ignore[valid-type]
+        default=None,
+        description="A hub client's own identity (its client-credentials tokens act as it)"
+        " holds these hub roles, within its scopes (none by default). An organisation's"
+        " client acts as the organisation's staff and takes none.",
     )
 
 
@@ -71,6 +78,7 @@ async def create_api_client(input: CreateApiClientInput, info: Info) -> ApiClien
         redirect_uris=input.redirect_uris,
         scopes=input.scopes,
         organisation_id=organisation_id,
+        service_roles=list(input.service_roles or []),
     )
     return ApiClientPayload(client=client, client_secret=secret)  # type: ignore[arg-type]
 

@@ -55,6 +55,7 @@ async def register_client(
     redirect_uris: list[str] | None = None,
     name: str = "Food bank rota",
     organisation_id: str | None = None,
+    service_roles: list[str] | None = None,
 ) -> Registered:
     """Registers a client with the createApiClient mutation, as its owner."""
     variables = {
@@ -63,6 +64,7 @@ async def register_client(
             "scopes": scopes,
             "redirectUris": [REDIRECT_URI] if redirect_uris is None else redirect_uris,
             "organisationId": organisation_id,
+            "serviceRoles": service_roles,
         }
     }
     async with httpx.AsyncClient(base_url=url) as http:

@@ -38,7 +38,9 @@ async def test_the_metadata_is_valid_rfc_8414(live_api: Any) -> None:
 
 async def test_client_credentials_with_authlibs_client(live_api: Any, admin: Any) -> None:
     # given
-    registered = await register_client(live_api.url, admin, scopes=["webhooks:manage"])
+    registered = await register_client(
+        live_api.url, admin, scopes=["webhooks:manage"], service_roles=["HUB_ADMIN"]
+    )
     async with AsyncOAuth2Client(
         registered.client_id, registered.secret, scope="webhooks:manage"
     ) as client:

@@ -162,7 +162,9 @@ async def test_rotation_keeps_the_old_secret_for_the_overlap_window_only(
 async def test_a_suspended_client_gets_no_token_and_its_tokens_stop(
     http: httpx.AsyncClient, admin: Any
 ) -> None:
-    client = await register_client(str(http.base_url), admin, scopes=["webhooks:manage"])
+    client = await register_client(
+        str(http.base_url), admin, scopes=["webhooks:manage"], service_roles=["HUB_ADMIN"]
+    )
     token = (await _client_credentials(http, client.client_id, client.secret)).json()
     served = await graphql(http, ENDPOINTS, token["access_token"])
     assert served == {"data": {"webhookEndpoints": {"edges": []}}, "extensions": {"cost": ANY}}
