@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from app.config import get_settings
 from tests.helpers import create_person
 
 
@@ -125,3 +126,48 @@ def test_an_api_clients_token_spends_the_clients_budget_and_a_coordinator_their_
     assert caller_key(actor=Actor(member=member, api_client_id=3), address="::1") == "client:3"
     assert caller_key(actor=Actor(member=member, acted_by=coordinator), address=None) == "member:9"
     assert caller_key(actor=None, address="::1") == "address:::1"
+
+
+async def test_two_tokens_of_one_api_client_spend_one_budget(
+    http: Any, hub: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a budget of 30 that barely refills (a slow machine takes seconds for this test) ...
+    monkeypatch.setattr(get_settings(), "budget_capacity", 30)
+    monkeypatch.setattr(get_settings(), "budget_per_second", 0.01)
+    # ... a hub client and two client-credentials tokens of it, over the token endpoint
+    from app.actor import Actor
+    from app.oauth import clients
+    from app.people.models import Role
+
+    admin = await create_person(hub=hub, roles=[Role.HUB_ADMIN])
+    client, secret = await clients.register(
+        actor=Actor(member=admin.member, roles=frozenset({Role.HUB_ADMIN})),
+        name="Ward dashboard",
+        redirect_uris=[],
+        scopes=["opportunities:read"],
+    )
+    tokens = []
+    for _ in range(2):
+        issued = await http.post(
+            "https://testserver/oauth/token",  # OAuth refuses plain http (RFC 6749 3.2)
+            data={"grant_type": "client_credentials"},
+            auth=(client.client_id, secret),
+        )
+        assert issued.status_code == 200, issued.text
+        tokens.append({"Authorization": f"Bearer {issued.json()['access_token']}"})
+    assert tokens[0] != tokens[1]
+    query = _hub_query(hub.slug, aliases=4)  # costs 12 of the 30
+    # when: each token asks once, then the first again
+    first = await http.post("/graphql", json={"query": query}, headers=tokens[0])
+    second = await http.post("/graphql", json={"query": query}, headers=tokens[1])
+    third = await http.post("/graphql", json={"query": query}, headers=tokens[0])
+    # then: the second saw what the first spent, and the third found the client's budget spent
+    assert first.status_code == second.status_code == 200
+    assert first.json()["extensions"]["cost"]["remaining"] == 18
+    assert second.json()["extensions"]["cost"]["remaining"] == 6
+    assert third.status_code == 429
+    assert third.json()["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    # and: the admin who registered it still has their own budget
+    own = await http.post("/graphql", json={"query": query}, headers=admin.headers)
+    assert own.status_code == 200
+    assert own.json()["extensions"]["cost"]["remaining"] == 18
