@@ -1,10 +1,16 @@
-"""The scope each root field needs from an OAuth token: one table for the whole API.
+"""The scope each field needs from an OAuth token: one table for the whole API.
 
 Every query, mutation and subscription is listed exactly once (schema/scopes.py refuses to
 build a schema with a root field missing here, and puts the requirement into each field's
 description). A member's own session is not limited by scopes; an OAuth token reaches a field
 only when it carries the field's scope. PUBLIC fields need no scope; SESSION fields are for
 members' own sessions only (no scope grants them: managing the account, roles, money).
+
+Below the root, a field needs the scope of the type it reaches (TYPE_REQUIREMENTS: an
+opportunity's applications need applications:manage, whichever root field led there), and a
+few private fields of open types need one of their own (FIELD_REQUIREMENTS). Every object type
+is classified (schema/scopes.py refuses to build otherwise); OPEN types add nothing to the
+scope of the field that led to them.
 """
 
 from typing import Final
@@ -13,6 +19,7 @@ from app.oauth.scopes import Scope
 
 PUBLIC: Final = "public"
 SESSION: Final = "session"
+OPEN: Final = "open"
 Requirement = Scope | str
 
 _BY_SCOPE: dict[Requirement, tuple[str, ...]] = {
@@ -149,3 +156,65 @@ def describe(requirement: Requirement) -> str:
     if requirement == SESSION:
         return "OAuth scope: none grants it; members' own sessions only."
     return f"OAuth scope: `{requirement}`."
+
+
+# The data of these types needs the scope wherever a field reaches it ("X" covers its
+# connection, edge and page types "XConnection", "XEdge", "XPage").
+_TYPES_BY_SCOPE: dict[Requirement, str] = {
+    Scope.APPLICATIONS_MANAGE: "Application HoursRecord",
+    Scope.CREDITS_READ: """
+CreditAccount StatementEntry Transfer TransferParty Voucher VoucherCheck PaymentRequest
+PaymentShare""",
+    Scope.WEBHOOKS_MANAGE: "WebhookEndpoint WebhookDelivery",
+    Scope.CITYDATA_READ: """
+CityDataAnswer CityDataColumn CityDataDictionary CityDataMetricInfo CityDataRow CityGap
+CityGapsAnswer CityTrend CityTrendPoint CityTrendsAnswer CityWard""",
+    Scope.PROFILE_READ: "HomeLocation Portfolio",
+    SESSION: """
+Notification NotificationPreferences SavedSearch CalendarFeed ApiClient ApiClientUsage
+ApiErrorCount ConnectedApp TrustCheck""",
+    OPEN: """
+ApiVersion Asset AssetCategory AvailabilitySlot BadgeAward BadgeClass BadgeLevel BadgeStanding
+Booking BusinessProfile Campaign CampaignProgress CampaignUpdate Category CategoryTotal
+DimensionRatings GeoPoint GiveawayRequest GroupBuyOrder HoursBreakdown Hub HubCreditTotals
+ImpactFactor ImpactMonth ImpactTotals InKindPledge JobApplication LeaderboardEntry Loan MatchPot
+MeanDifference Member MemberRating MoneyTotal OffSiteShare OpeningHours Opportunity Organisation
+OrganisationMembership PaidJob Pledge PortfolioBadge ProfileImpact PublishedTrialRatings
+RatingSummary RatingsComparison RatingsGroup Review Skill SuccessStory Trial TrialApplication
+TrialComment TrialRatings TrialReport VoucherOffer WantedNotice PageInfo""",
+}
+
+# Private fields of open types, and fields that reach a type under another scope's words
+# (a portfolio's history of hours is part of the profile the member agreed to show).
+_FIELDS_BY_SCOPE: dict[Requirement, str] = {
+    Scope.PROFILE_READ: """
+Member.email Member.emailVerified Member.dateOfBirth Member.roles Portfolio.history""",
+}
+
+
+def _classified(by_requirement: dict[Requirement, str]) -> dict[str, Requirement]:
+    found: dict[str, Requirement] = {}
+    for requirement, names in by_requirement.items():
+        for name in names.split():
+            if name in found:
+                raise ValueError(f"{name} has two scope requirements")
+            found[name] = requirement
+    return found
+
+
+# "Application" -> Scope.APPLICATIONS_MANAGE; "Member.email" -> Scope.PROFILE_READ.
+TYPE_REQUIREMENTS: Final = _classified(_TYPES_BY_SCOPE)
+FIELD_REQUIREMENTS: Final = _classified(_FIELDS_BY_SCOPE)
+# Types named for what they wrap, or that only mutations (guarded at the root) return.
+_WRAPPER_SUFFIXES = ("Connection", "Edge", "Page")
+_ROOT_ONLY_SUFFIXES = ("Payload", "Error")
+
+
+def type_requirement(name: str) -> Requirement | None:
+    """What reaching the type needs; None: the type is not classified."""
+    if name in TYPE_REQUIREMENTS:
+        return TYPE_REQUIREMENTS[name]
+    for suffix in _WRAPPER_SUFFIXES:
+        if name.endswith(suffix) and name[: -len(suffix)] in TYPE_REQUIREMENTS:
+            return TYPE_REQUIREMENTS[name[: -len(suffix)]]
+    return OPEN if name.endswith(_ROOT_ONLY_SUFFIXES) else None
