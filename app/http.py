@@ -12,8 +12,8 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tortoise.contrib.starlette import RegisterTortoise
 
+from app import redis_clients
 from app.auth import cache as auth_cache
-from app.budgets import bucket as budget_buckets
 from app.config import Settings, get_settings
 from app.db import tortoise_config
 from app.jobs.queue import close_pools
@@ -25,7 +25,7 @@ from app.web.middleware import RequestContextMiddleware
 def create_app(settings: Settings | None = None, *, freeze: bool = False) -> Starlette:
     """Builds the ASGI app; `communityhub serve` runs it under uvicorn (`freeze`: the objects
     made at startup are frozen out of the garbage collector's walks)."""
-    from schema import documents, schema
+    from schema import schema
     from schema.view import HubGraphQL
 
     settings = settings or get_settings()
@@ -44,10 +44,8 @@ def create_app(settings: Settings | None = None, *, freeze: bool = False) -> Sta
                 yield
             finally:
                 await close_pools()
-                await probes.close_redis()
-                await documents.close_redis()
+                await redis_clients.close()
                 await auth_cache.stop()
-                await budget_buckets.close()
 
     return Starlette(
         debug=False,

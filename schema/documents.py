@@ -15,7 +15,6 @@ PERSISTED_QUERY_NOT_IN_LIST (400). The hub of a request is its access token's, o
 header's for anonymous requests.
 """
 
-import asyncio
 import logging
 import re
 import time
@@ -25,6 +24,7 @@ from typing import Any
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
+from app import redis_clients
 from app.config import get_settings
 from app.hubs import documents as trusted
 from app.hubs.documents import sha256_hex
@@ -35,7 +35,6 @@ APQ_TTL_SECONDS = 24 * 3600
 APQ_MAX_DOCUMENTS = 5_000
 APQ_MAX_DOCUMENT_CHARS = 50_000  # so at most 250 MB in Redis; a few MB in practice
 _HASH = re.compile(r"^[0-9a-fA-F]{64}$")
-_clients: dict[int, aioredis.Redis] = {}
 
 
 class Refused(Exception):
@@ -127,18 +126,7 @@ async def resolve(
 
 
 def _client() -> aioredis.Redis:
-    loop = id(asyncio.get_running_loop())
-    if loop not in _clients:
-        _clients[loop] = aioredis.Redis.from_url(
-            get_settings().redis_url, socket_connect_timeout=1, socket_timeout=1
-        )
-    return _clients[loop]
-
-
-async def close_redis() -> None:
-    client = _clients.pop(id(asyncio.get_running_loop()), None)
-    if client is not None:
-        await client.aclose()
+    return redis_clients.client("documents")
 
 
 def _key(sha256: str) -> str:

@@ -4,13 +4,12 @@ One Lua script per take, so concurrent requests (several API processes) cannot b
 the last room; the clock is Redis's own (`TIME`), so the processes' clocks do not matter.
 """
 
-import asyncio
 import math
 from dataclasses import dataclass
 
-import redis.asyncio as aioredis
 from redis.commands.core import AsyncScript
 
+from app import redis_clients
 from app.config import get_settings
 
 # Returns {taken (0/1), room left, seconds until empty, seconds until `cost` would fit}.
@@ -36,7 +35,8 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(level / per_second * 1000) + 1000)
 return {taken, tostring(capacity - level), tostring(level / per_second), tostring(wait)}
 """
 
-_clients: dict[asyncio.AbstractEventLoop, tuple[aioredis.Redis, AsyncScript]] = {}
+# Bytes, so the SHA-1 is computed here once, without a client; each call names its client.
+_SCRIPT = AsyncScript(None, _TAKE.encode())  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,10 @@ class Outcome:
 async def take(bucket: Bucket, *, key: str, cost: int = 1) -> Outcome:
     """Pours `cost` into `bucket` for `key` if it fits; says how much room is left either way."""
     redis_key = f"{get_settings().redis_prefix}:budget:{bucket.name}:{key}"
-    _, script = _client()
-    taken, room, empty_in, wait = await script(
-        keys=[redis_key], args=[bucket.capacity, bucket.per_second, cost]
+    taken, room, empty_in, wait = await _SCRIPT(
+        keys=[redis_key],
+        args=[bucket.capacity, bucket.per_second, cost],
+        client=redis_clients.client("budgets"),
     )
     return Outcome(
         taken=bool(int(taken)),
@@ -72,19 +73,3 @@ async def take(bucket: Bucket, *, key: str, cost: int = 1) -> Outcome:
         reset=math.ceil(float(empty_in)),
         retry_after=math.ceil(float(wait)),
     )
-
-
-def _client() -> tuple[aioredis.Redis, AsyncScript]:
-    """This event loop's client and the script registered on it (its SHA-1 computed once)."""
-    loop = asyncio.get_running_loop()
-    if loop not in _clients:
-        client = aioredis.Redis.from_url(get_settings().redis_url)
-        _clients[loop] = (client, client.register_script(_TAKE))
-    return _clients[loop]
-
-
-async def close() -> None:
-    """Closes this event loop's client (the app's shutdown)."""
-    found = _clients.pop(asyncio.get_running_loop(), None)
-    if found is not None:
-        await found[0].aclose()

@@ -1,20 +1,15 @@
 """Live notifications over Redis pub/sub, so every API process hears what any worker sent."""
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import redis.asyncio as aioredis
 
+from app import redis_clients
 from app.config import get_settings
-
-_clients: dict[int, aioredis.Redis] = {}
 
 
 def _client() -> aioredis.Redis:
-    loop = id(asyncio.get_running_loop())
-    if loop not in _clients:
-        _clients[loop] = aioredis.Redis.from_url(get_settings().redis_url)
-    return _clients[loop]
+    return redis_clients.client("live")
 
 
 def channel(member_id: int) -> str:

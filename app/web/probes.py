@@ -8,26 +8,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from tortoise import Tortoise
 
-from app.config import get_settings
+from app import redis_clients
 from app.jobs.models import JobStatus
 from app.metrics import OUTBOX_JOBS
 
-_redis: dict[int, aioredis.Redis] = {}
-
 
 def _client() -> aioredis.Redis:
-    loop = id(asyncio.get_running_loop())
-    if loop not in _redis:
-        _redis[loop] = aioredis.Redis.from_url(
-            get_settings().redis_url, socket_connect_timeout=1, socket_timeout=1
-        )
-    return _redis[loop]
-
-
-async def close_redis() -> None:
-    client = _redis.pop(id(asyncio.get_running_loop()), None)
-    if client is not None:
-        await client.aclose()
+    return redis_clients.client("probes")
 
 
 async def healthz(request: Request) -> Response:

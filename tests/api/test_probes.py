@@ -18,15 +18,15 @@ async def test_readyz_when_database_and_redis_are_up(http: Any) -> None:
 
 
 async def test_readyz_is_503_when_redis_is_down(http: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import redis_clients
     from app.config import get_settings
-    from app.web import probes
 
-    await probes.close_redis()
+    await redis_clients.close()
     monkeypatch.setattr(get_settings(), "redis_url", "redis://127.0.0.1:1/0")
     try:
         response = await http.get("/readyz")
     finally:
-        await probes.close_redis()
+        await redis_clients.close()
     assert response.status_code == 503
     assert response.json()["database"] == "ok"
     assert response.json()["redis"].startswith("error")
