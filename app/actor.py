@@ -28,6 +28,11 @@ class Actor:
     def member_id(self) -> int:
         return self.member.id
 
+    @property
+    def by_token(self) -> bool:
+        """An OAuth access token's actor: held to its scopes, field by field."""
+        return self.scopes is not None
+
     def has_scope(self, scope: str) -> bool:
         return self.scopes is None or scope in self.scopes
 

@@ -408,7 +408,7 @@ class HubGraphQL(GraphQL[Context, None]):
         actor, auth_error = await _authenticate(request.headers.get("authorization"))
         if actor is not None and (act_for := request.headers.get("ch-act-for")):
             try:
-                if actor.scopes is not None:  # an OAuth token: no way out of its scopes
+                if actor.by_token:  # no way out of its scopes
                     raise AccessDenied("CH-Act-For needs a coordinator's own session.")
                 member_id = decode_id(act_for, "Member", field="CH-Act-For", invalid=_Bad.INVALID)
                 actor = await proxy.act_for(coordinator=actor, member_id=member_id)

@@ -93,7 +93,7 @@ async def _member(request: Request, client: ApiClient, form: dict[str, str]) -> 
     scheme, _, raw = header.partition(" ")
     if scheme.lower() == "bearer" and raw:
         actor = await auth.authenticate(raw.strip())
-        if actor.scopes is not None or actor.hub_id != client.hub_id:
+        if actor.by_token or actor.hub_id != client.hub_id:
             raise NotAuthenticated("Sign in with your own account of this hub.")
         return actor.member
     return await auth.verify_credentials(

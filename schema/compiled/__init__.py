@@ -1,1 +1,15 @@
-"""Compiled reads: operations answered by one SQL statement (issue 15)."""
+"""Compiled reads and mutations: operations answered by one SQL statement (issues 15, 19)."""
+
+from typing import Any
+
+
+def for_the_interpreter(context: Any) -> bool:
+    """Requests only the interpreter answers, on both compiled paths: no hub, a failed
+    authentication (its error is the interpreter's to give), or an OAuth token (its scopes are
+    checked field by field by schema/scopes.py, which the compiled plans do not run)."""
+    actor = context.actor
+    return (
+        context.hub_id is None
+        or context.auth_error is not None
+        or (actor is not None and actor.by_token)
+    )

@@ -50,7 +50,7 @@ from app.config import get_settings
 from app.metrics import GRAPHQL_OPERATIONS
 from app.policy import registry
 from app.policy.table import TypePolicy
-from schema.compiled import runner
+from schema.compiled import for_the_interpreter, runner
 from schema.cost import _Walker
 from schema.errors import classify, log_error
 from schema.policy import _pending, _Rows
@@ -119,10 +119,8 @@ async def answer(
     """The result of a compilable mutation, or None with nothing run (the interpreter's)."""
     if query is None or not get_settings().compile_reads:
         return None
-    if context.actor is None or context.auth_error is not None or context.hub_id is None:
+    if context.actor is None or for_the_interpreter(context):
         return None
-    if context.actor.scopes is not None:
-        return None  # an OAuth token: the interpreter checks its scopes per root field
     if variables is not None and not isinstance(variables, dict):
         return None
     try:  # nothing has run yet: whatever goes wrong, the interpreter answers from the start

@@ -37,7 +37,7 @@ from app.config import get_settings
 from app.faults import is_transient
 from app.metrics import GRAPHQL_OPERATIONS
 from app.policy.sql import Caller, NotCompilable
-from schema.compiled import planner
+from schema.compiled import for_the_interpreter, planner
 from schema.cost import _Walker
 from schema.scalars import unstorable
 
@@ -78,12 +78,10 @@ async def answer(
     interpreter. With `whole_only`, a plan that leaves root fields to the interpreter is not
     run at all (the caller answers the whole request again, and must not run it twice)."""
     settings = get_settings()
-    if not settings.compile_reads or query is None or context.hub_id is None:
+    if not settings.compile_reads or query is None or for_the_interpreter(context):
         return None
-    if context.auth_error is not None or unstorable(query):
+    if unstorable(query):
         return None
-    if context.actor is not None and context.actor.scopes is not None:
-        return None  # an OAuth token: the interpreter checks its scopes per root field
     if variables is not None and not isinstance(variables, dict):
         return None
     prepared = _prepare(schema, query, operation_name, variables, settings)
