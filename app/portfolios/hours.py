@@ -101,7 +101,9 @@ def _check_shift_started(
         )
 
 
-async def to_verify(viewer: Viewer, *, opportunity_id: int | None = None) -> QuerySet[HoursRecord]:
+async def to_verify(
+    viewer: Viewer, *, opportunity_ids: list[int] | None = None
+) -> QuerySet[HoursRecord]:
     """Pending records the viewer may verify: they are on the receiving side of the engagement
     (the policy's RECEIVER rule, as SQL) and did not log the hours themselves. Oldest first."""
     query = HoursRecord.filter(hub_id=viewer.hub_id, status=HoursStatus.PENDING).filter(
@@ -109,8 +111,8 @@ async def to_verify(viewer: Viewer, *, opportunity_id: int | None = None) -> Que
     )
     if viewer.member_id is not None:
         query = query.exclude(volunteer_id=viewer.member_id)
-    if opportunity_id is not None:
-        query = query.filter(opportunity_id=opportunity_id)
+    if opportunity_ids is not None:
+        query = query.filter(opportunity_id__in=opportunity_ids)
     return query.order_by("created_at", "id")
 
 

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
+from tortoise.queryset import QuerySet
 
 from app.campaigns import service
 from app.campaigns.errors import CampaignErrorCode as CampaignErrorCodeEnum
@@ -25,8 +26,11 @@ from app.opportunities.models import Opportunity as OpportunityModel
 from app.organisations.models import Organisation as OrganisationModel
 from app.people.models import Member as MemberModel
 from app.policy import visible
+from schema import nested
 from schema.context import Info
 from schema.relay import Page, orm_node
+
+_BACKERS = nested.Children(PledgeModel, "campaign_id", ("id",))
 
 if TYPE_CHECKING:
     from schema.opportunities.types import Opportunity
@@ -210,13 +214,17 @@ class Campaign(relay.Node):
         description="Its backers' pledges, first first; an anonymous backer's name is hidden.",
     )
     async def backers(self, root: CampaignModel, info: Info) -> Iterable["Pledge"]:
-        query = PledgeModel.filter(
-            hub_id=root.hub_id,
-            campaign_id=root.id,
-            status__in=[PledgeStatusEnum.ACTIVE, PledgeStatusEnum.CAPTURED],
-        )
-        visible_query = await visible(info.context.viewer, "Pledge", query)
-        return visible_query.order_by("id")  # type: ignore[return-value]
+        viewer = info.context.viewer
+
+        async def build(ids: list[int]) -> QuerySet[PledgeModel]:
+            query = PledgeModel.filter(
+                hub_id=root.hub_id,
+                campaign_id__in=ids,
+                status__in=[PledgeStatusEnum.ACTIVE, PledgeStatusEnum.CAPTURED],
+            )
+            return await visible(viewer, "Pledge", query)
+
+        return await nested.page_rows(info, _BACKERS, root.id, build)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The owner side's updates, newest first.")
     async def updates(self, root: CampaignModel, info: Info) -> list[CampaignUpdate]:

@@ -5,12 +5,17 @@ from datetime import datetime
 
 import strawberry
 from strawberry import relay
+from tortoise.queryset import QuerySet
 
 from app.integrations.errors import IntegrationErrorCode as IntegrationErrorCodeEnum
 from app.integrations.models import DeliveryStatus as DeliveryStatusEnum
 from app.integrations.models import WebhookDelivery as WebhookDeliveryModel
 from app.integrations.models import WebhookEndpoint as WebhookEndpointModel
+from schema import nested
+from schema.context import Info
 from schema.relay import Page, orm_node
+
+_DELIVERIES = nested.Children(WebhookDeliveryModel, "endpoint_id", ("-created_at", "-id"))
 
 IntegrationErrorCode = strawberry.enum(IntegrationErrorCodeEnum, name="IntegrationErrorCode")
 WebhookDeliveryStatus = strawberry.enum(DeliveryStatusEnum, name="WebhookDeliveryStatus")
@@ -50,7 +55,8 @@ class WebhookEndpoint(relay.Node):
     created_at: datetime
 
     @relay.connection(Page[WebhookDelivery], description="The delivery log, newest first.")  # type: ignore[misc]
-    def deliveries(self, root: WebhookEndpointModel) -> Iterable[WebhookDelivery]:
-        return WebhookDeliveryModel.filter(  # type: ignore[return-value]
-            hub_id=root.hub_id, endpoint_id=root.id
-        ).order_by("-created_at", "-id")
+    async def deliveries(self, root: WebhookEndpointModel, info: Info) -> Iterable[WebhookDelivery]:
+        async def build(ids: list[int]) -> QuerySet[WebhookDeliveryModel]:
+            return WebhookDeliveryModel.filter(hub_id=root.hub_id, endpoint_id__in=ids)
+
+        return await nested.page_rows(info, _DELIVERIES, root.id, build)  # type: ignore[no-any-return]

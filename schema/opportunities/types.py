@@ -2,10 +2,11 @@
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
+from tortoise.queryset import QuerySet
 
 from app.opportunities import geo
 from app.opportunities.errors import OpportunityErrorCode as OpportunityErrorCodeEnum
@@ -21,6 +22,8 @@ from app.organisations.models import Organisation as OrganisationModel
 from app.people.models import Member as MemberModel
 from app.policy import visible
 from app.portfolios import hours
+from app.portfolios.models import HoursRecord as HoursRecordModel
+from schema import nested
 from schema.context import Info
 from schema.opportunities import loaders
 from schema.policy import holds
@@ -44,6 +47,10 @@ OpportunityStatus = strawberry.enum(OpportunityStatusEnum, name="OpportunityStat
 Urgency = strawberry.enum(UrgencyEnum, name="Urgency")
 ApplicationStatus = strawberry.enum(ApplicationStatusEnum, name="ApplicationStatus")
 OpportunityErrorCode = strawberry.enum(OpportunityErrorCodeEnum, name="OpportunityErrorCode")
+
+# Below a list, each connection loads for all the list's opportunities at once.
+_APPLICATIONS = nested.Children(ApplicationModel, "opportunity_id", ("created_at", "id"))
+_HOURS_TO_VERIFY = nested.Children(HoursRecordModel, "opportunity_id", ("created_at", "id"))
 
 
 @strawberry.type(
@@ -150,14 +157,15 @@ class Opportunity(relay.Node):
         info: Info,
         status: ApplicationStatus | None = None,  # type: ignore[valid-type]
     ) -> Iterable["Application"]:
-        query = await visible(
-            info.context.viewer,
-            "Application",
-            ApplicationModel.filter(hub_id=root.hub_id, opportunity_id=root.id),
-        )
-        if status is not None:
-            query = query.filter(status=status)
-        return query.order_by("created_at", "id")  # type: ignore[return-value]
+        viewer = info.context.viewer
+
+        async def build(ids: list[int]) -> QuerySet[ApplicationModel]:
+            query = ApplicationModel.filter(hub_id=root.hub_id, opportunity_id__in=ids)
+            if status is not None:
+                query = query.filter(status=status)
+            return await visible(viewer, "Application", query)
+
+        return await nested.page_rows(info, _APPLICATIONS, root.id, build, shape=status)
 
     @relay.connection(  # type: ignore[misc]
         Page[HoursRecord],
@@ -167,8 +175,12 @@ class Opportunity(relay.Node):
     )
     async def hours_to_verify(self, root: OpportunityModel, info: Info) -> Iterable[HoursRecord]:
         viewer = info.context.viewer
-        query = await hours.to_verify(viewer, opportunity_id=root.id)
-        return await visible(viewer, "HoursRecord", query)  # type: ignore[return-value]
+
+        async def build(ids: list[int]) -> QuerySet[Any]:
+            query = await hours.to_verify(viewer, opportunity_ids=ids)
+            return await visible(viewer, "HoursRecord", query)
+
+        return await nested.page_rows(info, _HOURS_TO_VERIFY, root.id, build)
 
 
 @orm_node(ApplicationModel)

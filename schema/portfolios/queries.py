@@ -71,7 +71,7 @@ class PortfolioQueries:
             wanted = decode_id(
                 opportunity_id, "Opportunity", field="opportunityId", invalid=E.INVALID
             )
-        query = await hours.to_verify(viewer, opportunity_id=wanted)
+        query = await hours.to_verify(viewer, opportunity_ids=None if wanted is None else [wanted])
         return await visible(viewer, "HoursRecord", query)  # type: ignore[return-value]
 
     @strawberry.field(description="How many hours records wait for you to verify (app badges).")
