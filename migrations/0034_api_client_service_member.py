@@ -4,6 +4,8 @@ from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
 from tortoise.migrations import operations as ops
 
+from app.people.models import MemberStatus
+
 
 class Migration(migrations.Migration):
     dependencies = [("models", "0033_api_client_cost_spent")]
@@ -11,6 +13,16 @@ class Migration(migrations.Migration):
     initial = False
 
     operations = [
+        ops.AlterField(
+            model_name="Member",
+            name="status",
+            field=fields.CharEnumField(
+                description="ACTIVE: active\nSUSPENDED: suspended\nSERVICE: service",
+                enum_type=MemberStatus,
+                default=MemberStatus.ACTIVE,
+                max_length=16,
+            ),
+        ),
         ops.AddField(
             model_name="ApiClient",
             name="service_member",

@@ -79,6 +79,7 @@ async def test_nested_connections_run_the_same_statements_for_5_and_40_parents(
     large, forty = await _run(gql, posts, first=40)
     # then: one statement per nested connection, not one per opportunity
     assert small == large, (small, large)
+    assert len(five["myOpportunities"]["edges"]) == 5
     nodes = [e["node"] for e in forty["myOpportunities"]["edges"]]
     assert len(nodes) == 40
     counts = sorted(len(n["applications"]["edges"]) for n in nodes)
