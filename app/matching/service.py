@@ -49,15 +49,33 @@ log = logging.getLogger(__name__)
 MAX_NOW = 100  # members told at once per opportunity; the rest get it in their digest
 URGENT_NEAREST = 5  # urgent requests reach the nearest few even over their daily cap
 NOTIFY_JOB = "event:opportunity.published:app.matching.service.notify_matches"
+WORK_MEM = "64MB"  # the batch's candidates are sorted and grouped in memory, not on disk
 
-# The hub's matching lock: one batch of a hub at a time, whichever process runs it.
-_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('matching:' || $1::bigint, 0))"
-# The batch: the job's own opportunity first, then the oldest published and not matched yet.
+# Who holds an opportunity's matching lock is matching it: a job waits for its own opportunity's
+# lock, and takes the others of its batch only if nobody holds them (two batches never share
+# an opportunity). The hub's lock is taken after the candidates are found, for counting the
+# daily cap, deciding and storing: two workers find candidates at once, and store one by one.
+_OPPORTUNITY_LOCK = (
+    "SELECT pg_advisory_xact_lock(hashtextextended('matching-opportunity:' || $1::bigint, 0))"
+)
+_HUB_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('matching:' || $1::bigint, 0))"
+# The batch: the job's own opportunity first, then the oldest published and not matched yet
+# whose lock nobody else holds (the lock is tried row by row, in this order, until the batch
+# is full: a volatile condition is not pushed below the ORDER BY).
 _CLAIM = (
-    "SELECT o.id FROM opportunity o WHERE o.hub_id = $1 AND o.id = ANY($2::bigint[])"
-    " AND o.status = 'published' AND NOT EXISTS (SELECT 1 FROM matched_opportunity mo"
-    "  WHERE mo.hub_id = $1 AND mo.opportunity_id = o.id)"
-    " ORDER BY o.id = $3 DESC, o.published_at, o.id LIMIT $4"
+    "SELECT c.id FROM (SELECT o.id FROM opportunity o WHERE o.hub_id = $1"
+    "  AND o.id = ANY($2::bigint[]) AND o.status = 'published' AND NOT EXISTS"
+    "  (SELECT 1 FROM matched_opportunity mo WHERE mo.hub_id = $1 AND mo.opportunity_id = o.id)"
+    "  ORDER BY o.id = $3 DESC, o.published_at, o.id) c"
+    " WHERE pg_try_advisory_xact_lock(hashtextextended('matching-opportunity:' || c.id, 0))"
+    " LIMIT $4"
+)
+# Again with a snapshot taken after the locks: a batch that committed between the claim's
+# snapshot and its lock has matched that opportunity.
+_UNMATCHED = (
+    "SELECT t.id FROM unnest($2::bigint[]) WITH ORDINALITY AS t(id, n) WHERE NOT EXISTS"
+    " (SELECT 1 FROM matched_opportunity mo WHERE mo.hub_id = $1 AND mo.opportunity_id = t.id)"
+    " ORDER BY t.n"
 )
 _SENT_TODAY = (
     "SELECT member_id, count(*)::int AS n FROM notification WHERE hub_id = $1"
@@ -205,19 +223,33 @@ async def _announce(pairs: list[tuple[int, int]]) -> None:
         log.warning("live notification not published", exc_info=True)
 
 
-async def _take_lock(conn: BaseDBAsyncClient, hub: Hub) -> None:
-    """The hub's matching lock, waited for at most half the job timeout: a job that got it late
-    would be cut off mid-batch. Busy that long: retried later (the running batch has most
-    likely taken this job's opportunity by then)."""
+async def _take_lock(conn: BaseDBAsyncClient, sql: str, key: int) -> None:
+    """An advisory lock, waited for at most half the job timeout: a job that got it late
+    would be cut off mid-batch. Busy that long: retried later (the batch holding it has most
+    likely matched this job's opportunity by then)."""
     wait_ms = get_settings().job_timeout_seconds * 500
     await conn.execute_query(f"SET LOCAL lock_timeout = {int(wait_ms)}")
     try:
-        await conn.execute_query(_LOCK, [hub.id])
+        await conn.execute_query(sql, [key])
     except Exception as exc:
         if "55P03" in {getattr(exc, "sqlstate", None), getattr(exc.__cause__, "sqlstate", None)}:
-            raise TransientJobError("the hub's matching lock is busy") from exc
+            raise TransientJobError("a matching lock is busy") from exc
         raise
     await conn.execute_query("SET LOCAL lock_timeout = 0")
+
+
+async def _claim(conn: BaseDBAsyncClient, hub: Hub, first: int | None) -> list[int]:
+    """The batch's opportunities, each locked for this transaction (see _CLAIM)."""
+    if first is not None:
+        await _take_lock(conn, _OPPORTUNITY_LOCK, first)
+    waiting = await jobs.waiting_values(NOTIFY_JOB, "opportunity_id")
+    if first is not None:
+        waiting.append(first)
+    rows = await conn.execute_query_dict(_CLAIM, [hub.id, waiting, first or 0, batch_size()])
+    if not rows:
+        return []
+    rows = await conn.execute_query_dict(_UNMATCHED, [hub.id, [r["id"] for r in rows]])
+    return [r["id"] for r in rows]
 
 
 def batch_size() -> int:
@@ -230,15 +262,13 @@ async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> i
     """Matches a batch of the hub's published, unmatched opportunities (`first` among them if it
     still is one); returns the notifications stored. See the module's docstring."""
     async with in_transaction() as conn:
-        await _take_lock(conn, hub)
-        waiting = await jobs.waiting_values(NOTIFY_JOB, "opportunity_id")
-        if first is not None:
-            waiting.append(first)
-        rows = await conn.execute_query_dict(_CLAIM, [hub.id, waiting, first or 0, batch_size()])
-        if not rows:
+        claimed = await _claim(conn, hub, first)
+        if not claimed:
             return 0
-        listings = await _listings(hub, [r["id"] for r in rows])
+        await conn.execute_query(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        listings = await _listings(hub, claimed)
         await find_candidates(conn, hub.id, listings)
+        await _take_lock(conn, _HUB_LOCK, hub.id)
         sent = await _sent_today(conn, hub, listings, now)
         decided = [
             (listing, candidate, delivery)
