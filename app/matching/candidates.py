@@ -1,13 +1,15 @@
 """Who a batch of newly published opportunities suits: one statement for the whole batch.
 
-PostgreSQL scans the members in reach once for every opportunity of the batch: the
-opportunities, their skills, required checks and H3 rings come in as arrays (`unnest`) and
-are joined to the member indexes (home cell, skill holders), so a burst of 50 listings costs
-one pass over the members and skill holders, not 50 (the planner hashes them). In SQL too:
-the travel distance and the skills, then for the nearest CANDIDATES per opportunity the
-poster, applicants, age, required checks, notification preferences and availability (a
-member with a weekly timetable that has no slot for the start is not asked). Python then
-ranks them and applies what depends on the member's clock and the day's count (service.py).
+The opportunities, their skills, required checks and H3 rings come in as arrays (`unnest`).
+Skill holders in reach are read from member_skill_reach alone (migration 0034: member_skill
+carries a trigger-kept copy of its member's home cell, position, travel distance and
+matchability): one index-only range per (listing, skill, ring cell), and only the holders who
+travel at least as far as the cell's nearest point; the member table is read for the shortlist
+alone (the nearest CANDIDATES per opportunity). In SQL too: the exact travel distance, then
+for the shortlist the poster, applicants, age, required checks, notification preferences and
+availability (a member with a weekly timetable that has no slot for the start is not asked).
+Python then ranks them and applies what depends on the member's clock and the day's count
+(service.py).
 """
 
 import math

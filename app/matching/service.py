@@ -2,10 +2,11 @@
 
 Matched in bursts. Each publish queues a job (the `opportunity.published` event); a job takes
 its own opportunity and every other one of the hub published and not matched yet (whose jobs
-are still waiting, up to CH_MATCHING_BATCH), and matches them together:
+are still waiting, up to CH_MATCHING_BATCH) that no other batch holds, and matches them
+together:
 
-- one statement finds the suited members of all of them (candidates.py: one scan of the
-  members in reach and of the skill holders, availability checked in SQL);
+- one statement finds the suited members of all of them (candidates.py: the skill holders in
+  each listing's reach from the member_skill_reach index alone, availability checked in SQL);
 - Python ranks them per opportunity and applies the daily cap (counted across the batch),
   quiet hours, digest preferences and the urgent exemption;
 - one statement stores every notification, one every saved-search notification, one every
@@ -13,14 +14,18 @@ are still waiting, up to CH_MATCHING_BATCH), and matches them together:
   round trip for the live messages.
 
 A single publish waits for nobody (its job starts at once: no burst window is added); a burst
-batches itself: what is published while a batch runs goes into the next one.
+batches itself: what is published while a batch runs goes into the next one, and with several
+workers several batches run at once.
 
-Exactly once, with any number of workers and processes: a batch holds the hub's matching lock
-(a transaction-scoped advisory lock) from choosing its opportunities to its commit, so two
-batches of one hub never overlap, never take the same opportunity (the `matched_opportunity`
-row, written in the same transaction, says it is done) and count the daily cap on committed
-rows. A job killed mid-way leaves nothing (its transaction rolls back): its retry, or the job
-of any other opportunity of the batch, matches them again. The unique key of notifications
+Exactly once, with any number of workers and processes: each opportunity of a batch is held
+by a transaction-scoped advisory lock from its claim to the commit (a job waits for its own
+opportunity's; the others are taken only when free), so two batches never take the same
+opportunity, and the `matched_opportunity` row, written in the same transaction and checked
+again once the locks are held, says it is done. The candidates are found without the hub's
+lock; the hub's matching lock (also transaction-scoped) is taken from counting today's
+notifications to the commit, so concurrent batches count the daily cap on committed rows.
+A job killed mid-way leaves nothing (its transaction rolls back): its retry, or the job of any
+other opportunity of the batch, matches them again. The unique key of notifications
 (member, kind, opportunity) stays as the backstop: a second run stores nothing twice.
 """
 
