@@ -56,10 +56,23 @@ URGENT_NEAREST = 5  # urgent requests reach the nearest few even over their dail
 NOTIFY_JOB = "event:opportunity.published:app.matching.service.notify_matches"
 WORK_MEM = "64MB"  # the batch's candidates are sorted and grouped in memory, not on disk
 
-# Who holds an opportunity's matching lock is matching it: a job waits for its own opportunity's
-# lock, and takes the others of its batch only if nobody holds them (two batches never share
-# an opportunity). The hub's lock is taken after the candidates are found, for counting the
-# daily cap, deciding and storing: two workers find candidates at once, and store one by one.
+# A batch first takes one of the hub's CH_MATCHING_SLOTS slots (a free one, else it waits for
+# one): at most that many batches of a hub are in flight. Who holds an opportunity's lock is
+# matching it: a batch takes its job's own opportunity and the others only if nobody holds
+# them (two batches never share an opportunity). The hub's lock is taken after the candidates
+# are found, for counting the daily cap, deciding and storing: one batch finds candidates
+# while another stores. Every lock is transaction-scoped; the order slot, opportunity, hub is
+# the same in every batch, and the hub's lock holder waits for nothing.
+_FREE_SLOT = (
+    "SELECT s FROM generate_series(0, $2::int - 1) s"
+    " WHERE pg_try_advisory_xact_lock(hashtext('matching-slot:' || $1::bigint), s)"
+    " LIMIT 1"
+)
+_SLOT_LOCK = "SELECT pg_advisory_xact_lock(hashtext('matching-slot:' || $1::bigint), $2::int)"
+_TRY_OPPORTUNITY = (
+    "SELECT pg_try_advisory_xact_lock(hashtextextended('matching-opportunity:' || $1::bigint, 0))"
+    " AS got"
+)
 _OPPORTUNITY_LOCK = (
     "SELECT pg_advisory_xact_lock(hashtextextended('matching-opportunity:' || $1::bigint, 0))"
 )
@@ -228,14 +241,14 @@ async def _announce(pairs: list[tuple[int, int]]) -> None:
         log.warning("live notification not published", exc_info=True)
 
 
-async def _take_lock(conn: BaseDBAsyncClient, sql: str, key: int) -> None:
+async def _take_lock(conn: BaseDBAsyncClient, sql: str, *key: int) -> None:
     """An advisory lock, waited for at most half the job timeout: a job that got it late
     would be cut off mid-batch. Busy that long: retried later (the batch holding it has most
     likely matched this job's opportunity by then)."""
     wait_ms = get_settings().job_timeout_seconds * 500
     await conn.execute_query(f"SET LOCAL lock_timeout = {int(wait_ms)}")
     try:
-        await conn.execute_query(sql, [key])
+        await conn.execute_query(sql, list(key))
     except Exception as exc:
         if "55P03" in {getattr(exc, "sqlstate", None), getattr(exc.__cause__, "sqlstate", None)}:
             raise TransientJobError("a matching lock is busy") from exc
@@ -243,18 +256,38 @@ async def _take_lock(conn: BaseDBAsyncClient, sql: str, key: int) -> None:
     await conn.execute_query("SET LOCAL lock_timeout = 0")
 
 
-async def _claim(conn: BaseDBAsyncClient, hub: Hub, first: int | None) -> list[int]:
-    """The batch's opportunities, each locked for this transaction (see _CLAIM)."""
+async def _take_slot(conn: BaseDBAsyncClient, hub: Hub, first: int | None) -> None:
+    slots = max(1, get_settings().matching_slots)
+    if not await conn.execute_query_dict(_FREE_SLOT, [hub.id, slots]):
+        await _take_lock(conn, _SLOT_LOCK, hub.id, (first or 0) % slots)
+
+
+async def _claim(
+    conn: BaseDBAsyncClient, hub: Hub, first: int | None, *, wait: bool
+) -> tuple[list[int], bool]:
+    """The batch's opportunities, each locked for this transaction (see _CLAIM), and whether
+    `first` is settled: in the batch, or matched already. Another batch holding `first`: this
+    one takes the free others (`first` not settled), or waits for `first` when there are none
+    or `wait` says so."""
+    mine = first is None
     if first is not None:
-        await _take_lock(conn, _OPPORTUNITY_LOCK, first)
+        if wait:
+            await _take_lock(conn, _OPPORTUNITY_LOCK, first)
+            mine = True
+        else:
+            mine = (await conn.execute_query_dict(_TRY_OPPORTUNITY, [first]))[0]["got"]
     waiting = await jobs.waiting_values(NOTIFY_JOB, "opportunity_id")
     if first is not None:
         waiting.append(first)
-    rows = await conn.execute_query_dict(_CLAIM, [hub.id, waiting, first or 0, batch_size()])
+    rows = await conn.execute_query_dict(
+        _CLAIM, [hub.id, waiting, first if mine else 0, batch_size()]
+    )
+    if not rows and not mine:
+        return await _claim(conn, hub, first, wait=True)
     if not rows:
-        return []
+        return [], True
     rows = await conn.execute_query_dict(_UNMATCHED, [hub.id, [r["id"] for r in rows]])
-    return [r["id"] for r in rows]
+    return [r["id"] for r in rows], mine
 
 
 def batch_size() -> int:
@@ -263,13 +296,18 @@ def batch_size() -> int:
     return max(1, get_settings().matching_batch >> ((current_attempt() or 1) - 1))
 
 
-async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> int:
+async def match_batch(
+    *, hub: Hub, now: datetime, first: int | None = None, wait: bool = True
+) -> tuple[int, bool]:
     """Matches a batch of the hub's published, unmatched opportunities (`first` among them if it
-    still is one); returns the notifications stored. See the module's docstring."""
+    still is one and no other batch holds it; with `wait`, after that batch if one does).
+    Returns the notifications stored and whether `first` is settled (matched by this batch or
+    before). See the module's docstring."""
     async with in_transaction() as conn:
-        claimed = await _claim(conn, hub, first)
+        await _take_slot(conn, hub, first)
+        claimed, mine = await _claim(conn, hub, first, wait=wait)
         if not claimed:
-            return 0
+            return 0, mine
         await conn.execute_query(f"SET LOCAL work_mem = '{WORK_MEM}'")
         listings = await _listings(hub, claimed)
         await find_candidates(conn, hub.id, listings)
@@ -302,7 +340,10 @@ async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> i
             if who[(r["opportunity_id"], r["member_id"])].in_app
         ]
     )
-    return sum(notified.values())
+    return sum(notified.values()), mine
+
+
+HELPS = 4  # batches of others a job runs while another batch holds its own opportunity
 
 
 @subscribe("opportunity.published")
@@ -317,4 +358,14 @@ async def notify_matches(*, opportunity_id: int, now: datetime | None = None) ->
     if await MatchedOpportunity.exists(hub_id=opportunity.hub_id, opportunity_id=opportunity_id):
         return 0
     hub = await Hub.get(id=opportunity.hub_id)
-    return await match_batch(hub=hub, now=now, first=opportunity_id)
+    stored = 0
+    for attempt in range(HELPS + 1):
+        # Its own opportunity held by another batch: match others meanwhile, then wait for it
+        # (that batch may yet roll back, and then this job matches it).
+        n, settled = await match_batch(
+            hub=hub, now=now, first=opportunity_id, wait=attempt == HELPS
+        )
+        stored += n
+        if settled:
+            break
+    return stored
