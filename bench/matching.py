@@ -242,7 +242,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             if await notify_matches(opportunity_id=opportunity_id):
                 batches.append(round(time.perf_counter() - started, 3))
         burst_seconds = time.perf_counter() - burst_started
+        peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         if args.database:
+            print(f"measured; deleting the {len(published)} listings published", flush=True)
             await forget(published, began)
         await Tortoise.close_connections()
     finally:
@@ -260,7 +262,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "burst": args.burst,
         "burst_seconds": round(burst_seconds, 2),
         "burst_batches_seconds": batches,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb,
     }
 
 
