@@ -10,7 +10,7 @@ of --burst opportunities at once and runs their jobs one after the other in this
 job matches its own with every other one not matched yet (batches of up to 50), so the burst
 costs a few batches; reports the burst's total and each batch's time. Uses only the PostgreSQL
 named by CH_DATABASE_URL; creates and drops its own `ch_bench_*` database, or with
---database NAME matches against that hub as it is (what it publishes is deleted at the end).
+--database NAME matches against that hub as it is (what it publishes is closed at the end).
 """
 
 import argparse
@@ -191,14 +191,15 @@ async def attach(url: str) -> tuple[int, list[int], int]:
 
 
 async def forget(ids: list[int], since: datetime) -> None:
-    """Leaves an attached hub as it was: the published listings, their notifications and the
-    jobs they queued go."""
+    """Leaves an attached hub almost as it was: the listings it published are closed (deleting
+    them would scan application, hours_record and opportunity_skill once per listing: no index
+    of theirs leads with opportunity_id), their notifications and the jobs it queued deleted."""
     from tortoise import Tortoise
 
     conn = Tortoise.get_connection("default")
     await conn.execute_query("DELETE FROM outbox_job WHERE created_at >= $1", [since])
     await conn.execute_query("DELETE FROM notification WHERE opportunity_id = ANY($1)", [ids])
-    await conn.execute_query("DELETE FROM opportunity WHERE id = ANY($1)", [ids])
+    await conn.execute_query("UPDATE opportunity SET status = 'closed' WHERE id = ANY($1)", [ids])
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -244,7 +245,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         burst_seconds = time.perf_counter() - burst_started
         peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         if args.database:
-            print(f"measured; deleting the {len(published)} listings published", flush=True)
+            print(f"measured; closing the {len(published)} listings published", flush=True)
             await forget(published, began)
         await Tortoise.close_connections()
     finally:
@@ -274,7 +275,7 @@ if __name__ == "__main__":
     parser.add_argument(
         "--database",
         help="an existing hub (e.g. a copy of bench.generate's): used as it is, not loaded nor"
-        " dropped; what the run publishes is deleted at the end",
+        " dropped; what the run publishes is closed at the end",
     )
     result = asyncio.run(run(parser.parse_args()))
     print(json.dumps(result, indent=2))
