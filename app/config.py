@@ -75,9 +75,6 @@ class Settings(BaseSettings):
     # Opportunities matched together at most (issue 19); an attempt cut off by the job timeout
     # is retried with half as many, so a slow database still gets through a burst.
     matching_batch: int = 20
-    # Matching batches of one hub in flight at once (issue 19): one finds candidates while
-    # another stores; more would only queue for the hub's lock.
-    matching_slots: int = 2
     # City data answers an API process keeps until the next refresh (issue 18); 0: none kept.
     citydata_cache_seconds: float = 300.0
     housekeeping_seconds: int = 60

@@ -2,8 +2,7 @@
 
 Matched in bursts. Each publish queues a job (the `opportunity.published` event); a job takes
 its own opportunity and every other one of the hub published and not matched yet (whose jobs
-are still waiting, up to CH_MATCHING_BATCH) that no other batch holds, and matches them
-together:
+are still waiting, up to CH_MATCHING_BATCH), and matches them together:
 
 - one statement finds the suited members of all of them (candidates.py: the skill holders in
   each listing's reach from the member_skill_reach index alone, availability checked in SQL);
@@ -14,18 +13,14 @@ together:
   round trip for the live messages.
 
 A single publish waits for nobody (its job starts at once: no burst window is added); a burst
-batches itself: what is published while a batch runs goes into the next one, and with several
-workers several batches run at once.
+batches itself: what is published while a batch runs goes into the next one.
 
-Exactly once, with any number of workers and processes: each opportunity of a batch is held
-by a transaction-scoped advisory lock from its claim to the commit (a job waits for its own
-opportunity's; the others are taken only when free), so two batches never take the same
-opportunity, and the `matched_opportunity` row, written in the same transaction and checked
-again once the locks are held, says it is done. The candidates are found without the hub's
-lock; the hub's matching lock (also transaction-scoped) is taken from counting today's
-notifications to the commit, so concurrent batches count the daily cap on committed rows.
-A job killed mid-way leaves nothing (its transaction rolls back): its retry, or the job of any
-other opportunity of the batch, matches them again. The unique key of notifications
+Exactly once, with any number of workers and processes: a batch holds the hub's matching lock
+(a transaction-scoped advisory lock) from choosing its opportunities to its commit, so two
+batches of one hub never overlap, never take the same opportunity (the `matched_opportunity`
+row, written in the same transaction, says it is done) and count the daily cap on committed
+rows. A job killed mid-way leaves nothing (its transaction rolls back): its retry, or the job
+of any other opportunity of the batch, matches them again. The unique key of notifications
 (member, kind, opportunity) stays as the backstop: a second run stores nothing twice.
 """
 
@@ -56,44 +51,14 @@ URGENT_NEAREST = 5  # urgent requests reach the nearest few even over their dail
 NOTIFY_JOB = "event:opportunity.published:app.matching.service.notify_matches"
 WORK_MEM = "64MB"  # the batch's candidates are sorted and grouped in memory, not on disk
 
-# A batch first takes one of the hub's CH_MATCHING_SLOTS slots (a free one, else it waits for
-# one): at most that many batches of a hub are in flight. Who holds an opportunity's lock is
-# matching it: a batch takes its job's own opportunity and the others only if nobody holds
-# them (two batches never share an opportunity). The hub's lock is taken after the candidates
-# are found, for counting the daily cap, deciding and storing: one batch finds candidates
-# while another stores. Every lock is transaction-scoped; the order slot, opportunity, hub is
-# the same in every batch, and the hub's lock holder waits for nothing.
-_FREE_SLOT = (
-    "SELECT s FROM generate_series(0, $2::int - 1) s"
-    " WHERE pg_try_advisory_xact_lock(hashtext('matching-slot:' || $1::bigint), s)"
-    " LIMIT 1"
-)
-_SLOT_LOCK = "SELECT pg_advisory_xact_lock(hashtext('matching-slot:' || $1::bigint), $2::int)"
-_TRY_OPPORTUNITY = (
-    "SELECT pg_try_advisory_xact_lock(hashtextextended('matching-opportunity:' || $1::bigint, 0))"
-    " AS got"
-)
-_OPPORTUNITY_LOCK = (
-    "SELECT pg_advisory_xact_lock(hashtextextended('matching-opportunity:' || $1::bigint, 0))"
-)
-_HUB_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('matching:' || $1::bigint, 0))"
-# The batch: the job's own opportunity first, then the oldest published and not matched yet
-# whose lock nobody else holds (the lock is tried row by row, in this order, until the batch
-# is full: a volatile condition is not pushed below the ORDER BY).
+# The hub's matching lock: one batch of a hub at a time, whichever process runs it.
+_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('matching:' || $1::bigint, 0))"
+# The batch: the job's own opportunity first, then the oldest published and not matched yet.
 _CLAIM = (
-    "SELECT c.id FROM (SELECT o.id FROM opportunity o WHERE o.hub_id = $1"
-    "  AND o.id = ANY($2::bigint[]) AND o.status = 'published' AND NOT EXISTS"
-    "  (SELECT 1 FROM matched_opportunity mo WHERE mo.hub_id = $1 AND mo.opportunity_id = o.id)"
-    "  ORDER BY o.id = $3 DESC, o.published_at, o.id) c"
-    " WHERE pg_try_advisory_xact_lock(hashtextextended('matching-opportunity:' || c.id, 0))"
-    " LIMIT $4"
-)
-# Again with a snapshot taken after the locks: a batch that committed between the claim's
-# snapshot and its lock has matched that opportunity.
-_UNMATCHED = (
-    "SELECT t.id FROM unnest($2::bigint[]) WITH ORDINALITY AS t(id, n) WHERE NOT EXISTS"
-    " (SELECT 1 FROM matched_opportunity mo WHERE mo.hub_id = $1 AND mo.opportunity_id = t.id)"
-    " ORDER BY t.n"
+    "SELECT o.id FROM opportunity o WHERE o.hub_id = $1 AND o.id = ANY($2::bigint[])"
+    " AND o.status = 'published' AND NOT EXISTS (SELECT 1 FROM matched_opportunity mo"
+    "  WHERE mo.hub_id = $1 AND mo.opportunity_id = o.id)"
+    " ORDER BY o.id = $3 DESC, o.published_at, o.id LIMIT $4"
 )
 _SENT_TODAY = (
     "SELECT member_id, count(*)::int AS n FROM notification WHERE hub_id = $1"
@@ -241,53 +206,19 @@ async def _announce(pairs: list[tuple[int, int]]) -> None:
         log.warning("live notification not published", exc_info=True)
 
 
-async def _take_lock(conn: BaseDBAsyncClient, sql: str, *key: int) -> None:
-    """An advisory lock, waited for at most half the job timeout: a job that got it late
-    would be cut off mid-batch. Busy that long: retried later (the batch holding it has most
-    likely matched this job's opportunity by then)."""
+async def _take_lock(conn: BaseDBAsyncClient, hub: Hub) -> None:
+    """The hub's matching lock, waited for at most half the job timeout: a job that got it late
+    would be cut off mid-batch. Busy that long: retried later (the running batch has most
+    likely taken this job's opportunity by then)."""
     wait_ms = get_settings().job_timeout_seconds * 500
     await conn.execute_query(f"SET LOCAL lock_timeout = {int(wait_ms)}")
     try:
-        await conn.execute_query(sql, list(key))
+        await conn.execute_query(_LOCK, [hub.id])
     except Exception as exc:
         if "55P03" in {getattr(exc, "sqlstate", None), getattr(exc.__cause__, "sqlstate", None)}:
-            raise TransientJobError("a matching lock is busy") from exc
+            raise TransientJobError("the hub's matching lock is busy") from exc
         raise
     await conn.execute_query("SET LOCAL lock_timeout = 0")
-
-
-async def _take_slot(conn: BaseDBAsyncClient, hub: Hub, first: int | None) -> None:
-    slots = max(1, get_settings().matching_slots)
-    if not await conn.execute_query_dict(_FREE_SLOT, [hub.id, slots]):
-        await _take_lock(conn, _SLOT_LOCK, hub.id, (first or 0) % slots)
-
-
-async def _claim(
-    conn: BaseDBAsyncClient, hub: Hub, first: int | None, *, wait: bool
-) -> tuple[list[int], bool]:
-    """The batch's opportunities, each locked for this transaction (see _CLAIM), and whether
-    `first` is settled: in the batch, or matched already. Another batch holding `first`: this
-    one takes the free others (`first` not settled), or waits for `first` when there are none
-    or `wait` says so."""
-    mine = first is None
-    if first is not None:
-        if wait:
-            await _take_lock(conn, _OPPORTUNITY_LOCK, first)
-            mine = True
-        else:
-            mine = (await conn.execute_query_dict(_TRY_OPPORTUNITY, [first]))[0]["got"]
-    waiting = await jobs.waiting_values(NOTIFY_JOB, "opportunity_id")
-    if first is not None:
-        waiting.append(first)
-    rows = await conn.execute_query_dict(
-        _CLAIM, [hub.id, waiting, first if mine else 0, batch_size()]
-    )
-    if not rows and not mine:
-        return await _claim(conn, hub, first, wait=True)
-    if not rows:
-        return [], True
-    rows = await conn.execute_query_dict(_UNMATCHED, [hub.id, [r["id"] for r in rows]])
-    return [r["id"] for r in rows], mine
 
 
 def batch_size() -> int:
@@ -296,22 +227,20 @@ def batch_size() -> int:
     return max(1, get_settings().matching_batch >> ((current_attempt() or 1) - 1))
 
 
-async def match_batch(
-    *, hub: Hub, now: datetime, first: int | None = None, wait: bool = True
-) -> tuple[int, bool]:
+async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> int:
     """Matches a batch of the hub's published, unmatched opportunities (`first` among them if it
-    still is one and no other batch holds it; with `wait`, after that batch if one does).
-    Returns the notifications stored and whether `first` is settled (matched by this batch or
-    before). See the module's docstring."""
+    still is one); returns the notifications stored. See the module's docstring."""
     async with in_transaction() as conn:
-        await _take_slot(conn, hub, first)
-        claimed, mine = await _claim(conn, hub, first, wait=wait)
-        if not claimed:
-            return 0, mine
+        await _take_lock(conn, hub)
+        waiting = await jobs.waiting_values(NOTIFY_JOB, "opportunity_id")
+        if first is not None:
+            waiting.append(first)
+        rows = await conn.execute_query_dict(_CLAIM, [hub.id, waiting, first or 0, batch_size()])
+        if not rows:
+            return 0
         await conn.execute_query(f"SET LOCAL work_mem = '{WORK_MEM}'")
-        listings = await _listings(hub, claimed)
+        listings = await _listings(hub, [r["id"] for r in rows])
         await find_candidates(conn, hub.id, listings)
-        await _take_lock(conn, _HUB_LOCK, hub.id)
         sent = await _sent_today(conn, hub, listings, now)
         decided = [
             (listing, candidate, delivery)
@@ -340,10 +269,7 @@ async def match_batch(
             if who[(r["opportunity_id"], r["member_id"])].in_app
         ]
     )
-    return sum(notified.values()), mine
-
-
-HELPS = 4  # batches of others a job runs while another batch holds its own opportunity
+    return sum(notified.values())
 
 
 @subscribe("opportunity.published")
@@ -358,14 +284,4 @@ async def notify_matches(*, opportunity_id: int, now: datetime | None = None) ->
     if await MatchedOpportunity.exists(hub_id=opportunity.hub_id, opportunity_id=opportunity_id):
         return 0
     hub = await Hub.get(id=opportunity.hub_id)
-    stored = 0
-    for attempt in range(HELPS + 1):
-        # Its own opportunity held by another batch: match others meanwhile, then wait for it
-        # (that batch may yet roll back, and then this job matches it).
-        n, settled = await match_batch(
-            hub=hub, now=now, first=opportunity_id, wait=attempt == HELPS
-        )
-        stored += n
-        if settled:
-            break
-    return stored
+    return await match_batch(hub=hub, now=now, first=opportunity_id)
