@@ -9,7 +9,8 @@ this process's peak RSS (it runs the job as a worker would). Then (issue 19) pub
 of --burst opportunities at once and runs their jobs one after the other in this process: each
 job matches its own with every other one not matched yet (batches of up to 50), so the burst
 costs a few batches; reports the burst's total and each batch's time. Uses only the PostgreSQL
-named by CH_DATABASE_URL; creates and drops its own `ch_bench_*` database.
+named by CH_DATABASE_URL; creates and drops its own `ch_bench_*` database, or with
+--database NAME matches against that hub as it is (what it publishes is closed at the end).
 """
 
 import argparse
@@ -163,13 +164,56 @@ async def publish(
     return await service.create_opportunity(actor=poster, publish=True, fields=fields)
 
 
+async def attach(url: str) -> tuple[int, list[int], int]:
+    """An existing hub (bench.generate's, or a copy of it): its first hub, skills and an active
+    member with a home as the poster. Nothing is loaded."""
+    os.environ.update({"CH_DATABASE_URL": url, "CH_LOG_LEVEL": "WARNING"})
+    from app.config import get_settings
+
+    get_settings.cache_clear()
+    from tortoise import Tortoise
+
+    from app.db import tortoise_config
+    from app.hubs.models import Hub
+    from app.people.models import Member, Skill
+
+    await Tortoise.init(config=tortoise_config(), _enable_global_fallback=True)
+    hub = await Hub.all().order_by("id").first()
+    assert hub is not None, "no hub in this database"
+    skills = await Skill.filter(hub_id=hub.id).order_by("id").values_list("id", flat=True)
+    poster = (
+        await Member.filter(hub_id=hub.id, status="active", home_lat__isnull=False)
+        .order_by("id")
+        .first()
+    )
+    assert poster is not None
+    return hub.id, list(skills), poster.id  # type: ignore[arg-type]
+
+
+async def forget(ids: list[int], since: datetime) -> None:
+    """Leaves an attached hub almost as it was: the listings it published are closed (deleting
+    them would scan application, hours_record and opportunity_skill once per listing: no index
+    of theirs leads with opportunity_id), their notifications and the jobs it queued deleted."""
+    from tortoise import Tortoise
+
+    conn = Tortoise.get_connection("default")
+    await conn.execute_query("DELETE FROM outbox_job WHERE created_at >= $1", [since])
+    await conn.execute_query("DELETE FROM notification WHERE opportunity_id = ANY($1)", [ids])
+    await conn.execute_query("UPDATE opportunity SET status = 'closed' WHERE id = ANY($1)", [ids])
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     rng = random.Random(42)
-    url = db_url(f"ch_bench_{uuid.uuid4().hex[:8]}")
+    url = db_url(args.database or f"ch_bench_{uuid.uuid4().hex[:8]}")
     from app.migrate import drop_database
 
+    published: list[int] = []
+    began = datetime.now(UTC)
     try:
-        hub_id, skill_ids, poster_id = await load(url, args.members, rng)
+        if args.database:
+            hub_id, skill_ids, poster_id = await attach(url)
+        else:
+            hub_id, skill_ids, poster_id = await load(url, args.members, rng)
         from tortoise import Tortoise
 
         from app.actor import Actor
@@ -178,10 +222,12 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         from app.people.models import Member, Role
 
         poster = Actor(member=await Member.get(id=poster_id), roles=frozenset({Role.MEMBER}))
-        category = await Category.get(hub_id=hub_id, slug="general")
+        category = await Category.filter(hub_id=hub_id).order_by("id").first()
+        assert category is not None
         timings, notified = [], []
         for n in range(args.opportunities):
             opportunity = await publish(poster, category.id, skill_ids, rng, n)
+            published.append(opportunity.id)
             started = time.perf_counter()
             notified.append(await notify_matches(opportunity_id=opportunity.id))
             timings.append(time.perf_counter() - started)
@@ -189,6 +235,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             (await publish(poster, category.id, skill_ids, rng, n, burst=True)).id
             for n in range(args.burst)
         ]
+        published += burst_ids
         batches = []
         burst_started = time.perf_counter()
         for opportunity_id in burst_ids:
@@ -196,13 +243,18 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             if await notify_matches(opportunity_id=opportunity_id):
                 batches.append(round(time.perf_counter() - started, 3))
         burst_seconds = time.perf_counter() - burst_started
+        peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        if args.database:
+            print(f"measured; closing the {len(published)} listings published", flush=True)
+            await forget(published, began)
         await Tortoise.close_connections()
     finally:
-        await drop_database(url)
+        if not args.database:
+            await drop_database(url)
     timings.sort()
     return {
         "date": time.strftime("%Y-%m-%d %H:%M"),
-        "members": args.members,
+        "members": args.database or args.members,
         "opportunities": args.opportunities,
         "p50_ms": round(statistics.median(timings) * 1000, 1),
         "p95_ms": round(timings[int(0.95 * (len(timings) - 1))] * 1000, 1),
@@ -211,7 +263,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "burst": args.burst,
         "burst_seconds": round(burst_seconds, 2),
         "burst_batches_seconds": batches,
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": peak_rss_mb,
     }
 
 
@@ -220,6 +272,11 @@ if __name__ == "__main__":
     parser.add_argument("--members", type=int, default=600_000)
     parser.add_argument("--opportunities", type=int, default=200)
     parser.add_argument("--burst", type=int, default=200)
+    parser.add_argument(
+        "--database",
+        help="an existing hub (e.g. a copy of bench.generate's): used as it is, not loaded nor"
+        " dropped; what the run publishes is closed at the end",
+    )
     result = asyncio.run(run(parser.parse_args()))
     print(json.dumps(result, indent=2))
     RESULTS.mkdir(exist_ok=True)

@@ -1,20 +1,24 @@
 """Who a batch of newly published opportunities suits: one statement for the whole batch.
 
-PostgreSQL scans the members in reach once for every opportunity of the batch: the
-opportunities, their skills, required checks and H3 rings come in as arrays (`unnest`) and
-are joined to the member indexes (home cell, skill holders), so a burst of 50 listings costs
-one pass over the members and skill holders, not 50 (the planner hashes them). In SQL too:
-the travel distance and the skills, then for the nearest CANDIDATES per opportunity the
-poster, applicants, age, required checks, notification preferences and availability (a
-member with a weekly timetable that has no slot for the start is not asked). Python then
-ranks them and applies what depends on the member's clock and the day's count (service.py).
+The opportunities, their skills, required checks and H3 rings come in as arrays (`unnest`).
+Skill holders in reach are read from member_skill_reach alone (migration 0034: member_skill
+carries a trigger-kept copy of its member's home cell, position, travel distance and
+matchability): one index-only range per (listing, skill, ring cell), and only the holders who
+travel at least as far as the cell's nearest point; the member table is read for the shortlist
+alone (the nearest CANDIDATES per opportunity). In SQL too: the exact travel distance, then
+for the shortlist the poster, applicants, age, required checks, notification preferences and
+availability (a member with a weekly timetable that has no slot for the start is not asked).
+Python then ranks them and applies what depends on the member's clock and the day's count
+(service.py).
 """
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import h3
 import orjson
 from tortoise.backends.base.client import BaseDBAsyncClient
 
@@ -84,10 +88,11 @@ def born_before(min_age: int) -> date:
 _DISTANCE = geo.haversine_sql("o.lat", "o.lng", alias="m", columns=("home_lat", "home_lng"))
 
 # $1 hub; $2.. the batch as parallel arrays; $10/$11 (opportunity, skill) pairs; $12/$13
-# (opportunity, check kind) pairs; $14/$15 (opportunity, ring cell) pairs; $16 the limit.
-# `pairs` reads only member_active_cell (index-only: cell, position, reach, proxy flag) and
-# `holders` only member_skill_by_skill; the member rows themselves are read for the kept
-# shortlist alone (at most $16 per opportunity), as the one-opportunity query did.
+# (opportunity, check kind) pairs; $14/$15/$17 (opportunity, ring cell, whole km from the
+# listing to the cell's nearest point) triples; $16 the limit.
+# `pairs` reads only member_skill_reach (index-only), listings without skills only
+# member_active_cell; the member rows themselves are read for the kept shortlist alone (at
+# most $16 per opportunity).
 _SQL = f"""
 WITH o AS (
   SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::float8[], $5::float8[], $6::date[],
@@ -98,7 +103,7 @@ WITH o AS (
 ), oc AS (
   SELECT * FROM unnest($12::bigint[], $13::text[]) AS t(oid, kind)
 ), ring AS (
-  SELECT * FROM unnest($14::bigint[], $15::text[]) AS t(oid, cell)
+  SELECT * FROM unnest($14::bigint[], $15::text[], $17::int[]) AS t(oid, cell, near)
 @@PAIRS@@), skilled AS (
   SELECT oid, mid, km, skill_ids FROM pairs
   UNION ALL  -- located listings without skills: everyone in reach
@@ -154,51 +159,49 @@ SELECT k.oid, k.mid, k.km, k.email, k.prefs, k.travel_km, k.timetabled,
 """
 
 
-# Located listings with skills: the skill holders in reach, by (skill, cell). Two ways to the
-# same rows. For a few listings, ring first: the members of each listing's ring (index-only
-# on member_active_cell), each probed for the skills (member_skill_uniq). For a batch, holders
-# first: every holder of the batch's skills once (member_skill_by_skill) with their home
-# (member_active_cell), hashed against the batch's (skill, cell) pairs: one pass whatever the
-# number of listings, where ring first costs one ring (100,000 members in a dense city) each.
-_RING_FIRST = """), pairs AS (
-  SELECT w.oid, m.id AS mid, @@D@@ AS km, array_agg(w.skill_id) AS skill_ids
-    FROM member_skill ms
-    JOIN (SELECT os.oid, os.skill_id, ring.cell FROM os JOIN ring ON ring.oid = os.oid) w
-      ON w.skill_id = ms.skill_id
-    JOIN member m ON m.hub_id = $1 AND m.status = 'active' AND m.id = ms.member_id
-                 AND m.home_cell = w.cell
+# Located listings with skills: the holders of each listing's skills whose home is in its
+# ring, read from member_skill_reach (migration 0034: hub, skill, home cell, travel distance,
+# with the member's position) as index-only ranges, one per (listing, skill, ring cell): a
+# listing needing one skill in a dense 10 km ring reads a few thousand entries and never the
+# member table; of a cell 6 km away, only the holders who travel 6 km or more.
+_REACH = """), pairs AS (
+  SELECT w.oid, ms.member_id AS mid, @@D@@ AS km, array_agg(w.skill_id) AS skill_ids
+    FROM (SELECT os.oid, os.skill_id, ring.cell, ring.near
+            FROM os JOIN ring ON ring.oid = os.oid) w
+    JOIN member_skill ms ON ms.hub_id = $1 AND ms.skill_id = w.skill_id
+                        AND ms.home_cell = w.cell AND ms.travel_km >= w.near AND ms.matchable
     JOIN o ON o.oid = w.oid
-   WHERE ms.hub_id = $1 AND ms.skill_id = ANY($11::bigint[]) AND NOT m.is_proxy
-     AND m.id <> o.poster AND @@D@@ <= m.travel_km
+   WHERE ms.member_id <> o.poster AND @@D@@ <= ms.travel_km
    GROUP BY 1, 2, 3
 """
-_HOLDERS_FIRST = """), holders AS MATERIALIZED (
-  SELECT ms.member_id AS mid, ms.skill_id, m.home_cell, m.home_lat, m.home_lng, m.travel_km
-    FROM member_skill ms
-    JOIN member m ON m.id = ms.member_id AND m.hub_id = $1 AND m.status = 'active'
-   WHERE ms.hub_id = $1 AND ms.skill_id = ANY($11::bigint[]) AND NOT m.is_proxy
-), pairs AS (
-  SELECT w.oid, m.mid, @@D@@ AS km, array_agg(w.skill_id) AS skill_ids
-    FROM holders m
-    JOIN (SELECT os.oid, os.skill_id, ring.cell FROM os JOIN ring ON ring.oid = os.oid) w
-      ON w.skill_id = m.skill_id AND w.cell = m.home_cell
-    JOIN o ON o.oid = w.oid
-   WHERE m.mid <> o.poster AND @@D@@ <= m.travel_km
-   GROUP BY 1, 2, 3
-"""
-HOLDERS_FROM = 4  # listings in a batch from which holders first is cheaper
+_SQL = _SQL.replace(
+    "@@PAIRS@@",
+    _REACH.replace(
+        "@@D@@", geo.haversine_sql("o.lat", "o.lng", alias="ms", columns=("home_lat", "home_lng"))
+    ),
+)
 
 
-def _sql(listings: int) -> str:
-    pairs = _HOLDERS_FIRST if listings >= HOLDERS_FROM else _RING_FIRST
-    return _SQL.replace("@@PAIRS@@", pairs.replace("@@D@@", _DISTANCE))
+# No point of a resolution-8 cell lies farther than this from the cell's centre (0.585 km at
+# most over 5,882 cells sampled worldwide; the margin only costs entries read, never a member).
+_CELL_RADIUS_KM = 1.0
+
+
+def _ring(lat: float, lng: float) -> list[tuple[str, int]]:
+    """The listing's ring (resolution 8, MAX_RING_KM) with, for each cell, a whole number of
+    km no farther than its nearest point: who travels less cannot reach anything there."""
+    ring = []
+    for cell in geo.cells_within(lat, lng, MAX_RING_KM, 8):
+        centre_km = geo.distance_km(lat, lng, *h3.cell_to_latlng(cell))
+        ring.append((cell, max(0, math.floor(centre_km - _CELL_RADIUS_KM))))
+    return ring
 
 
 def _params(hub_id: int, listings: list[Listing]) -> list[Any]:
     oids, posters, lats, lngs, ages, dows, ats, nchecks = ([] for _ in range(8))
     skill_pairs: tuple[list[int], list[int]] = ([], [])
     check_pairs: tuple[list[int], list[str]] = ([], [])
-    ring_pairs: tuple[list[int], list[str]] = ([], [])
+    ring_pairs: tuple[list[int], list[str], list[int]] = ([], [], [])
     for listing in listings:
         o = listing.opportunity
         oids.append(o.id)
@@ -218,9 +221,10 @@ def _params(hub_id: int, listings: list[Listing]) -> list[Any]:
             check_pairs[0].append(o.id)
             check_pairs[1].append(kind)
         if listing.located:
-            for cell in geo.cells_within(o.lat, o.lng, MAX_RING_KM, 8):  # type: ignore[arg-type]
+            for cell, near in _ring(o.lat, o.lng):  # type: ignore[arg-type]
                 ring_pairs[0].append(o.id)
                 ring_pairs[1].append(cell)
+                ring_pairs[2].append(near)
     return [
         hub_id,
         oids,
@@ -233,8 +237,10 @@ def _params(hub_id: int, listings: list[Listing]) -> list[Any]:
         nchecks,
         *skill_pairs,
         *check_pairs,
-        *ring_pairs,
+        ring_pairs[0],
+        ring_pairs[1],
         CANDIDATES,
+        ring_pairs[2],
     ]
 
 
@@ -250,7 +256,7 @@ async def find_candidates(conn: BaseDBAsyncClient, hub_id: int, listings: list[L
     by_id = {listing.opportunity.id: listing for listing in listings}
     slots = {oid: listing.slot for oid, listing in by_id.items()}
     prefs: dict[int, dict[str, Any]] = {}
-    for row in await conn.execute_query_dict(_sql(len(listings)), _params(hub_id, listings)):
+    for row in await conn.execute_query_dict(_SQL, _params(hub_id, listings)):
         mid = row["mid"]
         if mid not in prefs:
             prefs[mid] = _json(row["prefs"]) or {}

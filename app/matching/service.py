@@ -4,8 +4,8 @@ Matched in bursts. Each publish queues a job (the `opportunity.published` event)
 its own opportunity and every other one of the hub published and not matched yet (whose jobs
 are still waiting, up to CH_MATCHING_BATCH), and matches them together:
 
-- one statement finds the suited members of all of them (candidates.py: one scan of the
-  members in reach and of the skill holders, availability checked in SQL);
+- one statement finds the suited members of all of them (candidates.py: the skill holders in
+  each listing's reach from the member_skill_reach index alone, availability checked in SQL);
 - Python ranks them per opportunity and applies the daily cap (counted across the batch),
   quiet hours, digest preferences and the urgent exemption;
 - one statement stores every notification, one every saved-search notification, one every
@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 MAX_NOW = 100  # members told at once per opportunity; the rest get it in their digest
 URGENT_NEAREST = 5  # urgent requests reach the nearest few even over their daily cap
 NOTIFY_JOB = "event:opportunity.published:app.matching.service.notify_matches"
+WORK_MEM = "64MB"  # the batch's candidates are sorted and grouped in memory, not on disk
 
 # The hub's matching lock: one batch of a hub at a time, whichever process runs it.
 _LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('matching:' || $1::bigint, 0))"
@@ -237,6 +238,7 @@ async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> i
         rows = await conn.execute_query_dict(_CLAIM, [hub.id, waiting, first or 0, batch_size()])
         if not rows:
             return 0
+        await conn.execute_query(f"SET LOCAL work_mem = '{WORK_MEM}'")
         listings = await _listings(hub, [r["id"] for r in rows])
         await find_candidates(conn, hub.id, listings)
         sent = await _sent_today(conn, hub, listings, now)

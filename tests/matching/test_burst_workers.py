@@ -16,9 +16,11 @@ from app.jobs import schedule
 from app.jobs.models import OutboxJob
 from app.matching.models import Delivery, MatchedOpportunity, Notification
 from app.opportunities.models import Opportunity
+from app.people import profile, skills
 from tests.jobs.invariants import parked_outbox  # noqa: F401  (fixture)
 from tests.jobs.pg import end_waiting_sessions, locks, until, waiting_queries  # noqa: F401
 from tests.jobs.processes import workers  # noqa: F401  (fixture)
+from tests.opportunities.conftest import MANCHESTER, SALFORD, actor_of
 
 CAP = 3
 MEMBERS = 8
@@ -129,4 +131,40 @@ async def test_a_worker_killed_mid_batch_leaves_nothing_and_another_matches_the_
     await until(lambda: _matched(burst), deadline, "the burst was not matched again", worker_b)
     print(f"\nburst matched again {(datetime.now(UTC) - killed).total_seconds():.1f} s after")
     # then: every member told once per opportunity, the cap kept, emailed once
+    await _assert_told_once(people, burst)
+
+
+async def test_two_worker_processes_matching_a_located_burst_tell_each_member_once(
+    hub: Any,
+    make_person: Any,
+    post: Any,
+    skill: Any,
+    parked_outbox: None,  # noqa: F811
+    workers: Any,  # noqa: F811
+) -> None:
+    # given: members in Salford who know first aid, and a burst of 24 in Manchester (3.1 km
+    # away) needing it: matched from the skill holders' index, not the remote path
+    await Hub.filter(id=hub.id).update(daily_notification_cap=CAP)
+    poster = await make_person(display_name="Poster")
+    people = [await make_person(display_name=f"Member {i}") for i in range(MEMBERS)]
+    for person in people:
+        await profile.update_profile(
+            actor=actor_of(person), changes={"home": SALFORD, "travel_km": 5}
+        )
+        await skills.set_member_skills(actor=actor_of(person), skill_ids=[skill.id])
+    async with jobs.collecting() as ids, in_transaction():
+        burst = [
+            await post(poster, location=MANCHESTER, skill_ids=[skill.id], title=f"Near {n}")
+            for n in range(BURST)
+        ]
+    # when: two worker processes (two jobs at a time each) take the burst's jobs
+    first, second = workers(worker_max_jobs=2), workers(worker_max_jobs=2)
+    first.wait_ready()
+    second.wait_ready()
+    await jobs.relay_ids(ids)
+    await until(lambda: _matched(burst), 60, "the burst was not matched", first)
+    await until(lambda: _all_done(ids), 60, "the burst's jobs did not all finish", second)
+    # then: every member told once per opportunity, told now no more than the cap across
+    # both processes, emailed once per notification told now
+    assert _matching_runs(first) > 0 and _matching_runs(second) > 0
     await _assert_told_once(people, burst)
