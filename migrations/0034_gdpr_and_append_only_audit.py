@@ -57,12 +57,15 @@ INDEXES_SQL = """
 CREATE INDEX audit_event_actor ON audit_event (hub_id, actor_id, created_at);
 CREATE INDEX audit_event_acted_by ON audit_event (hub_id, acted_by_id, created_at)
     WHERE acted_by_id IS NOT NULL;
+CREATE INDEX audit_event_subject ON audit_event (hub_id, subject_id, created_at)
+    WHERE subject_id IS NOT NULL;
 CREATE INDEX audit_event_object ON audit_event (hub_id, object_type, object_id, created_at);
 CREATE INDEX audit_event_action ON audit_event (hub_id, action, created_at);
 """
 REVERSE_INDEXES_SQL = """
 DROP INDEX audit_event_action;
 DROP INDEX audit_event_object;
+DROP INDEX audit_event_subject;
 DROP INDEX audit_event_acted_by;
 DROP INDEX audit_event_actor;
 """
@@ -95,6 +98,16 @@ class Migration(migrations.Migration):
             model_name='Member',
             name='erased_at',
             field=fields.DatetimeField(null=True, auto_now=False, auto_now_add=False),
+        ),
+        ops.AddField(
+            model_name='AuditEvent',
+            name='subject_id',
+            field=fields.BigIntField(null=True),
+        ),
+        # Before the trigger: the last UPDATE the table ever takes.
+        ops.RunSQL(
+            sql="UPDATE audit_event SET subject_id = object_id WHERE object_type = 'Member'",
+            reverse_sql="SELECT 1",
         ),
         ops.RunSQL(sql=APPEND_ONLY_SQL, reverse_sql=REVERSE_APPEND_ONLY_SQL),
         ops.RunSQL(sql=INDEXES_SQL, reverse_sql=REVERSE_INDEXES_SQL),

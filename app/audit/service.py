@@ -14,8 +14,16 @@ async def record(
     object_type: str = "",
     object_id: int | None = None,
     data: dict[str, Any] | None = None,
+    subject_id: int | None = None,
 ) -> AuditEvent:
-    """Appends one audit event; call it inside the use case's transaction."""
+    """Appends one audit event; call it inside the use case's transaction.
+
+    `data` holds ids, codes and field names, never personal values (names, emails, free
+    text): the log is append-only (migration 0034), so erasing a member could not remove them.
+    `subject_id` is the member the action was about; an action on a Member row is about them.
+    """
+    if subject_id is None and object_type == "Member":
+        subject_id = object_id
     return await AuditEvent.create(
         hub_id=hub_id,
         actor_id=actor.member_id if actor else None,
@@ -24,4 +32,5 @@ async def record(
         object_type=object_type,
         object_id=object_id,
         data=data or {},
+        subject_id=subject_id,
     )
