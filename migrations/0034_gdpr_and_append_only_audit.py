@@ -84,6 +84,7 @@ class Migration(migrations.Migration):
                 ('created_at', fields.DatetimeField(auto_now=False, auto_now_add=True)),
                 ('hub', fields.ForeignKeyField('models.Hub', source_field='hub_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT)),
                 ('member', fields.ForeignKeyField('models.Member', source_field='member_id', db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.CASCADE)),
+                ('requested_by', fields.ForeignKeyField('models.Member', source_field='requested_by_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.SET_NULL)),
                 ('status', fields.CharEnumField(default=ExportStatus.PENDING, description='PENDING: pending\nREADY: ready', enum_type=ExportStatus, max_length=10)),
                 ('token_hash', fields.CharField(null=True, unique=True, max_length=64)),
                 ('expires_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),

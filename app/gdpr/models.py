@@ -26,6 +26,11 @@ class DataExport(Base):
         "models.Member", related_name=False, on_delete=fields.CASCADE
     )
     member_id: int
+    # A coordinator acting for a proxy member (who has no email) gets the link.
+    requested_by: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    requested_by_id: int | None
     status = fields.CharEnumField(ExportStatus, max_length=10, default=ExportStatus.PENDING)
     # The link's token is shown once (in the email); only its SHA-256 is kept.
     token_hash = fields.CharField(max_length=64, null=True, unique=True)
