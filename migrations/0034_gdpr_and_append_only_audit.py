@@ -10,14 +10,14 @@ erasing a member never needs to change one. A member row is never deleted (erasu
 pseudonymises it), so the actor_id foreign key's ON DELETE SET NULL never fires.
 """
 
-from tortoise import migrations
-from tortoise.migrations import operations as ops
-from app.gdpr.models import ExportStatus
 from orjson import loads
+from tortoise import fields, migrations
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
-from tortoise import fields
 from tortoise.indexes import Index
+from tortoise.migrations import operations as ops
+
+from app.gdpr.models import ExportStatus
 
 APPEND_ONLY_SQL = """
 CREATE FUNCTION audit_event_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
