@@ -25,6 +25,7 @@ from schema.assets.impact_queries import ImpactQueries
 from schema.assets.lending_roots import LendingMutations, LendingQueries
 from schema.assets.mutations import AssetMutations
 from schema.assets.queries import AssetQueries
+from schema.acting_for import apply as audit_acting_for
 from schema.audit.queries import AuditQueries
 from schema.auth.mutations import AuthMutations
 from schema.auth.queries import AuthQueries
@@ -178,4 +179,5 @@ def build_schema() -> strawberry.Schema:
     )
     enforce(schema)
     apply_scopes(schema)
+    audit_acting_for(schema)
     return schema

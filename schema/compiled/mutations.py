@@ -123,6 +123,8 @@ async def answer(
         return None
     if context.actor.scopes is not None:
         return None  # an OAuth token: the interpreter checks its scopes per root field
+    if context.actor.acted_by is not None:
+        return None  # acting for someone: the interpreter audits it (schema/acting_for.py)
     if variables is not None and not isinstance(variables, dict):
         return None
     try:  # nothing has run yet: whatever goes wrong, the interpreter answers from the start
