@@ -151,6 +151,3 @@ async def test_bad_filters_are_typed_errors(gql: Any, admin: Any) -> None:
         body = await gql.raw(EVENTS, {"filter": given}, as_=admin)
         assert body["data"] is None, given
         assert body["errors"][0]["extensions"]["code"] == code, (given, body)
-
-
-
