@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from app.config import Settings, get_settings
+from schema.acting_for import apply as audit_acting_for
 from schema.assets.feed_mutations import FeedMutations
 from schema.assets.feed_queries import FeedQueries
 from schema.assets.giveaway_roots import GiveawayMutations, GiveawayQueries
@@ -25,7 +26,6 @@ from schema.assets.impact_queries import ImpactQueries
 from schema.assets.lending_roots import LendingMutations, LendingQueries
 from schema.assets.mutations import AssetMutations
 from schema.assets.queries import AssetQueries
-from schema.acting_for import apply as audit_acting_for
 from schema.audit.queries import AuditQueries
 from schema.auth.mutations import AuthMutations
 from schema.auth.queries import AuthQueries

@@ -49,33 +49,126 @@ SENSITIVE: dict[str, str] = {
 
 # Everything else: members' and organisers' ordinary actions (many audited all the same).
 ORDINARY = frozenset(
-    """
-    acceptApplication addOrganisationMember applyToOpportunity applyToPaidJob applyToTrial
-    approveAsset approveLoan approvePaymentRequest attachMatchPot awardBadge bookAsset
-    cancelBooking cancelCampaign cancelLoan cancelOpportunity cancelPaymentRequest
-    changeOrganisationMemberRole changePledge checkInBooking checkOutBooking
-    chooseGiveawayRequest closeOpportunity closePaidJob closeWantedNotice confirmBooking
-    confirmGiveawayHandover confirmLoanHandover confirmLoanReturn confirmOffSiteShare
-    createAsset createBadgeClass createBadgeLevel createCalendarFeed createCampaign
-    createCategory createOpportunity createOrganisation createSkill createTrial
-    createVoucherOffer createWantedNotice decideJobApplication declineApplication
-    declineBooking declineGiveawayRequest declineLoan declineOffSiteShare
-    declinePaymentRequest declineTrialApplicant deleteSavedSearch disputeHours disputeLoan
-    editCampaign editReview editTrialReport logHours login logout markNotificationsRead
-    markOrderFulfilled moderateSuccessStory moveTrial openCampaign payMember pledgeInKind
-    pledgeToCampaign postCampaignUpdate postPaidJob publishAsset publishOpportunity
-    recordOffSiteShare redeemVoucher refreshToken register rejectAsset
-    removeOrganisationMember renewOpportunity requestGiveaway requestLoan
-    requestPasswordReset requestPayment resendVerificationEmail resetPassword
-    resolveHoursDispute resolveLoanDispute revokeBadge revokeCalendarFeed
-    rotateCalendarFeed rotatePortfolioShareLink saveSearch selectTester setLeaderboardOptIn
-    setMySkills setPortfolioVisibility setTrialRatingsPublished submitSuccessStory
-    submitTrialReport submitTrustCheck updateAsset updateCategory updateImpactFactor
-    updateOpportunity updateOrganisation updateProfile updateSkill updateVoucherOffer
-    uploadCityWards useVoucher verifyEmail verifyHours waitlistApplication
-    withdrawApplication withdrawAsset withdrawGiveawayRequest withdrawInKindPledge
-    withdrawJobApplication withdrawPledge writeReview
-    """.split()
+    {
+        "acceptApplication",
+        "addOrganisationMember",
+        "applyToOpportunity",
+        "applyToPaidJob",
+        "applyToTrial",
+        "approveAsset",
+        "approveLoan",
+        "approvePaymentRequest",
+        "attachMatchPot",
+        "awardBadge",
+        "bookAsset",
+        "cancelBooking",
+        "cancelCampaign",
+        "cancelLoan",
+        "cancelOpportunity",
+        "cancelPaymentRequest",
+        "changeOrganisationMemberRole",
+        "changePledge",
+        "checkInBooking",
+        "checkOutBooking",
+        "chooseGiveawayRequest",
+        "closeOpportunity",
+        "closePaidJob",
+        "closeWantedNotice",
+        "confirmBooking",
+        "confirmGiveawayHandover",
+        "confirmLoanHandover",
+        "confirmLoanReturn",
+        "confirmOffSiteShare",
+        "createAsset",
+        "createBadgeClass",
+        "createBadgeLevel",
+        "createCalendarFeed",
+        "createCampaign",
+        "createCategory",
+        "createOpportunity",
+        "createOrganisation",
+        "createSkill",
+        "createTrial",
+        "createVoucherOffer",
+        "createWantedNotice",
+        "decideJobApplication",
+        "declineApplication",
+        "declineBooking",
+        "declineGiveawayRequest",
+        "declineLoan",
+        "declineOffSiteShare",
+        "declinePaymentRequest",
+        "declineTrialApplicant",
+        "deleteSavedSearch",
+        "disputeHours",
+        "disputeLoan",
+        "editCampaign",
+        "editReview",
+        "editTrialReport",
+        "logHours",
+        "login",
+        "logout",
+        "markNotificationsRead",
+        "markOrderFulfilled",
+        "moderateSuccessStory",
+        "moveTrial",
+        "openCampaign",
+        "payMember",
+        "pledgeInKind",
+        "pledgeToCampaign",
+        "postCampaignUpdate",
+        "postPaidJob",
+        "publishAsset",
+        "publishOpportunity",
+        "recordOffSiteShare",
+        "redeemVoucher",
+        "refreshToken",
+        "register",
+        "rejectAsset",
+        "removeOrganisationMember",
+        "renewOpportunity",
+        "requestGiveaway",
+        "requestLoan",
+        "requestPasswordReset",
+        "requestPayment",
+        "resendVerificationEmail",
+        "resetPassword",
+        "resolveHoursDispute",
+        "resolveLoanDispute",
+        "revokeBadge",
+        "revokeCalendarFeed",
+        "rotateCalendarFeed",
+        "rotatePortfolioShareLink",
+        "saveSearch",
+        "selectTester",
+        "setLeaderboardOptIn",
+        "setMySkills",
+        "setPortfolioVisibility",
+        "setTrialRatingsPublished",
+        "submitSuccessStory",
+        "submitTrialReport",
+        "submitTrustCheck",
+        "updateAsset",
+        "updateCategory",
+        "updateImpactFactor",
+        "updateOpportunity",
+        "updateOrganisation",
+        "updateProfile",
+        "updateSkill",
+        "updateVoucherOffer",
+        "uploadCityWards",
+        "useVoucher",
+        "verifyEmail",
+        "verifyHours",
+        "waitlistApplication",
+        "withdrawApplication",
+        "withdrawAsset",
+        "withdrawGiveawayRequest",
+        "withdrawInKindPledge",
+        "withdrawJobApplication",
+        "withdrawPledge",
+        "writeReview",
+    }
 )
 
 
