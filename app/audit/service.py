@@ -1,5 +1,6 @@
 """Record what members (and coordinators for them) did."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from app.actor import Actor
@@ -34,3 +35,27 @@ async def record(
         data=data or {},
         subject_id=subject_id,
     )
+
+
+PRIVATE_READ = "private.read"
+
+
+async def record_private_reads(*, actor: Actor, field: str, member_ids: Iterable[int]) -> None:
+    """A moderator or hub admin read `field` (e.g. "Member.trustChecks") of these members:
+    one row per member (their own reads are not recorded), all in one statement."""
+    rows = [
+        AuditEvent(
+            hub_id=actor.hub_id,
+            actor_id=actor.member_id,
+            acted_by_id=actor.acted_by.id if actor.acted_by else None,
+            action=PRIVATE_READ,
+            object_type="Member",
+            object_id=member_id,
+            subject_id=member_id,
+            data={"field": field},
+        )
+        for member_id in sorted(set(member_ids))
+        if member_id != actor.member_id
+    ]
+    if rows:
+        await AuditEvent.bulk_create(rows)
