@@ -185,7 +185,7 @@ class Member(relay.Node):
             loaders.checks_by_member(info).load(root.id),
             note_private_read(info, "Member.trustChecks", root.id),
         )
-        return checks  # type: ignore[no-any-return]
+        return checks  # type: ignore[return-value]
 
     @strawberry.field(description="Ratings received after delivered engagements.")
     async def rating(self, root: MemberModel, info: Info) -> MemberRating:
