@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     # OAuth (app/oauth): a rotated client secret keeps working this long; codes live 10 min.
     oauth_secret_overlap_seconds: int = Field(default=24 * 3_600, ge=0)
     email_token_ttl_seconds: int = 2 * 24 * 3_600
+    # Members' data rights (app/gdpr): a data export's link lives this long; an erased member's
+    # trust-check records (DBS) are kept this long after erasure, as the law asks, then purged.
+    export_link_ttl_seconds: int = Field(default=7 * 24 * 3_600, ge=60)
+    trust_check_retention_days: int = Field(default=183, ge=0)
     reset_token_ttl_seconds: int = 3_600
     password_min_length: int = 10
     argon2_time_cost: int = 3

@@ -18,7 +18,18 @@ from app.config import Settings, get_settings
 from app.db import tortoise_config
 from app.jobs.queue import close_pools
 from app.logs import configure_logging
-from app.web import badges, citydata, consent, cv, ical, oauth, opendata, pages, probes
+from app.web import (
+    badges,
+    citydata,
+    consent,
+    cv,
+    exports,
+    ical,
+    oauth,
+    opendata,
+    pages,
+    probes,
+)
 from app.web.middleware import RequestContextMiddleware
 
 
@@ -63,6 +74,7 @@ def create_app(settings: Settings | None = None, *, freeze: bool = False) -> Sta
             Route("/badges/classes/{name}", badges.badge_class),
             Route("/badges/assertions/{name}", badges.assertion),
             Route("/ical/{token}", ical.feed),
+            Route("/exports/{token}", exports.download),
             Route("/.well-known/oauth-authorization-server", oauth.well_known),
             Route("/oauth/authorize", consent.authorize, methods=["GET", "POST"]),
             Route("/oauth/token", oauth.token, methods=["POST"]),

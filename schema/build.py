@@ -17,6 +17,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from app.config import Settings, get_settings
+from schema.acting_for import apply as audit_acting_for
 from schema.assets.feed_mutations import FeedMutations
 from schema.assets.feed_queries import FeedQueries
 from schema.assets.giveaway_roots import GiveawayMutations, GiveawayQueries
@@ -25,6 +26,7 @@ from schema.assets.impact_queries import ImpactQueries
 from schema.assets.lending_roots import LendingMutations, LendingQueries
 from schema.assets.mutations import AssetMutations
 from schema.assets.queries import AssetQueries
+from schema.audit.queries import AuditQueries
 from schema.auth.mutations import AuthMutations
 from schema.auth.queries import AuthQueries
 from schema.badges.mutations import BadgeMutations
@@ -42,6 +44,7 @@ from schema.credits.payments.queries import PaymentQueries
 from schema.credits.queries import CreditsQueries
 from schema.error_codes import ErrorCode
 from schema.errors import ClassifyErrors, HubSchema
+from schema.gdpr.mutations import DataRightsMutations
 from schema.hubs.mutations import HubMutations
 from schema.hubs.queries import HubQueries
 from schema.integrations.mutations import IntegrationMutations
@@ -131,6 +134,7 @@ def build_schema() -> strawberry.Schema:
             BusinessProfileQueries,
             PaidJobQueries,
             BadgeQueries,
+            AuditQueries,
         ),
     )
     mutation = merge_types(
@@ -158,6 +162,7 @@ def build_schema() -> strawberry.Schema:
             TrialMutations,
             PaidJobMutations,
             BadgeMutations,
+            DataRightsMutations,
         ),
     )
     schema = HubSchema(
@@ -174,4 +179,5 @@ def build_schema() -> strawberry.Schema:
     )
     enforce(schema)
     apply_scopes(schema)
+    audit_acting_for(schema)
     return schema

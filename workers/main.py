@@ -23,6 +23,7 @@ from workers.tasks import (
     campaign_sweep,
     credits_housekeeping,
     opportunity_housekeeping,
+    purge_erased_trust_checks,
     recompute_badges,
     refresh_citydata,
     run_outbox_job,
@@ -60,6 +61,7 @@ def build_periodic_settings(*, burst: bool = False) -> dict[str, Any]:
             # City data cells, recomputed off the write path (app/citydata/refresh.py).
             Periodic(refresh_citydata, every_seconds=REFRESH_SECONDS, timeout=600),
             Periodic(recompute_badges, every_seconds=86400, timeout=600, at_hour=2),
+            Periodic(purge_erased_trust_checks, every_seconds=86400, timeout=120, at_hour=3),
         ],
         queue=periodic_queue_name(),
         burst=burst,

@@ -9,6 +9,7 @@ from app.campaigns import settlement
 from app.citydata import refresh as citydata
 from app.credits import offers, payment_requests
 from app.credits import service as credits
+from app.gdpr import erasure
 from app.jobs.runner import run_job
 from app.matching import digests
 from app.opportunities import expiry
@@ -64,3 +65,8 @@ async def refresh_citydata(ctx: dict[str, Any]) -> dict[str, int] | None:
     """Recomputes the city data cells (CONCURRENTLY: readers are never blocked)."""
     done = await citydata.refresh()
     return None if done is None else {"took_ms": done.took_ms, "rows": done.rows}
+
+
+async def purge_erased_trust_checks(ctx: dict[str, Any]) -> int:
+    """Trust checks of erased members, once the retention period has passed (issue 21)."""
+    return await erasure.purge_expired_checks()

@@ -28,6 +28,9 @@ class AuditEvent(Base):
     action = fields.CharField(max_length=60)
     object_type = fields.CharField(max_length=40, default="")
     object_id = fields.BigIntField(null=True)
+    # The member the action was about (whose role, check, data, account...), for the hub
+    # admins' "everything that happened to this member" filter; no foreign key: a plain id.
+    subject_id = fields.BigIntField(null=True)
     data: dict[str, Any] = fields.JSONField(default=dict)
 
     class Meta:

@@ -1,5 +1,6 @@
 """Record what members (and coordinators for them) did."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from app.actor import Actor
@@ -14,8 +15,16 @@ async def record(
     object_type: str = "",
     object_id: int | None = None,
     data: dict[str, Any] | None = None,
+    subject_id: int | None = None,
 ) -> AuditEvent:
-    """Appends one audit event; call it inside the use case's transaction."""
+    """Appends one audit event; call it inside the use case's transaction.
+
+    `data` holds ids, codes and field names, never personal values (names, emails, free
+    text): the log is append-only (migration 0034), so erasing a member could not remove them.
+    `subject_id` is the member the action was about; an action on a Member row is about them.
+    """
+    if subject_id is None and object_type == "Member":
+        subject_id = object_id
     return await AuditEvent.create(
         hub_id=hub_id,
         actor_id=actor.member_id if actor else None,
@@ -24,4 +33,29 @@ async def record(
         object_type=object_type,
         object_id=object_id,
         data=data or {},
+        subject_id=subject_id,
     )
+
+
+PRIVATE_READ = "private.read"
+
+
+async def record_private_reads(*, actor: Actor, field: str, member_ids: Iterable[int]) -> None:
+    """A moderator or hub admin read `field` (e.g. "Member.trustChecks") of these members:
+    one row per member (their own reads are not recorded), all in one statement."""
+    rows = [
+        AuditEvent(
+            hub_id=actor.hub_id,
+            actor_id=actor.member_id,
+            acted_by_id=actor.acted_by.id if actor.acted_by else None,
+            action=PRIVATE_READ,
+            object_type="Member",
+            object_id=member_id,
+            subject_id=member_id,
+            data={"field": field},
+        )
+        for member_id in sorted(set(member_ids))
+        if member_id != actor.member_id
+    ]
+    if rows:
+        await AuditEvent.bulk_create(rows)

@@ -87,25 +87,34 @@ async def _endpoint(actor: Actor, endpoint_id: int) -> WebhookEndpoint:
 async def rotate_secret(*, actor: Actor, endpoint_id: int) -> WebhookEndpoint:
     """A new secret; deliveries are signed with both for a day so receivers can switch."""
     endpoint = await _endpoint(actor, endpoint_id)
-    endpoint.previous_secret, endpoint.secret = endpoint.secret, new_secret()
-    endpoint.rotated_at = datetime.now(UTC)
-    await endpoint.save(update_fields=["previous_secret", "secret", "rotated_at"])
-    await audit.record(
-        actor=actor,
-        hub_id=actor.hub_id,
-        action="webhook.rotate",
-        object_type="WebhookEndpoint",
-        object_id=endpoint.id,
-    )
+    async with in_transaction():
+        endpoint.previous_secret, endpoint.secret = endpoint.secret, new_secret()
+        endpoint.rotated_at = datetime.now(UTC)
+        await endpoint.save(update_fields=["previous_secret", "secret", "rotated_at"])
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="webhook.rotate",
+            object_type="WebhookEndpoint",
+            object_id=endpoint.id,
+        )
     return endpoint
 
 
 async def set_active(*, actor: Actor, endpoint_id: int, active: bool) -> WebhookEndpoint:
-    """Switches an endpoint on (resetting its failure count) or off."""
+    """Switches an endpoint on (resetting its failure count) or off (audited: issue 21)."""
     endpoint = await _endpoint(actor, endpoint_id)
-    endpoint.active, endpoint.consecutive_failures = active, 0
-    endpoint.disabled_at = None if active else datetime.now(UTC)
-    await endpoint.save(update_fields=["active", "consecutive_failures", "disabled_at"])
+    async with in_transaction():
+        endpoint.active, endpoint.consecutive_failures = active, 0
+        endpoint.disabled_at = None if active else datetime.now(UTC)
+        await endpoint.save(update_fields=["active", "consecutive_failures", "disabled_at"])
+        await audit.record(
+            actor=actor,
+            hub_id=actor.hub_id,
+            action="webhook.activate" if active else "webhook.deactivate",
+            object_type="WebhookEndpoint",
+            object_id=endpoint.id,
+        )
     return endpoint
 
 

@@ -42,6 +42,7 @@ HANDLER_MODULES = (
     "app.campaigns.notify",
     "app.badges.on_events",
     "app.badges.notify",
+    "app.gdpr.export",
 )
 
 

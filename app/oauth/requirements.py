@@ -101,7 +101,7 @@ assetLoans disputedLoans campaigns myPledges myInKindPledges myOrders supplierOr
 trialsForMe myTrialApplications trialApplications trialRatings businessRatings
 compareTrialRatings comparePeriodRatings trialComments businessProfile paidJobs
 myJobApplications jobApplications myBadgeAwards myBadgeStanding organisationImpact apiClients
-myConnectedApps
+myConnectedApps auditEvents
 """
 _SESSION_MUTATIONS = """
 register verifyEmail resendVerificationEmail login refreshToken logout requestPasswordReset
@@ -125,7 +125,7 @@ moveTrial applyToTrial selectTester declineTrialApplicant submitTrialReport edit
 setTrialRatingsPublished postPaidJob closePaidJob applyToPaidJob decideJobApplication
 withdrawJobApplication createBadgeClass createBadgeLevel awardBadge revokeBadge
 submitSuccessStory moderateSuccessStory setLeaderboardOptIn createApiClient
-rotateApiClientSecret setApiClientSuspended revokeConnectedApp
+rotateApiClientSecret setApiClientSuspended revokeConnectedApp requestDataExport eraseAccount
 """
 _SESSION_SUBSCRIPTIONS = "notificationAdded"
 
@@ -172,7 +172,7 @@ CityGapsAnswer CityTrend CityTrendPoint CityTrendsAnswer CityWard""",
     Scope.PROFILE_READ: "HomeLocation Portfolio",
     SESSION: """
 Notification NotificationPreferences SavedSearch CalendarFeed ApiClient ApiClientUsage
-ApiErrorCount ConnectedApp TrustCheck""",
+ApiErrorCount ConnectedApp TrustCheck AuditEvent DataExport""",
     OPEN: """
 ApiVersion Asset AssetCategory AvailabilitySlot BadgeAward BadgeClass BadgeLevel BadgeStanding
 Booking BusinessProfile Campaign CampaignProgress CampaignUpdate Category CategoryTotal

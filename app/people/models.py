@@ -90,6 +90,9 @@ class Member(Base):
     date_of_birth = fields.DateField(null=True)
     is_proxy = fields.BooleanField(default=False)
     status = fields.CharEnumField(MemberStatus, max_length=16, default=MemberStatus.ACTIVE)
+    # Set when the member erased their account (app/gdpr/erasure.py): the row stays, pseudonymous,
+    # so that the ledger, reviews and the audit log keep pointing somewhere.
+    erased_at = fields.DatetimeField(null=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -488,6 +488,7 @@ async def review_check(*, actor: Actor, check_id: int, approve: bool, note: str 
             object_type="TrustCheck",
             object_id=check.id,
             data={"status": check.status.value},
+            subject_id=check.member_id,
         )
     return check
 

@@ -35,6 +35,8 @@ POLICY_MODULES = (
     "app.paidjobs.policy",
     "app.badges.policy",
     "app.citydata.policy",
+    "app.audit.policy",
+    "app.gdpr.policy",
     "app.policy.server",
 )
 

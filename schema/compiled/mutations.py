@@ -121,6 +121,8 @@ async def answer(
         return None
     if context.actor is None or for_the_interpreter(context):
         return None
+    if context.actor.acted_by is not None:
+        return None  # acting for someone: the interpreter audits it (schema/acting_for.py)
     if variables is not None and not isinstance(variables, dict):
         return None
     try:  # nothing has run yet: whatever goes wrong, the interpreter answers from the start

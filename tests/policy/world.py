@@ -17,12 +17,14 @@ from app.assets import service as assets
 from app.assets.impact_models import ImpactFactor
 from app.assets.models import AssetCategory
 from app.assets.sharing_models import Booking, GiveawayRequest, Loan, OffSiteShare
+from app.audit.models import AuditEvent
 from app.campaigns import funding, pledges, settlement
 from app.campaigns import service as campaigns
 from app.campaigns.models import Campaign, CampaignKind, GroupBuyOrder, InKindKind
 from app.credits import ledger, offers
 from app.credits import service as credits
 from app.credits.models import Entry, PaymentRequest, PaymentShare, SystemAccount, TransferKind
+from app.gdpr.models import DataExport
 from app.integrations.models import WebhookDelivery, WebhookEndpoint
 from app.matching.models import Notification, NotificationKind, SavedSearch
 from app.oauth.models import ApiClient, OAuthGrant
@@ -235,6 +237,10 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
         scopes=["profile:read"],
         secret_hash="$argon2id$x",
     )
+    audit_event = await AuditEvent.create(
+        hub_id=hub.id, actor_id=p["owner"].member.id, action="member.update_profile"
+    )
+    export = await DataExport.create(hub_id=hub.id, member_id=p["owner"].member.id)
     connected = await OAuthGrant.create(
         hub_id=hub.id, client_id=api_client.id, member_id=p["owner"].member.id, scopes=[]
     )
@@ -323,6 +329,8 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
         "ApiClient": [Sample("ApiClient", api_client, {"client_org_managers": {"org_owner"}})],
         "ConnectedApp": [Sample("ConnectedApp", connected, {"self": {"owner"}})],
         "WebhookDelivery": [Sample("WebhookDelivery", delivery)],
+        "AuditEvent": [Sample("AuditEvent", audit_event)],
+        "DataExport": [Sample("DataExport", export, {"self": {"owner"}})],
         "VoucherOffer": [offer_sample],
         "Voucher": [Sample("Voucher", voucher, {"holder": {"owner"}}, {"offer": offer_sample})],
         "Transfer": [Sample("Transfer", transfer, {"account_holder": {"owner", "other_party"}})],

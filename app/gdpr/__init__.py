@@ -1,0 +1,1 @@
+"""Members' data rights: a copy of all their data (export) and erasure (issue 21)."""

@@ -1,0 +1,211 @@
+"""Erasing a member's account: personal data removed or pseudonymised everywhere, the books
+kept whole.
+
+The member row stays, pseudonymous ("Former member", no email, password, home, birth date,
+bio...): the ledger's account, the reviews they wrote, the hours and the audit log keep
+pointing at it, so every sum still adds up and nobody else's history loses a side. What is
+theirs alone (sessions, tokens, saved searches, notifications, exports, skills, roles) is
+deleted; free text they wrote in others' records (application messages, hours notes, loan and
+booking messages) is emptied; contact details they left on listings are cleared; emails about
+them that were already sent (outbox rows) are deleted, and their name is taken out of others'
+notifications. Audit rows hold no personal values (app/audit/service.py), so the append-only
+log needs no change.
+
+Trust checks (DBS) are kept for `trust_check_retention_days` after erasure, as safeguarding
+law asks, then `purge_expired_checks` (a cron) deletes them.
+
+Open credit holds: REFUSED with OPEN_HOLDS, not settled. A hold belongs to a booking, loan,
+pledge or payment with another party; settling it for them (paying, or voiding what they owe)
+would change someone else's money without their say. The member (or their coordinator)
+cancels or completes those first; the error says so.
+"""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from tortoise import Tortoise
+from tortoise.transactions import in_transaction
+
+from app.actor import Actor
+from app.audit import service as audit
+from app.auth import cache as auth_cache
+from app.config import get_settings
+from app.credits.models import Account, Transfer, TransferStatus
+from app.errors import AccessDenied, DomainError
+from app.gdpr.errors import DataRightsErrorCode as E
+from app.people.models import Member, MemberRole, Role
+
+PSEUDONYM = "Former member"
+CONFIRMATION = "ERASE"
+# Shorter names are too common to take out of other people's texts safely.
+MIN_NAME_TO_SCRUB = 3
+
+# Rows that are the member's alone: deleted. ($1: the member, $2: the hub.)
+_DELETE = (
+    "DELETE FROM member_role WHERE hub_id = $2 AND member_id = $1",
+    "DELETE FROM member_skill WHERE hub_id = $2 AND member_id = $1",
+    "DELETE FROM auth_token WHERE hub_id = $2 AND member_id = $1",
+    "DELETE FROM auth_session WHERE hub_id = $2 AND member_id = $1",
+    "DELETE FROM oauth_token WHERE hub_id = $2 AND member_id = $1",
+    "DELETE FROM oauth_grant WHERE hub_id = $2 AND member_id = $1",
+    "DELETE FROM calendar_feed WHERE hub_id = $2 AND member_id = $1",
+    "DELETE FROM portfolio_settings WHERE hub_id = $2 AND member_id = $1",
+    "DELETE FROM saved_search WHERE hub_id = $2 AND member_id = $1",
+    "DELETE FROM notification WHERE hub_id = $2 AND member_id = $1",
+    "DELETE FROM data_export WHERE hub_id = $2 AND member_id = $1",
+    "DELETE FROM idempotency_key WHERE hub_id = $2 AND member_id = $1",
+)
+# Others' records keep their shape; what the member wrote or left there goes.
+_CLEAR = (
+    "UPDATE proxy_link SET active = false"
+    " WHERE hub_id = $2 AND (member_id = $1 OR coordinator_id = $1)",
+    "UPDATE application SET message = '' WHERE hub_id = $2 AND applicant_id = $1",
+    "UPDATE hours_record SET note = '' WHERE hub_id = $2 AND volunteer_id = $1",
+    "UPDATE booking SET message = '' WHERE hub_id = $2 AND booker_id = $1",
+    "UPDATE loan SET message = '' WHERE hub_id = $2 AND borrower_id = $1",
+    "UPDATE giveaway_request SET message = '' WHERE hub_id = $2 AND requester_id = $1",
+    "UPDATE job_application SET cover_note = '' WHERE hub_id = $2 AND member_id = $1",
+    "UPDATE trial_application SET note = '' WHERE hub_id = $2 AND member_id = $1",
+    "UPDATE asset SET address = '', contact_details = ''"
+    " WHERE hub_id = $2 AND owner_member_id = $1",
+    "UPDATE opportunity SET contact_details = '' WHERE hub_id = $2 AND poster_id = $1",
+)
+
+
+async def erase_account(*, actor: Actor, confirm: str) -> Member:
+    """Erases the acting member's account (a coordinator acting for a proxy member may do it
+    for them). `confirm` must be "ERASE". Refused while credits are held (OPEN_HOLDS) or when
+    the hub would lose its last hub admin; then nothing is written."""
+    if confirm != CONFIRMATION:
+        raise DomainError(E.INVALID, f'Type "{CONFIRMATION}" to confirm.', "confirm")
+    async with in_transaction() as conn:
+        member = await Member.select_for_update().get(id=actor.member_id, hub_id=actor.hub_id)
+        if actor.acted_by is not None and not member.is_proxy:
+            raise AccessDenied("A coordinator may erase only a proxy member's account.")
+        if member.erased_at is not None:
+            raise DomainError(E.ALREADY_ERASED, "This account is already erased.")
+        await _refuse_open_holds(member)
+        await _refuse_last_admin(member)
+        email, name = member.email, member.display_name
+        checks = await conn.execute_query_dict(
+            "SELECT count(*) AS n FROM trust_check WHERE hub_id = $1 AND member_id = $2",
+            [member.hub_id, member.id],
+        )
+        for sql in (*_DELETE, *_CLEAR):
+            await conn.execute_query(sql, [member.id, member.hub_id])
+        await _forget_mail_and_mentions(conn, member.hub_id, email, name)
+        now = datetime.now(UTC)
+        await Member.filter(id=member.id).update(
+            email=None,
+            password_hash=None,
+            email_verified_at=None,
+            display_name=PSEUDONYM,
+            bio="",
+            interests=[],
+            home_lat=None,
+            home_lng=None,
+            home_cell=None,
+            availability=[],
+            notification_prefs={},
+            date_of_birth=None,
+            erased_at=now,
+            updated_at=now,
+        )
+        await audit.record(
+            actor=actor,
+            hub_id=member.hub_id,
+            action="member.erase",
+            object_type="Member",
+            object_id=member.id,
+            data={"trust_checks_kept": int(checks[0]["n"])},
+        )
+    await auth_cache.forget(member_id=member.id)
+    return await Member.get(id=member.id)
+
+
+async def _refuse_open_holds(member: Member) -> None:
+    account = await Account.get_or_none(hub_id=member.hub_id, member_id=member.id)
+    if account is None:
+        return
+    held = (
+        await Transfer.filter(
+            hub_id=member.hub_id, status=TransferStatus.PENDING, source_id=account.id
+        ).exists()
+        or await Transfer.filter(
+            hub_id=member.hub_id, status=TransferStatus.PENDING, destination_id=account.id
+        ).exists()
+    )
+    if held:
+        raise DomainError(
+            E.OPEN_HOLDS,
+            "Credits are held for a booking, loan, pledge or payment: complete or cancel it"
+            " first, then erase the account.",
+        )
+
+
+async def _refuse_last_admin(member: Member) -> None:
+    # Every hub admin's role row locked in id order, as revoke_role does: two admins erasing
+    # themselves at once queue up here.
+    admins = await (
+        MemberRole.filter(hub_id=member.hub_id, role=Role.HUB_ADMIN)
+        .order_by("id")
+        .select_for_update()
+    )
+    if [a.member_id for a in admins] == [member.id]:
+        raise DomainError(E.LAST_ADMIN, "The hub needs at least one hub admin: name another first.")
+
+
+def _json_text(value: str) -> str:
+    """`value` as it appears inside a jsonb column's text."""
+    return json.dumps(value, ensure_ascii=False)[1:-1]
+
+
+def _like(value: str) -> str:
+    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+async def _forget_mail_and_mentions(
+    conn: object, hub_id: int, email: str | None, name: str
+) -> None:
+    """Sent or failed emails mentioning the member go (the outbox is a delivery log, not a
+    record); mail not yet sent to them is not sent; others' notifications name a former member."""
+    run = conn.execute_query  # type: ignore[attr-defined]
+    if email:
+        await run(
+            "DELETE FROM outbox_job WHERE status IN ('pending', 'done', 'failed')"
+            " AND payload::text ILIKE $1",
+            [_like(email)],
+        )
+    if len(name) >= MIN_NAME_TO_SCRUB and name != PSEUDONYM:
+        await run(
+            "DELETE FROM outbox_job WHERE status IN ('done', 'failed') AND payload::text LIKE $1",
+            [_like(_json_text(name))],
+        )
+        await run(
+            "UPDATE notification SET title = replace(title, $2, $3),"
+            " data = replace(data::text, $4, $5)::jsonb"
+            " WHERE hub_id = $1 AND (title LIKE $6 OR data::text LIKE $7)",
+            [
+                hub_id,
+                name,
+                PSEUDONYM,
+                _json_text(name),
+                PSEUDONYM,
+                _like(name),
+                _like(_json_text(name)),
+            ],
+        )
+
+
+async def purge_expired_checks(*, now: datetime | None = None) -> int:
+    """Deletes the trust checks of members erased longer ago than the retention period."""
+    days = get_settings().trust_check_retention_days
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=days)
+    conn = Tortoise.get_connection("default")
+    rows = await conn.execute_query_dict(
+        "DELETE FROM trust_check t USING member m WHERE m.id = t.member_id"
+        " AND m.erased_at IS NOT NULL AND m.erased_at <= $1 RETURNING t.id",
+        [cutoff],
+    )
+    return len(rows)

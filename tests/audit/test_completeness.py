@@ -1,0 +1,437 @@
+"""The audit log is complete: every mutation of the schema is classified here, and each
+sensitive one, when it goes through, writes its audit row.
+
+Adding a mutation: one line in SENSITIVE (with the audit action it must write) or in
+ORDINARY; a sensitive one also needs a scenario in SCENARIOS that runs it. The test fails for
+a mutation in neither list, in both, or named here and gone from the schema.
+"""
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from app.audit.models import AuditEvent
+from app.credits import ledger
+from app.credits.models import SystemAccount, TransferKind
+from app.integrations import webhooks
+from app.oauth import clients, connected
+from app.people import service as people
+from app.people.models import CheckKind, MemberRole, Role
+from schema import schema
+from tests.helpers import GraphQLClient, Person
+from tests.people.conftest import actor_of, gid
+
+# Sensitive: who may do what, checks of people, money put right, integrations' access,
+# members' data. The value is the audit action a successful run must write.
+SENSITIVE: dict[str, str] = {
+    "grantRole": "role.grant",
+    "revokeRole": "role.revoke",
+    "reviewTrustCheck": "check.review",
+    "reverseTransfer": "credits.reverse",
+    "createWebhookEndpoint": "webhook.create",
+    "rotateWebhookSecret": "webhook.rotate",
+    "setWebhookEndpointActive": "webhook.deactivate",
+    "createApiClient": "api_client.register",
+    "rotateApiClientSecret": "api_client.rotate_secret",
+    "setApiClientSuspended": "api_client.suspend",
+    "revokeConnectedApp": "oauth.revoke_app",
+    "createProxyMember": "member.create_proxy",
+    "linkProxy": "proxy.link",
+    "unlinkProxy": "proxy.unlink",
+    "updateHub": "hub.update",
+    "requestDataExport": "member.export_data",
+    "eraseAccount": "member.erase",
+}
+
+# Everything else: members' and organisers' ordinary actions (many audited all the same).
+ORDINARY = frozenset(
+    {
+        "acceptApplication",
+        "addOrganisationMember",
+        "applyToOpportunity",
+        "applyToPaidJob",
+        "applyToTrial",
+        "approveAsset",
+        "approveLoan",
+        "approvePaymentRequest",
+        "attachMatchPot",
+        "awardBadge",
+        "bookAsset",
+        "cancelBooking",
+        "cancelCampaign",
+        "cancelLoan",
+        "cancelOpportunity",
+        "cancelPaymentRequest",
+        "changeOrganisationMemberRole",
+        "changePledge",
+        "checkInBooking",
+        "checkOutBooking",
+        "chooseGiveawayRequest",
+        "closeOpportunity",
+        "closePaidJob",
+        "closeWantedNotice",
+        "confirmBooking",
+        "confirmGiveawayHandover",
+        "confirmLoanHandover",
+        "confirmLoanReturn",
+        "confirmOffSiteShare",
+        "createAsset",
+        "createBadgeClass",
+        "createBadgeLevel",
+        "createCalendarFeed",
+        "createCampaign",
+        "createCategory",
+        "createOpportunity",
+        "createOrganisation",
+        "createSkill",
+        "createTrial",
+        "createVoucherOffer",
+        "createWantedNotice",
+        "decideJobApplication",
+        "declineApplication",
+        "declineBooking",
+        "declineGiveawayRequest",
+        "declineLoan",
+        "declineOffSiteShare",
+        "declinePaymentRequest",
+        "declineTrialApplicant",
+        "deleteSavedSearch",
+        "disputeHours",
+        "disputeLoan",
+        "editCampaign",
+        "editReview",
+        "editTrialReport",
+        "logHours",
+        "login",
+        "logout",
+        "markNotificationsRead",
+        "markOrderFulfilled",
+        "moderateSuccessStory",
+        "moveTrial",
+        "openCampaign",
+        "payMember",
+        "pledgeInKind",
+        "pledgeToCampaign",
+        "postCampaignUpdate",
+        "postPaidJob",
+        "publishAsset",
+        "publishOpportunity",
+        "recordOffSiteShare",
+        "redeemVoucher",
+        "refreshToken",
+        "register",
+        "rejectAsset",
+        "removeOrganisationMember",
+        "renewOpportunity",
+        "requestGiveaway",
+        "requestLoan",
+        "requestPasswordReset",
+        "requestPayment",
+        "resendVerificationEmail",
+        "resetPassword",
+        "resolveHoursDispute",
+        "resolveLoanDispute",
+        "revokeBadge",
+        "revokeCalendarFeed",
+        "rotateCalendarFeed",
+        "rotatePortfolioShareLink",
+        "saveSearch",
+        "selectTester",
+        "setLeaderboardOptIn",
+        "setMySkills",
+        "setPortfolioVisibility",
+        "setTrialRatingsPublished",
+        "submitSuccessStory",
+        "submitTrialReport",
+        "submitTrustCheck",
+        "updateAsset",
+        "updateCategory",
+        "updateImpactFactor",
+        "updateOpportunity",
+        "updateOrganisation",
+        "updateProfile",
+        "updateSkill",
+        "updateVoucherOffer",
+        "uploadCityWards",
+        "useVoucher",
+        "verifyEmail",
+        "verifyHours",
+        "waitlistApplication",
+        "withdrawApplication",
+        "withdrawAsset",
+        "withdrawGiveawayRequest",
+        "withdrawInKindPledge",
+        "withdrawJobApplication",
+        "withdrawPledge",
+        "writeReview",
+    }
+)
+
+
+@dataclass
+class Cast:
+    hub: Any
+    admin: Person
+    moderator: Person
+    coordinator: Person
+    alice: Person
+    bob: Person
+
+
+Scenario = Callable[[GraphQLClient, Cast], Awaitable[dict[str, Any]]]
+SCENARIOS: dict[str, Scenario] = {}
+
+
+def scenario(name: str) -> Callable[[Scenario], Scenario]:
+    def register(fn: Scenario) -> Scenario:
+        SCENARIOS[name] = fn
+        return fn
+
+    return register
+
+
+async def run(
+    gql: GraphQLClient, name: str, input_type: str | None, value: Any, as_: Person
+) -> Any:
+    """Runs mutation `name` (with `input` of `input_type`, if any) and returns its payload."""
+    if input_type is None:
+        document = f"mutation {{ {name} {{ errors {{ code field message }} }} }}"
+        return (await gql(document, as_=as_))[name]
+    document = (
+        f"mutation($input: {input_type}!) {{ {name}(input: $input)"
+        " { errors { code field message } } }"
+    )
+    return (await gql(document, {"input": value}, as_=as_))[name]
+
+
+@scenario("grantRole")
+async def _grant(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"memberId": c.alice.gid, "role": "MODERATOR"}
+    return await run(gql, "grantRole", "GrantRoleInput", value, c.admin)
+
+
+@scenario("revokeRole")
+async def _revoke(gql: GraphQLClient, c: Cast) -> Any:
+    await MemberRole.create(hub_id=c.hub.id, member_id=c.alice.member.id, role=Role.ANALYST)
+    value = {"memberId": c.alice.gid, "role": "ANALYST"}
+    return await run(gql, "revokeRole", "RevokeRoleInput", value, c.admin)
+
+
+@scenario("reviewTrustCheck")
+async def _review(gql: GraphQLClient, c: Cast) -> Any:
+    check = await people.submit_check(
+        actor=await actor_of(c.alice),
+        kind=CheckKind.DBS_BASIC,
+        reference="DBS-001122",
+        expires_on=date.today() + timedelta(days=300),
+    )
+    value = {"checkId": gid("TrustCheck", check.id), "approve": True}
+    return await run(gql, "reviewTrustCheck", "ReviewTrustCheckInput", value, c.moderator)
+
+
+@scenario("reverseTransfer")
+async def _reverse(gql: GraphQLClient, c: Cast) -> Any:
+    transfer = await ledger.post(
+        source=await ledger.system_account(c.hub.id, SystemAccount.ISSUANCE),
+        destination=await ledger.member_account(c.hub.id, c.alice.member.id),
+        amount=30,
+        kind=TransferKind.ADJUSTMENT,
+        memo="test funding",
+    )
+    value = {
+        "transferId": gid("Transfer", transfer.id),
+        "reason": "Given by mistake",
+        "idempotencyKey": uuid.uuid4().hex,
+    }
+    return await run(gql, "reverseTransfer", "ReverseTransferInput", value, c.admin)
+
+
+async def _endpoint(c: Cast) -> str:
+    endpoint = await webhooks.create_endpoint(
+        actor=await actor_of(c.admin),
+        url="http://127.0.0.1:9/hooks",
+        event_types=["opportunity.published"],
+    )
+    return gid("WebhookEndpoint", endpoint.id)
+
+
+@scenario("createWebhookEndpoint")
+async def _create_endpoint(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"url": "http://127.0.0.1:9/hooks", "eventTypes": ["opportunity.published"]}
+    return await run(gql, "createWebhookEndpoint", "CreateWebhookEndpointInput", value, c.admin)
+
+
+@scenario("rotateWebhookSecret")
+async def _rotate_endpoint(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"endpointId": await _endpoint(c)}
+    return await run(gql, "rotateWebhookSecret", "RotateWebhookSecretInput", value, c.admin)
+
+
+@scenario("setWebhookEndpointActive")
+async def _switch_endpoint(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"endpointId": await _endpoint(c), "active": False}
+    return await run(
+        gql, "setWebhookEndpointActive", "SetWebhookEndpointActiveInput", value, c.admin
+    )
+
+
+async def _client(c: Cast) -> Any:
+    client, _ = await clients.register(
+        actor=await actor_of(c.admin),
+        name="Food bank rota",
+        redirect_uris=["https://app.example.org/callback"],
+        scopes=["profile:read"],
+    )
+    return client
+
+
+@scenario("createApiClient")
+async def _create_client(gql: GraphQLClient, c: Cast) -> Any:
+    value = {
+        "name": "Food bank rota",
+        "redirectUris": ["https://app.example.org/callback"],
+        "scopes": ["profile:read"],
+    }
+    return await run(gql, "createApiClient", "CreateApiClientInput", value, c.admin)
+
+
+@scenario("rotateApiClientSecret")
+async def _rotate_client(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"clientId": gid("ApiClient", (await _client(c)).id)}
+    return await run(gql, "rotateApiClientSecret", "RotateApiClientSecretInput", value, c.admin)
+
+
+@scenario("setApiClientSuspended")
+async def _suspend_client(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"clientId": gid("ApiClient", (await _client(c)).id), "suspended": True}
+    return await run(gql, "setApiClientSuspended", "SetApiClientSuspendedInput", value, c.admin)
+
+
+@scenario("revokeConnectedApp")
+async def _revoke_app(gql: GraphQLClient, c: Cast) -> Any:
+    grant = await connected.consent(
+        member=c.alice.member, client=await _client(c), scopes=["profile:read"]
+    )
+    value = {"connectedAppId": gid("ConnectedApp", grant.id)}
+    return await run(gql, "revokeConnectedApp", "RevokeConnectedAppInput", value, c.alice)
+
+
+@scenario("createProxyMember")
+async def _create_proxy(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"displayName": "Mrs Proxy"}
+    return await run(gql, "createProxyMember", "CreateProxyMemberInput", value, c.coordinator)
+
+
+async def _proxy(c: Cast) -> str:
+    proxy = await people.create_proxy_member(
+        actor=await actor_of(c.coordinator), display_name="Mr Proxy"
+    )
+    return gid("Member", proxy.id)
+
+
+@scenario("linkProxy")
+async def _link(gql: GraphQLClient, c: Cast) -> Any:
+    await MemberRole.create(hub_id=c.hub.id, member_id=c.bob.member.id, role=Role.COORDINATOR)
+    value = {"coordinatorId": c.bob.gid, "memberId": await _proxy(c)}
+    return await run(gql, "linkProxy", "LinkProxyInput", value, c.admin)
+
+
+@scenario("unlinkProxy")
+async def _unlink(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"coordinatorId": c.coordinator.gid, "memberId": await _proxy(c)}
+    return await run(gql, "unlinkProxy", "UnlinkProxyInput", value, c.admin)
+
+
+@scenario("updateHub")
+async def _update_hub(gql: GraphQLClient, c: Cast) -> Any:
+    # A setting that matters (privacy threshold); a new name alone is not audited.
+    return await run(gql, "updateHub", "UpdateHubInput", {"privacyK": 12}, c.admin)
+
+
+@scenario("requestDataExport")
+async def _export(gql: GraphQLClient, c: Cast) -> Any:
+    return await run(gql, "requestDataExport", None, None, c.alice)
+
+
+@scenario("eraseAccount")
+async def _erase(gql: GraphQLClient, c: Cast) -> Any:
+    return await run(gql, "eraseAccount", "EraseAccountInput", {"confirm": "ERASE"}, c.bob)
+
+
+def test_every_mutation_is_classified_once() -> None:
+    # given
+    served = set(schema._schema.mutation_type.fields)  # type: ignore[union-attr]
+    # then
+    unclassified = sorted(served - SENSITIVE.keys() - ORDINARY)
+    assert not unclassified, f"classify in SENSITIVE or ORDINARY: {unclassified}"
+    assert not sorted(SENSITIVE.keys() & ORDINARY), "in both lists"
+    gone = sorted((SENSITIVE.keys() | ORDINARY) - served)
+    assert not gone, f"not in the schema any more: {gone}"
+
+
+def test_every_sensitive_mutation_has_a_scenario() -> None:
+    missing = sorted(SENSITIVE.keys() - SCENARIOS.keys())
+    assert not missing, f"add a scenario that runs: {missing}"
+
+
+@pytest.fixture
+async def cast(
+    hub: Any, admin: Person, moderator: Person, coordinator: Person, alice: Person, bob: Person
+) -> Cast:
+    return Cast(hub, admin, moderator, coordinator, alice, bob)
+
+
+@pytest.mark.parametrize("name", sorted(SENSITIVE))
+async def test_a_sensitive_mutation_writes_its_audit_row(
+    name: str, gql: GraphQLClient, cast: Cast
+) -> None:
+    # given
+    before = await AuditEvent.filter(hub_id=cast.hub.id).order_by("-id").first()
+    since = before.id if before else 0
+    # when
+    payload = await SCENARIOS[name](gql, cast)
+    # then: it went through, and wrote its row in this hub
+    assert payload["errors"] == [], payload
+    written = await AuditEvent.filter(hub_id=cast.hub.id, id__gt=since).values_list(
+        "action", flat=True
+    )
+    assert SENSITIVE[name] in written, (name, written)
+
+
+async def test_a_mutation_made_for_a_proxy_member_is_audited_as_such(
+    gql: GraphQLClient, cast: Cast
+) -> None:
+    # given: a proxy member the coordinator acts for
+    proxy = await _proxy(cast)
+    document = """
+    mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { errors { code } } }"""
+    # when
+    done = await gql(
+        document,
+        {"input": {"bio": "Likes gardening"}},
+        as_=cast.coordinator,
+        headers={"CH-Act-For": proxy},
+    )
+    refused = await gql(
+        document,
+        {"input": {"travelKm": 999}},
+        as_=cast.coordinator,
+        headers={"CH-Act-For": proxy},
+    )
+    # then: one act_for row for the change that went through, naming both
+    assert done["updateProfile"]["errors"] == []
+    assert refused["updateProfile"]["errors"] != []
+    rows = await AuditEvent.filter(hub_id=cast.hub.id, action="act_for")
+    assert [(r.actor_id, r.acted_by_id, r.data) for r in rows] == [
+        (int(_db_id(proxy)), cast.coordinator.member.id, {"mutation": "updateProfile"})
+    ]
+
+
+def _db_id(global_id: str) -> str:
+    from app.ids import parse
+
+    return parse(global_id)[1]
