@@ -31,6 +31,7 @@ MODEL_MODULES = [
     "app.badges.models",
     "app.citydata.models",
     "app.oauth.models",
+    "app.moderation.models",
 ]
 
 

@@ -49,6 +49,8 @@ from schema.integrations.queries import IntegrationQueries
 from schema.matching.mutations import NotificationMutations
 from schema.matching.queries import NotificationQueries
 from schema.matching.subscriptions import NotificationSubscriptions
+from schema.moderation.mutations import ModerationMutations
+from schema.moderation.queries import ModerationQueries
 from schema.oauth.mutations import OAuthMutations
 from schema.oauth.queries import OAuthQueries
 from schema.opportunities.mutations import OpportunityMutations
@@ -131,6 +133,7 @@ def build_schema() -> strawberry.Schema:
             BusinessProfileQueries,
             PaidJobQueries,
             BadgeQueries,
+            ModerationQueries,
         ),
     )
     mutation = merge_types(
@@ -158,6 +161,7 @@ def build_schema() -> strawberry.Schema:
             TrialMutations,
             PaidJobMutations,
             BadgeMutations,
+            ModerationMutations,
         ),
     )
     schema = HubSchema(

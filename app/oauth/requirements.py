@@ -94,7 +94,7 @@ assetLoans disputedLoans campaigns myPledges myInKindPledges myOrders supplierOr
 trialsForMe myTrialApplications trialApplications trialRatings businessRatings
 compareTrialRatings comparePeriodRatings trialComments businessProfile paidJobs
 myJobApplications jobApplications myBadgeAwards myBadgeStanding organisationImpact apiClients
-myConnectedApps
+myConnectedApps moderationQueue appealsWaiting myModerationActions moderationFlagRules
 """
 _SESSION_MUTATIONS = """
 register verifyEmail resendVerificationEmail login refreshToken logout requestPasswordReset
@@ -118,7 +118,9 @@ moveTrial applyToTrial selectTester declineTrialApplicant submitTrialReport edit
 setTrialRatingsPublished postPaidJob closePaidJob applyToPaidJob decideJobApplication
 withdrawJobApplication createBadgeClass createBadgeLevel awardBadge revokeBadge
 submitSuccessStory moderateSuccessStory setLeaderboardOptIn createApiClient
-rotateApiClientSecret setApiClientSuspended revokeConnectedApp
+rotateApiClientSecret setApiClientSuspended revokeConnectedApp reportObject hideReportedObject
+warnMember suspendMember reinstateMember resolveModerationCase appealModerationAction
+decideAppeal setModerationFlagRules
 """
 _SESSION_SUBSCRIPTIONS = "notificationAdded"
 

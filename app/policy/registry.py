@@ -35,6 +35,7 @@ POLICY_MODULES = (
     "app.paidjobs.policy",
     "app.badges.policy",
     "app.citydata.policy",
+    "app.moderation.policy",
     "app.policy.server",
 )
 
