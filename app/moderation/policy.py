@@ -3,7 +3,7 @@
 from app.moderation.models import ModerationAction, ModerationCase, Report
 from app.moderation.visibility import MODERATING
 from app.people.models import Role
-from app.policy import SIGNED_IN, HasRole, IsViewer, ModulePolicy, mutation, node, query, value
+from app.policy import SIGNED_IN, HasRole, IsViewer, ModulePolicy, mutation, node, on, query, value
 
 HUB_ADMIN = HasRole(Role.HUB_ADMIN)
 
@@ -71,7 +71,12 @@ POLICY = ModulePolicy(
         mutation("suspendMember", MODERATING),
         mutation("reinstateMember", MODERATING),
         mutation("resolveModerationCase", MODERATING),
-        mutation("appealModerationAction", SIGNED_IN),
+        # The member acted on; a hub admin records a suspended member's appeal for them.
+        mutation(
+            "appealModerationAction",
+            SIGNED_IN,
+            on("actionId", "ModerationAction", IsViewer("member_id", "acted_on") | HUB_ADMIN),
+        ),
         mutation("decideAppeal", HUB_ADMIN),
         mutation("setModerationFlagRules", HUB_ADMIN),
     ],
