@@ -93,7 +93,9 @@ def flags_of(rules: Rules, target: Target, text: str) -> list[str]:
     if target in SHARING:
         lowered = text.casefold()
         words = any(_word_in(w, lowered) for w in rules.promotion_words)
-        if words or promotion_reason(text, "") is not None:
+        # Links and addresses are flags of their own, not adverts by themselves.
+        plain = _LINK.sub(" ", _EMAIL.sub(" ", text))
+        if words or promotion_reason(plain, "") is not None:
             found.append(PROMOTION)
     if target != Target.ORGANISATION:
         if rules.flag_email and _EMAIL.search(text):

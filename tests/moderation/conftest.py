@@ -69,6 +69,11 @@ def actor_of(person: Person, *roles: Role) -> Actor:
     return Actor(member=person.member, roles=frozenset({Role.MEMBER, *roles}))
 
 
+def refusal(body: dict[str, Any], name: str) -> str:
+    """The code a refused mutation answered with (in its payload's errors)."""
+    return str(body["data"][name]["errors"][0]["code"])
+
+
 def codes(payload: dict[str, Any]) -> list[tuple[str, str | None]]:
     return [(e["code"], e["field"]) for e in payload["errors"]]
 

@@ -8,7 +8,7 @@ import pytest
 from app.moderation import flags, reports
 from app.moderation.flags import DEFAULT, Rules
 from app.moderation.models import ModerationCase, Target
-from tests.moderation.conftest import codes, gid, report
+from tests.moderation.conftest import codes, gid, refusal, report
 
 SET_RULES = """
 mutation($input: SetModerationFlagRulesInput!) {
@@ -72,7 +72,7 @@ async def test_a_hub_admin_tunes_the_rules_and_others_cannot(
         },
         "errors": [],
     }
-    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert refusal(refused, "setModerationFlagRules") == "FORBIDDEN"
     assert codes(bad["setModerationFlagRules"]) == [("INVALID", "severalReporters")]
     read = await gql(RULES, as_=admin)
     assert read["moderationFlagRules"] == {

@@ -45,11 +45,13 @@ async def _world(hub: Any, bob: Any, alice: Any, post: Any) -> dict[str, Any]:
     )  # fmt: skip
     from app.assets.models import AssetCategory
 
-    category = await AssetCategory.create(hub_id=hub.id, slug="tools", name="Tools")
+    category = await AssetCategory.filter(hub_id=hub.id).first() or await AssetCategory.create(
+        hub_id=hub.id, slug="moderation-tools", name="Tools"
+    )
     asset = await Asset.create(
         hub_id=hub.id, kind="loan", status=AssetStatus.LISTED, owner_kind="member",
         owner_member_id=bob.member.id, listed_by_id=bob.member.id, title="Drill",
-        category_id=category.id,
+        category_id=category.id, lat=53.48, lng=-2.24, cell8="88195da4c3fffff",
     )  # fmt: skip
     return {"mine": mine, "application": application, "review": review, "asset": asset}
 
