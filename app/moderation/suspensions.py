@@ -4,7 +4,8 @@ A suspended member cannot sign in, their sessions and tokens stop working at onc
 row is saved: app/auth/cache.py forgets it in every process; sign-in, sessions and OAuth tokens
 all refuse a suspended member), nobody can act for them (app/people/proxy.py) and:
 - their open applications are withdrawn (places freed, the waitlist moves up), as if they
-  withdrew themselves, recorded as done by the moderator;
+  withdrew themselves, recorded as done by the moderator: opportunities, paid jobs (the
+  employer's access to their CV ends) and product trials not yet selected;
 - their listings are paused: published opportunities are closed, listed assets withdrawn;
 - their public content is hidden (HiddenObject rows of the suspension: reviews they wrote,
   their stories, the opportunities, assets and campaigns they posted), their profile's bio is
@@ -37,8 +38,11 @@ from app.moderation.models import (
 )
 from app.opportunities import applications
 from app.opportunities.models import Application, ApplicationStatus, Opportunity, OpportunityStatus
+from app.paidjobs import applications as job_applications
+from app.paidjobs.models import OPEN_APPLICATION, JobApplication
 from app.people.models import Member, MemberStatus
 from app.portfolios.models import Review
+from app.trials.models import TrialApplication, TrialApplicationStatus
 
 OPEN_APPLICATIONS = (
     ApplicationStatus.PENDING,
@@ -154,6 +158,20 @@ async def _apply_effects(
     ).values_list("id", flat=True)
     for application_id in withdrawn:
         await applications.withdraw(actor=as_member, application_id=application_id)  # type: ignore[arg-type]
+    # Paid jobs: the employer's access to the CV ends; trials: applications not yet selected
+    # (a selected tester holds the business's reward: the trial's own flow settles it).
+    jobs = await JobApplication.filter(
+        hub_id=hub_id, member_id=member.id, status__in=OPEN_APPLICATION
+    ).values_list("id", flat=True)
+    for job_application_id in jobs:
+        await job_applications.withdraw(actor=as_member, application_id=job_application_id)  # type: ignore[arg-type]
+    trial_applied = await TrialApplication.filter(
+        hub_id=hub_id, member_id=member.id, status=TrialApplicationStatus.APPLIED
+    ).values_list("id", flat=True)
+    if trial_applied:
+        await TrialApplication.filter(id__in=trial_applied).update(
+            status=TrialApplicationStatus.WITHDRAWN
+        )
     opportunities = await Opportunity.filter(
         hub_id=hub_id, poster_id=member.id, status=OpportunityStatus.PUBLISHED
     ).values_list("id", flat=True)
@@ -180,6 +198,8 @@ async def _apply_effects(
     await HiddenObject.bulk_create(hidden, ignore_conflicts=True)
     return {
         "withdrawn_applications": list(withdrawn),  # type: ignore[arg-type]
+        "withdrawn_job_applications": list(jobs),  # type: ignore[arg-type]
+        "withdrawn_trial_applications": list(trial_applied),  # type: ignore[arg-type]
         "paused_opportunities": list(opportunities),  # type: ignore[arg-type]
         "paused_assets": list(assets),  # type: ignore[arg-type]
     }
