@@ -160,6 +160,9 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
     org = await organisations.create_organisation(
         actor=org_owner, name="Corner Shop", kind="business", contact_email="shop@example.org"
     )
+    # Texts that moderation can mask: not their masks, so that the matrix tells them apart.
+    await type(org).filter(id=org.id).update(description="A shop on the corner.")
+    await type(p["owner"].member).filter(id=p["owner"].member.id).update(bio="I cook.")
     await organisations.add_member(
         actor=org_owner, organisation_id=org.id, member_id=p["org_staff"].member.id, role="staff"
     )
