@@ -32,6 +32,7 @@ MODEL_MODULES = [
     "app.citydata.models",
     "app.oauth.models",
     "app.gdpr.models",
+    "app.moderation.models",
 ]
 
 

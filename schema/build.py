@@ -52,6 +52,8 @@ from schema.integrations.queries import IntegrationQueries
 from schema.matching.mutations import NotificationMutations
 from schema.matching.queries import NotificationQueries
 from schema.matching.subscriptions import NotificationSubscriptions
+from schema.moderation.mutations import ModerationMutations
+from schema.moderation.queries import ModerationQueries
 from schema.oauth.mutations import OAuthMutations
 from schema.oauth.queries import OAuthQueries
 from schema.opportunities.mutations import OpportunityMutations
@@ -135,6 +137,7 @@ def build_schema() -> strawberry.Schema:
             PaidJobQueries,
             BadgeQueries,
             AuditQueries,
+            ModerationQueries,
         ),
     )
     mutation = merge_types(
@@ -163,6 +166,7 @@ def build_schema() -> strawberry.Schema:
             PaidJobMutations,
             BadgeMutations,
             DataRightsMutations,
+            ModerationMutations,
         ),
     )
     schema = HubSchema(

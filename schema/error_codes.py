@@ -24,6 +24,12 @@ class ErrorCode(Enum):
         description="Sign in first: no access token, or it is not valid, has expired (refresh"
         " it) or belongs to a suspended account.",
     )
+    ACT_FOR_REFUSED = strawberry.enum_value(
+        "ACT_FOR_REFUSED",
+        description="The CH-Act-For header names a member you may not act for (no active proxy"
+        " link, not a coordinator, a suspended member, an OAuth token): the whole request is"
+        " refused with HTTP 403 and nothing ran.",
+    )
     FORBIDDEN = strawberry.enum_value(
         "FORBIDDEN",
         description="Signed in, but not allowed: a role you do not have, a row you are not a"

@@ -13,6 +13,7 @@ guarded where the table asks:
 Fields with nothing to check keep their resolver untouched (no cost).
 """
 
+import asyncio
 import inspect
 from collections.abc import Callable
 from functools import partial
@@ -96,10 +97,16 @@ class _Rows:
         return await value if _pending(value) else value
 
     async def _checked(self, ctx: Context, rows: list[Any], verdicts: list[bool | None]) -> Any:
-        for i, verdict in enumerate(verdicts):
-            if verdict is None:
-                rule = self._policy_of(rows[i]).see  # type: ignore[union-attr]
-                verdicts[i] = await ctx.loaders.checks(rule, ctx.viewer).load(rows[i])
+        # All loads in one tick, so a list's rows are checked in one batch (one query per rule).
+        undecided = [i for i, verdict in enumerate(verdicts) if verdict is None]
+        answers = await asyncio.gather(
+            *(
+                ctx.loaders.checks(self._policy_of(rows[i]).see, ctx.viewer).load(rows[i])  # type: ignore[union-attr]
+                for i in undecided
+            )
+        )
+        for i, ok in zip(undecided, answers, strict=True):
+            verdicts[i] = ok
         return self._keep(ctx, rows, verdicts)
 
     def _keep(self, ctx: Context, rows: list[Any], verdicts: list[bool | None]) -> Any:

@@ -406,14 +406,20 @@ class HubGraphQL(GraphQL[Context, None]):
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         actor, auth_error = await _authenticate(request.headers.get("authorization"))
-        if actor is not None and (act_for := request.headers.get("ch-act-for")):
+        act_for = request.headers.get("ch-act-for")
+        if act_for is not None and actor is None:
+            message = "CH-Act-For needs the coordinator signed in."
+            raise RequestError(401, str(auth_error or message), "ACT_FOR_REFUSED")
+        if actor is not None and act_for:
             try:
                 if actor.by_token:  # no way out of its scopes
                     raise AccessDenied("CH-Act-For needs a coordinator's own session.")
                 member_id = decode_id(act_for, "Member", field="CH-Act-For", invalid=_Bad.INVALID)
                 actor = await proxy.act_for(coordinator=actor, member_id=member_id)
             except (AccessDenied, DomainError) as exc:
-                actor, auth_error = None, NotAuthenticated(str(exc))
+                # The whole request is refused: run as nobody, its reads would answer as if
+                # anonymous, and the app could show the wrong member's screen as theirs.
+                raise RequestError(403, str(exc), "ACT_FOR_REFUSED") from exc
         hub_id: int | None
         if actor is not None:
             # A coordinator acts in their own hub: its flag came with their token.

@@ -63,6 +63,28 @@ class GraphQLClient:
         return body["data"]  # type: ignore[no-any-return]
 
 
+async def refused_act_for(
+    gql: GraphQLClient,
+    query: str,
+    variables: dict[str, Any] | None,
+    *,
+    as_: Person | None,
+    act_for: str,
+    headers: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Sends `query` with a CH-Act-For header the server must refuse: the whole request is
+    answered 403 (401 when nobody is signed in) with ACT_FOR_REFUSED and no `data`."""
+    all_headers = {**(as_.headers if as_ else {}), **(headers or {}), "CH-Act-For": act_for}
+    response = await gql.http.post(
+        "/graphql", json={"query": query, "variables": variables or {}}, headers=all_headers
+    )
+    assert response.status_code == (403 if as_ else 401), response.text
+    body: dict[str, Any] = response.json()
+    assert "data" not in body, body
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["ACT_FOR_REFUSED"], body
+    return body
+
+
 async def create_person(
     *,
     hub: Any,

@@ -22,6 +22,7 @@ from workers.tasks import (
     business_housekeeping,
     campaign_sweep,
     credits_housekeeping,
+    moderation_housekeeping,
     opportunity_housekeeping,
     purge_erased_trust_checks,
     recompute_badges,
@@ -55,6 +56,7 @@ def build_periodic_settings(*, burst: bool = False) -> dict[str, Any]:
                 assets_housekeeping, every_seconds=get_settings().housekeeping_seconds, timeout=120
             ),
             Periodic(business_housekeeping, every_seconds=300, timeout=120),
+            Periodic(moderation_housekeeping, every_seconds=300, timeout=120),
             # Settlements due and not queued (their job lost, or a deadline missed while down).
             Periodic(campaign_sweep, every_seconds=60, timeout=60),
             # Badges an event missed, from the records: nightly, one statement per badge.

@@ -12,6 +12,7 @@ from app.credits import service as credits
 from app.gdpr import erasure
 from app.jobs.runner import run_job
 from app.matching import digests
+from app.moderation import expiry as moderation_expiry
 from app.opportunities import expiry
 from app.paidjobs import service as paidjobs
 from app.trials import service as trials
@@ -35,6 +36,11 @@ async def business_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
         "jobs_expired": await paidjobs.expire_lapsed(),
         "trials_closed": await trials.close_lapsed(),
     }
+
+
+async def moderation_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
+    """Suspensions whose end has passed are lifted (issue 21)."""
+    return {"suspensions_lifted": await moderation_expiry.lift_expired()}
 
 
 async def credits_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:

@@ -19,6 +19,8 @@ from app.assets.sharing_models import (
     GiveawayRequestStatus,
     Loan,
 )
+from app.moderation.models import Target
+from app.moderation.visibility import not_hidden
 from app.organisations.policy import people_of
 from app.people.models import Role
 from app.policy import (
@@ -89,7 +91,10 @@ POLICY = ModulePolicy(
         node(
             "Asset",
             model=Asset,
-            see=PUBLIC_STATUS | MANAGES | MODERATOR | (IN_REVIEW & REVIEWERS),
+            see=(PUBLIC_STATUS & (not_hidden(Target.ASSET) | REVIEWERS))
+            | MANAGES
+            | MODERATOR
+            | (IN_REVIEW & REVIEWERS),
             public=[
                 "id",
                 "kind",

@@ -9,6 +9,8 @@ organisation's people and moderators. Defining, giving and revoking badges is fo
 """
 
 from app.badges.models import Award, BadgeClass, StoryStatus, SuccessStory
+from app.moderation.models import Target
+from app.moderation.visibility import not_hidden
 from app.organisations.policy import HUB_ADMIN, people_of
 from app.people.models import Role
 from app.policy import (
@@ -71,7 +73,7 @@ POLICY = ModulePolicy(
         node(
             "SuccessStory",
             model=SuccessStory,
-            see=APPROVED | people_of("organisation_id") | MODERATORS,
+            see=(APPROVED & not_hidden(Target.STORY)) | people_of("organisation_id") | MODERATORS,
             public=["id", "title", "body", "status", "createdAt", "organisation"],
         ),
         value("BadgeLevel", "a hub's levels, public in the hub"),

@@ -1,5 +1,6 @@
-"""Tight limits for the actions people try to guess through: sign-in, password reset, voucher
-checks. Each counts per identity (the account or member it is about) and per client address.
+"""Tight limits for the actions people try to guess through (sign-in, password reset, voucher
+checks) or flood (reports). Each counts per identity (the account or member it is about) and
+per client address.
 
 They are taken inside the service, once per call: a document that aliases `login` ten times
 or a batch of ten requests pours ten into the same buckets.
@@ -34,6 +35,9 @@ class Limit:
 SIGN_IN = Limit("sign-in", per_identity=10, per_address=100, seconds=15 * MINUTE)
 PASSWORD_RESET = Limit("password-reset", per_identity=3, per_address=20, seconds=HOUR)
 VOUCHER_CHECK = Limit("voucher-check", per_identity=30, per_address=100, seconds=10 * MINUTE)
+# Reports by one member (app/moderation/reports.py): enough for a bad evening, not for a campaign
+# of false reports against someone.
+REPORT = Limit("report", per_identity=10, per_address=60, seconds=HOUR)
 
 
 async def guard(limit: Limit, *, identity: str, code: Enum, field: str | None = None) -> None:

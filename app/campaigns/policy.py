@@ -15,6 +15,8 @@ from app.campaigns.models import (
     Pledge,
     PledgeStatus,
 )
+from app.moderation.models import Target
+from app.moderation.visibility import MODERATING, not_hidden
 from app.organisations.policy import HUB_ADMIN, MANAGERS, people_of
 from app.policy import (
     ANYONE,
@@ -58,7 +60,7 @@ POLICY = ModulePolicy(
         node(
             "Campaign",
             model=Campaign,
-            see=PUBLIC | OWNER_SIDE | HUB_ADMIN,
+            see=(PUBLIC & not_hidden(Target.CAMPAIGN)) | OWNER_SIDE | MODERATING,
             public=[
                 "id",
                 "kind",

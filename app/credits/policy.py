@@ -14,6 +14,8 @@ from app.credits.models import (
     Voucher,
     VoucherOffer,
 )
+from app.moderation.models import Target
+from app.moderation.visibility import MODERATING, not_hidden
 from app.organisations.policy import people_of
 from app.people.models import Role
 from app.policy import (
@@ -117,7 +119,7 @@ POLICY = ModulePolicy(
         node(
             "VoucherOffer",
             model=VoucherOffer,
-            see=ANYONE,
+            see=not_hidden(Target.VOUCHER_OFFER) | people_of("organisation_id") | MODERATING,
             public=[
                 "id",
                 "title",

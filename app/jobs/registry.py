@@ -39,6 +39,7 @@ HANDLER_MODULES = (
     "app.opportunities.notices",
     "app.assets.wanted",
     "app.campaigns.settlement",
+    "app.moderation.on_events",
     "app.campaigns.notify",
     "app.badges.on_events",
     "app.badges.notify",

@@ -36,6 +36,10 @@ class NotificationKind(StrEnum):
     BADGE_AWARDED = "badge_awarded"
     # `data` holds level_id; at most one per holder and level (badge_level_reached, `data.once`).
     LEVEL_REACHED = "level_reached"
+    # Moderation (app/moderation/notify.py): `data` holds action_id or case_id, and `once`.
+    REPORT_OUTCOME = "report_outcome"  # what became of your report
+    MODERATION_ACTION = "moderation_action"  # a moderator acted on you or your content: why
+    APPEAL_DECIDED = "appeal_decided"  # a hub admin upheld or overturned the action you appealed
 
 
 class Delivery(StrEnum):

@@ -101,7 +101,7 @@ assetLoans disputedLoans campaigns myPledges myInKindPledges myOrders supplierOr
 trialsForMe myTrialApplications trialApplications trialRatings businessRatings
 compareTrialRatings comparePeriodRatings trialComments businessProfile paidJobs
 myJobApplications jobApplications myBadgeAwards myBadgeStanding organisationImpact apiClients
-myConnectedApps auditEvents
+myConnectedApps auditEvents moderationQueue appealsWaiting myModerationActions moderationFlagRules
 """
 _SESSION_MUTATIONS = """
 register verifyEmail resendVerificationEmail login refreshToken logout requestPasswordReset
@@ -126,6 +126,9 @@ setTrialRatingsPublished postPaidJob closePaidJob applyToPaidJob decideJobApplic
 withdrawJobApplication createBadgeClass createBadgeLevel awardBadge revokeBadge
 submitSuccessStory moderateSuccessStory setLeaderboardOptIn createApiClient
 rotateApiClientSecret setApiClientSuspended revokeConnectedApp requestDataExport eraseAccount
+reportObject hideReportedObject
+warnMember suspendMember reinstateMember resolveModerationCase appealModerationAction
+decideAppeal setModerationFlagRules
 """
 _SESSION_SUBSCRIPTIONS = "notificationAdded"
 
@@ -172,7 +175,8 @@ CityGapsAnswer CityTrend CityTrendPoint CityTrendsAnswer CityWard""",
     Scope.PROFILE_READ: "HomeLocation Portfolio",
     SESSION: """
 Notification NotificationPreferences SavedSearch CalendarFeed ApiClient ApiClientUsage
-ApiErrorCount ConnectedApp TrustCheck AuditEvent DataExport""",
+ApiErrorCount ConnectedApp TrustCheck AuditEvent DataExport ModerationAction ModerationCase
+ModerationFlagRules ModerationReport""",
     OPEN: """
 ApiVersion Asset AssetCategory AvailabilitySlot BadgeAward BadgeClass BadgeLevel BadgeStanding
 Booking BusinessProfile Campaign CampaignProgress CampaignUpdate Category CategoryTotal

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from app.moderation.models import Target
+from app.moderation.visibility import MODERATING, not_hidden
 from app.opportunities.models import (
     Application,
     ApplicationStatus,
@@ -59,7 +61,9 @@ POLICY = ModulePolicy(
         node(
             "Opportunity",
             model=Opportunity,
-            see=NOT_DRAFT | MANAGES,
+            # Hidden by moderators (or paused while its poster is suspended): its poster's
+            # side and moderators still see it.
+            see=(NOT_DRAFT & (not_hidden(Target.OPPORTUNITY) | MODERATING)) | MANAGES,
             public=[
                 "id",
                 "kind",

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from app.moderation.models import Target
+from app.moderation.visibility import MODERATING, not_hidden
 from app.organisations.models import Organisation, OrganisationMember, OrganisationRole
 from app.people.models import Role
 from app.policy import (
@@ -52,7 +54,6 @@ POLICY = ModulePolicy(
                 "name",
                 "slug",
                 "kind",
-                "description",
                 "createdAt",
                 "website",
                 "area",
@@ -60,8 +61,14 @@ POLICY = ModulePolicy(
                 "impact",  # app/assets/impact_policy.py
                 "contactEmailPublic",
             ],
-            fields={"contactEmail": SIGNED_IN | EMAIL_PUBLISHED, "members": ITS_PEOPLE | HUB_ADMIN},
+            fields={
+                "contactEmail": SIGNED_IN | EMAIL_PUBLISHED,
+                "members": ITS_PEOPLE | HUB_ADMIN,
+                # Hidden by a moderator: its own people and moderators still read it.
+                "description": not_hidden(Target.ORGANISATION) | ITS_PEOPLE | MODERATING,
+            },
             deny_with_error=["members"],
+            masks={"description": ""},
         ),
         node(
             "OrganisationMembership",

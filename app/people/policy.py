@@ -1,6 +1,8 @@
 """Who may see members, skills and trust checks, and run the people mutations."""
 
-from app.people.models import Member, Role, Skill, TrustCheck
+from app.moderation.models import Target
+from app.moderation.visibility import MODERATING, not_hidden
+from app.people.models import Member, MemberStatus, Role, Skill, TrustCheck
 from app.policy import (
     ANYONE,
     SIGNED_IN,
@@ -10,10 +12,12 @@ from app.policy import (
     mutation,
     node,
     query,
+    state,
     value,
 )
 
 THEMSELF = IsViewer("id")
+ACTIVE = state("active", "status", {MemberStatus.ACTIVE})
 HUB_ADMIN = HasRole(Role.HUB_ADMIN)
 MODERATOR = HasRole(Role.MODERATOR)
 
@@ -26,7 +30,6 @@ POLICY = ModulePolicy(
             public=[
                 "id",
                 "displayName",
-                "bio",
                 "interests",
                 "travelKm",
                 "isProxy",
@@ -36,6 +39,8 @@ POLICY = ModulePolicy(
                 "rating",
             ],
             fields={
+                # A suspended member's or a hidden profile's text: masked for the others.
+                "bio": (ACTIVE & not_hidden(Target.MEMBER)) | THEMSELF | MODERATING,
                 "email": THEMSELF,
                 "emailVerified": THEMSELF,
                 "homeLocation": THEMSELF,
@@ -49,6 +54,7 @@ POLICY = ModulePolicy(
                 "organisations": SIGNED_IN,
             },
             deny_with_error=["organisations"],
+            masks={"bio": ""},
         ),
         node("Skill", model=Skill, see=ANYONE, public=["id", "slug", "name", "category"]),
         node(

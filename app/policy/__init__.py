@@ -6,7 +6,17 @@ field, and services use `can_see` / `visible` for rows they load themselves.
 """
 
 from app.policy.registry import can_see, row_policy, table, visible
-from app.policy.rules import ANYONE, SIGNED_IN, HasRole, IsViewer, Linked, Rule, Through, state
+from app.policy.rules import (
+    ANYONE,
+    SIGNED_IN,
+    HasRole,
+    IsViewer,
+    Linked,
+    Rule,
+    Through,
+    Unlisted,
+    state,
+)
 from app.policy.table import ModulePolicy, mutation, node, on, query, value
 from app.policy.viewer import Viewer
 
@@ -19,6 +29,7 @@ __all__ = [
     "ModulePolicy",
     "Rule",
     "Through",
+    "Unlisted",
     "Viewer",
     "can_see",
     "mutation",

@@ -37,6 +37,7 @@ POLICY_MODULES = (
     "app.citydata.policy",
     "app.audit.policy",
     "app.gdpr.policy",
+    "app.moderation.policy",
     "app.policy.server",
 )
 

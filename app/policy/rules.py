@@ -202,6 +202,36 @@ class Linked(Rule):
 
 
 @dataclass(frozen=True, repr=False)
+class Unlisted(Rule):
+    """The row's `field` is NOT among the `key`s of `model` rows matching `where` (in the
+    viewer's hub): e.g. not hidden by moderators (app/moderation/policy.py). The same for every
+    viewer, anonymous included."""
+
+    name: str
+    field: str
+    model: type[Model]
+    key: str
+    where: Mapping[str, Any]
+
+    async def check_many(self, viewer: Viewer, rows: Sequence[Any]) -> list[bool]:
+        values = {getattr(r, self.field) for r in rows} - {None}
+        if viewer.hub_id is None or not values:
+            return [True] * len(rows)
+        listed = set(
+            await self.model.filter(
+                hub_id=viewer.hub_id, **self.where, **{self.key + "__in": list(values)}
+            ).values_list(self.key, flat=True)
+        )
+        return [getattr(r, self.field) not in listed for r in rows]
+
+    async def q(self, viewer: Viewer, prefix: str = "") -> Q:
+        if viewer.hub_id is None:
+            return EVERYTHING
+        listed = self.model.filter(hub_id=viewer.hub_id, **self.where).values(self.key)
+        return ~Q(**{prefix + self.field + "__in": Subquery(listed)})  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, repr=False)
 class Through(Rule):
     """`rule` holds for the row's related `relation` (a foreign key to `model`)."""
 

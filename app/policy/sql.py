@@ -18,7 +18,17 @@ from typing import Any
 from tortoise.models import Model
 
 from app.people.models import Role
-from app.policy.rules import AllOf, AnyOf, CallerRule, IsViewer, Linked, RowState, Rule, Through
+from app.policy.rules import (
+    AllOf,
+    AnyOf,
+    CallerRule,
+    IsViewer,
+    Linked,
+    RowState,
+    Rule,
+    Through,
+    Unlisted,
+)
 
 HUB = "$1"
 MEMBER = "$2"
@@ -126,6 +136,15 @@ def _rule_sql(rule: Rule, caller: Caller, model: type[Model], alias: str) -> str
         return (
             f"{alias}.{column(model, rule.field)} IN (SELECT {inner}.{column(rule.model, rule.key)}"
             f' FROM "{rule.model._meta.db_table}" {inner} WHERE {" AND ".join(conditions)})'
+        )
+    if isinstance(rule, Unlisted):
+        inner = f"{alias}_u"
+        conditions = [f"{inner}.hub_id = {HUB}"]
+        conditions += [_lookup(rule.model, inner, k, v) for k, v in rule.where.items()]
+        return (
+            f'NOT EXISTS (SELECT 1 FROM "{rule.model._meta.db_table}" {inner} WHERE '
+            f"{inner}.{column(rule.model, rule.key)} = {alias}.{column(model, rule.field)}"
+            f" AND {' AND '.join(conditions)})"
         )
     if isinstance(rule, Through):
         inner = f"{alias}_t"

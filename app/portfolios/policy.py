@@ -7,12 +7,13 @@ and the applicant receives (app.portfolios.engagement).
 
 from typing import Any
 
+from app.moderation.models import Target
+from app.moderation.visibility import not_hidden
 from app.opportunities.models import Application, Opportunity, OpportunityKind
 from app.opportunities.policy import APPLICANT
 from app.organisations.policy import people_of
 from app.people.models import Role
 from app.policy import (
-    ANYONE,
     SIGNED_IN,
     HasRole,
     IsViewer,
@@ -90,7 +91,7 @@ POLICY = ModulePolicy(
             "Review",
             model=Review,
             # Reviews are public in the hub, like the ratings they make up.
-            see=ANYONE,
+            see=not_hidden(Target.REVIEW) | IsViewer("author_id", "author") | MODERATORS,
             public=["id", "rating", "comment", "createdAt", "updatedAt", "author", "subject"],
         ),
         value("Portfolio", "the portfolio query decides whose (own, or public)"),

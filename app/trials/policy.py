@@ -7,6 +7,8 @@ author is named only if they agreed). Ratings are read by the business's people 
 admins, or by anyone once the business published them.
 """
 
+from app.moderation.models import Target
+from app.moderation.visibility import MODERATING, not_hidden
 from app.organisations.policy import HUB_ADMIN, MANAGERS, people_of
 from app.policy import (
     ANYONE,
@@ -45,7 +47,7 @@ POLICY = ModulePolicy(
         node(
             "Trial",
             model=Trial,
-            see=PUBLIC | BUSINESS_PEOPLE | HUB_ADMIN,
+            see=(PUBLIC & not_hidden(Target.TRIAL)) | BUSINESS_PEOPLE | MODERATING,
             public=[
                 "id",
                 "status",

@@ -45,6 +45,14 @@ SENSITIVE: dict[str, str] = {
     "updateHub": "hub.update",
     "requestDataExport": "member.export_data",
     "eraseAccount": "member.erase",
+    "suspendMember": "moderation.suspend",
+    "reinstateMember": "moderation.reinstate",
+    "warnMember": "moderation.warn",
+    "setModerationFlagRules": "moderation.flag_rules",
+    "hideReportedObject": "moderation.hide",
+    "resolveModerationCase": "moderation.resolve",
+    "appealModerationAction": "moderation.appeal",
+    "decideAppeal": "moderation.appeal_overturn",
 }
 
 # Everything else: members' and organisers' ordinary actions (many audited all the same).
@@ -168,6 +176,7 @@ ORDINARY = frozenset(
         "withdrawJobApplication",
         "withdrawPledge",
         "writeReview",
+        "reportObject",  # audited all the same (tests/moderation/test_reports.py)
     }
 )
 
@@ -435,3 +444,102 @@ def _db_id(global_id: str) -> str:
     from app.ids import parse
 
     return parse(global_id)[1]
+
+
+# --- moderation (app/moderation): who is suspended, warned, hidden, and appeals ---------------
+
+SUSPEND = (
+    "mutation($input: SuspendMemberInput!) { suspendMember(input: $input) { errors { code } } }"
+)
+
+
+@scenario("suspendMember")
+async def _suspend(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"memberId": c.alice.gid, "reason": "Threatening messages"}
+    return await run(gql, "suspendMember", "SuspendMemberInput", value, c.moderator)
+
+
+@scenario("reinstateMember")
+async def _reinstate(gql: GraphQLClient, c: Cast) -> Any:
+    await gql(SUSPEND, {"input": {"memberId": c.alice.gid, "reason": "Spam"}}, as_=c.moderator)
+    value = {"memberId": c.alice.gid, "reason": "Spoke to them"}
+    return await run(gql, "reinstateMember", "ReinstateMemberInput", value, c.moderator)
+
+
+@scenario("warnMember")
+async def _warn(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"memberId": c.alice.gid, "reason": "Keep it civil"}
+    return await run(gql, "warnMember", "WarnMemberInput", value, c.moderator)
+
+
+@scenario("setModerationFlagRules")
+async def _flag_rules(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"promotionWords": ["discount"], "severalReporters": 3}
+    return await run(gql, "setModerationFlagRules", "SetModerationFlagRulesInput", value, c.admin)
+
+
+async def _reported_case(gql: GraphQLClient, c: Cast) -> str:
+    """A case opened by Bob reporting an opportunity Alice posted."""
+    from datetime import UTC, datetime
+
+    from app.moderation.models import ModerationCase
+    from app.opportunities import service as opportunities
+    from app.opportunities.models import Category
+
+    category = await Category.create(hub_id=c.hub.id, slug=f"c-{uuid.uuid4().hex[:6]}", name="C")
+    posted = await opportunities.create_opportunity(
+        actor=await actor_of(c.alice),
+        publish=True,
+        fields={
+            "kind": "request",
+            "title": "Cheap loans, call now",
+            "category_id": category.id,
+            "location": (53.48, -2.24),
+            "places": 2,
+            "starts_at": datetime.now(UTC) + timedelta(days=3),
+        },
+    )
+    report = """mutation($input: ReportObjectInput!) { reportObject(input: $input) {
+      errors { code message } } }"""
+    value = {"id": gid("Opportunity", posted.id), "reason": "SCAM", "note": "Loan shark"}
+    answer = await gql(report, {"input": value}, as_=c.bob)
+    assert answer["reportObject"]["errors"] == [], answer
+    case = await ModerationCase.filter(hub_id=c.hub.id).order_by("-id").first()
+    assert case is not None
+    return gid("ModerationCase", case.id)
+
+
+@scenario("hideReportedObject")
+async def _hide(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"caseId": await _reported_case(gql, c), "reason": "A scam"}
+    return await run(gql, "hideReportedObject", "HideReportedObjectInput", value, c.moderator)
+
+
+@scenario("resolveModerationCase")
+async def _resolve(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"caseId": await _reported_case(gql, c), "note": "A real charity's offer"}
+    return await run(gql, "resolveModerationCase", "ResolveModerationCaseInput", value, c.moderator)
+
+
+async def _warning_id(gql: GraphQLClient, c: Cast) -> str:
+    from app.moderation.models import ModerationAction
+
+    await _warn(gql, c)
+    action = await ModerationAction.filter(hub_id=c.hub.id).order_by("-id").first()
+    assert action is not None
+    return gid("ModerationAction", action.id)
+
+
+@scenario("appealModerationAction")
+async def _appeal(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"actionId": await _warning_id(gql, c), "note": "It was a joke"}
+    return await run(gql, "appealModerationAction", "AppealModerationActionInput", value, c.alice)
+
+
+@scenario("decideAppeal")
+async def _decide(gql: GraphQLClient, c: Cast) -> Any:
+    action = await _warning_id(gql, c)
+    appeal = {"actionId": action, "note": "It was a joke"}
+    await run(gql, "appealModerationAction", "AppealModerationActionInput", appeal, c.alice)
+    value = {"actionId": action, "overturn": True, "note": "Agreed"}
+    return await run(gql, "decideAppeal", "DecideAppealInput", value, c.admin)

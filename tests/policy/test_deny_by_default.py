@@ -85,11 +85,11 @@ async def test_statement_lines_are_only_their_holders(
                 type(t.types["Member"])(
                     **{
                         **vars(t.types["Member"]),
-                        "public": t.types["Member"].public - {"bio"},
+                        "public": t.types["Member"].public - {"displayName"},
                     }
                 ),
             ),
-            "field Member.bio",
+            "field Member.displayName",
         ),
     ],
     ids=["type", "query", "mutation", "field"],

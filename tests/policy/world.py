@@ -27,6 +27,8 @@ from app.credits.models import Entry, PaymentRequest, PaymentShare, SystemAccoun
 from app.gdpr.models import DataExport
 from app.integrations.models import WebhookDelivery, WebhookEndpoint
 from app.matching.models import Notification, NotificationKind, SavedSearch
+from app.moderation import reports as moderation_reports
+from app.moderation.models import ActionKind, ModerationAction, Reason, Target
 from app.oauth.models import ApiClient, OAuthGrant
 from app.opportunities import applications
 from app.opportunities import service as opportunities
@@ -160,6 +162,9 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
     org = await organisations.create_organisation(
         actor=org_owner, name="Corner Shop", kind="business", contact_email="shop@example.org"
     )
+    # Texts that moderation can mask: not their masks, so that the matrix tells them apart.
+    await type(org).filter(id=org.id).update(description="A shop on the corner.")
+    await type(p["owner"].member).filter(id=p["owner"].member.id).update(bio="I cook.")
     await organisations.add_member(
         actor=org_owner, organisation_id=org.id, member_id=p["org_staff"].member.id, role="staff"
     )
@@ -299,6 +304,7 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
         **await _campaigns(hub, p, org.id, org_people),
         **await _trials_and_jobs(hub, p, org.id, org_people),
         **await _badges(hub, p, org.id, org_people, draft.id),
+        **await _moderation(hub, p, review.id),
         "Hub": [Sample("Hub", hub)],
         "Member": [
             Sample("Member", p["owner"].member, {"self": {"owner"}, "public_portfolio": set()})
@@ -721,3 +727,22 @@ async def _fund(hub_id: int, member_id: int, amount: int) -> None:
         kind=TransferKind.ADJUSTMENT,
         memo="matrix funding",
     )
+
+
+async def _moderation(hub: Any, p: dict[str, Person], review_id: int) -> dict[str, list[Sample]]:
+    """The other party reported the owner's review (an open case); a suspension of the owner
+    recorded as a row (the owner stays active, so the world's other checks still sign in)."""
+    report = await moderation_reports.report(
+        actor=_actor(p["other_party"]), target=Target.REVIEW, object_id=review_id,
+        reason=Reason.SPAM, note="matrix",
+    )  # fmt: skip
+    action = await ModerationAction.create(
+        hub_id=hub.id, case_id=report.case_id, kind=ActionKind.SUSPEND,
+        member_id=p["owner"].member.id, moderator_id=p["moderator"].member.id, reason="matrix",
+    )  # fmt: skip
+    case = await report.case
+    return {
+        "ModerationCase": [Sample("ModerationCase", case)],
+        "ModerationReport": [Sample("ModerationReport", report, {"reporter": {"other_party"}})],
+        "ModerationAction": [Sample("ModerationAction", action, {"acted_on": {"owner"}})],
+    }
