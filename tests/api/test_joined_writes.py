@@ -67,7 +67,9 @@ async def served() -> object:
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    for _ in range(500):  # polling uvicorn's flag: it has no event to wait on
+        if server.started:
+            break
         await asyncio.sleep(0.01)
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
