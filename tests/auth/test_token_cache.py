@@ -60,7 +60,7 @@ async def test_a_remembered_token_gives_each_request_models_of_its_own(alice: An
     third = await auth.authenticate(alice.token)
     second.member.display_name = "Changed by one request"
     second.member.hub.name = "Changed too"
-    second.member._await_when_save["x"] = 1
+    second.member._await_when_save["x"] = lambda: asyncio.sleep(0)
     # then the other request's objects are untouched, with the database's values
     for actor in (first, third):
         assert actor.member.display_name == stored.display_name == "Alice"
