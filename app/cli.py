@@ -61,7 +61,9 @@ def serve(
     """Serve the GraphQL API (uvicorn) against CH_DATABASE_URL and CH_REDIS_URL."""
     import uvicorn
 
+    from app.config import get_settings
     from app.logs import configure_logging
+    from app.web.protocol import JoinedWritesProtocol
 
     configure_logging()
     uvicorn.run(
@@ -73,6 +75,7 @@ def serve(
         log_config=None,
         access_log=False,
         proxy_headers=True,
+        http=JoinedWritesProtocol if get_settings().http_join_writes else "auto",
     )
 
 

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     max_body_bytes: int = 1_000_000
     # Reads planned into one SQL statement (schema/compiled); false: the interpreter only.
     compile_reads: bool = True
+    # `serve` sends a response's headers and body in one write (app/web/protocol.py).
+    http_join_writes: bool = True
     ws_allowed_origins: list[str] = []
 
     access_token_ttl_seconds: int = 3_600

@@ -43,6 +43,15 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of one process (Linux), 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Service:
     """A child process, stopped on exit; `ready` polls until it answers."""
 
@@ -81,6 +90,13 @@ class Service:
         for task in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
             pids += [int(p) for p in task.read_text().split()]
         return round(sum(peak_rss_mb(pid) for pid in pids), 1)
+
+    def cpu_seconds(self) -> float:
+        """User + system CPU of the process and its children (uvicorn's workers) so far."""
+        pids = [self.process.pid]
+        for task in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
+            pids += [int(p) for p in task.read_text().split()]
+        return round(sum(cpu_seconds(pid) for pid in pids), 3)
 
     def stop(self) -> None:
         if self.process.poll() is None:

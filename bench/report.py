@@ -50,11 +50,11 @@ def table(result: dict[str, Any]) -> str:
             if key in m:
                 lines.append(_row(f"4 payMember, {c} clients: {path}", m[key]))
                 if "outcomes" in m[key]:
-                    lines.append(f"  outcomes: {m[key]['outcomes']}")
+                    lines.append(f"  outcomes: {m[key]['outcomes']}{_cpu(m[key])}")
         for path, key in (("service", "apply_service"), ("GraphQL", "apply")):
             if key in m:
                 lines.append(_row(f"4 applyToOpportunity, {c} clients: {path}", m[key]))
-                lines.append(f"  outcomes: {m[key].get('outcomes', '-')}")
+                lines.append(f"  outcomes: {m[key].get('outcomes', '-')}{_cpu(m[key])}")
         lines.append(
             f"  pgbench tpcb-like {m['pgbench_tpcb_like'].get('tps', '-')} tps (same run);"
             f" payments / pgbench: service {m.get('transfer_service_vs_pgbench')},"
@@ -80,6 +80,12 @@ def table(result: dict[str, Any]) -> str:
         )
     lines.append(f"6 API peak RSS: {result.get('api_peak_rss_mb')} MB")
     return "\n".join(lines)
+
+
+def _cpu(step: dict[str, Any]) -> str:
+    """The API processes' CPU per request during a GraphQL step (not for the service path)."""
+    per = step.get("api_cpu_ms_per_request")
+    return f"; API CPU {per} ms per request" if per is not None else ""
 
 
 def _sql(section: dict[str, Any]) -> str:

@@ -16,7 +16,7 @@ import aiohttp
 from tortoise import Tortoise
 
 from bench import documents as doc
-from bench import procs, wrk
+from bench import procs, writes, wrk
 from bench.load import Requests, drive, merged, percentile, post_json, summary
 from bench.sample import Sample, gid
 from bench.sqlcount import statements
@@ -264,7 +264,9 @@ async def mutations(run: Run) -> dict[str, Any]:
     s = run.sample
     clients = max(run.clients[:2])
     actors = {t: await auth.authenticate(t) for t in {*s.members, *s.payers}}
-    pairs = [(m, o) for m in s.members for o in s.open_ids]
+    pairs = await writes.unapplied(
+        [(m, o) for m in s.members for o in s.open_ids], actors, _pk
+    )  # pairs applied by an earlier run on the same copy would only be refused
     random.Random(6).shuffle(pairs)
     half = len(pairs) // 2
     by_service, by_graphql = pairs[:half], pairs[half:]
@@ -336,9 +338,22 @@ async def mutations(run: Run) -> dict[str, Any]:
         return not refused
 
     pay_by_service = await in_process(pay_service, clients, run.seconds, run.max_requests)
-    paid = await run.load(pay, clients)
+    if run.driver == "wrk":  # every request built and every answer read by wrk's Lua
+        rows = [
+            (run.bearer(s.payers[k]), writes.pay_body(doc.PAY, gid("Member", ring(k)[1])))
+            for k in range(len(s.payers))
+        ]
+        paid = await writes.step(run.api, rows, clients, run.seconds, allowed={"ok"})
+        outcomes["pay_graphql"].update(paid.pop("outcomes"))
+    else:
+        paid = await writes.with_cpu(run.api, run.load(pay, clients))
     apply_by_service = await in_process(apply_service, clients, run.seconds, run.max_requests)
-    applied = await run.load(apply, clients)
+    if run.driver == "wrk":
+        rows = [(run.bearer(t), writes.apply_body(doc.APPLY, o)) for t, o in by_graphql]
+        applied = await writes.step(run.api, rows, clients, run.seconds, allowed=None)
+        outcomes["apply_graphql"].update(applied.pop("outcomes"))
+    else:
+        applied = await writes.with_cpu(run.api, run.load(apply, clients))
     payer = run.bearer(s.payers[0])
 
     def payment() -> dict[str, Any]:

@@ -68,6 +68,7 @@ class _Walker:
         self.fragments = fragments
         self.variables = variables
         self.page = page
+        self.read_variables = False  # whether a page size came from a variable
 
     def cost(
         self, selection_set: SelectionSetNode | None, seen: frozenset[str] = frozenset()
@@ -93,6 +94,7 @@ class _Walker:
             too_long = len(value.value) > len(str(MAX_INT))
             return MAX_INT if too_long else max(1, min(int(value.value), MAX_INT))
         if isinstance(value, VariableNode):
+            self.read_variables = True
             # The raw variable, not yet type-checked: anything but an Int in range costs a
             # default page, and coercion refuses it later with a typed error.
             given = self.variables.get(value.name.value)
@@ -117,9 +119,35 @@ def request_cost(
     default_page_size: int,
 ) -> int:
     """The worst-case cost of the operation a request runs (what its budget is charged): the
-    same walk as QueryCostLimiter's; 1 for a document that will not run."""
+    same walk as QueryCostLimiter's; 1 for a document that will not run. Remembered per
+    (parsed document, operation) when no page size comes from a variable (a mutation's, most
+    documents'): the parsed and validated documents are cached, so a known one is walked once."""
     if document is None:
         return 1
+    key = (id(document), operation_name, default_page_size)
+    known = _costs.get(key)
+    if known is not None and known[0] is document:
+        return known[1]
+    walker, cost = _walk(document, operation_name, variables, default_page_size)
+    if not walker.read_variables:
+        if len(_costs) >= MAX_REMEMBERED:
+            _costs.clear()
+        _costs[key] = (document, cost)
+    return cost
+
+
+MAX_REMEMBERED = 2_000
+# (id of the document, operation, page size) -> (the document, its cost): the document is kept
+# so that its id cannot be reused by another while the entry lives.
+_costs: dict[tuple[int, str | None, int], tuple[DocumentNode, int]] = {}
+
+
+def _walk(
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: dict[str, Any] | None,
+    default_page_size: int,
+) -> tuple["_Walker", int]:
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
@@ -127,5 +155,5 @@ def request_cost(
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     for op in operations:
         if operation_name is None or (op.name is not None and op.name.value == operation_name):
-            return max(1, walker.cost(op.selection_set))
-    return 1
+            return walker, max(1, walker.cost(op.selection_set))
+    return walker, 1

@@ -40,7 +40,8 @@ RETRY_SECONDS = 1.0
 @dataclass(frozen=True, slots=True)
 class Entry:
     """What authenticate needs of a token, as rows (fresh model objects are built per
-    request, so one request can never change what another one sees)."""
+    request, so one request can never change what another one sees: copies of `models`, the
+    member and hub built once, whose field values are all immutable)."""
 
     member: Mapping[str, Any]
     hub: Mapping[str, Any]
@@ -48,6 +49,7 @@ class Entry:
     session_id: int | None
     expires_at: datetime
     until: float  # time.monotonic() after which the entry is not served
+    models: tuple[Any, Any] | None = None  # (Member, Hub) built from the rows, never handed out
 
     @property
     def member_id(self) -> int:

@@ -4,7 +4,7 @@ import time
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from tortoise import Tortoise
 from tortoise.exceptions import IntegrityError
@@ -365,13 +365,28 @@ async def authenticate(raw: str) -> Actor:
         raise NotAuthenticated("The access token has expired: refresh it.")
     if entry.member["status"] == MemberStatus.SUSPENDED:
         raise NotAuthenticated("This account is suspended.")
-    member = Member._init_from_db(**entry.member)
-    member.hub = Hub._init_from_db(**entry.hub)
+    if entry.models is None:
+        member, hub = Member._init_from_db(**entry.member), Hub._init_from_db(**entry.hub)
+    else:  # copies: a few microseconds where building from the rows takes tens
+        member, hub = _fresh(entry.models[0]), _fresh(entry.models[1])
+    member.hub = hub
     return Actor(
         member=member,
         roles=frozenset(Role(r) for r in entry.roles),
         session_id=entry.session_id,
     )
+
+
+ModelT = TypeVar("ModelT")
+
+
+def _fresh(prototype: ModelT) -> ModelT:
+    """A model object of its own with the prototype's field values (all immutable: text,
+    numbers, dates, enums), as Tortoise's _init_from_db leaves it."""
+    model = prototype.__class__.__new__(prototype.__class__)
+    model.__dict__.update(prototype.__dict__)
+    model.__dict__["_await_when_save"] = {}
+    return model
 
 
 @cache
@@ -400,6 +415,7 @@ async def _load_token(token_digest: str) -> auth_cache.Entry | None:
     return auth_cache.Entry(
         member=member,
         hub=hub,
+        models=(Member._init_from_db(**member), Hub._init_from_db(**hub)),
         roles=tuple(str(r) for r in row["roles"]),
         session_id=row["session_id"],
         expires_at=row["expires_at"],

@@ -2,10 +2,14 @@
 address for anonymous requests, that refills at CH_BUDGET_PER_SECOND up to CH_BUDGET_CAPACITY.
 
 A process takes a caller's cost from Redis a second's refill at a time (at most a tenth of the
-bucket) and spends that lease locally, so a busy caller costs one Redis round trip a second
-per process, not one per request. A lease is taken from the bucket in full: processes never
-spend more than the budget between them; what a lease leaves unspent when it ends is lost to
-the caller (at most a second's refill).
+bucket) and spends that lease locally for up to LEASE_LIFETIME seconds, so a caller costs one
+Redis round trip per lease and process, not one per request: a busy one when the lease is
+spent, an occasional one every LEASE_LIFETIME seconds (with leases of one second, most
+members, who send a request every few seconds, cost a round trip per request). A lease is
+taken from the bucket in full: processes never spend more than the budget between them; what
+a lease leaves unspent when it ends is lost to the caller (at most a second's refill, however
+long the lease lived: the bucket drains it within a second). While a lease lives, the room it
+reports is the room when it was taken less what it spent since: never more than there is.
 """
 
 import time
@@ -16,7 +20,8 @@ from app.actor import Actor
 from app.budgets.bucket import Bucket, Outcome, take
 from app.config import get_settings
 
-LEASE_SECONDS = 1.0
+LEASE_SECONDS = 1.0  # a lease is this many seconds of the bucket's refill
+LEASE_LIFETIME = 10.0  # and is spent locally for at most this long
 MAX_LEASES = 10_000
 
 
@@ -27,6 +32,8 @@ class _Lease:
     remaining: int  # the bucket's room when the lease was taken
     reset: int
 
+
+_clock = time.monotonic  # a name of its own: tests move it without moving the event loop's
 
 _leases: "OrderedDict[str, _Lease]" = OrderedDict()
 
@@ -50,7 +57,7 @@ def caller_key(*, actor: Actor | None, address: str | None) -> str:
 async def charge(*, key: str, cost: int) -> tuple[Bucket, Outcome]:
     """Charges the request's cost (at least 1) to the caller's budget: from this process's
     lease when it holds enough, else from Redis."""
-    bucket, cost, now = request_bucket(), max(1, cost), time.monotonic()
+    bucket, cost, now = request_bucket(), max(1, cost), _clock()
     lease = _leases.get(key)
     if lease is not None and lease.until > now and lease.left >= cost:
         lease.left -= cost
@@ -62,7 +69,7 @@ async def charge(*, key: str, cost: int) -> tuple[Bucket, Outcome]:
         chunk, outcome = cost, await take(bucket, key=key, cost=cost)
     if not outcome.taken:
         return bucket, outcome
-    _leases[key] = _Lease(chunk - cost, now + LEASE_SECONDS, outcome.remaining, outcome.reset)
+    _leases[key] = _Lease(chunk - cost, now + LEASE_LIFETIME, outcome.remaining, outcome.reset)
     _leases.move_to_end(key)
     if len(_leases) > MAX_LEASES:
         _leases.popitem(last=False)

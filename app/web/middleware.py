@@ -10,6 +10,7 @@ import logging
 import re
 import time
 import uuid
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -57,8 +58,9 @@ class RequestContextMiddleware:
         finally:
             elapsed = time.perf_counter() - started
             if scope["type"] == "http":
-                HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
-                HTTP_LATENCY.labels(route).observe(elapsed)
+                counted, timed = _series(scope["method"], route, status)
+                counted.inc()
+                timed.observe(elapsed)
                 log.info(
                     "request",
                     extra={
@@ -70,6 +72,24 @@ class RequestContextMiddleware:
                 )
             request_id_var.reset(token)
             client_ip_var.reset(address)
+
+
+_children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+
+def _series(method: str, route: str, status: int) -> tuple[Any, Any]:
+    """The request counter's and latency histogram's series of a request (prometheus's
+    labels() takes a lock and validates the labels on every call: remembered, few kinds)."""
+    key = (method, route, status)
+    found = _children.get(key)
+    if found is None:
+        if len(_children) > 1_000:  # methods come from clients: bounded
+            _children.clear()
+        found = _children[key] = (
+            HTTP_REQUESTS.labels(method, route, str(status)),
+            HTTP_LATENCY.labels(route),
+        )
+    return found
 
 
 async def _internal_error(send: Send, request_id: str) -> None:

@@ -49,6 +49,28 @@ async def test_a_seen_token_costs_no_statement_and_a_new_one_costs_one(alice: An
     assert again.member.hub.id == alice.member.hub_id
 
 
+async def test_a_remembered_token_gives_each_request_models_of_its_own(alice: Any) -> None:
+    # given: a remembered token, and the member as the database has it
+    await _live_cache()
+    auth_cache.clear()
+    first = await auth.authenticate(alice.token)
+    stored = await Member.get(id=alice.member.id).prefetch_related("hub")
+    # when two more requests authenticate from the cache, and one changes its objects
+    second = await auth.authenticate(alice.token)
+    third = await auth.authenticate(alice.token)
+    second.member.display_name = "Changed by one request"
+    second.member.hub.name = "Changed too"
+    second.member._await_when_save["x"] = lambda: asyncio.sleep(0)
+    # then the other request's objects are untouched, with the database's values
+    for actor in (first, third):
+        assert actor.member.display_name == stored.display_name == "Alice"
+        assert actor.member.hub.name == stored.hub.name
+        assert actor.member._await_when_save == {}
+    names = [f for f in Member._meta.db_fields if f != "hub_id"]
+    assert {f: getattr(third.member, f) for f in names} == {f: getattr(stored, f) for f in names}
+    assert third.member._saved_in_db and not third.member._partial
+
+
 async def test_logout_ends_the_token_at_once_in_this_process(gql: Any, alice: Any) -> None:
     # given: the token is remembered
     await _live_cache()

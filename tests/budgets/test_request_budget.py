@@ -116,6 +116,38 @@ async def test_a_busy_caller_costs_one_redis_round_trip_per_lease(
     assert spent <= 1000 + 100  # plus at most a second of refill while it ran
 
 
+async def test_an_occasional_caller_is_served_from_its_lease_for_its_lifetime(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.budgets import requests
+    from app.config import get_settings
+
+    # given a budget of 1,000 refilling 100 a second (leases of 100), and a clock we move
+    monkeypatch.setattr(get_settings(), "budget_capacity", 1000)
+    monkeypatch.setattr(get_settings(), "budget_per_second", 100.0)
+    takes: list[int] = []
+    real_take = requests.take
+
+    async def counted(bucket: Any, *, key: str, cost: int = 1) -> Any:
+        takes.append(cost)
+        return await real_take(bucket, key=key, cost=cost)
+
+    monkeypatch.setattr(requests, "take", counted)
+    now = [1000.0]
+    monkeypatch.setattr(requests, "_clock", lambda: now[0])
+    key = f"test:{uuid.uuid4().hex}"
+    # when the caller sends a request of 10 every few seconds within the lease's lifetime
+    for _ in range(3):
+        assert (await requests.charge(key=key, cost=10))[1].taken
+        now[0] += (requests.LEASE_LIFETIME - 0.5) / 3
+    # then Redis was asked once
+    assert takes == [100]
+    # and once the lease has lived its lifetime, the next request takes a new one
+    now[0] += requests.LEASE_LIFETIME
+    assert (await requests.charge(key=key, cost=10))[1].taken
+    assert takes == [100, 100]
+
+
 def test_an_api_clients_token_spends_the_clients_budget_and_a_coordinator_their_own() -> None:
     from app.actor import Actor
     from app.budgets.requests import caller_key

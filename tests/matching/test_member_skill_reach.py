@@ -32,9 +32,10 @@ async def _home(member_id: int) -> tuple[Any, ...]:
 
 async def _told(opportunity: Any) -> set[int]:
     await notify_matches(opportunity_id=opportunity.id)
-    return set(
-        await Notification.filter(opportunity_id=opportunity.id).values_list("member_id", flat=True)
+    ids = await Notification.filter(opportunity_id=opportunity.id).values_list(
+        "member_id", flat=True
     )
+    return {int(i) for i in ids}  # type: ignore[call-overload]
 
 
 async def test_skills_set_before_the_home_follow_the_member_when_they_move(
