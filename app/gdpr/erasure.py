@@ -69,6 +69,13 @@ _CLEAR = (
     "UPDATE asset SET address = '', contact_details = ''"
     " WHERE hub_id = $2 AND owner_member_id = $1",
     "UPDATE opportunity SET contact_details = '' WHERE hub_id = $2 AND poster_id = $1",
+    # Where they asked for help themselves, the exact place was their own (often their home);
+    # an organisation's listing keeps the organisation's place.
+    "UPDATE opportunity SET address = '', lat = NULL, lng = NULL"
+    " WHERE hub_id = $2 AND poster_id = $1 AND organisation_id IS NULL",
+    "UPDATE trial_report SET comment = '' WHERE hub_id = $2 AND member_id = $1",
+    "UPDATE success_story SET body = '' WHERE hub_id = $2 AND author_id = $1",
+    "UPDATE campaign_update SET body = '' WHERE hub_id = $2 AND author_id = $1",
 )
 
 
@@ -177,6 +184,18 @@ async def _forget_mail_and_mentions(
             " AND payload::text ILIKE $1",
             [_like(email)],
         )
+        await run(  # an organisation that gave their address as its contact
+            "UPDATE organisation SET contact_email = ''"
+            " WHERE hub_id = $1 AND lower(contact_email) = lower($2)",
+            [hub_id, email],
+        )
+    for value in (email, _json_text(name) if len(name) >= MIN_NAME_TO_SCRUB else None):
+        if value and name != PSEUDONYM:  # webhook deliveries sent are a log: those go
+            await run(
+                "DELETE FROM webhook_delivery WHERE hub_id = $1 AND status <> 'pending'"
+                " AND payload::text ILIKE $2",
+                [hub_id, _like(value)],
+            )
     if len(name) >= MIN_NAME_TO_SCRUB and name != PSEUDONYM:
         await run(
             "DELETE FROM outbox_job WHERE status IN ('done', 'failed') AND payload::text LIKE $1",

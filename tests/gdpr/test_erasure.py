@@ -12,6 +12,8 @@ from app.credits import ledger
 from app.credits.models import Account, Entry, TransferKind
 from app.gdpr import erasure
 from app.opportunities import applications
+from app.opportunities.models import Opportunity
+from app.organisations import service as organisations
 from app.people import service as people
 from app.people.models import CheckKind, Member, MemberRole, Role
 from app.portfolios import reviews
@@ -85,6 +87,13 @@ async def test_erased_personal_data_is_nowhere_and_the_books_balance(
         actor=await actor_of(zeph), opportunity_id=other.id, message=f"Text me: {PHONE}"
     )
     await auth.request_password_reset(hub_slug=hub.slug, email=EMAIL)
+    # ... help she asked for at her own door, and a group that gave her address as its contact
+    own = await post(
+        zeph, title="Help me move a wardrobe", address=ADDRESS, location=(53.4839, -2.2246)
+    )
+    await organisations.create_organisation(
+        actor=await actor_of(bob), name="Ancoats Allotments", kind="charity", contact_email=EMAIL
+    )
     await fund_member(hub.id, zeph.member.id, 50)
     await ledger.post(
         source=await ledger.member_account(hub.id, zeph.member.id),
@@ -98,6 +107,8 @@ async def test_erased_personal_data_is_nowhere_and_the_books_balance(
     entries = await Entry.filter(account_id=account.id).count()
     assert await where_found(NAME)  # the test can see the values before
     assert await where_found(PHONE)
+    assert "opportunity.address" in await where_found(ADDRESS)
+    assert "organisation.contact_email" in await where_found(EMAIL)
     # when
     data = await gql(ERASE, {"input": {"confirm": "ERASE"}}, as_=zeph)
     # then
@@ -115,6 +126,10 @@ async def test_erased_personal_data_is_nowhere_and_the_books_balance(
     )
     assert (member.home_lat, member.home_lng, member.date_of_birth) == (None, None, None)
     assert member.erased_at is not None
+    # her own listing keeps its coarse area only
+    listing = await Opportunity.get(id=own.id)
+    assert (listing.lat, listing.lng, listing.address) == (None, None, "")
+    assert listing.cell6 is not None
     # the books: her account and every entry stay, the sum of accounts is zero
     assert await books(hub.id) == 0
     kept = await Account.get(id=account.id)
