@@ -1,6 +1,6 @@
-"""Automatic flags on publishing: each subscriber reads the new public text against the hub's
-rules (app/moderation/flags.py) and opens a case when something trips (idempotent: the open
-case only gains flags it lacks)."""
+"""Automatic flags on publishing, and on editing a listed opportunity's words: each
+subscriber reads the new public text against the hub's rules (app/moderation/flags.py) and
+opens a case when something trips (idempotent: the open case only gains flags it lacks)."""
 
 from typing import Any
 
@@ -11,6 +11,7 @@ from app.opportunities.models import Opportunity
 
 
 @subscribe("opportunity.published")
+@subscribe("opportunity.edited")
 async def flag_opportunity(*, opportunity_id: int, **_: Any) -> None:
     hub_id = await Opportunity.filter(id=opportunity_id).first().values_list("hub_id", flat=True)
     if hub_id is not None:

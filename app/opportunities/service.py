@@ -101,7 +101,18 @@ async def update_opportunity(
             data={"fields": sorted(fields)},
         )
         await opportunity.refresh_from_db()
+        if opportunity.status != S.DRAFT and PUBLIC_TEXT & set(changes):
+            # A listing's new words are read for automatic flags as when it was published.
+            await events.emit(
+                "opportunity.edited",
+                {"opportunity_id": opportunity.id},
+                key=f"{opportunity.id}:{datetime.now(UTC).isoformat()}",  # each edit read once
+            )
     return opportunity
+
+
+# The fields everyone reads (app/moderation/on_events.py flags them).
+PUBLIC_TEXT = frozenset({"title", "description"})
 
 
 def _check_editable(opportunity: Opportunity, cleaned: dict[str, Any]) -> None:

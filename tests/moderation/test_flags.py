@@ -116,3 +116,26 @@ async def test_publishing_contact_details_opens_a_flagged_case(
     assert await reports.flag(hub_id=hub.id, target=Target.OPPORTUNITY, object_id=clean.id) is None
     assert await ModerationCase.filter(hub_id=hub.id).count() == 1
     assert gid("Opportunity", dirty.id)
+
+
+async def test_editing_a_listed_opportunitys_words_is_read_again(
+    gql: Any, hub: Any, bob: Any, post: Any, run_jobs: Any
+) -> None:
+    # given: a clean listing, read when it was published
+    listing = await post(bob, title="Help moving a sofa")
+    await run_jobs()
+    assert not await ModerationCase.filter(hub_id=hub.id).exists()
+    # when: its description gains a phone number
+    edit = """mutation($input: UpdateOpportunityInput!) {
+      updateOpportunity(input: $input) { errors { code field } } }"""
+    fields = {"description": "Two flights of stairs. Call 07700 900123."}
+    data = await gql(
+        edit,
+        {"input": {"opportunityId": gid("Opportunity", listing.id), "fields": fields}},
+        as_=bob,
+    )
+    await run_jobs()
+    # then
+    assert data["updateOpportunity"]["errors"] == []
+    cases = await ModerationCase.filter(hub_id=hub.id)
+    assert [(c.object_id, c.flags, c.report_count) for c in cases] == [(listing.id, ["phone"], 0)]
