@@ -101,6 +101,12 @@ async def update_asset(*, actor: Actor, asset_id: int, fields: dict[str, Any]) -
         text_changed = {"title", "description"} & set(changes)
         if asset.status == S.LISTED and text_changed:
             await _guard(asset, datetime.now(UTC))
+            # The new words are read for automatic flags (app/moderation/on_events.py).
+            await events.emit(
+                "asset.edited",
+                {"asset_id": asset.id},
+                key=f"{asset.id}:{datetime.now(UTC).isoformat()}",
+            )
         await audit.record(
             actor=actor,
             hub_id=actor.hub_id,

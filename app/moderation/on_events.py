@@ -1,4 +1,4 @@
-"""Automatic flags on publishing, and on editing a listed opportunity's words: each
+"""Automatic flags on publishing, and again when a listing's or review's words are edited: each
 subscriber reads the new public text against the hub's rules (app/moderation/flags.py) and
 opens a case when something trips (idempotent: the open case only gains flags it lacks)."""
 
@@ -19,6 +19,7 @@ async def flag_opportunity(*, opportunity_id: int, **_: Any) -> None:
 
 
 @subscribe("asset.listed")
+@subscribe("asset.edited")
 async def flag_asset(*, asset_id: int, **_: Any) -> None:
     from app.assets.models import Asset
 
@@ -28,5 +29,6 @@ async def flag_asset(*, asset_id: int, **_: Any) -> None:
 
 
 @subscribe("review.written")
+@subscribe("review.edited")
 async def flag_review(*, review_id: int, hub_id: int, **_: Any) -> None:
     await reports.flag(hub_id=hub_id, target=Target.REVIEW, object_id=review_id)

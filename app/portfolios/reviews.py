@@ -119,4 +119,10 @@ async def edit_review(
             object_type="Review",
             object_id=review.id,
         )
+        if comment is not None:  # the new words are read for automatic flags
+            await events.emit(
+                "review.edited",
+                {"review_id": review.id, "hub_id": review.hub_id},
+                key=f"{review.id}:{datetime.now(UTC).isoformat()}",
+            )
     return review

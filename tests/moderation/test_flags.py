@@ -139,3 +139,32 @@ async def test_editing_a_listed_opportunitys_words_is_read_again(
     assert data["updateOpportunity"]["errors"] == []
     cases = await ModerationCase.filter(hub_id=hub.id)
     assert [(c.object_id, c.flags, c.report_count) for c in cases] == [(listing.id, ["phone"], 0)]
+
+
+async def test_editing_a_review_is_read_again(
+    hub: Any, alice: Any, bob: Any, post: Any, run_jobs: Any
+) -> None:
+    # given: Bob's clean review of Alice, after a lunch club she ran
+    from app.opportunities.models import Application
+    from app.portfolios import reviews
+    from app.portfolios.models import Review
+    from tests.moderation.conftest import actor_of
+
+    done = await post(alice, title="Lunch club")
+    place = await Application.create(
+        hub_id=hub.id, opportunity_id=done.id, applicant_id=bob.member.id, status="accepted"
+    )
+    review = await Review.create(
+        hub_id=hub.id, application_id=place.id, author_id=bob.member.id,
+        subject_id=alice.member.id, rating=4, comment="Good soup",
+    )  # fmt: skip
+    # when: he edits it to carry a phone number
+    await reviews.edit_review(
+        actor=actor_of(bob), review_id=review.id, comment="Good soup. Text me: 07700 900123"
+    )
+    await run_jobs()
+    # then
+    cases = await ModerationCase.filter(hub_id=hub.id)
+    assert [(c.target, c.object_id, c.flags) for c in cases] == [
+        (Target.REVIEW, review.id, ["phone"])
+    ]
