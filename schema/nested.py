@@ -7,20 +7,19 @@ the field's own filters); a window keeps each parent's first rows, as many as it
 page of 100 opportunities asking for their applications runs 100 statements.
 """
 
-import binascii
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from strawberry import relay
 from strawberry.types.nodes import SelectedField
 from tortoise import Tortoise
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from schema.context import Info
-from schema.relay import MAX_OFFSET
+from schema.errors import BadInput
+from schema.relay import MAX_OFFSET, cursor_offset
 
 M = TypeVar("M", bound=Model)
 Build = Callable[[list[int]], Awaitable[QuerySet[Any]]]
@@ -55,8 +54,11 @@ def rows_needed(info: Info) -> int:
     field = info.selected_fields[0]
     args = field.arguments if isinstance(field, SelectedField) else {}  # variables filled in
     try:
-        after, before = _offset(args.get("after")), _offset(args.get("before"))
-    except ValueError:
+        after, before = (
+            None if args.get(name) is None else cursor_offset(args[name])
+            for name in ("after", "before")
+        )
+    except BadInput:
         return 1  # a bad cursor: Page answers BAD_INPUT whatever is loaded
     start = 0 if after is None else after + 1
     if before is not None:
@@ -64,21 +66,6 @@ def rows_needed(info: Info) -> int:
     first = args.get("first")
     size = first if isinstance(first, int) and first >= 0 else info.schema.config.relay_max_results
     return min(start + size, MAX_OFFSET + 1) + 1
-
-
-def _offset(cursor: Any) -> int | None:
-    """The offset in a cursor, None without one; ValueError when it is not one of ours."""
-    if cursor is None:
-        return None
-    try:
-        prefix, value = relay.from_base64(cursor)
-    except (TypeError, UnicodeDecodeError, binascii.Error) as exc:
-        raise ValueError("not a cursor") from exc
-    if prefix != "arrayconnection" or not (value.isascii() and value.isdigit()):
-        raise ValueError("not a cursor")
-    if len(value) > len(str(MAX_OFFSET)):
-        raise ValueError("past the last offset")
-    return int(value)
 
 
 async def _load(children: Children, build: Build, ids: list[int], limit: int) -> list[list[Any]]:

@@ -112,7 +112,12 @@ MAX_OFFSET = 100_000
 
 
 def _check_cursor(cursor: str) -> None:
-    """Cursors are opaque offsets; anything else, or one past MAX_OFFSET, is bad input."""
+    cursor_offset(cursor)
+
+
+def cursor_offset(cursor: str) -> int:
+    """The offset in one of our cursors (opaque offsets); anything else, or one past
+    MAX_OFFSET, is bad input."""
     try:
         prefix, value = relay.from_base64(cursor)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
@@ -123,6 +128,7 @@ def _check_cursor(cursor: str) -> None:
         raise BadInput("Not a valid cursor.")
     if len(value) > len(str(MAX_OFFSET)) or int(value) > MAX_OFFSET:
         raise BadInput("Not a valid cursor.")
+    return int(value)
 
 
 KEYSET_PREFIX = "key"
