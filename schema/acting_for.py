@@ -18,8 +18,6 @@ from tortoise.transactions import in_transaction
 from app.audit import service as audit
 from schema.context import Context
 
-ACTION = "act_for"
-
 
 def apply(schema: strawberry.Schema) -> None:
     mutation = schema._schema.mutation_type
@@ -45,14 +43,7 @@ def _wrap(field: GraphQLField, name: str) -> None:
                 if inspect.isawaitable(result):
                     result = await result
                 if not getattr(result, "errors", None):
-                    await audit.record(
-                        actor=actor,
-                        hub_id=actor.hub_id,
-                        action=ACTION,
-                        object_type="Mutation",
-                        data={"mutation": name},
-                        subject_id=actor.member_id,
-                    )
+                    await audit.record_act_for(actor=actor, operation=name)
             return result
 
         return run()

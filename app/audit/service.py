@@ -20,7 +20,7 @@ async def record(
     """Appends one audit event; call it inside the use case's transaction.
 
     `data` holds ids, codes and field names, never personal values (names, emails, free
-    text): the log is append-only (migration 0034), so erasing a member could not remove them.
+    text): the log is append-only (migration 0036), so erasing a member could not remove them.
     `subject_id` is the member the action was about; an action on a Member row is about them.
     """
     if subject_id is None and object_type == "Member":
@@ -38,6 +38,23 @@ async def record(
 
 
 PRIVATE_READ = "private.read"
+
+
+ACT_FOR = "act_for"
+
+
+async def record_act_for(*, actor: Actor, operation: str) -> AuditEvent:
+    """A change a coordinator made for a member (CH-Act-For): the member is the actor and the
+    subject, the coordinator `acted_by`; call it in the change's transaction, once it went
+    through (schema/acting_for.py does, for every mutation)."""
+    return await record(
+        actor=actor,
+        hub_id=actor.hub_id,
+        action=ACT_FOR,
+        object_type="Mutation",
+        data={"mutation": operation},
+        subject_id=actor.member_id,
+    )
 
 
 async def record_private_reads(*, actor: Actor, field: str, member_ids: Iterable[int]) -> None:
