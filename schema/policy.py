@@ -37,7 +37,8 @@ from tortoise.models import Model
 from app.errors import AccessDenied, NotAuthenticated
 from app.policy import registry
 from app.policy.rules import Rule
-from app.policy.table import OperationPolicy, TypePolicy, ValuePolicy
+from app.policy.table import AuditedRead, OperationPolicy, TypePolicy, ValuePolicy
+from schema.audit.reads import note_private_read
 from schema.context import Context
 
 Resolve = Callable[..., Any]
@@ -138,13 +139,32 @@ class _Rows:
 
 
 def _guard_field(
-    field: GraphQLField, *, rule: Rule | None, deny: Callable[[Context], Any], rows: _Rows | None
+    field: GraphQLField,
+    *,
+    rule: Rule | None,
+    deny: Callable[[Context], Any],
+    rows: _Rows | None,
+    audited: AuditedRead | None = None,
+    what: str = "",
 ) -> None:
     resolve: Resolve = field.resolve  # type: ignore[assignment]
 
-    def finish(source: Any, info: GraphQLResolveInfo, args: dict[str, Any]) -> Any:
+    def serve(source: Any, info: GraphQLResolveInfo, args: dict[str, Any]) -> Any:
         value = resolve(source, info, **args)
         return value if rows is None else rows.apply(info.context, value)
+
+    async def recorded(source: Any, info: GraphQLResolveInfo, args: dict[str, Any]) -> Any:
+        value = serve(source, info, args)
+        # Side by side, so that neither the field's loader nor the audit's splits the other's batch.
+        pending = value if _pending(value) else _ready(value)
+        subject = getattr(source, audited.subject)  # type: ignore[union-attr]
+        served, _ = await asyncio.gather(pending, note_private_read(info, what, subject))
+        return served
+
+    def finish(source: Any, info: GraphQLResolveInfo, args: dict[str, Any]) -> Any:
+        if audited is not None and audited.by.quick(info.context.viewer, source):
+            return recorded(source, info, args)
+        return serve(source, info, args)
 
     async def slow(source: Any, info: GraphQLResolveInfo, args: dict[str, Any]) -> Any:
         ctx: Context = info.context
@@ -214,7 +234,7 @@ class _Enforcer:
     def _fields(self, gtype: GraphQLObjectType, entry: TypePolicy | ValuePolicy | None) -> None:
         policy = entry if isinstance(entry, TypePolicy) else None
         if policy is not None:
-            listed = policy.public | set(policy.fields)
+            listed = policy.public | set(policy.fields) | set(policy.audited)
             for extra in sorted(listed - set(gtype.fields)):
                 self.problems.append(f"{gtype.name}.{extra} is in the table but not the schema")
         for fname, field in gtype.fields.items():
@@ -226,8 +246,14 @@ class _Enforcer:
                     self.problems.append(f"field {gtype.name}.{fname}")
                     continue
             deny = self._deny(gtype.name, fname, field, policy) if rule else _nothing
-            rows = self._rows(field, f"{gtype.name}.{fname}")
-            self.guards.append(partial(_guard_field, field, rule=rule, deny=deny, rows=rows))
+            what = f"{gtype.name}.{fname}"
+            rows = self._rows(field, what)
+            audited = policy.audited.get(fname) if policy is not None else None
+            self.guards.append(
+                partial(
+                    _guard_field, field, rule=rule, deny=deny, rows=rows, audited=audited, what=what
+                )
+            )
 
     def _deny(
         self, type_name: str, fname: str, field: GraphQLField, policy: TypePolicy | None
@@ -293,6 +319,10 @@ class _Enforcer:
 def _pending(value: Any) -> bool:
     """An awaitable still to resolve (Tortoise rows are awaitable themselves: not those)."""
     return not isinstance(value, Model) and inspect.isawaitable(value)
+
+
+async def _ready(value: Any) -> Any:
+    return value
 
 
 def _nothing(ctx: Context) -> None:

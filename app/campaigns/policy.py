@@ -21,6 +21,7 @@ from app.organisations.policy import HUB_ADMIN, MANAGERS, people_of
 from app.policy import (
     ANYONE,
     SIGNED_IN,
+    AuditedRead,
     IsViewer,
     ModulePolicy,
     Rule,
@@ -49,6 +50,7 @@ PUBLIC = state(
 )
 PLEDGER: Rule = IsViewer("member_id", "pledger") | people_of("organisation_id", *MANAGERS)
 NAMED = state("named", "anonymous", {False})
+ANONYMOUS = state("anonymous", "anonymous", {True})
 COUNTED = state("counted", "status", {PledgeStatus.ACTIVE, PledgeStatus.CAPTURED})
 CAMPAIGN_OWNER_SIDE = Through("campaign", Campaign, OWNER_SIDE)
 BUYER = IsViewer("member_id", "buyer")
@@ -98,6 +100,11 @@ POLICY = ModulePolicy(
                 "backerName": NAMED | PLEDGER | HUB_ADMIN,
                 "amount": PLEDGER | CAMPAIGN_OWNER_SIDE | HUB_ADMIN,
                 "matched": PLEDGER | CAMPAIGN_OWNER_SIDE | HUB_ADMIN,
+            },
+            # Who stands behind an anonymous pledge is theirs to keep: an admin's look is logged.
+            audited={
+                "backer": AuditedRead("member_id", HUB_ADMIN & ANONYMOUS),
+                "backerName": AuditedRead("member_id", HUB_ADMIN & ANONYMOUS),
             },
         ),
         node(

@@ -6,6 +6,7 @@ from app.people.models import Member, MemberStatus, Role, Skill, TrustCheck
 from app.policy import (
     ANYONE,
     SIGNED_IN,
+    AuditedRead,
     HasRole,
     IsViewer,
     ModulePolicy,
@@ -55,6 +56,7 @@ POLICY = ModulePolicy(
             },
             deny_with_error=["organisations"],
             masks={"bio": ""},
+            audited={"trustChecks": AuditedRead("id", MODERATOR)},
         ),
         node("Skill", model=Skill, see=ANYONE, public=["id", "slug", "name", "category"]),
         node(
@@ -73,6 +75,10 @@ POLICY = ModulePolicy(
                 "valid",
                 "member",
             ],
+            audited={
+                "reference": AuditedRead("member_id", MODERATOR),
+                "reviewNote": AuditedRead("member_id", MODERATOR),
+            },
         ),
         value("AvailabilitySlot", "part of Member.availability"),
         value("NotificationPreferences", "part of Member.notificationPreferences"),

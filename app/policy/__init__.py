@@ -17,12 +17,13 @@ from app.policy.rules import (
     Unlisted,
     state,
 )
-from app.policy.table import ModulePolicy, mutation, node, on, query, value
+from app.policy.table import AuditedRead, ModulePolicy, mutation, node, on, query, value
 from app.policy.viewer import Viewer
 
 __all__ = [
     "ANYONE",
     "SIGNED_IN",
+    "AuditedRead",
     "HasRole",
     "IsViewer",
     "Linked",

