@@ -158,7 +158,7 @@ def _guard_field(
         # Side by side, so that neither the field's loader nor the audit's splits the other's batch.
         pending = value if _pending(value) else _ready(value)
         subject = getattr(source, audited.subject)  # type: ignore[union-attr]
-        served, _ = await asyncio.gather(pending, note_private_read(info, what, subject))
+        served, _ = await asyncio.gather(pending, note_private_read(info.context, what, subject))
         return served
 
     def finish(source: Any, info: GraphQLResolveInfo, args: dict[str, Any]) -> Any:

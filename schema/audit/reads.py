@@ -6,19 +6,20 @@ from collections.abc import Awaitable, Callable
 from strawberry.dataloader import DataLoader
 
 from app.audit import service as audit
-from schema.context import Info
+from schema.context import Context
 
 
-async def note_private_read(info: Info, field: str, member_id: int) -> None:
-    """Records that the caller read `field` of `member_id`, unless it is their own."""
-    actor = info.context.actor
+async def note_private_read(ctx: Context, field: str, member_id: int) -> None:
+    """Records that the caller read `field` of `member_id`, unless it is their own. The
+    policy table says which reads are recorded (TypePolicy.audited); schema/policy.py calls this."""
+    actor = ctx.actor
     if actor is None or actor.member_id == member_id:
         return
-    await _reads(info, field).load(member_id)
+    await _reads(ctx, field).load(member_id)
 
 
-def _reads(info: Info, field: str) -> DataLoader[int, None]:
-    actor = info.context.actor
+def _reads(ctx: Context, field: str) -> DataLoader[int, None]:
+    actor = ctx.actor
 
     def factory(hub_id: int | None) -> Callable[[list[int]], Awaitable[list[None]]]:
         async def load(ids: list[int]) -> list[None]:
@@ -28,4 +29,4 @@ def _reads(info: Info, field: str) -> DataLoader[int, None]:
 
         return load
 
-    return info.context.loaders.get(f"audit.private_read:{field}", factory)
+    return ctx.loaders.get(f"audit.private_read:{field}", factory)
