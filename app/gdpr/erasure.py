@@ -6,10 +6,9 @@ bio...): the ledger's account, the reviews they wrote, the hours and the audit l
 pointing at it, so every sum still adds up and nobody else's history loses a side. What is
 theirs alone (sessions, tokens, saved searches, notifications, exports, skills, roles) is
 deleted; free text they wrote in others' records (application messages, hours notes, loan and
-booking messages) is emptied; contact details they left on listings are cleared; emails about
-them that were already sent (outbox rows) are deleted, and their name is taken out of others'
-notifications. Audit rows hold no personal values (app/audit/service.py), so the append-only
-log needs no change.
+booking messages) is emptied; contact details they left on listings are cleared; where others'
+records name them, app/gdpr/mentions.py takes the name and address out. Audit rows hold no
+personal values (app/audit/service.py), so the append-only log needs no change.
 
 Trust checks (DBS) are kept for `trust_check_retention_days` after erasure, as safeguarding
 law asks, then `purge_expired_checks` (a cron) deletes them.
@@ -20,7 +19,6 @@ would change someone else's money without their say. The member (or their coordi
 cancels or completes those first; the error says so.
 """
 
-import json
 from datetime import UTC, datetime, timedelta
 
 from tortoise import Tortoise
@@ -33,12 +31,11 @@ from app.config import get_settings
 from app.credits.models import Account, Transfer, TransferStatus
 from app.errors import AccessDenied, DomainError
 from app.gdpr.errors import DataRightsErrorCode as E
+from app.gdpr.mentions import PSEUDONYM, Mentions, forget_mail_files
+from app.gdpr.mentions import forget as forget_mentions
 from app.people.models import Member, MemberRole, Role
 
-PSEUDONYM = "Former member"
 CONFIRMATION = "ERASE"
-# Shorter names are too common to take out of other people's texts safely.
-MIN_NAME_TO_SCRUB = 3
 
 # Rows that are the member's alone: deleted. ($1: the member, $2: the hub.)
 _DELETE = (
@@ -100,7 +97,14 @@ async def erase_account(*, actor: Actor, confirm: str) -> Member:
         )
         for sql in (*_DELETE, *_CLEAR):
             await conn.execute_query(sql, [member.id, member.hub_id])
-        await _forget_mail_and_mentions(conn, member.hub_id, email, name)
+        mentions = Mentions(email=email, name=name)
+        await forget_mentions(conn, hub_id=member.hub_id, mentions=mentions)
+        if email:  # an organisation that gave their address as its contact
+            await conn.execute_query(
+                "UPDATE organisation SET contact_email = ''"
+                " WHERE hub_id = $1 AND lower(contact_email) = lower($2)",
+                [member.hub_id, email],
+            )
         now = datetime.now(UTC)
         await Member.filter(id=member.id).update(
             email=None,
@@ -127,6 +131,7 @@ async def erase_account(*, actor: Actor, confirm: str) -> Member:
             data={"trust_checks_kept": int(checks[0]["n"])},
         )
     await auth_cache.forget(member_id=member.id)
+    await forget_mail_files(mentions)
     return await Member.get(id=member.id)
 
 
@@ -160,61 +165,6 @@ async def _refuse_last_admin(member: Member) -> None:
     )
     if [a.member_id for a in admins] == [member.id]:
         raise DomainError(E.LAST_ADMIN, "The hub needs at least one hub admin: name another first.")
-
-
-def _json_text(value: str) -> str:
-    """`value` as it appears inside a jsonb column's text."""
-    return json.dumps(value, ensure_ascii=False)[1:-1]
-
-
-def _like(value: str) -> str:
-    escaped = value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-async def _forget_mail_and_mentions(
-    conn: object, hub_id: int, email: str | None, name: str
-) -> None:
-    """Sent or failed emails mentioning the member go (the outbox is a delivery log, not a
-    record); mail not yet sent to them is not sent; others' notifications name a former member."""
-    run = conn.execute_query  # type: ignore[attr-defined]
-    if email:
-        await run(
-            "DELETE FROM outbox_job WHERE status IN ('pending', 'done', 'failed')"
-            " AND payload::text ILIKE $1",
-            [_like(email)],
-        )
-        await run(  # an organisation that gave their address as its contact
-            "UPDATE organisation SET contact_email = ''"
-            " WHERE hub_id = $1 AND lower(contact_email) = lower($2)",
-            [hub_id, email],
-        )
-    for value in (email, _json_text(name) if len(name) >= MIN_NAME_TO_SCRUB else None):
-        if value and name != PSEUDONYM:  # webhook deliveries sent are a log: those go
-            await run(
-                "DELETE FROM webhook_delivery WHERE hub_id = $1 AND status <> 'pending'"
-                " AND payload::text ILIKE $2",
-                [hub_id, _like(value)],
-            )
-    if len(name) >= MIN_NAME_TO_SCRUB and name != PSEUDONYM:
-        await run(
-            "DELETE FROM outbox_job WHERE status IN ('done', 'failed') AND payload::text LIKE $1",
-            [_like(_json_text(name))],
-        )
-        await run(
-            "UPDATE notification SET title = replace(title, $2, $3),"
-            " data = replace(data::text, $4, $5)::jsonb"
-            " WHERE hub_id = $1 AND (title LIKE $6 OR data::text LIKE $7)",
-            [
-                hub_id,
-                name,
-                PSEUDONYM,
-                _json_text(name),
-                PSEUDONYM,
-                _like(name),
-                _like(_json_text(name)),
-            ],
-        )
 
 
 async def purge_expired_checks(*, now: datetime | None = None) -> int:

@@ -8,9 +8,14 @@ from tortoise import Tortoise
 
 from app.audit.models import AuditEvent
 from app.auth import service as auth
+from app.badges.models import SuccessStory
+from app.campaigns import service as campaigns
+from app.campaigns.models import CampaignKind
+from app.config import get_settings
 from app.credits import ledger
 from app.credits.models import Account, Entry, TransferKind
 from app.gdpr import erasure
+from app.integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from app.opportunities import applications
 from app.opportunities.models import Opportunity
 from app.organisations import service as organisations
@@ -18,6 +23,10 @@ from app.people import service as people
 from app.people.models import CheckKind, Member, MemberRole, Role
 from app.portfolios import reviews
 from app.portfolios.models import Review
+from app.trials import applications as trial_applications
+from app.trials import reports as trial_reports
+from app.trials import service as trials
+from app.trials.models import Selection, TrialStatus
 from tests.credits.conftest import books, fund_member
 from tests.helpers import create_person
 from tests.people.conftest import actor_of, snapshot
@@ -58,6 +67,79 @@ async def where_found(value: str) -> list[str]:
     return found
 
 
+def mail_files_naming(value: str) -> list[str]:
+    """The .eml files of the file backend whose bytes hold `value`."""
+    folder = get_settings().mail_dir
+    files = folder.glob("*.eml") if folder.exists() else []
+    return [f.name for f in files if value.lower().encode() in f.read_bytes().lower()]
+
+
+async def what_she_wrote_elsewhere(zeph: Any, bob: Any, opportunity_id: int) -> None:
+    """A trial report's comment, an organisation's story and a campaign update she wrote, and
+    webhook deliveries naming her: one sent, one still pending."""
+    org = await organisations.create_organisation(
+        actor=await actor_of(bob), name="Oat Co", kind="business"
+    )
+    given = trials.TrialInput(
+        organisation_id=org.id,
+        title="Taste our oat milk",
+        product="Oat milk",
+        places=5,
+        dimensions=["Taste"],
+        closes_at=datetime.now(UTC) + timedelta(days=7),
+        selection=Selection.FIRST_COME,
+    )
+    owner = await actor_of(bob)
+    trial = await trials.create_trial(actor=owner, given=given)
+    await trials.move_trial(actor=owner, trial_id=trial.id, to=TrialStatus.RECRUITING)
+    await trial_applications.apply(actor=await actor_of(zeph), trial_id=trial.id)
+    await trial_reports.submit_report(
+        actor=await actor_of(zeph),
+        trial_id=trial.id,
+        given=trial_reports.ReportInput(ratings=[4], comment=f"Creamy. Call me on {PHONE}"),
+    )
+    await SuccessStory.create(
+        hub_id=zeph.member.hub_id,
+        organisation_id=org.id,
+        author_id=zeph.member.id,
+        title=f"How {NAME} fixed the bench",
+        body=f"Reach her on {PHONE}.",
+        opportunity_id=opportunity_id,
+    )
+    campaign = await campaigns.create_campaign(
+        actor=await actor_of(zeph),
+        given=campaigns.CampaignInput(
+            kind=CampaignKind.PROJECT,
+            title="A bench for the park",
+            deadline=datetime.now(UTC) + timedelta(days=3),
+            target=100,
+        ),
+    )
+    await campaigns.open_campaign(actor=await actor_of(zeph), campaign_id=campaign.id)
+    await campaigns.post_update(
+        actor=await actor_of(zeph),
+        campaign_id=campaign.id,
+        title=f"News from {NAME}",
+        body=f"Questions? {EMAIL}",
+    )
+    endpoint = await WebhookEndpoint.create(
+        hub_id=zeph.member.hub_id,
+        url="http://127.0.0.1:9/hook",
+        event_types=["opportunity.published"],
+        secret="whsec_dGVzdA==",
+        owner_id=bob.member.id,
+    )
+    for status in (DeliveryStatus.SUCCEEDED, DeliveryStatus.PENDING):
+        await WebhookDelivery.create(
+            hub_id=zeph.member.hub_id,
+            endpoint_id=endpoint.id,
+            event_type="opportunity.published",
+            message_id=f"msg_{status.value}",
+            payload={"data": {"title": f"Help {NAME} move a wardrobe"}},
+            status=status,
+        )
+
+
 async def test_erased_personal_data_is_nowhere_and_the_books_balance(
     gql: Any, hub: Any, bob: Any, delivered: Any, post: Any, run_jobs: Any
 ) -> None:
@@ -94,6 +176,7 @@ async def test_erased_personal_data_is_nowhere_and_the_books_balance(
     await organisations.create_organisation(
         actor=await actor_of(bob), name="Ancoats Allotments", kind="charity", contact_email=EMAIL
     )
+    await what_she_wrote_elsewhere(zeph, bob, other.id)
     await fund_member(hub.id, zeph.member.id, 50)
     await ledger.post(
         source=await ledger.member_account(hub.id, zeph.member.id),
@@ -109,12 +192,22 @@ async def test_erased_personal_data_is_nowhere_and_the_books_balance(
     assert await where_found(PHONE)
     assert "opportunity.address" in await where_found(ADDRESS)
     assert "organisation.contact_email" in await where_found(EMAIL)
+    assert {"success_story.title", "campaign_update.title", "webhook_delivery.payload"} <= set(
+        await where_found(NAME)
+    )
+    assert "trial_report.comment" in await where_found(PHONE)
+    assert mail_files_naming(EMAIL)  # the reset email, in var/mail
     # when
     data = await gql(ERASE, {"input": {"confirm": "ERASE"}}, as_=zeph)
     # then
     assert data["eraseAccount"] == {"erased": True, "errors": []}
     for value in PERSONAL:
         assert await where_found(value) == [], value
+        assert mail_files_naming(value) == [], value
+    # the pending webhook delivery still goes, naming a former member; the sent one is gone
+    pending = await WebhookDelivery.get(message_id="msg_pending")
+    assert pending.payload == {"data": {"title": f"Help {erasure.PSEUDONYM} move a wardrobe"}}
+    assert not await WebhookDelivery.exists(message_id="msg_succeeded")
     # the DBS check is kept for the legal period, and only it
     assert await where_found(DBS) == ["trust_check.reference"]
     # the member row is pseudonymous
