@@ -6,6 +6,7 @@ class CampaignErrorCode(StrEnum):
     FORBIDDEN = "forbidden"
     NOT_FOUND = "not_found"
     NOT_OPEN = "not_open"  # a draft, cancelled or ended campaign takes no pledge
+    PAUSED = "paused"  # hidden by the moderators (or its owner is suspended): no new pledges
     DEADLINE_PASSED = "deadline_passed"
     BEYOND_MAXIMUM = "beyond_maximum"
     OWN_CAMPAIGN = "own_campaign"  # pledging from the campaign's own recipient account

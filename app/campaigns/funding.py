@@ -32,7 +32,7 @@ from app.campaigns.models import (
     Pledge,
     PledgeStatus,
 )
-from app.campaigns.pledges import apply, require_live
+from app.campaigns.pledges import apply, require_live, require_unpaused
 from app.credits import ledger
 from app.credits.service import credits_for
 from app.errors import DomainError, ErrorBag
@@ -175,6 +175,7 @@ async def pledge_in_kind(*, actor: Actor, campaign_id: int, given: InKindInput) 
     async with in_transaction():
         campaign = await get_campaign(actor, campaign_id, lock=True)
         require_live(campaign)
+        await require_unpaused(campaign)
         if campaign.kind != CampaignKind.PROJECT:
             raise DomainError(E.INVALID, "Only projects take in-kind pledges.", "campaignId")
         row = await InKindPledge.create(

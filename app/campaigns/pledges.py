@@ -35,6 +35,8 @@ from app.campaigns.service import MAX_UNITS, TELL_JOB, schedule_settlement
 from app.credits import idempotency, ledger
 from app.credits.models import Account, TransferKind
 from app.errors import DomainError
+from app.moderation.models import Target
+from app.moderation.visibility import is_hidden
 from app.people.models import Member
 
 
@@ -58,6 +60,16 @@ def require_live(campaign: Campaign, *, now: datetime | None = None) -> None:
         raise DomainError(E.NOT_OPEN, f"The campaign is {campaign.status.value}.", "campaignId")
     if campaign.deadline <= (now or datetime.now(UTC)):
         raise DomainError(E.DEADLINE_PASSED, "The campaign's deadline has passed.", "campaignId")
+
+
+async def require_unpaused(campaign: Campaign) -> None:
+    """A campaign the moderators hid, or whose owner is suspended, takes no new pledge (its
+    backers may still lower or withdraw theirs)."""
+    if await is_hidden(hub_id=campaign.hub_id, target=Target.CAMPAIGN, object_id=campaign.id):
+        raise DomainError(
+            E.PAUSED, "The moderators have paused this campaign: it takes no new pledges.",
+            "campaignId",
+        )  # fmt: skip
 
 
 def _credits(campaign: Campaign, given: Amount) -> tuple[int, int]:
@@ -100,6 +112,7 @@ async def pledge(
     async def effect() -> dict[str, Any]:
         campaign = await get_campaign(actor, campaign_id, lock=True)
         require_live(campaign)
+        await require_unpaused(campaign)
         amount, units = _credits(campaign, given)
         if organisation_id is not None:
             account = await ledger.organisation_account(actor.hub_id, organisation_id)

@@ -6,7 +6,8 @@ all refuse a suspended member), nobody can act for them (app/people/proxy.py) an
 - their open applications are withdrawn (places freed, the waitlist moves up), as if they
   withdrew themselves, recorded as done by the moderator: opportunities, paid jobs (the
   employer's access to their CV ends) and product trials not yet selected;
-- their listings are paused: published opportunities are closed, listed assets withdrawn;
+- their listings are paused: published opportunities are closed, listed assets withdrawn, and
+  their campaigns (hidden) take no new pledge (app/campaigns/pledges.require_unpaused);
 - their public content is hidden (HiddenObject rows of the suspension: reviews they wrote,
   their stories, the opportunities, assets and campaigns they posted), their profile's bio is
   masked and their CV page refuses (app/portfolios/service.py).

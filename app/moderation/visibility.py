@@ -20,5 +20,10 @@ def not_hidden(target: Target) -> Rule:
     )
 
 
+async def is_hidden(*, hub_id: int, target: Target, object_id: int) -> bool:
+    """Hidden by a moderator or by its member's suspension: it takes no new business."""
+    return await HiddenObject.exists(hub_id=hub_id, target=target, object_id=object_id)
+
+
 # Who sees hidden objects (to review them and decide appeals).
 MODERATING: Rule = HasRole(Role.MODERATOR, Role.HUB_ADMIN)
