@@ -196,3 +196,69 @@ async def pay(
             effect=effect,
         )
     return await Transfer.get(id=result["transfer_id"])
+
+
+async def credit_hours(
+    *,
+    actor: Actor,
+    partner_slug: str,
+    volunteer_id: int,
+    minutes: int,
+    memo: str = "",
+    idempotency_key: str,
+) -> Transfer:
+    """A member of a partner hub volunteered here: this hub's admin pays their hours, at this
+    hub's credits per hour, from this hub's issuance account across the link (the partner's
+    clearing account pays the volunteer, converted). Returns the volunteer's hub's transfer."""
+    from app.credits.models import SystemAccount
+    from app.credits.service import credits_for
+    from app.hubs.models import Hub
+    from app.people.models import Role
+
+    if not actor.has_role(Role.HUB_ADMIN):
+        raise DomainError(E.FORBIDDEN, "Only a hub admin can do this.", None)
+    if not 0 < minutes <= 24 * 60:
+        raise DomainError(E.INVALID, "Minutes from 1 to 1440.", "minutes")
+    memo = v.text(memo, field="memo", max_length=280, invalid=E.INVALID, required=False)
+    hub = await Hub.get(id=actor.hub_id)
+    amount = credits_for(minutes, hub.credits_per_hour)
+    slug = partner_slug.strip().lower()
+    params = {"partner": slug, "volunteer": volunteer_id, "minutes": minutes, "memo": memo}
+
+    async def effect() -> dict[str, Any]:
+        mine, theirs = await _link(actor.hub_id, slug)
+        volunteer = await Member.get_or_none(id=volunteer_id, hub_id=theirs.hub_id)
+        if volunteer is None or volunteer.status != MemberStatus.ACTIVE:
+            raise DomainError(E.NOT_FOUND, "No such member in that hub.", "volunteerId")
+        out, into = await transfer_across(
+            mine=mine,
+            theirs=theirs,
+            source=await ledger.system_account(actor.hub_id, SystemAccount.ISSUANCE),
+            payee=volunteer,
+            amount=amount,
+            memo=memo or f"{minutes} minutes volunteered at {theirs.partner_name}",
+            category="volunteering",
+            kind=TransferKind.EARN,
+            initiated_by=actor.member_id,
+            payer_name=hub.name,
+        )
+        for hub_id, transfer, row in ((actor.hub_id, out, mine), (theirs.hub_id, into, theirs)):
+            await audit.record(
+                actor=actor if hub_id == actor.hub_id else None,
+                hub_id=hub_id,
+                action="federation.credit_hours",
+                object_type="Transfer",
+                object_id=transfer.id,
+                data={"pair": str(row.pair), "link_id": row.id, "minutes": minutes},
+            )
+        return {"transfer_id": into.id}
+
+    async with in_transaction():
+        result = await idempotency.once(
+            actor=actor,
+            key=idempotency_key,
+            operation="credit_partner_volunteer",
+            params=params,
+            effect=effect,
+        )
+    return await Transfer.get(id=result["transfer_id"])

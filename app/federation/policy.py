@@ -37,5 +37,6 @@ POLICY = ModulePolicy(
         mutation("setHubLinkPaused", HUB_ADMIN),
         mutation("setHubLinkCreditLimit", HUB_ADMIN),
         mutation("payPartnerMember", SIGNED_IN),
+        mutation("creditPartnerVolunteer", HUB_ADMIN),
     ],
 )

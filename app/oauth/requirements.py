@@ -131,6 +131,7 @@ reportObject hideReportedObject
 warnMember suspendMember reinstateMember resolveModerationCase appealModerationAction
 decideAppeal setModerationFlagRules
 proposeHubLink acceptHubLink declineHubLink setHubLinkPaused setHubLinkCreditLimit payPartnerMember
+creditPartnerVolunteer
 """
 _SESSION_SUBSCRIPTIONS = "notificationAdded"
 

@@ -59,6 +59,7 @@ SENSITIVE: dict[str, str] = {
     "setHubLinkPaused": "federation.pause",
     "setHubLinkCreditLimit": "federation.credit_limit",
     "payPartnerMember": "federation.pay",
+    "creditPartnerVolunteer": "federation.credit_hours",
 }
 
 # Everything else: members' and organisers' ordinary actions (many audited all the same).
@@ -458,6 +459,21 @@ async def _pay_partner(gql: GraphQLClient, c: Cast) -> Any:
         "idempotencyKey": uuid.uuid4().hex,
     }
     return await run(gql, "payPartnerMember", "PayPartnerMemberInput", value, c.alice)
+
+
+@scenario("creditPartnerVolunteer")
+async def _credit_partner_volunteer(gql: GraphQLClient, c: Cast) -> Any:
+    from tests.helpers import create_person
+
+    partner, _, _ = await _partner_link(c, accepted=True)
+    volunteer = await create_person(hub=partner)
+    value = {
+        "partnerHubSlug": partner.slug,
+        "volunteerId": volunteer.gid,
+        "minutes": 60,
+        "idempotencyKey": uuid.uuid4().hex,
+    }
+    return await run(gql, "creditPartnerVolunteer", "CreditPartnerVolunteerInput", value, c.admin)
 
 
 def test_every_mutation_is_classified_once() -> None:

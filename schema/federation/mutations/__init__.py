@@ -3,6 +3,7 @@
 import strawberry
 
 from schema.federation.mutations.accept_hub_link import accept_hub_link
+from schema.federation.mutations.credit_partner_volunteer import credit_partner_volunteer
 from schema.federation.mutations.decline_hub_link import decline_hub_link
 from schema.federation.mutations.pay_partner_member import pay_partner_member
 from schema.federation.mutations.propose_hub_link import propose_hub_link
@@ -18,3 +19,4 @@ class FederationMutations:
     set_hub_link_paused = strawberry.mutation(resolver=set_hub_link_paused)
     set_hub_link_credit_limit = strawberry.mutation(resolver=set_hub_link_credit_limit)
     pay_partner_member = strawberry.mutation(resolver=pay_partner_member)
+    credit_partner_volunteer = strawberry.mutation(resolver=credit_partner_volunteer)
