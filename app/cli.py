@@ -129,6 +129,24 @@ def create_hub(
     typer.echo(f"Created hub {hub.slug} (id {hub.id}).")
 
 
+@cli.command("federation-recover")
+def federation_recover() -> None:
+    """Drive payments to other installations that are not final (the worker's job, once)."""
+    from app.federation import protocol
+    from app.runtime import with_orm
+
+    typer.echo(_run(lambda: with_orm(protocol.recover)))
+
+
+@cli.command("federation-reconcile")
+def federation_reconcile() -> None:
+    """Compare each remote link's clearing balances with the partner's (the daily job)."""
+    from app.federation import protocol
+    from app.runtime import with_orm
+
+    typer.echo(_run(lambda: with_orm(protocol.reconcile)))
+
+
 @cli.command("badge-defaults")
 def badge_defaults(
     hub: Annotated[str | None, typer.Option(help="The hub's slug; none: every hub.")] = None,

@@ -68,3 +68,55 @@ class HubLink(Base):
             ),
             CheckConstraint(check="credit_limit >= 0", name="hub_link_limit_not_negative"),
         )
+
+
+class PaymentRole(StrEnum):
+    PAYER = "payer"  # this installation's member pays: it decides commit or void
+    PAYEE = "payee"  # a member here is paid: it follows the payer side's decision
+
+
+class PaymentState(StrEnum):
+    PREPARING = "preparing"  # payer: held here, PREPARE sent or to send
+    PREPARED = "prepared"  # payee: held on the clearing account, waiting for the decision
+    COMMITTING = "committing"  # payer: posted here, COMMIT to deliver
+    VOIDING = "voiding"  # payer: voided here, VOID to deliver
+    COMMITTED = "committed"  # final on this side (payer: the partner acknowledged)
+    VOIDED = "voided"
+
+
+FINAL = (PaymentState.COMMITTED, PaymentState.VOIDED)
+
+
+class RemotePayment(Base):
+    """One payment across a link to another installation, as this side knows it: a stored
+    state machine (app/federation/protocol.py). `payment_id` is the same on both sides."""
+
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    link: fields.ForeignKeyRelation[HubLink] = fields.ForeignKeyField(
+        "models.HubLink", related_name=False, on_delete=fields.RESTRICT
+    )
+    link_id: int
+    payment_id = fields.UUIDField()
+    role = fields.CharEnumField(PaymentRole, max_length=5)
+    state = fields.CharEnumField(PaymentState, max_length=10)
+    amount = fields.BigIntField()  # in this hub's credits
+    partner_amount = fields.BigIntField()
+    member_id = fields.BigIntField()  # the party here (payer or payee)
+    remote_member_id = fields.BigIntField()
+    hold_id = fields.BigIntField(null=True)  # the Transfer held here
+    category = fields.CharField(max_length=60, default="")
+    memo = fields.CharField(max_length=280, default="")
+    refusal = fields.CharField(max_length=40, null=True)  # the partner's code, when refused
+    deadline = fields.DatetimeField()  # no PREPARE is accepted after it
+    attempts = fields.IntField(default=0)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "federation_payment"
+        constraints = (
+            UniqueConstraint(fields=("hub_id", "payment_id"), name="federation_payment_uniq"),
+        )
+        indexes = (("state", "updated_at"),)

@@ -25,25 +25,30 @@ from app.credits import idempotency, ledger
 from app.credits.errors import CreditsErrorCode
 from app.credits.models import Account, Transfer, TransferKind
 from app.errors import DomainError
-from app.federation import rates
+from app.federation import protocol, rates
 from app.federation.errors import FederationErrorCode as E
-from app.federation.models import HubLink, LinkStatus
+from app.federation.models import (
+    HubLink,
+    LinkStatus,
+    PaymentRole,
+    PaymentState,
+    RemotePayment,
+)
 from app.people.models import Member, MemberStatus
 
 
-async def _link(hub_id: int, partner_slug: str) -> tuple[HubLink, HubLink]:
-    """Both sides of the hub's link with the partner, locked; NO_LINK or LINK_NOT_ACTIVE."""
+async def _link(hub_id: int, partner_slug: str) -> tuple[HubLink, HubLink | None]:
+    """Both sides of the hub's link with the partner, locked (the partner's None when it is
+    on another installation); NO_LINK or LINK_NOT_ACTIVE."""
     mine = await HubLink.filter(hub_id=hub_id, partner_slug=partner_slug).first()
     if mine is None or mine.status == LinkStatus.DECLINED:
         raise DomainError(E.NO_LINK, "This hub has no link with that hub.", "partnerHubSlug")
     rows = await HubLink.filter(pair=mine.pair).order_by("id").select_for_update()
     mine = next(r for r in rows if r.id == mine.id)
     theirs = next((r for r in rows if r.id != mine.id), None)
-    if theirs is None:
-        raise DomainError(
-            E.NO_LINK, "That hub is on another installation: not supported yet.", "partnerHubSlug"
-        )
-    if mine.status != LinkStatus.ACTIVE or theirs.status != LinkStatus.ACTIVE:
+    if theirs is None and mine.partner_hub_id is not None:
+        raise DomainError(E.NO_LINK, "This hub has no link with that hub.", "partnerHubSlug")
+    if mine.status != LinkStatus.ACTIVE or (theirs and theirs.status != LinkStatus.ACTIVE):
         raise DomainError(
             E.LINK_NOT_ACTIVE, f"The link with that hub is {mine.status.value}.", "partnerHubSlug"
         )
@@ -161,6 +166,18 @@ async def pay(
 
     async def effect() -> dict[str, Any]:
         mine, theirs = await _link(actor.hub_id, slug)
+        if theirs is None:  # on another installation: the protocol
+            remote = await protocol.start(
+                hub_id=actor.hub_id, link=mine, payer=actor.member, payee_id=payee_id,
+                amount=amount, memo=memo, category=category,
+            )  # fmt: skip
+            await audit.record(
+                actor=actor, hub_id=actor.hub_id, action="federation.pay",
+                object_type="Transfer", object_id=remote.hold_id,
+                data={"pair": str(mine.pair), "link_id": mine.id,
+                      "payment_id": str(remote.payment_id)},
+            )  # fmt: skip
+            return {"transfer_id": remote.hold_id, "payment_id": str(remote.payment_id)}
         payee = await Member.get_or_none(id=payee_id, hub_id=theirs.hub_id)
         if payee is None or payee.status != MemberStatus.ACTIVE:
             raise DomainError(E.NOT_FOUND, "No such member in that hub.", "payeeId")
@@ -195,7 +212,21 @@ async def pay(
             params=params,
             effect=effect,
         )
+    if "payment_id" in result:
+        await _after_remote(uuid.UUID(result["payment_id"]))
     return await Transfer.get(id=result["transfer_id"])
+
+
+async def _after_remote(payment_id: uuid.UUID) -> None:
+    """Takes a payment to another installation as far as it goes now (the worker finishes
+    it otherwise); the partner's refusal is the member's typed error."""
+    await protocol.drive(payment_id)
+    payment = await RemotePayment.get(payment_id=payment_id, role=PaymentRole.PAYER)
+    if payment.state == PaymentState.VOIDED and payment.refusal:
+        code = E.__members__.get(payment.refusal.upper(), E.LINK_NOT_ACTIVE)
+        raise DomainError(
+            code, f"The partner hub refused the payment ({payment.refusal}).", "amount"
+        )
 
 
 async def credit_hours(
@@ -227,6 +258,8 @@ async def credit_hours(
 
     async def effect() -> dict[str, Any]:
         mine, theirs = await _link(actor.hub_id, slug)
+        if theirs is None:
+            raise DomainError(E.NO_LINK, "Hours are paid across links here only.", "partnerHubSlug")
         volunteer = await Member.get_or_none(id=volunteer_id, hub_id=theirs.hub_id)
         if volunteer is None or volunteer.status != MemberStatus.ACTIVE:
             raise DomainError(E.NOT_FOUND, "No such member in that hub.", "volunteerId")
