@@ -43,6 +43,10 @@ class Installation:
 
     def start(self, faults: dict[str, Any] | None = None, **extra: str) -> None:
         """Starts (or restarts) the server on its port, with these faults."""
+        self.launch(faults, **extra)
+        self.wait_up()
+
+    def launch(self, faults: dict[str, Any] | None = None, **extra: str) -> None:
         self.stop()
         self.port = self.port or free_port()
         env = self.environment(CH_FEDERATION_FAULTS=json.dumps(faults or {}), **extra)
@@ -55,6 +59,9 @@ class Installation:
                 stdout=subprocess.DEVNULL,
                 stderr=stderr,
             )
+
+    def wait_up(self) -> None:
+        assert self.process is not None and self.log is not None
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -83,7 +90,8 @@ class Installation:
         assert done.returncode == 0, done.stderr.decode()[-3000:]
         return done.stdout.decode()
 
-    def setup(self, command: dict[str, Any]) -> Any:
+    def setup(self, command: dict[str, Any] | list[dict[str, Any]]) -> Any:
+        """Runs one setup command (or several, in one process) here; their answers."""
         done = subprocess.run(
             [sys.executable, "-m", "tests.federation.remote_setup"],
             env=self.environment(),
@@ -160,23 +168,27 @@ def new_installation(name: str, server_db: str, redis_url: str) -> Installation:
     )
 
 
-def link(a: Installation, b: Installation, *, limit_a: int, limit_b: int) -> None:
-    """Links the two installations' hubs at 1:1: A's admin connects, B's admin connects with
-    A's key, A completes with B's. `limit_a`: what A lends B's members (A's clearing account
-    may go that far below zero), `limit_b` the other way."""
+def hub_and_link(
+    a: Installation, b: Installation, *, fund_a: int, limit_a: int, limit_b: int
+) -> None:
+    """Hub `a.name` (payer Ada, funded) and hub `b.name` (payee Bo), linked at 1:1: A's admin
+    connects, B's admin connects with A's key, A completes with B's. `limit_a`: what A lends
+    B's members (A's clearing account may go that far below zero), `limit_b` the other way.
+    Three setup processes in all (each costs an interpreter's start)."""
     pair = str(uuid.uuid4())
-    first = a.setup({
-        "op": "connect", "slug": a.name, "admin_id": a.info["admin_id"], "partner_slug": b.name,
-        "partner_name": f"Hub {b.name}", "partner_url": b.url, "pair": pair,
-        "credit_limit": limit_a,
-    })  # fmt: skip
-    second = b.setup({
-        "op": "connect", "slug": b.name, "admin_id": b.info["admin_id"], "partner_slug": a.name,
-        "partner_name": f"Hub {a.name}", "partner_url": a.url, "pair": pair,
-        "partner_key": first["public"], "credit_limit": limit_b,
-    })  # fmt: skip
-    a.setup({
-        "op": "complete", "slug": a.name, "admin_id": a.info["admin_id"],
-        "link_id": first["link_id"], "partner_key": second["public"],
-    })  # fmt: skip
-    a.info["link_id"], b.info["link_id"], a.info["pair"] = first["link_id"], second["link_id"], pair
+    a.port, b.port = a.port or free_port(), b.port or free_port()
+    hub_a, first = a.setup([
+        {"op": "hub", "name": "City A", "slug": a.name, "people": ["Ada"], "fund": fund_a},
+        {"op": "connect", "slug": a.name, "partner_slug": b.name, "partner_name": f"Hub {b.name}",
+         "partner_url": b.url, "pair": pair, "credit_limit": limit_a},
+    ])  # fmt: skip
+    hub_b, second = b.setup([
+        {"op": "hub", "name": "City B", "slug": b.name, "people": ["Bo"]},
+        {"op": "connect", "slug": b.name, "partner_slug": a.name, "partner_name": f"Hub {a.name}",
+         "partner_url": a.url, "pair": pair, "partner_key": first["public"],
+         "credit_limit": limit_b},
+    ])  # fmt: skip
+    a.setup({"op": "complete", "slug": a.name, "link_id": first["link_id"],
+             "partner_key": second["public"]})  # fmt: skip
+    a.info = {**hub_a, "link_id": first["link_id"], "pair": pair}
+    b.info = {**hub_b, "link_id": second["link_id"], "pair": pair}

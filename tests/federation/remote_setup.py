@@ -31,8 +31,8 @@ async def _go(command: dict[str, Any]) -> Any:
             people[name] = {"id": person.member.id, "gid": person.gid, "token": person.token}
         return {"hub_id": hub.id, "admin_id": admin.member.id, "people": people}
     hub = await Hub.get(slug=command["slug"])
-    admin = await Member.get(id=command["admin_id"])
-    actor = Actor(member=admin, roles=frozenset({Role.MEMBER, Role.HUB_ADMIN}))
+    admin_member = await Member.get(id=(await hub_admin(hub.id)))
+    actor = Actor(member=admin_member, roles=frozenset({Role.MEMBER, Role.HUB_ADMIN}))
     if op == "connect":
         link, public = await remote.connect(
             actor=actor,
@@ -57,11 +57,26 @@ async def _go(command: dict[str, Any]) -> Any:
     raise AssertionError(op)
 
 
+async def hub_admin(hub_id: int) -> int:
+    from app.people.models import MemberRole, Role
+
+    row = await MemberRole.filter(hub_id=hub_id, role=Role.HUB_ADMIN).order_by("id").first()
+    assert row is not None
+    return row.member_id
+
+
+async def _all(commands: list[dict[str, Any]]) -> list[Any]:
+    return [await _go(command) for command in commands]
+
+
 def main() -> None:
     from app.runtime import with_orm
 
     command = json.loads(sys.stdin.read())
-    print(json.dumps(asyncio.run(with_orm(lambda: _go(command)))))
+    if isinstance(command, list):
+        print(json.dumps(asyncio.run(with_orm(lambda: _all(command)))))
+    else:
+        print(json.dumps(asyncio.run(with_orm(lambda: _go(command)))))
 
 
 if __name__ == "__main__":
