@@ -216,6 +216,24 @@ async def test_many_payments_with_random_faults_end_in_agreement(two: Any) -> No
     assert await balance(b, "Bo") == await a.clearing()
 
 
+async def test_concurrent_payments_between_installations_hold_the_partners_limit(
+    two: Any,
+) -> None:
+    # given: B lends A's members 300; Ada has 1000
+    a, b = two
+    # when: 24 payments of 20 race (480 asked, at most 15 fit)
+    results = await asyncio.gather(
+        *(asyncio.to_thread(a.pay, "Ada", b, "Bo", 20) for _ in range(24))
+    )
+    a.cli("federation-recover")
+    # then: the limit held on B's side, both sides agree, both books balance
+    codes = [r["errors"][0]["code"] if r["errors"] else "OK" for r in results]
+    assert set(codes) <= {"OK", "OVER_LINK_LIMIT"}, codes
+    states = await agree(a, b)
+    assert states["committed"] == 15 and await b.clearing() == -300
+    assert await balance(b, "Bo") == 300
+
+
 async def test_reconciliation_finds_the_books_agree_and_reports_a_difference(two: Any) -> None:
     a, b = two
     a.pay("Ada", b, "Bo", 40)
