@@ -129,6 +129,91 @@ def create_hub(
     typer.echo(f"Created hub {hub.slug} (id {hub.id}).")
 
 
+@cli.command("federation-connect")
+def federation_connect(
+    hub: Annotated[str, typer.Option(help="This hub's slug.")],
+    admin_email: Annotated[str, typer.Option(help="A hub admin of it, who agrees the link.")],
+    partner_slug: Annotated[str, typer.Option(help="The partner hub's slug there.")],
+    partner_name: Annotated[str, typer.Option(help="The partner hub's name (statements).")],
+    partner_url: Annotated[str, typer.Option(help="The partner installation's base URL.")],
+    pair: Annotated[str | None, typer.Option(help="The link id the partner gave.")] = None,
+    partner_key: Annotated[str | None, typer.Option(help="The partner's public key.")] = None,
+    rate: Annotated[str, typer.Option(help="One credit here is N/D of theirs.")] = "1/1",
+    credit_limit: Annotated[
+        int, typer.Option(help="What the partner's members may spend here.")
+    ] = 0,
+) -> None:
+    """Agree a link with a hub on another installation: first without --partner-key (send the
+    printed link id and key to the partner's admin), then `federation-complete` with theirs."""
+    import uuid
+
+    from app.actor import Actor
+    from app.federation import remote
+    from app.hubs.models import Hub
+    from app.people.models import Member, MemberRole, Role
+    from app.runtime import with_orm
+
+    numerator, denominator = (int(x) for x in rate.split("/"))
+
+    async def go() -> Any:
+        found = await Hub.get(slug=hub)
+        admin = await Member.get(hub_id=found.id, email=admin_email.lower())
+        roles = await MemberRole.filter(member_id=admin.id).values_list("role", flat=True)
+        actor = Actor(member=admin, roles=frozenset(Role(str(r)) for r in roles))
+        return await remote.connect(
+            actor=actor, partner_slug=partner_slug, partner_name=partner_name,
+            partner_url=partner_url, pair=uuid.UUID(pair) if pair else None,
+            partner_key=partner_key, rate_numerator=numerator, rate_denominator=denominator,
+            credit_limit=credit_limit,
+        )  # fmt: skip
+
+    link, public = _run(lambda: with_orm(go))
+    typer.echo(f"Link {link.id} ({link.status.value}): pair {link.pair}, public key {public}")
+
+
+@cli.command("federation-complete")
+def federation_complete(
+    hub: Annotated[str, typer.Option(help="This hub's slug.")],
+    admin_email: Annotated[str, typer.Option(help="A hub admin of it.")],
+    link_id: Annotated[int, typer.Option(help="This side's link (federation-connect printed).")],
+    partner_key: Annotated[str, typer.Option(help="The partner's public key.")],
+) -> None:
+    """The partner's public key arrived: the link with the other installation is active."""
+    from app.actor import Actor
+    from app.federation import remote
+    from app.hubs.models import Hub
+    from app.people.models import Member, MemberRole, Role
+    from app.runtime import with_orm
+
+    async def go() -> Any:
+        found = await Hub.get(slug=hub)
+        admin = await Member.get(hub_id=found.id, email=admin_email.lower())
+        roles = await MemberRole.filter(member_id=admin.id).values_list("role", flat=True)
+        actor = Actor(member=admin, roles=frozenset(Role(str(r)) for r in roles))
+        return await remote.complete(actor=actor, link_id=link_id, partner_key=partner_key)
+
+    link = _run(lambda: with_orm(go))
+    typer.echo(f"Link {link.id} is {link.status.value}.")
+
+
+@cli.command("federation-recover")
+def federation_recover() -> None:
+    """Drive payments to other installations that are not final (the worker's job, once)."""
+    from app.federation import protocol
+    from app.runtime import with_orm
+
+    typer.echo(_run(lambda: with_orm(protocol.recover)))
+
+
+@cli.command("federation-reconcile")
+def federation_reconcile() -> None:
+    """Compare each remote link's clearing balances with the partner's (the daily job)."""
+    from app.federation import protocol
+    from app.runtime import with_orm
+
+    typer.echo(_run(lambda: with_orm(protocol.reconcile)))
+
+
 @cli.command("badge-defaults")
 def badge_defaults(
     hub: Annotated[str | None, typer.Option(help="The hub's slug; none: every hub.")] = None,

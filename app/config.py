@@ -99,6 +99,16 @@ class Settings(BaseSettings):
         description="Delays between the attempts of a webhook delivery (JSON list).",
     )
 
+    # Payments across links to other installations (app/federation/protocol.py).
+    federation_timeout_seconds: float = 5.0  # one message's round trip
+    federation_deadline_seconds: float = 60.0  # a PREPARE is refused after it
+    # The payer's side voids a payment the partner never answered this long after its
+    # deadline (more than the two clocks may differ and a PREPARE may take).
+    federation_margin_seconds: float = 5.0
+    federation_recover_seconds: int = 30  # how often the worker re-sends pending decisions
+    # Tests only: faults injected in this process's messages (JSON: {"lose": ["prepare"], ...}).
+    federation_faults: str = ""
+
     @property
     def mail_dir(self) -> Path:
         return self.var_dir / "mail"

@@ -33,6 +33,7 @@ MODEL_MODULES = [
     "app.oauth.models",
     "app.gdpr.models",
     "app.moderation.models",
+    "app.federation.models",
 ]
 
 

@@ -24,6 +24,7 @@ from app.web import (
     consent,
     cv,
     exports,
+    federation,
     ical,
     oauth,
     opendata,
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, freeze: bool = False) -> Sta
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
+            Route("/federation/messages", federation.messages, methods=["POST"]),
             Route("/healthz", probes.healthz),
             Route("/readyz", probes.readyz),
             Route("/metrics", probes.metrics),

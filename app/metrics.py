@@ -22,3 +22,9 @@ JOBS_FINISHED = Counter(
     "ch_jobs_finished_total", "Jobs finished by this process.", ["job", "outcome"]
 )
 OUTBOX_JOBS = Gauge("ch_outbox_jobs", "Outbox jobs by status (read at scrape time).", ["status"])
+FEDERATION_DIFFERENCE = Gauge(
+    "ch_federation_clearing_difference",
+    "A link with another installation: this side's clearing balance (converted) plus the"
+    " partner's, at the last reconciliation with nothing in flight; 0 when the books agree.",
+    ["pair"],
+)

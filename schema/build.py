@@ -44,6 +44,8 @@ from schema.credits.payments.queries import PaymentQueries
 from schema.credits.queries import CreditsQueries
 from schema.error_codes import ErrorCode
 from schema.errors import ClassifyErrors, HubSchema
+from schema.federation.mutations import FederationMutations
+from schema.federation.queries import FederationQueries
 from schema.gdpr.mutations import DataRightsMutations
 from schema.hubs.mutations import HubMutations
 from schema.hubs.queries import HubQueries
@@ -138,6 +140,7 @@ def build_schema() -> strawberry.Schema:
             BadgeQueries,
             AuditQueries,
             ModerationQueries,
+            FederationQueries,
         ),
     )
     mutation = merge_types(
@@ -167,6 +170,7 @@ def build_schema() -> strawberry.Schema:
             BadgeMutations,
             DataRightsMutations,
             ModerationMutations,
+            FederationMutations,
         ),
     )
     schema = HubSchema(

@@ -22,6 +22,8 @@ from workers.tasks import (
     business_housekeeping,
     campaign_sweep,
     credits_housekeeping,
+    federation_reconcile,
+    federation_recover,
     moderation_housekeeping,
     opportunity_housekeeping,
     purge_erased_trust_checks,
@@ -57,6 +59,12 @@ def build_periodic_settings(*, burst: bool = False) -> dict[str, Any]:
             ),
             Periodic(business_housekeeping, every_seconds=300, timeout=120),
             Periodic(moderation_housekeeping, every_seconds=300, timeout=120),
+            Periodic(
+                federation_recover,
+                every_seconds=get_settings().federation_recover_seconds,
+                timeout=120,
+            ),
+            Periodic(federation_reconcile, every_seconds=86400, timeout=300, at_hour=4),
             # Settlements due and not queued (their job lost, or a deadline missed while down).
             Periodic(campaign_sweep, every_seconds=60, timeout=60),
             # Badges an event missed, from the records: nightly, one statement per badge.

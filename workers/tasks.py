@@ -43,6 +43,20 @@ async def moderation_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
     return {"suspensions_lifted": await moderation_expiry.lift_expired()}
 
 
+async def federation_recover(ctx: dict[str, Any]) -> dict[str, int]:
+    """Payments to other installations not yet final: PREPARE or the decision sent again."""
+    from app.federation import protocol
+
+    return await protocol.recover()
+
+
+async def federation_reconcile(ctx: dict[str, Any]) -> int:
+    """Daily: each link with another installation compares both sides' clearing balances."""
+    from app.federation import protocol
+
+    return len(await protocol.reconcile())
+
+
 async def credits_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
     return {
         "holds_voided": await credits.expire_holds(),

@@ -13,6 +13,7 @@ from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 from app.models_base import Base
 
 if TYPE_CHECKING:
+    from app.federation.models import HubLink
     from app.hubs.models import Hub
     from app.organisations.models import Organisation
     from app.people.models import Member
@@ -22,6 +23,7 @@ class AccountKind(StrEnum):
     MEMBER = "member"
     ORGANISATION = "organisation"
     SYSTEM = "system"
+    CLEARING = "clearing"  # the hub's account with a partner hub (app/federation)
 
 
 class SystemAccount(StrEnum):
@@ -65,6 +67,11 @@ class Account(Base):
     )
     organisation_id: int | None
     system = fields.CharEnumField(SystemAccount, max_length=20, null=True)
+    # A CLEARING account's link: its balance is the hub's net position with the partner.
+    link: fields.ForeignKeyNullableRelation["HubLink"] = fields.ForeignKeyField(
+        "models.HubLink", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    link_id: int | None
     balance = fields.BigIntField(default=0)
     held = fields.BigIntField(default=0)
     # How far below zero the available balance (balance - held) may go; NULL: no limit. An
@@ -82,6 +89,7 @@ class Account(Base):
                 fields=("hub_id", "organisation_id"), name="account_organisation_uniq"
             ),
             UniqueConstraint(fields=("hub_id", "system"), name="account_system_uniq"),
+            UniqueConstraint(fields=("hub_id", "link_id"), name="account_link_uniq"),
             CheckConstraint(check="held >= 0", name="account_held_not_negative"),
         )
 

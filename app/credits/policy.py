@@ -100,6 +100,7 @@ POLICY = ModulePolicy(
                 "source",
                 "destination",
                 "counterparty",
+                "crossHub",
             ],
         ),
         node(

@@ -121,7 +121,8 @@ async def hub_totals(*, actor: Actor) -> dict[str, int]:
     rows = await Tortoise.get_connection("default").execute_query_dict(
         "SELECT"
         " coalesce(-sum(balance) FILTER (WHERE system = 'issuance'), 0)::bigint AS issued,"
-        " coalesce(sum(balance) FILTER (WHERE kind <> 'system'), 0)::bigint AS circulating,"
+        " coalesce(sum(balance) FILTER (WHERE kind NOT IN ('system', 'clearing')), 0)::bigint"
+        " AS circulating,"
         " coalesce(sum(held), 0)::bigint AS held,"
         " coalesce(sum(balance), 0)::bigint AS books"
         " FROM account WHERE hub_id = $1",

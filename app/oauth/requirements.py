@@ -102,6 +102,7 @@ trialsForMe myTrialApplications trialApplications trialRatings businessRatings
 compareTrialRatings comparePeriodRatings trialComments businessProfile paidJobs
 myJobApplications jobApplications myBadgeAwards myBadgeStanding organisationImpact apiClients
 myConnectedApps auditEvents moderationQueue appealsWaiting myModerationActions moderationFlagRules
+hubLinks
 """
 _SESSION_MUTATIONS = """
 register verifyEmail resendVerificationEmail login refreshToken logout requestPasswordReset
@@ -129,6 +130,8 @@ rotateApiClientSecret setApiClientSuspended revokeConnectedApp requestDataExport
 reportObject hideReportedObject
 warnMember suspendMember reinstateMember resolveModerationCase appealModerationAction
 decideAppeal setModerationFlagRules
+proposeHubLink acceptHubLink declineHubLink setHubLinkPaused setHubLinkCreditLimit payPartnerMember
+creditPartnerVolunteer
 """
 _SESSION_SUBSCRIPTIONS = "notificationAdded"
 
@@ -167,7 +170,7 @@ _TYPES_BY_SCOPE: dict[Requirement, str] = {
     Scope.APPLICATIONS_MANAGE: "Application HoursRecord",
     Scope.CREDITS_READ: """
 CreditAccount StatementEntry Transfer TransferParty Voucher VoucherCheck PaymentRequest
-PaymentShare""",
+PaymentShare CrossHubPayment""",
     Scope.WEBHOOKS_MANAGE: "WebhookEndpoint WebhookDelivery",
     Scope.CITYDATA_READ: """
 CityDataAnswer CityDataColumn CityDataDictionary CityDataMetricInfo CityDataRow CityGap
@@ -176,7 +179,7 @@ CityGapsAnswer CityTrend CityTrendPoint CityTrendsAnswer CityWard""",
     SESSION: """
 Notification NotificationPreferences SavedSearch CalendarFeed ApiClient ApiClientUsage
 ApiErrorCount ConnectedApp TrustCheck AuditEvent DataExport ModerationAction ModerationCase
-ModerationFlagRules ModerationReport""",
+ModerationFlagRules ModerationReport HubLink""",
     OPEN: """
 ApiVersion Asset AssetCategory AvailabilitySlot BadgeAward BadgeClass BadgeLevel BadgeStanding
 Booking BusinessProfile Campaign CampaignProgress CampaignUpdate Category CategoryTotal

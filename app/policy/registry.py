@@ -38,6 +38,7 @@ POLICY_MODULES = (
     "app.audit.policy",
     "app.gdpr.policy",
     "app.moderation.policy",
+    "app.federation.policy",
     "app.policy.server",
 )
 

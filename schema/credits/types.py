@@ -15,6 +15,7 @@ from app.credits.models import SystemAccount as SystemAccountEnum
 from app.credits.models import Transfer as TransferModel
 from app.credits.models import TransferKind as TransferKindEnum
 from app.credits.models import TransferStatus as TransferStatusEnum
+from app.federation.models import HubLink as HubLinkModel
 from app.organisations.models import Organisation as OrganisationModel
 from app.people.models import Member as MemberModel
 from schema.context import Info
@@ -34,7 +35,8 @@ TransferPartyKind = strawberry.enum(
     AccountKindEnum,
     name="TransferPartyKind",
     description="MEMBER and ORGANISATION: that node is given. SYSTEM: one of the hub's own"
-    " accounts (`system` says which).",
+    " accounts (`system` says which). CLEARING: the hub's account with a partner hub"
+    " (`partnerHub` names it): a payment to or from a member of that hub.",
 )
 SystemAccount = strawberry.enum(
     SystemAccountEnum,
@@ -60,6 +62,13 @@ class TransferParty:
     system: SystemAccount | None = strawberry.field(  # type: ignore[valid-type]
         description="Which of the hub's accounts, when kind is SYSTEM."
     )
+
+    @strawberry.field(description="When kind is CLEARING: the partner hub's name.")
+    async def partner_hub(self, root: AccountModel, info: Info) -> str | None:
+        if root.link_id is None:
+            return None
+        link = await info.context.loaders.by_id(HubLinkModel).load(root.link_id)
+        return link.partner_name if link is not None else None
 
     @strawberry.field(description="When kind is MEMBER.")
     async def member(self, root: AccountModel, info: Info) -> LazyMember | None:
@@ -105,6 +114,16 @@ class CreditAccount:
         return root.balance - root.held
 
 
+@strawberry.type(
+    name="CrossHubPayment",
+    description="The other hub's side of a payment between members of two linked hubs.",
+)
+class CrossHubPayment:
+    hub_name: str = strawberry.field(description="The partner hub.")
+    member_name: str = strawberry.field(description="Who paid or was paid there.")
+    amount: int = strawberry.field(description="In the partner hub's credits.")
+
+
 @orm_node(TransferModel)
 @strawberry.type(name="Transfer", description="Credits moved (or held) between two accounts.")
 class Transfer(relay.Node):
@@ -116,6 +135,17 @@ class Transfer(relay.Node):
     category: str = strawberry.field(description=CATEGORY)
     created_at: datetime
     posted_at: datetime | None
+
+    @strawberry.field(description="Null unless the credits came from or went to a partner hub.")
+    def cross_hub(self, root: TransferModel) -> CrossHubPayment | None:
+        data = root.data or {}
+        if "partner_hub" not in data:
+            return None
+        return CrossHubPayment(
+            hub_name=data["partner_hub"],
+            member_name=data.get("partner_member", ""),
+            amount=int(data.get("partner_amount", 0)),
+        )
 
     @strawberry.field(description="Where the credits came from.")
     async def source(self, root: TransferModel, info: Info) -> TransferParty:

@@ -53,6 +53,13 @@ SENSITIVE: dict[str, str] = {
     "resolveModerationCase": "moderation.resolve",
     "appealModerationAction": "moderation.appeal",
     "decideAppeal": "moderation.appeal_overturn",
+    "proposeHubLink": "federation.propose",
+    "acceptHubLink": "federation.accept",
+    "declineHubLink": "federation.decline",
+    "setHubLinkPaused": "federation.pause",
+    "setHubLinkCreditLimit": "federation.credit_limit",
+    "payPartnerMember": "federation.pay",
+    "creditPartnerVolunteer": "federation.credit_hours",
 }
 
 # Everything else: members' and organisers' ordinary actions (many audited all the same).
@@ -369,6 +376,104 @@ async def _export(gql: GraphQLClient, c: Cast) -> Any:
 @scenario("eraseAccount")
 async def _erase(gql: GraphQLClient, c: Cast) -> Any:
     return await run(gql, "eraseAccount", "EraseAccountInput", {"confirm": "ERASE"}, c.bob)
+
+
+async def _partner_link(c: Cast, *, accepted: bool) -> tuple[Any, Any, Any]:
+    """A partner hub, its admin and this hub's side of a link with it (proposed by the
+    partner, so this hub's admin answers it), accepted if asked."""
+    from app.federation import links
+    from app.federation.models import HubLink
+    from app.hubs import service as hubs
+    from tests.helpers import create_person
+
+    suffix = uuid.uuid4().hex[:8]
+    partner = await hubs.create_hub(name=f"Partner {suffix}", slug=f"partner-{suffix}")
+    partner_admin = await create_person(hub=partner, roles=[Role.HUB_ADMIN])
+    proposed = await links.propose(
+        actor=await actor_of(partner_admin),
+        partner_slug=c.hub.slug,
+        credit_limit=100,
+        partner_credit_limit=100,
+    )
+    mine = await HubLink.get(pair=proposed.pair, hub_id=c.hub.id)
+    if accepted:
+        await links.accept(actor=await actor_of(c.admin), link_id=mine.id)
+    return partner, partner_admin, mine
+
+
+@scenario("proposeHubLink")
+async def _propose_link(gql: GraphQLClient, c: Cast) -> Any:
+    from app.hubs import service as hubs
+
+    suffix = uuid.uuid4().hex[:8]
+    partner = await hubs.create_hub(name=f"Partner {suffix}", slug=f"partner-{suffix}")
+    value = {"partnerHubSlug": partner.slug, "creditLimit": 50}
+    return await run(gql, "proposeHubLink", "ProposeHubLinkInput", value, c.admin)
+
+
+@scenario("acceptHubLink")
+async def _accept_link(gql: GraphQLClient, c: Cast) -> Any:
+    _, _, mine = await _partner_link(c, accepted=False)
+    value = {"linkId": gid("HubLink", mine.id)}
+    return await run(gql, "acceptHubLink", "AcceptHubLinkInput", value, c.admin)
+
+
+@scenario("declineHubLink")
+async def _decline_link(gql: GraphQLClient, c: Cast) -> Any:
+    _, _, mine = await _partner_link(c, accepted=False)
+    value = {"linkId": gid("HubLink", mine.id)}
+    return await run(gql, "declineHubLink", "DeclineHubLinkInput", value, c.admin)
+
+
+@scenario("setHubLinkPaused")
+async def _pause_link(gql: GraphQLClient, c: Cast) -> Any:
+    _, _, mine = await _partner_link(c, accepted=True)
+    value = {"linkId": gid("HubLink", mine.id), "paused": True}
+    return await run(gql, "setHubLinkPaused", "SetHubLinkPausedInput", value, c.admin)
+
+
+@scenario("setHubLinkCreditLimit")
+async def _limit_link(gql: GraphQLClient, c: Cast) -> Any:
+    _, _, mine = await _partner_link(c, accepted=True)
+    value = {"linkId": gid("HubLink", mine.id), "creditLimit": 7}
+    return await run(gql, "setHubLinkCreditLimit", "SetHubLinkCreditLimitInput", value, c.admin)
+
+
+@scenario("payPartnerMember")
+async def _pay_partner(gql: GraphQLClient, c: Cast) -> Any:
+    from tests.helpers import create_person
+
+    partner, _, _ = await _partner_link(c, accepted=True)
+    payee = await create_person(hub=partner)
+    await ledger.post(
+        source=await ledger.system_account(c.hub.id, SystemAccount.ISSUANCE),
+        destination=await ledger.member_account(c.hub.id, c.alice.member.id),
+        amount=30,
+        kind=TransferKind.ADJUSTMENT,
+        memo="test funding",
+    )
+    value = {
+        "partnerHubSlug": partner.slug,
+        "payeeId": payee.gid,
+        "amount": 10,
+        "idempotencyKey": uuid.uuid4().hex,
+    }
+    return await run(gql, "payPartnerMember", "PayPartnerMemberInput", value, c.alice)
+
+
+@scenario("creditPartnerVolunteer")
+async def _credit_partner_volunteer(gql: GraphQLClient, c: Cast) -> Any:
+    from tests.helpers import create_person
+
+    partner, _, _ = await _partner_link(c, accepted=True)
+    volunteer = await create_person(hub=partner)
+    value = {
+        "partnerHubSlug": partner.slug,
+        "volunteerId": volunteer.gid,
+        "minutes": 60,
+        "idempotencyKey": uuid.uuid4().hex,
+    }
+    return await run(gql, "creditPartnerVolunteer", "CreditPartnerVolunteerInput", value, c.admin)
 
 
 def test_every_mutation_is_classified_once() -> None:

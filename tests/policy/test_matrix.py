@@ -102,6 +102,8 @@ ID_TYPES = {
     "shareId": "GiveawayRequest",
     "caseId": "ModerationCase",
     "actionId": "ModerationAction",
+    "linkId": "HubLink",
+    "volunteerId": "Member",
 }
 # IDs that must name a particular member for the call to make sense.
 MEMBER_IDS = {
@@ -112,9 +114,17 @@ MEMBER_IDS = {
     ("suspendMember", "memberId"): "stranger",
     ("reinstateMember", "memberId"): "stranger",
     ("warnMember", "memberId"): "stranger",
+    ("payPartnerMember", "payeeId"): "partner_member",
+    ("creditPartnerVolunteer", "volunteerId"): "partner_member",
 }
 # Refusals with a code of their own (beside FORBIDDEN / NOT_FOUND / UNAUTHENTICATED).
-OWN_CODES = {"verifyHours": {"OWN_HOURS"}, "disputeHours": {"OWN_HOURS"}}
+OWN_CODES = {
+    "verifyHours": {"OWN_HOURS"},
+    "disputeHours": {"OWN_HOURS"},
+    # Another hub's member names a hub theirs has no link with.
+    "payPartnerMember": {"NO_LINK"},
+    "creditPartnerVolunteer": {"NO_LINK"},
+}
 # Mutations that would take rows other checks need: they run last in the allowed pass.
 LAST = ("removeOrganisationMember", "revokeRole", "unlinkProxy", "suspendMember", "logout")
 
@@ -385,6 +395,7 @@ def _scalar(scalar: str, name: str, world: World) -> str:
         "url": "https://example.org/hook",
         "idempotencyKey": uuid.uuid4().hex,
         "code": world.sample("Voucher").row.code,
+        "partnerHubSlug": world.sample("HubLink").row.partner_slug,
     }
     if name in named:
         return f'"{named[name]}"'

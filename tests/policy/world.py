@@ -305,6 +305,7 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
         **await _trials_and_jobs(hub, p, org.id, org_people),
         **await _badges(hub, p, org.id, org_people, draft.id),
         **await _moderation(hub, p, review.id),
+        **await _federation(hub, p),
         "Hub": [Sample("Hub", hub)],
         "Member": [
             Sample("Member", p["owner"].member, {"self": {"owner"}, "public_portfolio": set()})
@@ -746,3 +747,22 @@ async def _moderation(hub: Any, p: dict[str, Person], review_id: int) -> dict[st
         "ModerationReport": [Sample("ModerationReport", report, {"reporter": {"other_party"}})],
         "ModerationAction": [Sample("ModerationAction", action, {"acted_on": {"owner"}})],
     }
+
+
+async def _federation(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
+    """A partner hub proposed a link to the world's hub: the hub's side, waiting for its admins;
+    a member of the partner hub ("partner_member", paid across the link once it is accepted)."""
+    import uuid
+
+    from app.federation import links
+    from app.federation.models import HubLink
+    from app.hubs import service as hubs
+
+    suffix = uuid.uuid4().hex[:8]
+    partner = await hubs.create_hub(name=f"Partner {suffix}", slug=f"partner-{suffix}")
+    partner_admin = await create_person(hub=partner, roles=[Role.HUB_ADMIN])
+    p["partner_member"] = await create_person(hub=partner)
+    proposed = await links.propose(
+        actor=_actor(partner_admin, Role.HUB_ADMIN), partner_slug=hub.slug
+    )
+    return {"HubLink": [Sample("HubLink", await HubLink.get(pair=proposed.pair, hub_id=hub.id))]}

@@ -1,0 +1,17 @@
+from enum import StrEnum
+
+
+class FederationErrorCode(StrEnum):
+    INVALID = "invalid"
+    FORBIDDEN = "forbidden"
+    NOT_FOUND = "not_found"
+    RATE_LIMITED = "rate_limited"
+    ALREADY_LINKED = "already_linked"  # a link with that hub exists (or is proposed)
+    NOT_PENDING = "not_pending"  # accepting or declining a link that is not waiting
+    NO_LINK = "no_link"  # paying a hub this hub has no link with
+    LINK_NOT_ACTIVE = "link_not_active"  # proposed, paused or declined
+    OVER_LINK_LIMIT = "over_link_limit"  # the net position would pass the partner's limit
+    CATEGORY_NOT_ALLOWED = "category_not_allowed"
+    NOT_CONVERTIBLE = "not_convertible"  # the amount is no whole number of the partner's
+    INSUFFICIENT_CREDITS = "insufficient_credits"
+    IDEMPOTENCY_MISMATCH = "idempotency_mismatch"

@@ -1,0 +1,456 @@
+"""Payments across links to other installations: a hold, then commit or void on both sides.
+
+The payer's side decides; the payee's side follows. Each side keeps the payment's state
+(RemotePayment), and every message is idempotent by the payment's id: a repeat is answered
+with the state it reached, writing nothing.
+
+Payer side (`start`, then `drive`, then the worker's `recover` until final):
+  1. one transaction: the payer's credits held toward this hub's clearing account, state
+     PREPARING (committed before any message leaves, so a crash never forgets a hold);
+  2. PREPARE to the partner; it holds the converted amount on its clearing account for this
+     hub (within the credit limit it gives this hub) and answers PREPARED, or REFUSED with a
+     code (nothing written there);
+  3. PREPARED: this side posts its hold (COMMITTING) and delivers COMMIT until acknowledged
+     (COMMITTED); REFUSED: this side voids its hold (VOIDED). No answer: PREPARE is sent again
+     (the partner answers a repeat with what it did) until the payment's deadline has passed by
+     a margin; then this side voids (VOIDING) and delivers VOID until acknowledged.
+The partner refuses a PREPARE after the deadline, so once this side has voided no late or
+repeated PREPARE can hold anything there; a VOID for a payment the partner never prepared is
+answered UNKNOWN, which is then the same as voided. The partner never decides alone: only a
+COMMIT posts its hold, only a VOID releases it. So every fault ends with both committed or both
+voided.
+"""
+
+import asyncio
+import json
+import logging
+import os
+import random
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+from tortoise.transactions import in_transaction
+
+from app.config import get_settings
+from app.credits import ledger
+from app.credits.errors import CreditsErrorCode
+from app.credits.models import Account, TransferKind
+from app.errors import DomainError
+from app.federation import rates, signing
+from app.federation.errors import FederationErrorCode as E
+from app.federation.models import (
+    FINAL,
+    HubLink,
+    LinkStatus,
+    PaymentRole,
+    PaymentState,
+    RemotePayment,
+)
+from app.hubs.models import Hub
+from app.people.models import Member, MemberStatus
+
+log = logging.getLogger(__name__)
+PATH = "/federation/messages"
+
+
+class Unreachable(Exception):
+    """No answer: lost, timed out, or the partner is down."""
+
+
+_rng = random.Random(os.environ.get("CH_FEDERATION_FAULT_SEED", "0"))
+
+
+def _random_fault(kind: str, rate: float) -> dict[str, list[str]]:
+    if _rng.random() >= rate:
+        return {}
+    return {_rng.choice(["lose", "lose_answer", "repeat"]): [kind]}
+
+
+def _faults() -> dict[str, Any]:
+    raw = get_settings().federation_faults
+    return json.loads(raw) if raw else {}
+
+
+# ---- sending (payer side) -------------------------------------------------------------
+
+
+async def send(link: HubLink, body: dict[str, Any]) -> dict[str, Any]:
+    """Sends a signed message to the partner; its answer, or Unreachable."""
+    faults = _faults()
+    kind = body["type"]
+    if "random" in faults:  # tests: each message meets one random fault, or none
+        faults = {**faults, **_random_fault(kind, float(faults["random"]))}
+    if kind in faults.get("crash_before", []):  # tests: killed before the message leaves
+        os._exit(1)
+    if kind in faults.get("lose", []):  # the request never arrives
+        raise Unreachable(f"{kind} lost (fault)")
+    raw = json.dumps(body).encode()
+    url = link.data["url"] + PATH
+    headers = signing.sign(
+        url, raw, key_id=f"{link.pair}:{(await Hub.get(id=link.hub_id)).slug}",
+        private_pem=link.data["own_key"],
+    )  # fmt: skip
+    timeout = get_settings().federation_timeout_seconds
+    try:
+        async with httpx.AsyncClient(timeout=timeout) as client:
+            response = await client.post(url, content=raw, headers=headers)
+            if kind in faults.get("repeat", []):  # the same message arrives twice
+                response = await client.post(url, content=raw, headers=headers)
+    except httpx.HTTPError as exc:
+        raise Unreachable(f"{kind}: {exc!r}") from exc
+    if kind in faults.get("lose_answer", []):  # it arrived, the answer did not
+        raise Unreachable(f"{kind} answer lost (fault)")
+    if response.status_code >= 500:
+        raise Unreachable(f"{kind}: HTTP {response.status_code}")
+    answer: dict[str, Any] = response.json()
+    return answer
+
+
+def _message(kind: str, payment: RemotePayment, link: HubLink, **extra: Any) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "message_id": f"{kind}:{payment.payment_id}",
+        "pair": str(link.pair),
+        "payment_id": str(payment.payment_id),
+        **extra,
+    }
+
+
+async def start(
+    *,
+    hub_id: int,
+    link: HubLink,
+    payer: Member,
+    payee_id: int,
+    amount: int,
+    memo: str,
+    category: str,
+) -> RemotePayment:
+    """Step 1, in the caller's transaction: the hold here and the stored PREPARING state."""
+    if link.allowed_categories and category not in link.allowed_categories:
+        allowed = ", ".join(link.allowed_categories)
+        raise DomainError(
+            E.CATEGORY_NOT_ALLOWED, f"This link carries only these categories: {allowed}.",
+            "category",
+        )  # fmt: skip
+    converted = rates.convert(amount, link.rate_numerator, link.rate_denominator)
+    payment_id = uuid.uuid4()
+    clearing = await Account.get(hub_id=hub_id, link_id=link.id)
+    hold = await ledger.hold(
+        source=await ledger.member_account(hub_id, payer.id),
+        destination=clearing,
+        amount=amount,
+        kind=TransferKind.EXCHANGE,
+        memo=memo,
+        category=category,
+        reference=f"xhub:{payment_id}",
+        initiated_by=payer.id,
+        data={"pair": str(link.pair), "partner_hub": link.partner_name,
+              "partner_member": f"member {payee_id}", "partner_amount": converted},
+    )  # fmt: skip
+    deadline = datetime.now(UTC) + timedelta(seconds=get_settings().federation_deadline_seconds)
+    return await RemotePayment.create(
+        hub_id=hub_id,
+        link_id=link.id,
+        payment_id=payment_id,
+        role=PaymentRole.PAYER,
+        state=PaymentState.PREPARING,
+        amount=amount,
+        partner_amount=converted,
+        member_id=payer.id,
+        remote_member_id=payee_id,
+        hold_id=hold.id,
+        category=category,
+        memo=memo,
+        deadline=deadline,
+    )
+
+
+async def drive(payment_id: uuid.UUID) -> PaymentState | None:
+    """Takes the payer's side as far as the partner's answers allow; None when another run
+    holds it. Idempotent: any number of runs, concurrent or after a crash, end the same."""
+    for _ in range(3):
+        state = await _step(payment_id)
+        if state is None or state in FINAL or state == "stuck":
+            return None if state == "stuck" else state
+    return state
+
+
+async def _step(payment_id: uuid.UUID) -> Any:
+    async with in_transaction():
+        payment = (
+            await RemotePayment.filter(payment_id=payment_id, role=PaymentRole.PAYER)
+            .select_for_update(skip_locked=True)
+            .first()
+        )
+        if payment is None:
+            return None
+        if payment.state in FINAL:
+            return payment.state
+        link = await HubLink.get(id=payment.link_id)
+        try:
+            await _advance(payment, link)
+        except Unreachable as exc:
+            log.warning("federation: %s %s: %s", payment.payment_id, payment.state, exc)
+            payment.attempts += 1
+            await payment.save(update_fields=["attempts", "updated_at"])
+            return "stuck"
+        return payment.state
+
+
+async def _advance(payment: RemotePayment, link: HubLink) -> None:
+    assert payment.hold_id is not None
+    if payment.state == PaymentState.PREPARING:
+        margin = timedelta(seconds=get_settings().federation_margin_seconds)
+        if datetime.now(UTC) > payment.deadline + margin:
+            await ledger.void_hold(payment.hold_id)
+            await _set(payment, PaymentState.VOIDING)
+            return
+        member = await Member.get(id=payment.member_id)
+        answer = await send(
+            link,
+            _message(
+                "prepare", payment, link, amount=payment.partner_amount,
+                payee_id=payment.remote_member_id, payer_name=member.display_name,
+                payer_amount=payment.amount,
+                category=payment.category, memo=payment.memo,
+                deadline=payment.deadline.isoformat(),
+            ),
+        )  # fmt: skip
+        if answer.get("state") == "prepared":
+            await ledger.post_hold(payment.hold_id)
+            await _set(payment, PaymentState.COMMITTING)
+        elif answer.get("state") == "refused":
+            await ledger.void_hold(payment.hold_id)
+            payment.refusal = str(answer.get("code", "refused"))[:40]
+            await _set(payment, PaymentState.VOIDED)
+        else:
+            raise Unreachable(f"prepare: unexpected answer {answer!r}")
+    elif payment.state == PaymentState.COMMITTING:
+        answer = await send(link, _message("commit", payment, link))
+        if answer.get("state") != "committed":
+            raise Unreachable(f"commit: answer {answer!r}")
+        await _set(payment, PaymentState.COMMITTED)
+    elif payment.state == PaymentState.VOIDING:
+        answer = await send(link, _message("void", payment, link))
+        if answer.get("state") not in ("voided", "unknown"):
+            raise Unreachable(f"void: answer {answer!r}")
+        await _set(payment, PaymentState.VOIDED)
+
+
+async def _set(payment: RemotePayment, state: PaymentState) -> None:
+    payment.state = state
+    await payment.save(update_fields=["state", "refusal", "updated_at"])
+
+
+async def recover(*, limit: int = 200) -> dict[str, int]:
+    """The worker's job: every payer-side payment not yet final is driven again (PREPARE or
+    the decision re-sent). Safe to run anywhere, any number of times."""
+    pending = (
+        await RemotePayment.filter(role=PaymentRole.PAYER, state__not_in=list(FINAL))
+        .order_by("updated_at")
+        .limit(limit)
+        .values_list("payment_id", flat=True)
+    )
+    done = 0
+    for payment_id in pending:
+        if await drive(uuid.UUID(str(payment_id))) in FINAL:
+            done += 1
+    return {"pending": len(pending), "finished": done}
+
+
+# ---- receiving (payee side) -----------------------------------------------------------
+
+
+class Refused(Exception):
+    """Answered with an HTTP error status and nothing written."""
+
+    def __init__(self, status: int, code: str) -> None:
+        super().__init__(code)
+        self.status, self.code = status, code
+
+
+async def receive(url: str, headers: dict[str, str], raw: bytes) -> dict[str, Any]:
+    """A message from a partner installation: verified, then handled once per payment."""
+    try:
+        body = json.loads(raw)
+        pair = uuid.UUID(str(body["pair"]))
+        kind = str(body["type"])
+        payment_id = uuid.UUID(str(body["payment_id"]))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise Refused(400, "malformed") from exc
+    link = await HubLink.get_or_none(pair=pair, partner_hub_id=None)
+    if link is None or not link.data.get("partner_key"):
+        raise Refused(401, "unknown_link")
+    expected = f"{link.pair}:{link.partner_slug}"
+
+    def public(key_id: str) -> Any:
+        return signing.public_key(link.data["partner_key"]) if key_id == expected else None
+
+    try:
+        signing.verify(url, headers, raw, public=public)
+    except signing.BadSignature as exc:
+        raise Refused(401, "bad_signature") from exc
+    faults = _faults()
+    if kind in faults.get("delay", {}):  # tests: a slow partner (the sender times out)
+        await asyncio.sleep(float(faults["delay"][kind]))
+    if kind == "prepare":
+        answer = await _prepare(link, payment_id, body)
+    elif kind in ("commit", "void"):
+        answer = await _decide(link, payment_id, kind)
+    elif kind == "balance":
+        answer = await _balance(link)
+    else:
+        raise Refused(400, "malformed")
+    if kind in faults.get("crash_after", []):  # tests: killed after committing, before answering
+        os._exit(1)
+    return answer
+
+
+def _refusal(code: str) -> dict[str, Any]:
+    return {"state": "refused", "code": code}
+
+
+async def _prepare(link: HubLink, payment_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
+    async with in_transaction():
+        link = await HubLink.filter(id=link.id).select_for_update().get()
+        known = await RemotePayment.get_or_none(hub_id=link.hub_id, payment_id=payment_id)
+        if known is not None:  # a repeat: what was done
+            return {"state": known.state.value}
+        try:
+            deadline = datetime.fromisoformat(str(body["deadline"]))
+            amount = int(body["amount"])
+            payee_id = int(body["payee_id"])
+            category = str(body.get("category", ""))[:60]
+            memo = str(body.get("memo", ""))[:280]
+            payer_name = str(body.get("payer_name", ""))[:80]
+            payer_amount = int(body.get("payer_amount", 0))
+        except (KeyError, ValueError, TypeError) as exc:
+            raise Refused(400, "malformed") from exc
+        if datetime.now(UTC) > deadline:
+            return _refusal("expired")
+        if link.status != LinkStatus.ACTIVE:
+            return _refusal(E.LINK_NOT_ACTIVE.value)
+        if link.allowed_categories and category not in link.allowed_categories:
+            return _refusal(E.CATEGORY_NOT_ALLOWED.value)
+        payee = await Member.get_or_none(id=payee_id, hub_id=link.hub_id)
+        if payee is None or payee.status != MemberStatus.ACTIVE:
+            return _refusal(E.NOT_FOUND.value)
+        if not 0 < amount <= ledger.MAX_AMOUNT:
+            return _refusal(E.INVALID.value)
+        try:
+            hold = await ledger.hold(
+                source=await Account.get(hub_id=link.hub_id, link_id=link.id),
+                destination=await ledger.member_account(link.hub_id, payee.id),
+                amount=amount,
+                kind=TransferKind.EXCHANGE,
+                memo=memo,
+                category=category or ledger.category_for(TransferKind.EXCHANGE),
+                reference=f"xhub:{payment_id}",
+                data={"pair": str(link.pair), "partner_hub": link.partner_name,
+                      "partner_member": payer_name, "partner_amount": payer_amount},
+            )  # fmt: skip
+        except DomainError as exc:
+            if exc.code == CreditsErrorCode.INSUFFICIENT_CREDITS:
+                return _refusal(E.OVER_LINK_LIMIT.value)
+            raise
+        await RemotePayment.create(
+            hub_id=link.hub_id,
+            link_id=link.id,
+            payment_id=payment_id,
+            role=PaymentRole.PAYEE,
+            state=PaymentState.PREPARED,
+            amount=amount,
+            partner_amount=0,
+            member_id=payee.id,
+            remote_member_id=0,
+            hold_id=hold.id,
+            category=category,
+            memo=memo,
+            deadline=deadline,
+        )
+    return {"state": "prepared"}
+
+
+async def _decide(link: HubLink, payment_id: uuid.UUID, kind: str) -> dict[str, Any]:
+    async with in_transaction():
+        payment = (
+            await RemotePayment.filter(
+                hub_id=link.hub_id, link_id=link.id, payment_id=payment_id,
+                role=PaymentRole.PAYEE,
+            ).select_for_update().first()
+        )  # fmt: skip
+        if payment is None:
+            if kind == "void":  # never prepared here: nothing to release
+                return {"state": "unknown"}
+            raise Refused(404, "unknown_payment")
+        assert payment.hold_id is not None
+        if payment.state == PaymentState.PREPARED:
+            if kind == "commit":
+                await ledger.post_hold(payment.hold_id)
+                await _set(payment, PaymentState.COMMITTED)
+            else:
+                await ledger.void_hold(payment.hold_id)
+                await _set(payment, PaymentState.VOIDED)
+        return {"state": payment.state.value}
+
+
+# ---- reconciliation ---------------------------------------------------------------------
+
+
+async def _balance(link: HubLink) -> dict[str, Any]:
+    clearing = await Account.get(hub_id=link.hub_id, link_id=link.id)
+    in_flight = await RemotePayment.filter(link_id=link.id, state__not_in=list(FINAL)).count()
+    return {"state": "balance", "balance": clearing.balance, "in_flight": in_flight}
+
+
+async def reconcile() -> list[dict[str, Any]]:
+    """The daily job: each link with another installation compares the two clearing balances
+    (this side's, converted, plus the partner's is zero when they agree). A difference with
+    nothing in flight on either side is reported: a metric, a log line and an audit row."""
+    from app.audit import service as audit
+    from app.metrics import FEDERATION_DIFFERENCE
+
+    reports = []
+    for link in await HubLink.filter(partner_hub_id=None, status=LinkStatus.ACTIVE):
+        if not link.data.get("partner_key"):
+            continue
+        mine = await _balance(link)
+        try:
+            theirs = await send(
+                link, {"type": "balance", "message_id": f"balance:{uuid.uuid4()}",
+                       "pair": str(link.pair), "payment_id": str(uuid.uuid4())},
+            )  # fmt: skip
+        except Unreachable as exc:
+            log.warning("federation: reconcile %s: %s", link.pair, exc)
+            continue
+        # mine (our credits) is worth mine * n / d of theirs; the two must cancel.
+        difference = (
+            mine["balance"] * link.rate_numerator + int(theirs["balance"]) * link.rate_denominator
+        )
+        in_flight = mine["in_flight"] + int(theirs.get("in_flight", 0))
+        report = {
+            "link_id": link.id,
+            "pair": str(link.pair),
+            "balance": mine["balance"],
+            "partner_balance": int(theirs["balance"]),
+            "difference": difference,
+            "in_flight": in_flight,
+        }
+        FEDERATION_DIFFERENCE.labels(str(link.pair)).set(0 if in_flight else difference)
+        if difference and not in_flight:
+            log.error("federation: clearing balances differ: %s", report)
+        await audit.record(
+            actor=None,
+            hub_id=link.hub_id,
+            action="federation.reconcile"
+            if not difference or in_flight
+            else "federation.reconcile_difference",
+            object_type="HubLink",
+            object_id=link.id,
+            data=report,
+        )
+        reports.append(report)
+    return reports

@@ -1,0 +1,22 @@
+"""Links between hubs and payments across them, one mutation per module."""
+
+import strawberry
+
+from schema.federation.mutations.accept_hub_link import accept_hub_link
+from schema.federation.mutations.credit_partner_volunteer import credit_partner_volunteer
+from schema.federation.mutations.decline_hub_link import decline_hub_link
+from schema.federation.mutations.pay_partner_member import pay_partner_member
+from schema.federation.mutations.propose_hub_link import propose_hub_link
+from schema.federation.mutations.set_hub_link_credit_limit import set_hub_link_credit_limit
+from schema.federation.mutations.set_hub_link_paused import set_hub_link_paused
+
+
+@strawberry.type
+class FederationMutations:
+    propose_hub_link = strawberry.mutation(resolver=propose_hub_link)
+    accept_hub_link = strawberry.mutation(resolver=accept_hub_link)
+    decline_hub_link = strawberry.mutation(resolver=decline_hub_link)
+    set_hub_link_paused = strawberry.mutation(resolver=set_hub_link_paused)
+    set_hub_link_credit_limit = strawberry.mutation(resolver=set_hub_link_credit_limit)
+    pay_partner_member = strawberry.mutation(resolver=pay_partner_member)
+    credit_partner_volunteer = strawberry.mutation(resolver=credit_partner_volunteer)

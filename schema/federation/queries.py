@@ -1,0 +1,18 @@
+"""Reads of links between hubs."""
+
+import strawberry
+
+from app.errors import AccessDenied, DomainError
+from app.federation import links
+from schema.context import Info
+from schema.federation.types import HubLink
+
+
+@strawberry.type
+class FederationQueries:
+    @strawberry.field(description="The hub's links with partner hubs, by partner name.")
+    async def hub_links(self, info: Info) -> list[HubLink]:
+        try:
+            return await links.links_of(actor=info.context.require_actor())  # type: ignore[return-value]
+        except DomainError as exc:
+            raise AccessDenied(str(exc)) from exc

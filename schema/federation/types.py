@@ -1,0 +1,68 @@
+"""GraphQL types of links between hubs."""
+
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+
+from app.credits.models import Account as AccountModel
+from app.federation.errors import FederationErrorCode as FederationErrorCodeEnum
+from app.federation.models import HubLink as HubLinkModel
+from app.federation.models import LinkStatus as LinkStatusEnum
+from schema.relay import orm_node
+
+FederationErrorCode = strawberry.enum(FederationErrorCodeEnum, name="FederationErrorCode")
+HubLinkStatus = strawberry.enum(
+    LinkStatusEnum,
+    name="HubLinkStatus",
+    description="PROPOSED: this hub proposed it, the partner has not answered. INVITED: the"
+    " partner proposed it, this hub's admins have not answered. ACTIVE: credits cross it."
+    " PAUSED: paused by either hub, nothing crosses. DECLINED: refused or withdrawn.",
+)
+
+
+@strawberry.type(
+    description="Why a link or cross-hub mutation did not go through (nothing changed)."
+)
+class FederationError:
+    code: FederationErrorCode  # type: ignore[valid-type]
+    field: str | None = strawberry.field(description="The input field at fault, if one is.")
+    message: str
+
+
+@orm_node(HubLinkModel)
+@strawberry.type(
+    name="HubLink",
+    description="This hub's side of a link with a partner hub, whose members' credits cross it.",
+)
+class HubLink(relay.Node):
+    id: relay.NodeID[int]
+    partner_name: str
+    partner_slug: str
+    status: HubLinkStatus  # type: ignore[valid-type]
+    rate_numerator: int = strawberry.field(
+        description="One credit here is rateNumerator / rateDenominator of the partner's."
+    )
+    rate_denominator: int
+    credit_limit: int = strawberry.field(
+        description="What the partner's members may spend here, net, in this hub's credits:"
+        " how far this hub's clearing account for the partner may go below zero."
+    )
+    allowed_categories: list[str] = strawberry.field(
+        description="The categories a payment across the link may carry; empty: any."
+    )
+    created_at: datetime
+    decided_at: datetime | None
+
+    @strawberry.field(
+        description="This hub's net position with the partner (its clearing account's"
+        " balance): above zero, this hub's members sent more than they received. Null before"
+        " the link is accepted."
+    )
+    async def clearing_balance(self, root: HubLinkModel) -> int | None:
+        clearing: AccountModel | None
+        if hasattr(root, "clearing"):
+            clearing = root.clearing
+        else:
+            clearing = await AccountModel.get_or_none(hub_id=root.hub_id, link_id=root.id)
+        return clearing.balance if clearing is not None else None

@@ -1,0 +1,300 @@
+"""Payments between two installations: two real `serve` processes on loopback, each with its own
+database, talking signed HTTP messages. A fault at each step of the protocol (a process killed,
+a message lost or repeated, a timeout), then the recovery job: both sides end committed, or both
+voided, and both books balance."""
+
+import asyncio
+import json
+import os
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+from app.federation import signing
+from app.migrate import create_database, drop_database
+from tests.federation.installations import Installation, hub_and_link, new_installation
+
+SERVERS = ("PYTEST_CH_SERVER_DATABASE_URL", "PYTEST_CH_SERVER_REDIS_URL")
+
+
+@pytest.fixture(scope="module")
+def migrated() -> Iterator[str]:
+    """One migrated database per module, cloned for each installation of each test."""
+    server_db, redis_url = (os.environ[n] for n in SERVERS)
+    base = new_installation("base", server_db, redis_url)
+    asyncio.run(create_database(base.database_url))
+    try:
+        base.cli("migrate")
+        yield base.database_url.rsplit("/", 1)[1]
+    finally:
+        asyncio.run(drop_database(base.database_url))
+
+
+async def _clone(database_url: str, template: str) -> None:
+    server = database_url.rsplit("/", 1)[0] + "/postgres"
+    conn = await asyncpg.connect(server.replace("asyncpg://", "postgresql://"))
+    try:
+        name = database_url.rsplit("/", 1)[1]
+        await conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    finally:
+        await conn.close()
+
+
+@pytest.fixture
+async def two(migrated: str) -> Any:
+    """Installation A (hub `city-a`, payer Ada with 1000) and B (hub `city-b`, payee Bo),
+    linked 1:1; B lends A's members 300, A lends B's 300."""
+    server_db, redis_url = (os.environ[n] for n in SERVERS)
+    a = new_installation("city-a", server_db, redis_url)
+    b = new_installation("city-b", server_db, redis_url)
+    try:
+        for inst in (a, b):
+            await _clone(inst.database_url, migrated)
+        a.launch()
+        b.launch()
+        hub_and_link(a, b, fund_a=1000, limit_a=300, limit_b=300)
+        a.wait_up()
+        b.wait_up()
+        yield a, b
+    finally:
+        for inst in (a, b):
+            inst.stop(kill=True)
+            await drop_database(inst.database_url)
+
+
+async def agree(a: Installation, b: Installation) -> dict[str, int]:
+    """Both sides agree on every payment, and both books balance."""
+    mine, theirs = await a.payments(), await b.payments()
+    states: dict[str, int] = {}
+    for payment_id, state in mine.items():
+        assert state in ("committed", "voided"), (payment_id, state)
+        assert theirs.get(payment_id, "voided") == state, (payment_id, state, theirs)
+        states[state] = states.get(state, 0) + 1
+    assert set(theirs) <= set(mine)
+    assert (await a.books(), await b.books()) == (0, 0)
+    assert await a.clearing() == -(await b.clearing())
+    held = await a.rows("SELECT coalesce(sum(held), 0)::int AS h FROM account")
+    held_b = await b.rows("SELECT coalesce(sum(held), 0)::int AS h FROM account")
+    assert (held[0]["h"], held_b[0]["h"]) == (0, 0)
+    return states
+
+
+async def balance(inst: Installation, person: str) -> int:
+    rows = await inst.rows(
+        "SELECT balance FROM account WHERE member_id = $1", inst.info["people"][person]["id"]
+    )
+    return int(rows[0]["balance"]) if rows else 0
+
+
+async def test_a_payment_commits_on_both_sides(two: Any) -> None:
+    a, b = two
+    paid = a.pay("Ada", b, "Bo", 40)
+    assert paid["errors"] == [] and paid["transfer"]["status"] == "POSTED"
+    assert await agree(a, b) == {"committed": 1}
+    assert (await balance(a, "Ada"), await balance(b, "Bo")) == (960, 40)
+    assert (await a.clearing(), await b.clearing()) == (40, -40)
+
+
+async def test_over_the_partners_limit_is_refused_and_voided_on_both(two: Any) -> None:
+    a, b = two
+    paid = a.pay("Ada", b, "Bo", 301)
+    assert [e["code"] for e in paid["errors"]] == ["OVER_LINK_LIMIT"]
+    assert await agree(a, b) == {"voided": 1}
+    assert await b.payments() == {}  # refused there: nothing written
+    assert await balance(a, "Ada") == 1000
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"lose": ["prepare"]},  # PREPARE lost
+        {"lose_answer": ["prepare"]},  # prepared there, the answer lost
+        {"lose": ["commit"]},  # COMMIT lost
+        {"lose_answer": ["commit"]},  # committed there, the answer lost
+        {"repeat": ["prepare", "commit"]},  # every message arrives twice
+    ],
+    ids=["prepare-lost", "prepared-answer-lost", "commit-lost", "commit-answer-lost", "repeated"],
+)
+async def test_a_lost_or_repeated_message_ends_committed_on_both(
+    two: Any, fault: dict[str, Any]
+) -> None:
+    a, b = two
+    a.start(faults=fault)
+    a.pay("Ada", b, "Bo", 25)
+    # when: the worker's recovery job runs (without the fault)
+    a.cli("federation-recover")
+    # then
+    assert await agree(a, b) == {"committed": 1}
+    assert (await balance(a, "Ada"), await balance(b, "Bo")) == (975, 25)
+
+
+async def test_a_partner_killed_after_preparing_ends_committed_on_both(two: Any) -> None:
+    a, b = two
+    b.start(faults={"crash_after": ["prepare"]})
+    paid = a.pay("Ada", b, "Bo", 30)
+    assert paid["transfer"]["status"] == "PENDING"
+    assert not b.alive()
+    assert set((await b.payments()).values()) == {"prepared"}
+    a.cli("federation-recover")  # B is down: still pending
+    assert set((await a.payments()).values()) == {"preparing"}
+    b.start()
+    a.cli("federation-recover")
+    assert await agree(a, b) == {"committed": 1}
+
+
+async def test_a_partner_killed_after_committing_ends_committed_on_both(two: Any) -> None:
+    a, b = two
+    b.start(faults={"crash_after": ["commit"]})
+    a.pay("Ada", b, "Bo", 30)
+    assert set((await a.payments()).values()) == {"committing"}
+    b.start()
+    a.cli("federation-recover")
+    assert await agree(a, b) == {"committed": 1}
+
+
+async def test_the_payer_killed_before_sending_ends_committed_on_both(two: Any) -> None:
+    a, b = two
+    a.start(faults={"crash_before": ["prepare"]})
+    with pytest.raises(httpx.HTTPError):
+        a.pay("Ada", b, "Bo", 30)
+    assert set((await a.payments()).values()) == {"preparing"}  # the hold was committed
+    a.start()
+    a.cli("federation-recover")
+    assert await agree(a, b) == {"committed": 1}
+
+
+async def test_a_timeout_then_recovery_ends_committed_on_both(two: Any) -> None:
+    a, b = two
+    b.start(faults={"delay": {"prepare": 3}})  # A gives up after 2 s
+    paid = a.pay("Ada", b, "Bo", 30)
+    assert paid["transfer"]["status"] == "PENDING"
+    await asyncio.sleep(1.5)  # B finishes preparing meanwhile
+    a.cli("federation-recover", CH_FEDERATION_TIMEOUT_SECONDS="10")
+    assert await agree(a, b) == {"committed": 1}
+
+
+async def test_a_partner_down_past_the_deadline_ends_voided_on_both(two: Any) -> None:
+    a, b = two
+    deadline = {"CH_FEDERATION_DEADLINE_SECONDS": "1", "CH_FEDERATION_MARGIN_SECONDS": "1"}
+    a.start(**deadline)
+    b.stop(kill=True)
+    paid = a.pay("Ada", b, "Bo", 30)
+    assert paid["transfer"]["status"] == "PENDING"
+    await asyncio.sleep(2.5)
+    a.cli("federation-recover", **deadline)  # voided here; VOID not delivered yet
+    assert set((await a.payments()).values()) == {"voiding"}
+    b.start()
+    a.cli("federation-recover", **deadline)
+    assert await agree(a, b) == {"voided": 1}
+    assert await balance(a, "Ada") == 1000
+
+
+async def test_many_payments_with_random_faults_end_in_agreement(two: Any) -> None:
+    # given: a seeded run of payments both small and over the limit, each message meeting a
+    # random fault (lost, answer lost, repeated) one time in three
+    a, b = two
+    seed = 2026
+    rng = random.Random(seed)
+    a.start(faults={"random": 0.33}, CH_FEDERATION_FAULT_SEED=str(seed))
+    for _ in range(30):
+        a.pay("Ada", b, "Bo", rng.choice([5, 10, 20, 60]))
+    # when: the recovery job runs until nothing is pending (still meeting faults)
+    for _ in range(15):
+        pending = [s for s in (await a.payments()).values() if s not in ("committed", "voided")]
+        if not pending:
+            break
+        a.cli("federation-recover", faults={"random": 0.33},
+              CH_FEDERATION_FAULT_SEED=str(rng.random()))  # fmt: skip
+    # then: both sides agree, the limit held, both books balance
+    states = await agree(a, b)
+    assert sum(states.values()) == 30 and states.get("committed", 0) > 0
+    assert await b.clearing() >= -300
+    assert await balance(b, "Bo") == await a.clearing()
+
+
+async def test_concurrent_payments_between_installations_hold_the_partners_limit(
+    two: Any,
+) -> None:
+    # given: B lends A's members 300; Ada has 1000
+    a, b = two
+    # when: 24 payments of 20 race (480 asked, at most 15 fit)
+    results = await asyncio.gather(
+        *(asyncio.to_thread(a.pay, "Ada", b, "Bo", 20) for _ in range(24))
+    )
+    a.cli("federation-recover")
+    # then: the limit held on B's side, both sides agree, both books balance
+    codes = [r["errors"][0]["code"] if r["errors"] else "OK" for r in results]
+    assert set(codes) <= {"OK", "OVER_LINK_LIMIT"}, codes
+    states = await agree(a, b)
+    assert states["committed"] == 15 and await b.clearing() == -300
+    assert await balance(b, "Bo") == 300
+
+
+async def test_reconciliation_finds_the_books_agree_and_reports_a_difference(two: Any) -> None:
+    a, b = two
+    a.pay("Ada", b, "Bo", 40)
+    report = a.cli("federation-reconcile")
+    assert "'difference': 0" in report
+    # a difference: B's clearing account changed behind the protocol's back
+    conn_sql = (
+        "WITH c AS (UPDATE account SET balance = balance - 1 WHERE kind = 'clearing' RETURNING 1)"
+        " UPDATE account SET balance = balance + 1 WHERE member_id = $1"
+    )
+    await b.rows(conn_sql, b.info["people"]["Bo"]["id"])
+    report = a.cli("federation-reconcile")
+    assert "'difference': -1" in report
+    rows = await a.rows(
+        "SELECT data FROM audit_event WHERE action = 'federation.reconcile_difference'"
+    )
+    assert len(rows) == 1 and json.loads(rows[0]["data"])["difference"] == -1
+
+
+# ---- bad input: refused, nothing written ------------------------------------------------
+
+
+def _signed(a: Installation, b: Installation, body: dict[str, Any], key: str) -> Any:
+    raw = json.dumps({"pair": a.info["pair"], **body}).encode()
+    url = f"{b.url}/federation/messages"
+    headers = signing.sign(url, raw, key_id=f"{a.info['pair']}:{a.name}", private_pem=key)
+    return url, raw, headers
+
+
+async def test_forged_replayed_and_unknown_messages_are_refused_and_write_nothing(
+    two: Any,
+) -> None:
+    a, b = two
+    a.pay("Ada", b, "Bo", 10)
+    before = await b.counts()
+    prepare = {
+        "type": "prepare", "payment_id": "0f6c3a5e-0000-4000-8000-000000000001", "amount": 5,
+        "payee_id": b.info["people"]["Bo"]["id"], "deadline": "2999-01-01T00:00:00+00:00",
+    }  # fmt: skip
+    # forged: signed with another key
+    forger, _ = signing.new_key_pair()
+    own_key = a.setup({"op": "link_data", "slug": a.name, "link_id": a.info["link_id"]})["own_key"]
+    async with httpx.AsyncClient() as http:
+        url, raw, headers = _signed(a, b, prepare, key=forger)
+        assert (await http.post(url, content=raw, headers=headers)).status_code == 401
+        # a signature taken from one message and replayed with another body
+        url, raw, headers = _signed(a, b, prepare, key=own_key)
+        tampered = raw.replace(b'"amount": 5', b'"amount": 500')
+        assert (await http.post(url, content=tampered, headers=headers)).status_code == 401
+        # no signature at all
+        assert (await http.post(url, content=raw)).status_code == 401
+        # a message for an unknown payment
+        commit = {"type": "commit", "payment_id": "0f6c3a5e-0000-4000-8000-000000000002"}
+        url, raw, headers = _signed(a, b, commit, key=own_key)
+        response = await http.post(url, content=raw, headers=headers)
+        assert (response.status_code, response.json()) == (404, {"error": "unknown_payment"})
+        assert await b.counts() == before
+        # a real message replayed: answered as the first time, nothing written again
+        payment_id = next(iter(await a.payments()))
+        url, raw, headers = _signed(a, b, {"type": "commit", "payment_id": payment_id}, own_key)
+        for _ in range(2):
+            response = await http.post(url, content=raw, headers=headers)
+            assert response.json() == {"state": "committed"}
+    assert await b.counts() == before
