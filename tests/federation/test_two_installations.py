@@ -22,16 +22,30 @@ SERVERS = ("PYTEST_CH_SERVER_DATABASE_URL", "PYTEST_CH_SERVER_REDIS_URL")
 
 
 @pytest.fixture(scope="module")
-def migrated() -> Iterator[str]:
-    """One migrated database per module, cloned for each installation of each test."""
+def linked() -> Iterator[tuple[Installation, Installation]]:
+    """Installation A (hub `city-a`, payer Ada with 1000) and B (hub `city-b`, payee Bo),
+    linked 1:1 (B lends A's members 300, A lends B's 300), set up once per module with their
+    own code; each test runs on copies of the two databases (same ports, same keys)."""
     server_db, redis_url = (os.environ[n] for n in SERVERS)
     base = new_installation("base", server_db, redis_url)
-    asyncio.run(create_database(base.database_url))
+    a = new_installation("city-a", server_db, redis_url)
+    b = new_installation("city-b", server_db, redis_url)
+    made = [base]
     try:
+        asyncio.run(create_database(base.database_url))
         base.cli("migrate")
-        yield base.database_url.rsplit("/", 1)[1]
+        for inst in (a, b):
+            asyncio.run(_clone(inst.database_url, _name(base)))
+            made.append(inst)
+        hub_and_link(a, b, fund_a=1000, limit_a=300, limit_b=300)
+        yield a, b
     finally:
-        asyncio.run(drop_database(base.database_url))
+        for inst in made:
+            asyncio.run(drop_database(inst.database_url))
+
+
+def _name(inst: Installation) -> str:
+    return inst.database_url.rsplit("/", 1)[1]
 
 
 async def _clone(database_url: str, template: str) -> None:
@@ -45,25 +59,25 @@ async def _clone(database_url: str, template: str) -> None:
 
 
 @pytest.fixture
-async def two(migrated: str) -> Any:
-    """Installation A (hub `city-a`, payer Ada with 1000) and B (hub `city-b`, payee Bo),
-    linked 1:1; B lends A's members 300, A lends B's 300."""
+async def two(linked: tuple[Installation, Installation]) -> Any:
+    """Both installations running on fresh copies of the linked databases."""
     server_db, redis_url = (os.environ[n] for n in SERVERS)
-    a = new_installation("city-a", server_db, redis_url)
-    b = new_installation("city-b", server_db, redis_url)
+    pair = []
+    for original in linked:
+        copy = new_installation(original.name, server_db, redis_url)
+        copy.port, copy.info = original.port, original.info
+        pair.append((original, copy))
     try:
-        for inst in (a, b):
-            await _clone(inst.database_url, migrated)
-        a.launch()
-        b.launch()
-        hub_and_link(a, b, fund_a=1000, limit_a=300, limit_b=300)
-        a.wait_up()
-        b.wait_up()
-        yield a, b
+        for original, copy in pair:
+            await _clone(copy.database_url, _name(original))
+            copy.launch()
+        for _, copy in pair:
+            copy.wait_up()
+        yield tuple(copy for _, copy in pair)
     finally:
-        for inst in (a, b):
-            inst.stop(kill=True)
-            await drop_database(inst.database_url)
+        for _, copy in pair:
+            copy.stop(kill=True)
+            await drop_database(copy.database_url)
 
 
 async def agree(a: Installation, b: Installation) -> dict[str, int]:
