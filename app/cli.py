@@ -234,5 +234,43 @@ def load_demo() -> None:
     typer.echo(f"Demo hub loaded; GraphQL at {get_settings().public_url}/graphql")
 
 
+i18n = typer.Typer(help="Translations: extract the marked texts, update and check catalogues.")
+cli.add_typer(i18n, name="i18n")
+
+
+@i18n.command("extract")
+def i18n_extract() -> None:
+    """Write app/locale/messages.pot from the texts marked in the code."""
+    from app.i18n.extract import extract, write_pot
+
+    catalogue = extract()
+    typer.echo(f"{write_pot(catalogue)}: {len(catalogue)} texts.")
+
+
+@i18n.command("update")
+def i18n_update() -> None:
+    """Extract, then merge into every language's messages.po (new entries empty)."""
+    from app.i18n.extract import update
+
+    for locale, open_entries in update().items():
+        typer.echo(f"{locale}: {open_entries} entries to translate.")
+
+
+@i18n.command("check")
+def i18n_check() -> None:
+    """Fail when a catalogue lacks a text of the code or has an empty or fuzzy one."""
+    from app.i18n.extract import HOW_TO_FIX, check
+
+    failed = False
+    for report in check():
+        for problem in report.problems:
+            failed = True
+            typer.echo(f"{report.locale}: {problem}")
+    if failed:
+        typer.echo(HOW_TO_FIX)
+        raise typer.Exit(1)
+    typer.echo("Every catalogue is complete.")
+
+
 def main() -> None:
     cli()

@@ -1,0 +1,74 @@
+"""Dates, times, numbers and distances in the reader's language (Babel, CLDR data).
+
+Times are stored in UTC; they are shown in the hub's time zone (pass `timezone=hub.timezone`).
+"""
+
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel import dates, numbers
+
+from app.i18n.context import get_locale
+
+
+def _babel(locale: str | None) -> str:
+    return (locale or get_locale()).replace("-", "_")
+
+
+def format_number(value: int | float | Decimal, *, locale: str | None = None) -> str:
+    """1234.5 -> '1,234.5' (en-GB), '1.234,5' (it, es: CLDR groups four-digit numbers only in
+    Italian)."""
+    return numbers.format_decimal(value, locale=_babel(locale))
+
+
+def format_distance(km: float, *, locale: str | None = None) -> str:
+    """3.14 -> '3.1 km' / '3,1 km'; under one kilometre in metres ('400 m')."""
+    if km < 1:
+        metres = max(0, round(km * 1000, -1))
+        return f"{numbers.format_decimal(metres, format='#,##0', locale=_babel(locale))} m"
+    shown = numbers.format_decimal(round(km, 1), format="#,##0.0", locale=_babel(locale))
+    return f"{shown} km"
+
+
+def _local(moment: datetime, timezone: str | None) -> datetime:
+    return moment.astimezone(ZoneInfo(timezone)) if timezone else moment
+
+
+def format_datetime(
+    moment: datetime,
+    *,
+    timezone: str | None = None,
+    length: str = "medium",
+    locale: str | None = None,
+) -> str:
+    """A moment in the hub's time zone: '2 Dec 2026, 14:30' / '2 dic 2026, 14:30'."""
+    return dates.format_datetime(_local(moment, timezone), length, locale=_babel(locale))
+
+
+def format_date(
+    day: date | datetime,
+    *,
+    timezone: str | None = None,
+    length: str = "long",
+    locale: str | None = None,
+) -> str:
+    """'2 December 2026' / '2 dicembre 2026' / '2 de diciembre de 2026'."""
+    if isinstance(day, datetime):
+        day = _local(day, timezone).date()
+    return dates.format_date(day, length, locale=_babel(locale))
+
+
+def format_time(
+    moment: datetime | time, *, timezone: str | None = None, locale: str | None = None
+) -> str:
+    """'14:30' in every language we speak (CLDR short time)."""
+    if isinstance(moment, datetime):
+        moment = _local(moment, timezone)
+    return dates.format_time(moment, "short", locale=_babel(locale))
+
+
+def weekday_name(isoweekday: int, *, locale: str | None = None) -> str:
+    """1 -> 'Monday' / 'lunedì' / 'lunes' (standalone, wide)."""
+    names = dates.get_day_names("wide", context="format", locale=_babel(locale))
+    return str(names[isoweekday - 1])
