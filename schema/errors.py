@@ -16,6 +16,7 @@ from strawberry.utils.aio import aclosing
 
 from app.errors import AccessDenied, DomainError, DomainErrors, NotAuthenticated
 from app.faults import is_transient
+from app.i18n import localize
 from app.logs import request_id_var
 from app.metrics import GRAPHQL_ERRORS
 
@@ -56,11 +57,15 @@ def errors_as_data(
             except NotAuthenticated:
                 raise
             except AccessDenied as exc:
-                found = [DomainError(code_enum["FORBIDDEN"], str(exc))]
+                found = [DomainError(code_enum["FORBIDDEN"], exc.args[0] if exc.args else str(exc))]
             GRAPHQL_ERRORS.labels("user").inc()
             return payload(
                 errors=[
-                    error_type(code=_to_code(e.code, code_enum), field=e.field, message=e.message)
+                    error_type(
+                        code=_to_code(e.code, code_enum),
+                        field=e.field,
+                        message=localize(e.message),  # in the reader's language
+                    )
                     for e in found
                 ]
             )
@@ -69,7 +74,9 @@ def errors_as_data(
             """The payload of a caller the policy table refuses (schema/policy.py)."""
             GRAPHQL_ERRORS.labels("user").inc()
             return payload(
-                errors=[error_type(code=code_enum["FORBIDDEN"], field=None, message=message)]
+                errors=[
+                    error_type(code=code_enum["FORBIDDEN"], field=None, message=localize(message))
+                ]
             )
 
         wrapper.forbidden = forbidden  # type: ignore[attr-defined]

@@ -77,6 +77,7 @@ class HubRef:
 
     id: int
     trusted_documents_only: bool
+    locale: str = "en-GB"
 
 
 _IDS_BY_SLUG: dict[str, tuple[HubRef | None, float]] = {}
@@ -91,10 +92,10 @@ async def ref_by_slug(slug: str) -> HubRef | None:
     cached = _IDS_BY_SLUG.get(slug)
     if cached is not None and cached[1] > time.monotonic():
         return cached[0]
-    hub = await Hub.filter(slug=slug).only("id", "trusted_documents_only").first()
+    hub = await Hub.filter(slug=slug).only("id", "trusted_documents_only", "locale").first()
     if len(_IDS_BY_SLUG) > 1000:  # unknown slugs must not grow it without bound
         _IDS_BY_SLUG.clear()
-    ref = HubRef(hub.id, hub.trusted_documents_only) if hub else None
+    ref = HubRef(hub.id, hub.trusted_documents_only, hub.locale) if hub else None
     _IDS_BY_SLUG[slug] = (ref, time.monotonic() + ID_BY_SLUG_TTL_SECONDS)
     return ref
 

@@ -15,6 +15,7 @@ from app.i18n.formatting import (
     weekday_name,
 )
 from app.i18n.locales import SOURCE, SUPPORTED, resolve, supported
+from app.i18n.readers import reader_locale
 from app.i18n.translate import Msg, _, gettext, localize, n_, ngettext
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "localize",
     "n_",
     "ngettext",
+    "reader_locale",
     "resolve",
     "set_locale",
     "supported",

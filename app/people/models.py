@@ -88,6 +88,8 @@ class Member(Base):
     # a missing key means its default (see app.people.service.DEFAULT_PREFS).
     notification_prefs: dict[str, Any] = fields.JSONField(default=dict)
     date_of_birth = fields.DateField(null=True)
+    # The member's chosen language (app/i18n/locales.py SUPPORTED); None: the hub's.
+    locale = fields.CharField(max_length=20, null=True)
     is_proxy = fields.BooleanField(default=False)
     status = fields.CharEnumField(MemberStatus, max_length=16, default=MemberStatus.ACTIVE)
     # Set when the member erased their account (app/gdpr/erasure.py): the row stays, pseudonymous,

@@ -24,6 +24,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from app import i18n
 from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
@@ -87,7 +88,8 @@ async def update_profile(*, actor: Actor, changes: Mapping[str, Any]) -> Member:
 
     `changes` may hold: display_name, bio, interests, home ((lat, lng)), travel_km,
     availability ([{"weekday": 1-7, "from": "HH:MM", "to": "HH:MM"}]), notification_prefs (the
-    keys of DEFAULT_PREFS to change) and date_of_birth. None clears what can be empty (home,
+    keys of DEFAULT_PREFS to change), date_of_birth and locale (a supported language, None: the
+    hub's). None clears what can be empty (home,
     birth date, bio, interests, availability; the notification choices go back to the defaults).
     Every invalid field is reported at once, and then nothing is written.
     """
@@ -139,7 +141,26 @@ def _clean(name: str, value: Any) -> dict[str, Any]:
         return {name: _prefs_changes(value)}
     if name == "date_of_birth":
         return {name: _date_of_birth(value)}
+    if name == "locale":
+        return {name: _locale(value)}
     raise DomainError(E.INVALID, f"Not a profile field: {name}.", name)
+
+
+def _locale(value: str | None) -> str | None:
+    """A supported language (None: the hub's); "it-IT" or "it_IT" is stored as "it"."""
+    if value is None:
+        return None
+    found = i18n.supported(value) if isinstance(value, str) and len(value) <= 35 else None
+    if found is None:
+        raise DomainError(
+            E.UNSUPPORTED_LOCALE,
+            i18n._(
+                "Not a language we speak: choose one of {choices}.",
+                choices=", ".join(i18n.SUPPORTED),
+            ),
+            "locale",
+        )
+    return found
 
 
 def _display_name(value: str | None) -> str:

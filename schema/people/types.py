@@ -151,6 +151,13 @@ class Member(relay.Node):
         return root.date_of_birth
 
     @strawberry.field(
+        description="The language they chose (en-GB, it, es); null: the hub's. Only visible to"
+        " the member themself."
+    )
+    def locale(self, root: MemberModel) -> str | None:
+        return root.locale
+
+    @strawberry.field(
         description="When they can usually help, by weekday and time; for signed-in members."
     )
     def availability(self, root: MemberModel) -> list[AvailabilitySlot] | None:
