@@ -201,13 +201,14 @@ def classify(error: GraphQLError) -> GraphQLError:
     GRAPHQL_ERRORS.labels(kind_of(error).value).inc()
     original = error.original_error
     if isinstance(original, AccessDenied):
-        typed = _with_code(error, original.code, str(original))
+        said = original.args[0] if original.args else str(original)
+        typed = _with_code(error, original.code, localize(said))
         extra = getattr(original, "extensions", None)  # e.g. the scope of INSUFFICIENT_SCOPE
         if extra:
             typed.extensions = {**(typed.extensions or {}), **extra}
         return typed
     if isinstance(original, DomainError):
-        typed = _with_code(error, original.code.name, original.message)
+        typed = _with_code(error, original.code.name, localize(original.message))
         if original.field:
             typed.extensions = {**(typed.extensions or {}), "field": original.field}
         return typed

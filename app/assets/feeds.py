@@ -50,6 +50,7 @@ from app.audit import service as audit
 from app.config import get_settings
 from app.errors import DomainError
 from app.hubs.models import Hub
+from app.i18n import _
 from app.opportunities.models import Application, ApplicationStatus, Opportunity
 from app.opportunities.models import OpportunityStatus as O
 from app.organisations.models import Organisation
@@ -108,7 +109,9 @@ async def create_feed(*, actor: Actor, asset_id: int | None = None) -> tuple[Cal
             asset = await get_asset(actor, asset_id, lock=True)
             await require_manager(actor, asset)
             if asset.kind not in FEED_ASSET_KINDS:
-                raise DomainError(E.INVALID, "Only loans and bookables have calendars.", "assetId")
+                raise DomainError(
+                    E.INVALID, _("Only loans and bookables have calendars."), "assetId"
+                )
         kind = FeedKind.MEMBER if asset_id is None else FeedKind.ASSET
         now = datetime.now(UTC)
         await CalendarFeed.filter(
@@ -158,9 +161,9 @@ async def _holders(actor: Actor, feed_id: int) -> CalendarFeed:
 
     feed = await CalendarFeed.filter(id=feed_id, hub_id=actor.hub_id).select_for_update().first()
     if feed is None:
-        raise DomainError(E.NOT_FOUND, "No such calendar feed.", "calendarFeedId")
+        raise DomainError(E.NOT_FOUND, _("No such calendar feed."), "calendarFeedId")
     if not await HOLDER.allows(Viewer.of(actor), feed):
-        raise DomainError(E.FORBIDDEN, "Only the member who made a feed manages it.", None)
+        raise DomainError(E.FORBIDDEN, _("Only the member who made a feed manages it."), None)
     return feed
 
 

@@ -18,6 +18,7 @@ from app.credits.models import Account, AccountKind
 from app.errors import DomainError
 from app.hubs.errors import HubErrorCode
 from app.hubs.models import Hub
+from app.i18n import _
 from app.opendata.licences import LICENCES
 from app.opportunities import categories
 from app.people.models import Role
@@ -57,7 +58,7 @@ async def create_hub(
             return hub
     except IntegrityError as exc:
         raise DomainError(
-            HubErrorCode.DUPLICATE_SLUG, "A hub with this slug exists.", "slug"
+            HubErrorCode.DUPLICATE_SLUG, _("A hub with this slug exists."), "slug"
         ) from exc
 
 
@@ -67,7 +68,7 @@ async def get_by_slug(
     """Gets a hub by slug or raises NOT_FOUND (with the caller's code and field)."""
     hub = await Hub.get_or_none(slug=slug[:60])
     if hub is None:
-        raise DomainError(code, f"No hub called {slug[:60]!r}.", field)
+        raise DomainError(code, _("No hub called {slug!r}.", slug=slug[:60]), field)
     return hub
 
 
@@ -160,9 +161,10 @@ async def update_hub(
         if open_data_licence not in LICENCES:
             raise DomainError(
                 bad,
-                "Not a licence open data can be published under here: one of "
-                + ", ".join(sorted(LICENCES))
-                + ".",
+                _(
+                    "Not a licence open data can be published under here: one of {names}.",
+                    names=", ".join(sorted(LICENCES)),
+                ),
                 "openDataLicence",
             )
         changes["open_data_licence"] = open_data_licence
@@ -194,7 +196,7 @@ async def update_hub(
     if changes:  # signed-in requests read the hub with their token (app/auth/cache.py)
         await auth_cache.forget(hub_id=hub.id)
     if trusted_documents_only is not None:  # anonymous requests of this process see it now
-        for slug, (ref, _) in list(_IDS_BY_SLUG.items()):
+        for slug, (ref, _until) in list(_IDS_BY_SLUG.items()):
             if ref is not None and ref.id == hub.id:
                 _IDS_BY_SLUG.pop(slug, None)
     return hub

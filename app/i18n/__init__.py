@@ -10,8 +10,10 @@ from app.i18n.formatting import (
     format_date,
     format_datetime,
     format_distance,
+    format_list,
     format_number,
     format_time,
+    format_when,
     weekday_name,
 )
 from app.i18n.locales import SOURCE, SUPPORTED, resolve, supported
@@ -26,8 +28,10 @@ __all__ = [
     "format_date",
     "format_datetime",
     "format_distance",
+    "format_list",
     "format_number",
     "format_time",
+    "format_when",
     "get_locale",
     "gettext",
     "localize",

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from babel import dates, numbers
+from babel import dates, lists, numbers
 
 from app.i18n.context import get_locale
 
@@ -23,12 +23,14 @@ def format_number(value: int | float | Decimal, *, locale: str | None = None) ->
 
 
 def format_distance(km: float, *, locale: str | None = None) -> str:
-    """3.14 -> '3.1 km' / '3,1 km'; under one kilometre in metres ('400 m')."""
-    if km < 1:
-        metres = max(0, round(km * 1000, -1))
-        return f"{numbers.format_decimal(metres, format='#,##0', locale=_babel(locale))} m"
+    """3.14 -> '3.1 km' (en-GB) / '3,1 km' (it, es): kilometres to one decimal."""
     shown = numbers.format_decimal(round(km, 1), format="#,##0.0", locale=_babel(locale))
     return f"{shown} km"
+
+
+def format_list(items: list[str], *, locale: str | None = None) -> str:
+    """['first aid', 'cooking'] -> 'first aid and cooking' / 'primo soccorso e cucina'."""
+    return lists.format_list(items, locale=_babel(locale)) if items else ""
 
 
 def _local(moment: datetime, timezone: str | None) -> datetime:
@@ -44,6 +46,15 @@ def format_datetime(
 ) -> str:
     """A moment in the hub's time zone: '2 Dec 2026, 14:30' / '2 dic 2026, 14:30'."""
     return dates.format_datetime(_local(moment, timezone), length, locale=_babel(locale))
+
+
+def format_when(moment: datetime, *, timezone: str | None = None, locale: str | None = None) -> str:
+    """A day and time for a sentence: 'Wednesday, 2 December 2026, 14:30' /
+    'mercoledì 2 dicembre 2026, 14:30' / 'miércoles, 2 de diciembre de 2026, 14:30'."""
+    local = _local(moment, timezone)
+    pattern = str(dates.get_datetime_format("medium", locale=_babel(locale))).replace("'", "")
+    day = dates.format_date(local.date(), "full", locale=_babel(locale))
+    return pattern.replace("{1}", day).replace("{0}", format_time(local, locale=locale))
 
 
 def format_date(

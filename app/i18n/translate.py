@@ -18,6 +18,7 @@ from typing import Any
 
 from app.i18n.catalogues import translations
 from app.i18n.context import get_locale
+from app.i18n.formatting import format_number
 
 
 class Msg(str):
@@ -32,9 +33,15 @@ class Msg(str):
         cls, msgid: str, params: dict[str, Any], plural: str | None = None, n: int | None = None
     ) -> "Msg":
         source = msgid if plural is None or n == 1 else plural
-        self = super().__new__(cls, _format(source, params))
+        self = super().__new__(cls, _format(source, params) if params else source)
         self.msgid, self.plural, self.n, self.params = msgid, plural, n, params
         return self
+
+    def format(self, *args: Any, **params: Any) -> str:  # type: ignore[override]
+        """A template constant filled in later (`TEXTS["x"].format(days=3)`) stays a Msg."""
+        if args:
+            return str(self).format(*args, **params)
+        return Msg(self.msgid, {**self.params, **params}, self.plural, self.n)
 
     def __reduce__(self) -> Any:  # pickles (arq job arguments) as the English text
         return (str, (str(self),))
@@ -85,5 +92,7 @@ def gettext(msgid: str, /, **params: Any) -> str:
 
 
 def ngettext(singular: str, plural: str, n: int, /, **params: Any) -> str:
-    """The plural text for n in the reader's language now (`{n}` is formatted as given)."""
-    return _format(_translate(singular, plural, n, get_locale()), {"n": n, **params})
+    """The plural text for n in the reader's language now (`{n}` as a number of that
+    language: 1,500 / 1.500)."""
+    found = _translate(singular, plural, n, get_locale())
+    return _format(found, {"n": format_number(n), **params})

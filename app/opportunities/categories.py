@@ -13,6 +13,7 @@ from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
 from app.errors import DomainError
+from app.i18n import _
 from app.opportunities.errors import OpportunityErrorCode as E
 from app.opportunities.models import Category
 from app.people.models import Role
@@ -60,7 +61,7 @@ async def create_category(*, actor: Actor, name: str, slug: str | None = None) -
                 object_id=category.id,
             )
     except IntegrityError as exc:
-        raise DomainError(E.INVALID, "A category with this slug exists.", "slug") from exc
+        raise DomainError(E.INVALID, _("A category with this slug exists."), "slug") from exc
     return category
 
 
@@ -80,7 +81,7 @@ async def update_category(
                 id=category_id, hub_id=actor.hub_id
             )
             if category is None:
-                raise DomainError(E.NOT_FOUND, "No such category.", "categoryId")
+                raise DomainError(E.NOT_FOUND, _("No such category."), "categoryId")
             if changes:
                 await Category.filter(id=category.id).update(**changes)
                 await category.refresh_from_db()
@@ -93,5 +94,5 @@ async def update_category(
                 data=changes,
             )
     except IntegrityError as exc:
-        raise DomainError(E.INVALID, "A category with this slug exists.", "slug") from exc
+        raise DomainError(E.INVALID, _("A category with this slug exists."), "slug") from exc
     return category
