@@ -17,8 +17,7 @@ def _babel(locale: str | None) -> str:
 
 
 def format_number(value: int | float | Decimal, *, locale: str | None = None) -> str:
-    """1234.5 -> '1,234.5' (en-GB), '1.234,5' (it, es: CLDR groups four-digit numbers only in
-    Italian)."""
+    """1234.5 -> '1,234.5' (en-GB), '1.234,5' (it, es)."""
     return numbers.format_decimal(value, locale=_babel(locale))
 
 
