@@ -258,10 +258,17 @@ def i18n_update() -> None:
 
 @i18n.command("check")
 def i18n_check() -> None:
-    """Fail when a catalogue lacks a text of the code or has an empty or fuzzy one."""
+    """Fail when a member-visible text is not marked, or a catalogue lacks a text of the code
+    or has an empty or fuzzy one."""
     from app.i18n.extract import HOW_TO_FIX, check
+    from app.i18n.marking import HOW_TO_MARK, scan
 
-    failed = False
+    unmarked = scan()
+    for found in unmarked:
+        typer.echo(str(found))
+    if unmarked:
+        typer.echo(f"Unmarked texts: {HOW_TO_MARK}")
+    failed = bool(unmarked)
     for report in check():
         for problem in report.problems:
             failed = True

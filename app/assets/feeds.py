@@ -50,7 +50,7 @@ from app.audit import service as audit
 from app.config import get_settings
 from app.errors import DomainError
 from app.hubs.models import Hub
-from app.i18n import _
+from app.i18n import TextTable, _, reader_locale, use_locale
 from app.opportunities.models import Application, ApplicationStatus, Opportunity
 from app.opportunities.models import OpportunityStatus as O
 from app.organisations.models import Organisation
@@ -65,18 +65,19 @@ MAX_EVENTS = 2000  # of each kind, per feed
 TOUCH_EVERY = timedelta(hours=1)  # how often a read records last_read_at
 PRODID = "-//Community Hub//Calendar feeds//EN"
 
-# Every text a member reads in a feed, in one place (no gettext catalogue yet: DESIGN.md
-# "Languages"); str.format templates.
-TEXTS = {
-    "member_calendar": "{member} · {hub}",
-    "asset_calendar": "{asset} · {hub}",
-    "booking": "Booked: {asset}",
-    "booking_pending": "Booking request: {asset} (waiting for approval)",
-    "booked_by": "{asset}: {booker}",
-    "loan_due": "Return: {asset}",
-    "on_loan": "On loan: {asset} to {borrower}",
-    "shift": "{title}",
-}
+# Every text a member reads in a feed, marked (app/i18n); a feed reads in its member's language.
+TEXTS = TextTable(
+    {
+        "member_calendar": "{member} · {hub}",
+        "asset_calendar": "{asset} · {hub}",
+        "booking": _("Booked: {asset}"),
+        "booking_pending": _("Booking request: {asset} (waiting for approval)"),
+        "booked_by": "{asset}: {booker}",
+        "loan_due": _("Return: {asset}"),
+        "on_loan": _("On loan: {asset} to {borrower}"),
+        "shift": "{title}",
+    }
+)
 BOOKING_SHOWN = {
     FeedKind.MEMBER: (BookingStatus.PENDING, BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN),
     FeedKind.ASSET: (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.CHECKED_OUT),
@@ -199,6 +200,11 @@ async def render(token: str, *, now: datetime | None = None) -> Rendered | None:
     now = now or datetime.now(UTC)
     await _touch(feed, now)
     hub: Hub = feed.hub
+    with use_locale(reader_locale(feed.member, hub_locale=hub.locale)):
+        return await _render(feed, hub, now)
+
+
+async def _render(feed: CalendarFeed, hub: Hub, now: datetime) -> Rendered | None:
     holder = Viewer.of(await _holder(feed))
     builder = _Builder(hub, now)
     if feed.kind == FeedKind.ASSET:

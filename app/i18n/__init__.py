@@ -18,12 +18,13 @@ from app.i18n.formatting import (
 )
 from app.i18n.locales import SOURCE, SUPPORTED, resolve, supported
 from app.i18n.readers import reader_locale
-from app.i18n.translate import Msg, _, gettext, localize, n_, ngettext
+from app.i18n.translate import Msg, TextTable, _, gettext, localize, n_, ngettext
 
 __all__ = [
     "SOURCE",
     "SUPPORTED",
     "Msg",
+    "TextTable",
     "_",
     "format_date",
     "format_datetime",

@@ -105,11 +105,13 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def check_catalogue(locale: str, template: Catalog | None = None) -> Report:
-    """What the language's .po lacks for the code as it is now."""
+def check_catalogue(
+    locale: str, template: Catalog | None = None, catalogue: Catalog | None = None
+) -> Report:
+    """What the language's .po (or `catalogue`) lacks for the code as it is now."""
     template = template or extract()
     report = Report(locale)
-    catalogue = read_catalogue(locale)
+    catalogue = catalogue if catalogue is not None else read_catalogue(locale)
     for message in template:
         if not message.id:
             continue

@@ -96,3 +96,11 @@ def ngettext(singular: str, plural: str, n: int, /, **params: Any) -> str:
     language: 1,500 / 1.500)."""
     found = _translate(singular, plural, n, get_locale())
     return _format(found, {"n": format_number(n), **params})
+
+
+class TextTable(dict[str, str]):
+    """Marked templates by key whose lookup gives the template in the current locale, ready for
+    `.format(...)`: `TEXTS["loan_due"].format(asset=title)` reads in the reader's language."""
+
+    def __getitem__(self, key: str) -> str:
+        return localize(super().__getitem__(key))
