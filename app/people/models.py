@@ -133,6 +133,9 @@ class Skill(Base):
     hub_id: int
     slug = fields.CharField(max_length=60)
     name = fields.CharField(max_length=80)
+    # {"it": "...", "es": "..."}: the name in other languages, entered by hub admins
+    # (app/hubs/translations.py); the API falls back to `name`.
+    name_translations: dict[str, str] | None = fields.JSONField(null=True)
     category = fields.CharField(max_length=60, default="general")
 
     class Meta:

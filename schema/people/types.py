@@ -23,6 +23,7 @@ from schema.context import Info
 from schema.organisations.types import member_organisations_field
 from schema.people import loaders
 from schema.relay import orm_node
+from schema.translated import translated_name
 
 Role = strawberry.enum(RoleEnum, name="Role")
 CheckKind = strawberry.enum(CheckKindEnum, name="CheckKind")
@@ -68,7 +69,7 @@ class HomeLocation:
 class Skill(relay.Node):
     id: relay.NodeID[int]
     slug: str
-    name: str
+    name: str = translated_name()
     category: str
 
 

@@ -93,6 +93,7 @@ ORDINARY = frozenset(
         "createCalendarFeed",
         "createCampaign",
         "createCategory",
+        "setNameTranslation",
         "createOpportunity",
         "createOrganisation",
         "createSkill",
