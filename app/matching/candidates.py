@@ -43,6 +43,8 @@ class Candidate:
     slot: str = ""
     score: float = 0.0
     when: tuple[int, str] | None = None  # (ISO weekday, part of day) of the slot, if any
+    # The skills' names in other languages, where the hub admins translated them.
+    skill_translations: list[dict[str, str]] = field(default_factory=list)
     locale: str | None = None  # the member's chosen language
     exempt: bool = False  # urgent and among the nearest: told now even over the daily cap
 
@@ -167,6 +169,8 @@ WITH o AS (
 )
 SELECT k.oid, k.mid, k.km, k.email, k.prefs, k.travel_km, k.timetabled, k.locale,
        ARRAY(SELECT s.name FROM skill s WHERE s.id = ANY(k.skill_ids) ORDER BY s.name) AS skills,
+       ARRAY(SELECT coalesce(s.name_translations, '{{}}'::jsonb)::text FROM skill s
+              WHERE s.id = ANY(k.skill_ids) ORDER BY s.name) AS skills_in,
        coalesce(rl.n, 0) AS reliability
   FROM kept k LEFT JOIN reliability rl ON rl.mid = k.mid
 """
@@ -281,6 +285,7 @@ async def find_candidates(conn: BaseDBAsyncClient, hub_id: int, listings: list[L
                 prefs=prefs[mid],
                 distance_km=row["km"],
                 skills=list(row["skills"]),
+                skill_translations=[_json(t) or {} for t in row["skills_in"]],
                 reliability=row["reliability"],
                 travel_km=row["travel_km"],
                 slot=slots[row["oid"]] if row["timetabled"] else "",
@@ -303,7 +308,12 @@ def reason(candidate: Candidate) -> str:
 
 def why(candidate: Candidate) -> dict[str, Any]:
     """The reasons as data (app/matching/explain.py writes them in the reader's language)."""
-    return why_of(skills=candidate.skills, distance_km=candidate.distance_km, when=candidate.when)
+    return why_of(
+        skills=candidate.skills,
+        distance_km=candidate.distance_km,
+        when=candidate.when,
+        translations=candidate.skill_translations,
+    )
 
 
 def score(candidate: Candidate) -> float:

@@ -7,7 +7,7 @@ the API renders it in the reader's language, the emails in the recipient's.
 
 from typing import Any
 
-from app.i18n import format_distance, format_list, gettext, stored, weekday_name
+from app.i18n import format_distance, format_list, get_locale, gettext, stored, weekday_name
 
 PARTS_OF_DAY = ("morning", "afternoon", "evening")
 
@@ -17,14 +17,27 @@ def part_of_day(hour: int) -> str:
 
 
 def why_of(
-    *, skills: list[str], distance_km: float | None, when: tuple[int, str] | None
+    *,
+    skills: list[str],
+    distance_km: float | None,
+    when: tuple[int, str] | None,
+    translations: list[dict[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """The stored reasons of a match (JSON)."""
-    return {
+    """The stored reasons of a match (JSON); `translations` are the skills' names in other
+    languages (hub content, app/hubs/translations.py), kept for the languages that have one."""
+    why: dict[str, Any] = {
         "skills": [s.lower() for s in skills[:2]],
         "km": None if distance_km is None else round(distance_km, 1),
         "when": list(when) if when else None,
     }
+    named = list(zip(skills[:2], (translations or [])[:2], strict=False))
+    languages = sorted({locale for _, names in named for locale in names})
+    if languages:
+        why["skills_in"] = {
+            locale: [(names.get(locale) or skill).lower() for skill, names in named]
+            for locale in languages
+        }
+    return why
 
 
 def _slot(weekday: int, part: str) -> str:
@@ -42,7 +55,8 @@ def explain(why: dict[str, Any]) -> str:
         return gettext("it matches your saved search “{name}”", name=why["search"])
     parts = []
     if why.get("skills"):
-        parts.append(gettext("you know {skills}", skills=format_list(list(why["skills"]))))
+        names = (why.get("skills_in") or {}).get(get_locale()) or why["skills"]
+        parts.append(gettext("you know {skills}", skills=format_list(list(names))))
     if why.get("km") is not None:
         parts.append(gettext("{distance} away", distance=format_distance(float(why["km"]))))
     if why.get("when"):

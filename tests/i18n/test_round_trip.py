@@ -1,5 +1,6 @@
 """One flow in three languages over GraphQL: register (the verification email and a payload
-error), the match notification and its email, the receipt for the credits earned — in British
+error), the match notification (with the skill's name as the hub admins translated it) and its
+email, the receipt for the credits earned — in British
 English, Italian and Spanish, each with no English source text left in the other two."""
 
 import re
@@ -17,6 +18,7 @@ from app.opportunities import applications
 from app.people import service as people
 from app.people.models import Member, Role
 from app.portfolios import hours
+from schema.relay import encode_id
 from tests.helpers import DEFAULT_PASSWORD, Person, next_weekday
 from tests.i18n.helpers import english_left, queued_emails
 from tests.opportunities.conftest import MANCHESTER, actor_of
@@ -29,6 +31,8 @@ LOGIN = """mutation($input: LoginInput!) {
   login(input: $input) { accessToken errors { code } } }"""
 PROFILE = """mutation($input: UpdateProfileInput!) {
   updateProfile(input: $input) { member { locale } errors { code message } } }"""
+TRANSLATE = """mutation($input: SetNameTranslationInput!) {
+  setNameTranslation(input: $input) { errors { code } } }"""
 NOTIFICATIONS = """query($locale: String) { notifications(first: 5) {
   edges { node { title reason inEnglish: reason(locale: "en-GB") chosen: reason(locale: $locale) } } } }"""
 
@@ -44,7 +48,7 @@ EXPECTED = {
     "it": {
         "verify": "Conferma il tuo indirizzo email",
         "duplicate": "Questa email è già registrata in questo hub.",
-        "reason": "conosci first aid, a 3,1 km, libero il lunedì pomeriggio",
+        "reason": "conosci primo soccorso, a 3,1 km, libero il lunedì pomeriggio",
         "match": "Una nuova opportunità per te: Help in the community garden",
         "receipt": "Ricevuta: 90 crediti guadagnati",
         "credited": "90 crediti sono stati aggiunti al tuo conto.",
@@ -52,7 +56,7 @@ EXPECTED = {
     "es": {
         "verify": "Confirma tu dirección de correo",
         "duplicate": "Este correo ya está registrado en este hub.",
-        "reason": "sabes de first aid, a 3,1 km, libre los lunes por la tarde",
+        "reason": "sabes de primeros auxilios, a 3,1 km, libre los lunes por la tarde",
         "match": "Una nueva oportunidad para ti: Help in the community garden",
         "receipt": "Recibo: 90 créditos ganados",
         "credited": "Se han añadido 90 créditos a tu cuenta.",
@@ -67,9 +71,15 @@ def _clean(text: str, locale: str) -> None:
 
 @pytest.mark.parametrize("locale", ["en-GB", "it", "es"])
 async def test_register_match_and_receipt_in_the_members_language(
-    gql: Any, hub: Any, alice: Any, post: Any, skill: Any, locale: str
+    gql: Any, hub: Any, alice: Any, make_person: Any, post: Any, skill: Any, locale: str
 ) -> None:
     want = EXPECTED[locale]
+    # The hub admins translated the skill's name (hub content).
+    admin = await make_person(roles=[Role.HUB_ADMIN])
+    for language, name in (("it", "Primo soccorso"), ("es", "Primeros auxilios")):
+        variables = {"kind": "SKILL", "id": str(encode_id("Skill", skill.id)), "locale": language}
+        data = await gql(TRANSLATE, {"input": {**variables, "name": name}}, as_=admin)
+        assert data["setNameTranslation"]["errors"] == []
     email = f"{uuid.uuid4().hex[:10]}@example.org"
     given = {"hubSlug": hub.slug, "email": email, "password": DEFAULT_PASSWORD}
     # Register, choosing the language (British English: left out, the hub's).
