@@ -102,4 +102,11 @@ async def test_bad_translations_are_refused_and_nothing_is_written(
         data = await gql(SET, variables, as_=person)
         [error] = data["setNameTranslation"]["errors"]
         assert (error["code"], error["field"]) == (code, field), variables
-    assert await Category.filter(name_translations__isnull=False).count() == 0
+    for row in (category, foreign):
+        assert (await Category.get(id=row.id)).name_translations is None
+
+
+async def test_a_new_hubs_default_categories_come_translated(hub: Any) -> None:
+    care = await Category.get(hub_id=hub.id, slug="care")
+    assert care.name == "Care and befriending"
+    assert care.name_translations == {"it": "Assistenza e compagnia", "es": "Cuidados y compañía"}
