@@ -28,17 +28,8 @@ DEVELOPER_TEXTS = {
     ("schema/view.py", "Use 'Authorization: Bearer <access token>'."),
 }
 
-# Not translated yet (issue 22 follow-up): badge and campaign notifications are composed in
-# SQL (format() over the badge's or campaign's name); they need their texts kept as data like
-# app/assets/notices.py does. Listed so that nothing else unmarked can slip in.
-NOT_YET = {
-    ("app/badges/notify.py", "You earned the badge"),
-    ("app/badges/notify.py", "{organisation} earned the badge"),
-    ("app/badges/notify.py", "{reason}\nOpen the app"),
-    ("app/badges/levels_reached.py", "You reached the level"),
-    ("app/badges/levels_reached.py", "%s reached the level"),
-    ("app/badges/levels_reached.py", "%s points from badges."),
-}
+# Not translated yet: none listed (add (path, start of text) here only with a reason).
+NOT_YET: set[tuple[str, str]] = set()
 KNOWN = DEVELOPER_TEXTS | NOT_YET
 
 HOW_TO_MARK = (

@@ -2,7 +2,8 @@
 
 `pack(text)` turns a `Msg` into JSON (msgid, parameters, plural) that `unpack(data)` turns back
 into a `Msg`: the API renders it in the language of whoever reads it, later. A plain string
-(someone's own words) is kept as it is.
+(someone's own words) is kept as it is; hub content with its translations (`Named`) is
+{"name": ..., "in": {locale: name}}, which SQL can build too (app/badges/notify.py).
 """
 
 from collections.abc import Iterator
@@ -11,13 +12,15 @@ from typing import Any
 
 from app.i18n.context import current_locale
 from app.i18n.locales import supported
-from app.i18n.translate import Msg, localize
+from app.i18n.translate import Msg, Named, localize
 
 
 def pack(text: str) -> Any:
+    if isinstance(text, Named):
+        return {"name": str(text), "in": text.translations}
     if not isinstance(text, Msg):
         return str(text)
-    params = {k: pack(v) if isinstance(v, Msg) else v for k, v in text.params.items()}
+    params = {k: pack(v) if isinstance(v, Msg | Named) else v for k, v in text.params.items()}
     packed: dict[str, Any] = {"msgid": text.msgid, "params": params}
     if text.plural is not None:
         packed |= {"plural": text.plural, "n": text.n}
@@ -25,6 +28,8 @@ def pack(text: str) -> Any:
 
 
 def unpack(value: Any) -> str:
+    if isinstance(value, dict) and "name" in value:  # hub content: {"name", "in": {locale: name}}
+        return Named(str(value["name"]), value.get("in") or {})
     if not isinstance(value, dict) or "msgid" not in value:
         return str(value) if value is not None else ""
     params = {k: unpack(v) if isinstance(v, dict) else v for k, v in value["params"].items()}

@@ -47,10 +47,24 @@ class Msg(str):
         return (str, (str(self),))
 
 
+class Named(str):
+    """Hub content inside a text (a badge's name): its value is the name as written; `localize`
+    gives the hub admins' translation for the locale, if any (app/hubs/translations.py)."""
+
+    translations: dict[str, str]
+
+    def __new__(cls, name: str, translations: dict[str, str] | None = None) -> "Named":
+        self = super().__new__(cls, name)
+        self.translations = dict(translations or {})
+        return self
+
+
 def _format(text: str, params: dict[str, Any]) -> str:
     if not params:
         return text
-    return text.format(**{k: localize(v) if isinstance(v, Msg) else v for k, v in params.items()})
+    return text.format(
+        **{k: localize(v) if isinstance(v, Msg | Named) else v for k, v in params.items()}
+    )
 
 
 def _(msgid: str, /, **params: Any) -> Msg:
@@ -80,6 +94,8 @@ def _translate(msgid: str, plural: str | None, n: int | None, locale: str) -> st
 def localize(text: str, locale: str | None = None) -> str:
     """A text for the reader: a `Msg` translated into `locale` (default: the current one);
     any other string (a member's own words, an unmarked text) unchanged."""
+    if isinstance(text, Named):
+        return text.translations.get(locale or get_locale()) or str(text)
     if not isinstance(text, Msg):
         return text
     found = _translate(text.msgid, text.plural, text.n, locale or get_locale())
