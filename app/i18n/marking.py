@@ -138,6 +138,26 @@ def _constants(tree: ast.Module) -> Iterator[tuple[str, ast.AST]]:
                 yield f"text constant {target.id}", value
 
 
+MARKERS = {"_", "n_", "gettext", "ngettext"}
+
+
+def _hidden_in_fstring(node: ast.JoinedStr, path: str) -> list[Unmarked]:
+    """`f"<h2>{gettext('Badges')}</h2>"`: the extractor does not look inside f-strings, so the
+    text would never reach the catalogues."""
+    found = []
+    for value in node.values:
+        for inner in ast.walk(value):
+            if (
+                isinstance(inner, ast.Call)
+                and _name(inner) in MARKERS
+                and inner.args
+                and isinstance(inner.args[0], ast.Constant)
+            ):
+                text = str(inner.args[0].value)
+                found.append(Unmarked(path, inner.lineno, "a text marked inside an f-string", text))
+    return found
+
+
 def scan_source(source: str, path: str) -> list[Unmarked]:
     found = []
     tree = ast.parse(source)
@@ -146,6 +166,8 @@ def scan_source(source: str, path: str) -> list[Unmarked]:
         if text is not None and not any(path == p and text.startswith(t) for p, t in KNOWN):
             found.append(Unmarked(path, getattr(expression, "lineno", 0), what, text))
     for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            found += _hidden_in_fstring(node, path)
         checked: list[tuple[str, ast.AST]] = []
         if isinstance(node, ast.Call):
             checked = list(_checked(node))

@@ -23,6 +23,7 @@ async def run(bag, member, n):
     await Notification.create(title=f"You are testing {n}", reason="")
     jobs = [{"to": member.email, "subject": "Your receipt", "text": body}]
     raise DomainError(E.NOT_FOUND, _("No such asset."), "assetId")
+    page = f"<h2>{gettext('Badges')}</h2>"
 """
     # when
     found = [(u.line, u.what) for u in scan_source(source, "app/example.py")]
@@ -35,4 +36,5 @@ async def run(bag, member, n):
         (9, "email subject"),
         (10, "notification title"),
         (11, "email subject"),
+        (13, "a text marked inside an f-string"),
     ]
