@@ -19,6 +19,7 @@ from app.errors import DomainError
 from app.hubs.errors import HubErrorCode
 from app.hubs.models import Hub
 from app.i18n import _
+from app.mail.service import forget_hub_locale
 from app.opendata.licences import LICENCES
 from app.opportunities import categories
 from app.people.models import Role
@@ -195,8 +196,10 @@ async def update_hub(
         await hub.refresh_from_db()
     if changes:  # signed-in requests read the hub with their token (app/auth/cache.py)
         await auth_cache.forget(hub_id=hub.id)
-    if trusted_documents_only is not None:  # anonymous requests of this process see it now
+    if trusted_documents_only is not None or locale is not None:
+        # anonymous requests and emails of this process see it now (others within a minute)
         for slug, (ref, _until) in list(_IDS_BY_SLUG.items()):
             if ref is not None and ref.id == hub.id:
                 _IDS_BY_SLUG.pop(slug, None)
+        forget_hub_locale(hub.id)
     return hub

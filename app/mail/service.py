@@ -27,6 +27,11 @@ async def hub_locale(hub_id: int) -> str:
     return locale
 
 
+def forget_hub_locale(hub_id: int) -> None:
+    """The hub's locale changed (updateHub): this process reads it again at once."""
+    _HUB_LOCALES.pop(hub_id, None)
+
+
 async def recipient_locale(member: Member) -> str:
     """The language to write to a member in: theirs, else their hub's."""
     if member.locale and i18n.supported(member.locale):

@@ -18,9 +18,13 @@ from app.moderation import notify as moderation
 from app.moderation.models import ActionKind
 from app.opportunities import applications, expiry, notices
 from app.opportunities import service as opportunities
+from app.people.models import Role
 from tests.i18n.helpers import english_left, queued_emails
 from tests.opportunities.conftest import actor_of
 
+UPDATE_HUB = (
+    """mutation($input: UpdateHubInput!) { updateHub(input: $input) { errors { code } } }"""
+)
 SUBJECTS = {
     "it": {
         "reset": "Reimposta la password",
@@ -100,3 +104,19 @@ async def test_every_email_reads_in_the_hubs_language(
         assert "conosci first aid, a 1,2 km, libero il martedì mattina" in digest["text"]
     else:
         assert "sabes de first aid, a 1,2 km, libre los martes por la mañana" in digest["text"]
+
+
+async def test_a_hub_that_changes_its_language_writes_in_it_at_once(
+    gql: Any, hub: Any, make_person: Any
+) -> None:
+    # given: an English hub has written to Bob (its language is remembered)
+    admin = await make_person(roles=[Role.HUB_ADMIN])
+    bob = await make_person(display_name="Bob")
+    await auth.request_password_reset(hub_slug=hub.slug, email=bob.email)
+    # when: its admin switches it to Spanish
+    data = await gql(UPDATE_HUB, {"input": {"locale": "es"}}, as_=admin)
+    assert data["updateHub"]["errors"] == []
+    await auth.request_password_reset(hub_slug=hub.slug, email=bob.email)
+    # then
+    subjects = [e["subject"] for e in await queued_emails(bob.email)]
+    assert subjects[-2:] == ["Reset your password", "Restablece tu contraseña"]
