@@ -12,7 +12,7 @@ def _translations() -> fields.JSONField:  # type: ignore[type-arg]
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0038_member_locale")]
+    dependencies = [("models", "0040_member_locale")]
 
     initial = False
 

@@ -5,7 +5,7 @@ from tortoise.migrations import operations as ops
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0037_moderation")]
+    dependencies = [("models", "0039_federation_remote_payments")]
 
     initial = False
 
