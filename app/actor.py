@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from app.errors import AccessDenied, DomainError
+from app.i18n import _
 from app.people.models import Member, Role
 
 
@@ -42,7 +43,7 @@ class Actor:
     def require_role(self, *roles: Role) -> None:
         if not self.has_role(*roles):
             names = ", ".join(r.value for r in roles)
-            raise AccessDenied(f"This needs one of these roles in the hub: {names}.")
+            raise AccessDenied(_("This needs one of these roles in the hub: {names}.", names=names))
 
 
 def home_of(actor: "Actor | None", *, invalid: Enum, field: str) -> tuple[float, float]:
@@ -50,5 +51,5 @@ def home_of(actor: "Actor | None", *, invalid: Enum, field: str) -> tuple[float,
     caller's module's INVALID code) on `field` when no home is set."""
     member = actor.member if actor else None
     if member is None or member.home_lat is None or member.home_lng is None:
-        raise DomainError(invalid, "Set your home location first.", field)
+        raise DomainError(invalid, _("Set your home location first."), field)
     return (member.home_lat, member.home_lng)

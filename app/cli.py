@@ -319,5 +319,50 @@ def load_demo() -> None:
     typer.echo(f"Demo hub loaded; GraphQL at {get_settings().public_url}/graphql")
 
 
+i18n = typer.Typer(help="Translations: extract the marked texts, update and check catalogues.")
+cli.add_typer(i18n, name="i18n")
+
+
+@i18n.command("extract")
+def i18n_extract() -> None:
+    """Write app/locale/messages.pot from the texts marked in the code."""
+    from app.i18n.extract import extract, write_pot
+
+    catalogue = extract()
+    typer.echo(f"{write_pot(catalogue)}: {len(catalogue)} texts.")
+
+
+@i18n.command("update")
+def i18n_update() -> None:
+    """Extract, then merge into every language's messages.po (new entries empty)."""
+    from app.i18n.extract import update
+
+    for locale, open_entries in update().items():
+        typer.echo(f"{locale}: {open_entries} entries to translate.")
+
+
+@i18n.command("check")
+def i18n_check() -> None:
+    """Fail when a member-visible text is not marked, or a catalogue lacks a text of the code
+    or has an empty or fuzzy one."""
+    from app.i18n.extract import HOW_TO_FIX, check
+    from app.i18n.marking import HOW_TO_MARK, scan
+
+    unmarked = scan()
+    for found in unmarked:
+        typer.echo(str(found))
+    if unmarked:
+        typer.echo(f"Unmarked texts: {HOW_TO_MARK}")
+    failed = bool(unmarked)
+    for report in check():
+        for problem in report.problems:
+            failed = True
+            typer.echo(f"{report.locale}: {problem}")
+    if failed:
+        typer.echo(HOW_TO_FIX)
+        raise typer.Exit(1)
+    typer.echo("Every catalogue is complete.")
+
+
 def main() -> None:
     cli()

@@ -4,6 +4,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 
+from app.i18n.translate import _
+
 
 class DomainError(Exception):
     """An expected failure of a use case: a machine-readable code, the input field, a message."""
@@ -51,11 +53,13 @@ class DomainErrors(Exception):
 class AccessDenied(Exception):
     """A read the viewer may not make: becomes a GraphQL error with extensions.code."""
 
-    def __init__(self, message: str = "You are not allowed to do this.", code: str = "FORBIDDEN"):
+    def __init__(
+        self, message: str = _("You are not allowed to do this."), code: str = "FORBIDDEN"
+    ):
         super().__init__(message)
         self.code = code
 
 
 class NotAuthenticated(AccessDenied):
-    def __init__(self, message: str = "Sign in first.") -> None:
+    def __init__(self, message: str = _("Sign in first.")) -> None:
         super().__init__(message, code="UNAUTHENTICATED")

@@ -8,6 +8,7 @@ from zoneinfo import available_timezones
 from email_validator import EmailNotValidError, validate_email
 
 from app.errors import DomainError
+from app.i18n import _
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -25,28 +26,32 @@ def text(
     """Strip and bound a user-supplied string."""
     cleaned = value.strip()
     if required and not cleaned:
-        raise DomainError(invalid, "This field is required.", field)
+        raise DomainError(invalid, _("This field is required."), field)
     if len(cleaned) > max_length:
-        raise DomainError(invalid, f"At most {max_length} characters.", field)
+        raise DomainError(
+            invalid, _("At most {max_length} characters.", max_length=max_length), field
+        )
     if _CONTROL_RE.search(cleaned) or (not multiline and ("\n" in cleaned or "\r" in cleaned)):
-        raise DomainError(invalid, "Contains characters that are not allowed.", field)
+        raise DomainError(invalid, _("Contains characters that are not allowed."), field)
     return cleaned
 
 
 def email(value: str, *, field: str, invalid: Enum) -> str:
     """Normalise an email address (lower-cased); syntax only, no DNS look-up."""
     if len(value) > 254:
-        raise DomainError(invalid, "At most 254 characters.", field)
+        raise DomainError(invalid, _("At most 254 characters."), field)
     try:
         result = validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise DomainError(invalid, f"Not a valid email address: {exc}", field) from exc
+        raise DomainError(invalid, _("Not a valid email address: {exc}", exc=exc), field) from exc
     return result.normalized.lower()
 
 
 def slug(value: str, *, field: str, invalid: Enum) -> str:
     if not SLUG_RE.match(value):
-        raise DomainError(invalid, "Use 1-60 lower-case letters, digits and inner hyphens.", field)
+        raise DomainError(
+            invalid, _("Use 1-60 lower-case letters, digits and inner hyphens."), field
+        )
     return value
 
 
@@ -65,11 +70,13 @@ def timezone(value: str, *, field: str, invalid: Enum) -> str:
     if _TIMEZONES is None:
         _TIMEZONES = frozenset(available_timezones())
     if value not in _TIMEZONES:
-        raise DomainError(invalid, "Not an IANA time zone, e.g. Europe/London.", field)
+        raise DomainError(invalid, _("Not an IANA time zone, e.g. Europe/London."), field)
     return value
 
 
 def int_range(value: int, *, field: str, low: int, high: int, invalid: Enum) -> int:
     if not low <= value <= high:
-        raise DomainError(invalid, f"Must be between {low} and {high}.", field)
+        raise DomainError(
+            invalid, _("Must be between {low} and {high}.", low=low, high=high), field
+        )
     return value

@@ -26,6 +26,8 @@ class Context:
     connection_params: dict[str, Any] | None = None
     # The hub runs only its registered documents (schema/documents.py).
     trusted_documents_only: bool = False
+    # The reader's language (app/i18n/locales.py resolve), also in app.i18n's contextvar.
+    locale: str = "en-GB"
     _viewer: tuple[Any, Viewer] | None = field(default=None, repr=False)
 
     @property

@@ -16,6 +16,7 @@ from strawberry.utils.aio import aclosing
 
 from app.errors import AccessDenied, DomainError, DomainErrors, NotAuthenticated
 from app.faults import is_transient
+from app.i18n import localize
 from app.logs import request_id_var
 from app.metrics import GRAPHQL_ERRORS
 
@@ -56,11 +57,15 @@ def errors_as_data(
             except NotAuthenticated:
                 raise
             except AccessDenied as exc:
-                found = [DomainError(code_enum["FORBIDDEN"], str(exc))]
+                found = [DomainError(code_enum["FORBIDDEN"], exc.args[0] if exc.args else str(exc))]
             GRAPHQL_ERRORS.labels("user").inc()
             return payload(
                 errors=[
-                    error_type(code=_to_code(e.code, code_enum), field=e.field, message=e.message)
+                    error_type(
+                        code=_to_code(e.code, code_enum),
+                        field=e.field,
+                        message=localize(e.message),  # in the reader's language
+                    )
                     for e in found
                 ]
             )
@@ -69,7 +74,9 @@ def errors_as_data(
             """The payload of a caller the policy table refuses (schema/policy.py)."""
             GRAPHQL_ERRORS.labels("user").inc()
             return payload(
-                errors=[error_type(code=code_enum["FORBIDDEN"], field=None, message=message)]
+                errors=[
+                    error_type(code=code_enum["FORBIDDEN"], field=None, message=localize(message))
+                ]
             )
 
         wrapper.forbidden = forbidden  # type: ignore[attr-defined]
@@ -194,13 +201,14 @@ def classify(error: GraphQLError) -> GraphQLError:
     GRAPHQL_ERRORS.labels(kind_of(error).value).inc()
     original = error.original_error
     if isinstance(original, AccessDenied):
-        typed = _with_code(error, original.code, str(original))
+        said = original.args[0] if original.args else str(original)
+        typed = _with_code(error, original.code, localize(said))
         extra = getattr(original, "extensions", None)  # e.g. the scope of INSUFFICIENT_SCOPE
         if extra:
             typed.extensions = {**(typed.extensions or {}), **extra}
         return typed
     if isinstance(original, DomainError):
-        typed = _with_code(error, original.code.name, original.message)
+        typed = _with_code(error, original.code.name, localize(original.message))
         if original.field:
             typed.extensions = {**(typed.extensions or {}), "field": original.field}
         return typed

@@ -35,6 +35,7 @@ from graphql import (
 from tortoise.models import Model
 
 from app.errors import AccessDenied, NotAuthenticated
+from app.i18n import _
 from app.policy import registry
 from app.policy.rules import Rule
 from app.policy.table import AuditedRead, OperationPolicy, TypePolicy, ValuePolicy
@@ -70,7 +71,7 @@ async def holds(info: Any, rule: Rule, row: Any) -> bool:
 def _denied(ctx: Context, what: str) -> AccessDenied:
     if ctx.actor is None:
         return ctx.auth_error or NotAuthenticated()
-    return AccessDenied(f"You may not see {what}.")
+    return AccessDenied(_("You may not see {what}.", what=what))
 
 
 class _Rows:

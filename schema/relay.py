@@ -12,6 +12,7 @@ from tortoise.models import Model
 
 from app import ids
 from app.errors import DomainError
+from app.i18n import _
 from schema.errors import BadInput
 
 T = TypeVar("T")
@@ -56,10 +57,12 @@ def decode_id(gid: relay.GlobalID | str, type_name: str, *, field: str, invalid:
         else:
             found, node_id = ids.parse(gid)
         if found != type_name:
-            raise DomainError(invalid, f"Expected the ID of a {type_name}.", field)
+            raise DomainError(
+                invalid, _("Expected the ID of a {type_name}.", type_name=type_name), field
+            )
         return db_id(node_id)
     except ValueError as exc:
-        raise DomainError(invalid, "Not a valid ID.", field) from exc
+        raise DomainError(invalid, _("Not a valid ID."), field) from exc
 
 
 def encode_id(type_name: str, pk: int) -> relay.GlobalID:

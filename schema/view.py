@@ -32,7 +32,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Subscr
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
-from app import jobs
+from app import i18n, jobs
 from app.actor import Actor
 from app.auth import service as auth
 from app.budgets import requests as budgets
@@ -405,6 +405,7 @@ class HubGraphQL(GraphQL[Context, None]):
         return UNSET
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        accept_language = request.headers.get("accept-language")
         actor, auth_error = await _authenticate(request.headers.get("authorization"))
         act_for = request.headers.get("ch-act-for")
         if act_for is not None and actor is None:
@@ -424,9 +425,12 @@ class HubGraphQL(GraphQL[Context, None]):
         if actor is not None:
             # A coordinator acts in their own hub: its flag came with their token.
             hub_id, trusted = actor.hub_id, trusted_only_of(actor.acted_by or actor.member)
+            locale = i18n.reader_locale(actor.acted_by or actor.member, accept_language)
         else:
             hub = await _hub_from_header(request.headers.get("ch-hub"))
             hub_id, trusted = (hub.id, hub.trusted_documents_only) if hub else (None, False)
+            locale = i18n.resolve(hub=hub.locale if hub else None, accept_language=accept_language)
+        i18n.set_locale(locale)  # the request's reader: payload errors, notifications, names
         if actor is not None and actor.api_client_id is not None:
             request.state.api_client_id = actor.api_client_id
         return Context(
@@ -437,6 +441,7 @@ class HubGraphQL(GraphQL[Context, None]):
             auth_error=auth_error,
             loaders=Loaders(hub_id),
             trusted_documents_only=trusted,
+            locale=locale,
         )
 
     def encode_json(self, data: object) -> bytes:  # type: ignore[override]

@@ -5,6 +5,7 @@ from app.assets.errors import AssetErrorCode as E
 from app.assets.models import Asset, WantedNotice
 from app.assets.policy import MANAGES, WANTED_MANAGES
 from app.errors import DomainError
+from app.i18n import _
 from app.policy import Viewer
 
 
@@ -15,14 +16,14 @@ async def get_asset(actor: Actor, asset_id: int, *, lock: bool = False) -> Asset
         query = query.select_for_update()
     asset = await query.first()
     if asset is None:
-        raise DomainError(E.NOT_FOUND, "No such asset.", "assetId")
+        raise DomainError(E.NOT_FOUND, _("No such asset."), "assetId")
     return asset
 
 
 async def require_manager(actor: Actor, asset: Asset) -> None:
     """The owner side (the policy table's MANAGES), or FORBIDDEN."""
     if not await MANAGES.allows(Viewer.of(actor), asset):
-        raise DomainError(E.FORBIDDEN, "Only the asset's owner side can do this.", None)
+        raise DomainError(E.FORBIDDEN, _("Only the asset's owner side can do this."), None)
 
 
 async def get_wanted(actor: Actor, notice_id: int, *, lock: bool = False) -> WantedNotice:
@@ -31,10 +32,10 @@ async def get_wanted(actor: Actor, notice_id: int, *, lock: bool = False) -> Wan
         query = query.select_for_update()
     notice = await query.first()
     if notice is None:
-        raise DomainError(E.NOT_FOUND, "No such WANTED notice.", "wantedNoticeId")
+        raise DomainError(E.NOT_FOUND, _("No such WANTED notice."), "wantedNoticeId")
     return notice
 
 
 async def require_wanted_manager(actor: Actor, notice: WantedNotice) -> None:
     if not await WANTED_MANAGES.allows(Viewer.of(actor), notice):
-        raise DomainError(E.FORBIDDEN, "Only the notice's author side can do this.", None)
+        raise DomainError(E.FORBIDDEN, _("Only the notice's author side can do this."), None)

@@ -9,12 +9,13 @@ from app.actor import Actor
 from app.assets.errors import AssetErrorCode as E
 from app.assets.models import Asset, Audience
 from app.errors import DomainError
+from app.i18n import _
 from app.organisations.models import OrganisationMember
 from app.people.service import valid_checks
 
-NEEDS_ORGANISATION = "This is for organisations only: ask on behalf of one you belong to."
-NEEDS_CHECKS = "This needs verified checks: {names}."
-NOT_YOURS = "You do not belong to this organisation."
+NEEDS_ORGANISATION = _("This is for organisations only: ask on behalf of one you belong to.")
+NEEDS_CHECKS = _("This needs verified checks: {names}.")
+NOT_YOURS = _("You do not belong to this organisation.")
 
 
 async def check_audience(actor: Actor, asset: Asset, organisation_id: int | None) -> None:

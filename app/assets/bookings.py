@@ -47,6 +47,7 @@ from app.assets.sharing_models import BookingStatus as S
 from app.audit import service as audit
 from app.credits.models import TransferKind
 from app.errors import AccessDenied, DomainError
+from app.i18n import _
 from app.policy import Viewer
 
 MAX_MESSAGE = 2000
@@ -57,16 +58,16 @@ WHAT = "booking"
 
 # What a member reads, in one place (no gettext catalogue yet: DESIGN.md "Languages").
 TEXTS = {
-    "not_found": "No such booking.",
-    "not_bookable": "This is not a listed space or piece of equipment to book.",
-    "slot_taken": "Someone has booked that time already (or part of it).",
-    "not_booker": "Only the booker's side checks in.",
-    "owner_only": "Only the asset's owner side decides on bookings.",
-    "too_early": "Check in from 15 minutes before the start.",
-    "ended": "The booking has ended.",
-    "started": "It has started: it can no longer be cancelled.",
-    "memo": "Booking of “{title}”",
-    "calendar": "Only the asset's owner side sees its bookings.",
+    "not_found": _("No such booking."),
+    "not_bookable": _("This is not a listed space or piece of equipment to book."),
+    "slot_taken": _("Someone has booked that time already (or part of it)."),
+    "not_booker": _("Only the booker's side checks in."),
+    "owner_only": _("Only the asset's owner side decides on bookings."),
+    "too_early": _("Check in from 15 minutes before the start."),
+    "ended": _("The booking has ended."),
+    "started": _("It has started: it can no longer be cancelled."),
+    "memo": _("Booking of “{title}”"),
+    "calendar": _("Only the asset's owner side sees its bookings."),
 }
 
 

@@ -50,6 +50,7 @@ from app.audit import service as audit
 from app.config import get_settings
 from app.errors import DomainError
 from app.hubs.models import Hub
+from app.i18n import TextTable, _, reader_locale, use_locale
 from app.opportunities.models import Application, ApplicationStatus, Opportunity
 from app.opportunities.models import OpportunityStatus as O
 from app.organisations.models import Organisation
@@ -64,18 +65,19 @@ MAX_EVENTS = 2000  # of each kind, per feed
 TOUCH_EVERY = timedelta(hours=1)  # how often a read records last_read_at
 PRODID = "-//Community Hub//Calendar feeds//EN"
 
-# Every text a member reads in a feed, in one place (no gettext catalogue yet: DESIGN.md
-# "Languages"); str.format templates.
-TEXTS = {
-    "member_calendar": "{member} · {hub}",
-    "asset_calendar": "{asset} · {hub}",
-    "booking": "Booked: {asset}",
-    "booking_pending": "Booking request: {asset} (waiting for approval)",
-    "booked_by": "{asset}: {booker}",
-    "loan_due": "Return: {asset}",
-    "on_loan": "On loan: {asset} to {borrower}",
-    "shift": "{title}",
-}
+# Every text a member reads in a feed, marked (app/i18n); a feed reads in its member's language.
+TEXTS = TextTable(
+    {
+        "member_calendar": "{member} · {hub}",
+        "asset_calendar": "{asset} · {hub}",
+        "booking": _("Booked: {asset}"),
+        "booking_pending": _("Booking request: {asset} (waiting for approval)"),
+        "booked_by": "{asset}: {booker}",
+        "loan_due": _("Return: {asset}"),
+        "on_loan": _("On loan: {asset} to {borrower}"),
+        "shift": "{title}",
+    }
+)
 BOOKING_SHOWN = {
     FeedKind.MEMBER: (BookingStatus.PENDING, BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN),
     FeedKind.ASSET: (BookingStatus.CONFIRMED, BookingStatus.CHECKED_IN, BookingStatus.CHECKED_OUT),
@@ -108,7 +110,9 @@ async def create_feed(*, actor: Actor, asset_id: int | None = None) -> tuple[Cal
             asset = await get_asset(actor, asset_id, lock=True)
             await require_manager(actor, asset)
             if asset.kind not in FEED_ASSET_KINDS:
-                raise DomainError(E.INVALID, "Only loans and bookables have calendars.", "assetId")
+                raise DomainError(
+                    E.INVALID, _("Only loans and bookables have calendars."), "assetId"
+                )
         kind = FeedKind.MEMBER if asset_id is None else FeedKind.ASSET
         now = datetime.now(UTC)
         await CalendarFeed.filter(
@@ -158,9 +162,9 @@ async def _holders(actor: Actor, feed_id: int) -> CalendarFeed:
 
     feed = await CalendarFeed.filter(id=feed_id, hub_id=actor.hub_id).select_for_update().first()
     if feed is None:
-        raise DomainError(E.NOT_FOUND, "No such calendar feed.", "calendarFeedId")
+        raise DomainError(E.NOT_FOUND, _("No such calendar feed."), "calendarFeedId")
     if not await HOLDER.allows(Viewer.of(actor), feed):
-        raise DomainError(E.FORBIDDEN, "Only the member who made a feed manages it.", None)
+        raise DomainError(E.FORBIDDEN, _("Only the member who made a feed manages it."), None)
     return feed
 
 
@@ -196,6 +200,11 @@ async def render(token: str, *, now: datetime | None = None) -> Rendered | None:
     now = now or datetime.now(UTC)
     await _touch(feed, now)
     hub: Hub = feed.hub
+    with use_locale(reader_locale(feed.member, hub_locale=hub.locale)):
+        return await _render(feed, hub, now)
+
+
+async def _render(feed: CalendarFeed, hub: Hub, now: datetime) -> Rendered | None:
     holder = Viewer.of(await _holder(feed))
     builder = _Builder(hub, now)
     if feed.kind == FeedKind.ASSET:

@@ -40,6 +40,7 @@ from app.assets.sharing_models import GiveawayRequestStatus as R
 from app.assets.validation import MAX_QUANTITY
 from app.audit import service as audit
 from app.errors import AccessDenied, DomainError
+from app.i18n import _
 from app.matching.models import NotificationKind as K
 from app.policy import Rule, Viewer
 
@@ -62,7 +63,7 @@ async def requests_for(
     moderators. NOT_FOUND: no such asset in the hub; FORBIDDEN: not the owner side."""
     asset = await get_asset(actor, asset_id)
     if not await REQUEST_READERS.allows(Viewer.of(actor), asset):
-        raise AccessDenied("Only the asset's owner side sees its requests.")
+        raise AccessDenied(_("Only the asset's owner side sees its requests."))
     query = GiveawayRequest.filter(hub_id=actor.hub_id, asset_id=asset.id)
     if status is not None:
         query = query.filter(status=status)
@@ -101,18 +102,22 @@ async def request_item(
         async with in_transaction():
             asset = await get_asset(actor, asset_id, lock=True)
             if asset.kind != AssetKind.GIVEAWAY or asset.status != AssetStatus.LISTED:
-                raise DomainError(E.NOT_AVAILABLE, "This is not a listed giveaway.", "assetId")
+                raise DomainError(E.NOT_AVAILABLE, _("This is not a listed giveaway."), "assetId")
             if await MANAGES.allows(Viewer.of(actor), asset) or (
                 organisation_id is not None and organisation_id == asset.owner_organisation_id
             ):
-                raise DomainError(E.OWN_ASSET, "This item is your own.", "assetId")
+                raise DomainError(E.OWN_ASSET, _("This item is your own."), "assetId")
             await check_audience(actor, asset, organisation_id)
             if await GiveawayRequest.exists(
                 hub_id=actor.hub_id, asset_id=asset.id, requester_id=actor.member_id
             ):
-                raise DomainError(E.ALREADY_REQUESTED, "You have asked for it already.", "assetId")
+                raise DomainError(
+                    E.ALREADY_REQUESTED, _("You have asked for it already."), "assetId"
+                )
             if quantity > asset.quantity:
-                raise DomainError(E.NOTHING_LEFT, f"Only {asset.quantity} left.", "quantity")
+                raise DomainError(
+                    E.NOTHING_LEFT, _("Only {quantity} left.", quantity=asset.quantity), "quantity"
+                )
             request = await GiveawayRequest.create(
                 hub_id=actor.hub_id,
                 asset_id=asset.id,
@@ -134,7 +139,9 @@ async def request_item(
     except IntegrityError as exc:  # the unique constraint backs up the check under the lock
         if "giveaway_request_once_uniq" not in str(exc):
             raise
-        raise DomainError(E.ALREADY_REQUESTED, "You have asked for it already.", "assetId") from exc
+        raise DomainError(
+            E.ALREADY_REQUESTED, _("You have asked for it already."), "assetId"
+        ) from exc
     await notices.announce(told)
     return request
 
@@ -147,7 +154,7 @@ async def choose_request(
     now = datetime.now(UTC)
     async with in_transaction():
         asset, request = await _locked(actor, request_id)
-        await _require(OWNER_SIDE, actor, request, "Only the item's owner side chooses.")
+        await _require(OWNER_SIDE, actor, request, _("Only the item's owner side chooses."))
         _require_status(request, R.PENDING)
         units = request.quantity
         if quantity is not None:
@@ -155,9 +162,13 @@ async def choose_request(
                 quantity, field="quantity", low=1, high=request.quantity, invalid=E.INVALID
             )
         if asset.status != AssetStatus.LISTED:
-            raise DomainError(E.NOT_AVAILABLE, f"The item is {asset.status.value}.", None)
+            raise DomainError(
+                E.NOT_AVAILABLE, _("The item is {value}.", value=asset.status.value), None
+            )
         if not await _reserve(asset, units):
-            raise DomainError(E.NOTHING_LEFT, f"Only {asset.quantity} left.", "quantity")
+            raise DomainError(
+                E.NOTHING_LEFT, _("Only {quantity} left.", quantity=asset.quantity), "quantity"
+            )
         await GiveawayRequest.filter(id=request.id).update(
             status=R.CHOSEN, quantity=units, decided_at=now
         )
@@ -181,7 +192,7 @@ async def decline_request(*, actor: Actor, request_id: int) -> GiveawayRequest:
     now = datetime.now(UTC)
     async with in_transaction():
         asset, request = await _locked(actor, request_id)
-        await _require(OWNER_SIDE, actor, request, "Only the item's owner side declines.")
+        await _require(OWNER_SIDE, actor, request, _("Only the item's owner side declines."))
         _require_open(request)
         if request.status == R.CHOSEN:
             await _release(asset, request.quantity)
@@ -206,7 +217,7 @@ async def withdraw_request(*, actor: Actor, request_id: int) -> GiveawayRequest:
     either side confirmed the handover."""
     async with in_transaction():
         asset, request = await _locked(actor, request_id)
-        await _require(REQUESTER_SIDE, actor, request, "Only the requester's side withdraws.")
+        await _require(REQUESTER_SIDE, actor, request, _("Only the requester's side withdraws."))
         _require_open(request)
         if request.status == R.CHOSEN:
             await _release(asset, request.quantity)
@@ -229,10 +240,10 @@ async def confirm_handover(*, actor: Actor, request_id: int) -> GiveawayRequest:
         # confirms for the owner side: one person never completes a handover alone.
         owner_side = await OWNER_SIDE.allows(viewer, request)
         if not owner_side and not await REQUESTER_SIDE.allows(viewer, request):
-            raise DomainError(E.FORBIDDEN, "Only the two sides confirm a handover.")
+            raise DomainError(E.FORBIDDEN, _("Only the two sides confirm a handover."))
         mine = request.owner_confirmed_at if owner_side else request.receiver_confirmed_at
         if mine is not None:
-            raise DomainError(E.ALREADY_CONFIRMED, "Your side confirmed this handover already.")
+            raise DomainError(E.ALREADY_CONFIRMED, _("Your side confirmed this handover already."))
         _require_status(request, R.CHOSEN)
         other = request.receiver_confirmed_at if owner_side else request.owner_confirmed_at
         changes: dict[str, object] = (
@@ -281,7 +292,7 @@ async def _locked(actor: Actor, request_id: int) -> tuple[Asset, GiveawayRequest
     """The request's asset and the request, locked in that order (see the module's note)."""
     found = await GiveawayRequest.get_or_none(id=request_id, hub_id=actor.hub_id)
     if found is None:
-        raise DomainError(E.NOT_FOUND, "No such giveaway request.", "giveawayRequestId")
+        raise DomainError(E.NOT_FOUND, _("No such giveaway request."), "giveawayRequestId")
     asset = await get_asset(actor, found.asset_id, lock=True)
     request = await GiveawayRequest.select_for_update().get(id=found.id, hub_id=actor.hub_id)
     return asset, request
@@ -309,7 +320,12 @@ def _require_status(request: GiveawayRequest, *allowed: R) -> None:
     if request.status not in allowed:
         names = ", ".join(s.value for s in allowed)
         raise DomainError(
-            E.INVALID_TRANSITION, f"The request is {request.status.value}; this needs it {names}."
+            E.INVALID_TRANSITION,
+            _(
+                "The request is {value}; this needs it {names}.",
+                value=request.status.value,
+                names=names,
+            ),
         )
 
 
@@ -317,7 +333,7 @@ def _require_open(request: GiveawayRequest) -> None:
     _require_status(request, R.PENDING, R.CHOSEN)
     if request.owner_confirmed_at or request.receiver_confirmed_at:
         raise DomainError(
-            E.INVALID_TRANSITION, "The handover is being confirmed: it cannot be undone."
+            E.INVALID_TRANSITION, _("The handover is being confirmed: it cannot be undone.")
         )
 
 

@@ -27,7 +27,6 @@ loans waiting, loan_open_by_start; open bookings, booking_open_by_start (each bo
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from tortoise import Tortoise
 from tortoise.models import Model
@@ -38,7 +37,8 @@ from app.assets import bookings, lending, loans
 from app.assets.models import Asset
 from app.assets.sharing_models import Booking, BookingStatus, Loan
 from app.hubs.models import Hub
-from app.mail.service import queue_email
+from app.i18n import _, format_when, localize, use_locale
+from app.mail.service import queue_email, recipient_locale
 from app.people.models import Member
 
 M = TypeVar("M", bound=Model)
@@ -48,23 +48,22 @@ SETTLE_AFTER = timedelta(minutes=15)
 BATCH = 200
 MAX_BATCHES = 10  # per sweep and tick: at most 2,000 rows, then the next tick goes on
 
-# What a member reads, in one place (no gettext catalogue yet: DESIGN.md "Languages").
+# What a member reads, marked for the catalogues (written in the recipient's language).
 TEXTS = {
-    "due_subject": "“{asset}” is due back {when}",
-    "due_text": (
+    "due_subject": _("“{asset}” is due back {when}"),
+    "due_text": _(
         "Hello {name},\n\nYou borrowed “{asset}”: it is due back on {when} ({zone} time)."
         " Arrange the return with its owner, and confirm it in the app.\n"
     ),
-    "overdue_subject": "“{asset}” is overdue",
-    "overdue_borrower": (
+    "overdue_subject": _("“{asset}” is overdue"),
+    "overdue_borrower": _(
         "Hello {name},\n\n“{asset}” was due back on {when} ({zone} time). Please return it,"
         " and confirm the return in the app.\n"
     ),
-    "overdue_owner": (
+    "overdue_owner": _(
         "Hello {name},\n\n“{asset}”, lent to {borrower}, was due back on {when} ({zone} time)"
         " and its return has not been confirmed yet.\n"
     ),
-    "when": "%A %d %B at %H:%M",
 }
 
 _DUE = (
@@ -115,7 +114,7 @@ async def housekeeping(*, now: datetime | None = None) -> dict[str, int]:
 async def remind_due(*, now: datetime) -> int:
     """Reminds each borrower once, a day before their loan is due."""
     sent = 0
-    for _ in range(MAX_BATCHES):
+    for _batch in range(MAX_BATCHES):
         async with in_transaction():
             rows = await _query(_DUE, [now, now + REMIND_BEFORE, BATCH])
             await _tell(rows, owner=False)
@@ -128,7 +127,7 @@ async def remind_due(*, now: datetime) -> int:
 async def mark_overdue(*, now: datetime) -> int:
     """Marks loans past their due time OVERDUE, tells both sides once, emits loan.overdue."""
     marked = 0
-    for _ in range(MAX_BATCHES):
+    for _batch in range(MAX_BATCHES):
         async with in_transaction():
             rows = await _query(_OVERDUE, [now, BATCH])
             await _tell(rows, owner=True)
@@ -153,8 +152,7 @@ async def _tell(rows: list[dict[str, Any]], *, owner: bool) -> None:
     for row in rows:
         asset, hub = assets[row["asset_id"]], hubs[row["hub_id"]]
         borrower = members[row["borrower_id"]]
-        when = row["due_at"].astimezone(ZoneInfo(hub.timezone)).strftime(TEXTS["when"])
-        words = {"asset": asset.title, "when": when, "zone": hub.timezone}
+        words = {"asset": asset.title, "due_at": row["due_at"], "zone": hub.timezone}
         if not owner:
             await _email(borrower, "due_subject", "due_text", f"loan-due:{row['id']}", words)
             continue
@@ -165,15 +163,18 @@ async def _tell(rows: list[dict[str, Any]], *, owner: bool) -> None:
         await _email(lister, "overdue_subject", "overdue_owner", f"{key}:owner", words)
 
 
-async def _email(member: Member, subject: str, text: str, key: str, words: dict[str, str]) -> None:
+async def _email(member: Member, subject: str, text: str, key: str, words: dict[str, Any]) -> None:
     if not member.email:
         return
-    await queue_email(
-        to=member.email,
-        subject=TEXTS[subject].format(**words),
-        text=TEXTS[text].format(name=member.display_name, **words),
-        key=key,
-    )
+    with use_locale(await recipient_locale(member)):
+        filled = {k: v for k, v in words.items() if k != "due_at"}
+        filled["when"] = format_when(words["due_at"], timezone=words["zone"])
+        await queue_email(
+            to=member.email,
+            subject=localize(TEXTS[subject].format(**filled)),
+            text=localize(TEXTS[text].format(name=member.display_name, **filled)),
+            key=key,
+        )
 
 
 async def _lapse_loan(loan: Loan, now: datetime) -> None:
@@ -204,7 +205,7 @@ async def _each(
     row locked (skipped when someone else holds it) and still matching."""
     table, params = model._meta.db_table, [now, *extra]
     done = 0
-    for _ in range(MAX_BATCHES):
+    for _batch in range(MAX_BATCHES):
         ids = [
             r["id"]
             for r in await _query(
@@ -229,7 +230,7 @@ async def _each(
 
 async def _chunks(sql: str, params: list[Any]) -> int:
     changed = 0
-    for _ in range(MAX_BATCHES):
+    for _batch in range(MAX_BATCHES):
         rows = await _query(sql, [*params, BATCH])
         changed += len(rows)
         if len(rows) < BATCH:

@@ -15,6 +15,7 @@ from app.assets.impact_models import ImpactFactor
 from app.assets.impact_policy import FACTOR_EDITORS
 from app.audit import service as audit
 from app.errors import DomainError, DomainErrors
+from app.i18n import _
 from app.policy import Viewer
 
 # column -> (API field, unit factor from the API's unit to the column's, highest API value)
@@ -36,13 +37,15 @@ def clean(changes: dict[str, Any]) -> dict[str, Any]:
         if value is None:
             continue
         if not math.isfinite(value) or not 0 <= value <= highest:
-            problems.append(DomainError(E.INVALID, f"Between 0 and {highest:g}.", name))
+            problems.append(
+                DomainError(E.INVALID, _("Between 0 and {highest:g}.", highest=highest), name)
+            )
             continue
         row[column] = round(value * unit)
     if changes.get("currency") is not None:
         currency = changes["currency"].strip().upper()
         if len(currency) != 3 or not currency.isascii() or not currency.isalpha():
-            problems.append(DomainError(E.INVALID, "An ISO 4217 code, e.g. GBP.", "currency"))
+            problems.append(DomainError(E.INVALID, _("An ISO 4217 code, e.g. GBP."), "currency"))
         row["currency"] = currency
     if changes.get("source") is not None:
         try:
@@ -54,21 +57,21 @@ def clean(changes: dict[str, Any]) -> dict[str, Any]:
     if problems:
         raise DomainErrors(problems)
     if set(row) & set(NUMBERS) and "source" not in row:
-        raise DomainError(E.INVALID, "Say where the new numbers come from.", "source")
+        raise DomainError(E.INVALID, _("Say where the new numbers come from."), "source")
     return row
 
 
 async def update_factor(*, actor: Actor, factor_id: int, changes: dict[str, Any]) -> ImpactFactor:
     """Changes the given numbers (and their source) of one of the hub's factors; hub admins."""
     if not await FACTOR_EDITORS.allows(Viewer.of(actor)):
-        raise DomainError(E.FORBIDDEN, "Only hub admins edit impact factors.", None)
+        raise DomainError(E.FORBIDDEN, _("Only hub admins edit impact factors."), None)
     row = clean(changes)
     async with in_transaction():
         factor = (
             await ImpactFactor.filter(id=factor_id, hub_id=actor.hub_id).select_for_update().first()
         )
         if factor is None:
-            raise DomainError(E.NOT_FOUND, "No such impact factor.", "impactFactorId")
+            raise DomainError(E.NOT_FOUND, _("No such impact factor."), "impactFactorId")
         before = {column: getattr(factor, column) for column in row}
         if row:
             await ImpactFactor.filter(id=factor.id).update(

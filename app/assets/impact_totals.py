@@ -21,6 +21,7 @@ from tortoise import Tortoise
 
 from app.assets.errors import AssetErrorCode as E
 from app.errors import DomainError
+from app.i18n import _
 
 _COUNTS = (
     "count(*) AS shares, count(r.giveaway_request_id) AS giveaways, count(r.loan_id) AS loans,"
@@ -80,9 +81,9 @@ async def hub_totals(
     One statement."""
     for name, bound in (("since", since), ("until", until)):
         if bound is not None and bound.tzinfo is None:
-            raise DomainError(E.INVALID, "Give a time zone (UTC offset).", name)
+            raise DomainError(E.INVALID, _("Give a time zone (UTC offset)."), name)
     if since is not None and until is not None and until <= since:
-        raise DomainError(E.INVALID, "Must be after since.", "until")
+        raise DomainError(E.INVALID, _("Must be after since."), "until")
     where: list[str] = ["r.hub_id = $1"]
     params: list[Any] = [hub_id]
     if since is not None:

@@ -28,18 +28,19 @@ from app.credits import ledger
 from app.credits.errors import CreditsErrorCode
 from app.credits.models import Account, SystemAccount, Transfer, TransferKind, TransferStatus
 from app.errors import DomainError, DomainErrors
+from app.i18n import _
 from app.policy import Rule, Viewer
 
 # What a member reads, in one place (no gettext catalogue yet: DESIGN.md "Languages").
 TEXTS = {
-    "no_zone": "Give a time zone (UTC offset).",
-    "end_first": "The end must be after the start.",
-    "in_past": "It would start in the past.",
-    "too_far": "At most two years ahead.",
-    "too_long": "At most {days} days.",
-    "own_asset": "This is your own side's asset.",
-    "not_party": "Only the two sides of this {what} can do this.",
-    "status": "The {what} is {status}; this needs it {allowed}.",
+    "no_zone": _("Give a time zone (UTC offset)."),
+    "end_first": _("The end must be after the start."),
+    "in_past": _("It would start in the past."),
+    "too_far": _("At most two years ahead."),
+    "too_long": _("At most {days} days."),
+    "own_asset": _("This is your own side's asset."),
+    "not_party": _("Only the two sides of this {what} can do this."),
+    "status": _("The {what} is {status}; this needs it {allowed}."),
 }
 
 
@@ -89,7 +90,7 @@ async def agreeable_asset(
         hub_id=actor.hub_id, asset_id=asset_id, starts=starts, ends=ends, now=now
     )
     if found is None:
-        raise DomainError(E.NOT_FOUND, "No such asset.", "assetId")
+        raise DomainError(E.NOT_FOUND, _("No such asset."), "assetId")
     asset, broken = found
     if asset.kind != kind or asset.status != AssetStatus.LISTED:
         raise DomainError(E.NOT_AVAILABLE, unavailable, "assetId")
@@ -137,7 +138,7 @@ async def lock_asset(actor: Actor, asset_id: int) -> Asset:
         [asset_id, actor.hub_id],
     )
     if not rows:
-        raise DomainError(E.NOT_FOUND, "No such asset.", "assetId")
+        raise DomainError(E.NOT_FOUND, _("No such asset."), "assetId")
     return await Asset.get(id=asset_id)
 
 

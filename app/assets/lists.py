@@ -10,6 +10,7 @@ from app.assets.models import Asset, AssetStatus, WantedNotice, WantedStatus
 from app.assets.policy import MANAGES
 from app.assets.sharing_models import CalendarFeed
 from app.errors import DomainError
+from app.i18n import _
 from app.policy import Viewer, visible
 
 
@@ -46,7 +47,7 @@ def open_wanted_notices(
     """The hub's open, unexpired WANTED notices, newest first; `kind` keeps notices wanting
     that kind or any kind."""
     if len(category_ids) > 50:
-        raise DomainError(E.INVALID, "At most 50 categories.", "assetCategoryIds")
+        raise DomainError(E.INVALID, _("At most 50 categories."), "assetCategoryIds")
     query = WantedNotice.filter(
         hub_id=hub_id, status=WantedStatus.OPEN, expires_at__gt=datetime.now(UTC)
     )

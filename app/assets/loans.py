@@ -44,6 +44,7 @@ from app.assets.sharing_models import LoanStatus as S
 from app.audit import service as audit
 from app.credits.models import TransferKind
 from app.errors import AccessDenied, DomainError
+from app.i18n import _
 from app.policy import Viewer
 
 MAX_MESSAGE = 2000
@@ -55,18 +56,18 @@ OUT = (S.ON_LOAN, S.OVERDUE)
 
 # What a member reads, in one place (no gettext catalogue yet: DESIGN.md "Languages").
 TEXTS = {
-    "not_found": "No such loan.",
-    "not_lendable": "This is not a listed thing to borrow.",
-    "dates_taken": "It is lent to someone else for some of those dates.",
-    "owner_only": "Only the asset's owner side decides on loans.",
-    "lapsed": "Its dates have passed.",
-    "handed_over": "It has been handed over: confirm its return instead.",
-    "condition": "Note the condition it came back in.",
-    "condition_owner": "The owner side notes the condition.",
-    "moderators": "Only moderators resolve disputes.",
-    "deposit_memo": "Deposit for borrowing “{title}”",
-    "price_memo": "Borrowing “{title}”",
-    "calendar": "Only the asset's owner side sees its loans.",
+    "not_found": _("No such loan."),
+    "not_lendable": _("This is not a listed thing to borrow."),
+    "dates_taken": _("It is lent to someone else for some of those dates."),
+    "owner_only": _("Only the asset's owner side decides on loans."),
+    "lapsed": _("Its dates have passed."),
+    "handed_over": _("It has been handed over: confirm its return instead."),
+    "condition": _("Note the condition it came back in."),
+    "condition_owner": _("The owner side notes the condition."),
+    "moderators": _("Only moderators resolve disputes."),
+    "deposit_memo": _("Deposit for borrowing “{title}”"),
+    "price_memo": _("Borrowing “{title}”"),
+    "calendar": _("Only the asset's owner side sees its loans."),
 }
 
 
@@ -215,7 +216,7 @@ async def confirm_handover(*, actor: Actor, loan_id: int) -> Loan:
         owner = await _side(actor, loan)
         mine = loan.handover_owner_confirmed_at if owner else loan.handover_borrower_confirmed_at
         if mine is not None:
-            raise DomainError(E.ALREADY_CONFIRMED, "Your side confirmed this handover already.")
+            raise DomainError(E.ALREADY_CONFIRMED, _("Your side confirmed this handover already."))
         lending.require_status(loan, S.APPROVED, what=WHAT)
         changes: dict[str, Any] = (
             {"handover_owner_confirmed_at": now}
@@ -242,7 +243,7 @@ async def confirm_return(
         owner = await _side(actor, loan)
         mine = loan.return_owner_confirmed_at if owner else loan.return_borrower_confirmed_at
         if mine is not None:
-            raise DomainError(E.ALREADY_CONFIRMED, "Your side confirmed this return already.")
+            raise DomainError(E.ALREADY_CONFIRMED, _("Your side confirmed this return already."))
         lending.require_status(loan, *OUT, what=WHAT)
         if owner and condition is None:
             raise DomainError(E.INVALID, TEXTS["condition"], "condition")

@@ -20,6 +20,7 @@ from app.assets.models import Asset, AssetStatus
 from app.assets.policy import REVIEWERS
 from app.audit import service as audit
 from app.errors import DomainError
+from app.i18n import _
 from app.policy import Viewer
 
 MAX_NOTE = 500
@@ -77,14 +78,15 @@ async def reject_asset(*, actor: Actor, asset_id: int, note: str) -> Asset:
 
 def _require_reviewer(actor: Actor) -> None:
     if not REVIEWERS.quick(Viewer.of(actor), None):
-        raise DomainError(E.FORBIDDEN, "Only moderators and hub admins review listings.")
+        raise DomainError(E.FORBIDDEN, _("Only moderators and hub admins review listings."))
 
 
 async def _held(actor: Actor, asset_id: int) -> Asset:
     asset = await get_asset(actor, asset_id, lock=True)
     if asset.status != AssetStatus.HELD:
         raise DomainError(
-            E.INVALID_TRANSITION, f"The asset is {asset.status.value}, not held for review."
+            E.INVALID_TRANSITION,
+            _("The asset is {value}, not held for review.", value=asset.status.value),
         )
     return asset
 

@@ -26,6 +26,7 @@ from app.assets.validation import MAX_QUANTITY
 from app.audit import service as audit
 from app.errors import DomainError, ErrorBag
 from app.hubs.models import Hub
+from app.i18n import _
 from app.matching.models import NotificationKind as K
 from app.organisations.models import Organisation, OrganisationMember
 from app.organisations.policy import MANAGERS
@@ -109,7 +110,7 @@ async def confirm_share(*, actor: Actor, share_id: int) -> OffSiteShare:
     async with in_transaction():
         share = await _received(actor, share_id)
         if share.status == ShareStatus.CONFIRMED:
-            raise DomainError(E.ALREADY_CONFIRMED, "This share is confirmed already.")
+            raise DomainError(E.ALREADY_CONFIRMED, _("This share is confirmed already."))
         _require_pending(share)
         await OffSiteShare.filter(id=share.id).update(
             status=ShareStatus.CONFIRMED, answered_at=now, answered_by_id=actor.member_id
@@ -145,13 +146,13 @@ def _check(
 ) -> str:
     bag = ErrorBag()
     if kind not in SHARE_KINDS:
-        bag.add(E.INVALID, "Record a GIVEAWAY or a LOAN.", "kind")
+        bag.add(E.INVALID, _("Record a GIVEAWAY or a LOAN."), "kind")
     if occurred_on > today:
-        bag.add(E.INVALID, "Record shares that happened: not a future day.", "occurredOn")
+        bag.add(E.INVALID, _("Record shares that happened: not a future day."), "occurredOn")
     elif occurred_on < today - MAX_AGE:
-        bag.add(E.INVALID, "At most five years ago.", "occurredOn")
+        bag.add(E.INVALID, _("At most five years ago."), "occurredOn")
     if sum(r is not None for r in receivers) != 1:
-        bag.add(E.INVALID, "Name a member or an organisation (one of them).", "receiverMemberId")
+        bag.add(E.INVALID, _("Name a member or an organisation (one of them)."), "receiverMemberId")
     with bag.catch():
         v.int_range(quantity, field="quantity", low=1, high=MAX_QUANTITY, invalid=E.INVALID)
     with bag.catch():
@@ -166,20 +167,22 @@ async def _check_receiver(
     """The receiver exists in the hub and is not the owner side itself."""
     if member_id is not None:
         if not await Member.exists(id=member_id, hub_id=actor.hub_id, status=MemberStatus.ACTIVE):
-            raise DomainError(E.NOT_FOUND, "No such member in this hub.", "receiverMemberId")
+            raise DomainError(E.NOT_FOUND, _("No such member in this hub."), "receiverMemberId")
         owner_staff = asset.owner_organisation_id is not None and await OrganisationMember.exists(
             hub_id=actor.hub_id, organisation_id=asset.owner_organisation_id, member_id=member_id
         )
         if member_id in (actor.member_id, asset.owner_member_id) or owner_staff:
-            raise DomainError(E.OWN_ASSET, "Record shares with someone else.", "receiverMemberId")
+            raise DomainError(
+                E.OWN_ASSET, _("Record shares with someone else."), "receiverMemberId"
+            )
     if organisation_id is not None:
         if not await Organisation.exists(id=organisation_id, hub_id=actor.hub_id):
             raise DomainError(
-                E.NOT_FOUND, "No such organisation in this hub.", "receiverOrganisationId"
+                E.NOT_FOUND, _("No such organisation in this hub."), "receiverOrganisationId"
             )
         if organisation_id == asset.owner_organisation_id:
             raise DomainError(
-                E.OWN_ASSET, "Record shares with someone else.", "receiverOrganisationId"
+                E.OWN_ASSET, _("Record shares with someone else."), "receiverOrganisationId"
             )
 
 
@@ -197,15 +200,17 @@ async def _received(actor: Actor, share_id: int) -> OffSiteShare:
     """The share, locked, if the actor is on its receiving side."""
     share = await OffSiteShare.filter(id=share_id, hub_id=actor.hub_id).select_for_update().first()
     if share is None:
-        raise DomainError(E.NOT_FOUND, "No such share.", "offSiteShareId")
+        raise DomainError(E.NOT_FOUND, _("No such share."), "offSiteShareId")
     if not await RECEIVER_SIDE.allows(Viewer.of(actor), share):
-        raise DomainError(E.FORBIDDEN, "Only the share's receiving side answers it.")
+        raise DomainError(E.FORBIDDEN, _("Only the share's receiving side answers it."))
     return share
 
 
 def _require_pending(share: OffSiteShare) -> None:
     if share.status != ShareStatus.PENDING:
-        raise DomainError(E.INVALID_TRANSITION, f"The share is {share.status.value} already.")
+        raise DomainError(
+            E.INVALID_TRANSITION, _("The share is {value} already.", value=share.status.value)
+        )
 
 
 async def _audit(actor: Actor, share: OffSiteShare, action: str) -> None:

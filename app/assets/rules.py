@@ -25,6 +25,7 @@ from tortoise import Tortoise
 from app.assets.errors import AssetErrorCode as E
 from app.assets.models import Asset, AssetKind
 from app.errors import DomainError
+from app.i18n import _
 from app.opportunities.search import Sql
 
 # The furthest ahead a slot may start (search and booking alike).
@@ -34,10 +35,10 @@ HUB_ZONE = "(SELECT h.timezone FROM hub h WHERE h.id = a.hub_id)"
 
 # What a member reads when a rule refuses a slot (str.format over the asset's columns).
 TEXTS = {
-    "not_too_short": "At least {min_minutes} minutes.",
-    "not_too_long": "At most {max_minutes} minutes.",
-    "enough_notice": "Ask at least {notice_minutes} minutes before it starts.",
-    "within_opening_hours": "Not within one of its opening windows (in the hub's time zone).",
+    "not_too_short": _("At least {min_minutes} minutes."),
+    "not_too_long": _("At most {max_minutes} minutes."),
+    "enough_notice": _("Ask at least {notice_minutes} minutes before it starts."),
+    "within_opening_hours": _("Not within one of its opening windows (in the hub's time zone)."),
 }
 
 

@@ -27,6 +27,7 @@ from app.assets.errors import AssetErrorCode as E
 from app.assets.models import Asset, AssetKind, OwnerKind
 from app.assets.sharing_models import SLOT_HOLDING
 from app.errors import DomainError
+from app.i18n import _
 from app.opportunities import geo
 from app.opportunities.search import Sql
 
@@ -57,19 +58,21 @@ class Filters:
 
 def validate(filters: Filters, sort: Sort, now: datetime) -> None:
     if filters.text is not None and len(filters.text) > 200:
-        raise DomainError(E.INVALID, "At most 200 characters.", "text")
+        raise DomainError(E.INVALID, _("At most 200 characters."), "text")
     if filters.within_km is not None and not 0 < filters.within_km <= geo.MAX_KM:
-        raise DomainError(E.INVALID, f"Between 0 and {geo.MAX_KM:g} km.", "withinKm")
+        raise DomainError(
+            E.INVALID, _("Between 0 and {MAX_KM:g} km.", MAX_KM=geo.MAX_KM), "withinKm"
+        )
     if filters.within_km is not None and filters.near is None:
-        raise DomainError(E.INVALID, "Give a point (or search near home).", "near")
+        raise DomainError(E.INVALID, _("Give a point (or search near home)."), "near")
     if filters.near is not None:
         lat, lng = filters.near
         if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-            raise DomainError(E.INVALID, "Not a point on Earth.", "near")
+            raise DomainError(E.INVALID, _("Not a point on Earth."), "near")
     if sort == Sort.NEAREST and filters.near is None:
-        raise DomainError(E.INVALID, "Sorting by distance needs a point.", "sort")
+        raise DomainError(E.INVALID, _("Sorting by distance needs a point."), "sort")
     if len(filters.category_ids) > 50:
-        raise DomainError(E.INVALID, "At most 50 categories.", "assetCategoryIds")
+        raise DomainError(E.INVALID, _("At most 50 categories."), "assetCategoryIds")
     if filters.free is not None:
         _validate_free(filters, now)
 
@@ -78,15 +81,15 @@ def _validate_free(filters: Filters, now: datetime) -> None:
     assert filters.free is not None
     starts, ends = filters.free
     if starts.tzinfo is None or ends.tzinfo is None:
-        raise DomainError(E.INVALID, "Give a time zone (UTC offset).", "free")
+        raise DomainError(E.INVALID, _("Give a time zone (UTC offset)."), "free")
     if ends <= starts:
-        raise DomainError(E.INVALID, "The end must be after the start.", "free")
+        raise DomainError(E.INVALID, _("The end must be after the start."), "free")
     if ends - starts > MAX_FREE_RANGE:
-        raise DomainError(E.INVALID, "At most 31 days.", "free")
+        raise DomainError(E.INVALID, _("At most 31 days."), "free")
     if starts > now + MAX_HORIZON:
-        raise DomainError(E.INVALID, "At most two years ahead.", "free")
+        raise DomainError(E.INVALID, _("At most two years ahead."), "free")
     if filters.kind not in (None, AssetKind.BOOKABLE):
-        raise DomainError(E.INVALID, "Only bookable assets have free slots.", "kind")
+        raise DomainError(E.INVALID, _("Only bookable assets have free slots."), "kind")
 
 
 def build(hub_id: int, filters: Filters, sort: Sort) -> tuple[str, list[Any]]:

@@ -23,6 +23,7 @@ from app.assets.sharing_models import (
 )
 from app.audit import service as audit
 from app.errors import DomainError, DomainErrors
+from app.i18n import _
 from app.organisations.models import OrganisationMember
 from app.people.models import Role
 
@@ -88,9 +89,11 @@ async def update_asset(*, actor: Actor, asset_id: int, fields: dict[str, Any]) -
         asset = await get_asset(actor, asset_id, lock=True)
         await require_manager(actor, asset)
         if asset.status not in EDITABLE:
-            raise DomainError(E.NOT_EDITABLE, f"A {asset.status.value} asset cannot change.")
+            raise DomainError(
+                E.NOT_EDITABLE, _("A {value} asset cannot change.", value=asset.status.value)
+            )
         if "kind" in changes and asset.status != S.DRAFT and changes["kind"] != asset.kind:
-            raise DomainError(E.NOT_EDITABLE, "The kind is fixed once listed.", "kind")
+            raise DomainError(E.NOT_EDITABLE, _("The kind is fixed once listed."), "kind")
         merged = {**{c: getattr(asset, c) for c in _RULE_COLUMNS}, **changes}
         public = asset.status not in (S.DRAFT, S.WITHDRAWN)
         validation.check_consistency(merged, publishing=public)
@@ -126,7 +129,7 @@ async def publish_asset(*, actor: Actor, asset_id: int) -> Asset:
         await require_manager(actor, asset)
         _require_status(asset, *PUBLISHABLE)
         if asset.quantity < 1:
-            raise DomainError(E.INVALID_TRANSITION, "Nothing is left to give away.", None)
+            raise DomainError(E.INVALID_TRANSITION, _("Nothing is left to give away."), None)
         row = {c: getattr(asset, c) for c in _RULE_COLUMNS}
         validation.check_consistency(row, publishing=True)
         await _go_public(asset, datetime.now(UTC))
@@ -152,7 +155,10 @@ async def withdraw_asset(*, actor: Actor, asset_id: int) -> Asset:
         if await _has_commitments(asset, now):
             raise DomainError(
                 E.HAS_COMMITMENTS,
-                "A handover, loan or booking is agreed or under way: decline or finish it first.",
+                _(
+                    "A handover, loan or booking is agreed or under way: decline or finish "
+                    "it first."
+                ),
             )
         await Asset.filter(id=asset.id).update(status=S.WITHDRAWN, withdrawn_at=now)
         await audit.record(
@@ -205,7 +211,7 @@ async def _has_commitments(asset: Asset, now: datetime) -> bool:
 
 def _owner(actor: Actor, organisation_id: int | None, for_hub: bool) -> dict[str, Any]:
     if organisation_id is not None and for_hub:
-        raise DomainError(E.INVALID, "List for an organisation or for the hub, not both.", None)
+        raise DomainError(E.INVALID, _("List for an organisation or for the hub, not both."), None)
     if for_hub:
         return {"owner_kind": OwnerKind.HUB}
     if organisation_id is not None:
@@ -218,27 +224,34 @@ async def _check_owner(actor: Actor, owner: dict[str, Any]) -> None:
         Role.HUB_ADMIN, Role.ASSET_MANAGER
     ):
         raise DomainError(
-            E.FORBIDDEN, "Only hub admins and asset managers list the hub's assets.", "forHub"
+            E.FORBIDDEN, _("Only hub admins and asset managers list the hub's assets."), "forHub"
         )
     organisation_id = owner.get("owner_organisation_id")
     if organisation_id is not None and not await OrganisationMember.exists(
         hub_id=actor.hub_id, organisation_id=organisation_id, member_id=actor.member_id
     ):
-        raise DomainError(E.FORBIDDEN, "You do not belong to this organisation.", "organisationId")
+        raise DomainError(
+            E.FORBIDDEN, _("You do not belong to this organisation."), "organisationId"
+        )
 
 
 async def _check_category(actor: Actor, category_id: int | None) -> None:
     if category_id is not None and not await AssetCategory.exists(
         id=category_id, hub_id=actor.hub_id
     ):
-        raise DomainError(E.INVALID, "No such asset category in this hub.", "assetCategoryId")
+        raise DomainError(E.INVALID, _("No such asset category in this hub."), "assetCategoryId")
 
 
 def _require_status(asset: Asset, *allowed: AssetStatus) -> None:
     if asset.status not in allowed:
         names = ", ".join(s.value for s in allowed)
         raise DomainError(
-            E.INVALID_TRANSITION, f"The asset is {asset.status.value}; this needs it {names}."
+            E.INVALID_TRANSITION,
+            _(
+                "The asset is {value}; this needs it {names}.",
+                value=asset.status.value,
+                names=names,
+            ),
         )
 
 
@@ -249,7 +262,7 @@ def _defaults(row: dict[str, Any]) -> dict[str, Any]:
 
 def _require_fields(fields: dict[str, Any]) -> None:
     missing = [
-        DomainError(E.INVALID, "This field is required.", camel)
+        DomainError(E.INVALID, _("This field is required."), camel)
         for name, camel in REQUIRED_ON_CREATE.items()
         if fields.get(name) is None
     ]

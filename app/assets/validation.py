@@ -11,6 +11,7 @@ from app import validation as v
 from app.assets.errors import AssetErrorCode as E
 from app.assets.models import AssetKind, Audience, Condition
 from app.errors import DomainError, ErrorBag
+from app.i18n import _
 from app.people.models import CheckKind, Weekday
 
 MAX_PHOTOS = 10
@@ -77,7 +78,7 @@ def _clean_one(name: str, value: Any) -> dict[str, Any]:
             multiline=multiline,
         )
         if name == "title" and len(text) < 3:
-            raise DomainError(E.INVALID, "At least 3 characters.", field)
+            raise DomainError(E.INVALID, _("At least 3 characters."), field)
         return {name: text}
     if name == "location":
         return location(value)
@@ -108,7 +109,7 @@ def _clean_one(name: str, value: Any) -> dict[str, Any]:
 
 def _int(value: Any, field: str, low: int, high: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool):
-        raise DomainError(E.INVALID, "Give a whole number.", field)
+        raise DomainError(E.INVALID, _("Give a whole number."), field)
     return v.int_range(value, field=field, low=low, high=high, invalid=E.INVALID)
 
 
@@ -119,7 +120,7 @@ def location(value: tuple[float, float] | None, field: str = "location") -> dict
     lat, lng = value
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise DomainError(
-            E.INVALID, "Latitude must be within ±90 and longitude within ±180.", field
+            E.INVALID, _("Latitude must be within ±90 and longitude within ±180."), field
         )
     cell8 = h3.latlng_to_cell(lat, lng, 8)
     return {
@@ -133,17 +134,19 @@ def location(value: tuple[float, float] | None, field: str = "location") -> dict
 
 def _photos(urls: Sequence[str]) -> list[str]:
     if len(urls) > MAX_PHOTOS:
-        raise DomainError(E.INVALID, f"At most {MAX_PHOTOS} photos.", "photos")
+        raise DomainError(
+            E.INVALID, _("At most {MAX_PHOTOS} photos.", MAX_PHOTOS=MAX_PHOTOS), "photos"
+        )
     cleaned = []
     for n, url in enumerate(urls, start=1):
         url = url.strip()
         parts = urlsplit(url)
         if len(url) > 500 or parts.scheme != "https" or not parts.hostname:
             raise DomainError(
-                E.INVALID, f"Photo {n}: an https URL of at most 500 characters.", "photos"
+                E.INVALID, _("Photo {n}: an https URL of at most 500 characters.", n=n), "photos"
             )
         if parts.username or parts.password or any(c.isspace() for c in url):
-            raise DomainError(E.INVALID, f"Photo {n}: not a plain https URL.", "photos")
+            raise DomainError(E.INVALID, _("Photo {n}: not a plain https URL.", n=n), "photos")
         cleaned.append(url)
     return list(dict.fromkeys(cleaned))
 
@@ -152,7 +155,11 @@ def _weight_g(value: float | None) -> int | None:
     if value is None:
         return None
     if not 0 <= value <= MAX_WEIGHT_KG:
-        raise DomainError(E.INVALID, f"Between 0 and {MAX_WEIGHT_KG:g} kg.", "weightKg")
+        raise DomainError(
+            E.INVALID,
+            _("Between 0 and {MAX_WEIGHT_KG:g} kg.", MAX_WEIGHT_KG=MAX_WEIGHT_KG),
+            "weightKg",
+        )
     return round(value * 1000)
 
 
@@ -160,7 +167,9 @@ def _checks(value: Sequence[str]) -> list[str]:
     known = {c.value for c in CheckKind}
     unknown = [c for c in value if c not in known]
     if unknown:
-        raise DomainError(E.INVALID, f"Unknown checks: {', '.join(unknown)}.", "requiredChecks")
+        raise DomainError(
+            E.INVALID, _("Unknown checks: {names}.", names=", ".join(unknown)), "requiredChecks"
+        )
     return sorted(set(value))
 
 
@@ -173,18 +182,20 @@ def opening_hours(windows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     day merged (a booking must fit inside one window). `to` may be "24:00" (midnight)."""
     field = "openingHours"
     if len(windows) > MAX_WINDOWS:
-        raise DomainError(E.INVALID, f"At most {MAX_WINDOWS} windows.", field)
+        raise DomainError(
+            E.INVALID, _("At most {MAX_WINDOWS} windows.", MAX_WINDOWS=MAX_WINDOWS), field
+        )
     spans: list[tuple[int, int, int]] = []
     for n, window in enumerate(windows, start=1):
         weekday, start, end = window.get("weekday"), window.get("from"), window.get("to")
         if not isinstance(weekday, int) or isinstance(weekday, bool) or weekday not in _WEEKDAYS:
-            raise DomainError(E.INVALID, f"Window {n}: not a weekday (1-7).", field)
+            raise DomainError(E.INVALID, _("Window {n}: not a weekday (1-7).", n=n), field)
         if not isinstance(start, str) or not _CLOCK.match(start):
-            raise DomainError(E.INVALID, f"Window {n}: opens at HH:MM (24-hour).", field)
+            raise DomainError(E.INVALID, _("Window {n}: opens at HH:MM (24-hour).", n=n), field)
         if not isinstance(end, str) or not (_CLOCK.match(end) or end == "24:00"):
-            raise DomainError(E.INVALID, f"Window {n}: closes at HH:MM or 24:00.", field)
+            raise DomainError(E.INVALID, _("Window {n}: closes at HH:MM or 24:00.", n=n), field)
         if _minutes(end) <= _minutes(start):
-            raise DomainError(E.INVALID, f"Window {n}: it must close after it opens.", field)
+            raise DomainError(E.INVALID, _("Window {n}: it must close after it opens.", n=n), field)
         spans.append((weekday, _minutes(start), _minutes(end)))
     merged: list[list[int]] = []
     for weekday, start, end in sorted(spans):
@@ -205,19 +216,19 @@ def check_consistency(row: Mapping[str, Any], *, publishing: bool) -> None:
     bag = ErrorBag()
     kind = row.get("kind")
     if kind == AssetKind.GIVEAWAY and row.get("price_credits"):
-        bag.add(E.INVALID, "A giveaway is free.", "priceCredits")
+        bag.add(E.INVALID, _("A giveaway is free."), "priceCredits")
     if kind != AssetKind.LOAN and row.get("deposit_credits"):
-        bag.add(E.INVALID, "Only loans take a deposit.", "depositCredits")
+        bag.add(E.INVALID, _("Only loans take a deposit."), "depositCredits")
     if kind != AssetKind.GIVEAWAY and row.get("quantity", 1) != 1:
-        bag.add(E.INVALID, "Only giveaways come in several units.", "quantity")
+        bag.add(E.INVALID, _("Only giveaways come in several units."), "quantity")
     low, high = row.get("min_minutes"), row.get("max_minutes")
     if low is not None and high is not None and low > high:
-        bag.add(E.INVALID, "Must not be more than the longest.", "minMinutes")
+        bag.add(E.INVALID, _("Must not be more than the longest."), "minMinutes")
     checked = row.get("audience") == Audience.CHECKED_MEMBERS
     if checked and not row.get("required_checks"):
-        bag.add(E.INVALID, "Name the checks members must hold.", "requiredChecks")
+        bag.add(E.INVALID, _("Name the checks members must hold."), "requiredChecks")
     if not checked and row.get("required_checks"):
-        bag.add(E.INVALID, "Checks apply to the CHECKED_MEMBERS audience.", "audience")
+        bag.add(E.INVALID, _("Checks apply to the CHECKED_MEMBERS audience."), "audience")
     if publishing and row.get("lat") is None:
-        bag.add(E.INVALID, "Give a location before listing.", "location")
+        bag.add(E.INVALID, _("Give a location before listing."), "location")
     bag.raise_if_any()

@@ -28,6 +28,8 @@ from app.assets.models import (
 from app.audit import service as audit
 from app.errors import DomainError, DomainErrors, ErrorBag
 from app.events import subscribe
+from app.i18n import _, localize, resolve, use_locale
+from app.mail import service as mail
 from app.matching.models import NotificationKind
 from app.opportunities import geo
 from app.organisations.models import OrganisationMember
@@ -62,12 +64,14 @@ async def create_notice(
     )
     async with in_transaction():
         if not await AssetCategory.exists(id=category_id, hub_id=actor.hub_id):
-            raise DomainError(E.INVALID, "No such asset category in this hub.", "assetCategoryId")
+            raise DomainError(
+                E.INVALID, _("No such asset category in this hub."), "assetCategoryId"
+            )
         if organisation_id is not None and not await OrganisationMember.exists(
             hub_id=actor.hub_id, organisation_id=organisation_id, member_id=actor.member_id
         ):
             raise DomainError(
-                E.FORBIDDEN, "You do not belong to this organisation.", "organisationId"
+                E.FORBIDDEN, _("You do not belong to this organisation."), "organisationId"
             )
         notice = await WantedNotice.create(
             hub_id=actor.hub_id,
@@ -93,7 +97,7 @@ async def close_notice(*, actor: Actor, notice_id: int) -> WantedNotice:
         notice = await get_wanted(actor, notice_id, lock=True)
         await require_wanted_manager(actor, notice)
         if notice.status != WantedStatus.OPEN:
-            raise DomainError(E.INVALID_TRANSITION, "The notice is closed already.")
+            raise DomainError(E.INVALID_TRANSITION, _("The notice is closed already."))
         await WantedNotice.filter(id=notice.id).update(
             status=WantedStatus.CLOSED, closed_at=datetime.now(UTC)
         )
@@ -142,9 +146,9 @@ def _expiry(expires_at: datetime | None, now: datetime) -> datetime:
     if expires_at is None:
         return now + DEFAULT_LIFETIME
     if expires_at.tzinfo is None:
-        raise DomainError(E.INVALID, "Give a time zone (UTC offset).", "expiresAt")
+        raise DomainError(E.INVALID, _("Give a time zone (UTC offset)."), "expiresAt")
     if not now < expires_at <= now + MAX_LIFETIME:
-        raise DomainError(E.INVALID, "Within the next year.", "expiresAt")
+        raise DomainError(E.INVALID, _("Within the next year."), "expiresAt")
     return expires_at.astimezone(UTC)
 
 
@@ -155,7 +159,7 @@ MAX_REACH_KM = 50
 # takes in the listing's coarse place (the centre of its resolution-8 cell, ~0.5 km across:
 # never its exact point). Not the owner side's own notices.
 _FITTING = """
-SELECT w.id, w.author_id, w.title, m.email, m.notification_prefs,
+SELECT w.id, w.author_id, w.title, m.email, m.notification_prefs, m.locale,
        {distance} AS distance_km
 FROM wanted_notice w JOIN member m ON m.id = w.author_id AND m.hub_id = w.hub_id
 WHERE w.hub_id = $1 AND w.status = 'open' AND w.category_id = $2 AND w.cell4 = ANY($3::text[])
@@ -235,18 +239,18 @@ async def notify_wanted(
             [asset.hub_id, asset.id, NotificationKind.WANTED_MATCH.value, list(reasons)],
         )
         by_notice = {row["id"]: row for row in fitting}
-        await notices.email(
-            [
-                (
-                    row["id"],
-                    by_notice[row["wanted_notice_id"]]["email"],
-                    notices.WANTED_EMAIL_SUBJECT.format(asset=asset.title),
-                    notices.WANTED_EMAIL_TEXT.format(reason=row["reason"]),
-                )
-                for row in rows
-                if _wants_email(by_notice[row["wanted_notice_id"]])
-            ]
-        )
+        hub_locale = await mail.hub_locale(asset.hub_id)
+        emails = []
+        for row in rows:
+            notice = by_notice[row["wanted_notice_id"]]
+            if not _wants_email(notice):
+                continue
+            with use_locale(resolve(member=notice["locale"], hub=hub_locale)):
+                subject = localize(notices.WANTED_EMAIL_SUBJECT.format(asset=asset.title))
+                reason = reasons[row["wanted_notice_id"]]
+                text = localize(notices.WANTED_EMAIL_TEXT.format(reason=reason))
+            emails.append((row["id"], notice["email"], subject, text))
+        await notices.email(emails)
     await notices.announce([(int(r["member_id"]), int(r["id"])) for r in stored])
     return len(stored)
 

@@ -10,6 +10,7 @@ from tortoise.queryset import QuerySet
 from app.actor import Actor
 from app.audit.models import AuditEvent
 from app.errors import DomainError
+from app.i18n import _
 from app.people.models import Role
 
 MAX_ACTION_LENGTH = 60
@@ -37,10 +38,10 @@ def events(*, actor: Actor, where: AuditFilter) -> QuerySet[AuditEvent]:
     says so too, this keeps the service safe on its own)."""
     actor.require_role(Role.HUB_ADMIN)
     if where.since and where.until and where.until <= where.since:
-        raise DomainError(AuditErrorCode.INVALID, "`until` must be after `since`.", "until")
+        raise DomainError(AuditErrorCode.INVALID, _("`until` must be after `since`."), "until")
     if where.action is not None and not 0 < len(where.action) <= MAX_ACTION_LENGTH:
         raise DomainError(
-            AuditErrorCode.INVALID, "Give an action, at most 60 characters.", "action"
+            AuditErrorCode.INVALID, _("Give an action, at most 60 characters."), "action"
         )
     query = AuditEvent.filter(hub_id=actor.hub_id)
     if where.actor_id is not None:

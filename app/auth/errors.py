@@ -13,3 +13,5 @@ class AuthErrorCode(StrEnum):
     INVALID_TOKEN = "invalid_token"
     EXPIRED_TOKEN = "expired_token"
     RATE_LIMITED = "rate_limited"
+    # A language Community Hub has no catalogue for (app/i18n/locales.py SUPPORTED).
+    UNSUPPORTED_LOCALE = "unsupported_locale"

@@ -8,6 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from app.auth.errors import AuthErrorCode
 from app.config import get_settings
 from app.errors import DomainError
+from app.i18n import _
 
 MAX_LENGTH = 256
 # The most common passwords long enough to pass the length rule.
@@ -48,13 +49,13 @@ def check_strength(password: str, *, email: str | None = None, field: str = "pas
     min_length = get_settings().password_min_length
     problem = None
     if len(password) < min_length:
-        problem = f"Use at least {min_length} characters."
+        problem = _("Use at least {min_length} characters.", min_length=min_length)
     elif len(password) > MAX_LENGTH:
-        problem = f"Use at most {MAX_LENGTH} characters."
+        problem = _("Use at most {MAX_LENGTH} characters.", MAX_LENGTH=MAX_LENGTH)
     elif password.lower() in _COMMON or len(set(password)) < 5:
-        problem = "This password is too easy to guess."
+        problem = _("This password is too easy to guess.")
     elif email and email.split("@")[0].lower() in password.lower() and len(email.split("@")[0]) > 3:
-        problem = "Do not use your email address in your password."
+        problem = _("Do not use your email address in your password.")
     if problem:
         raise DomainError(AuthErrorCode.WEAK_PASSWORD, problem, field)
 

@@ -10,6 +10,7 @@ from tortoise import Tortoise
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from app import i18n
 from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
@@ -22,18 +23,24 @@ from app.config import get_settings
 from app.errors import DomainError, ErrorBag, NotAuthenticated
 from app.hubs import service as hubs
 from app.hubs.models import Hub
+from app.i18n import _
 from app.mail import templates
-from app.mail.service import queue_email
+from app.mail.service import queue_email, recipient_locale
 from app.oauth import bearer as oauth_bearer
 from app.people.models import Member, MemberRole, MemberStatus, Role
 
 E = AuthErrorCode
 
 
-async def register(*, hub_slug: str, email: str, password: str, display_name: str) -> Member:
-    """Creates an unverified member of the hub and emails them a verification link."""
+async def register(
+    *, hub_slug: str, email: str, password: str, display_name: str, locale: str | None = None
+) -> Member:
+    """Creates an unverified member of the hub and emails them a verification link (in
+    `locale`, the language they chose, if given; else the hub's)."""
     hub = await hubs.get_by_slug(hub_slug, code=E.HUB_NOT_FOUND)
     bag = ErrorBag()
+    with bag.catch():
+        locale = _locale(locale)
     with bag.catch():
         email = v.email(email, field="email", invalid=E.INVALID)
     with bag.catch():
@@ -45,7 +52,11 @@ async def register(*, hub_slug: str, email: str, password: str, display_name: st
     try:
         async with in_transaction():
             member = await Member.create(
-                hub_id=hub.id, email=email, password_hash=password_hash, display_name=display_name
+                hub_id=hub.id,
+                email=email,
+                password_hash=password_hash,
+                display_name=display_name,
+                locale=locale,
             )
             await MemberRole.create(hub_id=hub.id, member_id=member.id, role=Role.MEMBER)
             await _send_verification(member)
@@ -98,8 +109,26 @@ async def create_account(
     return member
 
 
+def _locale(value: str | None) -> str | None:
+    if value is None:
+        return None
+    found = i18n.supported(value) if len(value) <= 35 else None
+    if found is None:
+        raise DomainError(
+            E.UNSUPPORTED_LOCALE,
+            _(
+                "Not a language we speak: choose one of {choices}.",
+                choices=", ".join(i18n.SUPPORTED),
+            ),
+            "locale",
+        )
+    return found
+
+
 def _duplicate_email() -> DomainError:
-    return DomainError(E.DUPLICATE_EMAIL, "This email is already registered in this hub.", "email")
+    return DomainError(
+        E.DUPLICATE_EMAIL, _("This email is already registered in this hub."), "email"
+    )
 
 
 async def _send_verification(member: Member) -> None:
@@ -107,7 +136,8 @@ async def _send_verification(member: Member) -> None:
         kind=TokenKind.VERIFY_EMAIL, hub_id=member.hub_id, member_id=member.id
     )  # type: ignore[attr-defined]
     link = f"{get_settings().public_url}/auth/verify-email?token={raw}"
-    subject, text = templates.verify_email(display_name=member.display_name, link=link)
+    with i18n.use_locale(await recipient_locale(member)):
+        subject, text = templates.verify_email(display_name=member.display_name, link=link)
     await queue_email(to=member.email or "", subject=subject, text=text)
 
 
@@ -127,13 +157,13 @@ async def _token(
     """A one-time token (row-locked unless `lock` is False): INVALID_TOKEN if unknown or
     revoked, EXPIRED_TOKEN if late; whether it was used is the caller's question."""
     if not tokens.looks_like(raw, kind):
-        raise DomainError(E.INVALID_TOKEN, "This link or token is not valid.", field)
+        raise DomainError(E.INVALID_TOKEN, _("This link or token is not valid."), field)
     query = AuthToken.filter(token_hash=tokens.digest(raw), kind=kind)
     token = await (query.select_for_update() if lock else query).first()
     if token is None or token.revoked_at:
-        raise DomainError(E.INVALID_TOKEN, "This link or token is not valid.", field)
+        raise DomainError(E.INVALID_TOKEN, _("This link or token is not valid."), field)
     if token.expires_at <= datetime.now(UTC):
-        raise DomainError(E.EXPIRED_TOKEN, "This link or token has expired.", field)
+        raise DomainError(E.EXPIRED_TOKEN, _("This link or token has expired."), field)
     return token
 
 
@@ -141,14 +171,14 @@ async def _use_token(raw: str, kind: TokenKind, *, field: str = "token") -> Auth
     """Consumes a one-time token under a row lock: a second use is INVALID_TOKEN (checked
     before expiry: a replayed refresh token ends its session, however old)."""
     if not tokens.looks_like(raw, kind):
-        raise DomainError(E.INVALID_TOKEN, "This link or token is not valid.", field)
+        raise DomainError(E.INVALID_TOKEN, _("This link or token is not valid."), field)
     token = await AuthToken.select_for_update().get_or_none(
         token_hash=tokens.digest(raw), kind=kind
     )
     if token is None or token.used_at or token.revoked_at:
-        raise DomainError(E.INVALID_TOKEN, "This link or token is not valid.", field)
+        raise DomainError(E.INVALID_TOKEN, _("This link or token is not valid."), field)
     if token.expires_at <= datetime.now(UTC):
-        raise DomainError(E.EXPIRED_TOKEN, "This link or token has expired.", field)
+        raise DomainError(E.EXPIRED_TOKEN, _("This link or token has expired."), field)
     token.used_at = datetime.now(UTC)
     await token.save(update_fields=["used_at"])
     return token
@@ -184,7 +214,7 @@ async def verify_email(*, token: str) -> Member:
         member = await Member.get(id=row.member_id)  # type: ignore[attr-defined]
         if row.used_at:
             if member.email_verified_at is None:
-                raise DomainError(E.INVALID_TOKEN, "This link or token is not valid.", "token")
+                raise DomainError(E.INVALID_TOKEN, _("This link or token is not valid."), "token")
             return member
         row.used_at = datetime.now(UTC)
         await row.save(update_fields=["used_at"])
@@ -222,12 +252,12 @@ async def verify_credentials(*, hub_id: int, email: str, password: str) -> Membe
     member = await Member.get_or_none(hub_id=hub_id, email=email) if email else None
     ok = passwords.verify_password(member.password_hash if member else None, password[:256])
     if member is None or not ok:
-        raise DomainError(E.INVALID_CREDENTIALS, "Wrong email or password.", None)
+        raise DomainError(E.INVALID_CREDENTIALS, _("Wrong email or password."), None)
     if member.status == MemberStatus.SUSPENDED:
-        raise DomainError(E.ACCOUNT_SUSPENDED, "This account is suspended.", None)
+        raise DomainError(E.ACCOUNT_SUSPENDED, _("This account is suspended."), None)
     if member.email_verified_at is None:
         raise DomainError(
-            E.EMAIL_NOT_VERIFIED, "Verify your email address first: we sent you a link.", "email"
+            E.EMAIL_NOT_VERIFIED, _("Verify your email address first: we sent you a link."), "email"
         )
     return member
 
@@ -268,10 +298,10 @@ async def _rotate(refresh_token: str) -> tuple[Member, str, str]:
         row = await _use_token(refresh_token, TokenKind.REFRESH, field="refreshToken")
         session = await AuthSession.get(id=row.session_id)  # type: ignore[attr-defined]
         if session.revoked_at:
-            raise DomainError(E.INVALID_TOKEN, "This session has ended.", "refreshToken")
+            raise DomainError(E.INVALID_TOKEN, _("This session has ended."), "refreshToken")
         member = await Member.get(id=row.member_id)  # type: ignore[attr-defined]
         if member.status == MemberStatus.SUSPENDED:
-            raise DomainError(E.ACCOUNT_SUSPENDED, "This account is suspended.", None)
+            raise DomainError(E.ACCOUNT_SUSPENDED, _("This account is suspended."), None)
         access, new_refresh = await _issue_pair(member, session.id)
     return member, access, new_refresh
 
@@ -315,7 +345,8 @@ async def request_password_reset(*, hub_slug: str, email: str) -> None:
             kind=TokenKind.RESET_PASSWORD, hub_id=hub.id, member_id=member.id
         )
         link = f"{get_settings().public_url}/auth/reset-password?token={raw}"
-        subject, text = templates.reset_password(display_name=member.display_name, link=link)
+        with i18n.use_locale(await recipient_locale(member)):
+            subject, text = templates.reset_password(display_name=member.display_name, link=link)
         await queue_email(to=email, subject=subject, text=text)
 
 
@@ -353,18 +384,18 @@ async def authenticate(raw: str) -> Actor:
     if oauth_bearer.is_access_token(raw):
         return await oauth_bearer.authenticate(raw)
     if not tokens.looks_like(raw, TokenKind.ACCESS):
-        raise NotAuthenticated("The access token is not valid.")
+        raise NotAuthenticated(_("The access token is not valid."))
     token_digest = tokens.digest(raw)
     entry = auth_cache.get(token_digest)
     if entry is None:
         entry = await _load_token(token_digest)
         if entry is None:
-            raise NotAuthenticated("The access token is not valid.")
+            raise NotAuthenticated(_("The access token is not valid."))
         auth_cache.put(token_digest, entry)
     if entry.expires_at <= datetime.now(UTC):
-        raise NotAuthenticated("The access token has expired: refresh it.")
+        raise NotAuthenticated(_("The access token has expired: refresh it."))
     if entry.member["status"] == MemberStatus.SUSPENDED:
-        raise NotAuthenticated("This account is suspended.")
+        raise NotAuthenticated(_("This account is suspended."))
     if entry.models is None:
         member, hub = Member._init_from_db(**entry.member), Hub._init_from_db(**entry.hub)
     else:  # copies: a few microseconds where building from the rows takes tens

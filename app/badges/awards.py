@@ -23,6 +23,7 @@ from app.badges.errors import BadgeErrorCode as E
 from app.badges.metrics import Metric, Params, Rule, values_sql
 from app.badges.models import Award, BadgeClass, HolderKind
 from app.errors import DomainError
+from app.i18n import _
 from app.organisations.models import Organisation
 from app.people.models import Member, Role
 
@@ -107,13 +108,13 @@ async def evaluate(*, hub_id: int, holders: Holders, key: str) -> int:
 
 def _require_admin(actor: Actor) -> None:
     if not actor.has_role(Role.HUB_ADMIN):
-        raise DomainError(E.FORBIDDEN, "Only the hub's admins give and revoke badges.", None)
+        raise DomainError(E.FORBIDDEN, _("Only the hub's admins give and revoke badges."), None)
 
 
 async def _badge(actor: Actor, badge_class_id: int) -> BadgeClass:
     badge = await BadgeClass.get_or_none(id=badge_class_id, hub_id=actor.hub_id)
     if badge is None:
-        raise DomainError(E.NOT_FOUND, "No such badge in this hub.", "badgeClassId")
+        raise DomainError(E.NOT_FOUND, _("No such badge in this hub."), "badgeClassId")
     return badge
 
 
@@ -122,17 +123,17 @@ async def _holder(
 ) -> dict[str, int]:
     """The award's holder column, checked: one of the badge's kind, in the actor's hub."""
     if (member_id is None) == (organisation_id is None):
-        raise DomainError(E.INVALID, "Give either a member or an organisation.", "memberId")
+        raise DomainError(E.INVALID, _("Give either a member or an organisation."), "memberId")
     if member_id is not None:
         if badge.holder_kind != HolderKind.MEMBER:
-            raise DomainError(E.NOT_FOR_HOLDER, "This badge is for organisations.", "memberId")
+            raise DomainError(E.NOT_FOR_HOLDER, _("This badge is for organisations."), "memberId")
         if not await Member.exists(id=member_id, hub_id=actor.hub_id):
-            raise DomainError(E.NOT_FOUND, "No such member in this hub.", "memberId")
+            raise DomainError(E.NOT_FOUND, _("No such member in this hub."), "memberId")
         return {"member_id": member_id}
     if badge.holder_kind != HolderKind.ORGANISATION:
-        raise DomainError(E.NOT_FOR_HOLDER, "This badge is for members.", "organisationId")
+        raise DomainError(E.NOT_FOR_HOLDER, _("This badge is for members."), "organisationId")
     if not await Organisation.exists(id=organisation_id, hub_id=actor.hub_id):
-        raise DomainError(E.NOT_FOUND, "No such organisation in this hub.", "organisationId")
+        raise DomainError(E.NOT_FOUND, _("No such organisation in this hub."), "organisationId")
     return {"organisation_id": organisation_id}  # type: ignore[dict-item]
 
 
@@ -175,7 +176,7 @@ async def award_by_hand(
             )
     except IntegrityError as exc:
         raise DomainError(
-            E.ALREADY_AWARDED, "This holder has (or had) this badge already.", "badgeClassId"
+            E.ALREADY_AWARDED, _("This holder has (or had) this badge already."), "badgeClassId"
         ) from exc
     return award
 
@@ -201,9 +202,9 @@ async def revoke(
             .first()
         )
         if award is None:
-            raise DomainError(E.NOT_AWARDED, "This holder does not have this badge.", None)
+            raise DomainError(E.NOT_AWARDED, _("This holder does not have this badge."), None)
         if award.revoked_at is not None:
-            raise DomainError(E.ALREADY_REVOKED, "This award was revoked already.", None)
+            raise DomainError(E.ALREADY_REVOKED, _("This award was revoked already."), None)
         award.revoked_at = datetime.now(UTC)
         award.revoked_by_id = actor.member_id
         award.revocation_reason = reason

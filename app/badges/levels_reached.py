@@ -17,11 +17,12 @@ from typing import Any
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from app.i18n import _
 from app.matching.models import NotificationKind
 
-TITLE = "You reached the level “%s”"
-ORG_TITLE = "%s reached the level “%s”"
-REASON = "%s points from badges."
+TITLE = _("You reached the level “{level}”")
+ORG_TITLE = _("{organisation} reached the level “{level}”")
+REASON = _("{points} points from badges.")
 
 # The taken awards' holders, their points now, each level they reach and have no row for.
 _REACH = """
@@ -56,7 +57,15 @@ SELECT r.hub_id, t.member_id, $2,
        left(CASE WHEN r.member_id IS NOT NULL THEN format($3, l.name)
                  ELSE format($4, o.name, l.name) END, 200),
        format($5, r.points), 'now', 0,
-       jsonb_build_object('level_id', l.id, 'once', 'badge-level:' || r.id), $6
+       jsonb_build_object('level_id', l.id, 'once', 'badge-level:' || r.id, 'texts',
+         jsonb_build_object(
+           'title', CASE WHEN r.member_id IS NOT NULL
+             THEN jsonb_build_object('msgid', $7::text,
+                                     'params', jsonb_build_object('level', l.name))
+             ELSE jsonb_build_object('msgid', $8::text, 'params',
+                    jsonb_build_object('organisation', o.name, 'level', l.name)) END,
+           'reason', jsonb_build_object('msgid', $9::text, 'params',
+                       jsonb_build_object('points', r.points)))), $6
 FROM badge_level_reached r
 JOIN badge_level l ON l.id = r.level_id AND l.hub_id = r.hub_id
 LEFT JOIN organisation o ON o.id = r.organisation_id AND o.hub_id = r.hub_id
@@ -69,7 +78,7 @@ JOIN LATERAL (
 ) t ON true
 WHERE r.id = ANY($1::bigint[])
 ON CONFLICT (hub_id, member_id, (data->>'once')) WHERE data ? 'once' DO NOTHING
-RETURNING id, member_id, title, reason
+RETURNING id, member_id, title, reason, data
 """
 
 
@@ -97,5 +106,16 @@ async def tell_levels(
         "UPDATE badge_level_reached SET told = true WHERE id = ANY($1::bigint[])", [ids]
     )
     return await conn.execute_query_dict(
-        _STORE, [ids, NotificationKind.LEVEL_REACHED.value, TITLE, ORG_TITLE, REASON, now]
+        _STORE,
+        [
+            ids,
+            NotificationKind.LEVEL_REACHED.value,
+            TITLE.replace("{level}", "%s"),
+            ORG_TITLE.replace("{organisation}", "%s").replace("{level}", "%s"),
+            REASON.replace("{points}", "%s"),
+            now,
+            TITLE.msgid,
+            ORG_TITLE.msgid,
+            REASON.msgid,
+        ],
     )

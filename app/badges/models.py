@@ -52,6 +52,9 @@ class BadgeClass(Base):
     hub_id: int
     slug = fields.CharField(max_length=60)
     name = fields.CharField(max_length=80)
+    # {"it": "...", "es": "..."}: the name in other languages, entered by hub admins
+    # (app/hubs/translations.py); the API falls back to `name`.
+    name_translations: dict[str, str] | None = fields.JSONField(null=True)
     description = fields.CharField(max_length=500)
     holder_kind = fields.CharEnumField(HolderKind, max_length=12, default=HolderKind.MEMBER)
     metric = fields.CharField(max_length=32)  # app/badges/metrics.py Metric

@@ -23,16 +23,20 @@ from app.assets import notices
 from app.badges.awards import NOTIFY_JOB
 from app.badges.levels_reached import tell_levels
 from app.badges.models import Award
+from app.i18n import _, localize, resolve, stored, use_locale
 from app.jobs.registry import job
+from app.mail.service import hub_locale
 from app.matching.models import NotificationKind
 
 log = logging.getLogger(__name__)
 CHUNK = 1000
 CHUNKS_PER_JOB = 20
-TITLE = "You earned the badge “{badge}”"
-ORG_TITLE = "{organisation} earned the badge “{badge}”"
-EMAIL_TEXT = "{reason}\nOpen the app to see it, or download it for other platforms."
-LEVEL_EMAIL_TEXT = "{reason}\nOpen the app to see your badges and level."
+TITLE = _("You earned the badge “{badge}”")
+ORG_TITLE = _("{organisation} earned the badge “{badge}”")
+EMAIL_TEXT = _("{reason}\nOpen the app to see it, or download it for other platforms.")
+LEVEL_EMAIL_TEXT = _("{reason}\nOpen the app to see your badges and level.")
+# The badge's name with the hub admins' translations, for texts kept as data (app/i18n/stored.py).
+_BADGE = "jsonb_build_object('name', b.name, 'in', coalesce(b.name_translations, '{}'::jsonb))"
 
 # Awards not told yet, locked (a concurrent run skips them), oldest first.
 _TAKE = """
@@ -48,7 +52,11 @@ SELECT a.hub_id, t.member_id, $2,
        left(CASE WHEN a.member_id IS NOT NULL THEN format($3, b.name)
                  ELSE format($4, o.name, b.name) END, 200),
        left(b.description, 300), 'now', 0,
-       jsonb_build_object('award_id', a.id, 'once', 'badge-award:' || a.id), $5
+       jsonb_build_object('award_id', a.id, 'once', 'badge-award:' || a.id, 'texts',
+         jsonb_build_object('title', CASE WHEN a.member_id IS NOT NULL
+           THEN jsonb_build_object('msgid', $6::text, 'params', jsonb_build_object('badge', @B@))
+           ELSE jsonb_build_object('msgid', $7::text, 'params',
+                  jsonb_build_object('organisation', o.name, 'badge', @B@)) END)), $5
 FROM badge_award a
 JOIN badge_class b ON b.id = a.badge_class_id AND b.hub_id = a.hub_id
 LEFT JOIN organisation o ON o.id = a.organisation_id AND o.hub_id = a.hub_id
@@ -61,35 +69,41 @@ JOIN LATERAL (
 ) t ON true
 WHERE a.id = ANY($1::bigint[]) AND a.revoked_at IS NULL
 ON CONFLICT (hub_id, member_id, (data->>'once')) WHERE data ? 'once' DO NOTHING
-RETURNING id, member_id, title, reason
-"""
+RETURNING id, member_id, title, reason, data
+""".replace("@B@", _BADGE)
 
 
 async def _emails(
-    told: list[dict[str, Any]], *, text: str = EMAIL_TEXT
+    told: list[dict[str, Any]], *, hub_id: int, text: str = EMAIL_TEXT
 ) -> list[tuple[int, str, str, str]]:
-    """(notification id, address, subject, text) for the members who want emails."""
+    """(notification id, address, subject, text) for the members who want emails, each in
+    the member's language."""
     if not told:
         return []
     ids = list({int(r["member_id"]) for r in told})
     rows = await Tortoise.get_connection("default").execute_query_dict(
-        "SELECT id, email, notification_prefs FROM member WHERE id = ANY($1::bigint[])", [ids]
+        "SELECT id, email, notification_prefs, locale FROM member WHERE id = ANY($1::bigint[])",
+        [ids],
     )
     wants = {
-        int(r["id"]): r["email"]
+        int(r["id"]): r
         for r in rows
         if r["email"] and _prefs(r["notification_prefs"]).get("email", True)
     }
-    return [
-        (
-            int(r["id"]),
-            wants[int(r["member_id"])],
-            r["title"],
-            text.format(reason=r["reason"]),
-        )
-        for r in told
-        if int(r["member_id"]) in wants
-    ]
+    hub = await hub_locale(hub_id)
+    emails = []
+    for r in told:
+        member = wants.get(int(r["member_id"]))
+        if member is None:
+            continue
+        texts = (_prefs(r.get("data")) or {}).get("texts") or {}
+        with use_locale(resolve(member=member["locale"], hub=hub)):
+            title = stored.render(texts["title"]) if "title" in texts else r["title"]
+            reason = stored.render(texts["reason"]) if "reason" in texts else r["reason"]
+            emails.append(
+                (int(r["id"]), member["email"], title, localize(text.format(reason=reason)))
+            )
+    return emails
 
 
 def _prefs(value: Any) -> dict[str, Any]:
@@ -117,10 +131,15 @@ async def tell_chunk(hub_id: int, *, chunk: int = CHUNK) -> int:
                 TITLE.replace("{badge}", "%s"),
                 ORG_TITLE.replace("{organisation}", "%s").replace("{badge}", "%s"),
                 now,
+                TITLE.msgid,
+                ORG_TITLE.msgid,
             ],
         )
         levels = await tell_levels(conn, hub_id=hub_id, award_ids=ids, now=now)
-        await notices.email(await _emails(told) + await _emails(levels, text=LEVEL_EMAIL_TEXT))
+        await notices.email(
+            await _emails(told, hub_id=hub_id)
+            + await _emails(levels, hub_id=hub_id, text=LEVEL_EMAIL_TEXT)
+        )
         await conn.execute_query(
             "UPDATE badge_award SET notified_at = $2 WHERE id = ANY($1::bigint[])", [ids, now]
         )
@@ -134,7 +153,7 @@ async def tell_holders(*, hub_id: int, chunks: int = CHUNKS_PER_JOB) -> int:
     new job (keyed by where it stopped), so one job stays well within its timeout. Returns
     awards told."""
     total = 0
-    for _ in range(chunks):
+    for _chunk in range(chunks):
         taken = await tell_chunk(hub_id)
         total += taken
         if taken < CHUNK:

@@ -16,6 +16,7 @@ from app.badges.errors import BadgeErrorCode as E
 from app.badges.metrics import NARROWABLE, ORGANISATION_METRICS, Metric
 from app.badges.models import BadgeClass, HolderKind, Level, Period
 from app.errors import DomainError, ErrorBag
+from app.i18n import _
 from app.opportunities.models import Category
 from app.people.models import Role, Skill
 
@@ -37,7 +38,7 @@ class BadgeInput:
 
 def _require_admin(actor: Actor) -> None:
     if not actor.has_role(Role.HUB_ADMIN):
-        raise DomainError(E.FORBIDDEN, "Only the hub's admins define badges and levels.", None)
+        raise DomainError(E.FORBIDDEN, _("Only the hub's admins define badges and levels."), None)
 
 
 async def _checked(actor: Actor, given: BadgeInput) -> dict[str, Any]:
@@ -55,35 +56,35 @@ async def _checked(actor: Actor, given: BadgeInput) -> dict[str, Any]:
     metric: Metric | None = None
     if given.metric not in Metric.__members__.values():
         known = ", ".join(m.value for m in Metric)
-        bag.add(E.UNKNOWN_METRIC, f"Unknown metric. Known: {known}.", "metric")
+        bag.add(E.UNKNOWN_METRIC, _("Unknown metric. Known: {known}.", known=known), "metric")
     else:
         metric = Metric(given.metric)
         found["metric"] = metric.value
         if given.holder_kind == HolderKind.ORGANISATION and metric not in ORGANISATION_METRICS:
-            bag.add(E.NOT_FOR_HOLDER, "Organisations have no such record.", "metric")
+            bag.add(E.NOT_FOR_HOLDER, _("Organisations have no such record."), "metric")
         if (given.category_id or given.skill_id) and metric not in NARROWABLE:
-            bag.add(E.INVALID, "Only hours metrics narrow to a category or skill.", "metric")
+            bag.add(E.INVALID, _("Only hours metrics narrow to a category or skill."), "metric")
     if given.threshold < 0:
-        bag.add(E.NEGATIVE_THRESHOLD, "A threshold cannot be negative.", "threshold")
+        bag.add(E.NEGATIVE_THRESHOLD, _("A threshold cannot be negative."), "threshold")
     elif given.threshold > 1_000_000_000:
-        bag.add(E.INVALID, "Too large.", "threshold")
+        bag.add(E.INVALID, _("Too large."), "threshold")
     with bag.catch():
         v.int_range(given.points, field="points", low=0, high=100_000, invalid=E.INVALID)
     if not (len(given.colour) == 7 and given.colour[0] == "#"):
-        bag.add(E.INVALID, "A colour is #rrggbb.", "colour")
+        bag.add(E.INVALID, _("A colour is #rrggbb."), "colour")
     else:
         try:
             int(given.colour[1:], 16)
         except ValueError:
-            bag.add(E.INVALID, "A colour is #rrggbb.", "colour")
+            bag.add(E.INVALID, _("A colour is #rrggbb."), "colour")
     if given.category_id is not None and not await Category.exists(
         id=given.category_id, hub_id=actor.hub_id
     ):
-        bag.add(E.NOT_FOUND, "No such category in this hub.", "categoryId")
+        bag.add(E.NOT_FOUND, _("No such category in this hub."), "categoryId")
     if given.skill_id is not None and not await Skill.exists(
         id=given.skill_id, hub_id=actor.hub_id
     ):
-        bag.add(E.NOT_FOUND, "No such skill in this hub.", "skillId")
+        bag.add(E.NOT_FOUND, _("No such skill in this hub."), "skillId")
     bag.raise_if_any()
     return found | {
         "threshold": given.threshold,
@@ -113,7 +114,7 @@ async def create_badge_class(*, actor: Actor, given: BadgeInput) -> BadgeClass:
                 data={"metric": badge.metric, "threshold": badge.threshold},
             )
     except IntegrityError as exc:
-        raise DomainError(E.DUPLICATE_NAME, "A badge with this slug exists.", "slug") from exc
+        raise DomainError(E.DUPLICATE_NAME, _("A badge with this slug exists."), "slug") from exc
     return badge
 
 
@@ -121,7 +122,7 @@ async def create_level(*, actor: Actor, name: str, min_points: int) -> Level:
     _require_admin(actor)
     name = v.text(name, field="name", max_length=60, invalid=E.INVALID)
     if min_points < 0:
-        raise DomainError(E.NEGATIVE_THRESHOLD, "Points cannot be negative.", "minPoints")
+        raise DomainError(E.NEGATIVE_THRESHOLD, _("Points cannot be negative."), "minPoints")
     try:
         async with in_transaction():
             level = await Level.create(hub_id=actor.hub_id, name=name, min_points=min_points)
@@ -134,7 +135,7 @@ async def create_level(*, actor: Actor, name: str, min_points: int) -> Level:
             )
     except IntegrityError as exc:
         raise DomainError(
-            E.DUPLICATE_NAME, "A level with this name or points exists.", "name"
+            E.DUPLICATE_NAME, _("A level with this name or points exists."), "name"
         ) from exc
     return level
 

@@ -13,6 +13,7 @@ from enum import Enum
 from app.budgets.bucket import Bucket, take
 from app.config import get_settings
 from app.errors import DomainError
+from app.i18n import _
 from app.logs import client_ip_var
 
 MINUTE, HOUR = 60, 3600
@@ -53,6 +54,9 @@ async def guard(limit: Limit, *, identity: str, code: Enum, field: str | None = 
     if not outcome.taken:
         raise DomainError(
             code,
-            f"Too many attempts: try again in {outcome.retry_after} seconds.",
+            _(
+                "Too many attempts: try again in {retry_after} seconds.",
+                retry_after=outcome.retry_after,
+            ),
             field,
         )

@@ -4,6 +4,7 @@ from app.actor import Actor
 from app.campaigns.errors import CampaignErrorCode as E
 from app.campaigns.models import Campaign
 from app.errors import DomainError
+from app.i18n import _
 from app.organisations.models import OrganisationMember
 from app.organisations.policy import MANAGERS
 from app.policy import Viewer
@@ -16,7 +17,7 @@ async def get_campaign(actor: Actor, campaign_id: int, *, lock: bool = False) ->
         query = query.select_for_update()
     campaign = await query.first()
     if campaign is None:
-        raise DomainError(E.NOT_FOUND, "No such campaign.", "campaignId")
+        raise DomainError(E.NOT_FOUND, _("No such campaign."), "campaignId")
     return campaign
 
 
@@ -25,7 +26,7 @@ async def require_owner_side(actor: Actor, campaign: Campaign) -> None:
     from app.campaigns.policy import OWNER_SIDE
 
     if not await OWNER_SIDE.allows(Viewer.of(actor), campaign):
-        raise DomainError(E.FORBIDDEN, "Only the campaign's owner side can do this.", None)
+        raise DomainError(E.FORBIDDEN, _("Only the campaign's owner side can do this."), None)
 
 
 async def require_org_role(
@@ -38,4 +39,4 @@ async def require_org_role(
     if managers:
         query = query.filter(role__in=list(MANAGERS))
     if not await query.exists():
-        raise DomainError(E.FORBIDDEN, "You cannot act for this organisation.", field)
+        raise DomainError(E.FORBIDDEN, _("You cannot act for this organisation."), field)

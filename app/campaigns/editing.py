@@ -16,6 +16,7 @@ from app.campaigns.models import LIVE, Campaign, CampaignKind, CampaignStatus, M
 from app.campaigns.service import CampaignInput, checked_input, checked_story
 from app.credits import ledger
 from app.errors import DomainError, DomainErrors
+from app.i18n import _
 from app.organisations.models import Organisation
 
 
@@ -85,7 +86,7 @@ async def edit_campaign(*, actor: Actor, campaign_id: int, changes: CampaignEdit
         campaign = await get_campaign(actor, campaign_id, lock=True)
         await require_owner_side(actor, campaign)
         if not given:
-            raise DomainError(E.INVALID, "Give at least one field to change.", None)
+            raise DomainError(E.INVALID, _("Give at least one field to change."), None)
         if campaign.status in LIVE:
             fixed = [name for name in _FIELD if name in given and name != "story"]
             if fixed:
@@ -93,7 +94,7 @@ async def edit_campaign(*, actor: Actor, campaign_id: int, changes: CampaignEdit
                     [
                         DomainError(
                             E.NOT_EDITABLE,
-                            "Once open only the story changes: post an update for news.",
+                            _("Once open only the story changes: post an update for news."),
                             _FIELD[name],
                         )
                         for name in fixed
@@ -105,7 +106,9 @@ async def edit_campaign(*, actor: Actor, campaign_id: int, changes: CampaignEdit
             await _edit_draft(campaign, given)
         else:
             raise DomainError(
-                E.INVALID_TRANSITION, f"The campaign is {campaign.status.value}.", "campaignId"
+                E.INVALID_TRANSITION,
+                _("The campaign is {value}.", value=campaign.status.value),
+                "campaignId",
             )
         await audit.record(
             actor=actor,
@@ -127,10 +130,12 @@ async def _edit_draft(campaign: Campaign, given: dict[str, Any]) -> None:
         assert merged.supplier_id is not None
         supplier = await Organisation.get_or_none(id=merged.supplier_id, hub_id=campaign.hub_id)
         if supplier is None:
-            raise DomainError(E.NOT_FOUND, "No such organisation.", "supplierId")
+            raise DomainError(E.NOT_FOUND, _("No such organisation."), "supplierId")
         recipient = await ledger.organisation_account(campaign.hub_id, supplier.id)
         if await MatchPot.exists(campaign_id=campaign.id, account_id=recipient.id):
-            raise DomainError(E.OWN_CAMPAIGN, "This supplier matches the campaign.", "supplierId")
+            raise DomainError(
+                E.OWN_CAMPAIGN, _("This supplier matches the campaign."), "supplierId"
+            )
         campaign.recipient_account_id = recipient.id
     campaign.title, campaign.story = title, story
     campaign.deadline = merged.deadline

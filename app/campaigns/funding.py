@@ -37,6 +37,7 @@ from app.credits import ledger
 from app.credits.service import credits_for
 from app.errors import DomainError, ErrorBag
 from app.hubs.models import Hub
+from app.i18n import _
 from app.organisations.models import Organisation
 from app.people.models import Skill
 
@@ -65,9 +66,9 @@ def _check_pot(given: PotInput) -> list[str]:
         with bag.catch():
             ledger.check_amount(given.cap_per_backer, "capPerBacker")
     if len(given.areas) > MAX_AREAS:
-        bag.add(E.INVALID, f"At most {MAX_AREAS} areas.", "areas")
+        bag.add(E.INVALID, _("At most {MAX_AREAS} areas.", MAX_AREAS=MAX_AREAS), "areas")
     elif not all(isinstance(a, str) and h3.is_valid_cell(a) for a in given.areas):
-        bag.add(E.INVALID, "Areas are H3 cells.", "areas")
+        bag.add(E.INVALID, _("Areas are H3 cells."), "areas")
     bag.raise_if_any()
     return sorted({str(a) for a in given.areas})
 
@@ -79,20 +80,22 @@ async def attach_match_pot(*, actor: Actor, campaign_id: int, given: PotInput) -
     async with in_transaction():
         campaign = await get_campaign(actor, campaign_id, lock=True)
         if campaign.status not in (CampaignStatus.DRAFT, *LIVE):
-            raise DomainError(E.NOT_OPEN, f"The campaign is {campaign.status.value}.", "campaignId")
+            raise DomainError(
+                E.NOT_OPEN, _("The campaign is {value}.", value=campaign.status.value), "campaignId"
+            )
         if not await Organisation.exists(id=given.funder_id, hub_id=actor.hub_id):
-            raise DomainError(E.NOT_FOUND, "No such organisation.", "funderId")
+            raise DomainError(E.NOT_FOUND, _("No such organisation."), "funderId")
         account = await ledger.organisation_account(actor.hub_id, given.funder_id)
         if account.id == campaign.recipient_account_id:
-            raise DomainError(E.OWN_CAMPAIGN, "The funder receives this campaign.", "funderId")
+            raise DomainError(E.OWN_CAMPAIGN, _("The funder receives this campaign."), "funderId")
         if await MatchPot.exists(campaign_id=campaign.id, funder_id=given.funder_id):
-            raise DomainError(E.INVALID, "This funder matches it already.", "funderId")
+            raise DomainError(E.INVALID, _("This funder matches it already."), "funderId")
         account = (await ledger.Account.filter(id=account.id).select_for_update())[0]
         available = account.balance - account.held + (account.overdraft_limit or 0)
         if given.total_cap > available:
             raise DomainError(
                 E.POT_TOO_LARGE,
-                f"The funder has {max(0, available)} credits available.",
+                _("The funder has {max} credits available.", max=max(0, available)),
                 "totalCap",
             )
         pot = await MatchPot.create(
@@ -149,7 +152,7 @@ async def _value(actor: Actor, given: InKindInput) -> dict[str, Any]:
         if given.skill_id is not None and not await Skill.exists(
             id=given.skill_id, hub_id=actor.hub_id
         ):
-            bag.add(E.NOT_FOUND, "No such skill.", "skillId")
+            bag.add(E.NOT_FOUND, _("No such skill."), "skillId")
         bag.raise_if_any()
         hub = await Hub.get(id=actor.hub_id)
         value = credits_for(given.minutes, hub.credits_per_hour)
@@ -160,11 +163,11 @@ async def _value(actor: Actor, given: InKindInput) -> dict[str, Any]:
             "description": description,
         }
     if given.value is None or not 0 < given.value <= ledger.MAX_AMOUNT:
-        bag.add(E.INVALID, "Give the item a positive value in credits.", "value")
+        bag.add(E.INVALID, _("Give the item a positive value in credits."), "value")
     if given.asset_id is not None and not await Asset.exists(
         id=given.asset_id, hub_id=actor.hub_id, owner_member_id=actor.member_id
     ):
-        bag.add(E.NOT_FOUND, "No such asset of yours.", "assetId")
+        bag.add(E.NOT_FOUND, _("No such asset of yours."), "assetId")
     bag.raise_if_any()
     return {"asset_id": given.asset_id, "value": given.value, "description": description}
 
@@ -177,7 +180,7 @@ async def pledge_in_kind(*, actor: Actor, campaign_id: int, given: InKindInput) 
         require_live(campaign)
         await require_unpaused(campaign)
         if campaign.kind != CampaignKind.PROJECT:
-            raise DomainError(E.INVALID, "Only projects take in-kind pledges.", "campaignId")
+            raise DomainError(E.INVALID, _("Only projects take in-kind pledges."), "campaignId")
         row = await InKindPledge.create(
             hub_id=actor.hub_id,
             campaign_id=campaign.id,
@@ -196,12 +199,14 @@ async def withdraw_in_kind(*, actor: Actor, in_kind_id: int) -> InKindPledge:
     async with in_transaction():
         found = await InKindPledge.get_or_none(id=in_kind_id, hub_id=actor.hub_id)
         if found is None or found.member_id != actor.member_id:
-            raise DomainError(E.NOT_FOUND, "No such in-kind pledge of yours.", "inKindPledgeId")
+            raise DomainError(E.NOT_FOUND, _("No such in-kind pledge of yours."), "inKindPledgeId")
         campaign: Campaign = await get_campaign(actor, found.campaign_id, lock=True)
         require_live(campaign)
         row = await InKindPledge.get(id=in_kind_id)
         if row.status != InKindStatus.ACTIVE:
-            raise DomainError(E.NOT_OPEN, f"It is {row.status.value}.", "inKindPledgeId")
+            raise DomainError(
+                E.NOT_OPEN, _("It is {value}.", value=row.status.value), "inKindPledgeId"
+            )
         row.status = InKindStatus.WITHDRAWN
         await row.save(update_fields=["status"])
         campaign.in_kind -= row.value

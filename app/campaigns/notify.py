@@ -4,10 +4,13 @@ add nothing."""
 
 from datetime import UTC, datetime
 
+import orjson
 from tortoise import Tortoise
 
 from app.campaigns.models import Campaign, CampaignStatus, CampaignUpdate
 from app.campaigns.service import TELL_JOB
+from app.i18n import Msg, _
+from app.i18n.stored import pack
 from app.jobs.registry import job
 from app.matching.models import NotificationKind
 
@@ -16,7 +19,7 @@ _TELL_BACKERS = """
 INSERT INTO notification (hub_id, member_id, kind, title, reason, delivery, score, data,
     created_at)
 SELECT $1, b.member_id, $3, $4, $5, 'now', 0,
-       jsonb_build_object('campaign_id', $2::bigint, 'once', $6::text), $7
+       jsonb_build_object('campaign_id', $2::bigint, 'once', $6::text, 'texts', $8::jsonb), $7
 FROM (
     SELECT member_id FROM campaign_pledge WHERE campaign_id = $2 AND status = 'active'
     UNION
@@ -31,7 +34,9 @@ _TELL_OUTCOME = """
 INSERT INTO notification (hub_id, member_id, kind, title, reason, delivery, score, data,
     created_at)
 SELECT p.hub_id, p.member_id, $2, $3, format($4, p.amount + p.matched), 'now', 0,
-       jsonb_build_object('campaign_id', p.campaign_id, 'once', $5::text), $6
+       jsonb_build_object('campaign_id', p.campaign_id, 'once', $5::text, 'texts',
+         jsonb_build_object('title', $9::jsonb, 'reason', jsonb_build_object('msgid', $10::text,
+           'params', jsonb_build_object('credits', p.amount + p.matched)))), $6
 FROM campaign_pledge p
 WHERE p.campaign_id = $1 AND p.status IN ('captured', 'released') AND p.id > $7
     AND p.id <= (SELECT max(id) FROM (SELECT id FROM campaign_pledge WHERE campaign_id = $1
@@ -48,7 +53,9 @@ INSERT INTO notification (hub_id, member_id, kind, title, reason, delivery, scor
     created_at)
 SELECT k.hub_id, k.member_id, $2, $3, format($4, sum(k.value)), 'now', 0,
        jsonb_build_object('campaign_id', k.campaign_id, 'once', $5::text,
-                          'opportunity_id', $7::bigint), $6
+                          'opportunity_id', $7::bigint, 'texts',
+         jsonb_build_object('title', $8::jsonb, 'reason', jsonb_build_object('msgid', $9::text,
+           'params', jsonb_build_object('credits', sum(k.value))))), $6
 FROM campaign_in_kind k
 WHERE k.campaign_id = $1 AND k.status IN ('accepted', 'lapsed')
 GROUP BY k.hub_id, k.member_id, k.campaign_id
@@ -56,46 +63,63 @@ ON CONFLICT (hub_id, member_id, (data->>'once')) WHERE data ? 'once' DO NOTHING
 """
 
 
-def _outcome(campaign: Campaign) -> tuple[NotificationKind, str, str]:
-    """(kind, title, reason with %s for the credits) of the backers' notification."""
+def _outcome(campaign: Campaign) -> tuple[NotificationKind, Msg, Msg]:
+    """(kind, title, reason with {credits}) of the backers' notification, marked."""
     title = campaign.title[:120]
     if campaign.status == CampaignStatus.SUCCEEDED:
         return (
             NotificationKind.CAMPAIGN_SUCCEEDED,
-            f"“{title}” succeeded",
-            "Your pledge was taken: %s credits, with any match, went to it.",
+            _("“{title}” succeeded", title=title),
+            _("Your pledge was taken: {credits} credits, with any match, went to it."),
         )
-    what = "was cancelled" if campaign.status == CampaignStatus.CANCELLED else "did not succeed"
+    if campaign.status == CampaignStatus.CANCELLED:
+        heading = _("“{title}” was cancelled", title=title)
+    else:
+        heading = _("“{title}” did not succeed", title=title)
     return (
         NotificationKind.CAMPAIGN_FAILED,
-        f"“{title}” {what}",
-        "Your held credits are free again (%s with any match).",
+        heading,
+        _("Your held credits are free again ({credits} with any match)."),
     )
 
 
-def _in_kind_reason(campaign: Campaign) -> str:
-    """The in-kind backers' reason, with %s for the credits their pledges were valued at."""
+def _in_kind_reason(campaign: Campaign) -> Msg:
+    """The in-kind backers' reason, with {credits} for what their pledges were valued at."""
     if campaign.status == CampaignStatus.SUCCEEDED:
-        return (
-            "Your pledge in kind (%s credits at the hub's rate) was accepted: pledged hours are"
-            " now an accepted place on the project's volunteering opportunity."
+        return _(
+            "Your pledge in kind ({credits} credits at the hub's rate) was accepted: pledged"
+            " hours are now an accepted place on the project's volunteering opportunity."
         )
-    return "Your pledge in kind (%s credits at the hub's rate) lapsed: nothing is expected."
+    return _(
+        "Your pledge in kind ({credits} credits at the hub's rate) lapsed: nothing is expected."
+    )
+
+
+def _sql_format(text: Msg) -> str:
+    """The English text as a PostgreSQL format() string (the `reason` column)."""
+    return str(text).replace("{credits}", "%s")
+
+
+def _json(text: str) -> str:
+    return orjson.dumps(pack(text)).decode()
 
 
 async def _tell_in_kind_outcome(campaign: Campaign) -> int:
     """Every member behind an in-kind pledge of a settled project, once each."""
-    kind, heading, _ = _outcome(campaign)
-    count, _ = await Tortoise.get_connection("default").execute_query(
+    kind, heading, _reason = _outcome(campaign)
+    reason = _in_kind_reason(campaign)
+    count, _rows = await Tortoise.get_connection("default").execute_query(
         _TELL_IN_KIND_OUTCOME,
         [
             campaign.id,
             kind.value,
             heading,
-            _in_kind_reason(campaign),
+            _sql_format(reason),
             f"campaign:{campaign.id}:outcome:in-kind",
             datetime.now(UTC),
             campaign.opportunity_id,
+            _json(heading),
+            reason.msgid,
         ],
     )
     return int(count)
@@ -115,17 +139,19 @@ async def _tell_outcome(campaign: Campaign) -> int:
         )
         if last[0]["last"] is None:
             return told
-        count, _ = await conn.execute_query(
+        count, _rows = await conn.execute_query(
             _TELL_OUTCOME,
             [
                 campaign.id,
                 kind.value,
                 heading,
-                reason,
+                _sql_format(reason),
                 f"campaign:{campaign.id}:outcome",
                 datetime.now(UTC),
                 after,
                 OUTCOME_CHUNK,
+                _json(heading),
+                reason.msgid,
             ],
         )
         told += int(count)
@@ -141,10 +167,12 @@ async def tell_backers(*, campaign_id: int, what: str, update_id: int | None = N
     if what == "outcome":
         return await _tell_outcome(campaign)
     title = campaign.title[:120]
+    heading: str
+    reason: str
     if what == "tipped":
         kind = NotificationKind.CAMPAIGN_TIPPED
-        heading = f"“{title}” is on: it reached its tipping point"
-        reason = "Enough people joined the group buy: it goes ahead at the deadline."
+        heading = _("“{title}” is on: it reached its tipping point", title=title)
+        reason = _("Enough people joined the group buy: it goes ahead at the deadline.")
         once = f"campaign:{campaign.id}:tipped"
     else:
         update = await CampaignUpdate.get_or_none(id=update_id, campaign_id=campaign.id)
@@ -154,8 +182,18 @@ async def tell_backers(*, campaign_id: int, what: str, update_id: int | None = N
         heading = f"“{title}”: {update.title}"[:200]
         reason = update.body[:300]
         once = f"campaign-update:{update.id}"
-    count, _ = await Tortoise.get_connection("default").execute_query(
+    texts = orjson.dumps({"title": pack(heading), "reason": pack(reason)}).decode()
+    count, _rows = await Tortoise.get_connection("default").execute_query(
         _TELL_BACKERS,
-        [campaign.hub_id, campaign.id, kind.value, heading, reason, once, datetime.now(UTC)],
+        [
+            campaign.hub_id,
+            campaign.id,
+            kind.value,
+            str(heading),
+            str(reason),
+            once,
+            datetime.now(UTC),
+            texts,
+        ],
     )
     return int(count)

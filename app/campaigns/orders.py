@@ -11,6 +11,7 @@ from app.audit import service as audit
 from app.campaigns.errors import CampaignErrorCode as E
 from app.campaigns.models import GroupBuyOrder, OrderStatus
 from app.errors import AccessDenied, DomainError
+from app.i18n import _
 from app.organisations.models import OrganisationMember
 
 
@@ -23,7 +24,7 @@ async def _is_supplier(actor: Actor, organisation_id: int) -> bool:
 async def supplier_orders(*, actor: Actor, organisation_id: int) -> QuerySet[GroupBuyOrder]:
     """The organisation's orders to hand over (its people only), oldest first."""
     if not await _is_supplier(actor, organisation_id):
-        raise AccessDenied("Only the supplier's people see its orders.")
+        raise AccessDenied(_("Only the supplier's people see its orders."))
     return GroupBuyOrder.filter(hub_id=actor.hub_id, supplier_id=organisation_id).order_by("id")
 
 
@@ -34,13 +35,15 @@ async def mark_fulfilled(*, actor: Actor, order_id: int, code: str) -> GroupBuyO
             id=order_id, hub_id=actor.hub_id
         )
         if order is None:
-            raise DomainError(E.NOT_FOUND, "No such order.", "orderId")
+            raise DomainError(E.NOT_FOUND, _("No such order."), "orderId")
         if not await _is_supplier(actor, order.supplier_id):
-            raise DomainError(E.FORBIDDEN, "Only the supplier's people hand orders over.", None)
+            raise DomainError(E.FORBIDDEN, _("Only the supplier's people hand orders over."), None)
         if not hmac.compare_digest(order.code, code.strip().upper()):
-            raise DomainError(E.INVALID, "This is not the order's code.", "code")
+            raise DomainError(E.INVALID, _("This is not the order's code."), "code")
         if order.status == OrderStatus.FULFILLED:
-            raise DomainError(E.ALREADY_FULFILLED, "The order was handed over already.", "orderId")
+            raise DomainError(
+                E.ALREADY_FULFILLED, _("The order was handed over already."), "orderId"
+            )
         order.status, order.fulfilled_at = OrderStatus.FULFILLED, datetime.now(UTC)
         order.fulfilled_by_id = actor.member_id
         await order.save(update_fields=["status", "fulfilled_at", "fulfilled_by_id"])

@@ -35,6 +35,7 @@ from app.campaigns.service import MAX_UNITS, TELL_JOB, schedule_settlement
 from app.credits import idempotency, ledger
 from app.credits.models import Account, TransferKind
 from app.errors import DomainError
+from app.i18n import _
 from app.moderation.models import Target
 from app.moderation.visibility import is_hidden
 from app.people.models import Member
@@ -53,13 +54,18 @@ def require_live(campaign: Campaign, *, now: datetime | None = None) -> None:
     if sold_out(campaign):
         raise DomainError(
             E.BEYOND_MAXIMUM,
-            f"It closed at its maximum: all {campaign.max_units} units are pledged.",
+            _(
+                "It closed at its maximum: all {max_units} units are pledged.",
+                max_units=campaign.max_units,
+            ),
             "campaignId",
         )
     if campaign.status not in LIVE:
-        raise DomainError(E.NOT_OPEN, f"The campaign is {campaign.status.value}.", "campaignId")
+        raise DomainError(
+            E.NOT_OPEN, _("The campaign is {value}.", value=campaign.status.value), "campaignId"
+        )
     if campaign.deadline <= (now or datetime.now(UTC)):
-        raise DomainError(E.DEADLINE_PASSED, "The campaign's deadline has passed.", "campaignId")
+        raise DomainError(E.DEADLINE_PASSED, _("The campaign's deadline has passed."), "campaignId")
 
 
 async def require_unpaused(campaign: Campaign) -> None:
@@ -67,7 +73,7 @@ async def require_unpaused(campaign: Campaign) -> None:
     backers may still lower or withdraw theirs)."""
     if await is_hidden(hub_id=campaign.hub_id, target=Target.CAMPAIGN, object_id=campaign.id):
         raise DomainError(
-            E.PAUSED, "The moderators have paused this campaign: it takes no new pledges.",
+            E.PAUSED, _("The moderators have paused this campaign: it takes no new pledges."),
             "campaignId",
         )  # fmt: skip
 
@@ -76,15 +82,15 @@ def _credits(campaign: Campaign, given: Amount) -> tuple[int, int]:
     """(credits, units) of a pledge of `given`; zero or less is refused."""
     if campaign.kind == CampaignKind.GROUP_BUY:
         if given.amount is not None:
-            raise DomainError(E.INVALID, "Pledge units to a group buy.", "amount")
+            raise DomainError(E.INVALID, _("Pledge units to a group buy."), "amount")
         if given.units is None or not 0 < given.units <= MAX_UNITS:
-            raise DomainError(E.INVALID, "Pledge a positive number of units.", "units")
+            raise DomainError(E.INVALID, _("Pledge a positive number of units."), "units")
         assert campaign.unit_price is not None
         return ledger.check_amount(given.units * campaign.unit_price, "units"), given.units
     if given.units is not None:
-        raise DomainError(E.INVALID, "Pledge credits to a project.", "units")
+        raise DomainError(E.INVALID, _("Pledge credits to a project."), "units")
     if given.amount is None or not 0 < given.amount <= ledger.MAX_AMOUNT:
-        raise DomainError(E.INVALID, "Pledge a positive number of credits.", "amount")
+        raise DomainError(E.INVALID, _("Pledge a positive number of credits."), "amount")
     return given.amount, 0
 
 
@@ -120,14 +126,14 @@ async def pledge(
             account = await ledger.member_account(actor.hub_id, actor.member_id)
         if account.id == campaign.recipient_account_id:
             raise DomainError(
-                E.OWN_CAMPAIGN, "This account receives the campaign's credits.", "campaignId"
+                E.OWN_CAMPAIGN, _("This account receives the campaign's credits."), "campaignId"
             )
         found = await Pledge.get_or_none(
             hub_id=actor.hub_id, campaign_id=campaign.id, account_id=account.id
         )
         if found is not None and found.status == PledgeStatus.ACTIVE:
             raise DomainError(
-                E.ALREADY_PLEDGED, "You back it already: change that pledge.", "campaignId"
+                E.ALREADY_PLEDGED, _("You back it already: change that pledge."), "campaignId"
             )
         if found is None:
             member = await Member.get(id=actor.member_id)
@@ -157,16 +163,18 @@ async def _own_pledge(actor: Actor, pledge_id: int) -> tuple[Campaign, Pledge]:
     """The campaign (locked first) and the actor's pledge (theirs or their organisation's)."""
     found = await Pledge.get_or_none(id=pledge_id, hub_id=actor.hub_id)
     if found is None:
-        raise DomainError(E.NOT_FOUND, "No such pledge.", "pledgeId")
+        raise DomainError(E.NOT_FOUND, _("No such pledge."), "pledgeId")
     campaign = await get_campaign(actor, found.campaign_id, lock=True)
     row = await Pledge.get(id=pledge_id)
     if row.organisation_id is not None:
         await require_org_role(actor, row.organisation_id, "pledgeId")
     elif row.member_id != actor.member_id:
-        raise DomainError(E.FORBIDDEN, "This is not your pledge.", "pledgeId")
+        raise DomainError(E.FORBIDDEN, _("This is not your pledge."), "pledgeId")
     require_live(campaign)
     if row.status != PledgeStatus.ACTIVE:
-        raise DomainError(E.NOT_OPEN, f"The pledge is {row.status.value}.", "pledgeId")
+        raise DomainError(
+            E.NOT_OPEN, _("The pledge is {value}.", value=row.status.value), "pledgeId"
+        )
     return campaign, row
 
 
@@ -212,7 +220,9 @@ async def apply(campaign: Campaign, row: Pledge, amount: int, units: int) -> Non
         if after > campaign.max_units:
             left = campaign.max_units - campaign.units + row.units
             raise DomainError(
-                E.BEYOND_MAXIMUM, f"Only {left} units are left of the maximum.", "units"
+                E.BEYOND_MAXIMUM,
+                _("Only {left} units are left of the maximum.", left=left),
+                "units",
             )
     pots = await MatchPot.filter(campaign_id=campaign.id).order_by("id")
     await _lock_accounts([row.account_id, *(p.account_id for p in pots)])

@@ -19,6 +19,7 @@ from app.campaigns.errors import CampaignErrorCode as E
 from app.campaigns.models import LIVE, Campaign, CampaignKind, CampaignStatus, CampaignUpdate
 from app.credits import ledger
 from app.errors import DomainError, ErrorBag
+from app.i18n import _
 from app.organisations.models import Organisation
 
 MAX_UNITS = 1_000_000
@@ -46,21 +47,25 @@ class CampaignInput:
 def _check_kind_fields(bag: ErrorBag, given: CampaignInput) -> None:
     if given.kind == CampaignKind.GROUP_BUY:
         if given.supplier_id is None:
-            bag.add(E.INVALID, "A group buy needs its supplier.", "supplierId")
+            bag.add(E.INVALID, _("A group buy needs its supplier."), "supplierId")
         if given.unit_price is None or not 0 < given.unit_price <= ledger.MAX_AMOUNT:
-            bag.add(E.INVALID, "A positive unit price in credits.", "unitPrice")
+            bag.add(E.INVALID, _("A positive unit price in credits."), "unitPrice")
         tip = given.tipping_units
         if tip is None or not 0 < tip <= MAX_UNITS:
-            bag.add(E.INVALID, f"A tipping point of 1 to {MAX_UNITS} units.", "tippingUnits")
+            bag.add(
+                E.INVALID,
+                _("A tipping point of 1 to {MAX_UNITS} units.", MAX_UNITS=MAX_UNITS),
+                "tippingUnits",
+            )
         elif given.max_units is not None and not tip <= given.max_units <= MAX_UNITS:
-            bag.add(E.INVALID, "At least the tipping point.", "maxUnits")
+            bag.add(E.INVALID, _("At least the tipping point."), "maxUnits")
         if given.target is not None:
-            bag.add(E.INVALID, "A group buy has a tipping point, not a target.", "target")
+            bag.add(E.INVALID, _("A group buy has a tipping point, not a target."), "target")
         if given.count_in_kind:
-            bag.add(E.INVALID, "Only projects take in-kind pledges.", "countInKind")
+            bag.add(E.INVALID, _("Only projects take in-kind pledges."), "countInKind")
         return
     if given.target is None or not 0 < given.target <= ledger.MAX_AMOUNT:
-        bag.add(E.INVALID, "A positive target in credits.", "target")
+        bag.add(E.INVALID, _("A positive target in credits."), "target")
     for name, value in (
         ("supplierId", given.supplier_id),
         ("unitPrice", given.unit_price),
@@ -68,15 +73,15 @@ def _check_kind_fields(bag: ErrorBag, given: CampaignInput) -> None:
         ("maxUnits", given.max_units),
     ):
         if value is not None:
-            bag.add(E.INVALID, "Only group buys have this.", name)
+            bag.add(E.INVALID, _("Only group buys have this."), name)
 
 
 def _check_deadline(deadline: datetime, field: str = "deadline") -> None:
     now = datetime.now(UTC)
     if deadline.tzinfo is None:
-        raise DomainError(E.INVALID, "Give the deadline with its time zone.", field)
+        raise DomainError(E.INVALID, _("Give the deadline with its time zone."), field)
     if not now + MIN_DURATION <= deadline <= now + MAX_DURATION:
-        raise DomainError(E.INVALID, "Between 5 minutes and a year from now.", field)
+        raise DomainError(E.INVALID, _("Between 5 minutes and a year from now."), field)
 
 
 def checked_input(given: CampaignInput, *, deadline: bool = True) -> tuple[str, str]:
@@ -111,7 +116,7 @@ async def create_campaign(*, actor: Actor, given: CampaignInput) -> Campaign:
             assert given.supplier_id is not None
             supplier = await Organisation.get_or_none(id=given.supplier_id, hub_id=actor.hub_id)
             if supplier is None:
-                raise DomainError(E.NOT_FOUND, "No such organisation.", "supplierId")
+                raise DomainError(E.NOT_FOUND, _("No such organisation."), "supplierId")
             recipient = await ledger.organisation_account(actor.hub_id, supplier.id)
         elif given.organisation_id is not None:
             recipient = await ledger.organisation_account(actor.hub_id, given.organisation_id)
@@ -152,7 +157,9 @@ async def open_campaign(*, actor: Actor, campaign_id: int) -> Campaign:
         await require_owner_side(actor, campaign)
         if campaign.status != CampaignStatus.DRAFT:
             raise DomainError(
-                E.INVALID_TRANSITION, f"The campaign is {campaign.status.value}.", "campaignId"
+                E.INVALID_TRANSITION,
+                _("The campaign is {value}.", value=campaign.status.value),
+                "campaignId",
             )
         _check_deadline(campaign.deadline, "campaignId")
         campaign.status, campaign.opened_at = CampaignStatus.OPEN, datetime.now(UTC)
@@ -189,7 +196,9 @@ async def cancel_campaign(*, actor: Actor, campaign_id: int) -> Campaign:
         await require_owner_side(actor, campaign)
         if campaign.status not in (CampaignStatus.DRAFT, *LIVE):
             raise DomainError(
-                E.INVALID_TRANSITION, f"The campaign is {campaign.status.value}.", "campaignId"
+                E.INVALID_TRANSITION,
+                _("The campaign is {value}.", value=campaign.status.value),
+                "campaignId",
             )
         campaign.status, campaign.closed_at = CampaignStatus.CANCELLED, datetime.now(UTC)
         await campaign.save(update_fields=["status", "closed_at", "updated_at"])
@@ -216,7 +225,7 @@ async def post_update(*, actor: Actor, campaign_id: int, title: str, body: str) 
         campaign = await get_campaign(actor, campaign_id)
         await require_owner_side(actor, campaign)
         if campaign.status == CampaignStatus.DRAFT:
-            raise DomainError(E.NOT_OPEN, "Open the campaign first.", "campaignId")
+            raise DomainError(E.NOT_OPEN, _("Open the campaign first."), "campaignId")
         update = await CampaignUpdate.create(
             hub_id=actor.hub_id,
             campaign_id=campaign.id,

@@ -15,6 +15,7 @@ from app.citydata.errors import CityDataErrorCode as E
 from app.citydata.grid import AreaBy
 from app.citydata.metrics import Metric
 from app.errors import DomainError
+from app.i18n import _
 from app.policy import Viewer
 
 GAPS_LIMIT = 50
@@ -43,7 +44,7 @@ async def gaps(*, viewer: Viewer, **question: Any) -> Gaps:
     first (at most GAPS_LIMIT)."""
     hub_id = policy.require_reader(viewer)
     if question.get("area_by") == AreaBy.HUB:
-        raise DomainError(E.INVALID, "Gaps are ranked between areas: CELL or WARD.", "areaBy")
+        raise DomainError(E.INVALID, _("Gaps are ranked between areas: CELL or WARD."), "areaBy")
     question["metrics"] = [
         Metric.REQUESTS_POSTED,
         Metric.REQUESTS_UNFILLED,
@@ -148,7 +149,7 @@ def periods_of(window: grid.Window) -> list[date]:
         return [window.first + timedelta(weeks=i) for i in range(window.periods)]
     months = []
     day = window.first.replace(day=1)
-    for _ in range(window.periods):
+    for _period in range(window.periods):
         months.append(day)
         day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
     return months

@@ -25,6 +25,7 @@ import h3
 from app.citydata.errors import CityDataErrorCode as E
 from app.citydata.metrics import BASE_RESOLUTION, Metric
 from app.errors import DomainError
+from app.i18n import _
 
 MIN_RESOLUTION = 4
 MAX_RESOLUTION = BASE_RESOLUTION
@@ -77,16 +78,20 @@ def _months(a: date, b: date) -> int:
 def window(*, period: PeriodBy, since: date, until: date) -> Window:
     """The whole periods holding `since` .. `until` (INVALID when upside down or too long)."""
     if until < since:
-        raise DomainError(E.INVALID, "The period ends before it starts.", "until")
+        raise DomainError(E.INVALID, _("The period ends before it starts."), "until")
     if period == PeriodBy.WEEK:
         first, last = monday(since), monday(until)
         periods = (last - first).days // 7 + 1
         if periods > MAX_WEEKS:
-            raise DomainError(E.INVALID, f"At most {MAX_WEEKS} weeks at a time.", "until")
+            raise DomainError(
+                E.INVALID, _("At most {MAX_WEEKS} weeks at a time.", MAX_WEEKS=MAX_WEEKS), "until"
+            )
         return Window(period, first, last, periods)
     periods = _months(since, until)
     if periods > MAX_MONTHS:
-        raise DomainError(E.INVALID, f"At most {MAX_MONTHS} months at a time.", "until")
+        raise DomainError(
+            E.INVALID, _("At most {MAX_MONTHS} months at a time.", MAX_MONTHS=MAX_MONTHS), "until"
+        )
     # A month is the weeks whose Monday falls in it, so months are unions of weeks.
     start = since.replace(day=1)
     end = (until.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
@@ -102,7 +107,11 @@ def resolution_of(area_by: AreaBy, resolution: int | None) -> int | None:
     if not MIN_RESOLUTION <= resolution <= MAX_RESOLUTION:
         raise DomainError(
             E.INVALID,
-            f"Areas are H3 cells of resolution {MIN_RESOLUTION} to {MAX_RESOLUTION}.",
+            _(
+                "Areas are H3 cells of resolution {MIN_RESOLUTION} to {MAX_RESOLUTION}.",
+                MIN_RESOLUTION=MIN_RESOLUTION,
+                MAX_RESOLUTION=MAX_RESOLUTION,
+            ),
             "resolution",
         )
     return resolution
@@ -115,9 +124,14 @@ def cells(areas: list[str], resolution: int) -> tuple[str, ...]:
         cell = area.strip().lower()
         if not (h3.is_valid_cell(cell) and h3.get_resolution(cell) == resolution):
             raise DomainError(
-                E.NOT_FOUND, f"{area[:20]!r} is not an H3 cell of resolution {resolution}.",
+                E.NOT_FOUND,
+                _(
+                    "{area!r} is not an H3 cell of resolution {resolution}.",
+                    area=area[:20],
+                    resolution=resolution,
+                ),
                 "areas",
-            )  # fmt: skip
+            )
         found.append(cell)
     return tuple(dict.fromkeys(found))
 
@@ -136,21 +150,25 @@ def ask(
 ) -> Ask:
     """Validates a question against the grid; `ward_codes`: the hub's wards (for WARD)."""
     if not metrics:
-        raise DomainError(E.INVALID, "Ask for at least one metric.", "metrics")
+        raise DomainError(E.INVALID, _("Ask for at least one metric."), "metrics")
     res = resolution_of(area_by, resolution)
     areas = areas or []
     if len(areas) > MAX_AREAS:
-        raise DomainError(E.INVALID, f"At most {MAX_AREAS} areas at a time.", "areas")
+        raise DomainError(
+            E.INVALID, _("At most {MAX_AREAS} areas at a time.", MAX_AREAS=MAX_AREAS), "areas"
+        )
     chosen: tuple[str, ...] = ()
     if areas and area_by == AreaBy.HUB:
-        raise DomainError(E.INVALID, "Areas are given with areaBy CELL or WARD.", "areas")
+        raise DomainError(E.INVALID, _("Areas are given with areaBy CELL or WARD."), "areas")
     if areas and area_by == AreaBy.CELL:
         assert res is not None
         chosen = cells(areas, res)
     if areas and area_by == AreaBy.WARD:
         unknown = [a for a in areas if a not in (ward_codes or set())]
         if unknown:
-            raise DomainError(E.NOT_FOUND, f"No ward {unknown[0][:40]!r} in this hub.", "areas")
+            raise DomainError(
+                E.NOT_FOUND, _("No ward {unknown!r} in this hub.", unknown=unknown[0][:40]), "areas"
+            )
         chosen = tuple(dict.fromkeys(areas))
     return Ask(
         metrics=tuple(dict.fromkeys(metrics)),

@@ -6,6 +6,7 @@ values, protected by the query that returns them. Hub admins grant the ANALYST r
 """
 
 from app.errors import AccessDenied, NotAuthenticated
+from app.i18n import _
 from app.organisations.policy import HUB_ADMIN
 from app.people.models import Role
 from app.policy import HasRole, ModulePolicy, Rule, Viewer, mutation, query, value
@@ -18,7 +19,7 @@ def require_reader(viewer: Viewer) -> int:
     if viewer.actor is None or viewer.hub_id is None:
         raise NotAuthenticated()
     if READERS.quick(viewer, None) is not True:
-        raise AccessDenied("City data is read by the hub's analysts and hub admins.")
+        raise AccessDenied(_("City data is read by the hub's analysts and hub admins."))
     return viewer.hub_id
 
 

@@ -16,6 +16,7 @@ from app.actor import Actor
 from app.credits.errors import CreditsErrorCode as E
 from app.credits.models import IdempotencyKey
 from app.errors import DomainError
+from app.i18n import _
 
 MAX_KEY = 100
 
@@ -28,14 +29,14 @@ def request_hash(operation: str, params: dict[str, Any]) -> str:
 def check_key(key: str) -> None:
     if not 8 <= len(key) <= MAX_KEY:
         raise DomainError(
-            E.INVALID, "Use an idempotency key of 8 to 100 characters.", "idempotencyKey"
+            E.INVALID, _("Use an idempotency key of 8 to 100 characters."), "idempotencyKey"
         )
 
 
 def idempotency_mismatch() -> DomainError:
     return DomainError(
         E.IDEMPOTENCY_MISMATCH,
-        "This idempotency key was used for a different request.",
+        _("This idempotency key was used for a different request."),
         "idempotencyKey",
     )
 

@@ -34,6 +34,7 @@ from app.credits.models import (
 )
 from app.errors import DomainError
 from app.hubs.models import Hub
+from app.i18n import _
 
 MAX_AMOUNT = 10**12
 
@@ -90,24 +91,30 @@ async def system_account(hub_id: int, system: SystemAccount) -> Account:
 
 def check_amount(amount: int, field: str = "amount") -> int:
     if not 0 < amount <= MAX_AMOUNT:
-        raise DomainError(E.INVALID, "The amount must be a positive whole number.", field)
+        raise DomainError(E.INVALID, _("The amount must be a positive whole number."), field)
     return amount
 
 
 def _check_pair(source: Account, destination: Account, amount: int) -> None:
     if source.id == destination.id:
-        raise DomainError(E.SAME_ACCOUNT, "Source and destination are the same account.", None)
+        raise DomainError(E.SAME_ACCOUNT, _("Source and destination are the same account."), None)
     check_amount(amount)
 
 
 def _insufficient(available: int, limit: int | None, amount: int) -> DomainError:
     if limit is not None and available < -limit:  # the limit was lowered below what it owed
-        message = (
-            f"Not enough credits: {-available} owed, more than the overdraft limit of {limit}."
-            " Receive credits before spending more."
+        message = _(
+            "Not enough credits: {value} owed, more than the overdraft limit of "
+            "{limit}. Receive credits before spending more.",
+            value=-available,
+            limit=limit,
         )
     else:
-        message = f"Not enough credits: {available} available, {amount} needed."
+        message = _(
+            "Not enough credits: {available} available, {amount} needed.",
+            available=available,
+            amount=amount,
+        )
     return DomainError(E.INSUFFICIENT_CREDITS, message, "amount")
 
 
@@ -139,11 +146,11 @@ def _refused(row: dict[str, Any], amount: int = 0) -> None:
     if code == E.INSUFFICIENT_CREDITS:
         raise _insufficient(row["avail"], row["lim"], amount)
     if code == E.SAME_ACCOUNT:
-        raise DomainError(E.SAME_ACCOUNT, "Source and destination are the same account.", None)
+        raise DomainError(E.SAME_ACCOUNT, _("Source and destination are the same account."), None)
     if code == E.INVALID:
-        raise DomainError(E.INVALID, "The amount must be a positive whole number.", "amount")
+        raise DomainError(E.INVALID, _("The amount must be a positive whole number."), "amount")
     if code == E.NOT_PENDING:
-        raise DomainError(E.NOT_PENDING, f"The transfer is {row['status']}.", None)
+        raise DomainError(E.NOT_PENDING, _("The transfer is {status}.", status=row["status"]), None)
     if code == E.NOT_FOUND:
         raise DoesNotExist(Transfer)
     raise AssertionError(f"unknown ledger answer {code!r}")
@@ -254,9 +261,9 @@ async def pay(
     if code == E.IDEMPOTENCY_MISMATCH:
         raise idempotency_mismatch()
     if code == E.NOT_FOUND:
-        raise DomainError(E.NOT_FOUND, "No such member in this hub.", "payeeId")
+        raise DomainError(E.NOT_FOUND, _("No such member in this hub."), "payeeId")
     if code == E.SAME_ACCOUNT:
-        raise DomainError(E.SAME_ACCOUNT, "You cannot pay yourself.", "payeeId")
+        raise DomainError(E.SAME_ACCOUNT, _("You cannot pay yourself."), "payeeId")
     _refused(row, amount)
     transfer = _transfer(row)
     holders.remember(hub_id=hub_id, member_id=member_id, account_id=transfer.source_id)
@@ -265,10 +272,10 @@ async def pay(
 
 
 _OFFER_REFUSALS = {
-    E.NOT_FOUND: "No such offer.",
-    E.OFFER_NOT_ACTIVE: "This offer is not available now.",
-    E.SOLD_OUT: "This offer is sold out.",
-    E.LIMIT_REACHED: "You have had as many as this offer allows.",
+    E.NOT_FOUND: _("No such offer."),
+    E.OFFER_NOT_ACTIVE: _("This offer is not available now."),
+    E.SOLD_OUT: _("This offer is sold out."),
+    E.LIMIT_REACHED: _("You have had as many as this offer allows."),
 }
 
 

@@ -17,6 +17,7 @@ from app.credits.errors import CreditsErrorCode as E
 from app.credits.models import Transfer, TransferKind, Voucher, VoucherOffer, VoucherStatus
 from app.credits.policy import ISSUER
 from app.errors import AccessDenied, DomainError
+from app.i18n import _
 from app.organisations.models import (
     Organisation,
     OrganisationKind,
@@ -50,17 +51,19 @@ async def _role(actor: Actor, organisation_id: int) -> OrganisationRole | None:
 async def _business(actor: Actor, organisation_id: int) -> Organisation:
     organisation = await Organisation.get_or_none(id=organisation_id, hub_id=actor.hub_id)
     if organisation is None:
-        raise DomainError(E.NOT_FOUND, "No such organisation.", "organisationId")
+        raise DomainError(E.NOT_FOUND, _("No such organisation."), "organisationId")
     if await _role(actor, organisation.id) not in MANAGERS:
-        raise DomainError(E.FORBIDDEN, "Only the business's owners and admins do this.", None)
+        raise DomainError(E.FORBIDDEN, _("Only the business's owners and admins do this."), None)
     if organisation.kind != OrganisationKind.BUSINESS:
-        raise DomainError(E.FORBIDDEN, "Only businesses publish voucher offers.", "organisationId")
+        raise DomainError(
+            E.FORBIDDEN, _("Only businesses publish voucher offers."), "organisationId"
+        )
     return organisation
 
 
 def _aware(value: datetime, field: str) -> datetime:
     if value.tzinfo is None:
-        raise DomainError(E.INVALID, "Give a time zone (UTC offset).", field)
+        raise DomainError(E.INVALID, _("Give a time zone (UTC offset)."), field)
     return value.astimezone(UTC)
 
 
@@ -95,7 +98,7 @@ def _offer_fields(values: dict[str, Any]) -> dict[str, Any]:
 
 def _check_dates(valid_from: datetime, valid_until: datetime) -> None:
     if valid_until <= valid_from:
-        raise DomainError(E.INVALID, "Must be after validFrom.", "validUntil")
+        raise DomainError(E.INVALID, _("Must be after validFrom."), "validUntil")
 
 
 async def create_offer(
@@ -105,7 +108,7 @@ async def create_offer(
     await _business(actor, organisation_id)
     cleaned = _offer_fields(fields)
     if cleaned.get("stock", 1) < 1:
-        raise DomainError(E.INVALID, "Offer at least one voucher.", "stock")
+        raise DomainError(E.INVALID, _("Offer at least one voucher."), "stock")
     _check_dates(cleaned["valid_from"], cleaned["valid_until"])
     async with in_transaction():
         offer = await VoucherOffer.create(
@@ -127,7 +130,7 @@ async def update_offer(*, actor: Actor, offer_id: int, fields: dict[str, Any]) -
     async with in_transaction():
         offer = await VoucherOffer.select_for_update().get_or_none(id=offer_id, hub_id=actor.hub_id)
         if offer is None:
-            raise DomainError(E.NOT_FOUND, "No such offer.", "offerId")
+            raise DomainError(E.NOT_FOUND, _("No such offer."), "offerId")
         await _business(actor, offer.organisation_id)
         for name, value in cleaned.items():
             setattr(offer, name, value)
@@ -178,9 +181,9 @@ async def check_code(*, actor: Actor, code: str) -> Voucher:
     )
     voucher = await Voucher.get_or_none(code=normalise_code(code), hub_id=actor.hub_id)
     if voucher is None:
-        raise DomainError(E.NOT_FOUND, "No such voucher code.", "code")
+        raise DomainError(E.NOT_FOUND, _("No such voucher code."), "code")
     if not await ISSUER.allows(Viewer.of(actor), voucher):
-        raise AccessDenied("This voucher is for another business: only its people can use it.")
+        raise AccessDenied(_("This voucher is for another business: only its people can use it."))
     return voucher
 
 
@@ -195,8 +198,8 @@ async def use_code(*, actor: Actor, code: str) -> Voucher:
         if not updated:
             await voucher.refresh_from_db()
             if voucher.status == VoucherStatus.USED:
-                raise DomainError(E.VOUCHER_USED, "This voucher has already been used.", "code")
-            raise DomainError(E.VOUCHER_EXPIRED, "This voucher has expired.", "code")
+                raise DomainError(E.VOUCHER_USED, _("This voucher has already been used."), "code")
+            raise DomainError(E.VOUCHER_EXPIRED, _("This voucher has expired."), "code")
         await audit.record(
             actor=actor,
             hub_id=actor.hub_id,

@@ -28,6 +28,7 @@ from app.credits.models import (
     TransferStatus,
 )
 from app.errors import DomainError
+from app.i18n import _
 from app.people.models import Member, MemberStatus
 
 MAX_PAYERS = 10
@@ -41,17 +42,21 @@ class Share:
 
 async def _check_payers(actor: Actor, shares: list[Share]) -> None:
     if not 1 <= len(shares) <= MAX_PAYERS:
-        raise DomainError(E.INVALID, f"Ask 1 to {MAX_PAYERS} payers.", "payers")
+        raise DomainError(
+            E.INVALID, _("Ask 1 to {MAX_PAYERS} payers.", MAX_PAYERS=MAX_PAYERS), "payers"
+        )
     ids = [s.payer_id for s in shares]
     if len(set(ids)) != len(ids):
-        raise DomainError(E.INVALID, "Each payer once.", "payers")
+        raise DomainError(E.INVALID, _("Each payer once."), "payers")
     if actor.member_id in ids:
-        raise DomainError(E.SAME_ACCOUNT, "You cannot ask yourself to pay.", "payers")
+        raise DomainError(E.SAME_ACCOUNT, _("You cannot ask yourself to pay."), "payers")
     for share in shares:
         ledger.check_amount(share.amount, "payers")
     found = await Member.filter(hub_id=actor.hub_id, id__in=ids, status=MemberStatus.ACTIVE).count()
     if found != len(ids):
-        raise DomainError(E.NOT_FOUND, "Some payers are not active members of this hub.", "payers")
+        raise DomainError(
+            E.NOT_FOUND, _("Some payers are not active members of this hub."), "payers"
+        )
 
 
 async def request_payment(
@@ -119,18 +124,22 @@ async def _locked_request(actor: Actor, request_id: int) -> PaymentRequest:
         id=request_id, hub_id=actor.hub_id
     )
     if request is None:
-        raise DomainError(E.NOT_FOUND, "No such payment request.", "requestId")
+        raise DomainError(E.NOT_FOUND, _("No such payment request."), "requestId")
     return request
 
 
 async def _my_share(actor: Actor, request: PaymentRequest) -> PaymentShare:
     share = await PaymentShare.get_or_none(request_id=request.id, payer_id=actor.member_id)
     if share is None:
-        raise DomainError(E.NOT_FOUND, "No such payment request for you.", "requestId")
+        raise DomainError(E.NOT_FOUND, _("No such payment request for you."), "requestId")
     if request.status != RequestStatus.PENDING or request.expires_at <= datetime.now(UTC):
-        raise DomainError(E.NOT_PENDING, f"The request is {request.status.value}.", "requestId")
+        raise DomainError(
+            E.NOT_PENDING, _("The request is {value}.", value=request.status.value), "requestId"
+        )
     if share.status != ShareStatus.PENDING:
-        raise DomainError(E.NOT_PENDING, f"You have already {share.status.value} it.", "requestId")
+        raise DomainError(
+            E.NOT_PENDING, _("You have already {value} it.", value=share.status.value), "requestId"
+        )
     return share
 
 
@@ -248,9 +257,11 @@ async def cancel(*, actor: Actor, request_id: int) -> PaymentRequest:
     async with in_transaction():
         request = await _locked_request(actor, request_id)
         if request.requester_id != actor.member_id:
-            raise DomainError(E.FORBIDDEN, "Only the requester cancels it.", "requestId")
+            raise DomainError(E.FORBIDDEN, _("Only the requester cancels it."), "requestId")
         if request.status != RequestStatus.PENDING:
-            raise DomainError(E.NOT_PENDING, f"The request is {request.status.value}.", "requestId")
+            raise DomainError(
+                E.NOT_PENDING, _("The request is {value}.", value=request.status.value), "requestId"
+            )
         await _end(request, RequestStatus.CANCELLED)
         await audit.record(
             actor=actor,

@@ -10,12 +10,13 @@ from tortoise.transactions import in_transaction
 from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
-from app.credits import idempotency, ledger
+from app.credits import idempotency, ledger, receipts
 from app.credits.errors import CreditsErrorCode as E
 from app.credits.models import Account, SystemAccount, Transfer, TransferKind
 from app.errors import DomainError
 from app.events import subscribe
 from app.hubs.models import Hub
+from app.i18n import _
 from app.portfolios.models import HoursRecord, HoursStatus
 
 DEFAULT_HOLD = timedelta(days=30)
@@ -39,7 +40,7 @@ async def earn_for_hours(*, hours_record_id: int, **_: Any) -> Transfer | None:
         return None
     try:
         async with in_transaction():
-            return await ledger.post(
+            transfer = await ledger.post(
                 source=await ledger.system_account(hub.id, SystemAccount.ISSUANCE),
                 destination=await ledger.member_account(hub.id, record.volunteer_id),
                 amount=amount,
@@ -48,6 +49,8 @@ async def earn_for_hours(*, hours_record_id: int, **_: Any) -> Transfer | None:
                 memo=f"{record.minutes} minutes volunteered",
                 category="volunteering",
             )
+            await receipts.earned(hub=hub, record=record, transfer=transfer)
+            return transfer
     except IntegrityError:  # a concurrent run credited it first
         return None
 
@@ -147,7 +150,7 @@ async def transfers_by_category(
 
     actor.require_role(Role.HUB_ADMIN)
     if until <= since:
-        raise DomainError(E.INVALID, "Must be after since.", "until")
+        raise DomainError(E.INVALID, _("Must be after since."), "until")
     rows = await Tortoise.get_connection("default").execute_query_dict(
         "SELECT category, kind, count(*)::int AS transfers, sum(amount)::bigint AS amount"
         " FROM transfer WHERE hub_id = $1 AND status = 'posted'"
@@ -171,13 +174,13 @@ async def reverse_transfer(
     async def effect() -> dict[str, Any]:
         original = await Transfer.get_or_none(id=transfer_id, hub_id=actor.hub_id)
         if original is None or original.status != "posted":
-            raise DomainError(E.NOT_FOUND, "No such posted transfer.", "transferId")
+            raise DomainError(E.NOT_FOUND, _("No such posted transfer."), "transferId")
         if original.kind == TransferKind.REVERSAL:
             raise DomainError(
-                E.INVALID, "A reversal is not reversed: make a new transfer.", "transferId"
+                E.INVALID, _("A reversal is not reversed: make a new transfer."), "transferId"
             )
         if await Transfer.exists(hub_id=actor.hub_id, reference=f"reversal:{original.id}"):
-            raise DomainError(E.INVALID, "This transfer was already reversed.", "transferId")
+            raise DomainError(E.INVALID, _("This transfer was already reversed."), "transferId")
         reversal = await ledger.post(
             source=await Account.get(id=original.destination_id),
             destination=await Account.get(id=original.source_id),

@@ -33,6 +33,7 @@ from app.errors import AccessDenied, DomainError
 from app.gdpr.errors import DataRightsErrorCode as E
 from app.gdpr.mentions import PSEUDONYM, Mentions, forget_mail_files
 from app.gdpr.mentions import forget as forget_mentions
+from app.i18n import _
 from app.people.models import Member, MemberRole, Role
 
 CONFIRMATION = "ERASE"
@@ -81,13 +82,15 @@ async def erase_account(*, actor: Actor, confirm: str) -> Member:
     for them). `confirm` must be "ERASE". Refused while credits are held (OPEN_HOLDS) or when
     the hub would lose its last hub admin; then nothing is written."""
     if confirm != CONFIRMATION:
-        raise DomainError(E.INVALID, f'Type "{CONFIRMATION}" to confirm.', "confirm")
+        raise DomainError(
+            E.INVALID, _('Type "{CONFIRMATION}" to confirm.', CONFIRMATION=CONFIRMATION), "confirm"
+        )
     async with in_transaction() as conn:
         member = await Member.select_for_update().get(id=actor.member_id, hub_id=actor.hub_id)
         if actor.acted_by is not None and not member.is_proxy:
-            raise AccessDenied("A coordinator may erase only a proxy member's account.")
+            raise AccessDenied(_("A coordinator may erase only a proxy member's account."))
         if member.erased_at is not None:
-            raise DomainError(E.ALREADY_ERASED, "This account is already erased.")
+            raise DomainError(E.ALREADY_ERASED, _("This account is already erased."))
         await _refuse_open_holds(member)
         await _refuse_last_admin(member)
         email, name = member.email, member.display_name
@@ -150,8 +153,10 @@ async def _refuse_open_holds(member: Member) -> None:
     if held:
         raise DomainError(
             E.OPEN_HOLDS,
-            "Credits are held for a booking, loan, pledge or payment: complete or cancel it"
-            " first, then erase the account.",
+            _(
+                "Credits are held for a booking, loan, pledge or payment: complete or "
+                "cancel it first, then erase the account."
+            ),
         )
 
 
@@ -164,7 +169,9 @@ async def _refuse_last_admin(member: Member) -> None:
         .select_for_update()
     )
     if [a.member_id for a in admins] == [member.id]:
-        raise DomainError(E.LAST_ADMIN, "The hub needs at least one hub admin: name another first.")
+        raise DomainError(
+            E.LAST_ADMIN, _("The hub needs at least one hub admin: name another first.")
+        )
 
 
 async def purge_expired_checks(*, now: datetime | None = None) -> int:

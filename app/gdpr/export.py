@@ -30,8 +30,10 @@ from app.audit import service as audit
 from app.config import get_settings
 from app.credits.models import Account, Entry
 from app.gdpr.models import DataExport, ExportStatus
+from app.hubs.models import Hub
+from app.i18n import format_when, gettext, use_locale
 from app.jobs.registry import job
-from app.mail.service import queue_email
+from app.mail.service import queue_email, recipient_locale
 from app.people.models import Member
 
 TOKEN_PREFIX = "chx_"
@@ -92,21 +94,30 @@ async def build_export(*, export_id: int) -> None:
         export.ready_at = now
         export.expires_at = now + timedelta(seconds=get_settings().export_link_ttl_seconds)
         await export.save()
-        to = member.email
+        recipient = member
         if export.requested_by_id is not None:
-            to = (await Member.get(id=export.requested_by_id)).email
-        if to:
+            recipient = await Member.get(id=export.requested_by_id)
+        if recipient.email:
             link = f"{get_settings().public_url}/exports/{raw}"
-            await queue_email(
-                to=to,
-                subject="Your Community Hub data is ready",
-                text=(
-                    "Hello,\n\nThe copy of your data you asked for is ready. Download it here"
-                    f" (JSON, or add ?format=html for a page to read):\n\n{link}\n\n"
-                    f"The link works until {export.expires_at:%d %B %Y %H:%M} UTC.\n"
-                ),
-                key=f"export-mail:{export.id}",
-            )
+            hub = await Hub.get(id=recipient.hub_id).only("id", "timezone")  # type: ignore[attr-defined]
+            with use_locale(await recipient_locale(recipient)):
+                await queue_email(
+                    to=recipient.email,
+                    subject=gettext("Your Community Hub data is ready"),
+                    text=gettext("Hello,")
+                    + "\n\n"
+                    + gettext(
+                        "The copy of your data you asked for is ready. Download it here (JSON, "
+                        "or add ?format=html for a page to read):"
+                    )
+                    + f"\n\n{link}\n\n"
+                    + gettext(
+                        "The link works until {when}.",
+                        when=format_when(export.expires_at, timezone=hub.timezone),
+                    )
+                    + "\n",
+                    key=f"export-mail:{export.id}",
+                )
 
 
 class LinkExpired(Exception):

@@ -39,6 +39,7 @@ class Mentions:
 
     def __init__(self, *, email: str | None, name: str) -> None:
         named = len(name) >= MIN_NAME_TO_SCRUB and name != PSEUDONYM
+        self.email = email
         self.values = [v for v in (email, name if named else None) if v]
         self._email = re.compile(re.escape(email), re.I) if email else None
         self._name = re.compile(re.escape(name), re.I) if named else None
@@ -72,6 +73,11 @@ async def forget(conn: BaseDBAsyncClient, *, hub_id: int, mentions: Mentions) ->
         " AND payload::text ILIKE ANY($1::text[])",
         [patterns],
     )
+    if mentions.email:  # mail not yet sent to them is not sent
+        await conn.execute_query(
+            "DELETE FROM outbox_job WHERE status = 'pending' AND payload::text ILIKE $1",
+            [_like(mentions.email)],
+        )
     await conn.execute_query(
         "DELETE FROM webhook_delivery WHERE hub_id = $1 AND status <> 'pending'"
         " AND payload::text ILIKE ANY($2::text[])",

@@ -2,7 +2,7 @@
 
 from app.hubs.models import Hub
 from app.people.models import Role
-from app.policy import ANYONE, HasRole, ModulePolicy, mutation, node, query
+from app.policy import ANYONE, HasRole, ModulePolicy, mutation, node, query, value
 
 POLICY = ModulePolicy(
     types=[
@@ -25,8 +25,13 @@ POLICY = ModulePolicy(
                 "ratingsCellResolution",
                 "openDataLicence",
             ],
-        )
+        ),
+        value("LocalizedName", "part of setNameTranslation's payload (hub admins)"),
     ],
     queries=[query("hub", ANYONE), query("currentHub", ANYONE), query("node", ANYONE)],
-    mutations=[mutation("updateHub", HasRole(Role.HUB_ADMIN))],
+    mutations=[
+        mutation("updateHub", HasRole(Role.HUB_ADMIN)),
+        # Translations of the hub's taxonomy names (app/hubs/translations.py).
+        mutation("setNameTranslation", HasRole(Role.HUB_ADMIN)),
+    ],
 )

@@ -18,6 +18,8 @@ from app.credits.models import Account, AccountKind
 from app.errors import DomainError
 from app.hubs.errors import HubErrorCode
 from app.hubs.models import Hub
+from app.i18n import _
+from app.mail.service import forget_hub_locale
 from app.opendata.licences import LICENCES
 from app.opportunities import categories
 from app.people.models import Role
@@ -57,7 +59,7 @@ async def create_hub(
             return hub
     except IntegrityError as exc:
         raise DomainError(
-            HubErrorCode.DUPLICATE_SLUG, "A hub with this slug exists.", "slug"
+            HubErrorCode.DUPLICATE_SLUG, _("A hub with this slug exists."), "slug"
         ) from exc
 
 
@@ -67,7 +69,7 @@ async def get_by_slug(
     """Gets a hub by slug or raises NOT_FOUND (with the caller's code and field)."""
     hub = await Hub.get_or_none(slug=slug[:60])
     if hub is None:
-        raise DomainError(code, f"No hub called {slug[:60]!r}.", field)
+        raise DomainError(code, _("No hub called {slug!r}.", slug=slug[:60]), field)
     return hub
 
 
@@ -77,6 +79,7 @@ class HubRef:
 
     id: int
     trusted_documents_only: bool
+    locale: str = "en-GB"
 
 
 _IDS_BY_SLUG: dict[str, tuple[HubRef | None, float]] = {}
@@ -91,10 +94,10 @@ async def ref_by_slug(slug: str) -> HubRef | None:
     cached = _IDS_BY_SLUG.get(slug)
     if cached is not None and cached[1] > time.monotonic():
         return cached[0]
-    hub = await Hub.filter(slug=slug).only("id", "trusted_documents_only").first()
+    hub = await Hub.filter(slug=slug).only("id", "trusted_documents_only", "locale").first()
     if len(_IDS_BY_SLUG) > 1000:  # unknown slugs must not grow it without bound
         _IDS_BY_SLUG.clear()
-    ref = HubRef(hub.id, hub.trusted_documents_only) if hub else None
+    ref = HubRef(hub.id, hub.trusted_documents_only, hub.locale) if hub else None
     _IDS_BY_SLUG[slug] = (ref, time.monotonic() + ID_BY_SLUG_TTL_SECONDS)
     return ref
 
@@ -159,9 +162,10 @@ async def update_hub(
         if open_data_licence not in LICENCES:
             raise DomainError(
                 bad,
-                "Not a licence open data can be published under here: one of "
-                + ", ".join(sorted(LICENCES))
-                + ".",
+                _(
+                    "Not a licence open data can be published under here: one of {names}.",
+                    names=", ".join(sorted(LICENCES)),
+                ),
                 "openDataLicence",
             )
         changes["open_data_licence"] = open_data_licence
@@ -192,8 +196,10 @@ async def update_hub(
         await hub.refresh_from_db()
     if changes:  # signed-in requests read the hub with their token (app/auth/cache.py)
         await auth_cache.forget(hub_id=hub.id)
-    if trusted_documents_only is not None:  # anonymous requests of this process see it now
-        for slug, (ref, _) in list(_IDS_BY_SLUG.items()):
+    if trusted_documents_only is not None or locale is not None:
+        # anonymous requests and emails of this process see it now (others within a minute)
+        for slug, (ref, _until) in list(_IDS_BY_SLUG.items()):
             if ref is not None and ref.id == hub.id:
                 _IDS_BY_SLUG.pop(slug, None)
+        forget_hub_locale(hub.id)
     return hub

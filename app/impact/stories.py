@@ -15,6 +15,7 @@ from app.badges.errors import BadgeErrorCode as E
 from app.badges.models import StoryStatus, SuccessStory
 from app.campaigns.models import Campaign, CampaignStatus
 from app.errors import DomainError
+from app.i18n import _
 from app.opportunities.models import Opportunity
 from app.organisations.models import OrganisationMember
 from app.people.models import Role
@@ -36,35 +37,37 @@ async def _subject_checked(hub_id: int, given: StoryInput) -> None:
     org = given.organisation_id
     chosen = [x for x in (given.opportunity_id, given.impact_record_id, given.campaign_id) if x]
     if len(chosen) != 1:
-        raise DomainError(E.INVALID, "Link one opportunity, share or campaign.", "opportunityId")
+        raise DomainError(E.INVALID, _("Link one opportunity, share or campaign."), "opportunityId")
     if given.opportunity_id is not None:
         opportunity = await Opportunity.get_or_none(id=given.opportunity_id, hub_id=hub_id)
         if opportunity is None:
-            raise DomainError(E.NOT_FOUND, "No such opportunity.", "opportunityId")
+            raise DomainError(E.NOT_FOUND, _("No such opportunity."), "opportunityId")
         if opportunity.organisation_id != org:
             raise DomainError(
-                E.NOT_YOUR_WORK, "Not this organisation's opportunity.", "opportunityId"
+                E.NOT_YOUR_WORK, _("Not this organisation's opportunity."), "opportunityId"
             )
         if not await HoursRecord.exists(
             hub_id=hub_id, opportunity_id=opportunity.id, status=HoursStatus.VERIFIED
         ):
-            raise DomainError(E.NOT_COMPLETED, "Nothing was delivered on it yet.", "opportunityId")
+            raise DomainError(
+                E.NOT_COMPLETED, _("Nothing was delivered on it yet."), "opportunityId"
+            )
     elif given.impact_record_id is not None:
         share = await ImpactRecord.get_or_none(id=given.impact_record_id, hub_id=hub_id)
         if share is None:
-            raise DomainError(E.NOT_FOUND, "No such completed share.", "impactRecordId")
+            raise DomainError(E.NOT_FOUND, _("No such completed share."), "impactRecordId")
         if org not in (share.owner_organisation_id, share.receiver_organisation_id):
             raise DomainError(
-                E.NOT_YOUR_WORK, "The organisation took no part in it.", "impactRecordId"
+                E.NOT_YOUR_WORK, _("The organisation took no part in it."), "impactRecordId"
             )
     else:
         campaign = await Campaign.get_or_none(id=given.campaign_id, hub_id=hub_id)
         if campaign is None:
-            raise DomainError(E.NOT_FOUND, "No such campaign.", "campaignId")
+            raise DomainError(E.NOT_FOUND, _("No such campaign."), "campaignId")
         if org not in (campaign.owner_organisation_id, campaign.supplier_id):
-            raise DomainError(E.NOT_YOUR_WORK, "Not this organisation's campaign.", "campaignId")
+            raise DomainError(E.NOT_YOUR_WORK, _("Not this organisation's campaign."), "campaignId")
         if campaign.status != CampaignStatus.SUCCEEDED:
-            raise DomainError(E.NOT_COMPLETED, "The campaign has not succeeded.", "campaignId")
+            raise DomainError(E.NOT_COMPLETED, _("The campaign has not succeeded."), "campaignId")
 
 
 async def submit_story(*, actor: Actor, given: StoryInput) -> SuccessStory:
@@ -74,7 +77,7 @@ async def submit_story(*, actor: Actor, given: StoryInput) -> SuccessStory:
     if not await OrganisationMember.exists(
         hub_id=actor.hub_id, organisation_id=given.organisation_id, member_id=actor.member_id
     ):
-        raise DomainError(E.FORBIDDEN, "Only the organisation's people tell its stories.", None)
+        raise DomainError(E.FORBIDDEN, _("Only the organisation's people tell its stories."), None)
     await _subject_checked(actor.hub_id, given)
     async with in_transaction():
         story = await SuccessStory.create(
@@ -100,13 +103,13 @@ async def submit_story(*, actor: Actor, given: StoryInput) -> SuccessStory:
 async def moderate_story(*, actor: Actor, story_id: int, approve: bool) -> SuccessStory:
     """A moderator approves a story (it shows on the profile) or rejects it, once."""
     if not actor.has_role(Role.MODERATOR, Role.HUB_ADMIN):
-        raise DomainError(E.FORBIDDEN, "Only moderators approve stories.", None)
+        raise DomainError(E.FORBIDDEN, _("Only moderators approve stories."), None)
     async with in_transaction():
         story = await SuccessStory.select_for_update().get_or_none(id=story_id, hub_id=actor.hub_id)
         if story is None:
-            raise DomainError(E.NOT_FOUND, "No such story.", "storyId")
+            raise DomainError(E.NOT_FOUND, _("No such story."), "storyId")
         if story.status != StoryStatus.PENDING:
-            raise DomainError(E.ALREADY_MODERATED, "This story was moderated already.", None)
+            raise DomainError(E.ALREADY_MODERATED, _("This story was moderated already."), None)
         story.status = StoryStatus.APPROVED if approve else StoryStatus.REJECTED
         story.moderated_by_id = actor.member_id
         story.moderated_at = datetime.now(UTC)
@@ -136,9 +139,9 @@ async def share_record_id(*, hub_id: int, kind: str, cause_id: int) -> int:
     column = _CAUSES.get(kind)
     if column is None:
         raise DomainError(
-            E.INVALID, "Give a giveaway request, loan, booking or off-site share.", "shareId"
+            E.INVALID, _("Give a giveaway request, loan, booking or off-site share."), "shareId"
         )
     found = await ImpactRecord.filter(hub_id=hub_id, **{column: cause_id}).first()
     if found is None:
-        raise DomainError(E.NOT_COMPLETED, "That share has not completed.", "shareId")
+        raise DomainError(E.NOT_COMPLETED, _("That share has not completed."), "shareId")
     return found.id

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from app.config import get_settings
 from app.errors import DomainError
+from app.i18n import _
 from app.integrations.errors import IntegrationErrorCode as E
 
 
@@ -14,9 +15,9 @@ def check_syntax(url: str, field: str = "url") -> str:
     url = url.strip()
     parts = urlsplit(url)
     if len(url) > 500 or parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise DomainError(E.INVALID, "Give an http(s) URL of at most 500 characters.", field)
+        raise DomainError(E.INVALID, _("Give an http(s) URL of at most 500 characters."), field)
     if parts.username or parts.password:
-        raise DomainError(E.INVALID, "Put no credentials in the URL.", field)
+        raise DomainError(E.INVALID, _("Put no credentials in the URL."), field)
     return url
 
 
@@ -30,10 +31,14 @@ async def check_destination(url: str, field: str = "url") -> list[str]:
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
-        raise DomainError(E.UNSAFE_URL, f"The host {host!r} does not resolve.", field) from exc
+        raise DomainError(
+            E.UNSAFE_URL, _("The host {host!r} does not resolve.", host=host), field
+        ) from exc
     addresses = sorted({str(info[4][0]) for info in infos})
     for address in addresses:
         ip = ipaddress.ip_address(address)
         if not ip.is_global and not (_allowed(host) or _allowed(address)):
-            raise DomainError(E.UNSAFE_URL, f"{host} points to a private address.", field)
+            raise DomainError(
+                E.UNSAFE_URL, _("{host} points to a private address.", host=host), field
+            )
     return addresses

@@ -19,6 +19,7 @@ from app.audit import service as audit
 from app.config import get_settings
 from app.errors import DomainError
 from app.events import subscribe
+from app.i18n import _, gettext, use_locale
 from app.integrations import payloads, urls
 from app.integrations.errors import IntegrationErrorCode as E
 from app.integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -26,7 +27,7 @@ from app.jobs import schedule
 from app.jobs.queue import TransientJobError
 from app.jobs.registry import job
 from app.jobs.runner import final_attempt
-from app.mail.service import queue_email
+from app.mail.service import queue_email, recipient_locale
 from app.people.models import Member, Role
 
 # What each carries: app/integrations/payloads.py (and the README's table).
@@ -41,7 +42,9 @@ def _event_types(values: list[str]) -> list[str]:
     unknown = sorted(set(values) - set(EVENT_TYPES))
     if unknown or not values:
         raise DomainError(
-            E.UNKNOWN_EVENT, f"Known event types: {', '.join(EVENT_TYPES)}.", "eventTypes"
+            E.UNKNOWN_EVENT,
+            _("Known event types: {names}.", names=", ".join(EVENT_TYPES)),
+            "eventTypes",
         )
     return sorted(set(values))
 
@@ -80,7 +83,7 @@ async def _endpoint(actor: Actor, endpoint_id: int) -> WebhookEndpoint:
     actor.require_role(Role.HUB_ADMIN)
     endpoint = await WebhookEndpoint.get_or_none(id=endpoint_id, hub_id=actor.hub_id)
     if endpoint is None:
-        raise DomainError(E.NOT_FOUND, "No such webhook endpoint.", "endpointId")
+        raise DomainError(E.NOT_FOUND, _("No such webhook endpoint."), "endpointId")
     return endpoint
 
 
@@ -230,14 +233,18 @@ async def _count_failure(endpoint_id: int) -> None:
         return
     owner = await Member.get_or_none(id=endpoint.owner_id) if endpoint.owner_id else None
     if owner is not None and owner.email:
-        await queue_email(
-            to=owner.email,
-            subject="A webhook endpoint was disabled",
-            text=f"Deliveries to {endpoint.url} failed {endpoint.consecutive_failures} times "
-            "in a row, each after all its retries, so it has been disabled. "
-            "Fix it, then switch it on again.",
-            key=f"webhook-disabled:{endpoint.id}:{endpoint.disabled_at.timestamp():.0f}",
-        )
+        with use_locale(await recipient_locale(owner)):
+            await queue_email(
+                to=owner.email,
+                subject=gettext("A webhook endpoint was disabled"),
+                text=gettext(
+                    "Deliveries to {url} failed {count} times in a row, each after all its "
+                    "retries, so it has been disabled. Fix it, then switch it on again.",
+                    url=endpoint.url,
+                    count=endpoint.consecutive_failures,
+                ),
+                key=f"webhook-disabled:{endpoint.id}:{endpoint.disabled_at.timestamp():.0f}",
+            )
 
 
 def _subscriber(event: str) -> Any:

@@ -22,6 +22,7 @@ import h3
 import orjson
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from app.matching.explain import part_of_day, why_of
 from app.opportunities import geo
 from app.opportunities.models import Opportunity
 
@@ -41,6 +42,10 @@ class Candidate:
     travel_km: int
     slot: str = ""
     score: float = 0.0
+    when: tuple[int, str] | None = None  # (ISO weekday, part of day) of the slot, if any
+    # The skills' names in other languages, where the hub admins translated them.
+    skill_translations: list[dict[str, str]] = field(default_factory=list)
+    locale: str | None = None  # the member's chosen language
     exempt: bool = False  # urgent and among the nearest: told now even over the daily cap
 
     @property
@@ -75,6 +80,15 @@ class Listing:
         local = starts.astimezone(self.zone)
         part = "mornings" if local.hour < 12 else "afternoons" if local.hour < 18 else "evenings"
         return f"free on {DAYS[local.isoweekday() - 1]} {part}"
+
+    @property
+    def when(self) -> tuple[int, str] | None:
+        """The slot as data: (ISO weekday, 'morning' | 'afternoon' | 'evening') in hub time."""
+        starts = self.opportunity.starts_at
+        if starts is None:
+            return None
+        local = starts.astimezone(self.zone)
+        return (local.isoweekday(), part_of_day(local.hour))
 
 
 def born_before(min_age: int) -> date:
@@ -129,6 +143,7 @@ WITH o AS (
     FROM skilled s
 ), kept AS (
   SELECT r.oid, r.mid, r.km, r.skill_ids, m.email, m.notification_prefs AS prefs, m.travel_km,
+         m.locale,
          coalesce(jsonb_array_length(m.availability) > 0, false) AS timetabled
     FROM ranked r JOIN o ON o.oid = r.oid JOIN member m ON m.id = r.mid
    WHERE r.n <= $16
@@ -152,8 +167,10 @@ WITH o AS (
      AND h.volunteer_id IN (SELECT DISTINCT mid FROM kept)
    GROUP BY 1
 )
-SELECT k.oid, k.mid, k.km, k.email, k.prefs, k.travel_km, k.timetabled,
+SELECT k.oid, k.mid, k.km, k.email, k.prefs, k.travel_km, k.timetabled, k.locale,
        ARRAY(SELECT s.name FROM skill s WHERE s.id = ANY(k.skill_ids) ORDER BY s.name) AS skills,
+       ARRAY(SELECT coalesce(s.name_translations, '{{}}'::jsonb)::text FROM skill s
+              WHERE s.id = ANY(k.skill_ids) ORDER BY s.name) AS skills_in,
        coalesce(rl.n, 0) AS reliability
   FROM kept k LEFT JOIN reliability rl ON rl.mid = k.mid
 """
@@ -255,6 +272,7 @@ async def find_candidates(conn: BaseDBAsyncClient, hub_id: int, listings: list[L
         return
     by_id = {listing.opportunity.id: listing for listing in listings}
     slots = {oid: listing.slot for oid, listing in by_id.items()}
+    whens = {oid: listing.when for oid, listing in by_id.items()}
     prefs: dict[int, dict[str, Any]] = {}
     for row in await conn.execute_query_dict(_SQL, _params(hub_id, listings)):
         mid = row["mid"]
@@ -267,9 +285,12 @@ async def find_candidates(conn: BaseDBAsyncClient, hub_id: int, listings: list[L
                 prefs=prefs[mid],
                 distance_km=row["km"],
                 skills=list(row["skills"]),
+                skill_translations=[_json(t) or {} for t in row["skills_in"]],
                 reliability=row["reliability"],
                 travel_km=row["travel_km"],
                 slot=slots[row["oid"]] if row["timetabled"] else "",
+                when=whens[row["oid"]] if row["timetabled"] else None,
+                locale=row["locale"],
             )
         )
 
@@ -283,6 +304,16 @@ def reason(candidate: Candidate) -> str:
     if candidate.slot:
         parts.append(candidate.slot)
     return ", ".join(parts) or "it matches your preferences"
+
+
+def why(candidate: Candidate) -> dict[str, Any]:
+    """The reasons as data (app/matching/explain.py writes them in the reader's language)."""
+    return why_of(
+        skills=candidate.skills,
+        distance_km=candidate.distance_km,
+        when=candidate.when,
+        translations=candidate.skill_translations,
+    )
 
 
 def score(candidate: Candidate) -> float:

@@ -6,7 +6,10 @@ from zoneinfo import ZoneInfo
 from tortoise.transactions import in_transaction
 
 from app.hubs.models import Hub
-from app.mail.service import queue_email
+from app.i18n import gettext, ngettext, use_locale
+from app.mail.service import queue_email, recipient_locale
+from app.mail.templates import letter
+from app.matching.explain import notification_reason, notification_title
 from app.matching.models import Delivery, Notification
 from app.people.models import Member
 
@@ -62,12 +65,20 @@ async def _digest(hub: Hub, member_id: int, local: datetime, now: datetime) -> i
         if not items:
             return 0
         if member.email and prefs.get("email", True):
-            lines = "\n".join(f"- {n.title} ({n.reason})" for n in items)
-            await queue_email(
-                to=member.email,
-                subject=f"{len(items)} opportunities for you",
-                text=f"Hello {member.display_name},\n\nThese may suit you:\n\n{lines}\n",
-                key=f"digest:{member_id}:{local.date().isoformat()}",
-            )
+            with use_locale(await recipient_locale(member)):
+                lines = "\n".join(
+                    f"- {notification_title(n)} ({notification_reason(n)})" for n in items
+                )
+                await queue_email(
+                    to=member.email,
+                    subject=ngettext(
+                        "{n} opportunity for you", "{n} opportunities for you", len(items)
+                    ),
+                    text=letter(
+                        display_name=member.display_name,
+                        text=gettext("These may suit you:") + f"\n\n{lines}",
+                    ),
+                    key=f"digest:{member_id}:{local.date().isoformat()}",
+                )
         await Notification.filter(id__in=[n.id for n in items]).update(digested_at=now)
     return 1

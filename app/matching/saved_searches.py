@@ -11,6 +11,7 @@ from app import validation as v
 from app.actor import Actor, home_of
 from app.errors import DomainError
 from app.hubs.models import Hub
+from app.i18n import _
 from app.matching.models import Delivery, NotificationKind, SavedSearch
 from app.opportunities import geo
 from app.opportunities.errors import OpportunityErrorCode as E
@@ -42,24 +43,30 @@ async def save_search(
         list(dict.fromkeys(skill_ids or [])),
     )
     if await Category.filter(hub_id=actor.hub_id, id__in=categories).count() != len(categories):
-        raise DomainError(E.INVALID, "Some categories are not this hub's.", "categoryIds")
+        raise DomainError(E.INVALID, _("Some categories are not this hub's."), "categoryIds")
     if await Skill.filter(hub_id=actor.hub_id, id__in=skills).count() != len(skills):
-        raise DomainError(E.INVALID, "Some skills are not this hub's.", "skillIds")
+        raise DomainError(E.INVALID, _("Some skills are not this hub's."), "skillIds")
     if within_km is not None:
         if not 0 < within_km <= geo.MAX_KM:
-            raise DomainError(E.INVALID, f"Between 0 and {geo.MAX_KM:g} km.", "withinKm")
+            raise DomainError(
+                E.INVALID, _("Between 0 and {MAX_KM:g} km.", MAX_KM=geo.MAX_KM), "withinKm"
+            )
         home_of(actor, invalid=E.INVALID, field="withinKm")
     days = sorted(set(weekdays or []))
     if any(not 1 <= d <= 7 for d in days):
-        raise DomainError(E.INVALID, "Weekdays are 1 (Monday) to 7 (Sunday).", "weekdays")
+        raise DomainError(E.INVALID, _("Weekdays are 1 (Monday) to 7 (Sunday)."), "weekdays")
     if kind not in (None, "offer", "request"):
-        raise DomainError(E.INVALID, "OFFER or REQUEST.", "kind")
+        raise DomainError(E.INVALID, _("OFFER or REQUEST."), "kind")
     async with in_transaction():
         if (
             await SavedSearch.filter(hub_id=actor.hub_id, member_id=actor.member_id).count()
             >= MAX_PER_MEMBER
         ):
-            raise DomainError(E.INVALID, f"At most {MAX_PER_MEMBER} saved searches.", None)
+            raise DomainError(
+                E.INVALID,
+                _("At most {MAX_PER_MEMBER} saved searches.", MAX_PER_MEMBER=MAX_PER_MEMBER),
+                None,
+            )
         return await SavedSearch.create(
             hub_id=actor.hub_id,
             member_id=actor.member_id,
@@ -78,7 +85,7 @@ async def delete_search(*, actor: Actor, search_id: int) -> None:
         id=search_id, hub_id=actor.hub_id, member_id=actor.member_id
     ).delete()
     if not deleted:
-        raise DomainError(E.NOT_FOUND, "No such saved search of yours.", "savedSearchId")
+        raise DomainError(E.NOT_FOUND, _("No such saved search of yours."), "savedSearchId")
 
 
 # Every saved search of the hub is checked by PostgreSQL in one INSERT ... SELECT for the whole
@@ -97,7 +104,8 @@ WITH o AS (
 INSERT INTO notification (hub_id, member_id, kind, opportunity_id, title, reason, delivery,
                           score, data, created_at)
 SELECT DISTINCT ON (s.member_id, o.oid) $1, s.member_id, $14, o.oid, o.title,
-       left('it matches your saved search “' || s.name || '”', 300), $15, 0, '{}', $16
+       left('it matches your saved search “' || s.name || '”', 300), $15, 0,
+       jsonb_build_object('why', jsonb_build_object('search', s.name)), $16
 FROM saved_search s JOIN member m ON m.id = s.member_id AND m.hub_id = s.hub_id
 JOIN o ON (s.category_ids = '[]'::jsonb OR s.category_ids @> to_jsonb(o.category))
   AND (s.kind IS NULL OR s.kind = o.kind) AND s.member_id <> o.poster

@@ -29,6 +29,7 @@ from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import orjson
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
@@ -36,11 +37,13 @@ from app import jobs
 from app.config import get_settings
 from app.events import subscribe
 from app.hubs.models import Hub
+from app.i18n import gettext, resolve, use_locale
 from app.jobs import enqueue_many
 from app.jobs.queue import TransientJobError
 from app.jobs.runner import current_attempt
 from app.matching import live, saved_searches
-from app.matching.candidates import Candidate, Listing, find_candidates, reason, score
+from app.matching.candidates import Candidate, Listing, find_candidates, reason, score, why
+from app.matching.explain import explain
 from app.matching.models import Delivery, MatchedOpportunity, NotificationKind
 from app.opportunities.models import Opportunity, OpportunitySkill, OpportunityStatus, Urgency
 
@@ -68,9 +71,10 @@ _SENT_TODAY = (
 _STORE = (
     "INSERT INTO notification (hub_id, member_id, kind, opportunity_id, title, reason,"
     " delivery, score, data, created_at)"
-    " SELECT $1, t.m, $2, t.o, ($3::text[])[t.i], t.r, t.d, t.s, '{}', $4"
-    " FROM unnest($5::bigint[], $6::bigint[], $7::int[], $8::text[], $9::text[], $10::float8[])"
-    "  AS t(m, o, i, r, d, s)"
+    " SELECT $1, t.m, $2, t.o, ($3::text[])[t.i], t.r, t.d, t.s,"
+    " jsonb_build_object('why', t.w::jsonb), $4"
+    " FROM unnest($5::bigint[], $6::bigint[], $7::int[], $8::text[], $9::text[], $10::float8[],"
+    " $11::text[]) AS t(m, o, i, r, d, s, w)"
     " ON CONFLICT (hub_id, member_id, kind, opportunity_id) DO NOTHING"
     " RETURNING id, member_id, opportunity_id, delivery, reason"
 )
@@ -174,29 +178,38 @@ async def _store(
             [reason(c)[:300] for _, c, _ in decided],
             [d.value for _, _, d in decided],
             [c.score for _, c, _ in decided],
+            [orjson.dumps(why(c)).decode() for _, c, _ in decided],
         ],
     )
 
 
 async def _emails(
-    told: list[dict[str, Any]], who: dict[tuple[int, int], Candidate], titles: dict[int, str]
+    hub: Hub,
+    told: list[dict[str, Any]],
+    who: dict[tuple[int, int], Candidate],
+    titles: dict[int, str],
 ) -> None:
-    """One email job per notification told now (keyed by it: queued once whatever happens)."""
+    """One email job per notification told now (keyed by it: queued once whatever happens),
+    each in its recipient's language."""
     emails = [(who[(r["opportunity_id"], r["member_id"])], r) for r in told]
     emails = [(c, r) for c, r in emails if c.by_email]
-    await enqueue_many(
-        "send_email",
-        [
-            {
-                "to": c.email,
-                "subject": f"A new opportunity for you: {titles[r['opportunity_id']]}",
-                "text": f"“{titles[r['opportunity_id']]}”: we thought of you because"
-                f" {r['reason']}.\nOpen the app to see it and apply.",
-            }
-            for c, r in emails
-        ],
-        [f"notify:{r['id']}" for _, r in emails],
-    )
+    jobs_args = []
+    for c, r in emails:
+        with use_locale(resolve(member=c.locale, hub=hub.locale)):
+            title = titles[r["opportunity_id"]]
+            jobs_args.append(
+                {
+                    "to": c.email,
+                    "subject": gettext("A new opportunity for you: {title}", title=title),
+                    "text": gettext(
+                        "“{title}”: we thought of you because {reason}.\n"
+                        "Open the app to see it and apply.",
+                        title=title,
+                        reason=explain(why(c)),
+                    ),
+                }
+            )
+    await enqueue_many("send_email", jobs_args, [f"notify:{r['id']}" for _, r in emails])
 
 
 async def _announce(pairs: list[tuple[int, int]]) -> None:
@@ -257,7 +270,7 @@ async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> i
         searched = await saved_searches.notify_saved_searches(hub=hub, listings=listings, now=now)
         who = {(listing.opportunity.id, c.member_id): c for listing, c, _ in decided}
         told = [r for r in stored if r["delivery"] == Delivery.NOW.value]
-        await _emails(told, who, titles)
+        await _emails(hub, told, who, titles)
         notified = {oid: searched.get(oid, 0) for oid in titles}
         for r in stored:
             notified[r["opportunity_id"]] += 1

@@ -15,6 +15,7 @@ from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
 from app.errors import DomainError
+from app.i18n import _
 from app.moderation import notify, suspensions
 from app.moderation.access import require_hub_admin
 from app.moderation.errors import ModerationErrorCode as E
@@ -40,11 +41,11 @@ async def appeal(*, actor: Actor, action_id: int, note: str) -> ModerationAction
             and actor.has_role(Role.HUB_ADMIN)
         )
         if action is None or (action.member_id != actor.member_id and not on_behalf):
-            raise DomainError(E.NOT_FOUND, "No such action on you.", "actionId")
+            raise DomainError(E.NOT_FOUND, _("No such action on you."), "actionId")
         if action.kind not in APPEALABLE:
-            raise DomainError(E.NOT_APPEALABLE, "This action cannot be appealed.", "actionId")
+            raise DomainError(E.NOT_APPEALABLE, _("This action cannot be appealed."), "actionId")
         if action.appeal_status != AppealStatus.NONE:
-            raise DomainError(E.ALREADY_APPEALED, "You have appealed this already.", "actionId")
+            raise DomainError(E.ALREADY_APPEALED, _("You have appealed this already."), "actionId")
         action.appeal_status = AppealStatus.PENDING
         action.appeal_note = note
         action.appealed_at = datetime.now(UTC)
@@ -67,14 +68,14 @@ async def decide(*, actor: Actor, action_id: int, overturn: bool, note: str) -> 
             .first()
         )
         if action is None:
-            raise DomainError(E.NOT_FOUND, "No such action.", "actionId")
+            raise DomainError(E.NOT_FOUND, _("No such action."), "actionId")
         if action.appeal_status != AppealStatus.PENDING:
             code = (
                 E.NOT_APPEALABLE if action.appeal_status == AppealStatus.NONE else E.ALREADY_DECIDED
             )
-            raise DomainError(code, "There is no appeal waiting on this action.", "actionId")
+            raise DomainError(code, _("There is no appeal waiting on this action."), "actionId")
         if action.member_id == actor.member_id:
-            raise DomainError(E.FORBIDDEN, "Another hub admin decides your appeal.", "actionId")
+            raise DomainError(E.FORBIDDEN, _("Another hub admin decides your appeal."), "actionId")
         action.appeal_status = AppealStatus.OVERTURNED if overturn else AppealStatus.UPHELD
         action.decided_by_id = actor.member_id
         action.decided_at = datetime.now(UTC)

@@ -22,6 +22,7 @@ from app.actor import Actor
 from app.assets.guard import promotion_reason
 from app.audit import service as audit
 from app.errors import DomainError
+from app.i18n import _
 from app.moderation.errors import ModerationErrorCode as E
 from app.moderation.models import FlagRules, Target
 from app.people.models import Role
@@ -122,19 +123,21 @@ async def set_rules(
 ) -> Rules:
     """A hub admin tunes the hub's flags; what is not given keeps its value."""
     if not actor.has_role(Role.HUB_ADMIN):
-        raise DomainError(E.FORBIDDEN, "Only a hub admin can tune the flags.", None)
+        raise DomainError(E.FORBIDDEN, _("Only a hub admin can tune the flags."), None)
     current = await rules_of(actor.hub_id)
     words = current.promotion_words
     if promotion_words is not None:
         if len(promotion_words) > MAX_WORDS:
-            raise DomainError(E.INVALID, f"At most {MAX_WORDS} words.", "promotionWords")
+            raise DomainError(
+                E.INVALID, _("At most {MAX_WORDS} words.", MAX_WORDS=MAX_WORDS), "promotionWords"
+            )
         cleaned = [
             v.text(w, field="promotionWords", max_length=MAX_WORD, invalid=E.INVALID)
             for w in promotion_words
         ]
         words = tuple(dict.fromkeys(w.casefold() for w in cleaned))
     if several_reporters is not None and not 2 <= several_reporters <= 100:
-        raise DomainError(E.INVALID, "Between 2 and 100 members.", "severalReporters")
+        raise DomainError(E.INVALID, _("Between 2 and 100 members."), "severalReporters")
     rules = Rules(
         promotion_words=words,
         flag_phone=current.flag_phone if flag_phone is None else flag_phone,

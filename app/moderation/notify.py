@@ -1,30 +1,36 @@
 """Telling members about moderation: reporters the outcome, the member acted on the action and
 its reason, the appellant the decision. In the app's notifications (one per event: `data.once`);
-no gettext catalogue yet (DESIGN.md "Languages"): the texts are in one place, here."""
+the texts are marked (`_()`) and kept as data (`data.texts`), so each reader reads them in their
+language; the moderators' own words stay as written."""
 
 from datetime import UTC, datetime
 
-from app.mail.service import queue_email
+from app.i18n import _, localize, use_locale
+from app.i18n.stored import pack
+from app.mail.service import queue_email, recipient_locale
+from app.mail.templates import letter
 from app.matching.models import Delivery, Notification, NotificationKind
 from app.moderation.models import ActionKind, AppealStatus, ModerationAction
 from app.people.models import Member
 
 ACTION_TITLES = {
-    ActionKind.HIDE: "Something you posted was hidden by a moderator",
-    ActionKind.WARN: "A warning from the hub's moderators",
-    ActionKind.SUSPEND: "Your account is suspended",
-    ActionKind.REINSTATE: "Your account is active again",
+    ActionKind.HIDE: _("Something you posted was hidden by a moderator"),
+    ActionKind.WARN: _("A warning from the hub's moderators"),
+    ActionKind.SUSPEND: _("Your account is suspended"),
+    ActionKind.REINSTATE: _("Your account is active again"),
 }
 OUTCOMES = {
-    ActionKind.HIDE: "A moderator hid what you reported. Thank you for telling us.",
-    ActionKind.WARN: "A moderator warned the member responsible. Thank you for telling us.",
-    ActionKind.SUSPEND: "A moderator suspended the member responsible. Thank you for telling us.",
-    ActionKind.DISMISS: "A moderator looked at what you reported and took no action.",
-    ActionKind.REINSTATE: "A moderator looked at what you reported and took no action.",
+    ActionKind.HIDE: _("A moderator hid what you reported. Thank you for telling us."),
+    ActionKind.WARN: _("A moderator warned the member responsible. Thank you for telling us."),
+    ActionKind.SUSPEND: _(
+        "A moderator suspended the member responsible. Thank you for telling us."
+    ),
+    ActionKind.DISMISS: _("A moderator looked at what you reported and took no action."),
+    ActionKind.REINSTATE: _("A moderator looked at what you reported and took no action."),
 }
 APPEAL_TITLES = {
-    AppealStatus.UPHELD: "Your appeal was not successful",
-    AppealStatus.OVERTURNED: "Your appeal was successful",
+    AppealStatus.UPHELD: _("Your appeal was not successful"),
+    AppealStatus.OVERTURNED: _("Your appeal was successful"),
 }
 
 
@@ -48,7 +54,7 @@ async def tell(
                 title=title[:200],
                 reason=reason[:300],
                 delivery=Delivery.NOW,
-                data={"once": once},
+                data={"once": once, "texts": {"title": pack(title), "reason": pack(reason)}},
                 created_at=now,
             )
             for member_id in member_ids
@@ -61,14 +67,20 @@ async def tell_member(action: ModerationAction) -> None:
     """The member acted on: the action and its reason (and until when, for a suspension)."""
     if action.member_id is None or action.kind not in ACTION_TITLES:
         return
-    reason = action.reason
+    reason: str = action.reason
     if action.kind == ActionKind.SUSPEND:
-        until = action.ends_at.date().isoformat() if action.ends_at else "further notice"
-        reason = f"Until {until}. {reason} You may appeal once to a hub admin."
+        until = action.ends_at.date().isoformat() if action.ends_at else _("further notice")
+        reason = _(
+            "Until {until}. {reason} You may appeal once to a hub admin.",
+            until=until,
+            reason=action.reason,
+        )
     elif action.kind in (ActionKind.HIDE, ActionKind.WARN):
-        reason = f"{reason} You may appeal once to a hub admin."
+        reason = _("{reason} You may appeal once to a hub admin.", reason=action.reason)
     if action.kind == ActionKind.SUSPEND:  # they cannot sign in to read it
-        await _email(action, ACTION_TITLES[action.kind], f"{reason} Reply to appeal.")
+        await _email(
+            action, ACTION_TITLES[action.kind], _("{reason} Reply to appeal.", reason=reason)
+        )
     await tell(
         hub_id=action.hub_id,
         member_ids=[action.member_id],
@@ -87,7 +99,7 @@ async def tell_reporters(
             hub_id=hub_id,
             member_ids=reporter_ids,
             kind=NotificationKind.REPORT_OUTCOME,
-            title="About your report",
+            title=_("About your report"),
             reason=OUTCOMES[outcome],
             once=f"report-outcome:{case_id}",
         )
@@ -96,12 +108,13 @@ async def tell_reporters(
 async def _email(action: ModerationAction, subject: str, text: str) -> None:
     member = await Member.get(id=action.member_id)
     if member.email:
-        await queue_email(
-            to=member.email,
-            subject=subject,
-            text=f"Hello {member.display_name},\n\n{text}\n",
-            key=f"moderation-action:{action.id}",
-        )
+        with use_locale(await recipient_locale(member)):
+            await queue_email(
+                to=member.email,
+                subject=localize(subject),
+                text=letter(display_name=member.display_name, text=localize(text)),
+                key=f"moderation-action:{action.id}",
+            )
 
 
 async def tell_appellant(action: ModerationAction) -> None:

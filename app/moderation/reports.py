@@ -17,6 +17,7 @@ from app.actor import Actor
 from app.audit import service as audit
 from app.budgets.limits import REPORT, guard
 from app.errors import DomainError
+from app.i18n import _
 from app.moderation import flags
 from app.moderation.errors import ModerationErrorCode as E
 from app.moderation.models import SEVERITY, CaseStatus, ModerationCase, Reason, Report, Target
@@ -42,13 +43,13 @@ async def report(
         target in (Target.ORGANISATION, Target.VOUCHER_OFFER)
         and await _staff_of(actor, target, row)
     ):
-        raise DomainError(E.OWN_CONTENT, "You cannot report yourself or what you posted.", "id")
+        raise DomainError(E.OWN_CONTENT, _("You cannot report yourself or what you posted."), "id")
     rules = await flags.rules_of(actor.hub_id)
     async with in_transaction():
         case = await _open_case(actor.hub_id, target, row, answerable)
         if await Report.exists(case_id=case.id, reporter_id=actor.member_id):
             raise DomainError(
-                E.ALREADY_REPORTED, "You have reported this; a moderator will look at it.", "id"
+                E.ALREADY_REPORTED, _("You have reported this; a moderator will look at it."), "id"
             )
         created = await Report.create(
             hub_id=actor.hub_id,
@@ -99,7 +100,7 @@ async def load(actor: Actor, target: Target, object_id: int) -> Model:
     kind = KINDS[target]
     row = await kind.model.get_or_none(id=object_id, hub_id=actor.hub_id)
     if row is None or not await can_see(Viewer.of(actor), kind.type_name, row):
-        raise DomainError(E.NOT_FOUND, f"No such {kind.type_name}.", "id")
+        raise DomainError(E.NOT_FOUND, _("No such {type_name}.", type_name=kind.type_name), "id")
     return row
 
 

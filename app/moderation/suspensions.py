@@ -26,6 +26,7 @@ from app.auth import cache as auth_cache
 from app.badges.models import SuccessStory
 from app.campaigns.models import Campaign
 from app.errors import DomainError
+from app.i18n import _
 from app.moderation import notify
 from app.moderation.access import member_to_act_on, require_moderator
 from app.moderation.errors import ModerationErrorCode as E
@@ -65,10 +66,10 @@ async def suspend(
     require_moderator(actor)
     now = datetime.now(UTC)
     if ends_at is not None and ends_at <= now:
-        raise DomainError(E.INVALID, "The end must be in the future.", "endsAt")
+        raise DomainError(E.INVALID, _("The end must be in the future."), "endsAt")
     member = await member_to_act_on(actor, member_id, lock=True)
     if member.status == MemberStatus.SUSPENDED:
-        raise DomainError(E.ALREADY_SUSPENDED, "This member is already suspended.", "memberId")
+        raise DomainError(E.ALREADY_SUSPENDED, _("This member is already suspended."), "memberId")
     action = await ModerationAction.create(
         hub_id=actor.hub_id,
         case_id=case.id if case else None,
@@ -110,9 +111,9 @@ async def reinstate(
     suspension ran out (app/moderation/expiry.py). Call inside a transaction."""
     member = await Member.filter(id=member_id, hub_id=hub_id).select_for_update().first()
     if member is None:
-        raise DomainError(E.NOT_FOUND, "No such member.", "memberId")
+        raise DomainError(E.NOT_FOUND, _("No such member."), "memberId")
     if member.status != MemberStatus.SUSPENDED:
-        raise DomainError(E.NOT_SUSPENDED, "This member is not suspended.", "memberId")
+        raise DomainError(E.NOT_SUSPENDED, _("This member is not suspended."), "memberId")
     now = datetime.now(UTC)
     action = await ModerationAction.create(
         hub_id=hub_id,

@@ -18,6 +18,7 @@ from tortoise import Tortoise
 from app.actor import Actor
 from app.errors import NotAuthenticated
 from app.hubs.models import Hub
+from app.i18n import _
 from app.oauth.models import OAuthTokenKind
 from app.people.models import Member, MemberStatus, Role
 
@@ -42,21 +43,21 @@ def is_access_token(raw: str) -> bool:
 async def authenticate(raw: str) -> Actor:
     """The actor of an OAuth access token, or NotAuthenticated."""
     if not is_access_token(raw):
-        raise NotAuthenticated("The access token is not valid.")
+        raise NotAuthenticated(_("The access token is not valid."))
     connection = Tortoise.get_connection("default")
     rows = await connection.execute_query_dict(_sql(), [digest(raw), OAuthTokenKind.ACCESS])
     if not rows:
-        raise NotAuthenticated("The access token is not valid.")
+        raise NotAuthenticated(_("The access token is not valid."))
     row = rows[0]
     if row["revoked_at"] is not None or row["grant_revoked_at"] is not None:
-        raise NotAuthenticated("The access token has been revoked.")
+        raise NotAuthenticated(_("The access token has been revoked."))
     if row["client_suspended_at"] is not None:
-        raise NotAuthenticated("This app is suspended by the hub.")
+        raise NotAuthenticated(_("This app is suspended by the hub."))
     if row["expires_at"] <= datetime.now(UTC):
-        raise NotAuthenticated("The access token has expired: refresh it.")
+        raise NotAuthenticated(_("The access token has expired: refresh it."))
     member_row = {k[3:]: v for k, v in row.items() if k.startswith("m__")}
     if member_row["status"] == MemberStatus.SUSPENDED:
-        raise NotAuthenticated("This account is suspended.")
+        raise NotAuthenticated(_("This account is suspended."))
     member = Member._init_from_db(**member_row)
     member.hub = Hub._init_from_db(**{k[3:]: v for k, v in row.items() if k.startswith("h__")})
     return Actor(

@@ -17,6 +17,7 @@ from app.audit import service as audit
 from app.auth import passwords
 from app.config import get_settings
 from app.errors import AccessDenied, DomainError, ErrorBag
+from app.i18n import _
 from app.oauth import scopes as oauth_scopes
 from app.oauth import service_identity
 from app.oauth.errors import ApiClientErrorCode as E
@@ -38,7 +39,11 @@ def new_secret() -> str:
 def check_redirect_uris(uris: list[str], *, field: str = "redirectUris") -> list[str]:
     """Absolute https URIs (http only on loopback, RFC 8252), no fragment, no credentials."""
     if len(uris) > MAX_REDIRECT_URIS:
-        raise DomainError(E.INVALID_REDIRECT_URI, f"At most {MAX_REDIRECT_URIS} URIs.", field)
+        raise DomainError(
+            E.INVALID_REDIRECT_URI,
+            _("At most {MAX_REDIRECT_URIS} URIs.", MAX_REDIRECT_URIS=MAX_REDIRECT_URIS),
+            field,
+        )
     cleaned: list[str] = []
     for uri in uris:
         uri = uri.strip()
@@ -53,16 +58,20 @@ def check_redirect_uris(uris: list[str], *, field: str = "redirectUris") -> list
         if parts is None or len(uri) > 500 or not secure or not host:
             raise DomainError(
                 E.INVALID_REDIRECT_URI,
-                "Give absolute https URIs (http only for 127.0.0.1 or localhost), at most 500"
-                " characters.",
+                _(
+                    "Give absolute https URIs (http only for 127.0.0.1 or localhost), at "
+                    "most 500 characters."
+                ),
                 field,
             )
         if parts.fragment or "#" in uri or parts.username or parts.password:
             raise DomainError(
-                E.INVALID_REDIRECT_URI, "A redirect URI has no fragment and no credentials.", field
+                E.INVALID_REDIRECT_URI,
+                _("A redirect URI has no fragment and no credentials."),
+                field,
             )
         if any(c.isspace() or ord(c) < 32 for c in uri):
-            raise DomainError(E.INVALID_REDIRECT_URI, "A redirect URI has no spaces.", field)
+            raise DomainError(E.INVALID_REDIRECT_URI, _("A redirect URI has no spaces."), field)
         cleaned.append(uri)
     return list(dict.fromkeys(cleaned))
 
@@ -72,10 +81,12 @@ def check_scopes(names: list[str], *, field: str = "scopes") -> list[str]:
     if unknown:
         known = ", ".join(oauth_scopes.ALL)
         raise DomainError(
-            E.UNKNOWN_SCOPE, f"Unknown scopes: {', '.join(unknown)}. Known: {known}.", field
+            E.UNKNOWN_SCOPE,
+            _("Unknown scopes: {names}. Known: {known}.", names=", ".join(unknown), known=known),
+            field,
         )
     if not names:
-        raise DomainError(E.UNKNOWN_SCOPE, "Give at least one scope.", field)
+        raise DomainError(E.UNKNOWN_SCOPE, _("Give at least one scope."), field)
     return [s for s in oauth_scopes.ALL if s in names]
 
 
@@ -135,15 +146,16 @@ def _service_roles(names: list[Role], organisation_id: int | None) -> frozenset[
     if roles and organisation_id is not None:
         raise DomainError(
             E.INVALID,
-            "An organisation's client acts as the organisation's staff: it has no hub roles.",
+            _("An organisation's client acts as the organisation's staff: it has no hub roles."),
             "serviceRoles",
         )
     if roles - service_identity.GRANTABLE:
         raise DomainError(
             E.INVALID,
-            "A client's identity may hold these roles: "
-            + ", ".join(sorted(service_identity.GRANTABLE))
-            + ".",
+            _(
+                "A client's identity may hold these roles: {names}.",
+                names=", ".join(sorted(service_identity.GRANTABLE)),
+            ),
             "serviceRoles",
         )
     return roles
@@ -153,20 +165,20 @@ async def _may_register(actor: Actor, organisation_id: int | None) -> None:
     viewer = Viewer.of(actor)
     if organisation_id is None:
         if not HUB_ADMIN.quick(viewer, None):
-            raise AccessDenied("Only the hub's admins register clients for the hub.")
+            raise AccessDenied(_("Only the hub's admins register clients for the hub."))
         return
     org = await Organisation.get_or_none(id=organisation_id, hub_id=actor.hub_id)
     if org is None:
-        raise DomainError(E.NOT_FOUND, "No such organisation in this hub.", "organisationId")
+        raise DomainError(E.NOT_FOUND, _("No such organisation in this hub."), "organisationId")
     if not (HUB_ADMIN.quick(viewer, None) or await ITS_MANAGERS.allows(viewer, org)):
-        raise AccessDenied("Only the organisation's owners and admins register its clients.")
+        raise AccessDenied(_("Only the organisation's owners and admins register its clients."))
 
 
 async def _managed(actor: Actor, client_id: int) -> ApiClient:
     """The client, row-locked, if the actor manages it (NOT_FOUND otherwise: no probing)."""
     client = await ApiClient.select_for_update().get_or_none(id=client_id, hub_id=actor.hub_id)
     if client is None or not await MANAGES_CLIENT.allows(Viewer.of(actor), client):
-        raise DomainError(E.NOT_FOUND, "No such API client.", "clientId")
+        raise DomainError(E.NOT_FOUND, _("No such API client."), "clientId")
     return client
 
 

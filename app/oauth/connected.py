@@ -7,6 +7,7 @@ from tortoise.transactions import in_transaction
 from app.actor import Actor
 from app.audit import service as audit
 from app.errors import DomainError
+from app.i18n import _
 from app.oauth.errors import ApiClientErrorCode as E
 from app.oauth.models import ApiClient, OAuthGrant, OAuthToken
 from app.people.models import Member
@@ -55,7 +56,7 @@ async def revoke(*, actor: Actor, grant_id: int) -> OAuthGrant:
             or grant.revoked_at is not None
             or not await can_see(Viewer.of(actor), "ConnectedApp", grant)
         ):
-            raise DomainError(E.NOT_FOUND, "No such connected app.", "connectedAppId")
+            raise DomainError(E.NOT_FOUND, _("No such connected app."), "connectedAppId")
         grant.revoked_at = now
         await grant.save(update_fields=["revoked_at"])
         await OAuthToken.filter(hub_id=actor.hub_id, grant_id=grant.id, revoked_at=None).update(

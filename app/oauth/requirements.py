@@ -106,7 +106,8 @@ hubLinks
 """
 _SESSION_MUTATIONS = """
 register verifyEmail resendVerificationEmail login refreshToken logout requestPasswordReset
-resetPassword updateHub uploadCityWards updateProfile createSkill updateSkill setMySkills
+resetPassword updateHub setNameTranslation uploadCityWards updateProfile createSkill updateSkill
+setMySkills
 submitTrustCheck reviewTrustCheck grantRole revokeRole createProxyMember linkProxy unlinkProxy
 createOrganisation updateOrganisation addOrganisationMember changeOrganisationMemberRole
 removeOrganisationMember createCategory updateCategory resolveHoursDispute writeReview
@@ -188,7 +189,7 @@ ImpactFactor ImpactMonth ImpactTotals InKindPledge JobApplication LeaderboardEnt
 MeanDifference Member MemberRating MoneyTotal OffSiteShare OpeningHours Opportunity Organisation
 OrganisationMembership PaidJob Pledge PortfolioBadge ProfileImpact PublishedTrialRatings
 RatingSummary RatingsComparison RatingsGroup Review Skill SuccessStory Trial TrialApplication
-TrialComment TrialRatings TrialReport VoucherOffer WantedNotice PageInfo""",
+TrialComment TrialRatings TrialReport VoucherOffer WantedNotice PageInfo LocalizedName""",
 }
 
 # Private fields of open types, and fields that reach a type under another scope's words

@@ -15,6 +15,7 @@ from typing import Any
 
 from app.errors import DomainError
 from app.hubs.models import Hub
+from app.i18n import _
 from app.opendata.licences import Licence, licence_of
 
 DEFAULT_PER_PAGE = 50
@@ -47,7 +48,7 @@ E = OpenDataErrorCode
 async def hub_of(slug: str) -> Hub:
     hub = await Hub.get_or_none(slug=slug[:60])
     if hub is None:
-        raise OpenDataError(E.UNKNOWN_HUB, "No hub publishes open data here.", "hub", 404)
+        raise OpenDataError(E.UNKNOWN_HUB, _("No hub publishes open data here."), "hub", 404)
     return hub
 
 
@@ -66,10 +67,28 @@ def _whole(value: str | None, field: str, code: Enum, default: int, low: int, hi
         return default
     text = value.strip()
     if not text.isascii() or not text.isdigit() or len(text) > 9:
-        raise OpenDataError(code, f"{field} must be a whole number from {low} to {high}.", field)
+        raise OpenDataError(
+            code,
+            _(
+                "{field} must be a whole number from {low} to {high}.",
+                field=field,
+                low=low,
+                high=high,
+            ),
+            field,
+        )
     number = int(text)
     if not low <= number <= high:
-        raise OpenDataError(code, f"{field} must be a whole number from {low} to {high}.", field)
+        raise OpenDataError(
+            code,
+            _(
+                "{field} must be a whole number from {low} to {high}.",
+                field=field,
+                low=low,
+                high=high,
+            ),
+            field,
+        )
     return number
 
 
@@ -79,7 +98,7 @@ def paging(params: dict[str, str]) -> Paging:
     fmt = params.get("format")
     if fmt is not None and fmt != "json":
         raise OpenDataError(
-            E.UNSUPPORTED_FORMAT, "format: only json is offered here.", "format", 400
+            E.UNSUPPORTED_FORMAT, _("format: only json is offered here."), "format", 400
         )
     return Paging(
         page=_whole(params.get("page"), "page", E.INVALID_PAGE, 1, 1, MAX_PAGE),
@@ -103,7 +122,7 @@ def since(params: dict[str, str], field: str) -> datetime | None:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError as exc:
         raise OpenDataError(
-            E.INVALID_PARAMETER, f"{field} must be an ISO 8601 date-time.", field
+            E.INVALID_PARAMETER, _("{field} must be an ISO 8601 date-time.", field=field), field
         ) from exc
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
@@ -157,14 +176,14 @@ def row_id(hub_id: int, kind: Kind, text: str) -> int:
     try:
         raw = uuid.UUID(text.strip()).bytes
     except ValueError as exc:
-        raise OpenDataError(E.INVALID_ID, "id must be a UUID.", "id") from exc
+        raise OpenDataError(E.INVALID_ID, _("id must be a UUID."), "id") from exc
     if (
         raw[0:4] != _hub_prefix(hub_id)
         or raw[4] != kind.value
         or raw[5:9] != b"\x00\x80\x00\x80"
         or raw[9:16] == bytes(7)
     ):
-        raise OpenDataError(E.NOT_FOUND, "Nothing with this id is published here.", "id", 404)
+        raise OpenDataError(E.NOT_FOUND, _("Nothing with this id is published here."), "id", 404)
     return int.from_bytes(raw[9:16], "big")
 
 

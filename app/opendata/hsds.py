@@ -21,6 +21,7 @@ import h3
 
 from app.config import get_settings
 from app.hubs.models import Hub
+from app.i18n import _
 from app.opendata import directory
 from app.opendata.common import (
     E,
@@ -110,7 +111,7 @@ async def organization(hub: Hub, text_id: str) -> Feed:
     pk = row_id(hub.id, Kind.ORGANIZATION, text_id)
     org = await (await directory.organisations(viewer)).filter(id=pk).first()
     if org is None:
-        raise OpenDataError(E.NOT_FOUND, "Nothing with this id is published here.", "id", 404)
+        raise OpenDataError(E.NOT_FOUND, _("Nothing with this id is published here."), "id", 404)
     item = (await _organisations(hub, [org]))[0]
     query = await directory.open_opportunities(viewer, organisation_id=org.id)
     page = await directory.opportunity_page(viewer, query.limit(500), None)
@@ -220,7 +221,7 @@ async def _one(hub: Hub, kind: Kind, text_id: str, *, placed: bool) -> tuple[Pag
     query = (await directory.open_opportunities(viewer, placed=placed)).filter(id=pk)
     page = await directory.opportunity_page(viewer, query, None)
     if not page.opportunities or (placed and not _has_location(page, page.opportunities[0])):
-        raise OpenDataError(E.NOT_FOUND, "Nothing with this id is published here.", "id", 404)
+        raise OpenDataError(E.NOT_FOUND, _("Nothing with this id is published here."), "id", 404)
     return page, page.opportunities[0]
 
 

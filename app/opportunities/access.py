@@ -2,6 +2,7 @@
 
 from app.actor import Actor
 from app.errors import DomainError
+from app.i18n import _
 from app.opportunities.errors import OpportunityErrorCode as E
 from app.opportunities.models import Opportunity
 from app.opportunities.policy import MANAGES
@@ -15,7 +16,7 @@ async def get_opportunity(actor: Actor, opportunity_id: int, *, lock: bool = Fal
         query = query.select_for_update()
     opportunity = await query.first()
     if opportunity is None:
-        raise DomainError(E.NOT_FOUND, "No such opportunity.", "opportunityId")
+        raise DomainError(E.NOT_FOUND, _("No such opportunity."), "opportunityId")
     return opportunity
 
 
@@ -27,4 +28,4 @@ async def can_manage(actor: Actor, opportunity: Opportunity) -> bool:
 
 async def require_manager(actor: Actor, opportunity: Opportunity) -> None:
     if not await can_manage(actor, opportunity):
-        raise DomainError(E.FORBIDDEN, "Only the poster's side can do this.", None)
+        raise DomainError(E.FORBIDDEN, _("Only the poster's side can do this."), None)

@@ -15,6 +15,7 @@ from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
 from app.errors import DomainError
+from app.i18n import _
 from app.jobs import clock, schedule
 from app.opportunities.access import get_opportunity, require_manager
 from app.opportunities.errors import OpportunityErrorCode as E
@@ -87,21 +88,29 @@ async def apply(*, actor: Actor, opportunity_id: int, message: str = "") -> Appl
 def _refusal(code: str, detail: str | None) -> DomainError:
     """The typed error of an answer of opportunity_apply (the messages of _check_eligible)."""
     if code == "not_found":
-        return DomainError(E.NOT_FOUND, "No such opportunity.", "opportunityId")
+        return DomainError(E.NOT_FOUND, _("No such opportunity."), "opportunityId")
     if code == "not_open":
-        return DomainError(E.NOT_OPEN, f"This opportunity is {detail}.", "opportunityId")
+        return DomainError(
+            E.NOT_OPEN, _("This opportunity is {detail}.", detail=detail), "opportunityId"
+        )
     if code == "own_opportunity":
-        return DomainError(E.OWN_OPPORTUNITY, "You posted this opportunity.", "opportunityId")
+        return DomainError(E.OWN_OPPORTUNITY, _("You posted this opportunity."), "opportunityId")
     if code == "already_applied":
-        return DomainError(E.ALREADY_APPLIED, "You have already applied.", "opportunityId")
+        return DomainError(E.ALREADY_APPLIED, _("You have already applied."), "opportunityId")
     if code == "missing_checks":
-        return DomainError(E.MISSING_CHECKS, f"This needs verified checks: {detail}.", None)
+        return DomainError(
+            E.MISSING_CHECKS, _("This needs verified checks: {detail}.", detail=detail), None
+        )
     if code == "age_unknown":
         return DomainError(
-            E.AGE_REQUIREMENT, f"You must be at least {detail}: add your date of birth.", None
+            E.AGE_REQUIREMENT,
+            _("You must be at least {detail}: add your date of birth.", detail=detail),
+            None,
         )
     if code == "too_young":
-        return DomainError(E.AGE_REQUIREMENT, f"You must be at least {detail}.", None)
+        return DomainError(
+            E.AGE_REQUIREMENT, _("You must be at least {detail}.", detail=detail), None
+        )
     raise AssertionError(f"unknown answer of opportunity_apply: {code!r}")
 
 
@@ -116,7 +125,7 @@ async def accept(*, actor: Actor, application_id: int) -> Application:
         application, opportunity = await _managed(actor, application_id)
         _require(application, A.PENDING, A.WAITLISTED)
         if not await _take_place(opportunity):
-            raise DomainError(E.NO_PLACES_LEFT, "No places are left.", None)
+            raise DomainError(E.NO_PLACES_LEFT, _("No places are left."), None)
         await _decide(application, A.ACCEPTED)
         await _audit(actor, application, "application.accept")
     return application
@@ -151,7 +160,7 @@ async def withdraw(*, actor: Actor, application_id: int) -> Application:
             id=application_id, hub_id=actor.hub_id, applicant_id=actor.member_id
         )
         if application is None:
-            raise DomainError(E.NOT_FOUND, "No such application of yours.", "applicationId")
+            raise DomainError(E.NOT_FOUND, _("No such application of yours."), "applicationId")
         _require(application, A.PENDING, A.WAITLISTED, A.ACCEPTED)
         was_accepted = application.status == A.ACCEPTED
         await _decide(application, A.WITHDRAWN)
@@ -181,7 +190,7 @@ async def _managed(actor: Actor, application_id: int) -> tuple[Application, Oppo
         id=application_id, hub_id=actor.hub_id
     )
     if application is None:
-        raise DomainError(E.NOT_FOUND, "No such application.", "applicationId")
+        raise DomainError(E.NOT_FOUND, _("No such application."), "applicationId")
     opportunity = await get_opportunity(actor, application.opportunity_id)
     await require_manager(actor, opportunity)
     return application, opportunity
@@ -190,7 +199,9 @@ async def _managed(actor: Actor, application_id: int) -> tuple[Application, Oppo
 def _require(application: Application, *allowed: ApplicationStatus) -> None:
     if application.status not in allowed:
         raise DomainError(
-            E.INVALID_TRANSITION, f"The application is {application.status.value}.", None
+            E.INVALID_TRANSITION,
+            _("The application is {value}.", value=application.status.value),
+            None,
         )
 
 

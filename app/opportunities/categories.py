@@ -13,29 +13,36 @@ from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
 from app.errors import DomainError
+from app.i18n import SOURCE, SUPPORTED, _, localize
 from app.opportunities.errors import OpportunityErrorCode as E
 from app.opportunities.models import Category
 from app.people.models import Role
 
-# (slug, name) of the categories every new hub starts with.
+# (slug, name) of the categories every new hub starts with; their names in Italian and Spanish
+# come from the catalogues (hub admins may change them: setNameTranslation).
 DEFAULT_CATEGORIES: tuple[tuple[str, str], ...] = (
-    ("care", "Care and befriending"),
-    ("food-support", "Food support"),
-    ("environment", "Environment and gardening"),
-    ("getting-around", "Transport and errands"),
-    ("digital", "Digital help"),
-    ("learning", "Learning and tutoring"),
-    ("home-and-repairs", "Home and repairs"),
-    ("community-events", "Community events"),
-    ("other", "Something else"),
+    ("care", _("Care and befriending")),
+    ("food-support", _("Food support")),
+    ("environment", _("Environment and gardening")),
+    ("getting-around", _("Transport and errands")),
+    ("digital", _("Digital help")),
+    ("learning", _("Learning and tutoring")),
+    ("home-and-repairs", _("Home and repairs")),
+    ("community-events", _("Community events")),
+    ("other", _("Something else")),
 )
+
+
+def _translated(name: str) -> dict[str, str]:
+    """A default category's name in the other languages, from the catalogues."""
+    return {loc: localize(name, loc) for loc in SUPPORTED if loc != SOURCE}
 
 
 async def create_defaults(hub_id: int) -> list[Category]:
     """Adds the default categories the hub does not have yet (by slug); returns those added."""
     existing = set(await Category.filter(hub_id=hub_id).values_list("slug", flat=True))
     missing = [
-        Category(hub_id=hub_id, slug=slug, name=name)
+        Category(hub_id=hub_id, slug=slug, name=str(name), name_translations=_translated(name))
         for slug, name in DEFAULT_CATEGORIES
         if slug not in existing
     ]
@@ -60,7 +67,7 @@ async def create_category(*, actor: Actor, name: str, slug: str | None = None) -
                 object_id=category.id,
             )
     except IntegrityError as exc:
-        raise DomainError(E.INVALID, "A category with this slug exists.", "slug") from exc
+        raise DomainError(E.INVALID, _("A category with this slug exists."), "slug") from exc
     return category
 
 
@@ -80,7 +87,7 @@ async def update_category(
                 id=category_id, hub_id=actor.hub_id
             )
             if category is None:
-                raise DomainError(E.NOT_FOUND, "No such category.", "categoryId")
+                raise DomainError(E.NOT_FOUND, _("No such category."), "categoryId")
             if changes:
                 await Category.filter(id=category.id).update(**changes)
                 await category.refresh_from_db()
@@ -93,5 +100,5 @@ async def update_category(
                 data=changes,
             )
     except IntegrityError as exc:
-        raise DomainError(E.INVALID, "A category with this slug exists.", "slug") from exc
+        raise DomainError(E.INVALID, _("A category with this slug exists."), "slug") from exc
     return category

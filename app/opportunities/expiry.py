@@ -5,7 +5,10 @@ from datetime import UTC, datetime, timedelta
 from tortoise import Tortoise
 
 from app.config import get_settings
-from app.mail.service import queue_email
+from app.hubs.models import Hub
+from app.i18n import format_when, gettext, use_locale
+from app.mail.service import queue_email, recipient_locale
+from app.mail.templates import letter
 from app.opportunities.models import Opportunity
 from app.people.models import Member
 
@@ -46,16 +49,23 @@ async def _remind(opportunity_id: int, expires_at: datetime) -> None:
     poster = await Member.get(id=opportunity.poster_id)
     if not poster.email:
         return
-    await queue_email(
-        to=poster.email,
-        subject=f"Your opportunity “{opportunity.title}” expires soon",
-        text=(
-            f"Hello {poster.display_name},\n\n“{opportunity.title}” stops being listed on "
-            f"{expires_at:%A %d %B at %H:%M} UTC. If it is still needed, renew it in the app "
-            f"(renewOpportunity) or here: {get_settings().public_url}/graphql\n"
-        ),
-        key=f"expiry-reminder:{opportunity_id}:{expires_at.timestamp():.0f}",
-    )
+    hub = await Hub.get(id=opportunity.hub_id).only("id", "timezone")
+    with use_locale(await recipient_locale(poster)):
+        await queue_email(
+            to=poster.email,
+            subject=gettext("Your opportunity “{title}” expires soon", title=opportunity.title),
+            text=letter(
+                display_name=poster.display_name,
+                text=gettext(
+                    "“{title}” stops being listed on {when}. If it is still needed, renew it in "
+                    "the app (renewOpportunity) or here: {link}",
+                    title=opportunity.title,
+                    when=format_when(expires_at, timezone=hub.timezone),
+                    link=get_settings().public_url + "/graphql",
+                ),
+            ),
+            key=f"expiry-reminder:{opportunity_id}:{expires_at.timestamp():.0f}",
+        )
 
 
 async def housekeeping() -> dict[str, int]:

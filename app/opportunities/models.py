@@ -48,6 +48,9 @@ class Category(Base):
     hub_id: int
     slug = fields.CharField(max_length=60)
     name = fields.CharField(max_length=80)
+    # {"it": "...", "es": "..."}: the name in other languages, entered by hub admins
+    # (app/hubs/translations.py); the API falls back to `name`.
+    name_translations: dict[str, str] | None = fields.JSONField(null=True)
 
     class Meta:
         table = "category"

@@ -19,6 +19,7 @@ from tortoise import Tortoise
 
 from app.actor import Actor, home_of
 from app.errors import DomainError
+from app.i18n import _
 from app.opportunities import geo
 from app.opportunities.errors import OpportunityErrorCode as E
 from app.opportunities.models import Opportunity, OpportunityKind, Urgency
@@ -74,21 +75,23 @@ class Sql:
 
 def validate(filters: Filters, sort: Sort) -> None:
     if filters.text is not None and len(filters.text) > 200:
-        raise DomainError(E.INVALID, "At most 200 characters.", "text")
+        raise DomainError(E.INVALID, _("At most 200 characters."), "text")
     if filters.text is not None and "\x00" in filters.text:
-        raise DomainError(E.INVALID, "Not a valid search text.", "text")
+        raise DomainError(E.INVALID, _("Not a valid search text."), "text")
     if filters.within_km is not None and not 0 < filters.within_km <= geo.MAX_KM:
-        raise DomainError(E.INVALID, f"Between 0 and {geo.MAX_KM:g} km.", "withinKm")
+        raise DomainError(
+            E.INVALID, _("Between 0 and {MAX_KM:g} km.", MAX_KM=geo.MAX_KM), "withinKm"
+        )
     if filters.within_km is not None and filters.near is None:
-        raise DomainError(E.INVALID, "Give a point (or search near home).", "near")
+        raise DomainError(E.INVALID, _("Give a point (or search near home)."), "near")
     if filters.near is not None:
         lat, lng = filters.near
         if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-            raise DomainError(E.INVALID, "Not a point on Earth.", "near")
+            raise DomainError(E.INVALID, _("Not a point on Earth."), "near")
     if sort == Sort.NEAREST and filters.near is None:
-        raise DomainError(E.INVALID, "Sorting by distance needs a point.", "sort")
+        raise DomainError(E.INVALID, _("Sorting by distance needs a point."), "sort")
     if len(filters.category_ids) > 50 or len(filters.skill_ids) > 50:
-        raise DomainError(E.INVALID, "At most 50 ids per filter.", None)
+        raise DomainError(E.INVALID, _("At most 50 ids per filter."), None)
 
 
 def build(hub_id: int, filters: Filters, sort: Sort) -> tuple[str, list[Any]]:

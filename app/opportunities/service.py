@@ -9,6 +9,7 @@ from app import events
 from app.actor import Actor
 from app.audit import service as audit
 from app.errors import DomainError, DomainErrors
+from app.i18n import _
 from app.opportunities import validation
 from app.opportunities.access import get_opportunity, require_manager
 from app.opportunities.errors import OpportunityErrorCode as E
@@ -118,22 +119,27 @@ PUBLIC_TEXT = frozenset({"title", "description"})
 def _check_editable(opportunity: Opportunity, cleaned: dict[str, Any]) -> None:
     if opportunity.status not in (S.DRAFT, *OPEN):
         raise DomainError(
-            E.NOT_EDITABLE, f"A {opportunity.status.value} opportunity cannot change.", None
+            E.NOT_EDITABLE,
+            _("A {value} opportunity cannot change.", value=opportunity.status.value),
+            None,
         )
     if opportunity.status != S.DRAFT and "kind" in cleaned:
-        raise DomainError(E.NOT_EDITABLE, "The kind is fixed once published.", "kind")
+        raise DomainError(E.NOT_EDITABLE, _("The kind is fixed once published."), "kind")
     if opportunity.accepted_count:
         for name in sorted(FIXED_AFTER_ACCEPTANCE & set(cleaned)):
             raise DomainError(
                 E.NOT_EDITABLE,
-                "People have been accepted: this can no longer change.",
+                _("People have been accepted: this can no longer change."),
                 validation.field_name(name),
             )
     places = cleaned.get("places")
     if places is not None and places < opportunity.accepted_count:
         raise DomainError(
             E.PLACES_BELOW_ACCEPTED,
-            f"{opportunity.accepted_count} people are already accepted.",
+            _(
+                "{accepted_count} people are already accepted.",
+                accepted_count=opportunity.accepted_count,
+            ),
             "places",
         )
 
@@ -182,7 +188,7 @@ async def cancel_opportunity(*, actor: Actor, opportunity_id: int) -> Opportunit
 async def renew_opportunity(*, actor: Actor, opportunity_id: int, days: int = 30) -> Opportunity:
     """Extends the listing by `days` (1-90); an expired one is published again."""
     if not 1 <= days <= 90:
-        raise DomainError(E.INVALID, "Between 1 and 90 days.", "days")
+        raise DomainError(E.INVALID, _("Between 1 and 90 days."), "days")
     now = datetime.now(UTC)
     async with in_transaction():
         opportunity = await get_opportunity(actor, opportunity_id, lock=True)
@@ -242,7 +248,11 @@ def _require_status(opportunity: Opportunity, *allowed: OpportunityStatus) -> No
         names = ", ".join(s.value for s in allowed)
         raise DomainError(
             E.INVALID_TRANSITION,
-            f"The opportunity is {opportunity.status.value}; this needs it {names}.",
+            _(
+                "The opportunity is {value}; this needs it {names}.",
+                value=opportunity.status.value,
+                names=names,
+            ),
             None,
         )
 
@@ -276,16 +286,18 @@ def _as_row(opportunity: Opportunity) -> dict[str, Any]:
 async def _check_references(actor: Actor, row: dict[str, Any], skill_ids: list[int]) -> None:
     category_id = row.get("category_id")
     if category_id is not None and not await Category.exists(id=category_id, hub_id=actor.hub_id):
-        raise DomainError(E.INVALID, "No such category in this hub.", "categoryId")
+        raise DomainError(E.INVALID, _("No such category in this hub."), "categoryId")
     organisation_id = row.get("organisation_id")
     if organisation_id is not None and not await OrganisationMember.exists(
         hub_id=actor.hub_id, organisation_id=organisation_id, member_id=actor.member_id
     ):
-        raise DomainError(E.FORBIDDEN, "You do not belong to this organisation.", "organisationId")
+        raise DomainError(
+            E.FORBIDDEN, _("You do not belong to this organisation."), "organisationId"
+        )
     if skill_ids:
         found = await Skill.filter(id__in=skill_ids, hub_id=actor.hub_id).count()
         if found != len(skill_ids):
-            raise DomainError(E.INVALID, "Some skills are not this hub's.", "skillIds")
+            raise DomainError(E.INVALID, _("Some skills are not this hub's."), "skillIds")
 
 
 async def _set_skills(actor: Actor, opportunity_id: int, skill_ids: list[int]) -> None:
@@ -303,7 +315,7 @@ REQUIRED_ON_CREATE = {"kind": "kind", "title": "title", "category_id": "category
 def require_fields(fields: dict[str, Any]) -> None:
     """Raises for every required field missing from a new opportunity."""
     missing = [
-        DomainError(E.INVALID, "This field is required.", camel)
+        DomainError(E.INVALID, _("This field is required."), camel)
         for name, camel in REQUIRED_ON_CREATE.items()
         if fields.get(name) is None
     ]

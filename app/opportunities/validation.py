@@ -8,6 +8,7 @@ from dateutil.rrule import rrulestr
 
 from app import validation as v
 from app.errors import DomainError, ErrorBag
+from app.i18n import _
 from app.opportunities.errors import OpportunityErrorCode as E
 from app.opportunities.models import OpportunityKind, Urgency
 from app.people.models import CheckKind
@@ -66,7 +67,7 @@ def _clean_one(name: str, value: Any) -> dict[str, Any]:
             multiline=multiline,
         )
         if name == "title" and len(text) < 3:
-            raise DomainError(E.INVALID, "At least 3 characters.", field)
+            raise DomainError(E.INVALID, _("At least 3 characters."), field)
         return {name: text}
     if name == "location":
         return _location(value)
@@ -80,7 +81,9 @@ def _clean_one(name: str, value: Any) -> dict[str, Any]:
         return {name: _checks(value)}
     if name == "skill_ids":
         if len(value) > MAX_SKILLS:
-            raise DomainError(E.INVALID, f"At most {MAX_SKILLS} skills.", field)
+            raise DomainError(
+                E.INVALID, _("At most {MAX_SKILLS} skills.", MAX_SKILLS=MAX_SKILLS), field
+            )
         return {name: list(dict.fromkeys(value))}
     if name in {"starts_at", "ends_at", "expires_at"}:
         return {name: _aware(value, field)}
@@ -99,7 +102,7 @@ def _location(value: tuple[float, float] | None) -> dict[str, Any]:
     lat, lng = value
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise DomainError(
-            E.INVALID, "Latitude must be within ±90 and longitude within ±180.", "location"
+            E.INVALID, _("Latitude must be within ±90 and longitude within ±180."), "location"
         )
     cell8 = h3.latlng_to_cell(lat, lng, 8)
     return {
@@ -115,7 +118,9 @@ def _checks(value: list[str]) -> list[str]:
     known = {c.value for c in CheckKind}
     unknown = [c for c in value if c not in known]
     if unknown:
-        raise DomainError(E.INVALID, f"Unknown checks: {', '.join(unknown)}.", "requiredChecks")
+        raise DomainError(
+            E.INVALID, _("Unknown checks: {names}.", names=", ".join(unknown)), "requiredChecks"
+        )
     return sorted(set(value))
 
 
@@ -123,7 +128,7 @@ def _aware(value: datetime | None, field: str) -> datetime | None:
     if value is None:
         return None
     if value.tzinfo is None:
-        raise DomainError(E.INVALID, "Give a time zone (UTC offset).", field)
+        raise DomainError(E.INVALID, _("Give a time zone (UTC offset)."), field)
     return value.astimezone(UTC)
 
 
@@ -132,13 +137,15 @@ def _rrule(value: str) -> str:
     if not value:
         return ""
     if len(value) > 200:
-        raise DomainError(E.INVALID, "At most 200 characters.", "recurrence")
+        raise DomainError(E.INVALID, _("At most 200 characters."), "recurrence")
     try:
         rrulestr(value, dtstart=datetime(2026, 1, 1, tzinfo=UTC))
     except (ValueError, TypeError) as exc:
-        raise DomainError(E.INVALID, f"Not an iCalendar RRULE: {exc}", "recurrence") from exc
+        raise DomainError(
+            E.INVALID, _("Not an iCalendar RRULE: {exc}", exc=exc), "recurrence"
+        ) from exc
     if "COUNT=" not in value and "UNTIL=" not in value:
-        raise DomainError(E.INVALID, "A recurrence needs COUNT or UNTIL.", "recurrence")
+        raise DomainError(E.INVALID, _("A recurrence needs COUNT or UNTIL."), "recurrence")
     return value
 
 
@@ -147,17 +154,17 @@ def check_consistency(row: dict[str, Any], *, now: datetime, publishing: bool) -
     bag = ErrorBag()
     starts, ends, expires = row.get("starts_at"), row.get("ends_at"), row.get("expires_at")
     if starts and ends and ends <= starts:
-        bag.add(E.INVALID, "Must be after the start.", "endsAt")
+        bag.add(E.INVALID, _("Must be after the start."), "endsAt")
     if starts and starts > now + MAX_HORIZON:
-        bag.add(E.INVALID, "At most two years ahead.", "startsAt")
+        bag.add(E.INVALID, _("At most two years ahead."), "startsAt")
     if publishing and starts and starts <= now:
-        bag.add(E.INVALID, "Must be in the future to publish.", "startsAt")
+        bag.add(E.INVALID, _("Must be in the future to publish."), "startsAt")
     if row.get("recurrence") and not starts:
-        bag.add(E.INVALID, "A recurrence needs a start.", "recurrence")
+        bag.add(E.INVALID, _("A recurrence needs a start."), "recurrence")
     if expires and expires <= now:
-        bag.add(E.INVALID, "Must be in the future.", "expiresAt")
+        bag.add(E.INVALID, _("Must be in the future."), "expiresAt")
     if expires and expires > now + MAX_EXPIRY:
-        bag.add(E.INVALID, "At most one year ahead.", "expiresAt")
+        bag.add(E.INVALID, _("At most one year ahead."), "expiresAt")
     if not row.get("remote") and row.get("lat") is None and publishing:
-        bag.add(E.INVALID, "Give a location, or mark the opportunity remote.", "location")
+        bag.add(E.INVALID, _("Give a location, or mark the opportunity remote."), "location")
     bag.raise_if_any()

@@ -21,6 +21,7 @@ from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
 from app.errors import DomainError, ErrorBag
+from app.i18n import _
 from app.organisations.errors import OrganisationErrorCode
 from app.organisations.models import (
     Organisation,
@@ -61,7 +62,7 @@ async def create_organisation(
     """Creates an organisation in the actor's hub; the actor (a verified member) owns it.
     `contact_email_public`: everyone may see its contact email (else signed-in members)."""
     if actor.member.email_verified_at is None:
-        raise DomainError(E.FORBIDDEN, "Verify your email address before creating one.")
+        raise DomainError(E.FORBIDDEN, _("Verify your email address before creating one."))
     bag = ErrorBag()
     fields = _clean_profile(
         bag,
@@ -138,7 +139,7 @@ async def update_organisation(
     try:
         async with in_transaction():
             org = await _lock(actor, organisation_id)
-            await _require_role(actor, org, MANAGERS, "Only its owners and admins can edit it.")
+            await _require_role(actor, org, MANAGERS, _("Only its owners and admins can edit it."))
             changes = {k: val for k, val in changes.items() if getattr(org, k) != val}
             if "slug" in changes:
                 await _require_free_slug(actor.hub_id, changes["slug"])
@@ -195,7 +196,7 @@ def _kind(value: str) -> OrganisationKind:
         return OrganisationKind(value)
     except ValueError as exc:
         kinds = ", ".join(k.value for k in OrganisationKind)
-        raise DomainError(E.INVALID, f"Choose one of: {kinds}.", "kind") from exc
+        raise DomainError(E.INVALID, _("Choose one of: {kinds}.", kinds=kinds), "kind") from exc
 
 
 def _website(value: str) -> str:
@@ -205,7 +206,7 @@ def _website(value: str) -> str:
     )
     if not value:
         return ""
-    bad = DomainError(E.INVALID, "Use a full web address, e.g. https://example.org.", "website")
+    bad = DomainError(E.INVALID, _("Use a full web address, e.g. https://example.org."), "website")
     try:
         parts = urlsplit(value)
         host = parts.hostname
@@ -242,7 +243,9 @@ async def _require_free_slug(hub_id: int, slug: str) -> None:
 
 
 def _duplicate_slug() -> DomainError:
-    return DomainError(E.DUPLICATE_SLUG, "Another organisation in this hub has this slug.", "slug")
+    return DomainError(
+        E.DUPLICATE_SLUG, _("Another organisation in this hub has this slug."), "slug"
+    )
 
 
 # --- members and roles ----------------------------------------------------------------------
@@ -257,14 +260,14 @@ async def add_member(
         async with in_transaction():
             org = await _lock(actor, organisation_id)
             mine = await _require_role(
-                actor, org, MANAGERS, "Only its owners and admins can add people."
+                actor, org, MANAGERS, _("Only its owners and admins can add people.")
             )
             _require_owner_for(mine, new_role)
             member = await Member.get_or_none(id=member_id, hub_id=actor.hub_id)
             if member is None:
-                raise DomainError(E.NOT_FOUND, "No such member in this hub.", "memberId")
+                raise DomainError(E.NOT_FOUND, _("No such member in this hub."), "memberId")
             if member.status != MemberStatus.ACTIVE:
-                raise DomainError(E.INVALID, "This member's account is suspended.", "memberId")
+                raise DomainError(E.INVALID, _("This member's account is suspended."), "memberId")
             if await _membership(org, member_id) is not None:
                 raise _already_member()
             membership = await OrganisationMember.create(
@@ -286,7 +289,7 @@ async def change_member_role(
     async with in_transaction():
         org = await _lock(actor, organisation_id)
         mine = await _require_role(
-            actor, org, MANAGERS, "Only its owners and admins can change roles."
+            actor, org, MANAGERS, _("Only its owners and admins can change roles.")
         )
         target = await _require_membership(org, member_id)
         if target.role == new_role:
@@ -326,7 +329,7 @@ def _role(value: str) -> OrganisationRole:
     try:
         return OrganisationRole(value)
     except ValueError as exc:
-        raise DomainError(E.INVALID, "Choose owner, admin or staff.", "role") from exc
+        raise DomainError(E.INVALID, _("Choose owner, admin or staff."), "role") from exc
 
 
 async def _lock(actor: Actor, organisation_id: int) -> Organisation:
@@ -335,7 +338,7 @@ async def _lock(actor: Actor, organisation_id: int) -> Organisation:
         id=organisation_id, hub_id=actor.hub_id
     )
     if org is None:
-        raise DomainError(E.NOT_FOUND, "No such organisation in this hub.", "organisationId")
+        raise DomainError(E.NOT_FOUND, _("No such organisation in this hub."), "organisationId")
     return org
 
 
@@ -350,7 +353,9 @@ async def _membership(org: Organisation, member_id: int) -> OrganisationMember |
 async def _require_membership(org: Organisation, member_id: int) -> OrganisationMember:
     found = await _membership(org, member_id)
     if found is None:
-        raise DomainError(E.NOT_FOUND, "This member is not part of the organisation.", "memberId")
+        raise DomainError(
+            E.NOT_FOUND, _("This member is not part of the organisation."), "memberId"
+        )
     return found
 
 
@@ -365,7 +370,7 @@ async def _require_role(
 
 def _require_owner_for(mine: OrganisationRole, *roles: OrganisationRole) -> None:
     if Owner in roles and mine != Owner:
-        raise DomainError(E.FORBIDDEN, "Only owners can make, demote or remove owners.")
+        raise DomainError(E.FORBIDDEN, _("Only owners can make, demote or remove owners."))
 
 
 async def _require_another_owner(org: Organisation, what: str) -> None:
@@ -377,13 +382,13 @@ async def _require_another_owner(org: Organisation, what: str) -> None:
     if owners <= 1:
         raise DomainError(
             E.LAST_OWNER,
-            f"The last owner cannot be {what}: make someone else an owner first.",
+            _("The last owner cannot be {what}: make someone else an owner first.", what=what),
             "memberId",
         )
 
 
 def _already_member() -> DomainError:
-    return DomainError(E.ALREADY_MEMBER, "This member is already part of it.", "memberId")
+    return DomainError(E.ALREADY_MEMBER, _("This member is already part of it."), "memberId")
 
 
 async def _audit_membership(

@@ -12,6 +12,8 @@ from tortoise.transactions import in_transaction
 from app import events
 from app.actor import Actor
 from app.errors import DomainError
+from app.i18n import _
+from app.i18n.stored import pack
 from app.matching.models import Notification, NotificationKind
 from app.organisations.models import OrganisationMember
 from app.paidjobs.errors import PaidJobErrorCode as E
@@ -36,30 +38,30 @@ DECISIONS = {
     S.DECLINED: {S.APPLIED, S.SHORTLISTED, S.OFFERED},
 }
 TOLD = {
-    S.SHORTLISTED: "You are on the shortlist for “{title}”.",
-    S.OFFERED: "You are offered the job “{title}”.",
-    S.DECLINED: "Your application for “{title}” was not taken further.",
+    S.SHORTLISTED: _("You are on the shortlist for “{title}”."),
+    S.OFFERED: _("You are offered the job “{title}”."),
+    S.DECLINED: _("Your application for “{title}” was not taken further."),
 }
 
 
 async def apply(*, actor: Actor, job_id: int, cover_note: str = "") -> JobApplication:
     """Applies to an open job before its closing date; once per job."""
     if len(cover_note) > 5000 or "\x00" in cover_note:
-        raise DomainError(E.INVALID, "At most 5000 characters.", "coverNote")
+        raise DomainError(E.INVALID, _("At most 5000 characters."), "coverNote")
     async with in_transaction():
         job = await PaidJob.get_or_none(id=job_id, hub_id=actor.hub_id)
         if job is None:
-            raise DomainError(E.NOT_FOUND, "No such job.", "jobId")
+            raise DomainError(E.NOT_FOUND, _("No such job."), "jobId")
         if job.status != PaidJobStatus.OPEN or job.closes_at <= datetime.now(UTC):
-            raise DomainError(E.JOB_CLOSED, "This job no longer takes applications.", "jobId")
+            raise DomainError(E.JOB_CLOSED, _("This job no longer takes applications."), "jobId")
         if await OrganisationMember.exists(
             hub_id=actor.hub_id, organisation_id=job.organisation_id, member_id=actor.member_id
         ):
-            raise DomainError(E.OWN_JOB, "You work for this employer.", "jobId")
+            raise DomainError(E.OWN_JOB, _("You work for this employer."), "jobId")
         if await JobApplication.exists(
             hub_id=actor.hub_id, job_id=job.id, member_id=actor.member_id
         ):
-            raise DomainError(E.ALREADY_APPLIED, "You have already applied.", "jobId")
+            raise DomainError(E.ALREADY_APPLIED, _("You have already applied."), "jobId")
         try:
             application = await JobApplication.create(
                 hub_id=actor.hub_id,
@@ -68,7 +70,7 @@ async def apply(*, actor: Actor, job_id: int, cover_note: str = "") -> JobApplic
                 cover_note=cover_note.strip(),
             )
         except IntegrityError as exc:
-            raise DomainError(E.ALREADY_APPLIED, "You have already applied.", "jobId") from exc
+            raise DomainError(E.ALREADY_APPLIED, _("You have already applied."), "jobId") from exc
         await events.emit(
             RECEIVED_EVENT,
             {"job_application_id": application.id},
@@ -84,7 +86,7 @@ async def _locked(actor: Actor, application_id: int) -> tuple[PaidJob, JobApplic
         .first()
     )
     if application is None:
-        raise DomainError(E.NOT_FOUND, "No such application.", "jobApplicationId")
+        raise DomainError(E.NOT_FOUND, _("No such application."), "jobApplicationId")
     return await PaidJob.get(id=application.job_id), application
 
 
@@ -94,11 +96,11 @@ async def decide(*, actor: Actor, application_id: int, to: JobApplicationStatus)
         job, application = await _locked(actor, application_id)
         await require_employer(actor, job.organisation_id, "jobApplicationId")
         if to not in DECISIONS:
-            raise DomainError(E.INVALID_TRANSITION, "Shortlist, offer or decline.", "status")
+            raise DomainError(E.INVALID_TRANSITION, _("Shortlist, offer or decline."), "status")
         if application.status not in DECISIONS[to]:
             raise DomainError(
                 E.INVALID_TRANSITION,
-                f"The application is {application.status.value}.",
+                _("The application is {value}.", value=application.status.value),
                 "jobApplicationId",
             )
         application.status, application.decided_at = to, datetime.now(UTC)
@@ -110,6 +112,7 @@ async def decide(*, actor: Actor, application_id: int, to: JobApplicationStatus)
             title=TOLD[to].format(title=job.title[:120])[:200],
             reason="",
             data={
+                "texts": {"title": pack(TOLD[to].format(title=job.title[:120]))},
                 "job_application_id": application.id,
                 "status": to.value,
                 "once": f"job-application:{application.id}:{to.value}",
@@ -121,13 +124,13 @@ async def decide(*, actor: Actor, application_id: int, to: JobApplicationStatus)
 async def withdraw(*, actor: Actor, application_id: int) -> JobApplication:
     """The applicant withdraws an open application (the employer's access to the CV ends)."""
     async with in_transaction():
-        _, application = await _locked(actor, application_id)
+        _job, application = await _locked(actor, application_id)
         if application.member_id != actor.member_id:
-            raise DomainError(E.FORBIDDEN, "Not your application.", "jobApplicationId")
+            raise DomainError(E.FORBIDDEN, _("Not your application."), "jobApplicationId")
         if application.status not in OPEN_APPLICATION:
             raise DomainError(
                 E.INVALID_TRANSITION,
-                f"The application is {application.status.value}.",
+                _("The application is {value}.", value=application.status.value),
                 "jobApplicationId",
             )
         application.status = S.WITHDRAWN

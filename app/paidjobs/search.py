@@ -12,6 +12,7 @@ from tortoise import Tortoise
 
 from app.actor import Actor, home_of
 from app.errors import DomainError
+from app.i18n import _
 from app.opportunities import geo
 from app.opportunities.search import Sql
 from app.paidjobs.errors import PaidJobErrorCode as E
@@ -31,17 +32,19 @@ class Filters:
 
 def validate(filters: Filters) -> None:
     if filters.text is not None and (len(filters.text) > 200 or "\x00" in filters.text):
-        raise DomainError(E.INVALID, "At most 200 characters.", "text")
+        raise DomainError(E.INVALID, _("At most 200 characters."), "text")
     if filters.within_km is not None and not 0 < filters.within_km <= geo.MAX_KM:
-        raise DomainError(E.INVALID, f"Between 0 and {geo.MAX_KM:g} km.", "withinKm")
+        raise DomainError(
+            E.INVALID, _("Between 0 and {MAX_KM:g} km.", MAX_KM=geo.MAX_KM), "withinKm"
+        )
     if filters.within_km is not None and filters.near is None:
-        raise DomainError(E.INVALID, "Give a point (or search near home).", "near")
+        raise DomainError(E.INVALID, _("Give a point (or search near home)."), "near")
     if filters.near is not None and not (
         -90 <= filters.near[0] <= 90 and -180 <= filters.near[1] <= 180
     ):
-        raise DomainError(E.INVALID, "Not a point on Earth.", "near")
+        raise DomainError(E.INVALID, _("Not a point on Earth."), "near")
     if len(filters.skill_ids) > 50:
-        raise DomainError(E.INVALID, "At most 50 skills.", "skillIds")
+        raise DomainError(E.INVALID, _("At most 50 skills."), "skillIds")
 
 
 def build(hub_id: int, filters: Filters) -> tuple[str, list[Any]]:

@@ -15,6 +15,7 @@ from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
 from app.errors import DomainError, ErrorBag
+from app.i18n import _
 from app.organisations.models import OrganisationMember
 from app.organisations.policy import MANAGERS
 from app.paidjobs.errors import PaidJobErrorCode as E
@@ -50,7 +51,7 @@ async def require_employer(actor: Actor, organisation_id: int, field: str | None
         member_id=actor.member_id,
         role__in=list(MANAGERS),
     ):
-        raise DomainError(E.FORBIDDEN, "You cannot act for this organisation.", field)
+        raise DomainError(E.FORBIDDEN, _("You cannot act for this organisation."), field)
 
 
 def _check(given: JobInput) -> dict[str, str]:
@@ -68,24 +69,26 @@ def _check(given: JobInput) -> dict[str, str]:
             multiline=True,
         )
     if not 0 <= given.pay_min <= MAX_PAY:
-        bag.add(E.INVALID, "A pay of zero or more.", "payMin")
+        bag.add(E.INVALID, _("A pay of zero or more."), "payMin")
     if not 0 <= given.pay_max <= MAX_PAY:
-        bag.add(E.INVALID, "A pay of zero or more.", "payMax")
+        bag.add(E.INVALID, _("A pay of zero or more."), "payMax")
     elif given.pay_min > given.pay_max:
-        bag.add(E.PAY_RANGE_UPSIDE_DOWN, "The lowest pay is above the highest.", "payMax")
+        bag.add(E.PAY_RANGE_UPSIDE_DOWN, _("The lowest pay is above the highest."), "payMax")
     if len(given.currency) != 3 or not given.currency.isalpha() or not given.currency.isupper():
-        bag.add(E.INVALID, "A three-letter currency code (ISO 4217).", "currency")
+        bag.add(E.INVALID, _("A three-letter currency code (ISO 4217)."), "currency")
     if given.hours_per_week is not None and not 0 < given.hours_per_week <= 80:
-        bag.add(E.INVALID, "From 0 to 80 hours a week.", "hoursPerWeek")
+        bag.add(E.INVALID, _("From 0 to 80 hours a week."), "hoursPerWeek")
     if given.near is None and not given.remote:
-        bag.add(E.INVALID, "Give where the job is, or make it remote.", "near")
+        bag.add(E.INVALID, _("Give where the job is, or make it remote."), "near")
     if given.near is not None and not (-90 <= given.near[0] <= 90 and -180 <= given.near[1] <= 180):
-        bag.add(E.INVALID, "Not a point on Earth.", "near")
+        bag.add(E.INVALID, _("Not a point on Earth."), "near")
     now = datetime.now(UTC)
     if given.closes_at.tzinfo is None or not now < given.closes_at <= now + MAX_OPEN:
-        bag.add(E.INVALID, "A closing date within the next year, with its time zone.", "closesAt")
+        bag.add(
+            E.INVALID, _("A closing date within the next year, with its time zone."), "closesAt"
+        )
     if len(given.skill_ids) > 20:
-        bag.add(E.INVALID, "At most 20 skills.", "skillIds")
+        bag.add(E.INVALID, _("At most 20 skills."), "skillIds")
     bag.raise_if_any()
     return texts
 
@@ -129,10 +132,12 @@ async def close_job(*, actor: Actor, job_id: int) -> PaidJob:
     async with in_transaction():
         job = await PaidJob.filter(id=job_id, hub_id=actor.hub_id).select_for_update().first()
         if job is None:
-            raise DomainError(E.NOT_FOUND, "No such job.", "jobId")
+            raise DomainError(E.NOT_FOUND, _("No such job."), "jobId")
         await require_employer(actor, job.organisation_id, "jobId")
         if job.status != PaidJobStatus.OPEN:
-            raise DomainError(E.INVALID_TRANSITION, f"The job is {job.status.value}.", "jobId")
+            raise DomainError(
+                E.INVALID_TRANSITION, _("The job is {value}.", value=job.status.value), "jobId"
+            )
         job.status, job.closed_at = PaidJobStatus.CLOSED, datetime.now(UTC)
         await job.save(update_fields=["status", "closed_at", "updated_at"])
     return job

@@ -15,3 +15,5 @@ class PeopleErrorCode(StrEnum):
     OWN_CHECK = "own_check"
     # Only pending trust checks can be reviewed.
     ALREADY_REVIEWED = "already_reviewed"
+    # A language Community Hub has no catalogue for (app/i18n/locales.py SUPPORTED).
+    UNSUPPORTED_LOCALE = "unsupported_locale"

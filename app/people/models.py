@@ -88,6 +88,8 @@ class Member(Base):
     # a missing key means its default (see app.people.service.DEFAULT_PREFS).
     notification_prefs: dict[str, Any] = fields.JSONField(default=dict)
     date_of_birth = fields.DateField(null=True)
+    # The member's chosen language (app/i18n/locales.py SUPPORTED); None: the hub's.
+    locale = fields.CharField(max_length=20, null=True)
     is_proxy = fields.BooleanField(default=False)
     status = fields.CharEnumField(MemberStatus, max_length=16, default=MemberStatus.ACTIVE)
     # Set when the member erased their account (app/gdpr/erasure.py): the row stays, pseudonymous,
@@ -131,6 +133,9 @@ class Skill(Base):
     hub_id: int
     slug = fields.CharField(max_length=60)
     name = fields.CharField(max_length=80)
+    # {"it": "...", "es": "..."}: the name in other languages, entered by hub admins
+    # (app/hubs/translations.py); the API falls back to `name`.
+    name_translations: dict[str, str] | None = fields.JSONField(null=True)
     category = fields.CharField(max_length=60, default="general")
 
     class Meta:

@@ -47,6 +47,7 @@ POLICY = ModulePolicy(
                 "homeLocation": THEMSELF,
                 "dateOfBirth": THEMSELF,
                 "notificationPreferences": THEMSELF,
+                "locale": THEMSELF,
                 "availability": SIGNED_IN,
                 "impact": SIGNED_IN,  # app/assets/impact_policy.py
                 "roles": THEMSELF | HasRole(Role.HUB_ADMIN, Role.MODERATOR),

@@ -2,6 +2,7 @@
 
 from app.actor import Actor
 from app.errors import AccessDenied
+from app.i18n import _
 from app.people.models import MemberRole, MemberStatus, ProxyLink, Role
 
 # Who may act for others (as create_proxy_member and act_for allow).
@@ -17,9 +18,9 @@ async def act_for(*, coordinator: Actor, member_id: int) -> Actor:
         active=True,
     ).select_related("member")
     if link is None or not coordinator.has_role(*COORDINATING):
-        raise AccessDenied("You are not a coordinator for this member.")
+        raise AccessDenied(_("You are not a coordinator for this member."))
     if link.member.status != MemberStatus.ACTIVE:
-        raise AccessDenied("This member is suspended.")
+        raise AccessDenied(_("This member is suspended."))
     roles = await MemberRole.filter(hub_id=coordinator.hub_id, member_id=member_id).values_list(
         "role", flat=True
     )

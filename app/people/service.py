@@ -24,11 +24,13 @@ from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from app import i18n
 from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
 from app.auth import cache as auth_cache
 from app.errors import DomainError, ErrorBag
+from app.i18n import _
 from app.people.errors import PeopleErrorCode
 from app.people.models import (
     CheckKind,
@@ -87,7 +89,8 @@ async def update_profile(*, actor: Actor, changes: Mapping[str, Any]) -> Member:
 
     `changes` may hold: display_name, bio, interests, home ((lat, lng)), travel_km,
     availability ([{"weekday": 1-7, "from": "HH:MM", "to": "HH:MM"}]), notification_prefs (the
-    keys of DEFAULT_PREFS to change) and date_of_birth. None clears what can be empty (home,
+    keys of DEFAULT_PREFS to change), date_of_birth and locale (a supported language, None: the
+    hub's). None clears what can be empty (home,
     birth date, bio, interests, availability; the notification choices go back to the defaults).
     Every invalid field is reported at once, and then nothing is written.
     """
@@ -139,12 +142,31 @@ def _clean(name: str, value: Any) -> dict[str, Any]:
         return {name: _prefs_changes(value)}
     if name == "date_of_birth":
         return {name: _date_of_birth(value)}
-    raise DomainError(E.INVALID, f"Not a profile field: {name}.", name)
+    if name == "locale":
+        return {name: _locale(value)}
+    raise DomainError(E.INVALID, _("Not a profile field: {name}.", name=name), name)
+
+
+def _locale(value: str | None) -> str | None:
+    """A supported language (None: the hub's); "it-IT" or "it_IT" is stored as "it"."""
+    if value is None:
+        return None
+    found = i18n.supported(value) if isinstance(value, str) and len(value) <= 35 else None
+    if found is None:
+        raise DomainError(
+            E.UNSUPPORTED_LOCALE,
+            i18n._(
+                "Not a language we speak: choose one of {choices}.",
+                choices=", ".join(i18n.SUPPORTED),
+            ),
+            "locale",
+        )
+    return found
 
 
 def _display_name(value: str | None) -> str:
     if value is None:
-        raise DomainError(E.INVALID, "A display name is required.", "displayName")
+        raise DomainError(E.INVALID, _("A display name is required."), "displayName")
     return v.text(value, field="displayName", max_length=DISPLAY_NAME_MAX, invalid=E.INVALID)
 
 
@@ -163,7 +185,11 @@ def _interests(values: Sequence[str] | None) -> list[str]:
     """Lower-cased tags, each once, in the order given."""
     values = values or []
     if len(values) > INTERESTS_MAX:
-        raise DomainError(E.INVALID, f"At most {INTERESTS_MAX} interests.", "interests")
+        raise DomainError(
+            E.INVALID,
+            _("At most {INTERESTS_MAX} interests.", INTERESTS_MAX=INTERESTS_MAX),
+            "interests",
+        )
     cleaned = (
         v.text(i, field="interests", max_length=INTEREST_MAX, invalid=E.INVALID).lower()
         for i in values
@@ -177,7 +203,7 @@ def _home(value: tuple[float, float] | None) -> dict[str, Any]:
     lat, lng = (float(x) for x in value)
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
         raise DomainError(
-            E.INVALID, "Latitude must be within ±90 and longitude within ±180.", "homeLocation"
+            E.INVALID, _("Latitude must be within ±90 and longitude within ±180."), "homeLocation"
         )
     cell = h3.latlng_to_cell(lat, lng, HOME_RESOLUTION)
     return {"home_lat": lat, "home_lng": lng, "home_cell": cell}
@@ -185,13 +211,13 @@ def _home(value: tuple[float, float] | None) -> dict[str, Any]:
 
 def _travel_km(value: int | None) -> int:
     if value is None or isinstance(value, bool):
-        raise DomainError(E.INVALID, "Give a distance in km.", "travelKm")
+        raise DomainError(E.INVALID, _("Give a distance in km."), "travelKm")
     return v.int_range(value, field="travelKm", low=0, high=TRAVEL_KM_MAX, invalid=E.INVALID)
 
 
 def _clock(value: Any, field: str, what: str) -> str:
     if not isinstance(value, str) or not _CLOCK.match(value):
-        raise DomainError(E.INVALID, f"{what}: use 24-hour HH:MM, e.g. 09:30.", field)
+        raise DomainError(E.INVALID, _("{what}: use 24-hour HH:MM, e.g. 09:30.", what=what), field)
     return value
 
 
@@ -199,16 +225,20 @@ def availability(slots: Sequence[Mapping[str, Any]] | None) -> list[dict[str, An
     """Weekly slots in the hub's time zone, sorted: ISO weekday 1-7, start before end."""
     slots = slots or []
     if len(slots) > SLOTS_MAX:
-        raise DomainError(E.INVALID, f"At most {SLOTS_MAX} slots.", "availability")
+        raise DomainError(
+            E.INVALID, _("At most {SLOTS_MAX} slots.", SLOTS_MAX=SLOTS_MAX), "availability"
+        )
     cleaned = []
     for n, slot in enumerate(slots, start=1):
         weekday = slot.get("weekday")
         if not isinstance(weekday, int) or isinstance(weekday, bool) or weekday not in _WEEKDAYS:
-            raise DomainError(E.INVALID, f"Slot {n}: not a weekday (1-7).", "availability")
+            raise DomainError(E.INVALID, _("Slot {n}: not a weekday (1-7).", n=n), "availability")
         start = _clock(slot.get("from"), "availability", f"Slot {n}")
         end = _clock(slot.get("to"), "availability", f"Slot {n}")
         if end <= start:
-            raise DomainError(E.INVALID, f"Slot {n}: it must end after it starts.", "availability")
+            raise DomainError(
+                E.INVALID, _("Slot {n}: it must end after it starts.", n=n), "availability"
+            )
         cleaned.append({"weekday": int(weekday), "from": start, "to": end})
     unique = {(s["weekday"], s["from"], s["to"]): s for s in cleaned}
     return [unique[k] for k in sorted(unique)]
@@ -221,16 +251,18 @@ def _prefs_changes(value: Mapping[str, Any] | None) -> dict[str, Any]:
     field = "notificationPreferences"
     unknown = set(value) - set(DEFAULT_PREFS)
     if unknown:
-        raise DomainError(E.INVALID, f"Unknown choices: {', '.join(sorted(unknown))}.", field)
+        raise DomainError(
+            E.INVALID, _("Unknown choices: {names}.", names=", ".join(sorted(unknown))), field
+        )
     out: dict[str, Any] = {}
     for key in ("email", "in_app"):
         if key in value:
             if not isinstance(value[key], bool):
-                raise DomainError(E.INVALID, "Email and in-app are true or false.", field)
+                raise DomainError(E.INVALID, _("Email and in-app are true or false."), field)
             out[key] = value[key]
     if "digest" in value:
         if value["digest"] not in {d.value for d in Digest}:
-            raise DomainError(E.INVALID, "The digest is none, daily or weekly.", field)
+            raise DomainError(E.INVALID, _("The digest is none, daily or weekly."), field)
         out["digest"] = Digest(value["digest"]).value
     for key, what in (("quiet_from", "Quiet hours start"), ("quiet_to", "Quiet hours end")):
         if key in value:
@@ -243,12 +275,14 @@ def _merged_prefs(current: Mapping[str, Any] | None, changes: Mapping[str, Any])
     start, end = prefs["quiet_from"], prefs["quiet_to"]
     if (start is None) != (end is None):
         raise DomainError(
-            E.INVALID, "Give both ends of the quiet hours, or neither.", "notificationPreferences"
+            E.INVALID,
+            _("Give both ends of the quiet hours, or neither."),
+            "notificationPreferences",
         )
     if start is not None and start == end:
         raise DomainError(
             E.INVALID,
-            "Quiet hours must start and end at different times.",
+            _("Quiet hours must start and end at different times."),
             "notificationPreferences",
         )
     return prefs
@@ -264,10 +298,12 @@ def _date_of_birth(value: date | None) -> date | None:
         return None
     today = _today()
     if value > today or value < OLDEST_BIRTH_DATE:
-        raise DomainError(E.INVALID, "Not a possible date of birth.", "dateOfBirth")
+        raise DomainError(E.INVALID, _("Not a possible date of birth."), "dateOfBirth")
     age = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
     if age < MIN_AGE:
-        raise DomainError(E.INVALID, f"Members must be at least {MIN_AGE}.", "dateOfBirth")
+        raise DomainError(
+            E.INVALID, _("Members must be at least {MIN_AGE}.", MIN_AGE=MIN_AGE), "dateOfBirth"
+        )
     return value
 
 
@@ -277,7 +313,7 @@ def _date_of_birth(value: date | None) -> date | None:
 def _slug_from(value: str, field: str) -> str:
     """A slug made from a name; a name without any letter a-z or digit makes none."""
     if not re.search(r"[a-z0-9]", value.lower()):
-        raise DomainError(E.INVALID, "Needs a letter a-z or a digit to make a slug of.", field)
+        raise DomainError(E.INVALID, _("Needs a letter a-z or a digit to make a slug of."), field)
     return v.slugify(value)
 
 
@@ -317,7 +353,7 @@ async def create_skill(
             )
     except IntegrityError as exc:
         raise DomainError(
-            E.DUPLICATE, f"The hub has a skill with the slug {slug!r} already.", "slug"
+            E.DUPLICATE, _("The hub has a skill with the slug {slug!r} already.", slug=slug), "slug"
         ) from exc
     return skill
 
@@ -341,7 +377,7 @@ async def update_skill(
     async with in_transaction():
         skill = await Skill.select_for_update().get_or_none(id=skill_id, hub_id=actor.hub_id)
         if skill is None:
-            raise DomainError(E.NOT_FOUND, "No such skill in this hub.", "skillId")
+            raise DomainError(E.NOT_FOUND, _("No such skill in this hub."), "skillId")
         if changes:
             skill.update_from_dict(changes)
             await skill.save(update_fields=list(changes))
@@ -360,13 +396,17 @@ async def set_member_skills(*, actor: Actor, skill_ids: Sequence[int]) -> list[S
     """Replaces the acting member's skills; each must be one of the hub's skills."""
     ids = list(dict.fromkeys(skill_ids))
     if len(ids) > MEMBER_SKILLS_MAX:
-        raise DomainError(E.INVALID, f"At most {MEMBER_SKILLS_MAX} skills.", "skillIds")
+        raise DomainError(
+            E.INVALID,
+            _("At most {MEMBER_SKILLS_MAX} skills.", MEMBER_SKILLS_MAX=MEMBER_SKILLS_MAX),
+            "skillIds",
+        )
     async with in_transaction():
         # One change at a time per member: the lock orders concurrent replacements.
         await Member.select_for_update(no_key=True).get(id=actor.member_id, hub_id=actor.hub_id)
         skills = await Skill.filter(hub_id=actor.hub_id, id__in=ids) if ids else []
         if len(skills) != len(ids):
-            raise DomainError(E.INVALID, "Some of these are not skills of this hub.", "skillIds")
+            raise DomainError(E.INVALID, _("Some of these are not skills of this hub."), "skillIds")
         await MemberSkill.filter(hub_id=actor.hub_id, member_id=actor.member_id).delete()
         await MemberSkill.bulk_create(
             [
@@ -421,7 +461,7 @@ async def submit_check(
             reference, field="reference", max_length=REFERENCE_MAX, invalid=E.INVALID
         )
     if expires_on is not None and expires_on <= _today():
-        bag.add(E.INVALID, "This check has expired already.", "expiresOn")
+        bag.add(E.INVALID, _("This check has expired already."), "expiresOn")
     bag.raise_if_any()
     assert isinstance(kind, CheckKind)
     async with in_transaction():
@@ -429,7 +469,7 @@ async def submit_check(
         if await TrustCheck.exists(
             hub_id=actor.hub_id, member_id=actor.member_id, kind=kind, status=CheckStatus.PENDING
         ):
-            raise DomainError(E.DUPLICATE, "A check of this kind awaits review already.", "kind")
+            raise DomainError(E.DUPLICATE, _("A check of this kind awaits review already."), "kind")
         check = await TrustCheck.create(
             hub_id=actor.hub_id,
             member_id=actor.member_id,
@@ -452,7 +492,7 @@ def _kind(value: CheckKind | str) -> CheckKind:
     try:
         return CheckKind(value)
     except ValueError as exc:
-        raise DomainError(E.INVALID, "Not a kind of check.", "kind") from exc
+        raise DomainError(E.INVALID, _("Not a kind of check."), "kind") from exc
 
 
 async def review_check(*, actor: Actor, check_id: int, approve: bool, note: str = "") -> TrustCheck:
@@ -464,17 +504,19 @@ async def review_check(*, actor: Actor, check_id: int, approve: bool, note: str 
     async with in_transaction():
         check = await TrustCheck.select_for_update().get_or_none(id=check_id, hub_id=actor.hub_id)
         if check is None:
-            raise DomainError(E.NOT_FOUND, "No such check in this hub.", "checkId")
+            raise DomainError(E.NOT_FOUND, _("No such check in this hub."), "checkId")
         reviewers = {actor.member_id, actor.acted_by.id if actor.acted_by else None}
         if check.member_id in reviewers:
-            raise DomainError(E.OWN_CHECK, "Nobody reviews their own check.", "checkId")
+            raise DomainError(E.OWN_CHECK, _("Nobody reviews their own check."), "checkId")
         if check.status != CheckStatus.PENDING:
             raise DomainError(
-                E.ALREADY_REVIEWED, f"This check is {check.status.value} already.", "checkId"
+                E.ALREADY_REVIEWED,
+                _("This check is {value} already.", value=check.status.value),
+                "checkId",
             )
         if approve and check.expires_on is not None and check.expires_on < _today():
             raise DomainError(
-                E.INVALID, "This check has expired since: reject it instead.", "approve"
+                E.INVALID, _("This check has expired since: reject it instead."), "approve"
             )
         check.status = CheckStatus.VERIFIED if approve else CheckStatus.REJECTED
         check.reviewed_by_id = actor.member_id
@@ -550,7 +592,7 @@ async def _locked_member(actor: Actor, member_id: int) -> Member:
         id=member_id, hub_id=actor.hub_id
     )
     if member is None:
-        raise DomainError(E.NOT_FOUND, "No such member in this hub.", "memberId")
+        raise DomainError(E.NOT_FOUND, _("No such member in this hub."), "memberId")
     return member
 
 
@@ -567,9 +609,9 @@ async def grant_role(*, actor: Actor, member_id: int, role: Role) -> Member:
         member = await _locked_member(actor, member_id)
         if role in STAFF_ROLES and await _is_proxied(actor.hub_id, member):
             raise DomainError(
-                E.INVALID, "A coordinator acts for this member: they hold no other role.", "role"
+                E.INVALID, _("A coordinator acts for this member: they hold no other role."), "role"
             )
-        _, created = await MemberRole.get_or_create(
+        _role, created = await MemberRole.get_or_create(
             hub_id=actor.hub_id, member_id=member.id, role=role
         )
         if created:
@@ -589,7 +631,7 @@ async def revoke_role(*, actor: Actor, member_id: int, role: Role) -> Member:
     """Takes a role away (hub admins); the hub always keeps at least one hub admin."""
     actor.require_role(Role.HUB_ADMIN)
     if role == Role.MEMBER:
-        raise DomainError(E.INVALID, "Every member has the member role.", "role")
+        raise DomainError(E.INVALID, _("Every member has the member role."), "role")
     async with in_transaction():
         member = await _locked_member(actor, member_id)
         # Locks every hub admin's row, in id order: two admins stepping down (or revoking each
@@ -600,7 +642,7 @@ async def revoke_role(*, actor: Actor, member_id: int, role: Role) -> Member:
             .select_for_update()
         )
         if role == Role.HUB_ADMIN and [a.member_id for a in admins] == [member.id]:
-            raise DomainError(E.LAST_ADMIN, "The hub needs at least one hub admin.", "memberId")
+            raise DomainError(E.LAST_ADMIN, _("The hub needs at least one hub admin."), "memberId")
         deleted = await MemberRole.filter(
             hub_id=actor.hub_id, member_id=member.id, role=role
         ).delete()
@@ -659,7 +701,7 @@ async def link_proxy(*, actor: Actor, coordinator_id: int, member_id: int) -> Pr
     """Lets a coordinator act for a member (hub admins, with the member's consent)."""
     actor.require_role(Role.HUB_ADMIN)
     if coordinator_id == member_id:
-        raise DomainError(E.INVALID, "Nobody acts for themself.", "memberId")
+        raise DomainError(E.INVALID, _("Nobody acts for themself."), "memberId")
     async with in_transaction():
         # Both rows locked in id order, so concurrent links never deadlock.
         found = {
@@ -670,16 +712,16 @@ async def link_proxy(*, actor: Actor, coordinator_id: int, member_id: int) -> Pr
         }
         coordinator, member = found.get(coordinator_id), found.get(member_id)
         if coordinator is None:
-            raise DomainError(E.NOT_FOUND, "No such member in this hub.", "coordinatorId")
+            raise DomainError(E.NOT_FOUND, _("No such member in this hub."), "coordinatorId")
         if member is None:
-            raise DomainError(E.NOT_FOUND, "No such member in this hub.", "memberId")
+            raise DomainError(E.NOT_FOUND, _("No such member in this hub."), "memberId")
         roles = await roles_of_members(hub_id=actor.hub_id, member_ids=[coordinator.id, member.id])
         if Role.COORDINATOR not in roles.get(coordinator.id, []):
-            raise DomainError(E.INVALID, "That member is not a coordinator.", "coordinatorId")
+            raise DomainError(E.INVALID, _("That member is not a coordinator."), "coordinatorId")
         if STAFF_ROLES & set(roles.get(member.id, [])):
             raise DomainError(
                 E.INVALID,
-                "This member holds a role beyond member: nobody may act for them.",
+                _("This member holds a role beyond member: nobody may act for them."),
                 "memberId",
             )
         link, created = await ProxyLink.get_or_create(
@@ -707,7 +749,7 @@ async def unlink_proxy(*, actor: Actor, coordinator_id: int, member_id: int) -> 
             hub_id=actor.hub_id, coordinator_id=coordinator_id, member_id=member_id, active=True
         )
         if link is None:
-            raise DomainError(E.NOT_FOUND, "This coordinator does not act for them.", "memberId")
+            raise DomainError(E.NOT_FOUND, _("This coordinator does not act for them."), "memberId")
         link.active = False
         await link.save(update_fields=["active"])
         await audit.record(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from app.actor import Actor
 from app.errors import DomainError
+from app.i18n import _
 from app.opportunities.models import Application, Opportunity, OpportunityKind
 from app.organisations.models import OrganisationMember
 from app.portfolios.errors import PortfolioErrorCode as E
@@ -52,6 +53,6 @@ async def load(actor: Actor, application_id: int, *, lock: bool = False) -> Enga
         query = query.select_for_update()
     application = await query.first()
     if application is None:
-        raise DomainError(E.NOT_FOUND, "No such application.", "applicationId")
+        raise DomainError(E.NOT_FOUND, _("No such application."), "applicationId")
     opportunity = await Opportunity.get(id=application.opportunity_id, hub_id=actor.hub_id)
     return Engagement(application, opportunity)

@@ -14,6 +14,7 @@ from app.actor import Actor
 from app.audit import service as audit
 from app.errors import DomainError
 from app.hubs.models import Hub
+from app.i18n import _
 from app.opportunities.models import ApplicationStatus, Opportunity
 from app.people.models import Role
 from app.policy import Viewer
@@ -58,15 +59,15 @@ async def log_hours(
     now = datetime.now(zone)
     today = now.date()
     if worked_on > today:
-        raise DomainError(E.FUTURE_DATE, "Hours can only be logged once given.", "workedOn")
+        raise DomainError(E.FUTURE_DATE, _("Hours can only be logged once given."), "workedOn")
     if worked_on < today - OLDEST:
-        raise DomainError(E.INVALID, "At most a year back.", "workedOn")
+        raise DomainError(E.INVALID, _("At most a year back."), "workedOn")
     async with in_transaction():
         found = await engagement.load(actor, application_id, lock=True)
         if actor.member_id != found.volunteer_id:
-            raise DomainError(E.FORBIDDEN, "Only the volunteer logs their hours.", None)
+            raise DomainError(E.FORBIDDEN, _("Only the volunteer logs their hours."), None)
         if found.application.status != ApplicationStatus.ACCEPTED:
-            raise DomainError(E.NOT_ACCEPTED, "Only accepted engagements log hours.", None)
+            raise DomainError(E.NOT_ACCEPTED, _("Only accepted engagements log hours."), None)
         _check_shift_started(found.opportunity, worked_on, now, zone)
         await _check_daily_total(actor, worked_on, minutes)
         record = await HoursRecord.create(
@@ -97,7 +98,9 @@ def _check_shift_started(
     if starts and min(starts) > now:
         at = min(starts).strftime("%H:%M")
         raise DomainError(
-            E.FUTURE_DATE, f"The shift starts at {at}: log the hours once given.", "workedOn"
+            E.FUTURE_DATE,
+            _("The shift starts at {at}: log the hours once given.", at=at),
+            "workedOn",
         )
 
 
@@ -135,14 +138,16 @@ async def _check_daily_total(actor: Actor, worked_on: date, minutes: int) -> Non
     logged = int(rows[0]["total"])
     if logged + minutes > MAX_MINUTES_A_DAY:
         raise DomainError(
-            E.INVALID, f"{logged} minutes are already logged that day: a day has 1440.", "minutes"
+            E.INVALID,
+            _("{logged} minutes are already logged that day: a day has 1440.", logged=logged),
+            "minutes",
         )
 
 
 async def _locked_record(actor: Actor, record_id: int) -> HoursRecord:
     record = await HoursRecord.select_for_update().get_or_none(id=record_id, hub_id=actor.hub_id)
     if record is None:
-        raise DomainError(E.NOT_FOUND, "No such hours record.", "hoursRecordId")
+        raise DomainError(E.NOT_FOUND, _("No such hours record."), "hoursRecordId")
     return record
 
 
@@ -175,11 +180,15 @@ async def resolve_dispute(
     async with in_transaction():
         record = await _locked_record(actor, record_id)
         if record.volunteer_id == actor.member_id:
-            raise DomainError(E.OWN_HOURS, "Nobody settles their own hours.", None)
+            raise DomainError(E.OWN_HOURS, _("Nobody settles their own hours."), None)
         if await (await engagement.load(actor, record.application_id)).on_receiving_side(actor):
-            raise DomainError(E.FORBIDDEN, "Another moderator settles disputes you are in.", None)
+            raise DomainError(
+                E.FORBIDDEN, _("Another moderator settles disputes you are in."), None
+            )
         if record.status != HoursStatus.DISPUTED:
-            raise DomainError(E.ALREADY_DECIDED, f"The record is {record.status.value}.", None)
+            raise DomainError(
+                E.ALREADY_DECIDED, _("The record is {value}.", value=record.status.value), None
+            )
         record.resolution_note = note
         target = HoursStatus.VERIFIED if verify else HoursStatus.REJECTED
         await _decide(actor, record, target, action="hours.resolve")
@@ -188,12 +197,14 @@ async def resolve_dispute(
 
 async def _check_reviewer(actor: Actor, record: HoursRecord) -> None:
     if record.volunteer_id == actor.member_id:
-        raise DomainError(E.OWN_HOURS, "Nobody verifies their own hours.", None)
+        raise DomainError(E.OWN_HOURS, _("Nobody verifies their own hours."), None)
     found = await engagement.load(actor, record.application_id)
     if not await found.on_receiving_side(actor):
-        raise DomainError(E.FORBIDDEN, "Only the side that was helped can verify hours.", None)
+        raise DomainError(E.FORBIDDEN, _("Only the side that was helped can verify hours."), None)
     if record.status != HoursStatus.PENDING:
-        raise DomainError(E.ALREADY_DECIDED, f"The record is {record.status.value}.", None)
+        raise DomainError(
+            E.ALREADY_DECIDED, _("The record is {value}.", value=record.status.value), None
+        )
 
 
 async def _decide(actor: Actor, record: HoursRecord, status: HoursStatus, *, action: str) -> None:

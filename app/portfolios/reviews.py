@@ -10,6 +10,7 @@ from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
 from app.errors import DomainError
+from app.i18n import _
 from app.opportunities.models import ApplicationStatus
 from app.portfolios import engagement
 from app.portfolios.errors import PortfolioErrorCode as E
@@ -60,16 +61,18 @@ async def write_review(
                 subject_id = found.volunteer_id
             else:
                 raise DomainError(
-                    E.FORBIDDEN, "Only the two sides of the engagement review it.", None
+                    E.FORBIDDEN, _("Only the two sides of the engagement review it."), None
                 )
             if not await _delivered(found):
                 raise DomainError(
-                    E.NOT_DELIVERED, "Reviews open once the help has been given.", None
+                    E.NOT_DELIVERED, _("Reviews open once the help has been given."), None
                 )
             if await Review.exists(
                 hub_id=actor.hub_id, application_id=application_id, subject_id=subject_id
             ):
-                raise DomainError(E.ALREADY_REVIEWED, "Your side has reviewed this already.", None)
+                raise DomainError(
+                    E.ALREADY_REVIEWED, _("Your side has reviewed this already."), None
+                )
             review = await Review.create(
                 hub_id=actor.hub_id,
                 application_id=application_id,
@@ -91,7 +94,7 @@ async def write_review(
                 key=f"{review.id}",
             )
     except IntegrityError as exc:
-        raise DomainError(E.ALREADY_REVIEWED, "You have reviewed this already.", None) from exc
+        raise DomainError(E.ALREADY_REVIEWED, _("You have reviewed this already."), None) from exc
     return review
 
 
@@ -104,9 +107,9 @@ async def edit_review(
             id=review_id, hub_id=actor.hub_id, author_id=actor.member_id
         )
         if review is None:
-            raise DomainError(E.NOT_FOUND, "No such review of yours.", "reviewId")
+            raise DomainError(E.NOT_FOUND, _("No such review of yours."), "reviewId")
         if datetime.now(UTC) - review.created_at > EDIT_WINDOW:
-            raise DomainError(E.EDIT_WINDOW_CLOSED, "Reviews can be edited for 48 hours.", None)
+            raise DomainError(E.EDIT_WINDOW_CLOSED, _("Reviews can be edited for 48 hours."), None)
         if rating is not None:
             review.rating = _rating(rating)
         if comment is not None:

@@ -14,6 +14,7 @@ from app.audit import service as audit
 from app.badges import levels
 from app.config import get_settings
 from app.errors import AccessDenied, DomainError
+from app.i18n import _
 from app.organisations.models import Organisation
 from app.people.models import Member, MemberStatus
 from app.policy import Viewer
@@ -234,9 +235,12 @@ async def readable(*, actor: Actor, member_id: int) -> tuple[Member, PortfolioSe
     PRIVATE: not shared. Reading someone else's never creates their settings."""
     member = await Member.get_or_none(id=member_id, hub_id=actor.hub_id)
     if member is None:
-        raise DomainError(E.NOT_FOUND, "No such member in this hub.", "memberId")
+        raise DomainError(E.NOT_FOUND, _("No such member in this hub."), "memberId")
     if not await PORTFOLIO_READERS.allows(Viewer.of(actor), member):
-        raise AccessDenied(f"{member.display_name} has not shared their portfolio.", "PRIVATE")
+        raise AccessDenied(
+            _("{display_name} has not shared their portfolio.", display_name=member.display_name),
+            "PRIVATE",
+        )
     if member.id == actor.member_id:
         return member, await settings_of(hub_id=actor.hub_id, member_id=member.id)
     return member, await PortfolioSettings.get(hub_id=actor.hub_id, member_id=member.id)

@@ -9,6 +9,7 @@ from tortoise.queryset import QuerySet
 
 from app.errors import DomainError
 from app.hubs.models import Hub
+from app.i18n import _
 from app.policy import Viewer
 from app.ratings import privacy
 from app.ratings.errors import RatingsErrorCode as E
@@ -24,7 +25,7 @@ async def comments(*, viewer: Viewer, trial_id: int) -> QuerySet[TrialReport]:
     if reports < privacy.k_of(hub):
         raise DomainError(
             E.FORBIDDEN,
-            f"Fewer than {privacy.k_of(hub)} testers reported: comments are withheld.",
+            _("Fewer than {k_of} testers reported: comments are withheld.", k_of=privacy.k_of(hub)),
             "trialId",
         )
     return (

@@ -15,6 +15,7 @@ from tortoise import Tortoise
 
 from app.errors import DomainError
 from app.hubs.models import Hub
+from app.i18n import _
 from app.organisations.models import Organisation
 from app.policy import Viewer
 from app.ratings import privacy, stats
@@ -36,7 +37,7 @@ RESOLUTIONS = (5, 6, 7)
 def _key(slice_by: Slice, resolution: int) -> str:
     if slice_by == Slice.AREA:
         if resolution not in RESOLUTIONS:
-            raise DomainError(E.INVALID, "The hub's area resolution is not 5, 6 or 7.", None)
+            raise DomainError(E.INVALID, _("The hub's area resolution is not 5, 6 or 7."), None)
         return f"coalesce(r.cell{resolution}, 'unknown')"
     if slice_by == Slice.AGE_BAND:
         return "coalesce(r.age_band, 'unknown')"
@@ -120,12 +121,12 @@ async def readable_trial(viewer: Viewer, trial_id: int) -> Trial:
 
     trial = await Trial.get_or_none(id=trial_id, hub_id=viewer.hub_id)
     if trial is None:
-        raise DomainError(E.NOT_FOUND, "No such trial.", "trialId")
+        raise DomainError(E.NOT_FOUND, _("No such trial."), "trialId")
     if not (trial.publish_ratings or await RATINGS_READERS.allows(viewer, trial)):
-        raise DomainError(E.FORBIDDEN, "Only the business reads these ratings.", "trialId")
+        raise DomainError(E.FORBIDDEN, _("Only the business reads these ratings."), "trialId")
     if trial.status != TrialStatus.CLOSED:
         raise DomainError(
-            E.NOT_CLOSED, "Ratings are read once the trial's window has closed.", "trialId"
+            E.NOT_CLOSED, _("Ratings are read once the trial's window has closed."), "trialId"
         )
     return trial
 
@@ -235,9 +236,11 @@ async def business_ratings(
 
     organisation = await Organisation.get_or_none(id=organisation_id, hub_id=viewer.hub_id)
     if organisation is None:
-        raise DomainError(E.NOT_FOUND, "No such organisation.", "organisationId")
+        raise DomainError(E.NOT_FOUND, _("No such organisation."), "organisationId")
     if not await ORGANISATION_READERS.allows(viewer, organisation):
-        raise DomainError(E.FORBIDDEN, "Only the business reads these ratings.", "organisationId")
+        raise DomainError(
+            E.FORBIDDEN, _("Only the business reads these ratings."), "organisationId"
+        )
     assert viewer.hub_id is not None
     hub = await _hub(viewer.hub_id)
     rows = await Tortoise.get_connection("default").execute_query_dict(
@@ -254,7 +257,7 @@ async def business_ratings(
 
 def _monday(value: date, field: str) -> date:
     if value.weekday() != 0:
-        raise DomainError(E.INVALID, "Periods are whole weeks: give a Monday.", field)
+        raise DomainError(E.INVALID, _("Periods are whole weeks: give a Monday."), field)
     return value
 
 
@@ -269,7 +272,7 @@ async def period_ratings(
     _monday(first_week, "firstWeek")
     _monday(last_week, "lastWeek")
     if last_week < first_week:
-        raise DomainError(E.INVALID, "The last week is before the first.", "lastWeek")
+        raise DomainError(E.INVALID, _("The last week is before the first."), "lastWeek")
     by_week = await trial_ratings(viewer=viewer, trial_id=trial_id, slice_by=Slice.WEEK)
     weeks = {
         g.key
@@ -280,15 +283,18 @@ async def period_ratings(
     if not privacy.period_allowed(weeks, hidden):
         raise DomainError(
             E.WOULD_ISOLATE,
-            f"This period holds weeks with too few testers: set against another answer it"
-            f" could single out fewer than {by_week.k}. Choose a period made of weeks that are"
-            " shown, or one that holds all the withheld weeks.",
+            _(
+                "This period holds weeks with too few testers: set against another "
+                "answer it could single out fewer than {k}. Choose a period made of "
+                "weeks that are shown, or one that holds all the withheld weeks.",
+                k=by_week.k,
+            ),
             "firstWeek",
         )
     hub = await _hub(trial.hub_id)
     start = datetime.combine(first_week, time(), tzinfo=UTC)
     end = datetime.combine(last_week + timedelta(days=7), time(), tzinfo=UTC)
-    whole, _ = await _aggregate(hub, [trial.id], Slice.NONE, (start, end))
+    whole, _slices = await _aggregate(hub, [trial.id], Slice.NONE, (start, end))
     return Ratings(
         [trial.id], privacy.k_of(hub), Slice.NONE, whole, first_week=first_week,
         last_week=last_week,

@@ -2,6 +2,7 @@
 
 from app.actor import Actor
 from app.errors import DomainError
+from app.i18n import _
 from app.organisations.models import OrganisationMember
 from app.organisations.policy import MANAGERS
 from app.trials.errors import TrialErrorCode as E
@@ -15,7 +16,7 @@ async def get_trial(actor: Actor, trial_id: int, *, lock: bool = False) -> Trial
         query = query.select_for_update()
     trial = await query.first()
     if trial is None:
-        raise DomainError(E.NOT_FOUND, "No such trial.", "trialId")
+        raise DomainError(E.NOT_FOUND, _("No such trial."), "trialId")
     return trial
 
 
@@ -31,4 +32,6 @@ async def is_business_person(actor: Actor, organisation_id: int, *, managers: bo
 async def require_business(actor: Actor, trial: Trial) -> None:
     """An owner or admin of the trial's business (the policy's BUSINESS_MANAGERS)."""
     if not await is_business_person(actor, trial.organisation_id, managers=True):
-        raise DomainError(E.FORBIDDEN, "Only the business's owners and admins can do this.", None)
+        raise DomainError(
+            E.FORBIDDEN, _("Only the business's owners and admins can do this."), None
+        )

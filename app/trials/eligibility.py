@@ -10,6 +10,7 @@ Each rule is a boolean over the member row `m` and the trial row `t`; an unset r
 - checks: the member holds every listed trust check, verified and not expired.
 """
 
+from app.i18n import _
 from app.opportunities import geo
 
 _RULES: dict[str, str] = {
@@ -42,11 +43,11 @@ _RULES: dict[str, str] = {
 }
 
 MESSAGES = {
-    "distance": "You live too far from where this trial takes place (or have no home set).",
-    "age": "This trial is for another age band (or your date of birth is not set).",
-    "interests": "This trial is for members with other interests.",
-    "skills": "This trial needs a skill you have not listed.",
-    "checks": "This trial needs a trust check you do not hold (verified and in date).",
+    "distance": _("You live too far from where this trial takes place (or have no home set)."),
+    "age": _("This trial is for another age band (or your date of birth is not set)."),
+    "interests": _("This trial is for members with other interests."),
+    "skills": _("This trial needs a skill you have not listed."),
+    "checks": _("This trial needs a trust check you do not hold (verified and in date)."),
 }
 
 

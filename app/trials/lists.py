@@ -8,6 +8,7 @@ from tortoise.queryset import QuerySet
 
 from app.actor import Actor
 from app.errors import DomainError, ErrorBag
+from app.i18n import _
 from app.opportunities import geo
 from app.policy import Viewer, visible
 from app.trials import eligibility
@@ -39,17 +40,17 @@ def _search(query: QuerySet[Trial], given: TrialSearch) -> QuerySet[Trial]:
     bag = ErrorBag()
     text = (given.text or "").strip()
     if len(text) > 200 or "\x00" in text:
-        bag.add(E.INVALID, "At most 200 characters.", "text")
+        bag.add(E.INVALID, _("At most 200 characters."), "text")
     if (given.near is None) != (given.within_km is None):
-        bag.add(E.INVALID, "A distance needs its point, and a point its distance.", "withinKm")
+        bag.add(E.INVALID, _("A distance needs its point, and a point its distance."), "withinKm")
     if given.within_km is not None and not 0 < given.within_km <= 200:
-        bag.add(E.INVALID, "Between 0 and 200 km.", "withinKm")
+        bag.add(E.INVALID, _("Between 0 and 200 km."), "withinKm")
     if given.near is not None and not (-90 <= given.near[0] <= 90 and -180 <= given.near[1] <= 180):
-        bag.add(E.INVALID, "Not a point on Earth.", "near")
+        bag.add(E.INVALID, _("Not a point on Earth."), "near")
     if any("\x00" in i or len(i) > 100 for i in given.interests):
-        bag.add(E.INVALID, "Each interest at most 100 characters.", "interests")
+        bag.add(E.INVALID, _("Each interest at most 100 characters."), "interests")
     if len(given.skill_ids) > 20 or len(given.interests) > 20:
-        bag.add(E.INVALID, "At most 20 skills and 20 interests.", "skillIds")
+        bag.add(E.INVALID, _("At most 20 skills and 20 interests."), "skillIds")
     if bag.errors:  # a query reports one typed error (schema/errors.py), the first
         raise bag.errors[0]
     if text:
@@ -119,5 +120,5 @@ async def applications_to(*, actor: Actor, trial_id: int) -> QuerySet[TrialAppli
     """A trial's applications, first first (its business's people)."""
     trial = await get_trial(actor, trial_id)
     if not await is_business_person(actor, trial.organisation_id, managers=False):
-        raise DomainError(E.FORBIDDEN, "Only the business reads its applications.", "trialId")
+        raise DomainError(E.FORBIDDEN, _("Only the business reads its applications."), "trialId")
     return TrialApplication.filter(hub_id=actor.hub_id, trial_id=trial.id).order_by("id")

@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 from app.actor import Actor
 from app.credits.models import VoucherOffer
 from app.errors import DomainError
+from app.i18n import _
 from app.organisations.models import Organisation
 from app.policy import Viewer, visible
 from app.ratings.errors import RatingsErrorCode as E
@@ -35,7 +36,7 @@ async def business_profile(*, viewer: Viewer, organisation_id: int) -> BusinessP
     """What anyone in the hub sees of the business."""
     organisation = await Organisation.get_or_none(id=organisation_id, hub_id=viewer.hub_id)
     if organisation is None:
-        raise DomainError(E.NOT_FOUND, "No such organisation.", "organisationId")
+        raise DomainError(E.NOT_FOUND, _("No such organisation."), "organisationId")
     trials = (
         await (
             await visible(

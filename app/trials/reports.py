@@ -22,6 +22,7 @@ from app import events
 from app.actor import Actor
 from app.credits import ledger
 from app.errors import DomainError, ErrorBag
+from app.i18n import _
 from app.people.models import Member
 from app.trials import vouchers
 from app.trials.access import get_trial
@@ -72,17 +73,21 @@ def age_band(born: date | None, on: date) -> str | None:
 def _validate(trial: Trial, given: ReportInput) -> None:
     bag = ErrorBag()
     if len(given.ratings) != len(trial.dimensions):
-        bag.add(E.INVALID, f"Rate each of the {len(trial.dimensions)} dimensions.", "ratings")
+        bag.add(
+            E.INVALID,
+            _("Rate each of the {count} dimensions.", count=len(trial.dimensions)),
+            "ratings",
+        )
     elif any(not isinstance(r, int) or not 1 <= r <= 5 for r in given.ratings):
-        bag.add(E.INVALID, "Each rating is a whole number from 1 to 5.", "ratings")
+        bag.add(E.INVALID, _("Each rating is a whole number from 1 to 5."), "ratings")
     if len(given.comment) > 5000 or "\x00" in given.comment:
-        bag.add(E.INVALID, "At most 5000 characters.", "comment")
+        bag.add(E.INVALID, _("At most 5000 characters."), "comment")
     if len(given.answers) > len(trial.questions):
-        bag.add(E.INVALID, f"At most {len(trial.questions)} answers.", "answers")
+        bag.add(E.INVALID, _("At most {count} answers.", count=len(trial.questions)), "answers")
     elif any(len(a) > 2000 or "\x00" in a for a in given.answers):
-        bag.add(E.INVALID, "Each answer at most 2000 characters.", "answers")
+        bag.add(E.INVALID, _("Each answer at most 2000 characters."), "answers")
     if len(given.photos) > MAX_PHOTOS:
-        bag.add(E.INVALID, f"At most {MAX_PHOTOS} photos.", "photos")
+        bag.add(E.INVALID, _("At most {MAX_PHOTOS} photos.", MAX_PHOTOS=MAX_PHOTOS), "photos")
     for url in given.photos:
         try:
             parts = urlsplit(url)
@@ -90,7 +95,7 @@ def _validate(trial: Trial, given: ReportInput) -> None:
         except ValueError:  # e.g. an unclosed IPv6 bracket
             ok = False
         if not ok or any(c.isspace() or ord(c) < 32 for c in url):
-            bag.add(E.INVALID, "Photos are http(s) URLs.", "photos")
+            bag.add(E.INVALID, _("Photos are http(s) URLs."), "photos")
             break
     bag.raise_if_any()
 
@@ -99,7 +104,7 @@ def _open_window(trial: Trial) -> None:
     if trial.status not in (TrialStatus.RECRUITING, TrialStatus.TESTING) or (
         trial.closes_at <= datetime.now(UTC)
     ):
-        raise DomainError(E.WINDOW_CLOSED, "The trial's window has closed.", "trialId")
+        raise DomainError(E.WINDOW_CLOSED, _("The trial's window has closed."), "trialId")
 
 
 async def _tester(actor: Actor, trial: Trial) -> TrialApplication:
@@ -111,7 +116,7 @@ async def _tester(actor: Actor, trial: Trial) -> TrialApplication:
         .first()
     )
     if application is None or application.status != TrialApplicationStatus.SELECTED:
-        raise DomainError(E.NOT_A_TESTER, "Only the trial's selected testers report.", "trialId")
+        raise DomainError(E.NOT_A_TESTER, _("Only the trial's selected testers report."), "trialId")
     return application
 
 
@@ -141,7 +146,9 @@ async def submit_report(*, actor: Actor, trial_id: int, given: ReportInput) -> T
         if await TrialReport.exists(
             hub_id=actor.hub_id, trial_id=trial.id, member_id=actor.member_id
         ):
-            raise DomainError(E.ALREADY_REPORTED, "You have reported: edit your report.", "trialId")
+            raise DomainError(
+                E.ALREADY_REPORTED, _("You have reported: edit your report."), "trialId"
+            )
         member = await Member.get(id=actor.member_id)
         cell8 = member.home_cell
         cells: dict[str, Any] = {
@@ -161,7 +168,7 @@ async def submit_report(*, actor: Actor, trial_id: int, given: ReportInput) -> T
                 **cells,
             )
         except IntegrityError as exc:
-            raise DomainError(E.ALREADY_REPORTED, "You have reported.", "trialId") from exc
+            raise DomainError(E.ALREADY_REPORTED, _("You have reported."), "trialId") from exc
         await _write_ratings(report, given.ratings)
         if application.reward_hold_id is not None:
             posted = await ledger.post_hold(application.reward_hold_id)
@@ -189,7 +196,7 @@ async def edit_report(*, actor: Actor, trial_id: int, given: ReportInput) -> Tri
             .first()
         )
         if report is None:
-            raise DomainError(E.NOT_FOUND, "You have not reported yet.", "trialId")
+            raise DomainError(E.NOT_FOUND, _("You have not reported yet."), "trialId")
         report.comment = given.comment.strip()
         report.answers = [a.strip() for a in given.answers]
         report.photos = list(given.photos)

@@ -15,6 +15,7 @@ from app.audit import service as audit
 from app.credits import ledger
 from app.credits.models import TransferStatus
 from app.errors import DomainError, ErrorBag
+from app.i18n import _
 from app.organisations.models import Organisation, OrganisationKind
 from app.people.models import CheckKind
 from app.trials import vouchers
@@ -59,34 +60,34 @@ class TrialInput:
 
 def _names(bag: ErrorBag, values: list[str], *, field: str, low: int, high: int) -> list[str]:
     if not low <= len(values) <= high:
-        bag.add(E.INVALID, f"Give {low} to {high}.", field)
+        bag.add(E.INVALID, _("Give {low} to {high}.", low=low, high=high), field)
         return []
     cleaned = []
     for value in values:
         with bag.catch():
             cleaned.append(v.text(value, field=field, max_length=200, invalid=E.INVALID))
     if len({c.lower() for c in cleaned}) != len(cleaned):
-        bag.add(E.INVALID, "Each must be different.", field)
+        bag.add(E.INVALID, _("Each must be different."), field)
     return cleaned
 
 
 def _eligibility(bag: ErrorBag, given: TrialInput) -> None:
     if (given.near is None) != (given.within_km is None):
-        bag.add(E.INVALID, "A distance needs its point, and a point its distance.", "withinKm")
+        bag.add(E.INVALID, _("A distance needs its point, and a point its distance."), "withinKm")
     if given.within_km is not None and not 0 < given.within_km <= 200:
-        bag.add(E.INVALID, "Between 0 and 200 km.", "withinKm")
+        bag.add(E.INVALID, _("Between 0 and 200 km."), "withinKm")
     if given.near is not None and not (-90 <= given.near[0] <= 90 and -180 <= given.near[1] <= 180):
-        bag.add(E.INVALID, "Not a point on Earth.", "near")
+        bag.add(E.INVALID, _("Not a point on Earth."), "near")
     for name, age in (("minAge", given.min_age), ("maxAge", given.max_age)):
         if age is not None and not 16 <= age <= 120:
-            bag.add(E.INVALID, "An age from 16 to 120.", name)
+            bag.add(E.INVALID, _("An age from 16 to 120."), name)
     if given.min_age is not None and given.max_age is not None and given.min_age > given.max_age:
-        bag.add(E.INVALID, "The youngest age is above the oldest.", "maxAge")
+        bag.add(E.INVALID, _("The youngest age is above the oldest."), "maxAge")
     if len(given.interests) > 20 or len(given.skill_ids) > 20:
-        bag.add(E.INVALID, "At most 20 interests and 20 skills.", "interests")
+        bag.add(E.INVALID, _("At most 20 interests and 20 skills."), "interests")
     known = {k.value for k in CheckKind}
     if not set(given.checks) <= known:
-        bag.add(E.INVALID, f"Known checks: {', '.join(sorted(known))}.", "checks")
+        bag.add(E.INVALID, _("Known checks: {names}.", names=", ".join(sorted(known))), "checks")
 
 
 async def create_trial(*, actor: Actor, given: TrialInput) -> Trial:
@@ -108,21 +109,21 @@ async def create_trial(*, actor: Actor, given: TrialInput) -> Trial:
     dimensions = _names(bag, given.dimensions, field="dimensions", low=1, high=MAX_DIMENSIONS)
     questions = _names(bag, given.questions, field="questions", low=0, high=MAX_QUESTIONS)
     if not 1 <= given.places <= MAX_PLACES:
-        bag.add(E.INVALID, f"From 1 to {MAX_PLACES} testers.", "places")
+        bag.add(E.INVALID, _("From 1 to {MAX_PLACES} testers.", MAX_PLACES=MAX_PLACES), "places")
     if not 0 <= given.reward_credits <= ledger.MAX_AMOUNT:
-        bag.add(E.INVALID, "Credits per report: zero or more.", "rewardCredits")
+        bag.add(E.INVALID, _("Credits per report: zero or more."), "rewardCredits")
     now = datetime.now(UTC)
     if given.closes_at.tzinfo is None or not now < given.closes_at <= now + MAX_WINDOW:
-        bag.add(E.INVALID, "A time within the next year, with its time zone.", "closesAt")
+        bag.add(E.INVALID, _("A time within the next year, with its time zone."), "closesAt")
     _eligibility(bag, given)
     bag.raise_if_any()
     organisation = await Organisation.get_or_none(id=given.organisation_id, hub_id=actor.hub_id)
     if organisation is None:
-        raise DomainError(E.NOT_FOUND, "No such organisation.", "organisationId")
+        raise DomainError(E.NOT_FOUND, _("No such organisation."), "organisationId")
     if organisation.kind != OrganisationKind.BUSINESS:
-        raise DomainError(E.NOT_BUSINESS, "Trials are posted by businesses.", "organisationId")
+        raise DomainError(E.NOT_BUSINESS, _("Trials are posted by businesses."), "organisationId")
     if not await is_business_person(actor, organisation.id, managers=True):
-        raise DomainError(E.FORBIDDEN, "You cannot act for this business.", "organisationId")
+        raise DomainError(E.FORBIDDEN, _("You cannot act for this business."), "organisationId")
     if given.reward_offer_id is not None:
         await vouchers.check_offer(
             hub_id=actor.hub_id, organisation_id=organisation.id, offer_id=given.reward_offer_id
@@ -175,14 +176,16 @@ async def move_trial(*, actor: Actor, trial_id: int, to: TrialStatus) -> Trial:
         trial = await get_trial(actor, trial_id, lock=True)
         await require_business(actor, trial)
         if to not in _NEXT:
-            raise DomainError(E.INVALID_TRANSITION, "A trial moves on, never back.", "to")
+            raise DomainError(E.INVALID_TRANSITION, _("A trial moves on, never back."), "to")
         allowed, stamp = _NEXT[to]
         if trial.status not in allowed:
             raise DomainError(
-                E.INVALID_TRANSITION, f"The trial is {trial.status.value}.", "trialId"
+                E.INVALID_TRANSITION,
+                _("The trial is {value}.", value=trial.status.value),
+                "trialId",
             )
         if to == TrialStatus.RECRUITING and trial.closes_at <= datetime.now(UTC):
-            raise DomainError(E.WINDOW_CLOSED, "Its window has already closed.", "trialId")
+            raise DomainError(E.WINDOW_CLOSED, _("Its window has already closed."), "trialId")
         if to == TrialStatus.CLOSED:
             await _release_unused_rewards(trial)
         trial.status = to

@@ -15,6 +15,7 @@ from tortoise.expressions import F
 from app.credits.models import Voucher, VoucherOffer
 from app.credits.offers import new_code
 from app.errors import DomainError
+from app.i18n import _
 from app.trials.errors import TrialErrorCode as E
 from app.trials.models import Trial, TrialApplication, TrialApplicationStatus, TrialReport
 
@@ -23,21 +24,21 @@ def _usable(offer: VoucherOffer, field: str) -> None:
     now = datetime.now(UTC)
     if not offer.active or offer.valid_until <= now:
         raise DomainError(
-            E.VOUCHER_OFFER_UNAVAILABLE, "The voucher offer has ended or is paused.", field
+            E.VOUCHER_OFFER_UNAVAILABLE, _("The voucher offer has ended or is paused."), field
         )
     if offer.stock < 1:
-        raise DomainError(E.VOUCHER_OFFER_EXHAUSTED, "The voucher offer has none left.", field)
+        raise DomainError(E.VOUCHER_OFFER_EXHAUSTED, _("The voucher offer has none left."), field)
 
 
 async def check_offer(*, hub_id: int, organisation_id: int, offer_id: int) -> VoucherOffer:
     """The offer a new trial rewards from: the business's own, active, in date, not sold out."""
     offer = await VoucherOffer.get_or_none(id=offer_id, hub_id=hub_id)
     if offer is None:
-        raise DomainError(E.NOT_FOUND, "No such voucher offer.", "rewardOfferId")
+        raise DomainError(E.NOT_FOUND, _("No such voucher offer."), "rewardOfferId")
     if offer.organisation_id != organisation_id:
         raise DomainError(
             E.VOUCHER_OFFER_NOT_YOURS,
-            "The voucher offer belongs to another business.",
+            _("The voucher offer belongs to another business."),
             "rewardOfferId",
         )
     _usable(offer, "rewardOfferId")

@@ -21,6 +21,7 @@ from app.citydata.errors import CityDataErrorCode as E
 from app.citydata.grid import AreaBy, PeriodBy
 from app.citydata.metrics import Metric
 from app.errors import AccessDenied, DomainError, NotAuthenticated
+from app.i18n import _
 from app.oauth.scopes import Scope
 from app.policy import Viewer
 
@@ -43,12 +44,12 @@ def _error(code: str, message: str, field: str | None = None) -> Response:
 
 async def _viewer(request: Request) -> Viewer:
     header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _space, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthenticated("Use 'Authorization: Bearer <access token>'.")
+        raise NotAuthenticated(_("Use 'Authorization: Bearer <access token>'."))
     actor = await auth.authenticate(token.strip())
     if not actor.has_scope(Scope.CITYDATA_READ):
-        raise AccessDenied("An OAuth token needs the scope citydata:read for this download.")
+        raise AccessDenied(_("An OAuth token needs the scope citydata:read for this download."))
     return Viewer.of(actor)
 
 
@@ -57,16 +58,20 @@ def _enum(kind: Any, raw: str, field: str) -> Any:
         return kind(raw.strip().lower())
     except ValueError:
         names = ", ".join(m.value for m in kind)
-        raise DomainError(E.INVALID, f"{field} is one of {names}.", field) from None
+        raise DomainError(
+            E.INVALID, _("{field} is one of {names}.", field=field, names=names), field
+        ) from None
 
 
 def _date(raw: str | None, field: str) -> date:
     if not raw:
-        raise DomainError(E.INVALID, f"Give {field} (YYYY-MM-DD).", field)
+        raise DomainError(E.INVALID, _("Give {field} (YYYY-MM-DD).", field=field), field)
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise DomainError(E.INVALID, f"{field} is a date (YYYY-MM-DD).", field) from None
+        raise DomainError(
+            E.INVALID, _("{field} is a date (YYYY-MM-DD).", field=field), field
+        ) from None
 
 
 def question(request: Request) -> dict[str, Any]:
@@ -74,7 +79,7 @@ def question(request: Request) -> dict[str, Any]:
     q = request.query_params
     resolution = q.get("resolution")
     if resolution is not None and not resolution.strip().lstrip("-").isdigit():
-        raise DomainError(E.INVALID, "resolution is a whole number.", "resolution")
+        raise DomainError(E.INVALID, _("resolution is a whole number."), "resolution")
     return {
         "metrics": [
             _enum(Metric, m, "metrics") for m in q.get("metrics", "").split(",") if m.strip()

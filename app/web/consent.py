@@ -18,6 +18,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from app.auth import service as auth
 from app.errors import DomainError, NotAuthenticated
 from app.hubs.models import Hub
+from app.i18n import _
 from app.oauth import connected, loaded, scopes
 from app.oauth.models import ApiClient
 from app.oauth.server import server
@@ -90,11 +91,11 @@ async def authorize(request: Request) -> Response:
 async def _member(request: Request, client: ApiClient, form: dict[str, str]) -> Member:
     """The member who answers: their own session's token, or their email and password."""
     header = request.headers.get("authorization", "")
-    scheme, _, raw = header.partition(" ")
+    scheme, _space, raw = header.partition(" ")
     if scheme.lower() == "bearer" and raw:
         actor = await auth.authenticate(raw.strip())
         if actor.by_token or actor.hub_id != client.hub_id:
-            raise NotAuthenticated("Sign in with your own account of this hub.")
+            raise NotAuthenticated(_("Sign in with your own account of this hub."))
         return actor.member
     return await auth.verify_credentials(
         hub_id=client.hub_id, email=form.get("email", ""), password=form.get("password", "")

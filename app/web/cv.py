@@ -5,6 +5,17 @@ import html
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
+from app.i18n import (
+    format_date,
+    format_number,
+    get_locale,
+    gettext,
+    ngettext,
+    resolve,
+    supported,
+    use_locale,
+)
+from app.mail.service import hub_locale
 from app.portfolios.service import Portfolio, public_portfolio
 
 _STYLE = """body{font-family:system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;
@@ -13,7 +24,15 @@ padding:.25rem .5rem;border-bottom:1px solid #ddd}.muted{color:#555}@media print
 
 
 def _hours(minutes: int) -> str:
-    return f"{minutes / 60:.1f} h"
+    return f"{format_number(round(minutes / 60, 1))} h"
+
+
+def _kg(grams: int) -> str:
+    return format_number(round(grams / 1000, 1))
+
+
+def _h2(text: str) -> str:
+    return f"<h2>{html.escape(text)}</h2>"
 
 
 def _rows(items: list[tuple[str, str]]) -> str:
@@ -21,45 +40,81 @@ def _rows(items: list[tuple[str, str]]) -> str:
 
 
 def render(p: Portfolio) -> str:
+    """The printable CV in the current locale (the caller sets it: `cv` below)."""
     r = p.ratings
-    rating = f"{r.average} / 5 from {r.count} reviews" if r.count else "No reviews yet"
+    rating = (
+        ngettext(
+            "{average} / 5 from {n} review",
+            "{average} / 5 from {n} reviews",
+            r.count,
+            average=format_number(r.average or 0),
+        )
+        if r.count
+        else gettext("No reviews yet")
+    )
+    total = p.impact.total
     sections = [
         f"<h1>{html.escape(p.member.display_name)}</h1>",
-        f"<p class=muted>Volunteer CV · Community Hub</p><p>{html.escape(p.member.bio)}</p>",
-        f"<p><strong>{_hours(p.total_minutes)}</strong> verified, "
-        f"<strong>{p.services_delivered}</strong> services delivered. {html.escape(rating)}.</p>",
-        f"<p>Level: <strong>{html.escape(p.level or '-')}</strong> ({p.points} points)</p>",
-        "<h2>Badges</h2><table>"
-        + _rows([(b.name, b.awarded_at.date().isoformat()) for b in p.badges])
-        + "</table>",
-        "<h2>Impact of sharing</h2><p>"
+        "<p class=muted>" + html.escape(gettext("Volunteer CV · Community Hub")) + "</p>"
+        f"<p>{html.escape(p.member.bio)}</p>",
+        "<p>"
         + html.escape(
-            f"{p.impact.total.shares} shares, {p.impact.total.diverted_g / 1000:.1f} kg kept"
-            f" from landfill, {p.impact.total.co2e_g / 1000:.1f} kg CO2e avoided."
+            gettext(
+                "{hours} verified, {services} services delivered. {rating}.",
+                hours=_hours(p.total_minutes),
+                services=format_number(p.services_delivered),
+                rating=rating,
+            )
         )
         + "</p>",
-        "<h2>Hours by category</h2><table>"
+        "<p>"
+        + html.escape(
+            gettext("Level: {level} ({points} points)", level=p.level or "-", points=p.points)
+        )
+        + "</p>",
+        _h2(gettext("Badges"))
+        + "<table>"
+        + _rows([(b.name, format_date(b.awarded_at, length="medium")) for b in p.badges])
+        + "</table>",
+        _h2(gettext("Impact of sharing"))
+        + "<p>"
+        + html.escape(
+            gettext(
+                "{shares} shares, {diverted} kg kept from landfill, {co2e} kg CO2e avoided.",
+                shares=format_number(total.shares),
+                diverted=_kg(total.diverted_g),
+                co2e=_kg(total.co2e_g),
+            )
+        )
+        + "</p>",
+        _h2(gettext("Hours by category"))
+        + "<table>"
         + _rows([(b.name, _hours(b.minutes)) for b in p.by_category])
         + "</table>",
-        "<h2>Hours by skill</h2><table>"
+        _h2(gettext("Hours by skill"))
+        + "<table>"
         + _rows([(b.name, _hours(b.minutes)) for b in p.by_skill])
         + "</table>",
-        "<h2>Organisations helped</h2><ul>"
+        _h2(gettext("Organisations helped"))
+        + "<ul>"
         + "".join(f"<li>{html.escape(o.name)}</li>" for o in p.organisations_helped)
         + "</ul>",
-        "<h2>What people said</h2><ul>"
+        _h2(gettext("What people said"))
+        + "<ul>"
         + "".join(
             f"<li>{'★' * rv.rating}{'☆' * (5 - rv.rating)} {html.escape(rv.comment)}</li>"
             for rv in p.reviews
         )
         + "</ul>",
-        "<h2>History</h2><table>"
-        + _rows([(h.worked_on.isoformat(), _hours(h.minutes)) for h in p.history])
+        _h2(gettext("History"))
+        + "<table>"
+        + _rows([(format_date(h.worked_on, length="medium"), _hours(h.minutes)) for h in p.history])
         + "</table>",
     ]
-    title = html.escape(f"{p.member.display_name} · Volunteer CV")
+    title = html.escape(gettext("{name} · Volunteer CV", name=p.member.display_name))
+    lang = get_locale()
     return (
-        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{title}</title>"
+        f"<!doctype html><html lang={lang}><head><meta charset=utf-8><title>{title}</title>"
         f"<meta name=viewport content='width=device-width,initial-scale=1'>"
         f"<style>{_STYLE}</style></head><body>{''.join(sections)}</body></html>"
     )
@@ -80,9 +135,18 @@ async def cv(request: Request) -> Response:
     as_json = token.endswith(".json")
     portfolio = await public_portfolio(share_token=token.removesuffix(".json"))
     if portfolio is None:
-        return HTMLResponse(
-            "<h1>Not found</h1><p>This CV is private or does not exist.</p>", 404, _HEADERS
-        )
+        with use_locale(resolve(accept_language=request.headers.get("accept-language"))):
+            text = gettext("This CV is private or does not exist.")
+            heading = gettext("Not found")
+        return HTMLResponse(f"<h1>{heading}</h1><p>{html.escape(text)}</p>", 404, _HEADERS)
     if as_json:
         return JSONResponse(portfolio.as_json(), headers=_HEADERS)
-    return HTMLResponse(render(portfolio), headers=_HEADERS)
+    # In the language asked for (?locale=it), else the member's, their hub's, the reader's.
+    member = portfolio.member
+    locale = supported(request.query_params.get("locale")) or resolve(
+        member=member.locale,
+        hub=await hub_locale(member.hub_id),  # type: ignore[attr-defined]
+        accept_language=request.headers.get("accept-language"),
+    )
+    with use_locale(locale):
+        return HTMLResponse(render(portfolio), headers=_HEADERS)

@@ -6,6 +6,7 @@ import strawberry
 
 from app.assets.errors import AssetErrorCode as E
 from app.errors import DomainError
+from app.i18n import _
 from schema.assets.types import AssetAudience, AssetCondition, AssetKind
 from schema.opportunities.inputs import LocationInput
 from schema.people.types import Weekday
@@ -101,7 +102,7 @@ def to_fields(data: AssetFieldsInput | NewAssetFieldsInput) -> dict[str, Any]:
             continue
         camel = camel_case(name)
         if value is None and name in _NOT_NULL:
-            raise DomainError(E.INVALID, "Cannot be null.", camel)
+            raise DomainError(E.INVALID, _("Cannot be null."), camel)
         if name == "asset_category_id":
             value = decode_id(value, "AssetCategory", field=camel, invalid=E.INVALID)
         elif name == "location" and value is not None:

@@ -26,6 +26,7 @@ from schema.opportunities.types import GeoPoint
 from schema.people.types import Weekday
 from schema.policy import holds
 from schema.relay import orm_node
+from schema.translated import translated_name
 
 if TYPE_CHECKING:
     from schema.organisations.types import Organisation
@@ -81,7 +82,7 @@ class OpeningHours:
 class AssetCategory(relay.Node):
     id: relay.NodeID[int]
     slug: str
-    name: str
+    name: str = translated_name()
 
 
 @orm_node(AssetModel)

@@ -24,6 +24,7 @@ from app.people.models import Member as MemberModel
 from schema.assets.impact_types import MoneyTotal
 from schema.context import Info
 from schema.relay import orm_node
+from schema.translated import translated_name
 
 if TYPE_CHECKING:
     from schema.organisations.types import Organisation
@@ -66,7 +67,7 @@ class BadgeError:
 class BadgeClass(relay.Node):
     id: relay.NodeID[int]
     slug: str
-    name: str
+    name: str = translated_name()
     description: str
     metric: BadgeMetric  # type: ignore[valid-type]
     threshold: int

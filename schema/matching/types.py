@@ -8,6 +8,8 @@ from strawberry import relay
 
 from app.assets.models import Asset as AssetModel
 from app.assets.models import WantedNotice as WantedNoticeModel
+from app.i18n import stored
+from app.matching.explain import notification_reason, notification_title
 from app.matching.models import Delivery as DeliveryEnum
 from app.matching.models import Notification as NotificationModel
 from app.matching.models import NotificationKind as NotificationKindEnum
@@ -32,10 +34,23 @@ NotificationDelivery = strawberry.enum(DeliveryEnum, name="NotificationDelivery"
 class Notification(relay.Node):
     id: relay.NodeID[int]
     kind: NotificationKind  # type: ignore[valid-type]
-    title: str
-    reason: str = strawberry.field(
-        description="Why it was sent, e.g. 'you know first aid, 1.2 km away'."
+
+    @strawberry.field(
+        description="What it is about, in your language (or `locale`: en-GB, it, es); an"
+        " opportunity's or item's own title as its poster wrote it."
     )
+    def title(self, root: NotificationModel, locale: str | None = None) -> str:
+        with stored.reading(locale):
+            return notification_title(root)
+
+    @strawberry.field(
+        description="Why it was sent, e.g. 'you know first aid, 1.2 km away', in your language"
+        " (or `locale`: en-GB, it, es)."
+    )
+    def reason(self, root: NotificationModel, locale: str | None = None) -> str:
+        with stored.reading(locale):
+            return notification_reason(root)
+
     delivery: NotificationDelivery  # type: ignore[valid-type]
     read_at: datetime | None
     created_at: datetime

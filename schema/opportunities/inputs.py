@@ -6,6 +6,7 @@ from typing import Any
 import strawberry
 
 from app.errors import DomainError
+from app.i18n import _
 from app.opportunities.errors import OpportunityErrorCode as E
 from schema.opportunities.types import OpportunityKind, Urgency
 from schema.relay import decode_id
@@ -73,7 +74,7 @@ def to_fields(data: OpportunityFieldsInput | NewOpportunityFieldsInput) -> dict[
             continue
         camel = _camel(name)
         if value is None and name in _NOT_NULL:
-            raise DomainError(E.INVALID, "Cannot be null.", camel)
+            raise DomainError(E.INVALID, _("Cannot be null."), camel)
         if name in _IDS and value is not None:
             value = decode_id(value, _IDS[name], field=camel, invalid=E.INVALID)
         elif name == "skill_ids":

@@ -29,6 +29,7 @@ from schema.opportunities import loaders
 from schema.policy import holds
 from schema.portfolios.types import HoursRecord
 from schema.relay import Page, orm_node
+from schema.translated import translated_name
 
 if TYPE_CHECKING:
     from schema.organisations.types import Organisation
@@ -73,7 +74,7 @@ class GeoPoint:
 class Category(relay.Node):
     id: relay.NodeID[int]
     slug: str
-    name: str
+    name: str = translated_name()
 
 
 @orm_node(OpportunityModel)

@@ -21,6 +21,7 @@ from schema.context import Info
 from schema.organisations.types import member_organisations_field
 from schema.people import loaders
 from schema.relay import orm_node
+from schema.translated import translated_name
 
 Role = strawberry.enum(RoleEnum, name="Role")
 CheckKind = strawberry.enum(CheckKindEnum, name="CheckKind")
@@ -66,7 +67,7 @@ class HomeLocation:
 class Skill(relay.Node):
     id: relay.NodeID[int]
     slug: str
-    name: str
+    name: str = translated_name()
     category: str
 
 
@@ -144,6 +145,13 @@ class Member(relay.Node):
     @strawberry.field(description="Only visible to the member themself.")
     def date_of_birth(self, root: MemberModel) -> date | None:
         return root.date_of_birth
+
+    @strawberry.field(
+        description="The language they chose (en-GB, it, es); null: the hub's. Only visible to"
+        " the member themself."
+    )
+    def locale(self, root: MemberModel) -> str | None:
+        return root.locale
 
     @strawberry.field(
         description="When they can usually help, by weekday and time; for signed-in members."

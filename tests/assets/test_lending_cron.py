@@ -131,10 +131,9 @@ async def test_a_reminder_and_an_overdue_mark_happen_once_however_often_it_runs(
 
 
 def _when(loan: Loan) -> str:
-    from zoneinfo import ZoneInfo
+    from app.i18n import format_when
 
-    local = loan.due_at.astimezone(ZoneInfo("Europe/London"))
-    return local.strftime(housekeeping.TEXTS["when"])
+    return format_when(loan.due_at, timezone="Europe/London", locale="en-GB")
 
 
 async def test_a_run_killed_midway_changes_nothing_and_the_next_does_it_once(

@@ -100,6 +100,7 @@ ORDINARY = frozenset(
         "createCalendarFeed",
         "createCampaign",
         "createCategory",
+        "setNameTranslation",
         "createOpportunity",
         "createOrganisation",
         "createSkill",

@@ -149,7 +149,9 @@ async def test_in_kind_backers_are_told_the_outcome_once_like_credit_backers(
     assert sorted(kind for kind, _ in ben_told) == [succeeded, succeeded]
     assert any("accepted place" in reason and "120 credits" in reason for _, reason in ben_told)
     cat_told = await _outcome_of(hub.id, cat.member.id)
-    assert cat_told == [(succeeded, notify._in_kind_reason(await Campaign.get(id=won.id)) % 25)]
+    assert cat_told == [
+        (succeeded, notify._in_kind_reason(await Campaign.get(id=won.id)).format(credits=25))
+    ]
     dan_told = await _outcome_of(hub.id, dan.member.id)
     assert [kind for kind, _ in dan_told] == [NotificationKind.CAMPAIGN_FAILED.value]
     assert "lapsed" in dan_told[0][1]

@@ -174,6 +174,7 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
         changes={
             "home": (53.48, -2.24),
             "date_of_birth": date(1980, 5, 17),
+            "locale": "en-GB",  # set, so that the matrix sees who may read it
             "availability": [{"weekday": 2, "from": "10:00", "to": "12:00"}],
         },
     )

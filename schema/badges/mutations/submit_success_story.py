@@ -5,6 +5,7 @@ import strawberry
 from app import ids
 from app.badges.errors import BadgeErrorCode as E
 from app.errors import DomainError
+from app.i18n import _
 from app.impact import stories
 from schema.badges.mutations.payloads import SuccessStoryPayload, db_id, required_id
 from schema.badges.types import BadgeError
@@ -39,7 +40,7 @@ async def submit_success_story(input: SubmitSuccessStoryInput, info: Info) -> Su
             kind, node_id = ids.parse(str(input.share_id))
             cause = ids.db_id(node_id)
         except ValueError as exc:
-            raise DomainError(E.INVALID, "Not a valid ID.", "shareId") from exc
+            raise DomainError(E.INVALID, _("Not a valid ID."), "shareId") from exc
         share = await stories.share_record_id(hub_id=actor.hub_id, kind=kind, cause_id=cause)
     story = await stories.submit_story(
         actor=actor,

@@ -9,6 +9,7 @@ import strawberry
 from app.campaigns import editing
 from app.campaigns.errors import CampaignErrorCode as E
 from app.errors import DomainError
+from app.i18n import _
 from schema.campaigns.mutations.payloads import CampaignPayload, campaign_id, organisation_id
 from schema.campaigns.types import CampaignError
 from schema.context import Info
@@ -57,7 +58,7 @@ def _changes(input: EditCampaignInput) -> editing.CampaignEdit:
         if value is strawberry.UNSET:
             continue
         if value is None and name in _REQUIRED:
-            raise DomainError(E.INVALID, "This field cannot be emptied.", _REQUIRED[name])
+            raise DomainError(E.INVALID, _("This field cannot be emptied."), _REQUIRED[name])
         given[name] = value
     if given.get("supplier_id") is not None:
         given["supplier_id"] = organisation_id(given["supplier_id"], "supplierId")

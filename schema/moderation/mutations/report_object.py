@@ -4,6 +4,7 @@ import strawberry
 
 from app import ids
 from app.errors import DomainError
+from app.i18n import _
 from app.moderation import reports
 from app.moderation.errors import ModerationErrorCode as E
 from app.moderation.targets import BY_TYPE_NAME
@@ -31,10 +32,12 @@ async def report_object(input: ReportObjectInput, info: Info) -> ReportPayload:
         type_name, node_id = ids.parse(str(input.id))
         object_id = ids.db_id(node_id)
     except ValueError as exc:
-        raise DomainError(E.INVALID, "Not a valid ID.", "id") from exc
+        raise DomainError(E.INVALID, _("Not a valid ID."), "id") from exc
     target = BY_TYPE_NAME.get(type_name)
     if target is None:
-        raise DomainError(E.INVALID, f"A {type_name} cannot be reported.", "id")
+        raise DomainError(
+            E.INVALID, _("A {type_name} cannot be reported.", type_name=type_name), "id"
+        )
     created = await reports.report(
         actor=info.context.require_actor(),
         target=target,

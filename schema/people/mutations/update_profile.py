@@ -61,6 +61,11 @@ class UpdateProfileInput:
     date_of_birth: date | None = strawberry.field(
         default=strawberry.UNSET, description=f"Members are at least {service.MIN_AGE}."
     )
+    locale: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The language you read Community Hub in: en-GB, it or es (it-IT works); null:"
+        " the hub's. Anything else is UNSUPPORTED_LOCALE.",
+    )
 
 
 @strawberry.type
