@@ -33,6 +33,8 @@ MODEL_MODULES = [
     "app.oauth.models",
     "app.gdpr.models",
     "app.moderation.models",
+    "app.civic.models",
+    "app.civic.problems.models",
 ]
 
 

@@ -34,6 +34,8 @@ from schema.badges.queries import BadgeQueries
 from schema.campaigns.mutations import CampaignMutations
 from schema.campaigns.queries import CampaignQueries
 from schema.citydata.mutations import CityDataMutations
+from schema.civic.mutations import CivicMutations
+from schema.civic.queries import CivicQueries
 from schema.citydata.queries import CityDataQueries
 from schema.cost import QueryCostLimiter
 from schema.credits.mutations import CreditsMutations
@@ -138,6 +140,7 @@ def build_schema() -> strawberry.Schema:
             BadgeQueries,
             AuditQueries,
             ModerationQueries,
+            CivicQueries,
         ),
     )
     mutation = merge_types(
@@ -167,6 +170,7 @@ def build_schema() -> strawberry.Schema:
             BadgeMutations,
             DataRightsMutations,
             ModerationMutations,
+            CivicMutations,
         ),
     )
     schema = HubSchema(

@@ -89,6 +89,9 @@ _BY_SCOPE: dict[Requirement, tuple[str, ...]] = {
         "Query.badgeLevels",
         "Query.leaderboard",
         "Query.successStories",
+        "Query.civicSettings",
+        "Query.problemCategories",
+        "Query.problemReports",
     ),
 }
 
@@ -102,6 +105,7 @@ trialsForMe myTrialApplications trialApplications trialRatings businessRatings
 compareTrialRatings comparePeriodRatings trialComments businessProfile paidJobs
 myJobApplications jobApplications myBadgeAwards myBadgeStanding organisationImpact apiClients
 myConnectedApps auditEvents moderationQueue appealsWaiting myModerationActions moderationFlagRules
+similarProblems
 """
 _SESSION_MUTATIONS = """
 register verifyEmail resendVerificationEmail login refreshToken logout requestPasswordReset
@@ -129,6 +133,8 @@ rotateApiClientSecret setApiClientSuspended revokeConnectedApp requestDataExport
 reportObject hideReportedObject
 warnMember suspendMember reinstateMember resolveModerationCase appealModerationAction
 decideAppeal setModerationFlagRules
+setCivicSettings createProblemCategory addProblemRoute reportProblem updateProblemStatus
+meTooProblem followProblem problemToOpportunity
 """
 _SESSION_SUBSCRIPTIONS = "notificationAdded"
 
@@ -185,7 +191,8 @@ ImpactFactor ImpactMonth ImpactTotals InKindPledge JobApplication LeaderboardEnt
 MeanDifference Member MemberRating MoneyTotal OffSiteShare OpeningHours Opportunity Organisation
 OrganisationMembership PaidJob Pledge PortfolioBadge ProfileImpact PublishedTrialRatings
 RatingSummary RatingsComparison RatingsGroup Review Skill SuccessStory Trial TrialApplication
-TrialComment TrialRatings TrialReport VoucherOffer WantedNotice PageInfo""",
+TrialComment TrialRatings TrialReport VoucherOffer WantedNotice PageInfo
+CivicSettings ProblemCategory ProblemReport ProblemUpdate""",
 }
 
 # Private fields of open types, and fields that reach a type under another scope's words

@@ -38,6 +38,7 @@ POLICY_MODULES = (
     "app.audit.policy",
     "app.gdpr.policy",
     "app.moderation.policy",
+    "app.civic.policy",
     "app.policy.server",
 )
 

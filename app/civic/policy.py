@@ -1,0 +1,95 @@
+"""Who may see civic reports, ideas and sensors, and run their mutations."""
+
+from app.civic.problems.models import ProblemCategory, ProblemReport, ProblemUpdate
+from app.organisations.policy import people_of
+from app.people.models import Role
+from app.policy import (
+    ANYONE,
+    SIGNED_IN,
+    HasRole,
+    IsViewer,
+    ModulePolicy,
+    mutation,
+    node,
+    on,
+    query,
+    value,
+)
+
+HUB_ADMIN = HasRole(Role.HUB_ADMIN)
+COUNCIL = HasRole(Role.COUNCIL)
+# The body responsible for a report: the organisation's people, or the council (which sees
+# every report's exact place: it is the hub's authority for the streets).
+RESPONSIBLE = people_of("organisation_id") | COUNCIL
+REPORTER = IsViewer("reporter_id", "reporter")
+
+POLICY = ModulePolicy(
+    types=[
+        node(
+            "ProblemCategory",
+            model=ProblemCategory,
+            see=ANYONE,
+            public=["id", "slug", "name", "group"],
+        ),
+        node(
+            "ProblemReport",
+            model=ProblemReport,
+            see=ANYONE,
+            public=[
+                "id",
+                "category",
+                "description",
+                "photoUrls",
+                "location",
+                "exactLocationShown",
+                "status",
+                "closeReason",
+                "meTooCount",
+                "createdAt",
+                "statusChangedAt",
+                "fixedAt",
+                "opportunity",
+                "organisation",
+                "updates",
+            ],
+            # The exact place and who reported it: the reporter and the responsible body.
+            fields={
+                "exactLocation": REPORTER | RESPONSIBLE,
+                "address": REPORTER | RESPONSIBLE,
+                "reporter": REPORTER | RESPONSIBLE,
+            },
+            masks={"address": ""},
+        ),
+        node(
+            "ProblemUpdate",
+            model=ProblemUpdate,
+            see=ANYONE,
+            public=["id", "status", "note", "createdAt"],
+        ),
+        value("CivicSettings", "the hub's civic area and ideas' rules: public"),
+    ],
+    queries=[
+        query("civicSettings", ANYONE),
+        query("problemCategories", ANYONE),
+        query("problemReports", ANYONE),
+        query("similarProblems", SIGNED_IN),
+    ],
+    mutations=[
+        mutation("setCivicSettings", HUB_ADMIN),
+        mutation("createProblemCategory", HUB_ADMIN),
+        mutation("addProblemRoute", HUB_ADMIN),
+        mutation("reportProblem", SIGNED_IN),
+        mutation(
+            "updateProblemStatus",
+            SIGNED_IN,
+            on("problemReportId", "ProblemReport", RESPONSIBLE),
+        ),
+        mutation("meTooProblem", SIGNED_IN),
+        mutation("followProblem", SIGNED_IN),
+        mutation(
+            "problemToOpportunity",
+            SIGNED_IN,
+            on("problemReportId", "ProblemReport", RESPONSIBLE),
+        ),
+    ],
+)

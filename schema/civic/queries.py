@@ -1,0 +1,82 @@
+"""Civic reads: settings, problem categories, reports, near-duplicates before posting."""
+
+from collections.abc import Iterable
+
+import strawberry
+from strawberry import relay
+
+from app.civic.area import settings_of
+from app.civic.errors import CivicErrorCode as E
+from app.civic.problems import lists, reports
+from app.civic.problems.models import ProblemStatus as ProblemStatusEnum
+from app.errors import DomainError
+from schema.civic.types import CivicSettings, ProblemCategory, ProblemReport, ProblemStatus
+from schema.context import Info
+from schema.errors import BadInput
+from schema.relay import Page, decode_id
+
+
+@strawberry.type
+class CivicQueries:
+    @strawberry.field(description="The hub's civic area and the rules of ideas.")
+    async def civic_settings(self, info: Info) -> CivicSettings | None:
+        hub_id = info.context.viewer.hub_id
+        if hub_id is None:
+            return None
+        return CivicSettings.of(await settings_of(hub_id))
+
+    @relay.connection(Page[ProblemCategory], description="The hub's problem categories.")  # type: ignore[misc]
+    async def problem_categories(self, info: Info) -> Iterable[ProblemCategory]:
+        viewer = info.context.viewer
+        if viewer.hub_id is None:
+            return []
+        return await lists.categories(viewer=viewer)  # type: ignore[return-value]
+
+    @relay.connection(  # type: ignore[misc]
+        Page[ProblemReport], description="The hub's problem reports, newest first."
+    )
+    async def problem_reports(
+        self,
+        info: Info,
+        status: ProblemStatus | None = None,  # type: ignore[valid-type]
+        problem_category_id: strawberry.ID | None = None,
+        organisation_id: strawberry.ID | None = None,
+    ) -> Iterable[ProblemReport]:
+        viewer = info.context.viewer
+        if viewer.hub_id is None:
+            return []
+        category = (
+            decode_id(problem_category_id, "ProblemCategory", field="problemCategoryId",
+                      invalid=E.INVALID)
+            if problem_category_id is not None else None
+        )  # fmt: skip
+        organisation = (
+            decode_id(organisation_id, "Organisation", field="organisationId", invalid=E.INVALID)
+            if organisation_id is not None
+            else None
+        )
+        return await lists.reports(  # type: ignore[return-value]
+            viewer=viewer,
+            status=ProblemStatusEnum(status) if status is not None else None,
+            category_id=category,
+            organisation_id=organisation,
+        )
+
+    @strawberry.field(
+        description="Reports of the same category within 250 m posted in the last week and not"
+        ' closed, nearest first (at most 10): offer "me too" on them before posting.'
+    )
+    async def similar_problems(
+        self, info: Info, problem_category_id: strawberry.ID, lat: float, lng: float
+    ) -> list[ProblemReport]:
+        actor = info.context.require_actor()
+        try:
+            category = decode_id(
+                problem_category_id, "ProblemCategory", field="problemCategoryId",
+                invalid=E.INVALID,
+            )  # fmt: skip
+            return await reports.similar_problems(  # type: ignore[return-value]
+                hub_id=actor.hub_id, category_id=category, location=(lat, lng)
+            )
+        except DomainError as exc:
+            raise BadInput(exc.message) from exc
