@@ -34,9 +34,9 @@ from schema.badges.queries import BadgeQueries
 from schema.campaigns.mutations import CampaignMutations
 from schema.campaigns.queries import CampaignQueries
 from schema.citydata.mutations import CityDataMutations
+from schema.citydata.queries import CityDataQueries
 from schema.civic.mutations import CivicMutations
 from schema.civic.queries import CivicQueries
-from schema.citydata.queries import CityDataQueries
 from schema.cost import QueryCostLimiter
 from schema.credits.mutations import CreditsMutations
 from schema.credits.offers.mutations import OfferMutations

@@ -102,6 +102,8 @@ ID_TYPES = {
     "shareId": "GiveawayRequest",
     "caseId": "ModerationCase",
     "actionId": "ModerationAction",
+    "problemCategoryId": "ProblemCategory",
+    "problemReportId": "ProblemReport",
 }
 # IDs that must name a particular member for the call to make sense.
 MEMBER_IDS = {

@@ -305,6 +305,7 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
         **await _trials_and_jobs(hub, p, org.id, org_people),
         **await _badges(hub, p, org.id, org_people, draft.id),
         **await _moderation(hub, p, review.id),
+        **await _civic(hub, p, org.id, org_people),
         "Hub": [Sample("Hub", hub)],
         "Member": [
             Sample("Member", p["owner"].member, {"self": {"owner"}, "public_portfolio": set()})
@@ -745,4 +746,41 @@ async def _moderation(hub: Any, p: dict[str, Person], review_id: int) -> dict[st
         "ModerationCase": [Sample("ModerationCase", case)],
         "ModerationReport": [Sample("ModerationReport", report, {"reporter": {"other_party"}})],
         "ModerationAction": [Sample("ModerationAction", action, {"acted_on": {"owner"}})],
+    }
+
+
+async def _civic(
+    hub: Any, p: dict[str, Person], org_id: int, org_people: set[str]
+) -> dict[str, list[Sample]]:
+    """The owner reported two problems: one the organisation takes (a route), one the
+    council's; the organisation confirmed its one."""
+    from app.civic import settings
+    from app.civic.problems import categories, reports, status
+    from app.civic.problems.models import ProblemStatus, ProblemUpdate
+
+    admin = _actor(p["hub_admin"], Role.HUB_ADMIN)
+    await settings.set_civic_settings(actor=admin, centre=(53.48, -2.24), radius_km=20)
+    lights = await categories.create_category(actor=admin, slug="lights", name="Street lights")
+    tipping = await categories.create_category(actor=admin, slug="tipping", name="Fly-tipping")
+    await categories.add_route(actor=admin, category_id=lights.id, organisation_id=org_id, cells=[])
+    owner = _actor(p["owner"])
+    theirs = await reports.report_problem(
+        actor=owner, category_id=lights.id, location=(53.481, -2.241), description="Dark lamp",
+        address="3 Lamp Row",
+    )  # fmt: skip
+    councils = await reports.report_problem(
+        actor=owner, category_id=tipping.id, location=(53.482, -2.242), description="A sofa",
+        address="4 Back Lane",
+    )  # fmt: skip
+    await status.update_status(
+        actor=_actor(p["org_staff"]), report_id=theirs.id, status=ProblemStatus.CONFIRMED
+    )
+    update = await ProblemUpdate.get(report_id=theirs.id)
+    return {
+        "ProblemCategory": [Sample("ProblemCategory", lights)],
+        "ProblemReport": [
+            Sample("ProblemReport", theirs, {"reporter": {"owner"}, "org_people": org_people}),
+            Sample("ProblemReport", councils, {"reporter": {"owner"}, "org_people": set()}),
+        ],
+        "ProblemUpdate": [Sample("ProblemUpdate", update)],
     }
