@@ -77,6 +77,7 @@ _BY_SCOPE: dict[Requirement, tuple[str, ...]] = {
         "Mutation.rotateWebhookSecret",
         "Mutation.setWebhookEndpointActive",
     ),
+    Scope.PROBLEMS_REPORT: ("Mutation.reportProblem", "Mutation.meTooProblem"),
     PUBLIC: (
         "Query.apiVersion",
         "Query.hub",
@@ -133,8 +134,8 @@ rotateApiClientSecret setApiClientSuspended revokeConnectedApp requestDataExport
 reportObject hideReportedObject
 warnMember suspendMember reinstateMember resolveModerationCase appealModerationAction
 decideAppeal setModerationFlagRules
-setCivicSettings createProblemCategory addProblemRoute reportProblem updateProblemStatus
-meTooProblem followProblem problemToOpportunity
+setCivicSettings createProblemCategory addProblemRoute updateProblemStatus followProblem
+problemToOpportunity
 """
 _SESSION_SUBSCRIPTIONS = "notificationAdded"
 
