@@ -35,6 +35,7 @@ MODEL_MODULES = [
     "app.moderation.models",
     "app.civic.models",
     "app.civic.problems.models",
+    "app.civic.ideas.models",
 ]
 
 

@@ -21,6 +21,7 @@ from workers.tasks import (
     assets_housekeeping,
     business_housekeeping,
     campaign_sweep,
+    civic_reminders,
     credits_housekeeping,
     moderation_housekeeping,
     opportunity_housekeeping,
@@ -57,6 +58,8 @@ def build_periodic_settings(*, burst: bool = False) -> dict[str, Any]:
             ),
             Periodic(business_housekeeping, every_seconds=300, timeout=120),
             Periodic(moderation_housekeeping, every_seconds=300, timeout=120),
+            # Ideas awaiting the council's answer: once a day per idea (data.once holds it).
+            Periodic(civic_reminders, every_seconds=3600, timeout=120),
             # Settlements due and not queued (their job lost, or a deadline missed while down).
             Periodic(campaign_sweep, every_seconds=60, timeout=60),
             # Badges an event missed, from the records: nightly, one statement per badge.

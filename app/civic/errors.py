@@ -12,3 +12,7 @@ class CivicErrorCode(StrEnum):
     REASON_REQUIRED = "reason_required"  # closing a report needs a reason
     OWN_REPORT = "own_report"  # "me too" on your own report
     ALREADY_DONE = "already_done"  # a second "me too", a second turn into an opportunity
+    WINDOW_CLOSED = "window_closed"  # supporting (or withdrawing) after an idea's window
+    ALREADY_SUPPORTED = "already_supported"
+    NOT_SUPPORTED = "not_supported"  # withdrawing a support you have not given
+    ALREADY_ANSWERED = "already_answered"

@@ -1,5 +1,6 @@
 """Who may see civic reports, ideas and sensors, and run their mutations."""
 
+from app.civic.ideas.models import Idea, IdeaArgument
 from app.civic.problems.models import ProblemCategory, ProblemReport, ProblemUpdate
 from app.organisations.policy import people_of
 from app.people.models import Role
@@ -67,12 +68,44 @@ POLICY = ModulePolicy(
             public=["id", "status", "note", "createdAt"],
         ),
         value("CivicSettings", "the hub's civic area and ideas' rules: public"),
+        # Ideas, their arguments and the council's answers are public in the hub.
+        node(
+            "Idea",
+            model=Idea,
+            see=ANYONE,
+            public=[
+                "id",
+                "title",
+                "body",
+                "status",
+                "area",
+                "supportCount",
+                "threshold",
+                "windowEndsAt",
+                "thresholdReachedAt",
+                "answerDueAt",
+                "answer",
+                "outcome",
+                "answeredAt",
+                "createdAt",
+                "author",
+                "arguments",
+                "viewerSupports",
+            ],
+        ),
+        node(
+            "IdeaArgument",
+            model=IdeaArgument,
+            see=ANYONE,
+            public=["id", "side", "text", "createdAt", "author"],
+        ),
     ],
     queries=[
         query("civicSettings", ANYONE),
         query("problemCategories", ANYONE),
         query("problemReports", ANYONE),
         query("similarProblems", SIGNED_IN),
+        query("ideas", ANYONE),
     ],
     mutations=[
         mutation("setCivicSettings", HUB_ADMIN),
@@ -91,5 +124,10 @@ POLICY = ModulePolicy(
             SIGNED_IN,
             on("problemReportId", "ProblemReport", RESPONSIBLE),
         ),
+        mutation("postIdea", SIGNED_IN),
+        mutation("argueIdea", SIGNED_IN),
+        mutation("supportIdea", SIGNED_IN),
+        mutation("withdrawIdeaSupport", SIGNED_IN),
+        mutation("answerIdea", COUNCIL),
     ],
 )

@@ -93,6 +93,7 @@ _BY_SCOPE: dict[Requirement, tuple[str, ...]] = {
         "Query.civicSettings",
         "Query.problemCategories",
         "Query.problemReports",
+        "Query.ideas",
     ),
 }
 
@@ -135,7 +136,7 @@ reportObject hideReportedObject
 warnMember suspendMember reinstateMember resolveModerationCase appealModerationAction
 decideAppeal setModerationFlagRules
 setCivicSettings createProblemCategory addProblemRoute updateProblemStatus followProblem
-problemToOpportunity
+problemToOpportunity postIdea argueIdea supportIdea withdrawIdeaSupport answerIdea
 """
 _SESSION_SUBSCRIPTIONS = "notificationAdded"
 
@@ -193,7 +194,7 @@ MeanDifference Member MemberRating MoneyTotal OffSiteShare OpeningHours Opportun
 OrganisationMembership PaidJob Pledge PortfolioBadge ProfileImpact PublishedTrialRatings
 RatingSummary RatingsComparison RatingsGroup Review Skill SuccessStory Trial TrialApplication
 TrialComment TrialRatings TrialReport VoucherOffer WantedNotice PageInfo
-CivicSettings ProblemCategory ProblemReport ProblemUpdate""",
+CivicSettings ProblemCategory ProblemReport ProblemUpdate Idea IdeaArgument""",
 }
 
 # Private fields of open types, and fields that reach a type under another scope's words

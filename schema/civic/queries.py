@@ -7,9 +7,11 @@ from strawberry import relay
 
 from app.civic.area import settings_of
 from app.civic.errors import CivicErrorCode as E
+from app.civic.ideas import service as ideas
 from app.civic.problems import lists, reports
 from app.civic.problems.models import ProblemStatus as ProblemStatusEnum
 from app.errors import DomainError
+from schema.civic.idea_types import Idea
 from schema.civic.types import CivicSettings, ProblemCategory, ProblemReport, ProblemStatus
 from schema.context import Info
 from schema.errors import BadInput
@@ -80,3 +82,10 @@ class CivicQueries:
             )
         except DomainError as exc:
             raise BadInput(exc.message) from exc
+
+    @relay.connection(Page[Idea], description="The hub's ideas, newest first.")  # type: ignore[misc]
+    async def ideas(self, info: Info) -> Iterable[Idea]:
+        viewer = info.context.viewer
+        if viewer.hub_id is None:
+            return []
+        return await ideas.ideas(viewer=viewer)  # type: ignore[return-value]

@@ -57,6 +57,7 @@ SENSITIVE: dict[str, str] = {
     "setCivicSettings": "civic.settings",
     "addProblemRoute": "civic.problem_route",
     "updateProblemStatus": "civic.problem_status",
+    "answerIdea": "civic.answer_idea",
 }
 
 # Everything else: members' and organisers' ordinary actions (many audited all the same).
@@ -187,6 +188,10 @@ ORDINARY = frozenset(
         "meTooProblem",
         "followProblem",
         "problemToOpportunity",
+        "postIdea",  # audited all the same (civic.post_idea)
+        "argueIdea",
+        "supportIdea",
+        "withdrawIdeaSupport",
     }
 )
 
@@ -426,6 +431,22 @@ async def _problem_status(gql: GraphQLClient, c: Cast) -> Any:
     )  # fmt: skip
     value = {"problemReportId": gid("ProblemReport", report.id), "status": "CONFIRMED"}
     return await run(gql, "updateProblemStatus", "UpdateProblemStatusInput", value, c.bob)
+
+
+@scenario("answerIdea")
+async def _answer_idea(gql: GraphQLClient, c: Cast) -> Any:
+    from app.civic import settings
+    from app.civic.ideas import service as ideas
+    from tests.helpers import create_person
+
+    admin = Actor(member=c.admin.member, roles=frozenset({Role.MEMBER, Role.HUB_ADMIN}))
+    await settings.set_civic_settings(actor=admin, centre=(53.48, -2.24), radius_km=10)
+    idea = await ideas.post_idea(
+        actor=await actor_of(c.alice), title="Benches", body="On the green", location=(53.48, -2.24)
+    )
+    council = await create_person(hub=c.hub, roles=[Role.COUNCIL])
+    value = {"ideaId": gid("Idea", idea.id), "answer": "Yes, in May.", "outcome": "ACCEPTED"}
+    return await run(gql, "answerIdea", "AnswerIdeaInput", value, council)
 
 
 @scenario("requestDataExport")

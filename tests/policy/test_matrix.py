@@ -104,6 +104,7 @@ ID_TYPES = {
     "actionId": "ModerationAction",
     "problemCategoryId": "ProblemCategory",
     "problemReportId": "ProblemReport",
+    "ideaId": "Idea",
 }
 # IDs that must name a particular member for the call to make sense.
 MEMBER_IDS = {

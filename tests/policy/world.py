@@ -115,9 +115,10 @@ async def build_world(hub: Any, other_hub: Any) -> World:
     }
     p["coordinator"] = await create_person(hub=hub, roles=[Role.COORDINATOR])
     p["moderator"] = await create_person(hub=hub, roles=[Role.MODERATOR])
-    p["hub_admin"] = await create_person(hub=hub, roles=[Role.HUB_ADMIN])
+    # The hub admin is also a council officer (Role.COUNCIL: civic reports and ideas).
+    p["hub_admin"] = await create_person(hub=hub, roles=[Role.HUB_ADMIN, Role.COUNCIL])
     p["other_hub"] = await create_person(
-        hub=other_hub, roles=[Role.HUB_ADMIN, Role.MODERATOR, Role.COORDINATOR]
+        hub=other_hub, roles=[Role.HUB_ADMIN, Role.MODERATOR, Role.COORDINATOR, Role.COUNCIL]
     )
     await ProxyLink.create(
         hub_id=hub.id,
@@ -147,11 +148,13 @@ def _callers(hub: Any, p: dict[str, Person]) -> dict[str, Caller]:
             **{"CH-Act-For": str(encode_id("Member", p["other_party"].member.id))},
         ),
         "moderator": signed("moderator", p["moderator"], Role.MODERATOR),
-        "hub_admin": signed("hub_admin", p["hub_admin"], Role.HUB_ADMIN),
+        "hub_admin": signed("hub_admin", p["hub_admin"], Role.HUB_ADMIN, Role.COUNCIL),
         "other_hub": Caller(
             "other_hub",
             {**p["other_hub"].headers, "CH-Hub": hub.slug},
-            frozenset({Role.MEMBER, Role.HUB_ADMIN, Role.MODERATOR, Role.COORDINATOR}),
+            frozenset(
+                {Role.MEMBER, Role.HUB_ADMIN, Role.MODERATOR, Role.COORDINATOR, Role.COUNCIL}
+            ),
             in_hub=False,
         ),
     }
@@ -776,7 +779,19 @@ async def _civic(
         actor=_actor(p["org_staff"]), report_id=theirs.id, status=ProblemStatus.CONFIRMED
     )
     update = await ProblemUpdate.get(report_id=theirs.id)
+    from app.civic.ideas import service as ideas
+    from app.civic.ideas.models import Side
+
+    idea = await ideas.post_idea(
+        actor=owner, title="Benches", body="On the green", location=(53.481, -2.241)
+    )
+    argument = await ideas.add_argument(
+        actor=_actor(p["other_party"]), idea_id=idea.id, side=Side.FOR, text="Yes"
+    )
+    await ideas.support(actor=_actor(p["other_party"]), idea_id=idea.id)
     return {
+        "Idea": [Sample("Idea", idea)],
+        "IdeaArgument": [Sample("IdeaArgument", argument)],
         "ProblemCategory": [Sample("ProblemCategory", lights)],
         "ProblemReport": [
             Sample("ProblemReport", theirs, {"reporter": {"owner"}, "org_people": org_people}),
