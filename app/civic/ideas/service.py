@@ -206,11 +206,10 @@ async def remind_due(now: datetime | None = None) -> int:
     officers: dict[int, list[int]] = {}
     for idea in due:
         if idea.hub_id not in officers:
-            officers[idea.hub_id] = list(
-                await MemberRole.filter(
-                    hub_id=idea.hub_id, role=Role.COUNCIL, member__status=MemberStatus.ACTIVE
-                ).values_list("member_id", flat=True)
-            )  # type: ignore[arg-type]
+            found = await MemberRole.filter(
+                hub_id=idea.hub_id, role=Role.COUNCIL, member__status=MemberStatus.ACTIVE
+            ).values_list("member_id", flat=True)
+            officers[idea.hub_id] = [int(m) for m in found]  # type: ignore[call-overload]
         members = officers[idea.hub_id]
         if not members or idea.answer_due_at is None:
             continue
