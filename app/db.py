@@ -36,6 +36,7 @@ MODEL_MODULES = [
     "app.civic.models",
     "app.civic.problems.models",
     "app.civic.ideas.models",
+    "app.civic.sensors.models",
 ]
 
 

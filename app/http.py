@@ -30,6 +30,7 @@ from app.web import (
     opendata,
     pages,
     probes,
+    sensors,
 )
 from app.web.middleware import RequestContextMiddleware
 
@@ -120,6 +121,8 @@ OPEN311_ROUTES = [
     Route("/open311/{hub}/v2/requests.{format}", open311.requests, methods=["GET"]),
     Route("/open311/{hub}/v2/requests.{format}", open311.post_request, methods=["POST"]),
     Route("/open311/{hub}/v2/requests/{id}.{format}", open311.request_by_id),
+    # Citizen sensors' batches of readings (app/web/sensors.py).
+    Route("/sensors/v1/readings", sensors.readings, methods=["POST"]),
 ]
 
 

@@ -28,6 +28,7 @@ from workers.tasks import (
     purge_erased_trust_checks,
     recompute_badges,
     refresh_citydata,
+    roll_up_sensor_readings,
     run_outbox_job,
     send_digests,
     sweep_outbox,
@@ -60,6 +61,8 @@ def build_periodic_settings(*, burst: bool = False) -> dict[str, Any]:
             Periodic(moderation_housekeeping, every_seconds=300, timeout=120),
             # Ideas awaiting the council's answer: once a day per idea (data.once holds it).
             Periodic(civic_reminders, every_seconds=3600, timeout=120),
+            # Sensor readings into the hourly cells: incremental, one run at a time.
+            Periodic(roll_up_sensor_readings, every_seconds=60, timeout=120),
             # Settlements due and not queued (their job lost, or a deadline missed while down).
             Periodic(campaign_sweep, every_seconds=60, timeout=60),
             # Badges an event missed, from the records: nightly, one statement per badge.

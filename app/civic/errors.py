@@ -16,3 +16,7 @@ class CivicErrorCode(StrEnum):
     ALREADY_SUPPORTED = "already_supported"
     NOT_SUPPORTED = "not_supported"  # withdrawing a support you have not given
     ALREADY_ANSWERED = "already_answered"
+    BAD_KEY = "bad_key"  # no device has this key (forged, or the device was retired)
+    IMPOSSIBLE_VALUE = "impossible_value"  # a reading no sensor can make (PM2.5 of -3)
+    FUTURE_TIME = "future_time"  # a reading from the future (beyond a minute of clock skew)
+    TOO_OLD = "too_old"

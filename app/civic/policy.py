@@ -2,6 +2,7 @@
 
 from app.civic.ideas.models import Idea, IdeaArgument
 from app.civic.problems.models import ProblemCategory, ProblemReport, ProblemUpdate
+from app.civic.sensors.models import SensorDevice
 from app.organisations.policy import people_of
 from app.people.models import Role
 from app.policy import (
@@ -94,6 +95,13 @@ POLICY = ModulePolicy(
             ],
         ),
         node(
+            "SensorDevice",
+            model=SensorDevice,
+            see=IsViewer("owner_id", "device_owner") | people_of("organisation_id"),
+            public=["id", "name", "active", "createdAt", "location", "area", "organisation"],
+        ),
+        value("EnvironmentCell", "averages of a cell of k owners or more: public"),
+        node(
             "IdeaArgument",
             model=IdeaArgument,
             see=ANYONE,
@@ -106,6 +114,8 @@ POLICY = ModulePolicy(
         query("problemReports", ANYONE),
         query("similarProblems", SIGNED_IN),
         query("ideas", ANYONE),
+        query("mySensorDevices", SIGNED_IN),
+        query("environmentLayer", ANYONE),
     ],
     mutations=[
         mutation("setCivicSettings", HUB_ADMIN),
@@ -129,5 +139,6 @@ POLICY = ModulePolicy(
         mutation("supportIdea", SIGNED_IN),
         mutation("withdrawIdeaSupport", SIGNED_IN),
         mutation("answerIdea", COUNCIL),
+        mutation("registerSensorDevice", SIGNED_IN),
     ],
 )

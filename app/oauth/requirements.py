@@ -94,6 +94,7 @@ _BY_SCOPE: dict[Requirement, tuple[str, ...]] = {
         "Query.problemCategories",
         "Query.problemReports",
         "Query.ideas",
+        "Query.environmentLayer",
     ),
 }
 
@@ -107,7 +108,7 @@ trialsForMe myTrialApplications trialApplications trialRatings businessRatings
 compareTrialRatings comparePeriodRatings trialComments businessProfile paidJobs
 myJobApplications jobApplications myBadgeAwards myBadgeStanding organisationImpact apiClients
 myConnectedApps auditEvents moderationQueue appealsWaiting myModerationActions moderationFlagRules
-similarProblems
+similarProblems mySensorDevices
 """
 _SESSION_MUTATIONS = """
 register verifyEmail resendVerificationEmail login refreshToken logout requestPasswordReset
@@ -137,6 +138,7 @@ warnMember suspendMember reinstateMember resolveModerationCase appealModerationA
 decideAppeal setModerationFlagRules
 setCivicSettings createProblemCategory addProblemRoute updateProblemStatus followProblem
 problemToOpportunity postIdea argueIdea supportIdea withdrawIdeaSupport answerIdea
+registerSensorDevice
 """
 _SESSION_SUBSCRIPTIONS = "notificationAdded"
 
@@ -184,7 +186,7 @@ CityGapsAnswer CityTrend CityTrendPoint CityTrendsAnswer CityWard""",
     SESSION: """
 Notification NotificationPreferences SavedSearch CalendarFeed ApiClient ApiClientUsage
 ApiErrorCount ConnectedApp TrustCheck AuditEvent DataExport ModerationAction ModerationCase
-ModerationFlagRules ModerationReport""",
+ModerationFlagRules ModerationReport SensorDevice""",
     OPEN: """
 ApiVersion Asset AssetCategory AvailabilitySlot BadgeAward BadgeClass BadgeLevel BadgeStanding
 Booking BusinessProfile Campaign CampaignProgress CampaignUpdate Category CategoryTotal
@@ -194,7 +196,7 @@ MeanDifference Member MemberRating MoneyTotal OffSiteShare OpeningHours Opportun
 OrganisationMembership PaidJob Pledge PortfolioBadge ProfileImpact PublishedTrialRatings
 RatingSummary RatingsComparison RatingsGroup Review Skill SuccessStory Trial TrialApplication
 TrialComment TrialRatings TrialReport VoucherOffer WantedNotice PageInfo
-CivicSettings ProblemCategory ProblemReport ProblemUpdate Idea IdeaArgument""",
+CivicSettings ProblemCategory ProblemReport ProblemUpdate Idea IdeaArgument EnvironmentCell""",
 }
 
 # Private fields of open types, and fields that reach a type under another scope's words

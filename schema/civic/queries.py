@@ -10,8 +10,11 @@ from app.civic.errors import CivicErrorCode as E
 from app.civic.ideas import service as ideas
 from app.civic.problems import lists, reports
 from app.civic.problems.models import ProblemStatus as ProblemStatusEnum
+from app.civic.sensors import devices, layer
 from app.errors import DomainError
+from app.hubs.models import Hub
 from schema.civic.idea_types import Idea
+from schema.civic.sensor_types import EnvironmentCell, SensorDevice
 from schema.civic.types import CivicSettings, ProblemCategory, ProblemReport, ProblemStatus
 from schema.context import Info
 from schema.errors import BadInput
@@ -89,3 +92,24 @@ class CivicQueries:
         if viewer.hub_id is None:
             return []
         return await ideas.ideas(viewer=viewer)  # type: ignore[return-value]
+
+    @relay.connection(
+        Page[SensorDevice], description="Your sensor devices and your organisations'."
+    )  # type: ignore[misc]
+    async def my_sensor_devices(self, info: Info) -> Iterable[SensorDevice]:
+        info.context.require_actor()
+        return await devices.my_devices(viewer=info.context.viewer)  # type: ignore[return-value]
+
+    @strawberry.field(
+        description="The environmental map layer: averages per ~5 km² cell over the last"
+        " `hours` hours (1-168), cells of fewer than the hub's k owners withheld."
+    )
+    async def environment_layer(self, info: Info, hours: int = 24) -> list[EnvironmentCell]:
+        hub_id = info.context.viewer.hub_id
+        if hub_id is None:
+            return []
+        try:
+            found = await layer.layer(hub=await Hub.get(id=hub_id), hours=hours)
+        except DomainError as exc:
+            raise BadInput(exc.message) from exc
+        return [EnvironmentCell.of(c) for c in found]

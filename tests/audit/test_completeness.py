@@ -192,6 +192,7 @@ ORDINARY = frozenset(
         "argueIdea",
         "supportIdea",
         "withdrawIdeaSupport",
+        "registerSensorDevice",  # audited all the same (civic.register_sensor)
     }
 )
 

@@ -789,7 +789,20 @@ async def _civic(
         actor=_actor(p["other_party"]), idea_id=idea.id, side=Side.FOR, text="Yes"
     )
     await ideas.support(actor=_actor(p["other_party"]), idea_id=idea.id)
+    from app.civic.sensors import devices
+
+    kit, _ = await devices.register_device(actor=owner, name="Kit", location=(53.481, -2.241))
+    org_kit, _ = await devices.register_device(
+        actor=_actor(p["org_owner"]), name="Org kit", location=(53.481, -2.241),
+        organisation_id=org_id,
+    )  # fmt: skip
     return {
+        "SensorDevice": [
+            Sample("SensorDevice", kit, {"device_owner": {"owner"}, "org_people": set()}),
+            Sample(
+                "SensorDevice", org_kit, {"device_owner": {"org_owner"}, "org_people": org_people}
+            ),
+        ],
         "Idea": [Sample("Idea", idea)],
         "IdeaArgument": [Sample("IdeaArgument", argument)],
         "ProblemCategory": [Sample("ProblemCategory", lights)],

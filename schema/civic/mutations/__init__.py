@@ -10,6 +10,7 @@ from schema.civic.mutations.follow_problem import follow_problem
 from schema.civic.mutations.me_too_problem import me_too_problem
 from schema.civic.mutations.post_idea import post_idea
 from schema.civic.mutations.problem_to_opportunity import problem_to_opportunity
+from schema.civic.mutations.register_sensor_device import register_sensor_device
 from schema.civic.mutations.report_problem import report_problem
 from schema.civic.mutations.set_civic_settings import set_civic_settings
 from schema.civic.mutations.support_idea import support_idea, withdraw_idea_support
@@ -31,3 +32,4 @@ class CivicMutations:
     support_idea = strawberry.mutation(resolver=support_idea)
     withdraw_idea_support = strawberry.mutation(resolver=withdraw_idea_support)
     answer_idea = strawberry.mutation(resolver=answer_idea)
+    register_sensor_device = strawberry.mutation(resolver=register_sensor_device)
