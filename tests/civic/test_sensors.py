@@ -204,3 +204,20 @@ async def test_the_rollup_cron_is_registered(gql: Any) -> None:
     names = {job.name for job in build_periodic_settings(burst=True)["cron_jobs"]}
     assert any("roll_up_sensor_readings" in name for name in names), names
     assert Role.COUNCIL
+
+
+async def test_erasing_an_account_retires_its_sensors_and_forgets_their_place(
+    http: Any, gql: Any, hub: Any, area: None, alice: Any
+) -> None:
+    from app.gdpr import erasure
+
+    key = (await _register(gql, alice))["deviceKey"]
+    await _send(http, key, _batch(3))
+    # when
+    await erasure.erase_account(actor=actor_of(alice), confirm="ERASE")
+    # then
+    device = await SensorDevice.get(owner_id=alice.member.id)
+    assert (device.active, device.lat, device.lng, device.name) == (False, 0, 0, "")
+    refused = await _send(http, key, _batch(3, start=datetime.now(UTC) - timedelta(hours=2)))
+    assert refused.status_code == 401
+    assert await SensorReading.filter(device_id=device.id).count() == 3
