@@ -116,6 +116,7 @@ OPEN_DATA_ROUTES = [
 ]
 # Open311 GeoReport v2 (app/web/open311.py).
 OPEN311_ROUTES = [
+    Route("/open311/{hub}/discovery.{format}", open311.discovery),
     Route("/open311/{hub}/v2/services.{format}", open311.services),
     Route("/open311/{hub}/v2/services/{code}.{format}", open311.service),
     Route("/open311/{hub}/v2/requests.{format}", open311.requests, methods=["GET"]),

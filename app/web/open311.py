@@ -1,6 +1,7 @@
 """Open311 GeoReport v2 (JSON) endpoints of a hub's problem reports (app/civic/problems/
 open311.py builds the answers), under /open311/{hub}/v2/:
 
+- GET discovery.json (the service discovery document the specification asks for)
 - GET services.json, GET services/{service_code}.json
 - GET requests.json (service_request_id, service_code, start_date, end_date, status)
 - GET requests/{service_request_id}.json
@@ -8,7 +9,8 @@ open311.py builds the answers), under /open311/{hub}/v2/:
   client's OAuth access token with the problems:report scope.
 
 `jurisdiction_id`, when given, must be the hub's slug. Only `.json` is served (the
-specification's XML is not): any other format answers 404 in the JSON error form.
+specification makes XML required and JSON optional: XML is not done yet): any other format
+answers 404 in the JSON error form.
 """
 
 from collections.abc import Awaitable, Callable
@@ -110,4 +112,26 @@ services = _endpoint(_services)
 service = _endpoint(_service)
 requests = _endpoint(_requests)
 request_by_id = _endpoint(_request)
-post_request = _endpoint(_post, status=201)
+# 200, not 201: the specification names no other success code, and clients check for it.
+post_request = _endpoint(_post)
+
+
+async def _discovery(hub: Hub, request: Request, params: dict[str, str]) -> Any:
+    base = str(request.base_url).rstrip("/")
+    return {
+        "changeset": "2026-12-02T00:00:00Z",
+        "contact": f"The {hub.name} team, through {base}",
+        "key_service": "api_key: a member's access token or an OAuth access token",
+        "endpoints": [
+            {
+                "specification": "http://wiki.open311.org/GeoReport_v2",
+                "url": f"{base}/open311/{hub.slug}/v2",
+                "changeset": "2026-12-02T00:00:00Z",
+                "type": "production",
+                "formats": ["application/json"],
+            }
+        ],
+    }
+
+
+discovery = _endpoint(_discovery)
