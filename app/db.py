@@ -34,6 +34,10 @@ MODEL_MODULES = [
     "app.gdpr.models",
     "app.moderation.models",
     "app.federation.models",
+    "app.civic.models",
+    "app.civic.problems.models",
+    "app.civic.ideas.models",
+    "app.civic.sensors.models",
 ]
 
 

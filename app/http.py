@@ -27,9 +27,11 @@ from app.web import (
     federation,
     ical,
     oauth,
+    open311,
     opendata,
     pages,
     probes,
+    sensors,
 )
 from app.web.middleware import RequestContextMiddleware
 
@@ -83,6 +85,7 @@ def create_app(settings: Settings | None = None, *, freeze: bool = False) -> Sta
             Route("/oauth/revoke", oauth.revoke, methods=["POST"]),
             Route("/oauth/introspect", oauth.introspect, methods=["POST"]),
             *OPEN_DATA_ROUTES,
+            *OPEN311_ROUTES,
             Route(
                 "/citydata/{kind:str}",
                 citydata.download,
@@ -112,6 +115,17 @@ OPEN_DATA_ROUTES = [
     Route("/hsds/{hub}/locations/{id}", opendata.location),
     Route("/opendata/{hub}/volunteering.json", opendata.volunteering_feed),
     Route("/opendata/{hub}/360giving.json", opendata.giving_feed),
+]
+# Open311 GeoReport v2 (app/web/open311.py).
+OPEN311_ROUTES = [
+    Route("/open311/{hub}/discovery.{format}", open311.discovery),
+    Route("/open311/{hub}/v2/services.{format}", open311.services),
+    Route("/open311/{hub}/v2/services/{code}.{format}", open311.service),
+    Route("/open311/{hub}/v2/requests.{format}", open311.requests, methods=["GET"]),
+    Route("/open311/{hub}/v2/requests.{format}", open311.post_request, methods=["POST"]),
+    Route("/open311/{hub}/v2/requests/{id}.{format}", open311.request_by_id),
+    # Citizen sensors' batches of readings (app/web/sensors.py).
+    Route("/sensors/v1/readings", sensors.readings, methods=["POST"]),
 ]
 
 

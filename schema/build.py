@@ -35,6 +35,8 @@ from schema.campaigns.mutations import CampaignMutations
 from schema.campaigns.queries import CampaignQueries
 from schema.citydata.mutations import CityDataMutations
 from schema.citydata.queries import CityDataQueries
+from schema.civic.mutations import CivicMutations
+from schema.civic.queries import CivicQueries
 from schema.cost import QueryCostLimiter
 from schema.credits.mutations import CreditsMutations
 from schema.credits.offers.mutations import OfferMutations
@@ -141,6 +143,7 @@ def build_schema() -> strawberry.Schema:
             AuditQueries,
             ModerationQueries,
             FederationQueries,
+            CivicQueries,
         ),
     )
     mutation = merge_types(
@@ -171,6 +174,7 @@ def build_schema() -> strawberry.Schema:
             DataRightsMutations,
             ModerationMutations,
             FederationMutations,
+            CivicMutations,
         ),
     )
     schema = HubSchema(

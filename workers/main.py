@@ -21,6 +21,7 @@ from workers.tasks import (
     assets_housekeeping,
     business_housekeeping,
     campaign_sweep,
+    civic_reminders,
     credits_housekeeping,
     federation_reconcile,
     federation_recover,
@@ -29,6 +30,7 @@ from workers.tasks import (
     purge_erased_trust_checks,
     recompute_badges,
     refresh_citydata,
+    roll_up_sensor_readings,
     run_outbox_job,
     send_digests,
     sweep_outbox,
@@ -65,6 +67,10 @@ def build_periodic_settings(*, burst: bool = False) -> dict[str, Any]:
                 timeout=120,
             ),
             Periodic(federation_reconcile, every_seconds=86400, timeout=300, at_hour=4),
+            # Ideas awaiting the council's answer: once a day per idea (data.once holds it).
+            Periodic(civic_reminders, every_seconds=3600, timeout=120),
+            # Sensor readings into the hourly cells: incremental, one run at a time.
+            Periodic(roll_up_sensor_readings, every_seconds=60, timeout=120),
             # Settlements due and not queued (their job lost, or a deadline missed while down).
             Periodic(campaign_sweep, every_seconds=60, timeout=60),
             # Badges an event missed, from the records: nightly, one statement per badge.

@@ -7,6 +7,8 @@ from app.assets import housekeeping as assets_cron
 from app.badges import recompute as badges_recompute
 from app.campaigns import settlement
 from app.citydata import refresh as citydata
+from app.civic.ideas import service as ideas
+from app.civic.sensors import rollup as sensor_rollup
 from app.credits import offers, payment_requests
 from app.credits import service as credits
 from app.gdpr import erasure
@@ -90,3 +92,14 @@ async def refresh_citydata(ctx: dict[str, Any]) -> dict[str, int] | None:
 async def purge_erased_trust_checks(ctx: dict[str, Any]) -> int:
     """Trust checks of erased members, once the retention period has passed (issue 21)."""
     return await erasure.purge_expired_checks()
+
+
+async def civic_reminders(ctx: dict[str, Any]) -> int:
+    """The council is reminded of ideas whose answer is due soon or overdue (issue 23)."""
+    return await ideas.remind_due()
+
+
+async def roll_up_sensor_readings(ctx: dict[str, Any]) -> dict[str, int] | None:
+    """Adds the readings stored since the last run into the hourly cells (issue 23)."""
+    done = await sensor_rollup.rollup()
+    return None if done is None else {"rows": done.rows, "took_ms": done.took_ms}

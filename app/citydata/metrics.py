@@ -17,6 +17,8 @@ class Side(StrEnum):
     CREDITS = "credits"
     ASSETS = "assets"
     TRIALS = "trials"
+    CIVIC = "civic"  # problem reports and ideas (issue 23)
+    ENVIRONMENT = "environment"  # citizen sensors' readings (issue 23)
 
 
 class Metric(StrEnum):
@@ -32,6 +34,11 @@ class Metric(StrEnum):
     CREDITS_SPENT = "credits_spent"
     ASSETS_USED = "assets_used"
     TRIALS_RUN = "trials_run"
+    PROBLEMS_REPORTED = "problems_reported"
+    PROBLEMS_FIXED = "problems_fixed"
+    IDEAS_POSTED = "ideas_posted"
+    IDEA_SUPPORTS = "idea_supports"
+    ENVIRONMENT = "environment"
 
 
 @dataclass(frozen=True)
@@ -120,6 +127,38 @@ DICTIONARY: dict[Metric, MetricInfo] = {
             Metric.TRIALS_RUN, Side.TRIALS,
             "Product trials opened, by the week they opened; hub-wide (a trial has no area).",
             "trials", "reports", "none", "none (hub-wide only)", "testers who reported",
+        ),
+        MetricInfo(
+            Metric.PROBLEMS_REPORTED, Side.CIVIC,
+            "Problems residents reported (FixMyStreet, also over Open311), by the week reported.",
+            "reports", "\"me too\"s added to them", "the problem's category (slug)",
+            "the problem's place", "reporters",
+        ),
+        MetricInfo(
+            Metric.PROBLEMS_FIXED, Side.CIVIC,
+            "Reported problems marked fixed, by the week reported; time to fix is amount / count.",
+            "reports", "minutes from the report to its fix (sum)",
+            "the problem's category (slug)", "the problem's place", "reporters",
+        ),
+        MetricInfo(
+            Metric.IDEAS_POSTED, Side.CIVIC,
+            "Ideas members proposed for their area, by the week posted.",
+            "ideas", "supporters (at the refresh)",
+            "the council's answer: accepted, partly, rejected, referred or unanswered",
+            "the idea's area", "authors",
+        ),
+        MetricInfo(
+            Metric.IDEA_SUPPORTS, Side.CIVIC, "Supports given to ideas, by the week given.",
+            "supports", None, "none", "the idea's area", "supporters",
+        ),
+        MetricInfo(
+            Metric.ENVIRONMENT, Side.ENVIRONMENT,
+            "Citizen sensors' readings, by the week measured; the mean is amount / count in"
+            " tenths (dB(A), µg/m³, °C, % relative humidity).",
+            "readings", "the readings' values in tenths (sum)",
+            "the measurement: noise_db, pm25, pm10, temperature, humidity",
+            "the reading's cell (never the device's place)",
+            "the devices' distinct owners (members or organisations)",
         ),
     )
 }  # fmt: skip

@@ -52,6 +52,8 @@ _DELETE = (
     "DELETE FROM notification WHERE hub_id = $2 AND member_id = $1",
     "DELETE FROM data_export WHERE hub_id = $2 AND member_id = $1",
     "DELETE FROM idempotency_key WHERE hub_id = $2 AND member_id = $1",
+    # Following a problem report (a "me too" stays: it is counted in the report).
+    "DELETE FROM problem_follower WHERE hub_id = $2 AND member_id = $1 AND NOT me_too",
 )
 # Others' records keep their shape; what the member wrote or left there goes.
 _CLEAR = (
@@ -74,6 +76,11 @@ _CLEAR = (
     "UPDATE trial_report SET comment = '' WHERE hub_id = $2 AND member_id = $1",
     "UPDATE success_story SET body = '' WHERE hub_id = $2 AND author_id = $1",
     "UPDATE campaign_update SET body = '' WHERE hub_id = $2 AND author_id = $1",
+    # Civic voice (issue 23): a report's address was theirs to give; their own sensors (often
+    # at home) are retired, their place and key forgotten (readings keep only their cell).
+    "UPDATE problem_report SET address = '' WHERE hub_id = $2 AND reporter_id = $1",
+    "UPDATE sensor_device SET active = false, name = '', lat = 0, lng = 0,"
+    " key_hash = 'erased:' || id WHERE hub_id = $2 AND owner_id = $1 AND organisation_id IS NULL",
 )
 
 

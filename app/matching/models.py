@@ -40,6 +40,10 @@ class NotificationKind(StrEnum):
     REPORT_OUTCOME = "report_outcome"  # what became of your report
     MODERATION_ACTION = "moderation_action"  # a moderator acted on you or your content: why
     APPEAL_DECIDED = "appeal_decided"  # a hub admin upheld or overturned the action you appealed
+    # Civic voice (app/civic): `data` holds report_id or idea_id, and `once`.
+    PROBLEM_UPDATE = "problem_update"  # a report you made, said "me too" to or follow changed
+    IDEA_ANSWER_DUE = "idea_answer_due"  # to the council: an idea waits for its answer
+    IDEA_ANSWERED = "idea_answered"  # the council answered an idea you posted or supported
 
 
 class Delivery(StrEnum):

@@ -77,6 +77,7 @@ _BY_SCOPE: dict[Requirement, tuple[str, ...]] = {
         "Mutation.rotateWebhookSecret",
         "Mutation.setWebhookEndpointActive",
     ),
+    Scope.PROBLEMS_REPORT: ("Mutation.reportProblem", "Mutation.meTooProblem"),
     PUBLIC: (
         "Query.apiVersion",
         "Query.hub",
@@ -89,6 +90,11 @@ _BY_SCOPE: dict[Requirement, tuple[str, ...]] = {
         "Query.badgeLevels",
         "Query.leaderboard",
         "Query.successStories",
+        "Query.civicSettings",
+        "Query.problemCategories",
+        "Query.problemReports",
+        "Query.ideas",
+        "Query.environmentLayer",
     ),
 }
 
@@ -103,6 +109,7 @@ compareTrialRatings comparePeriodRatings trialComments businessProfile paidJobs
 myJobApplications jobApplications myBadgeAwards myBadgeStanding organisationImpact apiClients
 myConnectedApps auditEvents moderationQueue appealsWaiting myModerationActions moderationFlagRules
 hubLinks
+similarProblems mySensorDevices
 """
 _SESSION_MUTATIONS = """
 register verifyEmail resendVerificationEmail login refreshToken logout requestPasswordReset
@@ -133,6 +140,9 @@ warnMember suspendMember reinstateMember resolveModerationCase appealModerationA
 decideAppeal setModerationFlagRules
 proposeHubLink acceptHubLink declineHubLink setHubLinkPaused setHubLinkCreditLimit payPartnerMember
 creditPartnerVolunteer
+setCivicSettings createProblemCategory addProblemRoute updateProblemStatus followProblem
+problemToOpportunity postIdea argueIdea supportIdea withdrawIdeaSupport answerIdea
+registerSensorDevice
 """
 _SESSION_SUBSCRIPTIONS = "notificationAdded"
 
@@ -180,7 +190,7 @@ CityGapsAnswer CityTrend CityTrendPoint CityTrendsAnswer CityWard""",
     SESSION: """
 Notification NotificationPreferences SavedSearch CalendarFeed ApiClient ApiClientUsage
 ApiErrorCount ConnectedApp TrustCheck AuditEvent DataExport ModerationAction ModerationCase
-ModerationFlagRules ModerationReport HubLink""",
+ModerationFlagRules ModerationReport HubLink SensorDevice""",
     OPEN: """
 ApiVersion Asset AssetCategory AvailabilitySlot BadgeAward BadgeClass BadgeLevel BadgeStanding
 Booking BusinessProfile Campaign CampaignProgress CampaignUpdate Category CategoryTotal
@@ -189,7 +199,8 @@ ImpactFactor ImpactMonth ImpactTotals InKindPledge JobApplication LeaderboardEnt
 MeanDifference Member MemberRating MoneyTotal OffSiteShare OpeningHours Opportunity Organisation
 OrganisationMembership PaidJob Pledge PortfolioBadge ProfileImpact PublishedTrialRatings
 RatingSummary RatingsComparison RatingsGroup Review Skill SuccessStory Trial TrialApplication
-TrialComment TrialRatings TrialReport VoucherOffer WantedNotice PageInfo LocalizedName""",
+TrialComment TrialRatings TrialReport VoucherOffer WantedNotice PageInfo LocalizedName
+CivicSettings ProblemCategory ProblemReport ProblemUpdate Idea IdeaArgument EnvironmentCell""",
 }
 
 # Private fields of open types, and fields that reach a type under another scope's words

@@ -11,6 +11,7 @@ class Scope(StrEnum):
     WEBHOOKS_MANAGE = "webhooks:manage"
     CITYDATA_READ = "citydata:read"
     PROFILE_READ = "profile:read"
+    PROBLEMS_REPORT = "problems:report"
 
 
 ALL = tuple(s.value for s in Scope)
@@ -25,6 +26,7 @@ WORDS = {
     Scope.WEBHOOKS_MANAGE: "Set up and change webhooks that tell it about events in the hub",
     Scope.CITYDATA_READ: "Read the city's aggregated data (needs, gaps, trends, wards)",
     Scope.PROFILE_READ: "See your profile: your name, email address and portfolio",
+    Scope.PROBLEMS_REPORT: "Report problems in your area for you (also over Open311)",
 }
 
 

@@ -21,6 +21,9 @@ class Role(StrEnum):
     ANALYST = "analyst"
     HUB_ADMIN = "hub_admin"
     ASSET_MANAGER = "asset_manager"  # manages the hub's own (council) shared assets
+    # The council's officers (app/civic): the body responsible for problem reports no
+    # organisation takes, and the one that must answer ideas that reach their threshold.
+    COUNCIL = "council"
 
 
 class MemberStatus(StrEnum):

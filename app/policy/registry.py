@@ -39,6 +39,7 @@ POLICY_MODULES = (
     "app.gdpr.policy",
     "app.moderation.policy",
     "app.federation.policy",
+    "app.civic.policy",
     "app.policy.server",
 )
 

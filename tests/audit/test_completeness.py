@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from app.actor import Actor
 from app.audit.models import AuditEvent
 from app.credits import ledger
 from app.credits.models import SystemAccount, TransferKind
@@ -60,6 +61,10 @@ SENSITIVE: dict[str, str] = {
     "setHubLinkCreditLimit": "federation.credit_limit",
     "payPartnerMember": "federation.pay",
     "creditPartnerVolunteer": "federation.credit_hours",
+    "setCivicSettings": "civic.settings",
+    "addProblemRoute": "civic.problem_route",
+    "updateProblemStatus": "civic.problem_status",
+    "answerIdea": "civic.answer_idea",
 }
 
 # Everything else: members' and organisers' ordinary actions (many audited all the same).
@@ -185,6 +190,17 @@ ORDINARY = frozenset(
         "withdrawPledge",
         "writeReview",
         "reportObject",  # audited all the same (tests/moderation/test_reports.py)
+        # Civic voice (audited all the same: civic.problem_category, civic.report_problem).
+        "createProblemCategory",
+        "reportProblem",
+        "meTooProblem",
+        "followProblem",
+        "problemToOpportunity",
+        "postIdea",  # audited all the same (civic.post_idea)
+        "argueIdea",
+        "supportIdea",
+        "withdrawIdeaSupport",
+        "registerSensorDevice",  # audited all the same (civic.register_sensor)
     }
 )
 
@@ -367,6 +383,79 @@ async def _unlink(gql: GraphQLClient, c: Cast) -> Any:
 async def _update_hub(gql: GraphQLClient, c: Cast) -> Any:
     # A setting that matters (privacy threshold); a new name alone is not audited.
     return await run(gql, "updateHub", "UpdateHubInput", {"privacyK": 12}, c.admin)
+
+
+@scenario("setCivicSettings")
+async def _civic_settings(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"centre": {"lat": 53.48, "lng": -2.24}, "radiusKm": 12}
+    return await run(gql, "setCivicSettings", "SetCivicSettingsInput", value, c.admin)
+
+
+async def _civic_category(c: Cast) -> Any:
+    from app.civic.problems import categories
+
+    admin = Actor(member=c.admin.member, roles=frozenset({Role.MEMBER, Role.HUB_ADMIN}))
+    return await categories.create_category(actor=admin, slug="potholes", name="Potholes")
+
+
+@scenario("addProblemRoute")
+async def _problem_route(gql: GraphQLClient, c: Cast) -> Any:
+    from app.organisations import service as organisations
+
+    category = await _civic_category(c)
+    org = await organisations.create_organisation(
+        actor=await actor_of(c.bob),
+        name="Roads Ltd",
+        kind="business",
+        contact_email="r@example.org",
+    )
+    value = {
+        "problemCategoryId": gid("ProblemCategory", category.id),
+        "organisationId": gid("Organisation", org.id),
+    }
+    return await run(gql, "addProblemRoute", "AddProblemRouteInput", value, c.admin)
+
+
+@scenario("updateProblemStatus")
+async def _problem_status(gql: GraphQLClient, c: Cast) -> Any:
+    from app.civic import settings
+    from app.civic.problems import categories, reports
+    from app.organisations import service as organisations
+
+    admin = Actor(member=c.admin.member, roles=frozenset({Role.MEMBER, Role.HUB_ADMIN}))
+    await settings.set_civic_settings(actor=admin, centre=(53.48, -2.24), radius_km=10)
+    category = await _civic_category(c)
+    org = await organisations.create_organisation(
+        actor=await actor_of(c.bob),
+        name="Roads Ltd",
+        kind="business",
+        contact_email="r@example.org",
+    )
+    await categories.add_route(
+        actor=admin, category_id=category.id, organisation_id=org.id, cells=[]
+    )
+    report = await reports.report_problem(
+        actor=await actor_of(c.alice), category_id=category.id, location=(53.48, -2.24),
+        description="Pothole",
+    )  # fmt: skip
+    value = {"problemReportId": gid("ProblemReport", report.id), "status": "CONFIRMED"}
+    return await run(gql, "updateProblemStatus", "UpdateProblemStatusInput", value, c.bob)
+
+
+@scenario("answerIdea")
+async def _answer_idea(gql: GraphQLClient, c: Cast) -> Any:
+    from app.civic import settings
+    from app.civic.ideas import service as ideas
+    from tests.helpers import create_person
+
+    admin = Actor(member=c.admin.member, roles=frozenset({Role.MEMBER, Role.HUB_ADMIN}))
+    await settings.set_civic_settings(actor=admin, centre=(53.48, -2.24), radius_km=10)
+    idea = await ideas.post_idea(
+        actor=await actor_of(c.alice), title="Benches", body="On the green", location=(53.48, -2.24)
+    )
+    council = await create_person(hub=c.hub, roles=[Role.COUNCIL])
+    value = {"ideaId": gid("Idea", idea.id), "answer": "Yes, in May.", "outcome": "ACCEPTED"}
+    return await run(gql, "answerIdea", "AnswerIdeaInput", value, council)
 
 
 @scenario("requestDataExport")

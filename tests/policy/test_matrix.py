@@ -104,6 +104,9 @@ ID_TYPES = {
     "actionId": "ModerationAction",
     "linkId": "HubLink",
     "volunteerId": "Member",
+    "problemCategoryId": "ProblemCategory",
+    "problemReportId": "ProblemReport",
+    "ideaId": "Idea",
 }
 # IDs that must name a particular member for the call to make sense.
 MEMBER_IDS = {

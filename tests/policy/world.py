@@ -115,9 +115,10 @@ async def build_world(hub: Any, other_hub: Any) -> World:
     }
     p["coordinator"] = await create_person(hub=hub, roles=[Role.COORDINATOR])
     p["moderator"] = await create_person(hub=hub, roles=[Role.MODERATOR])
-    p["hub_admin"] = await create_person(hub=hub, roles=[Role.HUB_ADMIN])
+    # The hub admin is also a council officer (Role.COUNCIL: civic reports and ideas).
+    p["hub_admin"] = await create_person(hub=hub, roles=[Role.HUB_ADMIN, Role.COUNCIL])
     p["other_hub"] = await create_person(
-        hub=other_hub, roles=[Role.HUB_ADMIN, Role.MODERATOR, Role.COORDINATOR]
+        hub=other_hub, roles=[Role.HUB_ADMIN, Role.MODERATOR, Role.COORDINATOR, Role.COUNCIL]
     )
     await ProxyLink.create(
         hub_id=hub.id,
@@ -147,11 +148,13 @@ def _callers(hub: Any, p: dict[str, Person]) -> dict[str, Caller]:
             **{"CH-Act-For": str(encode_id("Member", p["other_party"].member.id))},
         ),
         "moderator": signed("moderator", p["moderator"], Role.MODERATOR),
-        "hub_admin": signed("hub_admin", p["hub_admin"], Role.HUB_ADMIN),
+        "hub_admin": signed("hub_admin", p["hub_admin"], Role.HUB_ADMIN, Role.COUNCIL),
         "other_hub": Caller(
             "other_hub",
             {**p["other_hub"].headers, "CH-Hub": hub.slug},
-            frozenset({Role.MEMBER, Role.HUB_ADMIN, Role.MODERATOR, Role.COORDINATOR}),
+            frozenset(
+                {Role.MEMBER, Role.HUB_ADMIN, Role.MODERATOR, Role.COORDINATOR, Role.COUNCIL}
+            ),
             in_hub=False,
         ),
     }
@@ -307,6 +310,7 @@ async def _rows(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]:
         **await _badges(hub, p, org.id, org_people, draft.id),
         **await _moderation(hub, p, review.id),
         **await _federation(hub, p),
+        **await _civic(hub, p, org.id, org_people),
         "Hub": [Sample("Hub", hub)],
         "Member": [
             Sample("Member", p["owner"].member, {"self": {"owner"}, "public_portfolio": set()})
@@ -767,3 +771,65 @@ async def _federation(hub: Any, p: dict[str, Person]) -> dict[str, list[Sample]]
         actor=_actor(partner_admin, Role.HUB_ADMIN), partner_slug=hub.slug
     )
     return {"HubLink": [Sample("HubLink", await HubLink.get(pair=proposed.pair, hub_id=hub.id))]}
+
+
+async def _civic(
+    hub: Any, p: dict[str, Person], org_id: int, org_people: set[str]
+) -> dict[str, list[Sample]]:
+    """The owner reported two problems: one the organisation takes (a route), one the
+    council's; the organisation confirmed its one."""
+    from app.civic import settings
+    from app.civic.problems import categories, reports, status
+    from app.civic.problems.models import ProblemStatus, ProblemUpdate
+
+    admin = _actor(p["hub_admin"], Role.HUB_ADMIN)
+    await settings.set_civic_settings(actor=admin, centre=(53.48, -2.24), radius_km=20)
+    lights = await categories.create_category(actor=admin, slug="lights", name="Street lights")
+    tipping = await categories.create_category(actor=admin, slug="tipping", name="Fly-tipping")
+    await categories.add_route(actor=admin, category_id=lights.id, organisation_id=org_id, cells=[])
+    owner = _actor(p["owner"])
+    theirs = await reports.report_problem(
+        actor=owner, category_id=lights.id, location=(53.481, -2.241), description="Dark lamp",
+        address="3 Lamp Row",
+    )  # fmt: skip
+    councils = await reports.report_problem(
+        actor=owner, category_id=tipping.id, location=(53.482, -2.242), description="A sofa",
+        address="4 Back Lane",
+    )  # fmt: skip
+    await status.update_status(
+        actor=_actor(p["org_staff"]), report_id=theirs.id, status=ProblemStatus.CONFIRMED
+    )
+    update = await ProblemUpdate.get(report_id=theirs.id)
+    from app.civic.ideas import service as ideas
+    from app.civic.ideas.models import Side
+
+    idea = await ideas.post_idea(
+        actor=owner, title="Benches", body="On the green", location=(53.481, -2.241)
+    )
+    argument = await ideas.add_argument(
+        actor=_actor(p["other_party"]), idea_id=idea.id, side=Side.FOR, text="Yes"
+    )
+    await ideas.support(actor=_actor(p["other_party"]), idea_id=idea.id)
+    from app.civic.sensors import devices
+
+    kit, _ = await devices.register_device(actor=owner, name="Kit", location=(53.481, -2.241))
+    org_kit, _ = await devices.register_device(
+        actor=_actor(p["org_owner"]), name="Org kit", location=(53.481, -2.241),
+        organisation_id=org_id,
+    )  # fmt: skip
+    return {
+        "SensorDevice": [
+            Sample("SensorDevice", kit, {"device_owner": {"owner"}, "org_people": set()}),
+            Sample(
+                "SensorDevice", org_kit, {"device_owner": {"org_owner"}, "org_people": org_people}
+            ),
+        ],
+        "Idea": [Sample("Idea", idea)],
+        "IdeaArgument": [Sample("IdeaArgument", argument)],
+        "ProblemCategory": [Sample("ProblemCategory", lights)],
+        "ProblemReport": [
+            Sample("ProblemReport", theirs, {"reporter": {"owner"}, "org_people": org_people}),
+            Sample("ProblemReport", councils, {"reporter": {"owner"}, "org_people": set()}),
+        ],
+        "ProblemUpdate": [Sample("ProblemUpdate", update)],
+    }

@@ -1,0 +1,69 @@
+"""Where civic reports may be: the hub's area, and places in and out of it.
+
+The area is the hub's wards (base cells, app/citydata/wards.py) when it has uploaded any, else
+the circle of its civic settings; a hub with neither accepts no place yet (NO_AREA).
+"""
+
+import math
+
+import h3
+
+from app.citydata.metrics import BASE_RESOLUTION
+from app.citydata.models import CityWard
+from app.civic.errors import CivicErrorCode as E
+from app.civic.models import CivicSettings
+from app.errors import DomainError
+
+EARTH_KM = 6371.0088
+PUBLIC_RESOLUTION = 9  # a report's public place: its ~0.1 km² cell's centre
+
+
+def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lng1, lat2, lng2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
+    )
+    return 2 * EARTH_KM * math.asin(math.sqrt(min(1.0, h)))
+
+
+def point(lat: object, lng: object, *, field: str = "location") -> tuple[float, float]:
+    """A valid WGS84 point (INVALID otherwise)."""
+    ok = all(
+        isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+        for x in (lat, lng)
+    )
+    if not ok or not (-90 <= lat <= 90 and -180 <= lng <= 180):  # type: ignore[operator]
+        raise DomainError(
+            E.INVALID, "Latitude must be within ±90 and longitude within ±180.", field
+        )
+    return float(lat), float(lng)  # type: ignore[arg-type]
+
+
+async def settings_of(hub_id: int) -> CivicSettings:
+    found = await CivicSettings.get_or_none(hub_id=hub_id)
+    return found if found is not None else CivicSettings(hub_id=hub_id)
+
+
+async def require_inside(hub_id: int, lat: float, lng: float, *, field: str = "location") -> str:
+    """The place's base cell, if it lies in the hub's area; OUTSIDE_AREA or NO_AREA if not."""
+    cell = h3.latlng_to_cell(lat, lng, BASE_RESOLUTION)
+    wards = await CityWard.filter(hub_id=hub_id).values_list("cells", flat=True)
+    if wards:
+        if not any(cell in cells for cells in wards):  # type: ignore[operator]
+            raise DomainError(E.OUTSIDE_AREA, "This place is outside the hub's area.", field)
+        return cell
+    settings = await settings_of(hub_id)
+    if settings.centre_lat is None or settings.centre_lng is None or not settings.radius_km:
+        raise DomainError(E.NO_AREA, "The hub has not set its area yet.", field)
+    centre = (settings.centre_lat, settings.centre_lng)
+    if km_between(centre, (lat, lng)) > settings.radius_km:
+        raise DomainError(E.OUTSIDE_AREA, "This place is outside the hub's area.", field)
+    return cell
+
+
+def public_place(lat: float, lng: float, exact: bool) -> tuple[float, float]:
+    if exact:
+        return lat, lng
+    centre = h3.cell_to_latlng(h3.latlng_to_cell(lat, lng, PUBLIC_RESOLUTION))
+    return round(centre[0], 6), round(centre[1], 6)

@@ -1,0 +1,1 @@
+"""Ideas (Betri Reykjavik): posted for an area, supported, answered by the council."""

@@ -1,0 +1,1 @@
+"""Problem reports: categories, routing to the responsible body, status, "me too"."""

@@ -1,0 +1,1 @@
+"""Citizen sensors (Smart Citizen Kit): devices, batches of readings, hourly cells."""
