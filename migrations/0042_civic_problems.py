@@ -11,7 +11,7 @@ from tortoise.indexes import Index
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0037_moderation')]
+    dependencies = [('models', '0041_name_translations')]
 
     initial = False
 

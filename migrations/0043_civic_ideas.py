@@ -7,7 +7,7 @@ from tortoise.indexes import Index
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0038_civic_problems')]
+    dependencies = [('models', '0042_civic_problems')]
 
     initial = False
 

@@ -6,7 +6,7 @@ from tortoise.indexes import Index
 from tortoise.migrations.constraints import UniqueConstraint
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0039_civic_ideas')]
+    dependencies = [('models', '0043_civic_ideas')]
 
     initial = False
 

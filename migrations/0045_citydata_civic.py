@@ -75,7 +75,7 @@ GRID_SQL = _previous("0032_citydata_grid_rollup", "GRID_SQL")
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0040_civic_sensors")]
+    dependencies = [("models", "0044_civic_sensors")]
 
     initial = False
 
