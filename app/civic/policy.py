@@ -51,6 +51,7 @@ POLICY = ModulePolicy(
                 "statusChangedAt",
                 "fixedAt",
                 "opportunity",
+                "campaign",
                 "organisation",
                 "updates",
             ],
@@ -131,6 +132,11 @@ POLICY = ModulePolicy(
         mutation("followProblem", SIGNED_IN),
         mutation(
             "problemToOpportunity",
+            SIGNED_IN,
+            on("problemReportId", "ProblemReport", RESPONSIBLE),
+        ),
+        mutation(
+            "problemToProject",
             SIGNED_IN,
             on("problemReportId", "ProblemReport", RESPONSIBLE),
         ),

@@ -141,7 +141,7 @@ decideAppeal setModerationFlagRules
 proposeHubLink acceptHubLink declineHubLink setHubLinkPaused setHubLinkCreditLimit payPartnerMember
 creditPartnerVolunteer
 setCivicSettings createProblemCategory addProblemRoute updateProblemStatus followProblem
-problemToOpportunity postIdea argueIdea supportIdea withdrawIdeaSupport answerIdea
+problemToOpportunity problemToProject postIdea argueIdea supportIdea withdrawIdeaSupport answerIdea
 registerSensorDevice
 """
 _SESSION_SUBSCRIPTIONS = "notificationAdded"

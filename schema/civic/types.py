@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import relay
 
+from app.campaigns.models import Campaign as CampaignModel
 from app.civic.errors import CivicErrorCode as CivicErrorCodeEnum
 from app.civic.models import CivicSettings as SettingsModel
 from app.civic.problems.models import ProblemCategory as CategoryModel
@@ -22,6 +23,7 @@ from schema.opportunities.types import GeoPoint
 from schema.relay import orm_node
 
 if TYPE_CHECKING:
+    from schema.campaigns.types import Campaign
     from schema.opportunities.types import Opportunity
     from schema.organisations.types import Organisation
     from schema.people.types import Member
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
 LazyMember = Annotated["Member", strawberry.lazy("schema.people.types")]
 LazyOrganisation = Annotated["Organisation", strawberry.lazy("schema.organisations.types")]
 LazyOpportunity = Annotated["Opportunity", strawberry.lazy("schema.opportunities.types")]
+LazyCampaign = Annotated["Campaign", strawberry.lazy("schema.campaigns.types")]
 
 CivicErrorCode = strawberry.enum(CivicErrorCodeEnum, name="CivicErrorCode")
 ProblemStatus = strawberry.enum(
@@ -146,6 +149,12 @@ class ProblemReport(relay.Node):
         if root.opportunity_id is None:
             return None
         return await info.context.loaders.by_id(OpportunityModel).load(root.opportunity_id)  # type: ignore[return-value]
+
+    @strawberry.field(description="The community project (campaign) it became, if any.")
+    async def campaign(self, root: ReportModel, info: Info) -> LazyCampaign | None:
+        if root.campaign_id is None:
+            return None
+        return await info.context.loaders.by_id(CampaignModel).load(root.campaign_id)  # type: ignore[return-value]
 
     @strawberry.field(description="Status changes, oldest first.")
     async def updates(self, root: ReportModel, info: Info) -> list[ProblemUpdate]:

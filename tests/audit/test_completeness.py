@@ -196,6 +196,7 @@ ORDINARY = frozenset(
         "meTooProblem",
         "followProblem",
         "problemToOpportunity",
+        "problemToProject",  # audited all the same (campaign.create)
         "postIdea",  # audited all the same (civic.post_idea)
         "argueIdea",
         "supportIdea",

@@ -5,6 +5,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from app import ids
+from app.campaigns.models import Campaign
 from app.civic.problems.models import ProblemFollower, ProblemReport, ProblemUpdate
 from app.opportunities.models import Category, Opportunity
 from tests.civic.conftest import (
@@ -250,6 +252,40 @@ async def test_the_responsible_body_turns_a_report_into_an_opportunity_once(
     assert opportunity["status"] == "PUBLISHED"
     assert again["problemToOpportunity"]["errors"][0]["code"] == "ALREADY_DONE"
     assert await Opportunity.filter(hub_id=hub.id).count() == 1
+
+
+async def test_the_responsible_body_turns_a_report_into_a_community_project_once(
+    gql: Any, hub: Any, alice: Any, council: Any, fly_tipping: Any
+) -> None:
+    # given: a report, and a draft project asked for by the reporter, then by the council
+    report = (await post_report(gql, alice, fly_tipping))["report"]
+    doc = """mutation($input: ProblemToProjectInput!) { problemToProject(input: $input) {
+      report { id campaign { id title status story } } errors { code field message } } }"""
+    value = {
+        "problemReportId": report["id"],
+        "title": "A skip for Back Lane",
+        "target": 400,
+        "deadline": (datetime.now(UTC) + timedelta(days=20)).isoformat(),
+    }
+    # when
+    by_reporter = await gql(doc, {"input": value}, as_=alice)
+    bad = await gql(doc, {"input": {**value, "target": 0}}, as_=council)
+    done = await gql(doc, {"input": value}, as_=council)
+    again = await gql(doc, {"input": value}, as_=council)
+    # then
+    assert by_reporter["problemToProject"]["errors"][0]["code"] == "FORBIDDEN"
+    assert bad["problemToProject"]["report"] is None
+    assert [e["field"] for e in bad["problemToProject"]["errors"]] == ["target"]
+    campaign = done["problemToProject"]["report"]["campaign"]
+    assert campaign["title"] == "A skip for Back Lane"
+    assert campaign["status"] == "DRAFT"
+    assert campaign["story"] == (await ProblemReport.get(id=_pk(report))).description
+    assert again["problemToProject"]["errors"][0]["code"] == "ALREADY_DONE"
+    assert await Campaign.filter(hub_id=hub.id).count() == 1
+
+
+def _pk(node: dict[str, Any]) -> int:
+    return ids.pk_of(node["id"], "ProblemReport")
 
 
 async def test_the_list_costs_the_same_statements_for_two_or_eight_reports(

@@ -103,6 +103,10 @@ class ProblemReport(Base):
         "models.Opportunity", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     opportunity_id: int | None
+    campaign: fields.ForeignKeyNullableRelation = fields.ForeignKeyField(
+        "models.Campaign", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    campaign_id: int | None
     # Sent through Open311 by this API client (null: the app).
     api_client_id = fields.BigIntField(null=True)
     created_at: datetime

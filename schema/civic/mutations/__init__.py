@@ -10,6 +10,7 @@ from schema.civic.mutations.follow_problem import follow_problem
 from schema.civic.mutations.me_too_problem import me_too_problem
 from schema.civic.mutations.post_idea import post_idea
 from schema.civic.mutations.problem_to_opportunity import problem_to_opportunity
+from schema.civic.mutations.problem_to_project import problem_to_project
 from schema.civic.mutations.register_sensor_device import register_sensor_device
 from schema.civic.mutations.report_problem import report_problem
 from schema.civic.mutations.set_civic_settings import set_civic_settings
@@ -27,6 +28,7 @@ class CivicMutations:
     me_too_problem = strawberry.mutation(resolver=me_too_problem)
     follow_problem = strawberry.mutation(resolver=follow_problem)
     problem_to_opportunity = strawberry.mutation(resolver=problem_to_opportunity)
+    problem_to_project = strawberry.mutation(resolver=problem_to_project)
     post_idea = strawberry.mutation(resolver=post_idea)
     argue_idea = strawberry.mutation(resolver=argue_idea)
     support_idea = strawberry.mutation(resolver=support_idea)
