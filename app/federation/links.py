@@ -157,7 +157,7 @@ async def propose(
 
 
 async def _open_clearing(row: HubLink) -> Account:
-    account, _ = await Account.get_or_create(
+    account, _created = await Account.get_or_create(
         hub_id=row.hub_id,
         link_id=row.id,
         defaults={"kind": AccountKind.CLEARING, "overdraft_limit": row.credit_limit},
@@ -226,7 +226,7 @@ async def set_credit_limit(*, actor: Actor, link_id: int, credit_limit: int) -> 
     require_hub_admin(actor)
     check_limit(credit_limit, "creditLimit")
     async with in_transaction():
-        mine, _ = await both_sides(actor, link_id)
+        mine, _theirs = await both_sides(actor, link_id)
         if mine.status == LinkStatus.DECLINED:
             raise DomainError(E.LINK_NOT_ACTIVE, _("The link was declined."), "linkId")
         previous = mine.credit_limit

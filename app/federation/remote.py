@@ -100,7 +100,7 @@ async def complete(*, actor: Actor, link_id: int, partner_key: str) -> HubLink:
     require_hub_admin(actor)
     signing.public_key(partner_key)
     async with in_transaction():
-        mine, _ = await both_sides(actor, link_id)
+        mine, _theirs = await both_sides(actor, link_id)
         if mine.status != LinkStatus.PROPOSED or mine.partner_hub_id is not None:
             raise DomainError(E.NOT_PENDING, _("This link is not waiting for a key."), "linkId")
         mine.data = {**mine.data, "partner_key": partner_key}
