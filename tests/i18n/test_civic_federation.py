@@ -57,9 +57,9 @@ async def test_a_status_change_is_told_to_each_follower_in_their_language(
     await speaks(gql, bob, "es")
     report = (await post_report(gql, alice, fly_tipping))["report"]
     me_too = "mutation($i: MeTooProblemInput!) { meTooProblem(input: $i) { errors { code } } }"
-    assert (await gql(me_too, {"i": {"problemReportId": report["id"]}}, as_=bob))[
-        "meTooProblem"
-    ]["errors"] == []
+    assert (await gql(me_too, {"i": {"problemReportId": report["id"]}}, as_=bob))["meTooProblem"][
+        "errors"
+    ] == []
     # when: confirmed without a note, then closed with the council's own words
     for status, note in (("CONFIRMED", ""), ("CLOSED", "Cleared on Tuesday")):
         variables = {"input": {"problemReportId": report["id"], "status": status, "note": note}}
@@ -142,3 +142,44 @@ async def test_hours_volunteered_at_a_partner_hub_read_in_the_volunteers_languag
         "es": f"90 minutos de voluntariado en {name}",
         "en-GB": f"90 minutes volunteered at {name}",
     }
+
+
+async def test_an_idea_due_and_answered_is_told_in_each_readers_language(
+    gql: Any, admin: Any, area: None, alice: Any, bob: Any, council: Any
+) -> None:
+    # given: an idea that reached its threshold with Bob's support (Spanish), a council officer
+    # reading Italian
+    from app.actor import Actor
+    from app.civic import settings
+    from app.civic.ideas import service as ideas
+    from app.people.models import Role
+
+    await settings.set_civic_settings(
+        actor=Actor(member=admin.member, roles=frozenset({Role.MEMBER, Role.HUB_ADMIN})),
+        idea_threshold=1, answer_days=2,
+    )  # fmt: skip
+    await speaks(gql, bob, "es")
+    await speaks(gql, council, "it")
+    post = "mutation($i: PostIdeaInput!) { postIdea(input: $i) { idea { id } errors { code } } }"
+    place = {"lat": FAR[0], "lng": FAR[1]}
+    value = {"title": "A zebra crossing", "body": "Children cross here.", "location": place}
+    [error] = (await gql(post, {"i": value}, as_=council))["postIdea"]["errors"]
+    assert error["code"] == "OUTSIDE_AREA"
+    value["location"] = {"lat": 53.4810, "lng": -2.2420}
+    idea_id = (await gql(post, {"i": value}, as_=alice))["postIdea"]["idea"]["id"]
+    support = "mutation($i: SupportIdeaInput!) { supportIdea(input: $i) { errors { code } } }"
+    assert (await gql(support, {"i": {"ideaId": idea_id}}, as_=bob))["supportIdea"]["errors"] == []
+    # when: the reminder runs, then the council answers
+    assert await ideas.remind_due() == 1
+    answer = """mutation($i: AnswerIdeaInput!) { answerIdea(input: $i) { errors { code } } }"""
+    variables = {"i": {"ideaId": idea_id, "answer": "Not this year.", "outcome": "REJECTED"}}
+    assert (await gql(answer, variables, as_=council))["answerIdea"]["errors"] == []
+    # then
+    [due] = (await gql(NOTIFICATIONS, as_=council))["notifications"]["edges"]
+    assert due["node"]["title"] == "In scadenza: una risposta a “A zebra crossing”"
+    assert due["node"]["reason"].startswith("1 membro la sostiene; la risposta è attesa entro il ")
+    [told] = (await gql(NOTIFICATIONS, as_=bob))["notifications"]["edges"]
+    assert (told["node"]["title"], told["node"]["reason"]) == (
+        "El ayuntamiento ha respondido a “A zebra crossing”",
+        "Rechazada: Not this year.",
+    )
