@@ -13,6 +13,7 @@ from app.citydata.models import CityWard
 from app.civic.errors import CivicErrorCode as E
 from app.civic.models import CivicSettings
 from app.errors import DomainError
+from app.i18n import _
 
 EARTH_KM = 6371.0088
 PUBLIC_RESOLUTION = 9  # a report's public place: its ~0.1 km² cell's centre
@@ -35,7 +36,7 @@ def point(lat: object, lng: object, *, field: str = "location") -> tuple[float, 
     )
     if not ok or not (-90 <= lat <= 90 and -180 <= lng <= 180):  # type: ignore[operator]
         raise DomainError(
-            E.INVALID, "Latitude must be within ±90 and longitude within ±180.", field
+            E.INVALID, _("Latitude must be within ±90 and longitude within ±180."), field
         )
     return float(lat), float(lng)  # type: ignore[arg-type]
 
@@ -51,14 +52,14 @@ async def require_inside(hub_id: int, lat: float, lng: float, *, field: str = "l
     wards = await CityWard.filter(hub_id=hub_id).values_list("cells", flat=True)
     if wards:
         if not any(cell in cells for cells in wards):  # type: ignore[operator]
-            raise DomainError(E.OUTSIDE_AREA, "This place is outside the hub's area.", field)
+            raise DomainError(E.OUTSIDE_AREA, _("This place is outside the hub's area."), field)
         return cell
     settings = await settings_of(hub_id)
     if settings.centre_lat is None or settings.centre_lng is None or not settings.radius_km:
-        raise DomainError(E.NO_AREA, "The hub has not set its area yet.", field)
+        raise DomainError(E.NO_AREA, _("The hub has not set its area yet."), field)
     centre = (settings.centre_lat, settings.centre_lng)
     if km_between(centre, (lat, lng)) > settings.radius_km:
-        raise DomainError(E.OUTSIDE_AREA, "This place is outside the hub's area.", field)
+        raise DomainError(E.OUTSIDE_AREA, _("This place is outside the hub's area."), field)
     return cell
 
 

@@ -8,13 +8,14 @@ from app.civic.area import point
 from app.civic.errors import CivicErrorCode as E
 from app.civic.models import CivicSettings
 from app.errors import DomainError
+from app.i18n import _
 from app.people.models import Role
 from app.validation import int_range
 
 
 def require_hub_admin(actor: Actor) -> None:
     if not actor.has_role(Role.HUB_ADMIN):
-        raise DomainError(E.FORBIDDEN, "Only a hub admin can do this.", None)
+        raise DomainError(E.FORBIDDEN, _("Only a hub admin can do this."), None)
 
 
 async def set_civic_settings(
@@ -33,7 +34,7 @@ async def set_civic_settings(
         changes["centre_lat"], changes["centre_lng"] = point(*centre, field="centre")
     if radius_km is not None:
         if not (0.1 <= radius_km <= 200):
-            raise DomainError(E.INVALID, "Between 0.1 and 200 km.", "radiusKm")
+            raise DomainError(E.INVALID, _("Between 0.1 and 200 km."), "radiusKm")
         changes["radius_km"] = float(radius_km)
     if idea_threshold is not None:
         changes["idea_threshold"] = int_range(
@@ -48,7 +49,7 @@ async def set_civic_settings(
             answer_days, field="answerDays", low=1, high=366, invalid=E.INVALID
         )
     async with in_transaction():
-        row, _ = await CivicSettings.get_or_create(hub_id=actor.hub_id)
+        row, _created = await CivicSettings.get_or_create(hub_id=actor.hub_id)
         row.update_from_dict(changes)
         await row.save()
         await audit.record(

@@ -23,19 +23,29 @@ from app.federation import rates
 from app.federation.errors import FederationErrorCode as E
 from app.federation.models import HubLink, LinkStatus
 from app.hubs.models import Hub
+from app.i18n import _
 from app.people.models import Role
+
+# A link's status as members read it (in errors).
+STATUS_NAMES = {
+    LinkStatus.PROPOSED: _("proposed"),
+    LinkStatus.INVITED: _("waiting for an answer"),
+    LinkStatus.ACTIVE: _("active"),
+    LinkStatus.PAUSED: _("paused"),
+    LinkStatus.DECLINED: _("declined"),
+}
 
 MAX_CATEGORIES = 50
 
 
 def require_hub_admin(actor: Actor) -> None:
     if not actor.has_role(Role.HUB_ADMIN):
-        raise DomainError(E.FORBIDDEN, "Only a hub admin can do this.", None)
+        raise DomainError(E.FORBIDDEN, _("Only a hub admin can do this."), None)
 
 
 def check_limit(value: int, field: str) -> int:
     if not 0 <= value <= ledger.MAX_AMOUNT:
-        raise DomainError(E.INVALID, "A credit limit is a whole number, zero or more.", field)
+        raise DomainError(E.INVALID, _("A credit limit is a whole number, zero or more."), field)
     return value
 
 
@@ -43,7 +53,9 @@ def check_categories(categories: list[str]) -> list[str]:
     cleaned = sorted({c.strip().lower() for c in categories})
     if len(cleaned) > MAX_CATEGORIES or any(not 0 < len(c) <= 60 for c in cleaned):
         raise DomainError(
-            E.INVALID, f"Up to {MAX_CATEGORIES} categories of 1 to 60 characters.", "categories"
+            E.INVALID,
+            _("Up to {n} categories of 1 to 60 characters.", n=MAX_CATEGORIES),
+            "categories",
         )
     return cleaned
 
@@ -61,7 +73,7 @@ async def both_sides(actor: Actor, link_id: int) -> tuple[HubLink, HubLink | Non
     in id order."""
     mine = await HubLink.get_or_none(id=link_id, hub_id=actor.hub_id)
     if mine is None:
-        raise DomainError(E.NOT_FOUND, "No such link.", "linkId")
+        raise DomainError(E.NOT_FOUND, _("No such link."), "linkId")
     rows = await HubLink.filter(pair=mine.pair).order_by("id").select_for_update()
     mine = next(r for r in rows if r.id == link_id)
     theirs = next((r for r in rows if r.id != link_id), None)
@@ -100,16 +112,16 @@ async def propose(
     allowed = check_categories(categories or [])
     partner = await Hub.get_or_none(slug=partner_slug.strip().lower())
     if partner is None:
-        raise DomainError(E.NOT_FOUND, "No hub with that slug here.", "partnerHubSlug")
+        raise DomainError(E.NOT_FOUND, _("No hub with that slug here."), "partnerHubSlug")
     if partner.id == actor.hub_id:
-        raise DomainError(E.INVALID, "A hub cannot link to itself.", "partnerHubSlug")
+        raise DomainError(E.INVALID, _("A hub cannot link to itself."), "partnerHubSlug")
     hub = await Hub.get(id=actor.hub_id)
     async with in_transaction():
         await _lock_pairs((hub.id, partner.id))
         existing = await HubLink.filter(hub_id=hub.id, partner_slug=partner.slug).first()
         if existing is not None and existing.status != LinkStatus.DECLINED:
             raise DomainError(
-                E.ALREADY_LINKED, "This hub has a link with that hub already.", "partnerHubSlug"
+                E.ALREADY_LINKED, _("This hub has a link with that hub already."), "partnerHubSlug"
             )
         pair = uuid.uuid4()
         if existing is not None:  # proposed again after a decline: the same rows, new terms
@@ -145,7 +157,7 @@ async def propose(
 
 
 async def _open_clearing(row: HubLink) -> Account:
-    account, _ = await Account.get_or_create(
+    account, _created = await Account.get_or_create(
         hub_id=row.hub_id,
         link_id=row.id,
         defaults={"kind": AccountKind.CLEARING, "overdraft_limit": row.credit_limit},
@@ -159,7 +171,7 @@ async def accept(*, actor: Actor, link_id: int) -> HubLink:
     async with in_transaction():
         mine, theirs = await both_sides(actor, link_id)
         if mine.status != LinkStatus.INVITED or theirs is None:
-            raise DomainError(E.NOT_PENDING, "This link is not waiting for you.", "linkId")
+            raise DomainError(E.NOT_PENDING, _("This link is not waiting for you."), "linkId")
         now = datetime.now(UTC)
         for row in (mine, theirs):
             row.status, row.decided_at = LinkStatus.ACTIVE, now
@@ -175,7 +187,7 @@ async def decline(*, actor: Actor, link_id: int) -> HubLink:
     async with in_transaction():
         mine, theirs = await both_sides(actor, link_id)
         if mine.status not in (LinkStatus.INVITED, LinkStatus.PROPOSED):
-            raise DomainError(E.NOT_PENDING, "This link is not waiting for an answer.", "linkId")
+            raise DomainError(E.NOT_PENDING, _("This link is not waiting for an answer."), "linkId")
         rows = [r for r in (mine, theirs) if r is not None]
         for row in rows:
             row.status, row.decided_at = LinkStatus.DECLINED, datetime.now(UTC)
@@ -195,7 +207,11 @@ async def set_paused(*, actor: Actor, link_id: int, paused: bool) -> HubLink:
         if mine.status == want:
             return mine
         if mine.status != was:
-            raise DomainError(E.LINK_NOT_ACTIVE, f"The link is {mine.status.value}.", "linkId")
+            raise DomainError(
+                E.LINK_NOT_ACTIVE,
+                _("The link is {status}.", status=STATUS_NAMES[mine.status]),
+                "linkId",
+            )
         rows = [r for r in (mine, theirs) if r is not None]
         for row in rows:
             row.status = want
@@ -210,9 +226,9 @@ async def set_credit_limit(*, actor: Actor, link_id: int, credit_limit: int) -> 
     require_hub_admin(actor)
     check_limit(credit_limit, "creditLimit")
     async with in_transaction():
-        mine, _ = await both_sides(actor, link_id)
+        mine, _theirs = await both_sides(actor, link_id)
         if mine.status == LinkStatus.DECLINED:
-            raise DomainError(E.LINK_NOT_ACTIVE, "The link was declined.", "linkId")
+            raise DomainError(E.LINK_NOT_ACTIVE, _("The link was declined."), "linkId")
         previous = mine.credit_limit
         mine.credit_limit = credit_limit
         await mine.save(update_fields=["credit_limit", "updated_at"])

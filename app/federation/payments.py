@@ -27,6 +27,7 @@ from app.credits.models import Account, Transfer, TransferKind
 from app.errors import DomainError
 from app.federation import protocol, rates
 from app.federation.errors import FederationErrorCode as E
+from app.federation.links import STATUS_NAMES
 from app.federation.models import (
     HubLink,
     LinkStatus,
@@ -34,6 +35,8 @@ from app.federation.models import (
     PaymentState,
     RemotePayment,
 )
+from app.i18n import Msg, _, n_
+from app.i18n.stored import pack
 from app.people.models import Member, MemberStatus
 
 
@@ -42,15 +45,17 @@ async def _link(hub_id: int, partner_slug: str) -> tuple[HubLink, HubLink | None
     on another installation); NO_LINK or LINK_NOT_ACTIVE."""
     mine = await HubLink.filter(hub_id=hub_id, partner_slug=partner_slug).first()
     if mine is None or mine.status == LinkStatus.DECLINED:
-        raise DomainError(E.NO_LINK, "This hub has no link with that hub.", "partnerHubSlug")
+        raise DomainError(E.NO_LINK, _("This hub has no link with that hub."), "partnerHubSlug")
     rows = await HubLink.filter(pair=mine.pair).order_by("id").select_for_update()
     mine = next(r for r in rows if r.id == mine.id)
     theirs = next((r for r in rows if r.id != mine.id), None)
     if theirs is None and mine.partner_hub_id is not None:
-        raise DomainError(E.NO_LINK, "This hub has no link with that hub.", "partnerHubSlug")
+        raise DomainError(E.NO_LINK, _("This hub has no link with that hub."), "partnerHubSlug")
     if mine.status != LinkStatus.ACTIVE or (theirs and theirs.status != LinkStatus.ACTIVE):
         raise DomainError(
-            E.LINK_NOT_ACTIVE, f"The link with that hub is {mine.status.value}.", "partnerHubSlug"
+            E.LINK_NOT_ACTIVE,
+            _("The link with that hub is {status}.", status=STATUS_NAMES[mine.status]),
+            "partnerHubSlug",
         )
     return mine, theirs
 
@@ -80,7 +85,7 @@ async def transfer_across(
         allowed = ", ".join(mine.allowed_categories)
         raise DomainError(
             E.CATEGORY_NOT_ALLOWED,
-            f"This link carries only these categories: {allowed}.",
+            _("This link carries only these categories: {allowed}.", allowed=allowed),
             "category",
         )
     converted = rates.convert(amount, mine.rate_numerator, mine.rate_denominator)
@@ -94,6 +99,8 @@ async def transfer_across(
         "pair": str(mine.pair),
         "rate": [mine.rate_numerator, mine.rate_denominator],
     }
+    if isinstance(memo, Msg):  # a label of ours, not someone's words: read in each language
+        data["texts"] = {"memo": pack(memo)}
     out = await ledger.post(
         source=source,
         destination=my_clearing,
@@ -131,8 +138,11 @@ async def transfer_across(
             raise
         raise DomainError(
             E.OVER_LINK_LIMIT,
-            f"{mine.partner_name} accepts no more from this hub now: the payment would pass"
-            " the credit limit it gives this hub.",
+            _(
+                "{partner} accepts no more from this hub now: the payment would pass"
+                " the credit limit it gives this hub.",
+                partner=mine.partner_name,
+            ),
             "amount",
         ) from exc
     return out, into
@@ -180,7 +190,7 @@ async def pay(
             return {"transfer_id": remote.hold_id, "payment_id": str(remote.payment_id)}
         payee = await Member.get_or_none(id=payee_id, hub_id=theirs.hub_id)
         if payee is None or payee.status != MemberStatus.ACTIVE:
-            raise DomainError(E.NOT_FOUND, "No such member in that hub.", "payeeId")
+            raise DomainError(E.NOT_FOUND, _("No such member in that hub."), "payeeId")
         out, into = await transfer_across(
             mine=mine,
             theirs=theirs,
@@ -225,7 +235,9 @@ async def _after_remote(payment_id: uuid.UUID) -> None:
     if payment.state == PaymentState.VOIDED and payment.refusal:
         code = E.__members__.get(payment.refusal.upper(), E.LINK_NOT_ACTIVE)
         raise DomainError(
-            code, f"The partner hub refused the payment ({payment.refusal}).", "amount"
+            code,
+            _("The partner hub refused the payment ({reason}).", reason=payment.refusal),
+            "amount",
         )
 
 
@@ -247,9 +259,9 @@ async def credit_hours(
     from app.people.models import Role
 
     if not actor.has_role(Role.HUB_ADMIN):
-        raise DomainError(E.FORBIDDEN, "Only a hub admin can do this.", None)
+        raise DomainError(E.FORBIDDEN, _("Only a hub admin can do this."), None)
     if not 0 < minutes <= 24 * 60:
-        raise DomainError(E.INVALID, "Minutes from 1 to 1440.", "minutes")
+        raise DomainError(E.INVALID, _("Minutes from 1 to 1440."), "minutes")
     memo = v.text(memo, field="memo", max_length=280, invalid=E.INVALID, required=False)
     hub = await Hub.get(id=actor.hub_id)
     amount = credits_for(minutes, hub.credits_per_hour)
@@ -259,17 +271,25 @@ async def credit_hours(
     async def effect() -> dict[str, Any]:
         mine, theirs = await _link(actor.hub_id, slug)
         if theirs is None:
-            raise DomainError(E.NO_LINK, "Hours are paid across links here only.", "partnerHubSlug")
+            raise DomainError(
+                E.NO_LINK, _("Hours are paid across links here only."), "partnerHubSlug"
+            )
         volunteer = await Member.get_or_none(id=volunteer_id, hub_id=theirs.hub_id)
         if volunteer is None or volunteer.status != MemberStatus.ACTIVE:
-            raise DomainError(E.NOT_FOUND, "No such member in that hub.", "volunteerId")
+            raise DomainError(E.NOT_FOUND, _("No such member in that hub."), "volunteerId")
         out, into = await transfer_across(
             mine=mine,
             theirs=theirs,
             source=await ledger.system_account(actor.hub_id, SystemAccount.ISSUANCE),
             payee=volunteer,
             amount=amount,
-            memo=memo or f"{minutes} minutes volunteered at {theirs.partner_name}",
+            memo=memo
+            or n_(
+                "{n} minute volunteered at {hub}",
+                "{n} minutes volunteered at {hub}",
+                minutes,
+                hub=theirs.partner_name,
+            ),
             category="volunteering",
             kind=TransferKind.EARN,
             initiated_by=actor.member_id,

@@ -49,6 +49,7 @@ from app.federation.models import (
     RemotePayment,
 )
 from app.hubs.models import Hub
+from app.i18n import _
 from app.people.models import Member, MemberStatus
 
 log = logging.getLogger(__name__)
@@ -132,9 +133,10 @@ async def start(
     if link.allowed_categories and category not in link.allowed_categories:
         allowed = ", ".join(link.allowed_categories)
         raise DomainError(
-            E.CATEGORY_NOT_ALLOWED, f"This link carries only these categories: {allowed}.",
+            E.CATEGORY_NOT_ALLOWED,
+            _("This link carries only these categories: {allowed}.", allowed=allowed),
             "category",
-        )  # fmt: skip
+        )
     converted = rates.convert(amount, link.rate_numerator, link.rate_denominator)
     payment_id = uuid.uuid4()
     clearing = await Account.get(hub_id=hub_id, link_id=link.id)
@@ -171,7 +173,7 @@ async def start(
 async def drive(payment_id: uuid.UUID) -> PaymentState | None:
     """Takes the payer's side as far as the partner's answers allow; None when another run
     holds it. Idempotent: any number of runs, concurrent or after a crash, end the same."""
-    for _ in range(3):
+    for _attempt in range(3):
         state = await _step(payment_id)
         if state is None or state in FINAL or state == "stuck":
             return None if state == "stuck" else state

@@ -10,6 +10,7 @@ from math import gcd
 
 from app.errors import DomainError
 from app.federation.errors import FederationErrorCode as E
+from app.i18n import _
 
 MAX_RATE_TERM = 1_000_000
 
@@ -19,7 +20,7 @@ def reduced(numerator: int, denominator: int) -> tuple[int, int]:
     for value, field in ((numerator, "rateNumerator"), (denominator, "rateDenominator")):
         if not 1 <= value <= MAX_RATE_TERM:
             raise DomainError(
-                E.INVALID, f"A rate term is a whole number from 1 to {MAX_RATE_TERM}.", field
+                E.INVALID, _("A rate term is a whole number from 1 to {n}.", n=MAX_RATE_TERM), field
             )
     common = gcd(numerator, denominator)
     return numerator // common, denominator // common
@@ -31,13 +32,19 @@ def convert(amount: int, numerator: int, denominator: int) -> int:
     if rest:
         step = denominator // gcd(numerator, denominator)  # amounts that convert: multiples
         lower, upper = amount - amount % step, amount - amount % step + step
-        nearest = f"{lower} or {upper}" if lower > 0 else f"{upper}"
+        nearest = _("{lower} or {upper}", lower=lower, upper=upper) if lower > 0 else str(upper)
         raise DomainError(
             E.NOT_CONVERTIBLE,
-            f"{amount} is not a whole number of the partner hub's credits at this link's rate"
-            f" ({numerator}:{denominator}); {nearest} would be.",
+            _(
+                "{amount} is not a whole number of the partner hub's credits at this link's rate"
+                " ({numerator}:{denominator}); {nearest} would be.",
+                amount=amount,
+                numerator=numerator,
+                denominator=denominator,
+                nearest=nearest,
+            ),
             "amount",
         )
     if value <= 0:
-        raise DomainError(E.NOT_CONVERTIBLE, "The amount converts to nothing.", "amount")
+        raise DomainError(E.NOT_CONVERTIBLE, _("The amount converts to nothing."), "amount")
     return value

@@ -25,6 +25,7 @@ from app.federation.links import (
     require_hub_admin,
 )
 from app.federation.models import HubLink, LinkStatus
+from app.i18n import _
 from app.validation import text
 
 
@@ -54,7 +55,7 @@ async def connect(
     slug = text(partner_slug, field="partnerHubSlug", max_length=60, invalid=E.INVALID).lower()
     name = text(partner_name, field="partnerName", max_length=120, invalid=E.INVALID)
     if not partner_url.startswith(("http://", "https://")):
-        raise DomainError(E.INVALID, "The partner's URL is http(s).", "partnerUrl")
+        raise DomainError(E.INVALID, _("The partner's URL is http(s)."), "partnerUrl")
     if partner_key is not None:
         signing.public_key(partner_key)  # BadSignature: not a key
     private, public = signing.new_key_pair()
@@ -66,7 +67,7 @@ async def connect(
     }
     async with in_transaction():
         if await HubLink.exists(hub_id=actor.hub_id, partner_slug=slug):
-            raise DomainError(E.ALREADY_LINKED, "A link with that hub exists.", "partnerHubSlug")
+            raise DomainError(E.ALREADY_LINKED, _("A link with that hub exists."), "partnerHubSlug")
         link = await HubLink.create(
             hub_id=actor.hub_id,
             partner_hub_id=None,
@@ -99,9 +100,9 @@ async def complete(*, actor: Actor, link_id: int, partner_key: str) -> HubLink:
     require_hub_admin(actor)
     signing.public_key(partner_key)
     async with in_transaction():
-        mine, _ = await both_sides(actor, link_id)
+        mine, _theirs = await both_sides(actor, link_id)
         if mine.status != LinkStatus.PROPOSED or mine.partner_hub_id is not None:
-            raise DomainError(E.NOT_PENDING, "This link is not waiting for a key.", "linkId")
+            raise DomainError(E.NOT_PENDING, _("This link is not waiting for a key."), "linkId")
         mine.data = {**mine.data, "partner_key": partner_key}
         mine.status = LinkStatus.ACTIVE
         await mine.save(update_fields=["data", "status", "updated_at"])

@@ -16,6 +16,7 @@ from app.credits.models import Transfer as TransferModel
 from app.credits.models import TransferKind as TransferKindEnum
 from app.credits.models import TransferStatus as TransferStatusEnum
 from app.federation.models import HubLink as HubLinkModel
+from app.i18n.stored import render
 from app.organisations.models import Organisation as OrganisationModel
 from app.people.models import Member as MemberModel
 from schema.context import Info
@@ -124,6 +125,13 @@ class CrossHubPayment:
     amount: int = strawberry.field(description="In the partner hub's credits.")
 
 
+def _memo(root: strawberry.Parent[TransferModel]) -> str:
+    """The payer's words as written; a label of the hub's own (hours volunteered at a partner
+    hub: data.texts.memo) in the reader's language."""
+    texts = (root.data or {}).get("texts") or {}
+    return render(texts["memo"]) if "memo" in texts else root.memo
+
+
 @orm_node(TransferModel)
 @strawberry.type(name="Transfer", description="Credits moved (or held) between two accounts.")
 class Transfer(relay.Node):
@@ -131,7 +139,7 @@ class Transfer(relay.Node):
     kind: TransferKind  # type: ignore[valid-type]
     status: TransferStatus  # type: ignore[valid-type]
     amount: int
-    memo: str
+    memo: str = strawberry.field(resolver=_memo)
     category: str = strawberry.field(description=CATEGORY)
     created_at: datetime
     posted_at: datetime | None

@@ -15,6 +15,7 @@ from app.civic import area
 from app.civic.errors import CivicErrorCode as E
 from app.civic.ideas.models import Idea, IdeaArgument, IdeaSupport, Outcome, Side
 from app.errors import DomainError
+from app.i18n import _, n_
 from app.matching.models import NotificationKind
 from app.moderation.notify import tell
 from app.people.models import MemberRole, MemberStatus, Role
@@ -24,6 +25,13 @@ MAX_TITLE = 160
 MAX_BODY = 5000
 MAX_ARGUMENT = 1000
 MAX_ANSWER = 5000
+# The council's answer as members read it (the notification's reason starts with it).
+OUTCOME_NAMES = {
+    Outcome.ACCEPTED: _("Accepted"),
+    Outcome.PARTLY: _("Partly accepted"),
+    Outcome.REJECTED: _("Rejected"),
+    Outcome.REFERRED: _("Referred"),
+}
 # Reminders to the council: from this long before an answer is due, once a day, until answered.
 REMIND_BEFORE = timedelta(days=3)
 
@@ -70,7 +78,7 @@ async def post_idea(*, actor: Actor, title: str, body: str, location: tuple[floa
 async def load(actor: Actor, idea_id: int) -> Idea:
     idea = await Idea.get_or_none(id=idea_id, hub_id=actor.hub_id)
     if idea is None or not await can_see(Viewer.of(actor), "Idea", idea):
-        raise DomainError(E.NOT_FOUND, "No such idea.", "ideaId")
+        raise DomainError(E.NOT_FOUND, _("No such idea."), "ideaId")
     return idea
 
 
@@ -78,7 +86,7 @@ async def add_argument(*, actor: Actor, idea_id: int, side: Side, text: str) -> 
     text = v.text(text, field="text", max_length=MAX_ARGUMENT, invalid=E.INVALID, multiline=True)
     idea = await load(actor, idea_id)
     if status_of(idea) == IdeaStatus.CLOSED:
-        raise DomainError(E.WINDOW_CLOSED, "This idea's window has closed.", "ideaId")
+        raise DomainError(E.WINDOW_CLOSED, _("This idea's window has closed."), "ideaId")
     return await IdeaArgument.create(
         hub_id=actor.hub_id, idea_id=idea.id, author_id=actor.member_id, side=side, text=text
     )
@@ -133,8 +141,8 @@ async def support(*, actor: Actor, idea_id: int) -> Idea:
     if not rows:
         await idea.refresh_from_db()
         if idea.window_ends_at <= datetime.now(UTC):
-            raise DomainError(E.WINDOW_CLOSED, "This idea's window has closed.", "ideaId")
-        raise DomainError(E.ALREADY_SUPPORTED, "You support this idea already.", "ideaId")
+            raise DomainError(E.WINDOW_CLOSED, _("This idea's window has closed."), "ideaId")
+        raise DomainError(E.ALREADY_SUPPORTED, _("You support this idea already."), "ideaId")
     await idea.refresh_from_db()
     return idea
 
@@ -148,8 +156,8 @@ async def withdraw_support(*, actor: Actor, idea_id: int) -> Idea:
     if not rows:
         await idea.refresh_from_db()
         if idea.window_ends_at <= datetime.now(UTC):
-            raise DomainError(E.WINDOW_CLOSED, "This idea's window has closed.", "ideaId")
-        raise DomainError(E.NOT_SUPPORTED, "You do not support this idea.", "ideaId")
+            raise DomainError(E.WINDOW_CLOSED, _("This idea's window has closed."), "ideaId")
+        raise DomainError(E.NOT_SUPPORTED, _("You do not support this idea."), "ideaId")
     await idea.refresh_from_db()
     return idea
 
@@ -158,14 +166,14 @@ async def answer(*, actor: Actor, idea_id: int, text: str, outcome: Outcome) -> 
     """The council's public answer (Role.COUNCIL only), once (ALREADY_ANSWERED); the author and
     supporters are told."""
     if not actor.has_role(Role.COUNCIL):
-        raise DomainError(E.FORBIDDEN, "Only the council answers ideas.", None)
+        raise DomainError(E.FORBIDDEN, _("Only the council answers ideas."), None)
     text = v.text(text, field="answer", max_length=MAX_ANSWER, invalid=E.INVALID, multiline=True)
     await load(actor, idea_id)
     now = datetime.now(UTC)
     async with in_transaction():
         idea = await Idea.select_for_update().get(id=idea_id, hub_id=actor.hub_id)
         if idea.answered_at is not None:
-            raise DomainError(E.ALREADY_ANSWERED, "This idea has its answer.", "ideaId")
+            raise DomainError(E.ALREADY_ANSWERED, _("This idea has its answer."), "ideaId")
         idea.answer, idea.outcome, idea.answered_at = text, outcome, now
         idea.answered_by_id = actor.member_id
         await idea.save(update_fields=["answer", "outcome", "answered_at", "answered_by_id"])
@@ -180,8 +188,8 @@ async def answer(*, actor: Actor, idea_id: int, text: str, outcome: Outcome) -> 
             hub_id=actor.hub_id,
             member_ids=sorted({idea.author_id, *supporters}),  # type: ignore[arg-type]
             kind=NotificationKind.IDEA_ANSWERED,
-            title=f"The council answered “{idea.title[:120]}”",
-            reason=f"{outcome.value.capitalize()}: {text[:250]}",
+            title=_("The council answered “{title}”", title=idea.title[:120]),
+            reason=_("{outcome}: {answer}", outcome=OUTCOME_NAMES[outcome], answer=text[:250]),
             once=f"idea-answered:{idea.id}",
         )
     return idea
@@ -220,8 +228,17 @@ async def remind_due(now: datetime | None = None) -> int:
             hub_id=idea.hub_id,
             member_ids=members,
             kind=NotificationKind.IDEA_ANSWER_DUE,
-            title=f"{'Overdue' if late else 'Due'}: an answer to “{idea.title[:120]}”",
-            reason=f"{idea.support_count} members support it; the answer is due on {when}.",
+            title=(
+                _("Overdue: an answer to “{title}”", title=idea.title[:120])
+                if late
+                else _("Due: an answer to “{title}”", title=idea.title[:120])
+            ),
+            reason=n_(
+                "{n} member supports it; the answer is due on {day}.",
+                "{n} members support it; the answer is due on {day}.",
+                idea.support_count,
+                day=when,
+            ),
             once=f"idea-due:{idea.id}:{day}",
         )
         made += await _count(idea.hub_id, f"idea-due:{idea.id}:{day}") - before

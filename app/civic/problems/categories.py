@@ -11,6 +11,7 @@ from app.civic.errors import CivicErrorCode as E
 from app.civic.problems.models import ProblemCategory, ProblemRoute
 from app.civic.settings import require_hub_admin
 from app.errors import DomainError
+from app.i18n import _
 from app.organisations.models import Organisation
 
 MAX_ROUTE_CELLS = 2000
@@ -35,7 +36,7 @@ async def create_category(
             )  # fmt: skip
     except IntegrityError as exc:
         raise DomainError(
-            E.ALREADY_EXISTS, "The hub has a category with this slug.", "slug"
+            E.ALREADY_EXISTS, _("The hub has a category with this slug."), "slug"
         ) from exc
     return category
 
@@ -45,7 +46,7 @@ async def category_of(
 ) -> ProblemCategory:
     found = await ProblemCategory.get_or_none(id=category_id, hub_id=hub_id)
     if found is None:
-        raise DomainError(E.NOT_FOUND, "No such problem category.", field)
+        raise DomainError(E.NOT_FOUND, _("No such problem category."), field)
     return found
 
 
@@ -57,12 +58,12 @@ async def add_route(
     require_hub_admin(actor)
     await category_of(actor.hub_id, category_id)
     if not await Organisation.exists(id=organisation_id, hub_id=actor.hub_id):
-        raise DomainError(E.NOT_FOUND, "No such organisation.", "organisationId")
+        raise DomainError(E.NOT_FOUND, _("No such organisation."), "organisationId")
     if len(cells) > MAX_ROUTE_CELLS:
-        raise DomainError(E.INVALID, f"At most {MAX_ROUTE_CELLS} cells.", "cells")
+        raise DomainError(E.INVALID, _("At most {n} cells.", n=MAX_ROUTE_CELLS), "cells")
     for cell in cells:
         if not h3.is_valid_cell(cell) or h3.get_resolution(cell) != ROUTE_RESOLUTION:
-            raise DomainError(E.INVALID, "Cells are H3 cells of resolution 7.", "cells")
+            raise DomainError(E.INVALID, _("Cells are H3 cells of resolution 7."), "cells")
     async with in_transaction():
         route = await ProblemRoute.create(
             hub_id=actor.hub_id, category_id=category_id, organisation_id=organisation_id,

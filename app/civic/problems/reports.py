@@ -14,6 +14,7 @@ from app.civic.errors import CivicErrorCode as E
 from app.civic.problems.categories import category_of, responsible_organisation
 from app.civic.problems.models import ProblemFollower, ProblemReport, ProblemStatus
 from app.errors import DomainError
+from app.i18n import _
 from app.policy import Viewer, can_see
 
 MAX_DESCRIPTION = 2000
@@ -28,12 +29,12 @@ MAX_SUGGESTIONS = 10
 
 def photo_urls(urls: list[str]) -> list[str]:
     if len(urls) > MAX_PHOTOS:
-        raise DomainError(E.INVALID, f"At most {MAX_PHOTOS} photos.", "photoUrls")
+        raise DomainError(E.INVALID, _("At most {n} photos.", n=MAX_PHOTOS), "photoUrls")
     cleaned = []
     for url in urls:
         url = url.strip()
         if len(url) > MAX_URL or not _URL.match(url):
-            raise DomainError(E.INVALID, "Photos are http(s) URLs.", "photoUrls")
+            raise DomainError(E.INVALID, _("Photos are http(s) URLs."), "photoUrls")
         cleaned.append(url)
     return cleaned
 
@@ -83,7 +84,7 @@ async def report_problem(
 async def load(actor_hub_id: int, viewer: Viewer, report_id: int) -> ProblemReport:
     report = await ProblemReport.get_or_none(id=report_id, hub_id=actor_hub_id)
     if report is None or not await can_see(viewer, "ProblemReport", report):
-        raise DomainError(E.NOT_FOUND, "No such problem report.", "problemReportId")
+        raise DomainError(E.NOT_FOUND, _("No such problem report."), "problemReportId")
     return report
 
 
@@ -142,13 +143,13 @@ async def me_too(*, actor: Actor, report_id: int) -> ProblemReport:
     many clicks race: the follower row's unique key decides), and they follow the report."""
     report = await load(actor.hub_id, Viewer.of(actor), report_id)
     if report.reporter_id == actor.member_id:
-        raise DomainError(E.OWN_REPORT, "You reported this problem.", "problemReportId")
+        raise DomainError(E.OWN_REPORT, _("You reported this problem."), "problemReportId")
     if report.status == ProblemStatus.CLOSED:
-        raise DomainError(E.BAD_TRANSITION, "This report is closed.", "problemReportId")
+        raise DomainError(E.BAD_TRANSITION, _("This report is closed."), "problemReportId")
     async with in_transaction() as conn:
         rows = await conn.execute_query_dict(_ME_TOO, [actor.hub_id, report.id, actor.member_id])
     if not rows:
-        raise DomainError(E.ALREADY_DONE, "You have said this already.", "problemReportId")
+        raise DomainError(E.ALREADY_DONE, _("You have said this already."), "problemReportId")
     report.me_too_count = rows[0]["me_too_count"]
     return report
 

@@ -13,6 +13,7 @@ from app.civic.errors import CivicErrorCode as E
 from app.civic.problems.models import ProblemFollower, ProblemReport, ProblemStatus, ProblemUpdate
 from app.civic.problems.reports import load
 from app.errors import DomainError
+from app.i18n import _
 from app.matching.models import NotificationKind
 from app.moderation.notify import tell
 from app.opportunities import service as opportunities
@@ -31,11 +32,19 @@ NEXT: dict[ProblemStatus, frozenset[ProblemStatus]] = {
     S.CLOSED: frozenset(),
 }
 TITLES = {
-    S.OPEN: "A problem report is open again",
-    S.CONFIRMED: "A problem you follow is confirmed",
-    S.IN_PROGRESS: "Work has started on a problem you follow",
-    S.FIXED: "A problem you follow is fixed",
-    S.CLOSED: "A problem you follow is closed",
+    S.OPEN: _("A problem report is open again"),
+    S.CONFIRMED: _("A problem you follow is confirmed"),
+    S.IN_PROGRESS: _("Work has started on a problem you follow"),
+    S.FIXED: _("A problem you follow is fixed"),
+    S.CLOSED: _("A problem you follow is closed"),
+}
+# A status as members read it (in notifications and errors).
+STATUS_NAMES = {
+    S.OPEN: _("open"),
+    S.CONFIRMED: _("confirmed"),
+    S.IN_PROGRESS: _("in progress"),
+    S.FIXED: _("fixed"),
+    S.CLOSED: _("closed"),
 }
 
 
@@ -52,7 +61,7 @@ async def _responsible_report(actor: Actor, report_id: int) -> ProblemReport:
     report = await load(actor.hub_id, Viewer.of(actor), report_id)
     if not await is_responsible(actor, report):
         raise DomainError(
-            E.FORBIDDEN, "Only the body responsible for this report can do this.", None
+            E.FORBIDDEN, _("Only the body responsible for this report can do this."), None
         )
     return report
 
@@ -65,14 +74,18 @@ async def update_status(
     note = v.text(note, field="note", max_length=300, invalid=E.INVALID, required=False)
     await _responsible_report(actor, report_id)
     if status == S.CLOSED and not note:
-        raise DomainError(E.REASON_REQUIRED, "Say why the report is closed.", "note")
+        raise DomainError(E.REASON_REQUIRED, _("Say why the report is closed."), "note")
     now = datetime.now(UTC)
     async with in_transaction():
         report = await ProblemReport.select_for_update().get(id=report_id, hub_id=actor.hub_id)
         if status not in NEXT[report.status]:
             raise DomainError(
                 E.BAD_TRANSITION,
-                f"A {report.status.value} report cannot become {status.value}.",
+                _(
+                    "A report that is {current} cannot become {wanted}.",
+                    current=STATUS_NAMES[report.status],
+                    wanted=STATUS_NAMES[status],
+                ),
                 "status",
             )
         report.status = status
@@ -98,7 +111,7 @@ async def update_status(
             member_ids=[m for m in followers if m != actor.member_id],  # type: ignore[misc]
             kind=NotificationKind.PROBLEM_UPDATE,
             title=TITLES[status],
-            reason=note or f"The report is now {status.value.replace('_', ' ')}.",
+            reason=note or _("The report is now {status}.", status=STATUS_NAMES[status]),
             once=f"problem-update:{update.id}",
         )
     return report
@@ -110,7 +123,7 @@ async def to_opportunity(*, actor: Actor, report_id: int, fields: dict[str, Any]
     (once: ALREADY_DONE)."""
     report = await _responsible_report(actor, report_id)
     if report.opportunity_id is not None:
-        raise DomainError(E.ALREADY_DONE, "This report has an opportunity already.", None)
+        raise DomainError(E.ALREADY_DONE, _("This report has an opportunity already."), None)
     fields = {
         "kind": "request",
         "description": report.description,
@@ -122,7 +135,7 @@ async def to_opportunity(*, actor: Actor, report_id: int, fields: dict[str, Any]
     async with in_transaction():
         locked = await ProblemReport.select_for_update().get(id=report.id)
         if locked.opportunity_id is not None:
-            raise DomainError(E.ALREADY_DONE, "This report has an opportunity already.", None)
+            raise DomainError(E.ALREADY_DONE, _("This report has an opportunity already."), None)
         opportunity = await opportunities.create_opportunity(
             actor=actor, fields=fields, publish=True
         )

@@ -18,6 +18,7 @@ from app.civic import area
 from app.civic.errors import CivicErrorCode as E
 from app.civic.sensors.models import SensorDevice
 from app.errors import DomainError
+from app.i18n import _
 from app.organisations.models import OrganisationMember
 from app.policy import Viewer, visible
 
@@ -40,7 +41,9 @@ async def register_device(
     if organisation_id is not None and not await OrganisationMember.exists(
         organisation_id=organisation_id, member_id=actor.member_id, hub_id=actor.hub_id
     ):
-        raise DomainError(E.FORBIDDEN, "You do not belong to this organisation.", "organisationId")
+        raise DomainError(
+            E.FORBIDDEN, _("You do not belong to this organisation."), "organisationId"
+        )
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     async with in_transaction():
         device = await SensorDevice.create(

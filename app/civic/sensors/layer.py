@@ -12,6 +12,7 @@ from app import privacy
 from app.civic.errors import CivicErrorCode as E
 from app.errors import DomainError
 from app.hubs.models import Hub
+from app.i18n import _
 
 MAX_HOURS = 24 * 7
 
@@ -55,7 +56,7 @@ def _mean(row: dict, name: str) -> float | None:  # type: ignore[type-arg]
 async def layer(*, hub: Hub, hours: int = 24, now: datetime | None = None) -> list[EnvironmentCell]:
     """Averages over the last `hours` whole hours (the current one included)."""
     if not 1 <= hours <= MAX_HOURS:
-        raise DomainError(E.INVALID, f"hours is from 1 to {MAX_HOURS}.", "hours")
+        raise DomainError(E.INVALID, _("hours is from 1 to {n}.", n=MAX_HOURS), "hours")
     now = now or datetime.now(UTC)
     since = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=hours - 1)
     rows = await Tortoise.get_connection("default").execute_query_dict(
