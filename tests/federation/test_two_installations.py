@@ -16,9 +16,11 @@ import pytest
 
 from app.federation import signing
 from app.migrate import create_database, drop_database
+from tests.conftest import _clone_template
 from tests.federation.installations import Installation, hub_and_link, new_installation
 
 SERVERS = ("PYTEST_CH_SERVER_DATABASE_URL", "PYTEST_CH_SERVER_REDIS_URL")
+TEMPLATE = "PYTEST_CH_TEMPLATE_DATABASE_URL"
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +32,18 @@ def linked() -> Iterator[tuple[Installation, Installation]]:
     base = new_installation("base", server_db, redis_url)
     a = new_installation("city-a", server_db, redis_url)
     b = new_installation("city-b", server_db, redis_url)
-    made = [base]
+    made = []
     try:
-        asyncio.run(create_database(base.database_url))
-        base.cli("migrate")
+        template = os.environ.get(TEMPLATE)  # under xdist: the run's migrated template
+        if template is None:
+            asyncio.run(create_database(base.database_url))
+            made.append(base)
+            base.cli("migrate")
         for inst in (a, b):
-            asyncio.run(_clone(inst.database_url, _name(base)))
+            if template is None:
+                asyncio.run(_clone(inst.database_url, _name(base)))
+            else:
+                asyncio.run(_clone_template(template, inst.database_url))
             made.append(inst)
         hub_and_link(a, b, fund_a=1000, limit_a=300, limit_b=300)
         yield a, b
