@@ -1,9 +1,12 @@
 """Where an erased member is named in records that are not theirs: the name becomes the
 pseudonym and the email address goes, whatever the case it was written in.
 
-Delivery logs (emails and webhook deliveries already sent or failed) mentioning them are
-deleted; what is still to be sent (emails about them to others, pending webhook deliveries) is
-rewritten, so that it goes out naming a former member. Titles of stories and campaign updates
+The name is matched as whole words, in any case ("Ann" is not in "Annual"). Webhook deliveries
+already sent or failed that mention them are deleted (a delivery log); pending ones are rewritten,
+so that they go out naming a former member. Emails not yet sent to them are deleted; other emails
+mentioning them are rewritten, kept for their exactly-once keys: those with their address, and
+those naming them sent to a member of their hub (the outbox has no hub: a namesake's mail in
+another hub is left alone). Titles of stories and campaign updates
 and others' notifications keep their shape with the pseudonym in place of the name. Emails in
 the development mail folder (var/mail, the file backend) that mention them are deleted.
 """
@@ -24,14 +27,28 @@ PSEUDONYM = "Former member"
 MIN_NAME_TO_SCRUB = 3
 
 JSON_COLUMNS = frozenset({"data", "payload"})
-# table, its text and json columns to rewrite, whether it has hub_id, which rows (SQL).
-_REWRITE: tuple[tuple[str, tuple[str, ...], bool, str], ...] = (
-    ("notification", ("title", "data"), True, "true"),
-    ("success_story", ("title", "body"), True, "true"),
-    ("campaign_update", ("title", "body"), True, "true"),
-    ("webhook_delivery", ("payload",), True, "status = 'pending'"),
-    ("outbox_job", ("payload",), False, "status = 'pending'"),
+# The hub's tables naming them, their text and json columns, which rows (SQL).
+_REWRITE: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("notification", ("title", "data"), "true"),
+    ("success_story", ("title", "body"), "true"),
+    ("campaign_update", ("title", "body"), "true"),
+    ("webhook_delivery", ("payload",), "status = 'pending'"),
 )
+# Outbox jobs have no hub: those mentioning them are rewritten only when the email is theirs or
+# goes to a member of their hub (another hub's "Sam Jones" is someone else).
+_OUTBOX = (
+    "SELECT id, status, payload, ($3::text IS NOT NULL AND payload::text ILIKE $3) AS theirs"
+    " FROM outbox_job o WHERE payload::text ~* ANY($1::text[])"
+    " AND (($3::text IS NOT NULL AND payload::text ILIKE $3) OR EXISTS (SELECT 1 FROM member m"
+    "  WHERE m.hub_id = $2 AND m.email IS NOT NULL AND lower(m.email) = lower(o.payload->>'to')))"
+    " FOR UPDATE"
+)
+
+
+def _whole(value: str) -> str:
+    """A regular expression (Python's and PostgreSQL's) finding `value` as a whole word or
+    words: "Ann" is not in "Annual"."""
+    return rf"(?<!\w){re.escape(value)}(?!\w)"
 
 
 class Mentions:
@@ -42,11 +59,13 @@ class Mentions:
         self.email = email
         self.values = [v for v in (email, name if named else None) if v]
         self._email = re.compile(re.escape(email), re.I) if email else None
-        self._name = re.compile(re.escape(name), re.I) if named else None
+        self._name = re.compile(_whole(name), re.I) if named else None
+        self._name_forms = {name, _json_text(name)} if named else set()
 
     def patterns(self) -> list[str]:
-        """ILIKE patterns finding a value in a column's text (json text escapes included)."""
-        return [_like(_json_text(v)) for v in self.values] + [_like(v) for v in self.values]
+        """Regular expressions finding a value in a column's text (json escapes included)."""
+        found = [_whole(v) for v in sorted(self._name_forms)]
+        return found + ([re.escape(self.email)] if self.email else [])
 
     def scrub(self, value: Any) -> Any:
         """`value` (text, or json of lists and dicts) with the name and email replaced."""
@@ -64,57 +83,51 @@ class Mentions:
 
 
 async def forget(conn: BaseDBAsyncClient, *, hub_id: int, mentions: Mentions) -> None:
-    """In the erasing transaction: delivery logs naming them go, the rest is rewritten."""
+    """In the erasing transaction: sent webhook deliveries naming them go, mail still to be
+    sent to them goes, the rest is rewritten."""
     if not mentions.values:
         return
     patterns = mentions.patterns()
     await conn.execute_query(
-        "DELETE FROM outbox_job WHERE status IN ('done', 'failed')"
-        " AND payload::text ILIKE ANY($1::text[])",
-        [patterns],
-    )
-    if mentions.email:  # mail not yet sent to them is not sent
-        await conn.execute_query(
-            "DELETE FROM outbox_job WHERE status = 'pending' AND payload::text ILIKE $1",
-            [_like(mentions.email)],
-        )
-    await conn.execute_query(
         "DELETE FROM webhook_delivery WHERE hub_id = $1 AND status <> 'pending'"
-        " AND payload::text ILIKE ANY($2::text[])",
+        " AND payload::text ~* ANY($2::text[])",
         [hub_id, patterns],
     )
-    for table, columns, has_hub, which in _REWRITE:
-        await _rewrite(
-            conn,
-            table,
-            columns,
-            f"{which} AND hub_id = {int(hub_id)}" if has_hub else which,
-            patterns,
-            mentions,
+    await _outbox(conn, hub_id, patterns, mentions)
+    for table, columns, which in _REWRITE:
+        rows = await conn.execute_query_dict(
+            f'SELECT id, {", ".join(columns)} FROM "{table}" WHERE hub_id = $2 AND {which}'
+            f" AND ({' OR '.join(f'{c}::text ~* ANY($1::text[])' for c in columns)}) FOR UPDATE",
+            [patterns, hub_id],
         )
+        for row in rows:
+            await _update(conn, table, row, columns, mentions)
 
 
-async def _rewrite(
+async def _outbox(
+    conn: BaseDBAsyncClient, hub_id: int, patterns: list[str], mentions: Mentions
+) -> None:
+    email = _like(mentions.email) if mentions.email else None
+    for row in await conn.execute_query_dict(_OUTBOX, [patterns, hub_id, email]):
+        if row["theirs"] and row["status"] == "pending":  # mail not yet sent to them: not sent
+            await conn.execute_query("DELETE FROM outbox_job WHERE id = $1", [row["id"]])
+        else:  # the row stays (its key keeps the job exactly-once), without them
+            await _update(conn, "outbox_job", row, ("payload",), mentions)
+
+
+async def _update(
     conn: BaseDBAsyncClient,
     table: str,
+    row: dict[str, Any],
     columns: Iterable[str],
-    which: str,
-    patterns: list[str],
     mentions: Mentions,
 ) -> None:
     cols = list(columns)
-    found = " OR ".join(f'"{c}"::text ILIKE ANY($1::text[])' for c in cols)
-    rows = await conn.execute_query_dict(
-        f'SELECT id, {", ".join(cols)} FROM "{table}" WHERE ({which}) AND ({found}) FOR UPDATE',
-        [patterns],
+    values = [_scrubbed(mentions, c, row[c]) for c in cols]
+    sets = ", ".join(
+        f'"{c}" = ${i + 2}' + ("::jsonb" if c in JSON_COLUMNS else "") for i, c in enumerate(cols)
     )
-    for row in rows:
-        values = [_scrubbed(mentions, c, row[c]) for c in cols]
-        sets = ", ".join(
-            f'"{c}" = ${i + 2}' + ("::jsonb" if c in JSON_COLUMNS else "")
-            for i, c in enumerate(cols)
-        )
-        await conn.execute_query(f'UPDATE "{table}" SET {sets} WHERE id = $1', [row["id"], *values])
+    await conn.execute_query(f'UPDATE "{table}" SET {sets} WHERE id = $1', [row["id"], *values])
 
 
 async def forget_mail_files(mentions: Mentions) -> int:

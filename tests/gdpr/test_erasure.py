@@ -16,6 +16,7 @@ from app.credits import ledger
 from app.credits.models import Account, Entry, TransferKind
 from app.gdpr import erasure
 from app.integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from app.jobs.models import OutboxJob
 from app.opportunities import applications
 from app.opportunities.models import Opportunity
 from app.organisations import service as organisations
@@ -310,3 +311,43 @@ async def test_a_coordinator_erases_a_proxy_members_account(
     assert (event.actor_id, event.acted_by_id) == (proxy.id, coordinator.member.id)
     # and: the coordinator's own account is untouched
     assert (await Member.get(id=coordinator.member.id)).erased_at is None
+
+
+async def test_erasure_leaves_namesakes_and_other_hubs_mail_alone(
+    gql: Any, hub: Any, other_hub: Any, bob: Any, post: Any
+) -> None:
+    # given: Ann erases; Bob's story mentions an "Annual" fair and "Ann"; a pending email to a
+    # member of another hub names their own Ann, and one to Bob names this one
+    ann = await create_person(hub=hub, display_name="Ann", email="ann@example.org")
+    stranger = await create_person(hub=other_hub, display_name="Zed", email="zed@example.org")
+    story = await SuccessStory.create(
+        hub_id=hub.id,
+        organisation_id=(
+            await organisations.create_organisation(
+                actor=await actor_of(bob), name="Fair folk", kind="charity"
+            )
+        ).id,
+        author_id=bob.member.id,
+        title="The Annual fair",
+        body="Ann ran the cake stall at the Annual fair.",
+        opportunity_id=(await post(bob, title="Fair")).id,
+    )  # fmt: skip
+    elsewhere = await OutboxJob.create(
+        name="send_email",
+        payload={"to": stranger.member.email, "subject": "Ann replied", "text": "Ann says hi"},
+    )
+    here = await OutboxJob.create(
+        name="send_email",
+        payload={"to": bob.member.email, "subject": "Ann replied", "text": "Ann says hi"},
+    )
+    # when
+    data = await gql(ERASE, {"input": {"confirm": "ERASE"}}, as_=ann)
+    # then: whole words only, in this hub only
+    assert data["eraseAccount"]["errors"] == []
+    kept = await SuccessStory.get(id=story.id)
+    assert (kept.title, kept.body) == (
+        "The Annual fair",
+        f"{erasure.PSEUDONYM} ran the cake stall at the Annual fair.",
+    )
+    assert (await OutboxJob.get(id=elsewhere.id)).payload["text"] == "Ann says hi"
+    assert (await OutboxJob.get(id=here.id)).payload["text"] == f"{erasure.PSEUDONYM} says hi"
