@@ -88,12 +88,12 @@ async def load(actor_hub_id: int, viewer: Viewer, report_id: int) -> ProblemRepo
     return report
 
 
-def _box(lat: float, lng: float, km: float) -> dict[str, float]:
+def _box(lat: float, lng: float, km: float, prefix: str = "") -> dict[str, float]:
     dlat = km / 111.0
     dlng = km / (111.0 * max(0.01, math.cos(math.radians(lat))))
     return {
-        "lat__gte": lat - dlat, "lat__lte": lat + dlat,
-        "lng__gte": lng - dlng, "lng__lte": lng + dlng,
+        f"{prefix}lat__gte": lat - dlat, f"{prefix}lat__lte": lat + dlat,
+        f"{prefix}lng__gte": lng - dlng, f"{prefix}lng__lte": lng + dlng,
     }  # fmt: skip
 
 
@@ -102,7 +102,8 @@ async def similar_problems(
 ) -> list[ProblemReport]:
     """Reports of the same category within DUPLICATE_RADIUS_KM posted in the last week and not
     closed, nearest first: the app offers "me too" on them before posting a duplicate. Distance
-    is measured from the exact place, but only reports are returned (their public place)."""
+    is measured from the public (rounded) place: asked from many points, the answers must not
+    draw the exact place a reporter kept private."""
     lat, lng = area.point(*location)
     now = now or datetime.now(UTC)
     rows = await ProblemReport.filter(
@@ -110,9 +111,9 @@ async def similar_problems(
         category_id=category_id,
         created_at__gte=now - DUPLICATE_WINDOW,
         status__not=ProblemStatus.CLOSED,
-        **_box(lat, lng, DUPLICATE_RADIUS_KM),
+        **_box(lat, lng, DUPLICATE_RADIUS_KM, prefix="public_"),
     ).limit(200)
-    near = [(area.km_between((lat, lng), (r.lat, r.lng)), r.id, r) for r in rows]
+    near = [(area.km_between((lat, lng), (r.public_lat, r.public_lng)), r.id, r) for r in rows]
     near = [n for n in near if n[0] <= DUPLICATE_RADIUS_KM]
     near.sort(key=lambda n: (n[0], n[1]))
     return [r for _, _, r in near[:MAX_SUGGESTIONS]]
