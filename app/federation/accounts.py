@@ -31,6 +31,7 @@ from app import i18n
 from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
+from app.budgets import limits
 from app.config import get_settings
 from app.errors import DomainError
 from app.federation.errors import FederationErrorCode as E
@@ -44,6 +45,9 @@ from app.people.models import Member
 TOKEN_PREFIX = "chl_"
 MAX_TOKEN_LENGTH = 100
 CONFIRM_PATH = "/account-links/confirm"
+# Each request emails the other account: a few an hour per account asked (and per address),
+# so that nobody floods a member of another hub with link emails.
+ASK = limits.Limit("account-link", per_identity=5, per_address=30, seconds=limits.HOUR)
 
 
 def digest(raw: str) -> str:
@@ -86,7 +90,8 @@ async def _verified_member(member_id: int) -> Member:
 async def request_link(*, actor: Actor, hub_slug: str, email: str) -> AccountLink:
     """Asks to link the actor's account with their account in hub `hub_slug` (by its email):
     a pending link and a one-time confirmation link emailed to that account. Asking again while
-    pending sends a fresh link (the old one stops working). Refusals write nothing."""
+    pending sends a fresh link (the old one stops working), up to ASK an hour per account
+    asked (RATE_LIMITED). Refusals write nothing."""
     me = await _verified_member(actor.member_id)
     hub = await Hub.get_or_none(slug=hub_slug.strip().lower()[:60])
     if hub is None:
@@ -103,6 +108,7 @@ async def request_link(*, actor: Actor, hub_slug: str, email: str) -> AccountLin
             _("That account's email is not verified: verify it in that hub first."),
             "email",
         )
+    await limits.guard(ASK, identity=f"{hub.id}:{other.id}", code=E.RATE_LIMITED, field="email")
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = datetime.now(UTC) + timedelta(seconds=get_settings().email_token_ttl_seconds)
     try:
