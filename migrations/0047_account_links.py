@@ -17,7 +17,7 @@ PAIR_REVERSE_SQL = "DROP INDEX account_link_pair_uniq"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0045_citydata_civic")]
+    dependencies = [("models", "0046_problem_to_project")]
 
     initial = False
 
