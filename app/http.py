@@ -19,6 +19,7 @@ from app.db import tortoise_config
 from app.jobs.queue import close_pools
 from app.logs import configure_logging
 from app.web import (
+    account_links,
     badges,
     citydata,
     consent,
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, *, freeze: bool = False) -> Sta
             Route("/metrics", probes.metrics),
             Route("/auth/verify-email", pages.verify_email, methods=["GET", "POST"]),
             Route("/auth/reset-password", pages.reset_password),
+            Route("/account-links/confirm", account_links.confirm, methods=["GET", "POST"]),
             Route("/cv/{token}", cv.cv),
             Route("/badges/issuers/{hub}/revocations.json", badges.revocations),
             Route("/badges/issuers/{hub}.json", badges.issuer),

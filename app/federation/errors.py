@@ -15,3 +15,10 @@ class FederationErrorCode(StrEnum):
     NOT_CONVERTIBLE = "not_convertible"  # the amount is no whole number of the partner's
     INSUFFICIENT_CREDITS = "insufficient_credits"
     IDEMPOTENCY_MISMATCH = "idempotency_mismatch"
+    # Linked accounts (one person's accounts in two hubs)
+    SAME_HUB = "same_hub"  # the other account is in the asker's own hub
+    EMAIL_MISMATCH = "email_mismatch"  # no account of that hub has this email
+    EMAIL_NOT_VERIFIED = "email_not_verified"  # either account's email is not proven
+    INVALID_TOKEN = "invalid_token"
+    EXPIRED_TOKEN = "expired_token"
+    TOKEN_USED = "token_used"  # the link was confirmed with it already

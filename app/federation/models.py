@@ -120,3 +120,45 @@ class RemotePayment(Base):
             UniqueConstraint(fields=("hub_id", "payment_id"), name="federation_payment_uniq"),
         )
         indexes = (("state", "updated_at"),)
+
+
+class AccountLinkStatus(StrEnum):
+    PENDING = "pending"  # asked from one account; the other has not confirmed
+    ACTIVE = "active"  # both emails proven: each portfolio shows the other's verified hours
+
+
+class AccountLink(Base):
+    """One person's two accounts in two hubs of this installation, linked (issue 22).
+
+    `member_a` asked (signed in to hub A, proving their verified email there); `member_b`
+    confirmed with the token emailed to their verified address in hub B, or signed in to B.
+    Symmetric once active: one row per pair of accounts (a unique index on the unordered pair,
+    migration 0046), removable by either side. The token is kept as a SHA-256 hash only, and
+    stays after confirmation so that a second use is told apart from an unknown token.
+    """
+
+    hub_a: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_a_id: int
+    member_a: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, on_delete=fields.CASCADE
+    )
+    member_a_id: int
+    hub_b: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_b_id: int
+    member_b: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, on_delete=fields.CASCADE
+    )
+    member_b_id: int
+    status = fields.CharEnumField(AccountLinkStatus, max_length=10)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    expires_at = fields.DatetimeField()
+    confirmed_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "account_link"
+        constraints = (CheckConstraint(check="hub_a_id <> hub_b_id", name="account_link_two_hubs"),)
+        indexes = (("member_a_id",), ("member_b_id",))

@@ -2,7 +2,7 @@
 
 from app.federation.models import HubLink
 from app.people.models import Role
-from app.policy import SIGNED_IN, HasRole, ModulePolicy, mutation, node, query, value
+from app.policy import ANYONE, SIGNED_IN, HasRole, ModulePolicy, mutation, node, query, value
 
 HUB_ADMIN = HasRole(Role.HUB_ADMIN)
 
@@ -28,8 +28,11 @@ POLICY = ModulePolicy(
             ],
         ),
         value("CrossHubPayment", "a Transfer's other hub, seen with the transfer"),
+        # One person's linked accounts: accountLinks lists only the viewer's own (the service
+        # selects by the actor's account), so no other member ever sees them.
+        value("AccountLink", "accountLinks lists the viewer's own links only"),
     ],
-    queries=[query("hubLinks", HUB_ADMIN)],
+    queries=[query("hubLinks", HUB_ADMIN), query("accountLinks", SIGNED_IN)],
     mutations=[
         mutation("proposeHubLink", HUB_ADMIN),
         mutation("acceptHubLink", HUB_ADMIN),
@@ -38,5 +41,10 @@ POLICY = ModulePolicy(
         mutation("setHubLinkCreditLimit", HUB_ADMIN),
         mutation("payPartnerMember", SIGNED_IN),
         mutation("creditPartnerVolunteer", HUB_ADMIN),
+        # Linked accounts: asked signed in (the service takes the actor's own account),
+        # confirmed by the emailed token or signed in as the other account, removed by either.
+        mutation("requestAccountLink", SIGNED_IN),
+        mutation("confirmAccountLink", ANYONE),
+        mutation("removeAccountLink", SIGNED_IN),
     ],
 )

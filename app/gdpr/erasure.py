@@ -30,6 +30,7 @@ from app.auth import cache as auth_cache
 from app.config import get_settings
 from app.credits.models import Account, Transfer, TransferStatus
 from app.errors import AccessDenied, DomainError
+from app.federation import accounts as linked_accounts
 from app.gdpr.errors import DataRightsErrorCode as E
 from app.gdpr.mentions import PSEUDONYM, Mentions, forget_mail_files
 from app.gdpr.mentions import forget as forget_mentions
@@ -107,6 +108,8 @@ async def erase_account(*, actor: Actor, confirm: str) -> Member:
         )
         for sql in (*_DELETE, *_CLEAR):
             await conn.execute_query(sql, [member.id, member.hub_id])
+        # Their accounts in other hubs stay theirs; the link between them goes.
+        await linked_accounts.forget_member(member_id=member.id, hub_id=member.hub_id)
         mentions = Mentions(email=email, name=name)
         await forget_mentions(conn, hub_id=member.hub_id, mentions=mentions)
         if email:  # an organisation that gave their address as its contact

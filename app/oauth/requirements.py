@@ -108,7 +108,7 @@ trialsForMe myTrialApplications trialApplications trialRatings businessRatings
 compareTrialRatings comparePeriodRatings trialComments businessProfile paidJobs
 myJobApplications jobApplications myBadgeAwards myBadgeStanding organisationImpact apiClients
 myConnectedApps auditEvents moderationQueue appealsWaiting myModerationActions moderationFlagRules
-hubLinks
+hubLinks accountLinks
 similarProblems mySensorDevices
 """
 _SESSION_MUTATIONS = """
@@ -139,7 +139,7 @@ reportObject hideReportedObject
 warnMember suspendMember reinstateMember resolveModerationCase appealModerationAction
 decideAppeal setModerationFlagRules
 proposeHubLink acceptHubLink declineHubLink setHubLinkPaused setHubLinkCreditLimit payPartnerMember
-creditPartnerVolunteer
+creditPartnerVolunteer requestAccountLink confirmAccountLink removeAccountLink
 setCivicSettings createProblemCategory addProblemRoute updateProblemStatus followProblem
 problemToOpportunity problemToProject postIdea argueIdea supportIdea withdrawIdeaSupport answerIdea
 registerSensorDevice
@@ -190,7 +190,7 @@ CityGapsAnswer CityTrend CityTrendPoint CityTrendsAnswer CityWard""",
     SESSION: """
 Notification NotificationPreferences SavedSearch CalendarFeed ApiClient ApiClientUsage
 ApiErrorCount ConnectedApp TrustCheck AuditEvent DataExport ModerationAction ModerationCase
-ModerationFlagRules ModerationReport HubLink SensorDevice""",
+ModerationFlagRules ModerationReport HubLink SensorDevice AccountLink""",
     OPEN: """
 ApiVersion Asset AssetCategory AvailabilitySlot BadgeAward BadgeClass BadgeLevel BadgeStanding
 Booking BusinessProfile Campaign CampaignProgress CampaignUpdate Category CategoryTotal
@@ -200,7 +200,8 @@ MeanDifference Member MemberRating MoneyTotal OffSiteShare OpeningHours Opportun
 OrganisationMembership PaidJob Pledge PortfolioBadge ProfileImpact PublishedTrialRatings
 RatingSummary RatingsComparison RatingsGroup Review Skill SuccessStory Trial TrialApplication
 TrialComment TrialRatings TrialReport VoucherOffer WantedNotice PageInfo LocalizedName
-CivicSettings ProblemCategory ProblemReport ProblemUpdate Idea IdeaArgument EnvironmentCell""",
+CivicSettings ProblemCategory ProblemReport ProblemUpdate Idea IdeaArgument EnvironmentCell
+HubHours""",
 }
 
 # Private fields of open types, and fields that reach a type under another scope's words

@@ -96,6 +96,9 @@ POLICY = ModulePolicy(
         ),
         value("Portfolio", "the portfolio query decides whose (own, or public)"),
         value("HoursBreakdown", "part of Portfolio"),
+        # The verified hours of the member's linked accounts in other hubs (by hub): shown
+        # wherever the portfolio is (the person proved both accounts and linked them).
+        value("HubHours", "part of Portfolio"),
         value("RatingSummary", "part of Portfolio"),
     ],
     queries=[

@@ -14,6 +14,8 @@ from app.audit import service as audit
 from app.badges import levels
 from app.config import get_settings
 from app.errors import AccessDenied, DomainError
+from app.federation import accounts as linked_accounts
+from app.federation.accounts import HubHours
 from app.i18n import _
 from app.organisations.models import Organisation
 from app.people.models import Member, MemberStatus
@@ -55,6 +57,15 @@ class Portfolio:
     points: int = 0
     level: str | None = None
     impact: ProfileImpact = field(default_factory=ProfileImpact)  # sharing, both sides
+    # Verified hours per hub: this account's first, then each linked account's (issue 22).
+    hours_by_hub: list[HubHours] = field(default_factory=list)
+
+    @property
+    def combined_minutes(self) -> int:
+        """Verified minutes of this account and every linked account together."""
+        return (
+            sum(h.minutes for h in self.hours_by_hub) if self.hours_by_hub else self.total_minutes
+        )
 
     def as_json(self) -> dict[str, Any]:
         """The exportable volunteer CV (stable keys; no private data)."""
@@ -62,6 +73,17 @@ class Portfolio:
             "member": {"displayName": self.member.display_name, "bio": self.member.bio},
             "totalMinutes": self.total_minutes,
             "totalHours": round(self.total_minutes / 60, 2),
+            "hoursByHub": [
+                {
+                    "hub": h.hub_name,
+                    "hubSlug": h.hub_slug,
+                    "linked": not h.own,
+                    "minutes": h.minutes,
+                    "servicesDelivered": h.services,
+                }
+                for h in self.hours_by_hub
+            ],
+            "combinedMinutes": self.combined_minutes,
             "servicesDelivered": self.services_delivered,
             "byCategory": [vars(b) for b in self.by_category],
             "bySkill": [vars(b) for b in self.by_skill],
@@ -195,6 +217,7 @@ async def build(*, hub_id: int, member: Member, for_owner: bool = False) -> Port
     review_ids = [r["id"] for r in await conn.execute_query_dict(_LATEST_REVIEWS, params)]
     [standing] = await levels.standings(hub_id=hub_id, member_ids=[member.id])
     [impact] = await impact_totals.profile_totals(hub_id=hub_id, party="member", ids=[member.id])
+    by_hub = await linked_accounts.hours_by_hub(hub_id=hub_id, member_id=member.id)
     return Portfolio(
         member=member,
         total_minutes=int(totals["minutes"]),
@@ -215,6 +238,7 @@ async def build(*, hub_id: int, member: Member, for_owner: bool = False) -> Port
         points=standing.points,
         level=standing.level,
         impact=impact,
+        hours_by_hub=by_hub,
     )
 
 

@@ -39,6 +39,15 @@ def _rows(items: list[tuple[str, str]]) -> str:
     return "".join(f"<tr><td>{html.escape(a)}</td><td>{html.escape(b)}</td></tr>" for a, b in items)
 
 
+def _by_hub(p: Portfolio) -> str:
+    """Verified hours per hub and combined, when the member linked accounts in other hubs."""
+    if len(p.hours_by_hub) < 2:
+        return ""
+    rows = [(h.hub_name, _hours(h.minutes)) for h in p.hours_by_hub]
+    rows.append((gettext("All hubs together"), _hours(p.combined_minutes)))
+    return _h2(gettext("Hours by hub")) + "<table>" + _rows(rows) + "</table>"
+
+
 def render(p: Portfolio) -> str:
     """The printable CV in the current locale (the caller sets it: `cv` below)."""
     r = p.ratings
@@ -87,6 +96,7 @@ def render(p: Portfolio) -> str:
             )
         )
         + "</p>",
+        _by_hub(p),
         _h2(gettext("Hours by category"))
         + "<table>"
         + _rows([(b.name, _hours(b.minutes)) for b in p.by_category])

@@ -6,10 +6,12 @@ import strawberry
 from strawberry import relay
 
 from app.credits.models import Account as AccountModel
+from app.federation import accounts
 from app.federation.errors import FederationErrorCode as FederationErrorCodeEnum
+from app.federation.models import AccountLinkStatus as AccountLinkStatusEnum
 from app.federation.models import HubLink as HubLinkModel
 from app.federation.models import LinkStatus as LinkStatusEnum
-from schema.relay import orm_node
+from schema.relay import encode_id, orm_node
 
 FederationErrorCode = strawberry.enum(FederationErrorCodeEnum, name="FederationErrorCode")
 HubLinkStatus = strawberry.enum(
@@ -66,3 +68,38 @@ class HubLink(relay.Node):
         else:
             clearing = await AccountModel.get_or_none(hub_id=root.hub_id, link_id=root.id)
         return clearing.balance if clearing is not None else None
+
+
+AccountLinkStatus = strawberry.enum(
+    AccountLinkStatusEnum,
+    name="AccountLinkStatus",
+    description="PENDING: asked, the other account has not confirmed. ACTIVE: linked.",
+)
+
+
+@strawberry.type(
+    description="A link between the viewer's account and their own account in another hub of"
+    " this installation (both emails proven): each portfolio shows the other's verified hours."
+)
+class AccountLink:
+    id: strawberry.ID
+    status: AccountLinkStatus  # type: ignore[valid-type]
+    hub_name: str = strawberry.field(description="The other account's hub.")
+    hub_slug: str
+    asked_by_me: bool = strawberry.field(
+        description="True when this account asked; false when it is the one to confirm."
+    )
+    created_at: datetime
+    confirmed_at: datetime | None
+
+    @classmethod
+    def of(cls, view: accounts.LinkView) -> "AccountLink":
+        return cls(
+            id=strawberry.ID(str(encode_id("AccountLink", view.id))),
+            status=view.status,
+            hub_name=view.hub_name,
+            hub_slug=view.hub_slug,
+            asked_by_me=view.asked_by_me,
+            created_at=view.created_at,
+            confirmed_at=view.confirmed_at,
+        )

@@ -85,6 +85,18 @@ class HoursBreakdown:
     minutes: int
 
 
+@strawberry.type(
+    description="Verified hours in one hub: the portfolio's own account's, or those of an"
+    " account in another hub that its member linked (both emails proven)."
+)
+class HubHours:
+    hub_name: str
+    hub_slug: str
+    linked: bool = strawberry.field(description="False for this account's own hub.")
+    minutes: int
+    services_delivered: int
+
+
 @strawberry.type(description="Ratings received: count, average and how many of each star.")
 class RatingSummary:
     count: int
@@ -140,6 +152,13 @@ class Portfolio:
     impact: ProfileImpactType = strawberry.field(
         description="What the member's shares diverted and saved (as Member.impact)."
     )
+    hours_by_hub: list[HubHours] = strawberry.field(
+        description="Verified hours per hub: this account's first, then each linked account's"
+        " (requestAccountLink), by hub name."
+    )
+    combined_minutes: int = strawberry.field(
+        description="Verified minutes of this account and its linked accounts together."
+    )
 
     @classmethod
     def of(cls, p: service.Portfolio, *, public: bool, share_url: str | None) -> "Portfolio":
@@ -169,4 +188,15 @@ class Portfolio:
             points=p.points,
             level=p.level,
             impact=ProfileImpactType.of(p.impact),
+            hours_by_hub=[
+                HubHours(
+                    hub_name=h.hub_name,
+                    hub_slug=h.hub_slug,
+                    linked=not h.own,
+                    minutes=h.minutes,
+                    services_delivered=h.services,
+                )
+                for h in p.hours_by_hub
+            ],
+            combined_minutes=p.combined_minutes,
         )

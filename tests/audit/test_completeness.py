@@ -61,6 +61,9 @@ SENSITIVE: dict[str, str] = {
     "setHubLinkCreditLimit": "federation.credit_limit",
     "payPartnerMember": "federation.pay",
     "creditPartnerVolunteer": "federation.credit_hours",
+    "requestAccountLink": "account_link.request",
+    "confirmAccountLink": "account_link.link",
+    "removeAccountLink": "account_link.unlink",
     "setCivicSettings": "civic.settings",
     "addProblemRoute": "civic.problem_route",
     "updateProblemStatus": "civic.problem_status",
@@ -565,6 +568,46 @@ async def _credit_partner_volunteer(gql: GraphQLClient, c: Cast) -> Any:
         "idempotencyKey": uuid.uuid4().hex,
     }
     return await run(gql, "creditPartnerVolunteer", "CreditPartnerVolunteerInput", value, c.admin)
+
+
+async def _other_account(c: Cast) -> Any:
+    """Alice's own account in another hub (a verified email there)."""
+    from app.hubs import service as hubs
+    from tests.helpers import create_person
+
+    suffix = uuid.uuid4().hex[:8]
+    other = await hubs.create_hub(name=f"Elsewhere {suffix}", slug=f"elsewhere-{suffix}")
+    return other, await create_person(hub=other, email=f"alice-{suffix}@example.org")
+
+
+@scenario("requestAccountLink")
+async def _request_account_link(gql: GraphQLClient, c: Cast) -> Any:
+    other, there = await _other_account(c)
+    value = {"hubSlug": other.slug, "email": there.email}
+    return await run(gql, "requestAccountLink", "RequestAccountLinkInput", value, c.alice)
+
+
+async def _asked_of_alice(c: Cast) -> Any:
+    from app.federation import accounts
+
+    _, there = await _other_account(c)
+    return await accounts.request_link(
+        actor=await actor_of(there), hub_slug=c.hub.slug, email=c.alice.email
+    )
+
+
+@scenario("confirmAccountLink")
+async def _confirm_account_link(gql: GraphQLClient, c: Cast) -> Any:
+    link = await _asked_of_alice(c)
+    value = {"linkId": gid("AccountLink", link.id)}
+    return await run(gql, "confirmAccountLink", "ConfirmAccountLinkInput", value, c.alice)
+
+
+@scenario("removeAccountLink")
+async def _remove_account_link(gql: GraphQLClient, c: Cast) -> Any:
+    link = await _asked_of_alice(c)
+    value = {"linkId": gid("AccountLink", link.id)}
+    return await run(gql, "removeAccountLink", "RemoveAccountLinkInput", value, c.alice)
 
 
 def test_every_mutation_is_classified_once() -> None:

@@ -3,10 +3,13 @@
 import strawberry
 
 from schema.federation.mutations.accept_hub_link import accept_hub_link
+from schema.federation.mutations.confirm_account_link import confirm_account_link
 from schema.federation.mutations.credit_partner_volunteer import credit_partner_volunteer
 from schema.federation.mutations.decline_hub_link import decline_hub_link
 from schema.federation.mutations.pay_partner_member import pay_partner_member
 from schema.federation.mutations.propose_hub_link import propose_hub_link
+from schema.federation.mutations.remove_account_link import remove_account_link
+from schema.federation.mutations.request_account_link import request_account_link
 from schema.federation.mutations.set_hub_link_credit_limit import set_hub_link_credit_limit
 from schema.federation.mutations.set_hub_link_paused import set_hub_link_paused
 
@@ -20,3 +23,6 @@ class FederationMutations:
     set_hub_link_credit_limit = strawberry.mutation(resolver=set_hub_link_credit_limit)
     pay_partner_member = strawberry.mutation(resolver=pay_partner_member)
     credit_partner_volunteer = strawberry.mutation(resolver=credit_partner_volunteer)
+    request_account_link = strawberry.mutation(resolver=request_account_link)
+    confirm_account_link = strawberry.mutation(resolver=confirm_account_link)
+    remove_account_link = strawberry.mutation(resolver=remove_account_link)
