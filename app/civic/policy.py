@@ -15,14 +15,20 @@ from app.policy import (
     node,
     on,
     query,
+    state,
     value,
 )
 
 HUB_ADMIN = HasRole(Role.HUB_ADMIN)
 COUNCIL = HasRole(Role.COUNCIL)
-# The body responsible for a report: the organisation's people, or the council (which sees
-# every report's exact place: it is the hub's authority for the streets).
-RESPONSIBLE = people_of("organisation_id") | COUNCIL
+# The body responsible for a report, the only one that moves it along: the people of the
+# organisation it was routed to, or the council for the rest.
+RESPONSIBLE = people_of("organisation_id") | (
+    COUNCIL & state("council's", "organisation_id", {None})
+)
+# Who sees a report's exact place and reporter: the responsible body, and the council for every
+# report (it is the hub's authority for the streets).
+OVERSEES = people_of("organisation_id") | COUNCIL
 REPORTER = IsViewer("reporter_id", "reporter")
 
 POLICY = ModulePolicy(
@@ -57,9 +63,9 @@ POLICY = ModulePolicy(
             ],
             # The exact place and who reported it: the reporter and the responsible body.
             fields={
-                "exactLocation": REPORTER | RESPONSIBLE,
-                "address": REPORTER | RESPONSIBLE,
-                "reporter": REPORTER | RESPONSIBLE,
+                "exactLocation": REPORTER | OVERSEES,
+                "address": REPORTER | OVERSEES,
+                "reporter": REPORTER | OVERSEES,
             },
             masks={"address": ""},
         ),

@@ -17,8 +17,6 @@ from app.i18n import _
 from app.matching.models import NotificationKind
 from app.moderation.notify import tell
 from app.opportunities import service as opportunities
-from app.organisations.models import OrganisationMember
-from app.people.models import Role
 from app.policy import Viewer
 
 S = ProblemStatus
@@ -49,12 +47,10 @@ STATUS_NAMES = {
 
 
 async def is_responsible(actor: Actor, report: ProblemReport) -> bool:
-    """The council (Role.COUNCIL) for its reports; the organisation's people for theirs."""
-    if report.organisation_id is None:
-        return actor.has_role(Role.COUNCIL)
-    return await OrganisationMember.exists(
-        organisation_id=report.organisation_id, member_id=actor.member_id
-    )
+    """The policy table's RESPONSIBLE: the routed organisation's people, else the council."""
+    from app.civic.policy import RESPONSIBLE
+
+    return await RESPONSIBLE.allows(Viewer.of(actor), report)
 
 
 async def _responsible_report(actor: Actor, report_id: int) -> ProblemReport:
