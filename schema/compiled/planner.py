@@ -224,6 +224,8 @@ class Planner:
             rule = policy.rule_of(item.name)
         except KeyError as exc:
             raise NotCompilable(f"{type_name}.{item.name} is not in the policy table") from exc
+        if item.name in policy.audited:  # its reads are recorded by the interpreter's guard
+            raise NotCompilable(f"{type_name}.{item.name} is an audited read")
         expr = self.value(entry, type_sql, type_name, alias, item)
         if rule is None:
             return expr
