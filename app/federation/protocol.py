@@ -15,8 +15,9 @@ Payer side (`start`, then `drive`, then the worker's `recover` until final):
      (the partner answers a repeat with what it did) until the payment's deadline has passed by
      a margin; then this side voids (VOIDING) and delivers VOID until acknowledged.
 The partner refuses a PREPARE after the deadline, so once this side has voided no late or
-repeated PREPARE can hold anything there; a VOID for a payment the partner never prepared is
-answered UNKNOWN, which is then the same as voided. The partner never decides alone: only a
+repeated PREPARE can hold anything there; a VOID for a payment the partner never prepared
+leaves a VOIDED placeholder there (so a PREPARE still in flight answers "voided" and holds
+nothing) and is answered "voided". The partner never decides alone: only a
 COMMIT posts its hold, only a VOID releases it. So every fault ends with both committed or both
 voided.
 """
@@ -378,6 +379,9 @@ async def _prepare(link: HubLink, payment_id: uuid.UUID, body: dict[str, Any]) -
 
 async def _decide(link: HubLink, payment_id: uuid.UUID, kind: str) -> dict[str, Any]:
     async with in_transaction():
+        # The link row first, as `_prepare` takes it: a PREPARE in flight finishes first or
+        # finds what this VOID wrote.
+        link = await HubLink.filter(id=link.id).select_for_update().get()
         payment = (
             await RemotePayment.filter(
                 hub_id=link.hub_id, link_id=link.id, payment_id=payment_id,
@@ -385,11 +389,19 @@ async def _decide(link: HubLink, payment_id: uuid.UUID, kind: str) -> dict[str, 
             ).select_for_update().first()
         )  # fmt: skip
         if payment is None:
-            if kind == "void":  # never prepared here: nothing to release
-                return {"state": "unknown"}
-            raise Refused(404, "unknown_payment")
-        assert payment.hold_id is not None
+            if kind != "void":
+                raise Refused(404, "unknown_payment")
+            # Never prepared here: a VOIDED placeholder, so a late PREPARE (unique
+            # hub_id, payment_id) answers "voided" and holds nothing.
+            await RemotePayment.create(
+                hub_id=link.hub_id, link_id=link.id, payment_id=payment_id,
+                role=PaymentRole.PAYEE, state=PaymentState.VOIDED, amount=0,
+                partner_amount=0, member_id=0, remote_member_id=0, hold_id=None,
+                deadline=datetime.now(UTC),
+            )  # fmt: skip
+            return {"state": PaymentState.VOIDED.value}
         if payment.state == PaymentState.PREPARED:
+            assert payment.hold_id is not None
             if kind == "commit":
                 await ledger.post_hold(payment.hold_id)
                 await _set(payment, PaymentState.COMMITTED)

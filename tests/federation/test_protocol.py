@@ -1,0 +1,59 @@
+"""The payee side of the protocol, in process (review fixes of issue 22)."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from app.credits.models import Account, Transfer
+from app.federation import protocol, remote, signing
+from app.federation.models import HubLink, PaymentRole, PaymentState, RemotePayment
+from app.people.models import Role
+from tests.federation.conftest import Pair, actor
+
+
+async def _remote_link(pair: Pair, *, rate: tuple[int, int] = (1, 1)) -> HubLink:
+    """The payee hub's side of an active link with a hub on another installation."""
+    _private, public = signing.new_key_pair()
+    link, _own = await remote.connect(
+        actor=actor(pair.other_admin, Role.HUB_ADMIN), partner_slug="far",
+        partner_name="Far Hub", partner_url="http://127.0.0.1:9", partner_key=public,
+        rate_numerator=rate[0], rate_denominator=rate[1], credit_limit=1000,
+    )  # fmt: skip
+    return link
+
+
+def _prepare_body(pair: Pair, amount: int, payer_amount: int) -> dict[str, Any]:
+    deadline = datetime.now(UTC) + timedelta(minutes=5)
+    return {
+        "amount": amount, "payer_amount": payer_amount, "payee_id": pair.payee.member.id,
+        "payer_name": "Faraway Fran", "deadline": deadline.isoformat(),
+    }  # fmt: skip
+
+
+async def test_a_void_before_the_prepare_leaves_a_placeholder_and_the_prepare_holds_nothing(
+    pair: Pair,
+) -> None:
+    link = await _remote_link(pair)
+    payment_id = uuid.uuid4()
+    assert await protocol._decide(link, payment_id, "void") == {"state": "voided"}
+    placeholder = await RemotePayment.get(hub_id=link.hub_id, payment_id=payment_id)
+    assert (placeholder.role, placeholder.state) == (PaymentRole.PAYEE, PaymentState.VOIDED)
+    # the PREPARE that was still in flight arrives: voided, no hold
+    answer = await protocol._prepare(link, payment_id, _prepare_body(pair, 5, 5))
+    assert answer == {"state": "voided"}
+    assert not await Transfer.filter(reference=f"xhub:{payment_id}").exists()
+    clearing = await Account.get(hub_id=link.hub_id, link_id=link.id)
+    assert clearing.balance == 0
+    # a repeated VOID answers the same and writes nothing more
+    assert await protocol._decide(link, payment_id, "void") == {"state": "voided"}
+    assert await RemotePayment.filter(payment_id=payment_id).count() == 1
+
+
+async def test_a_commit_for_an_unknown_payment_is_refused(pair: Pair) -> None:
+    link = await _remote_link(pair)
+    try:
+        await protocol._decide(link, uuid.uuid4(), "commit")
+    except protocol.Refused as exc:
+        assert exc.code == "unknown_payment"
+    else:
+        raise AssertionError("not refused")
