@@ -27,7 +27,7 @@ from app.credits.models import Account, Transfer, TransferKind
 from app.errors import DomainError
 from app.federation import protocol, rates
 from app.federation.errors import FederationErrorCode as E
-from app.federation.links import STATUS_NAMES
+from app.federation.links import STATUS_NAMES, other_side
 from app.federation.models import (
     HubLink,
     LinkStatus,
@@ -46,7 +46,7 @@ async def _link(hub_id: int, partner_slug: str) -> tuple[HubLink, HubLink | None
     mine = await HubLink.filter(hub_id=hub_id, partner_slug=partner_slug).first()
     if mine is None or mine.status == LinkStatus.DECLINED:
         raise DomainError(E.NO_LINK, _("This hub has no link with that hub."), "partnerHubSlug")
-    rows = await HubLink.filter(pair=mine.pair).order_by("id").select_for_update()
+    rows = await other_side(mine).order_by("id").select_for_update()
     mine = next(r for r in rows if r.id == mine.id)
     theirs = next((r for r in rows if r.id != mine.id), None)
     if theirs is None and mine.partner_hub_id is not None:

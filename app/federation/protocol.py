@@ -284,7 +284,9 @@ async def receive(url: str, headers: dict[str, str], raw: bytes) -> dict[str, An
         payment_id = uuid.UUID(str(body["payment_id"]))
     except (ValueError, KeyError, TypeError) as exc:
         raise Refused(400, "malformed") from exc
-    link = await HubLink.get_or_none(pair=pair, partner_hub_id=None)
+    # `connect` refuses a pair that exists, so one row at most; two would be refused.
+    found = await HubLink.filter(pair=pair, partner_hub_id=None).limit(2)
+    link = found[0] if len(found) == 1 else None
     if link is None or not link.data.get("partner_key"):
         raise Refused(401, "unknown_link")
     expected = f"{link.pair}:{link.partner_slug}"

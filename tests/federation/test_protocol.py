@@ -57,3 +57,46 @@ async def test_a_commit_for_an_unknown_payment_is_refused(pair: Pair) -> None:
         assert exc.code == "unknown_payment"
     else:
         raise AssertionError("not refused")
+
+
+async def test_a_links_other_side_is_the_partner_hubs_row_not_any_row_with_its_pair(
+    pair: Pair,
+) -> None:
+    from tortoise.transactions import in_transaction
+
+    from app.errors import DomainError
+    from app.federation import links, payments
+    from app.federation.models import LinkStatus
+    from app.hubs import service as hubs
+
+    mine, theirs = await pair.link()
+    suffix = uuid.uuid4().hex[:8]
+    third = await hubs.create_hub(name=f"Third {suffix}", slug=f"third-{suffix}")
+    third_admin = await _admin(third)
+    # connect refuses a pair that exists (typed error, nothing written)
+    try:
+        await remote.connect(
+            actor=actor(third_admin, Role.HUB_ADMIN), partner_slug="far", partner_name="Far",
+            partner_url="http://127.0.0.1:9", pair=mine.pair,
+        )  # fmt: skip
+    except DomainError as exc:
+        assert (exc.code, exc.field) == ("already_linked", "pair")
+    else:
+        raise AssertionError("not refused")
+    assert not await HubLink.filter(hub_id=third.id).exists()
+    # a row with the same pair elsewhere (as one written before the check) is not the partner
+    await HubLink.create(
+        hub_id=third.id, partner_hub_id=None, partner_name="Far", partner_slug="far",
+        pair=mine.pair, status=LinkStatus.ACTIVE,
+    )  # fmt: skip
+    async with in_transaction():
+        found_mine, found_theirs = await payments._link(pair.hub.id, pair.other.slug)
+        assert (found_mine.id, found_theirs and found_theirs.id) == (mine.id, theirs.id)
+        both = await links.both_sides(actor(pair.other_admin, Role.HUB_ADMIN), theirs.id)
+        assert (both[0].id, both[1] and both[1].id) == (theirs.id, mine.id)
+
+
+async def _admin(hub: Any) -> Any:
+    from tests.helpers import create_person
+
+    return await create_person(hub=hub, display_name="Admin C", roles=[Role.HUB_ADMIN])
