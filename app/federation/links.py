@@ -76,8 +76,7 @@ def other_side(mine: HubLink) -> QuerySet[HubLink]:
     if mine.partner_hub_id is None:
         return HubLink.filter(id=mine.id)
     return HubLink.filter(
-        Q(id=mine.id)
-        | Q(hub_id=mine.partner_hub_id, partner_hub_id=mine.hub_id, pair=mine.pair)
+        Q(id=mine.id) | Q(hub_id=mine.partner_hub_id, partner_hub_id=mine.hub_id, pair=mine.pair)
     )
 
 
