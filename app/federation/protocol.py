@@ -345,6 +345,14 @@ async def _prepare(link: HubLink, payment_id: uuid.UUID, body: dict[str, Any]) -
             return _refusal(E.NOT_FOUND.value)
         if not 0 < amount <= ledger.MAX_AMOUNT:
             return _refusal(E.INVALID.value)
+        # The payer's side converted; this side checks it at its own rate (one credit here
+        # is numerator/denominator of the partner's: the payer's amount is worth d/n here).
+        try:
+            expected = rates.convert(payer_amount, link.rate_denominator, link.rate_numerator)
+        except DomainError:
+            return _refusal(E.NOT_CONVERTIBLE.value)
+        if amount != expected:
+            return _refusal(E.NOT_CONVERTIBLE.value)
         try:
             hold = await ledger.hold(
                 source=await Account.get(hub_id=link.hub_id, link_id=link.id),

@@ -100,3 +100,20 @@ async def _admin(hub: Any) -> Any:
     from tests.helpers import create_person
 
     return await create_person(hub=hub, display_name="Admin C", roles=[Role.HUB_ADMIN])
+
+
+async def test_the_payee_side_refuses_an_amount_not_converted_at_its_rate(pair: Pair) -> None:
+    from tests.federation.conftest import written
+
+    link = await _remote_link(pair, rate=(1, 2))  # one credit here is half of theirs
+    before = await written([pair.other.id])
+    for amount, payer_amount in ((10, 10), (9, 20), (11, 20), (5, 0), (3, 7)):
+        payment_id = uuid.uuid4()
+        answer = await protocol._prepare(
+            link, payment_id, _prepare_body(pair, amount, payer_amount)
+        )
+        assert answer == {"state": "refused", "code": "not_convertible"}, (amount, payer_amount)
+        assert not await RemotePayment.filter(payment_id=payment_id).exists()
+    assert await written([pair.other.id]) == before
+    answer = await protocol._prepare(link, uuid.uuid4(), _prepare_body(pair, 10, 5))
+    assert answer == {"state": "prepared"}
