@@ -78,9 +78,12 @@ async def transfer_across(
     kind: TransferKind,
     initiated_by: int | None,
     payer_name: str,
+    payer_id: int | None = None,
 ) -> tuple[Transfer, Transfer]:
     """`amount` from `source` (an account of mine.hub) to `payee` (a member of theirs.hub)
-    across the locked link; call it inside a transaction. Returns both hubs' transfers."""
+    across the locked link; call it inside a transaction. Returns both hubs' transfers. Each
+    transfer names the other side's member beside their id (`partner_member_id`, None when the
+    payer is the hub itself): erasing that member clears the name (app/gdpr/erasure.py)."""
     if mine.allowed_categories and category not in mine.allowed_categories:
         allowed = ", ".join(mine.allowed_categories)
         raise DomainError(
@@ -114,6 +117,7 @@ async def transfer_across(
             **data,
             "partner_hub": mine.partner_name,
             "partner_member": payee.display_name,
+            "partner_member_id": payee.id,
             "partner_amount": converted,
         },
     )
@@ -130,6 +134,7 @@ async def transfer_across(
                 **data,
                 "partner_hub": theirs.partner_name,
                 "partner_member": payer_name,
+                "partner_member_id": payer_id,
                 "partner_amount": amount,
             },
         )
@@ -202,6 +207,7 @@ async def pay(
             kind=TransferKind.EXCHANGE,
             initiated_by=actor.member_id,
             payer_name=actor.member.display_name,
+            payer_id=actor.member_id,
         )
         for hub_id, transfer, row in ((actor.hub_id, out, mine), (theirs.hub_id, into, theirs)):
             await audit.record(

@@ -151,7 +151,9 @@ async def start(
         reference=f"xhub:{payment_id}",
         initiated_by=payer.id,
         data={"pair": str(link.pair), "partner_hub": link.partner_name,
-              "partner_member": f"member {payee_id}", "partner_amount": converted},
+              "partner_member": f"member {payee_id}", "partner_amount": converted,
+              # an id of the other installation: never one of this installation's members
+              "partner_remote_member_id": payee_id},
     )  # fmt: skip
     deadline = datetime.now(UTC) + timedelta(seconds=get_settings().federation_deadline_seconds)
     return await RemotePayment.create(
@@ -217,7 +219,7 @@ async def _advance(payment: RemotePayment, link: HubLink) -> None:
             _message(
                 "prepare", payment, link, amount=payment.partner_amount,
                 payee_id=payment.remote_member_id, payer_name=member.display_name,
-                payer_amount=payment.amount,
+                payer_amount=payment.amount, payer_id=payment.member_id,
                 category=payment.category, memo=payment.memo,
                 deadline=payment.deadline.isoformat(),
             ),
@@ -332,6 +334,7 @@ async def _prepare(link: HubLink, payment_id: uuid.UUID, body: dict[str, Any]) -
             memo = str(body.get("memo", ""))[:280]
             payer_name = str(body.get("payer_name", ""))[:80]
             payer_amount = int(body.get("payer_amount", 0))
+            payer_id = int(body.get("payer_id", 0))
         except (KeyError, ValueError, TypeError) as exc:
             raise Refused(400, "malformed") from exc
         if datetime.now(UTC) > deadline:
@@ -363,7 +366,8 @@ async def _prepare(link: HubLink, payment_id: uuid.UUID, body: dict[str, Any]) -
                 category=category or ledger.category_for(TransferKind.EXCHANGE),
                 reference=f"xhub:{payment_id}",
                 data={"pair": str(link.pair), "partner_hub": link.partner_name,
-                      "partner_member": payer_name, "partner_amount": payer_amount},
+                      "partner_member": payer_name, "partner_amount": payer_amount,
+                      "partner_remote_member_id": payer_id},
             )  # fmt: skip
         except DomainError as exc:
             if exc.code == CreditsErrorCode.INSUFFICIENT_CREDITS:

@@ -117,3 +117,31 @@ async def test_the_payee_side_refuses_an_amount_not_converted_at_its_rate(pair: 
     assert await written([pair.other.id]) == before
     answer = await protocol._prepare(link, uuid.uuid4(), _prepare_body(pair, 10, 5))
     assert answer == {"state": "prepared"}
+
+
+async def test_erasing_a_member_clears_their_name_in_the_partner_hubs_transfers(
+    pair: Pair,
+) -> None:
+    from app.federation import payments
+    from app.gdpr import erasure
+    from tests.federation.conftest import fund, key
+
+    await pair.link()
+    await fund(pair.hub.id, pair.payer.member.id, 10)
+    out = await payments.pay(
+        actor=actor(pair.payer), partner_slug=pair.other.slug, payee_id=pair.payee.member.id,
+        amount=4, idempotency_key=key(),
+    )  # fmt: skip
+    into = await Transfer.get(reference=out.reference, hub_id=pair.other.id)
+    assert out.data["partner_member"] == "Pedro"
+    assert out.data["partner_member_id"] == pair.payee.member.id
+    assert (into.data["partner_member"], into.data["partner_member_id"]) == (
+        "Paola",
+        pair.payer.member.id,
+    )
+    await erasure.erase_account(actor=actor(pair.payee), confirm="ERASE")
+    out, into = await Transfer.get(id=out.id), await Transfer.get(id=into.id)
+    assert out.data["partner_member"] == ""  # the payer's hub no longer names Pedro
+    assert into.data["partner_member"] == "Paola"
+    await erasure.erase_account(actor=actor(pair.payer), confirm="ERASE")
+    assert (await Transfer.get(id=into.id)).data["partner_member"] == ""
