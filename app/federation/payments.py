@@ -240,11 +240,24 @@ async def _after_remote(payment_id: uuid.UUID) -> None:
     payment = await RemotePayment.get(payment_id=payment_id, role=PaymentRole.PAYER)
     if payment.state == PaymentState.VOIDED and payment.refusal:
         code = E.__members__.get(payment.refusal.upper(), E.LINK_NOT_ACTIVE)
-        raise DomainError(
-            code,
-            _("The partner hub refused the payment ({reason}).", reason=payment.refusal),
-            "amount",
-        )
+        raise DomainError(code, _REFUSALS.get(payment.refusal, _REFUSED), "amount")
+
+
+_REFUSED = _("The partner hub refused the payment.")
+# The partner's refusal codes (app/federation/protocol.py `_prepare`), each in words.
+_REFUSALS = {
+    "expired": _("The partner hub refused the payment: it arrived too late. Try again."),
+    E.LINK_NOT_ACTIVE.value: _("The partner hub refused the payment: its side of the link is"
+                               " not active."),
+    E.CATEGORY_NOT_ALLOWED.value: _("The partner hub refused the payment: its side of the link"
+                                    " does not carry this category."),
+    E.NOT_FOUND.value: _("The partner hub refused the payment: no such member there."),
+    E.INVALID.value: _("The partner hub refused the payment: the amount is not one it accepts."),
+    E.NOT_CONVERTIBLE.value: _("The partner hub refused the payment: at its rate the amount"
+                               " converts differently."),
+    E.OVER_LINK_LIMIT.value: _("The partner hub refused the payment: it would pass the credit"
+                               " limit it gives this hub."),
+}  # fmt: skip
 
 
 async def credit_hours(

@@ -51,6 +51,7 @@ from app.federation.models import (
 )
 from app.hubs.models import Hub
 from app.i18n import _
+from app.i18n.stored import pack
 from app.people.models import Member, MemberStatus
 
 log = logging.getLogger(__name__)
@@ -141,6 +142,7 @@ async def start(
     converted = rates.convert(amount, link.rate_numerator, link.rate_denominator)
     payment_id = uuid.uuid4()
     clearing = await Account.get(hub_id=hub_id, link_id=link.id)
+    label = _("member {id}", id=payee_id)  # only the id is known here; read in each language
     hold = await ledger.hold(
         source=await ledger.member_account(hub_id, payer.id),
         destination=clearing,
@@ -151,7 +153,8 @@ async def start(
         reference=f"xhub:{payment_id}",
         initiated_by=payer.id,
         data={"pair": str(link.pair), "partner_hub": link.partner_name,
-              "partner_member": f"member {payee_id}", "partner_amount": converted,
+              "partner_member": str(label), "texts": {"partner_member": pack(label)},
+              "partner_amount": converted,
               # an id of the other installation: never one of this installation's members
               "partner_remote_member_id": payee_id},
     )  # fmt: skip

@@ -145,3 +145,32 @@ async def test_erasing_a_member_clears_their_name_in_the_partner_hubs_transfers(
     assert into.data["partner_member"] == "Paola"
     await erasure.erase_account(actor=actor(pair.payer), confirm="ERASE")
     assert (await Transfer.get(id=into.id)).data["partner_member"] == ""
+
+
+async def test_refusals_and_the_remote_member_label_are_marked_texts(pair: Pair) -> None:
+    from app.federation import payments
+    from app.i18n import Msg, localize, use_locale
+    from app.i18n.stored import render
+    from tests.federation.conftest import fund
+
+    codes = {"expired", "link_not_active", "category_not_allowed", "not_found", "invalid"}
+    assert codes | {"not_convertible", "over_link_limit"} == set(payments._REFUSALS)
+    for message in (*payments._REFUSALS.values(), payments._REFUSED):
+        assert isinstance(message, Msg)
+        assert localize(message, "it") != str(message) != localize(message, "es")
+    # the payer's side knows only the remote payee's id: a label read in each language
+    _private, public = signing.new_key_pair()
+    link, _own = await remote.connect(
+        actor=actor(pair.admin, Role.HUB_ADMIN), partner_slug="far", partner_name="Far Hub",
+        partner_url="http://127.0.0.1:9", partner_key=public,
+    )  # fmt: skip
+    await fund(pair.hub.id, pair.payer.member.id, 10)
+    payment = await protocol.start(
+        hub_id=pair.hub.id, link=link, payer=pair.payer.member, payee_id=77, amount=3,
+        memo="", category="exchange",
+    )  # fmt: skip
+    hold = await Transfer.get(id=payment.hold_id)
+    assert hold.data["partner_member"] == "member 77"
+    assert hold.data["partner_remote_member_id"] == 77
+    with use_locale("it"):
+        assert render(hold.data["texts"]["partner_member"]) == "membro 77"
