@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise import Tortoise
+from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from app.actor import Actor
@@ -68,13 +70,23 @@ async def _lock_pairs(hub_ids: tuple[int, int]) -> None:
     )
 
 
+def other_side(mine: HubLink) -> QuerySet[HubLink]:
+    """A query for `mine` and its partner's row on this installation (if any): the row of
+    the partner hub that names mine's hub, with the same pair (a pair is unique per hub only)."""
+    if mine.partner_hub_id is None:
+        return HubLink.filter(id=mine.id)
+    return HubLink.filter(
+        Q(id=mine.id) | Q(hub_id=mine.partner_hub_id, partner_hub_id=mine.hub_id, pair=mine.pair)
+    )
+
+
 async def both_sides(actor: Actor, link_id: int) -> tuple[HubLink, HubLink | None]:
     """The actor's hub's row of the link and the partner's (if on this installation), locked
     in id order."""
     mine = await HubLink.get_or_none(id=link_id, hub_id=actor.hub_id)
     if mine is None:
         raise DomainError(E.NOT_FOUND, _("No such link."), "linkId")
-    rows = await HubLink.filter(pair=mine.pair).order_by("id").select_for_update()
+    rows = await other_side(mine).order_by("id").select_for_update()
     mine = next(r for r in rows if r.id == link_id)
     theirs = next((r for r in rows if r.id != link_id), None)
     return mine, theirs
@@ -125,7 +137,7 @@ async def propose(
             )
         pair = uuid.uuid4()
         if existing is not None:  # proposed again after a decline: the same rows, new terms
-            await HubLink.filter(pair=existing.pair).delete()
+            await other_side(existing).delete()
         mine = await HubLink.create(
             hub_id=hub.id,
             partner_hub_id=partner.id,

@@ -27,7 +27,7 @@ from app.credits.models import Account, Transfer, TransferKind
 from app.errors import DomainError
 from app.federation import protocol, rates
 from app.federation.errors import FederationErrorCode as E
-from app.federation.links import STATUS_NAMES
+from app.federation.links import STATUS_NAMES, other_side
 from app.federation.models import (
     HubLink,
     LinkStatus,
@@ -46,7 +46,7 @@ async def _link(hub_id: int, partner_slug: str) -> tuple[HubLink, HubLink | None
     mine = await HubLink.filter(hub_id=hub_id, partner_slug=partner_slug).first()
     if mine is None or mine.status == LinkStatus.DECLINED:
         raise DomainError(E.NO_LINK, _("This hub has no link with that hub."), "partnerHubSlug")
-    rows = await HubLink.filter(pair=mine.pair).order_by("id").select_for_update()
+    rows = await other_side(mine).order_by("id").select_for_update()
     mine = next(r for r in rows if r.id == mine.id)
     theirs = next((r for r in rows if r.id != mine.id), None)
     if theirs is None and mine.partner_hub_id is not None:
@@ -78,9 +78,12 @@ async def transfer_across(
     kind: TransferKind,
     initiated_by: int | None,
     payer_name: str,
+    payer_id: int | None = None,
 ) -> tuple[Transfer, Transfer]:
     """`amount` from `source` (an account of mine.hub) to `payee` (a member of theirs.hub)
-    across the locked link; call it inside a transaction. Returns both hubs' transfers."""
+    across the locked link; call it inside a transaction. Returns both hubs' transfers. Each
+    transfer names the other side's member beside their id (`partner_member_id`, None when the
+    payer is the hub itself): erasing that member clears the name (app/gdpr/erasure.py)."""
     if mine.allowed_categories and category not in mine.allowed_categories:
         allowed = ", ".join(mine.allowed_categories)
         raise DomainError(
@@ -114,6 +117,7 @@ async def transfer_across(
             **data,
             "partner_hub": mine.partner_name,
             "partner_member": payee.display_name,
+            "partner_member_id": payee.id,
             "partner_amount": converted,
         },
     )
@@ -130,6 +134,7 @@ async def transfer_across(
                 **data,
                 "partner_hub": theirs.partner_name,
                 "partner_member": payer_name,
+                "partner_member_id": payer_id,
                 "partner_amount": amount,
             },
         )
@@ -202,6 +207,7 @@ async def pay(
             kind=TransferKind.EXCHANGE,
             initiated_by=actor.member_id,
             payer_name=actor.member.display_name,
+            payer_id=actor.member_id,
         )
         for hub_id, transfer, row in ((actor.hub_id, out, mine), (theirs.hub_id, into, theirs)):
             await audit.record(
@@ -234,11 +240,24 @@ async def _after_remote(payment_id: uuid.UUID) -> None:
     payment = await RemotePayment.get(payment_id=payment_id, role=PaymentRole.PAYER)
     if payment.state == PaymentState.VOIDED and payment.refusal:
         code = E.__members__.get(payment.refusal.upper(), E.LINK_NOT_ACTIVE)
-        raise DomainError(
-            code,
-            _("The partner hub refused the payment ({reason}).", reason=payment.refusal),
-            "amount",
-        )
+        raise DomainError(code, _REFUSALS.get(payment.refusal, _REFUSED), "amount")
+
+
+_REFUSED = _("The partner hub refused the payment.")
+# The partner's refusal codes (app/federation/protocol.py `_prepare`), each in words.
+_REFUSALS = {
+    "expired": _("The partner hub refused the payment: it arrived too late. Try again."),
+    E.LINK_NOT_ACTIVE.value: _("The partner hub refused the payment: its side of the link is"
+                               " not active."),
+    E.CATEGORY_NOT_ALLOWED.value: _("The partner hub refused the payment: its side of the link"
+                                    " does not carry this category."),
+    E.NOT_FOUND.value: _("The partner hub refused the payment: no such member there."),
+    E.INVALID.value: _("The partner hub refused the payment: the amount is not one it accepts."),
+    E.NOT_CONVERTIBLE.value: _("The partner hub refused the payment: at its rate the amount"
+                               " converts differently."),
+    E.OVER_LINK_LIMIT.value: _("The partner hub refused the payment: it would pass the credit"
+                               " limit it gives this hub."),
+}  # fmt: skip
 
 
 async def credit_hours(

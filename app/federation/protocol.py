@@ -15,8 +15,9 @@ Payer side (`start`, then `drive`, then the worker's `recover` until final):
      (the partner answers a repeat with what it did) until the payment's deadline has passed by
      a margin; then this side voids (VOIDING) and delivers VOID until acknowledged.
 The partner refuses a PREPARE after the deadline, so once this side has voided no late or
-repeated PREPARE can hold anything there; a VOID for a payment the partner never prepared is
-answered UNKNOWN, which is then the same as voided. The partner never decides alone: only a
+repeated PREPARE can hold anything there; a VOID for a payment the partner never prepared
+leaves a VOIDED placeholder there (so a PREPARE still in flight answers "voided" and holds
+nothing) and is answered "voided". The partner never decides alone: only a
 COMMIT posts its hold, only a VOID releases it. So every fault ends with both committed or both
 voided.
 """
@@ -50,6 +51,7 @@ from app.federation.models import (
 )
 from app.hubs.models import Hub
 from app.i18n import _
+from app.i18n.stored import pack
 from app.people.models import Member, MemberStatus
 
 log = logging.getLogger(__name__)
@@ -140,6 +142,7 @@ async def start(
     converted = rates.convert(amount, link.rate_numerator, link.rate_denominator)
     payment_id = uuid.uuid4()
     clearing = await Account.get(hub_id=hub_id, link_id=link.id)
+    label = _("member {id}", id=payee_id)  # only the id is known here; read in each language
     hold = await ledger.hold(
         source=await ledger.member_account(hub_id, payer.id),
         destination=clearing,
@@ -150,7 +153,10 @@ async def start(
         reference=f"xhub:{payment_id}",
         initiated_by=payer.id,
         data={"pair": str(link.pair), "partner_hub": link.partner_name,
-              "partner_member": f"member {payee_id}", "partner_amount": converted},
+              "partner_member": str(label), "texts": {"partner_member": pack(label)},
+              "partner_amount": converted,
+              # an id of the other installation: never one of this installation's members
+              "partner_remote_member_id": payee_id},
     )  # fmt: skip
     deadline = datetime.now(UTC) + timedelta(seconds=get_settings().federation_deadline_seconds)
     return await RemotePayment.create(
@@ -216,7 +222,7 @@ async def _advance(payment: RemotePayment, link: HubLink) -> None:
             _message(
                 "prepare", payment, link, amount=payment.partner_amount,
                 payee_id=payment.remote_member_id, payer_name=member.display_name,
-                payer_amount=payment.amount,
+                payer_amount=payment.amount, payer_id=payment.member_id,
                 category=payment.category, memo=payment.memo,
                 deadline=payment.deadline.isoformat(),
             ),
@@ -283,7 +289,9 @@ async def receive(url: str, headers: dict[str, str], raw: bytes) -> dict[str, An
         payment_id = uuid.UUID(str(body["payment_id"]))
     except (ValueError, KeyError, TypeError) as exc:
         raise Refused(400, "malformed") from exc
-    link = await HubLink.get_or_none(pair=pair, partner_hub_id=None)
+    # `connect` refuses a pair that exists, so one row at most; two would be refused.
+    found = await HubLink.filter(pair=pair, partner_hub_id=None).limit(2)
+    link = found[0] if len(found) == 1 else None
     if link is None or not link.data.get("partner_key"):
         raise Refused(401, "unknown_link")
     expected = f"{link.pair}:{link.partner_slug}"
@@ -329,6 +337,7 @@ async def _prepare(link: HubLink, payment_id: uuid.UUID, body: dict[str, Any]) -
             memo = str(body.get("memo", ""))[:280]
             payer_name = str(body.get("payer_name", ""))[:80]
             payer_amount = int(body.get("payer_amount", 0))
+            payer_id = int(body.get("payer_id", 0))
         except (KeyError, ValueError, TypeError) as exc:
             raise Refused(400, "malformed") from exc
         if datetime.now(UTC) > deadline:
@@ -342,6 +351,14 @@ async def _prepare(link: HubLink, payment_id: uuid.UUID, body: dict[str, Any]) -
             return _refusal(E.NOT_FOUND.value)
         if not 0 < amount <= ledger.MAX_AMOUNT:
             return _refusal(E.INVALID.value)
+        # The payer's side converted; this side checks it at its own rate (one credit here
+        # is numerator/denominator of the partner's: the payer's amount is worth d/n here).
+        try:
+            expected = rates.convert(payer_amount, link.rate_denominator, link.rate_numerator)
+        except DomainError:
+            return _refusal(E.NOT_CONVERTIBLE.value)
+        if amount != expected:
+            return _refusal(E.NOT_CONVERTIBLE.value)
         try:
             hold = await ledger.hold(
                 source=await Account.get(hub_id=link.hub_id, link_id=link.id),
@@ -352,7 +369,8 @@ async def _prepare(link: HubLink, payment_id: uuid.UUID, body: dict[str, Any]) -
                 category=category or ledger.category_for(TransferKind.EXCHANGE),
                 reference=f"xhub:{payment_id}",
                 data={"pair": str(link.pair), "partner_hub": link.partner_name,
-                      "partner_member": payer_name, "partner_amount": payer_amount},
+                      "partner_member": payer_name, "partner_amount": payer_amount,
+                      "partner_remote_member_id": payer_id},
             )  # fmt: skip
         except DomainError as exc:
             if exc.code == CreditsErrorCode.INSUFFICIENT_CREDITS:
@@ -378,6 +396,9 @@ async def _prepare(link: HubLink, payment_id: uuid.UUID, body: dict[str, Any]) -
 
 async def _decide(link: HubLink, payment_id: uuid.UUID, kind: str) -> dict[str, Any]:
     async with in_transaction():
+        # The link row first, as `_prepare` takes it: a PREPARE in flight finishes first or
+        # finds what this VOID wrote.
+        link = await HubLink.filter(id=link.id).select_for_update().get()
         payment = (
             await RemotePayment.filter(
                 hub_id=link.hub_id, link_id=link.id, payment_id=payment_id,
@@ -385,11 +406,19 @@ async def _decide(link: HubLink, payment_id: uuid.UUID, kind: str) -> dict[str, 
             ).select_for_update().first()
         )  # fmt: skip
         if payment is None:
-            if kind == "void":  # never prepared here: nothing to release
-                return {"state": "unknown"}
-            raise Refused(404, "unknown_payment")
-        assert payment.hold_id is not None
+            if kind != "void":
+                raise Refused(404, "unknown_payment")
+            # Never prepared here: a VOIDED placeholder, so a late PREPARE (unique
+            # hub_id, payment_id) answers "voided" and holds nothing.
+            await RemotePayment.create(
+                hub_id=link.hub_id, link_id=link.id, payment_id=payment_id,
+                role=PaymentRole.PAYEE, state=PaymentState.VOIDED, amount=0,
+                partner_amount=0, member_id=0, remote_member_id=0, hold_id=None,
+                deadline=datetime.now(UTC),
+            )  # fmt: skip
+            return {"state": PaymentState.VOIDED.value}
         if payment.state == PaymentState.PREPARED:
+            assert payment.hold_id is not None
             if kind == "commit":
                 await ledger.post_hold(payment.hold_id)
                 await _set(payment, PaymentState.COMMITTED)

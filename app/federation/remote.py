@@ -68,6 +68,8 @@ async def connect(
     async with in_transaction():
         if await HubLink.exists(hub_id=actor.hub_id, partner_slug=slug):
             raise DomainError(E.ALREADY_LINKED, _("A link with that hub exists."), "partnerHubSlug")
+        if pair is not None and await HubLink.exists(pair=pair):
+            raise DomainError(E.ALREADY_LINKED, _("A link with that pair exists."), "pair")
         link = await HubLink.create(
             hub_id=actor.hub_id,
             partner_hub_id=None,

@@ -82,6 +82,11 @@ _CLEAR = (
     "UPDATE problem_report SET address = '' WHERE hub_id = $2 AND reporter_id = $1",
     "UPDATE sensor_device SET active = false, name = '', lat = 0, lng = 0,"
     " key_hash = 'erased:' || id WHERE hub_id = $2 AND owner_id = $1 AND organisation_id IS NULL",
+    # Federation (issue 22): a partner hub's transfers name them (their id beside the name);
+    # the name goes. Only hubs linked with theirs hold such transfers.
+    "UPDATE transfer SET data = jsonb_set(data, '{partner_member}', '\"\"'::jsonb)"
+    " WHERE data->>'partner_member_id' = $1::bigint::text AND hub_id IN"
+    " (SELECT partner_hub_id FROM hub_link WHERE hub_id = $2 AND partner_hub_id IS NOT NULL)",
 )
 
 

@@ -149,9 +149,13 @@ class Transfer(relay.Node):
         data = root.data or {}
         if "partner_hub" not in data:
             return None
+        member = data.get("partner_member", "")
+        texts = data.get("texts") or {}
+        if member and "partner_member" in texts:  # a label of ours ("member 12"): translated
+            member = render(texts["partner_member"])
         return CrossHubPayment(
             hub_name=data["partner_hub"],
-            member_name=data.get("partner_member", ""),
+            member_name=member,
             amount=int(data.get("partner_amount", 0)),
         )
 
