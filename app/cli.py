@@ -208,10 +208,10 @@ def federation_recover() -> None:
 @cli.command("federation-reconcile")
 def federation_reconcile() -> None:
     """Compare each remote link's clearing balances with the partner's (the daily job)."""
-    from app.federation import protocol
+    from app.federation import reconciliation
     from app.runtime import with_orm
 
-    typer.echo(_run(lambda: with_orm(protocol.reconcile)))
+    typer.echo(_run(lambda: with_orm(reconciliation.reconcile)))
 
 
 @cli.command("badge-defaults")

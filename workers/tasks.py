@@ -54,9 +54,9 @@ async def federation_recover(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def federation_reconcile(ctx: dict[str, Any]) -> int:
     """Daily: each link with another installation compares both sides' clearing balances."""
-    from app.federation import protocol
+    from app.federation import reconciliation
 
-    return len(await protocol.reconcile())
+    return len(await reconciliation.reconcile())
 
 
 async def credits_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:

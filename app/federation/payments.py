@@ -244,7 +244,7 @@ async def _after_remote(payment_id: uuid.UUID) -> None:
 
 
 _REFUSED = _("The partner hub refused the payment.")
-# The partner's refusal codes (app/federation/protocol.py `_prepare`), each in words.
+# The partner's refusal codes (app/federation/receiving.py `_prepare`), each in words.
 _REFUSALS = {
     "expired": _("The partner hub refused the payment: it arrived too late. Try again."),
     E.LINK_NOT_ACTIVE.value: _("The partner hub refused the payment: its side of the link is"

@@ -1,8 +1,9 @@
 """Payments across links to other installations: a hold, then commit or void on both sides.
 
-The payer's side decides; the payee's side follows. Each side keeps the payment's state
-(RemotePayment), and every message is idempotent by the payment's id: a repeat is answered
-with the state it reached, writing nothing.
+The payer's side decides (this module); the payee's side follows (app/federation/receiving.py);
+the daily check of both sides is app/federation/reconciliation.py. Each side keeps the
+payment's state (RemotePayment), and every message is idempotent by the payment's id: a repeat
+is answered with the state it reached, writing nothing.
 
 Payer side (`start`, then `drive`, then the worker's `recover` until final):
   1. one transaction: the payer's credits held toward this hub's clearing account, state
@@ -22,7 +23,6 @@ COMMIT posts its hold, only a VOID releases it. So every fault ends with both co
 voided.
 """
 
-import asyncio
 import json
 import logging
 import os
@@ -36,7 +36,6 @@ from tortoise.transactions import in_transaction
 
 from app.config import get_settings
 from app.credits import ledger
-from app.credits.errors import CreditsErrorCode
 from app.credits.models import Account, TransferKind
 from app.errors import DomainError
 from app.federation import rates, signing
@@ -44,7 +43,6 @@ from app.federation.errors import FederationErrorCode as E
 from app.federation.models import (
     FINAL,
     HubLink,
-    LinkStatus,
     PaymentRole,
     PaymentState,
     RemotePayment,
@@ -52,7 +50,7 @@ from app.federation.models import (
 from app.hubs.models import Hub
 from app.i18n import _
 from app.i18n.stored import pack
-from app.people.models import Member, MemberStatus
+from app.people.models import Member
 
 log = logging.getLogger(__name__)
 PATH = "/federation/messages"
@@ -71,7 +69,7 @@ def _random_fault(kind: str, rate: float) -> dict[str, list[str]]:
     return {_rng.choice(["lose", "lose_answer", "repeat"]): [kind]}
 
 
-def _faults() -> dict[str, Any]:
+def injected_faults() -> dict[str, Any]:
     raw = get_settings().federation_faults
     return json.loads(raw) if raw else {}
 
@@ -81,7 +79,7 @@ def _faults() -> dict[str, Any]:
 
 async def send(link: HubLink, body: dict[str, Any]) -> dict[str, Any]:
     """Sends a signed message to the partner; its answer, or Unreachable."""
-    faults = _faults()
+    faults = injected_faults()
     kind = body["type"]
     if "random" in faults:  # tests: each message meets one random fault, or none
         faults = {**faults, **_random_fault(kind, float(faults["random"]))}
@@ -214,7 +212,7 @@ async def _advance(payment: RemotePayment, link: HubLink) -> None:
         margin = timedelta(seconds=get_settings().federation_margin_seconds)
         if datetime.now(UTC) > payment.deadline + margin:
             await ledger.void_hold(payment.hold_id)
-            await _set(payment, PaymentState.VOIDING)
+            await set_state(payment, PaymentState.VOIDING)
             return
         member = await Member.get(id=payment.member_id)
         answer = await send(
@@ -229,26 +227,26 @@ async def _advance(payment: RemotePayment, link: HubLink) -> None:
         )  # fmt: skip
         if answer.get("state") == "prepared":
             await ledger.post_hold(payment.hold_id)
-            await _set(payment, PaymentState.COMMITTING)
+            await set_state(payment, PaymentState.COMMITTING)
         elif answer.get("state") == "refused":
             await ledger.void_hold(payment.hold_id)
             payment.refusal = str(answer.get("code", "refused"))[:40]
-            await _set(payment, PaymentState.VOIDED)
+            await set_state(payment, PaymentState.VOIDED)
         else:
             raise Unreachable(f"prepare: unexpected answer {answer!r}")
     elif payment.state == PaymentState.COMMITTING:
         answer = await send(link, _message("commit", payment, link))
         if answer.get("state") != "committed":
             raise Unreachable(f"commit: answer {answer!r}")
-        await _set(payment, PaymentState.COMMITTED)
+        await set_state(payment, PaymentState.COMMITTED)
     elif payment.state == PaymentState.VOIDING:
         answer = await send(link, _message("void", payment, link))
         if answer.get("state") not in ("voided", "unknown"):
             raise Unreachable(f"void: answer {answer!r}")
-        await _set(payment, PaymentState.VOIDED)
+        await set_state(payment, PaymentState.VOIDED)
 
 
-async def _set(payment: RemotePayment, state: PaymentState) -> None:
+async def set_state(payment: RemotePayment, state: PaymentState) -> None:
     payment.state = state
     await payment.save(update_fields=["state", "refusal", "updated_at"])
 
@@ -267,221 +265,3 @@ async def recover(*, limit: int = 200) -> dict[str, int]:
         if await drive(uuid.UUID(str(payment_id))) in FINAL:
             done += 1
     return {"pending": len(pending), "finished": done}
-
-
-# ---- receiving (payee side) -----------------------------------------------------------
-
-
-class Refused(Exception):
-    """Answered with an HTTP error status and nothing written."""
-
-    def __init__(self, status: int, code: str) -> None:
-        super().__init__(code)
-        self.status, self.code = status, code
-
-
-async def receive(url: str, headers: dict[str, str], raw: bytes) -> dict[str, Any]:
-    """A message from a partner installation: verified, then handled once per payment."""
-    try:
-        body = json.loads(raw)
-        pair = uuid.UUID(str(body["pair"]))
-        kind = str(body["type"])
-        payment_id = uuid.UUID(str(body["payment_id"]))
-    except (ValueError, KeyError, TypeError) as exc:
-        raise Refused(400, "malformed") from exc
-    # `connect` refuses a pair that exists, so one row at most; two would be refused.
-    found = await HubLink.filter(pair=pair, partner_hub_id=None).limit(2)
-    link = found[0] if len(found) == 1 else None
-    if link is None or not link.data.get("partner_key"):
-        raise Refused(401, "unknown_link")
-    expected = f"{link.pair}:{link.partner_slug}"
-
-    def public(key_id: str) -> Any:
-        return signing.public_key(link.data["partner_key"]) if key_id == expected else None
-
-    try:
-        signing.verify(url, headers, raw, public=public)
-    except signing.BadSignature as exc:
-        raise Refused(401, "bad_signature") from exc
-    faults = _faults()
-    if kind in faults.get("delay", {}):  # tests: a slow partner (the sender times out)
-        await asyncio.sleep(float(faults["delay"][kind]))
-    if kind == "prepare":
-        answer = await _prepare(link, payment_id, body)
-    elif kind in ("commit", "void"):
-        answer = await _decide(link, payment_id, kind)
-    elif kind == "balance":
-        answer = await _balance(link)
-    else:
-        raise Refused(400, "malformed")
-    if kind in faults.get("crash_after", []):  # tests: killed after committing, before answering
-        os._exit(1)
-    return answer
-
-
-def _refusal(code: str) -> dict[str, Any]:
-    return {"state": "refused", "code": code}
-
-
-async def _prepare(link: HubLink, payment_id: uuid.UUID, body: dict[str, Any]) -> dict[str, Any]:
-    async with in_transaction():
-        link = await HubLink.filter(id=link.id).select_for_update().get()
-        known = await RemotePayment.get_or_none(hub_id=link.hub_id, payment_id=payment_id)
-        if known is not None:  # a repeat: what was done
-            return {"state": known.state.value}
-        try:
-            deadline = datetime.fromisoformat(str(body["deadline"]))
-            amount = int(body["amount"])
-            payee_id = int(body["payee_id"])
-            category = str(body.get("category", ""))[:60]
-            memo = str(body.get("memo", ""))[:280]
-            payer_name = str(body.get("payer_name", ""))[:80]
-            payer_amount = int(body.get("payer_amount", 0))
-            payer_id = int(body.get("payer_id", 0))
-        except (KeyError, ValueError, TypeError) as exc:
-            raise Refused(400, "malformed") from exc
-        if datetime.now(UTC) > deadline:
-            return _refusal("expired")
-        if link.status != LinkStatus.ACTIVE:
-            return _refusal(E.LINK_NOT_ACTIVE.value)
-        if link.allowed_categories and category not in link.allowed_categories:
-            return _refusal(E.CATEGORY_NOT_ALLOWED.value)
-        payee = await Member.get_or_none(id=payee_id, hub_id=link.hub_id)
-        if payee is None or payee.status != MemberStatus.ACTIVE:
-            return _refusal(E.NOT_FOUND.value)
-        if not 0 < amount <= ledger.MAX_AMOUNT:
-            return _refusal(E.INVALID.value)
-        # The payer's side converted; this side checks it at its own rate (one credit here
-        # is numerator/denominator of the partner's: the payer's amount is worth d/n here).
-        try:
-            expected = rates.convert(payer_amount, link.rate_denominator, link.rate_numerator)
-        except DomainError:
-            return _refusal(E.NOT_CONVERTIBLE.value)
-        if amount != expected:
-            return _refusal(E.NOT_CONVERTIBLE.value)
-        try:
-            hold = await ledger.hold(
-                source=await Account.get(hub_id=link.hub_id, link_id=link.id),
-                destination=await ledger.member_account(link.hub_id, payee.id),
-                amount=amount,
-                kind=TransferKind.EXCHANGE,
-                memo=memo,
-                category=category or ledger.category_for(TransferKind.EXCHANGE),
-                reference=f"xhub:{payment_id}",
-                data={"pair": str(link.pair), "partner_hub": link.partner_name,
-                      "partner_member": payer_name, "partner_amount": payer_amount,
-                      "partner_remote_member_id": payer_id},
-            )  # fmt: skip
-        except DomainError as exc:
-            if exc.code == CreditsErrorCode.INSUFFICIENT_CREDITS:
-                return _refusal(E.OVER_LINK_LIMIT.value)
-            raise
-        await RemotePayment.create(
-            hub_id=link.hub_id,
-            link_id=link.id,
-            payment_id=payment_id,
-            role=PaymentRole.PAYEE,
-            state=PaymentState.PREPARED,
-            amount=amount,
-            partner_amount=0,
-            member_id=payee.id,
-            remote_member_id=0,
-            hold_id=hold.id,
-            category=category,
-            memo=memo,
-            deadline=deadline,
-        )
-    return {"state": "prepared"}
-
-
-async def _decide(link: HubLink, payment_id: uuid.UUID, kind: str) -> dict[str, Any]:
-    async with in_transaction():
-        # The link row first, as `_prepare` takes it: a PREPARE in flight finishes first or
-        # finds what this VOID wrote.
-        link = await HubLink.filter(id=link.id).select_for_update().get()
-        payment = (
-            await RemotePayment.filter(
-                hub_id=link.hub_id, link_id=link.id, payment_id=payment_id,
-                role=PaymentRole.PAYEE,
-            ).select_for_update().first()
-        )  # fmt: skip
-        if payment is None:
-            if kind != "void":
-                raise Refused(404, "unknown_payment")
-            # Never prepared here: a VOIDED placeholder, so a late PREPARE (unique
-            # hub_id, payment_id) answers "voided" and holds nothing.
-            await RemotePayment.create(
-                hub_id=link.hub_id, link_id=link.id, payment_id=payment_id,
-                role=PaymentRole.PAYEE, state=PaymentState.VOIDED, amount=0,
-                partner_amount=0, member_id=0, remote_member_id=0, hold_id=None,
-                deadline=datetime.now(UTC),
-            )  # fmt: skip
-            return {"state": PaymentState.VOIDED.value}
-        if payment.state == PaymentState.PREPARED:
-            assert payment.hold_id is not None
-            if kind == "commit":
-                await ledger.post_hold(payment.hold_id)
-                await _set(payment, PaymentState.COMMITTED)
-            else:
-                await ledger.void_hold(payment.hold_id)
-                await _set(payment, PaymentState.VOIDED)
-        return {"state": payment.state.value}
-
-
-# ---- reconciliation ---------------------------------------------------------------------
-
-
-async def _balance(link: HubLink) -> dict[str, Any]:
-    clearing = await Account.get(hub_id=link.hub_id, link_id=link.id)
-    in_flight = await RemotePayment.filter(link_id=link.id, state__not_in=list(FINAL)).count()
-    return {"state": "balance", "balance": clearing.balance, "in_flight": in_flight}
-
-
-async def reconcile() -> list[dict[str, Any]]:
-    """The daily job: each link with another installation compares the two clearing balances
-    (this side's, converted, plus the partner's is zero when they agree). A difference with
-    nothing in flight on either side is reported: a metric, a log line and an audit row."""
-    from app.audit import service as audit
-    from app.metrics import FEDERATION_DIFFERENCE
-
-    reports = []
-    for link in await HubLink.filter(partner_hub_id=None, status=LinkStatus.ACTIVE):
-        if not link.data.get("partner_key"):
-            continue
-        mine = await _balance(link)
-        try:
-            theirs = await send(
-                link, {"type": "balance", "message_id": f"balance:{uuid.uuid4()}",
-                       "pair": str(link.pair), "payment_id": str(uuid.uuid4())},
-            )  # fmt: skip
-        except Unreachable as exc:
-            log.warning("federation: reconcile %s: %s", link.pair, exc)
-            continue
-        # mine (our credits) is worth mine * n / d of theirs; the two must cancel.
-        difference = (
-            mine["balance"] * link.rate_numerator + int(theirs["balance"]) * link.rate_denominator
-        )
-        in_flight = mine["in_flight"] + int(theirs.get("in_flight", 0))
-        report = {
-            "link_id": link.id,
-            "pair": str(link.pair),
-            "balance": mine["balance"],
-            "partner_balance": int(theirs["balance"]),
-            "difference": difference,
-            "in_flight": in_flight,
-        }
-        FEDERATION_DIFFERENCE.labels(str(link.pair)).set(0 if in_flight else difference)
-        if difference and not in_flight:
-            log.error("federation: clearing balances differ: %s", report)
-        await audit.record(
-            actor=None,
-            hub_id=link.hub_id,
-            action="federation.reconcile"
-            if not difference or in_flight
-            else "federation.reconcile_difference",
-            object_type="HubLink",
-            object_id=link.id,
-            data=report,
-        )
-        reports.append(report)
-    return reports

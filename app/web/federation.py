@@ -3,7 +3,7 @@
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from app.federation import protocol
+from app.federation import receiving
 
 MAX_BODY = 64 * 1024
 
@@ -13,7 +13,7 @@ async def messages(request: Request) -> JSONResponse:
     if len(raw) > MAX_BODY:
         return JSONResponse({"error": "too_large"}, status_code=413)
     try:
-        answer = await protocol.receive(str(request.url), dict(request.headers), raw)
-    except protocol.Refused as exc:
+        answer = await receiving.receive(str(request.url), dict(request.headers), raw)
+    except receiving.Refused as exc:
         return JSONResponse({"error": exc.code}, status_code=exc.status)
     return JSONResponse(answer)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app.credits.models import Account, Transfer
-from app.federation import protocol, remote, signing
+from app.federation import protocol, receiving, remote, signing
 from app.federation.models import HubLink, PaymentRole, PaymentState, RemotePayment
 from app.people.models import Role
 from tests.federation.conftest import Pair, actor
@@ -35,25 +35,25 @@ async def test_a_void_before_the_prepare_leaves_a_placeholder_and_the_prepare_ho
 ) -> None:
     link = await _remote_link(pair)
     payment_id = uuid.uuid4()
-    assert await protocol._decide(link, payment_id, "void") == {"state": "voided"}
+    assert await receiving._decide(link, payment_id, "void") == {"state": "voided"}
     placeholder = await RemotePayment.get(hub_id=link.hub_id, payment_id=payment_id)
     assert (placeholder.role, placeholder.state) == (PaymentRole.PAYEE, PaymentState.VOIDED)
     # the PREPARE that was still in flight arrives: voided, no hold
-    answer = await protocol._prepare(link, payment_id, _prepare_body(pair, 5, 5))
+    answer = await receiving._prepare(link, payment_id, _prepare_body(pair, 5, 5))
     assert answer == {"state": "voided"}
     assert not await Transfer.filter(reference=f"xhub:{payment_id}").exists()
     clearing = await Account.get(hub_id=link.hub_id, link_id=link.id)
     assert clearing.balance == 0
     # a repeated VOID answers the same and writes nothing more
-    assert await protocol._decide(link, payment_id, "void") == {"state": "voided"}
+    assert await receiving._decide(link, payment_id, "void") == {"state": "voided"}
     assert await RemotePayment.filter(payment_id=payment_id).count() == 1
 
 
 async def test_a_commit_for_an_unknown_payment_is_refused(pair: Pair) -> None:
     link = await _remote_link(pair)
     try:
-        await protocol._decide(link, uuid.uuid4(), "commit")
-    except protocol.Refused as exc:
+        await receiving._decide(link, uuid.uuid4(), "commit")
+    except receiving.Refused as exc:
         assert exc.code == "unknown_payment"
     else:
         raise AssertionError("not refused")
@@ -109,13 +109,13 @@ async def test_the_payee_side_refuses_an_amount_not_converted_at_its_rate(pair: 
     before = await written([pair.other.id])
     for amount, payer_amount in ((10, 10), (9, 20), (11, 20), (5, 0), (3, 7)):
         payment_id = uuid.uuid4()
-        answer = await protocol._prepare(
+        answer = await receiving._prepare(
             link, payment_id, _prepare_body(pair, amount, payer_amount)
         )
         assert answer == {"state": "refused", "code": "not_convertible"}, (amount, payer_amount)
         assert not await RemotePayment.filter(payment_id=payment_id).exists()
     assert await written([pair.other.id]) == before
-    answer = await protocol._prepare(link, uuid.uuid4(), _prepare_body(pair, 10, 5))
+    answer = await receiving._prepare(link, uuid.uuid4(), _prepare_body(pair, 10, 5))
     assert answer == {"state": "prepared"}
 
 
