@@ -46,21 +46,35 @@ async def settings_of(hub_id: int) -> CivicSettings:
     return found if found is not None else CivicSettings(hub_id=hub_id)
 
 
-async def require_inside(hub_id: int, lat: float, lng: float, *, field: str = "location") -> str:
-    """The place's base cell, if it lies in the hub's area; OUTSIDE_AREA or NO_AREA if not."""
-    cell = h3.latlng_to_cell(lat, lng, BASE_RESOLUTION)
-    wards = await CityWard.filter(hub_id=hub_id).values_list("cells", flat=True)
-    if wards:
-        if not any(cell in cells for cells in wards):  # type: ignore[operator]
+class HubArea:
+    """The hub's area, read once: its wards' cells, or else the circle its admins set."""
+
+    def __init__(self, wards: list[set[str]], settings: CivicSettings) -> None:
+        self.wards, self.settings = wards, settings
+
+    @classmethod
+    async def of(cls, hub_id: int) -> "HubArea":
+        wards = await CityWard.filter(hub_id=hub_id).values_list("cells", flat=True)
+        return cls([set(c) for c in wards], await settings_of(hub_id))  # type: ignore[arg-type]
+
+    def require_inside(self, lat: float, lng: float, *, field: str = "location") -> str:
+        """The place's base cell, if it lies in the area; OUTSIDE_AREA or NO_AREA if not."""
+        cell = h3.latlng_to_cell(lat, lng, BASE_RESOLUTION)
+        if self.wards:
+            if not any(cell in cells for cells in self.wards):
+                raise DomainError(E.OUTSIDE_AREA, _("This place is outside the hub's area."), field)
+            return cell
+        s = self.settings
+        if s.centre_lat is None or s.centre_lng is None or not s.radius_km:
+            raise DomainError(E.NO_AREA, _("The hub has not set its area yet."), field)
+        if km_between((s.centre_lat, s.centre_lng), (lat, lng)) > s.radius_km:
             raise DomainError(E.OUTSIDE_AREA, _("This place is outside the hub's area."), field)
         return cell
-    settings = await settings_of(hub_id)
-    if settings.centre_lat is None or settings.centre_lng is None or not settings.radius_km:
-        raise DomainError(E.NO_AREA, _("The hub has not set its area yet."), field)
-    centre = (settings.centre_lat, settings.centre_lng)
-    if km_between(centre, (lat, lng)) > settings.radius_km:
-        raise DomainError(E.OUTSIDE_AREA, _("This place is outside the hub's area."), field)
-    return cell
+
+
+async def require_inside(hub_id: int, lat: float, lng: float, *, field: str = "location") -> str:
+    """The place's base cell, if it lies in the hub's area; OUTSIDE_AREA or NO_AREA if not."""
+    return (await HubArea.of(hub_id)).require_inside(lat, lng, field=field)
 
 
 def public_place(lat: float, lng: float, exact: bool) -> tuple[float, float]:

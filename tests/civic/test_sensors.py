@@ -125,6 +125,24 @@ async def test_impossible_values_and_future_times_are_refused_whole(
     assert await SensorReading.filter(hub_id=hub.id).count() == 0
 
 
+async def test_readings_placed_outside_the_hub_are_refused_whole(
+    http: Any, gql: Any, hub: Any, area: None, alice: Any
+) -> None:
+    # given: a batch whose second reading was taken in Seville, 15 km being the hub's radius
+    key = (await _register(gql, alice))["deviceKey"]
+    readings = _batch(3)
+    readings[0].update(lat=53.481, lng=-2.243)  # in Manchester: fine
+    readings[1].update(lat=37.389, lng=-5.984)
+    # when
+    answer = await _send(http, key, readings)
+    # then
+    assert answer.status_code == 400
+    assert [(e["code"], e["field"]) for e in answer.json()["errors"]] == [
+        ("outside_area", "readings[1]")
+    ]
+    assert await SensorReading.filter(hub_id=hub.id).count() == 0
+
+
 async def test_a_key_writes_only_its_own_device(
     http: Any, gql: Any, hub: Any, area: None, alice: Any, bob: Any
 ) -> None:

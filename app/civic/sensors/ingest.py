@@ -3,7 +3,7 @@ written), then inserted in one statement (unnest of one array per column), idemp
 (device, time): a batch sent again adds nothing."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -36,6 +36,8 @@ class Batch:
     times: list[datetime]
     cells: list[str]
     values: dict[str, list[float | None]]
+    # Readings that give their own place: (field, lat, lng), checked against the hub's area.
+    places: list[tuple[str, float, float]] = field(default_factory=list)
 
 
 def _number(value: Any) -> bool:
@@ -103,6 +105,7 @@ def check(device: SensorDevice, readings: Any, now: datetime | None = None) -> B
             try:
                 lat, lng = area.point(reading.get("lat"), reading.get("lng"), field=where)
                 cell = h3.latlng_to_cell(lat, lng, BASE_RESOLUTION)
+                batch.places.append((where, lat, lng))
             except DomainError as exc:
                 bag.errors.append(exc)
         batch.times.append(when or now)
@@ -136,7 +139,21 @@ async def ingest(*, key: str, readings: Any, device_id: int | None = None) -> tu
     if device_id is not None and device_id != device.id:
         raise DomainError(E.FORBIDDEN, "This key writes only its own device's readings.", "device")
     batch = check(device, readings)
+    await require_places_inside(device.hub_id, batch)
     return await insert(device, batch), len(batch.times)
+
+
+async def require_places_inside(hub_id: int, batch: Batch) -> None:
+    """Every reading's own place in the hub's area (the area read once), or every one that
+    is not as an error: a device cannot write into another city's cells."""
+    if not batch.places:
+        return
+    hub_area = await area.HubArea.of(hub_id)
+    bag = ErrorBag()
+    for where, lat, lng in batch.places:
+        with bag.catch():
+            hub_area.require_inside(lat, lng, field=where)
+    bag.raise_if_any()
 
 
 async def insert(device: SensorDevice, batch: Batch) -> int:
