@@ -162,9 +162,20 @@ def _guard_field(
         served, _ = await asyncio.gather(pending, note_private_read(info.context, what, subject))
         return served
 
+    async def decide(source: Any, info: GraphQLResolveInfo, args: dict[str, Any]) -> Any:
+        assert audited is not None
+        if await audited.by.allows(info.context.viewer, source):
+            return await recorded(source, info, args)
+        value = serve(source, info, args)
+        return await value if _pending(value) else value
+
     def finish(source: Any, info: GraphQLResolveInfo, args: dict[str, Any]) -> Any:
-        if audited is not None and audited.by.quick(info.context.viewer, source):
-            return recorded(source, info, args)
+        if audited is not None:
+            by = audited.by.quick(info.context.viewer, source)
+            if by is None:  # the clause needs a query to say
+                return decide(source, info, args)
+            if by:
+                return recorded(source, info, args)
         return serve(source, info, args)
 
     async def slow(source: Any, info: GraphQLResolveInfo, args: dict[str, Any]) -> Any:
