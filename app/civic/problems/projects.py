@@ -11,7 +11,7 @@ from app.campaigns import service as campaigns
 from app.campaigns.models import CampaignKind
 from app.civic.errors import CivicErrorCode as E
 from app.civic.problems.models import ProblemReport
-from app.civic.problems.status import _responsible_report as responsible_report
+from app.civic.problems.status import responsible_report
 from app.errors import DomainError
 from app.i18n import _
 

@@ -53,7 +53,7 @@ async def is_responsible(actor: Actor, report: ProblemReport) -> bool:
     return await RESPONSIBLE.allows(Viewer.of(actor), report)
 
 
-async def _responsible_report(actor: Actor, report_id: int) -> ProblemReport:
+async def responsible_report(actor: Actor, report_id: int) -> ProblemReport:
     report = await load(actor.hub_id, Viewer.of(actor), report_id)
     if not await is_responsible(actor, report):
         raise DomainError(
@@ -68,7 +68,7 @@ async def update_status(
     """BAD_TRANSITION: the status cannot follow the current one; REASON_REQUIRED: closing
     without a reason. The reporter and followers are told (not the one who changed it)."""
     note = v.text(note, field="note", max_length=300, invalid=E.INVALID, required=False)
-    await _responsible_report(actor, report_id)
+    await responsible_report(actor, report_id)
     if status == S.CLOSED and not note:
         raise DomainError(E.REASON_REQUIRED, _("Say why the report is closed."), "note")
     now = datetime.now(UTC)
@@ -117,7 +117,7 @@ async def to_opportunity(*, actor: Actor, report_id: int, fields: dict[str, Any]
     """The responsible body asks volunteers to fix it (a litter pick): an opportunity posted
     through the opportunities service, at the report's public place, linked to the report
     (once: ALREADY_DONE)."""
-    report = await _responsible_report(actor, report_id)
+    report = await responsible_report(actor, report_id)
     if report.opportunity_id is not None:
         raise DomainError(E.ALREADY_DONE, _("This report has an opportunity already."), None)
     fields = {
