@@ -1,4 +1,6 @@
-"""Plans a GraphQL operation into one SQL statement that builds its `data` JSON (issue 15).
+"""Compiles a GraphQL operation's selections into SQL expressions (issue 15): objects, fields
+under the policy table's rules, connections. plans.py makes of them one SQL statement that
+builds the operation's `data` JSON; roots.py compiles the root fields.
 
 A plan is made once per document, operation, kind of caller (app/policy/sql.Caller) and shape
 of the variables (which inputs are given, enum values, the type inside a global ID), and kept.
@@ -10,7 +12,6 @@ that meets a value the interpreter would refuse (a bad cursor, an ID of another 
 too large) raises Fallback, for the same reason.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,9 +21,7 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     InlineFragmentNode,
-    Node,
     OperationDefinitionNode,
-    OperationType,
     SelectionSetNode,
     Undefined,
     ValueNode,
@@ -37,8 +36,7 @@ from app.policy import registry
 from app.policy.sql import Caller, NotCompilable, literal, rule_sql
 from app.policy.table import TypePolicy
 from app.reads import fields as f
-
-ROOTS = ("opportunities", "recommendedOpportunities", "node")
+from schema.compiled.forms import build_object, cursor, enum_name, global_id, iso_datetime
 
 
 class Fallback(Exception):
@@ -75,7 +73,7 @@ class Plan:
 
 
 @dataclass
-class _Field:
+class Selected:
     key: str
     name: str
     node: FieldNode
@@ -143,8 +141,8 @@ class Planner:
 
     def fields_of(
         self, selection_set: SelectionSetNode | None, type_names: set[str]
-    ) -> list[_Field]:
-        found: list[_Field] = []
+    ) -> list[Selected]:
+        found: list[Selected] = []
         self._collect(selection_set, type_names, found, set())
         keys = [x.key for x in found]
         if len(keys) != len(set(keys)):
@@ -155,7 +153,7 @@ class Planner:
         self,
         selection_set: SelectionSetNode | None,
         type_names: set[str],
-        found: list[_Field],
+        found: list[Selected],
         seen: set[str],
     ) -> None:
         if selection_set is None:
@@ -165,7 +163,7 @@ class Planner:
                 raise NotCompilable("directives")
             if isinstance(sel, FieldNode):
                 key = sel.alias.value if sel.alias else sel.name.value
-                found.append(_Field(key, sel.name.value, sel))
+                found.append(Selected(key, sel.name.value, sel))
             elif isinstance(sel, InlineFragmentNode):
                 condition = sel.type_condition.name.value if sel.type_condition else None
                 if condition is None or condition in type_names:
@@ -202,7 +200,7 @@ class Planner:
                 literal(item.key),
                 self.field(type_sql, policy, type_name, alias, item, flags),
             ]
-        return _build_object(parts)
+        return build_object(parts)
 
     def field(
         self,
@@ -210,7 +208,7 @@ class Planner:
         policy: TypePolicy,
         type_name: str,
         alias: str,
-        item: _Field,
+        item: Selected,
         flags: bool,
     ) -> str:
         if item.name == "__typename":
@@ -240,7 +238,7 @@ class Planner:
         return f"(CASE WHEN {allowed} THEN {expr} END)"
 
     def value(
-        self, entry: f.FieldSQL, type_sql: f.TypeSQL, type_name: str, alias: str, item: _Field
+        self, entry: f.FieldSQL, type_sql: f.TypeSQL, type_name: str, alias: str, item: Selected
     ) -> str:
         t = alias
         if item.node.selection_set is not None and not isinstance(
@@ -269,7 +267,7 @@ class Planner:
                 else:
                     raise NotCompilable(f"{entry.type_name}.{sub.name}")
             null_when = entry.null_when.format(t=t)
-            return f"(CASE WHEN {null_when} THEN NULL ELSE {_build_object(parts)} END)"
+            return f"(CASE WHEN {null_when} THEN NULL ELSE {build_object(parts)} END)"
         if isinstance(entry, f.ToOne):
             target = f.TYPES.get(entry.type_name)
             if target is None:
@@ -368,7 +366,7 @@ class Planner:
                     else:
                         raise NotCompilable(f"{edge_name}.{sub.name}")
                 edges = (
-                    f"COALESCE(json_agg({_build_object(edge_parts)} ORDER BY c.rn)"
+                    f"COALESCE(json_agg({build_object(edge_parts)} ORDER BY c.rn)"
                     f" FILTER (WHERE c.rn <= {expected}), '[]'::json)"
                 )
                 parts += [literal(item.key), edges]
@@ -377,7 +375,7 @@ class Planner:
             else:
                 raise NotCompilable(f"connection field {item.name}")
         # One row even when only constants are asked for (HAVING makes it one group).
-        return f"(SELECT {_build_object(parts)} FROM ({rows_sql}) c HAVING TRUE)"
+        return f"(SELECT {build_object(parts)} FROM ({rows_sql}) c HAVING TRUE)"
 
     def page_info(self, node: FieldNode, start: str, expected: str) -> str:
         shown = f"LEAST(count(*), {expected})"
@@ -393,9 +391,11 @@ class Planner:
             if item.name not in values:
                 raise NotCompilable(f"PageInfo.{item.name}")
             parts += [literal(item.key), values[item.name]]
-        return _build_object(parts)
+        return build_object(parts)
 
-    def nested_connection(self, entry: f.Connection, parent: str, item: _Field, owner: str) -> str:
+    def nested_connection(
+        self, entry: f.Connection, parent: str, item: Selected, owner: str
+    ) -> str:
         allowed_args = {"first", "after", "last", "before", *entry.filters}
         for a in item.node.arguments or ():
             if a.name.value not in allowed_args:
@@ -433,44 +433,6 @@ class Planner:
         return self.connection(entry.type_name, rows, item.node, owner, start, expected)
 
 
-# --- SQL forms of the API's scalars --------------------------------------------------------
-
-
-def iso_datetime(expr: str) -> str:
-    """A timestamptz as Python's isoformat() of the UTC datetime Tortoise returns."""
-    utc = f"({expr} AT TIME ZONE 'UTC')"
-    return (
-        f"(to_char({utc}, 'YYYY-MM-DD\"T\"HH24:MI:SS') || CASE WHEN"
-        f" date_part('microseconds', {utc})::bigint % 1000000 = 0 THEN ''"
-        f" ELSE to_char({utc}, '.US') END || '+00:00')"
-    )
-
-
-def enum_name(expr: str, entry: f.EnumColumn) -> str:
-    cases = " ".join(f"WHEN {literal(m.value)} THEN {literal(m.name)}" for m in entry.enum)
-    return f"(CASE {expr} {cases} END)"
-
-
-def global_id(type_name: str, id_expr: str) -> str:
-    return (
-        f"translate(encode(convert_to({literal(type_name + ':')} || {id_expr}::text, 'UTF8'),"
-        " 'base64'), E'\\n', '')"
-    )
-
-
-def cursor(offset_expr: str) -> str:
-    return (
-        f"translate(encode(convert_to('arrayconnection:' || ({offset_expr})::text, 'UTF8'),"
-        " 'base64'), E'\\n', '')"
-    )
-
-
-def _build_object(parts: list[str]) -> str:
-    if len(parts) > 100:  # json_build_object takes at most 100 arguments
-        raise NotCompilable("more than 50 fields in one object")
-    return f"json_build_object({', '.join(parts)})"
-
-
 def _offset(after: Any) -> int:
     from schema.errors import BadInput
     from schema.relay import _check_cursor
@@ -482,294 +444,3 @@ def _offset(after: Any) -> int:
     except BadInput as exc:
         raise Fallback from exc
     return int(ids.base64.b64decode(after).decode().partition(":")[2])
-
-
-# --- root fields ------------------------------------------------------------------------------
-
-
-def plan(
-    schema: GraphQLSchema,
-    operation: OperationDefinitionNode,
-    fragments: dict[str, FragmentDefinitionNode],
-    caller: Caller,
-    variables: dict[str, Any],
-) -> Plan:
-    """The operation's compilable root fields as one statement (a JSON text column per root,
-    and `fallback`: a field would answer an error here, so the interpreter must answer); the
-    other root fields as a smaller document for the interpreter."""
-    if operation.operation != OperationType.QUERY or operation.directives:
-        raise NotCompilable("not a query")
-    planner = Planner(schema, operation, fragments, caller, variables)
-    items = planner.fields_of(operation.selection_set, {"Query"})
-    plain_roots = all(isinstance(s, FieldNode) for s in operation.selection_set.selections)
-    columns: list[str] = []
-    compiled: list[str] = []
-    compiled_nodes: list[FieldNode] = []
-    rest: list[FieldNode] = []
-    for item in items:
-        marks = (len(planner.getters), len(planner.inner_roots), len(planner.flags))
-        try:
-            columns.append(f"({_root(planner, item)})::text AS r{len(compiled)}")
-            compiled.append(item.key)
-            compiled_nodes.append(item.node)
-        except NotCompilable:
-            if not plain_roots:
-                raise
-            del planner.getters[marks[0] :], planner.inner_roots[marks[1] :]
-            del planner.flags[marks[2] :]
-            rest.append(item.node)
-    if not compiled:
-        raise NotCompilable("no root field has a compiled form")
-    flags = " OR ".join(f"COALESCE({flag}, FALSE)" for flag in planner.flags) or "FALSE"
-    sql = (
-        f"SELECT {', '.join(columns)}, ({flags}) AS fallback"
-        " FROM (SELECT $1::bigint AS hub, $2::bigint AS member) caller"
-    )
-    sql = as_init_plans(sql)
-    made = Plan(sql, planner.getters, planner.inner_roots, [i.key for i in items], compiled)
-    if rest:
-        made.remainder, made.remainder_variables = _remainder(
-            operation, fragments, rest, compiled_nodes
-        )
-    return made
-
-
-_PARAM = re.compile(r"\$(\d+)(?:::([a-z0-9_]+(?:\[\])?))?")
-
-
-def as_init_plans(sql: str) -> str:
-    """Every parameter of the plan's own text as an InitPlan, `(SELECT $n::type)` ($1 and $2,
-    the caller's hub and member, are bigint; the others carry their cast).
-
-    PostgreSQL then plans the statement the same whatever the values (its estimates cannot
-    see them: a page of 20 is not cheaper than a page of 100), so after the five custom
-    plans of a prepared statement it keeps the generic one (plan_cache_mode auto) instead of
-    planning every request again: with plain parameters the list's statement was planned
-    anew each time (0 generic / 320 custom plans on one connection), ~0.8 ms of its ~1.3 ms
-    in PostgreSQL. Index scans still use the values as index conditions. The inner roots'
-    SQL (the search, the feed) is left as its builders made it."""
-    return _PARAM.sub(lambda m: f"(SELECT ${m.group(1)}::{m.group(2) or 'bigint'})", sql)
-
-
-def _root(planner: Planner, item: _Field) -> str:
-    if item.name == "__typename":
-        return f"to_json({literal('Query')}::text)"
-    entry = planner.table.queries.get(item.name)
-    if item.name not in ROOTS or entry is None:
-        raise NotCompilable(f"root {item.name}")
-    if rule_sql(entry.who, planner.caller, f.TYPES["Opportunity"].model, "x") != "TRUE":
-        raise NotCompilable(f"{item.name} answers this caller with an error")
-    if item.name == "opportunities":
-        return _root_opportunities(planner, item)
-    if item.name == "recommendedOpportunities":
-        return _root_recommended(planner, item)
-    return _root_node(planner, item)
-
-
-def _remainder(
-    operation: OperationDefinitionNode,
-    fragments: dict[str, FragmentDefinitionNode],
-    roots: list[FieldNode],
-    compiled: list[FieldNode],
-) -> tuple[str, tuple[str, ...]]:
-    """The document with only `roots` for the interpreter, and the variables it uses.
-
-    What the interpreter must not see (the compiled root fields, fragments and variable
-    definitions only they use, other operations) is blanked out with spaces, newlines kept:
-    its errors then name the lines and columns of the document the client sent."""
-    assert operation.loc is not None
-    text = list(operation.loc.source.body)
-
-    def blank(begin: int, end: int) -> None:
-        for i in range(begin, end):
-            if text[i] not in "\r\n":
-                text[i] = " "
-
-    used_fragments: set[str] = set()
-    used_variables: set[str] = set()
-    stack: list[Node] = list(roots)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, VariableNode):
-            used_variables.add(node.name.value)
-        if isinstance(node, FragmentSpreadNode):
-            name = node.name.value
-            if name not in used_fragments and name in fragments:
-                used_fragments.add(name)
-                stack.append(fragments[name])
-        for key in node.keys:
-            value = getattr(node, key, None)
-            if isinstance(value, Node):
-                stack.append(value)
-            elif isinstance(value, tuple | list):
-                stack.extend(v for v in value if isinstance(v, Node))
-    for field_node in compiled:
-        assert field_node.loc is not None
-        blank(field_node.loc.start, field_node.loc.end)
-    document = operation.loc.source.body
-    for definition in _definitions(document):
-        if definition.loc is None or definition.loc.start == operation.loc.start:
-            continue
-        if (
-            isinstance(definition, FragmentDefinitionNode)
-            and definition.name.value in used_fragments
-        ):
-            continue
-        blank(definition.loc.start, definition.loc.end)
-    definitions = operation.variable_definitions or ()
-    kept = [d for d in definitions if d.variable.name.value in used_variables]
-    if definitions and not kept:  # no parentheses left: blank from after the name
-        after = operation.name.loc.end if operation.name and operation.name.loc else None
-        if after is None:
-            after = operation.loc.start + len(operation.operation.value)
-        assert operation.selection_set.loc is not None
-        blank(after, operation.selection_set.loc.start)
-    else:
-        for d in definitions:
-            if d.variable.name.value not in used_variables and d.loc is not None:
-                blank(d.loc.start, d.loc.end)
-    return "".join(text), tuple(sorted(used_variables))
-
-
-def _definitions(document: str) -> tuple[Any, ...]:
-    from graphql import parse
-
-    return tuple(parse(document).definitions)
-
-
-OPPORTUNITIES_ARGS = {"filter", "sort", "first", "after", "last", "before"}
-
-
-def _root_opportunities(planner: Planner, item: _Field) -> str:
-    for a in item.node.arguments or ():
-        if a.name.value not in OPPORTUNITIES_ARGS:
-            raise NotCompilable(f"argument {a.name.value}")
-    start, expected = planner.page(item.node, "Query")
-    node, index = item.node, len(planner.inner_roots)
-
-    def inner(run: Run) -> tuple[str, list[Any]]:
-        from app.errors import DomainError
-        from app.opportunities import search
-
-        raw = planner.arg_value(node, "Query", "filter", run.variables)
-        sort = planner.arg_value(node, "Query", "sort", run.variables) or search.Sort.NEWEST
-        try:
-            data = _filter_input(raw)
-            results = search.search(
-                hub_id=run.hub_id,
-                filters=_filters(data),
-                sort=search.Sort(sort),
-                actor=run.actor,
-                near_home=bool(data and data.near_home),
-            )
-        except (DomainError, ValueError, TypeError) as exc:
-            raise Fallback from exc
-        return results.sql, results.params
-
-    def caller_free(run: Run) -> bool:
-        """Whether the SQL depends on the hub and the variables only (not near the home)."""
-        raw = planner.arg_value(node, "Query", "filter", run.variables)
-        return not (isinstance(raw, dict) and raw.get("nearHome"))
-
-    inner.caller_free = caller_free  # type: ignore[attr-defined]
-    planner.inner_roots.append(inner)
-    see = planner.see("Opportunity", "c0")
-    rows = (
-        "SELECT c0.*, page.rn FROM (SELECT q.id, row_number() OVER () AS rn FROM"
-        f" ({{inner{index}}} LIMIT {expected} + 1 OFFSET {start}) q) page"
-        f" JOIN opportunity c0 ON c0.id = page.id AND c0.hub_id = $1 AND {see}"
-    )
-    return planner.connection("Opportunity", rows, item.node, "Query", start, expected)
-
-
-PAGE_ARGS = {"first", "after", "last", "before"}
-
-
-def _root_recommended(planner: Planner, item: _Field) -> str:
-    """The signed-in member's feed (app/opportunities/feed.py builds its ids in rank order)."""
-    for a in item.node.arguments or ():
-        if a.name.value not in PAGE_ARGS:
-            raise NotCompilable(f"argument {a.name.value}")
-    if not planner.caller.signed_in:
-        raise NotCompilable("the feed is the signed-in member's")
-    start, expected = planner.page(item.node, "Query")
-    index = len(planner.inner_roots)
-
-    def inner(run: Run) -> tuple[str, list[Any]]:
-        from app.opportunities import feed
-
-        if run.actor is None:
-            raise Fallback
-        results = feed.build(actor=run.actor)
-        # At most MAX_FEED, as the interpreter's slice of feed.Results.
-        return f"SELECT * FROM ({results.sql} LIMIT {results.stop}) feed", results.params
-
-    planner.inner_roots.append(inner)
-    see = planner.see("Opportunity", "c0")
-    rows = (
-        "SELECT c0.*, page.rn FROM (SELECT q.id, row_number() OVER () AS rn FROM"
-        f" ({{inner{index}}} LIMIT {expected} + 1 OFFSET {start}) q) page"
-        f" JOIN opportunity c0 ON c0.id = page.id AND c0.hub_id = $1 AND {see}"
-    )
-    return planner.connection("Opportunity", rows, item.node, "Query", start, expected)
-
-
-def _filter_input(raw: Any) -> Any:
-    """The coerced `filter` argument as the resolver receives it (OpportunityFilter)."""
-    from schema.opportunities.inputs import LocationInput
-    from schema.opportunities.queries import OpportunityFilter
-
-    if raw is None:
-        return None
-    names = {_snake(k): v for k, v in raw.items()}
-    if names.get("near") is not None:
-        names["near"] = LocationInput(**{_snake(k): v for k, v in names["near"].items()})
-    return OpportunityFilter(**names)
-
-
-def _filters(data: Any) -> Any:
-    from schema.opportunities.queries import _filters as resolver_filters
-
-    return resolver_filters(data)
-
-
-def _snake(name: str) -> str:
-    return "".join("_" + c.lower() if c.isupper() else c for c in name)
-
-
-def _root_node(planner: Planner, item: _Field) -> str:
-    for a in item.node.arguments or ():
-        if a.name.value != "id":
-            raise NotCompilable(f"argument {a.name.value}")
-    given = planner.structural(item.node, "Query", "id")
-    try:
-        type_name, _ = ids.parse(given) if isinstance(given, str) else ("", "")
-    except ValueError as exc:
-        raise NotCompilable("not a global ID") from exc
-    type_sql = f.TYPES.get(type_name)
-    if type_sql is None:
-        raise NotCompilable(f"node of type {type_name!r}")
-    node = item.node
-
-    def pk(run: Run) -> int:
-        value = planner.arg_value(node, "Query", "id", run.variables)
-        try:
-            found, node_id = ids.parse(value)
-            if found != type_name:
-                raise Fallback
-            return ids.db_id(node_id)
-        except (ValueError, TypeError, AttributeError) as exc:
-            raise Fallback from exc
-
-    key = planner.param(pk, "bigint")
-    before = len(planner.flags)
-    body = planner.obj(type_name, "d0", item.node.selection_set, flags=True)
-    found = (
-        f'FROM "{type_sql.table}" d0 WHERE d0.id = {key} AND d0.hub_id = $1'
-        f" AND {planner.see(type_name, 'd0')}"
-    )
-    new_flags = planner.flags[before:]
-    if new_flags:
-        del planner.flags[before:]
-        planner.flags.append(f"(SELECT {' OR '.join(new_flags)} {found})")
-    return f"(SELECT {body} {found})"

@@ -1,4 +1,4 @@
-"""Runs compiled operations (schema/compiled/planner.py) in place of the interpreter.
+"""Runs compiled operations (schema/compiled/plans.py) in place of the interpreter.
 
 `answer()` returns the ExecutionResult of an operation it could run compiled, or None: then
 the interpreter runs it, as before. It answers only what is certain to succeed the same way:
@@ -37,7 +37,7 @@ from app.config import get_settings
 from app.faults import is_transient
 from app.metrics import GRAPHQL_OPERATIONS
 from app.policy.sql import Caller, NotCompilable
-from schema.compiled import for_the_interpreter, planner
+from schema.compiled import for_the_interpreter, planner, plans
 from schema.cost import _Walker
 from schema.scalars import unstorable
 
@@ -300,7 +300,7 @@ def _plan(
         _plans.move_to_end(key)
         return _plans[key]
     try:
-        made: planner.Plan | None = planner.plan(
+        made: planner.Plan | None = plans.plan(
             schema._schema, operation, fragments, caller, variables
         )
     except (NotCompilable, planner.Fallback):

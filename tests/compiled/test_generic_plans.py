@@ -1,5 +1,5 @@
 """A compiled statement is planned once per connection, not once per request (issue 15):
-its parameters are InitPlans (schema/compiled/planner.as_init_plans), so PostgreSQL's
+its parameters are InitPlans (schema/compiled/plans.as_init_plans), so PostgreSQL's
 estimates cannot depend on the values and, after the five custom plans of a prepared
 statement, it keeps the generic plan (for the node detail and the feed, whose SQL has no
 plain parameter left). With plain parameters the plain list was planned anew on every
@@ -12,7 +12,7 @@ import asyncpg
 import pytest
 
 from bench.documents import FEED, LIST, NODE_DETAIL
-from schema.compiled.planner import as_init_plans
+from schema.compiled.plans import as_init_plans
 from tests.compiled import world as worlds
 from tests.helpers import GraphQLClient
 
