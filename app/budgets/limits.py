@@ -39,6 +39,9 @@ VOUCHER_CHECK = Limit("voucher-check", per_identity=30, per_address=100, seconds
 # Reports by one member (app/moderation/reports.py): enough for a bad evening, not for a campaign
 # of false reports against someone.
 REPORT = Limit("report", per_identity=10, per_address=60, seconds=HOUR)
+# Problem reports to the council (app/civic/problems), by the app or Open311 clients: a street's
+# worth in an evening, not a script filling the council's queue.
+PROBLEM_REPORT = Limit("problem-report", per_identity=20, per_address=200, seconds=HOUR)
 
 
 async def guard(limit: Limit, *, identity: str, code: Enum, field: str | None = None) -> None:

@@ -20,3 +20,4 @@ class CivicErrorCode(StrEnum):
     IMPOSSIBLE_VALUE = "impossible_value"  # a reading no sensor can make (PM2.5 of -3)
     FUTURE_TIME = "future_time"  # a reading from the future (beyond a minute of clock skew)
     TOO_OLD = "too_old"
+    RATE_LIMITED = "rate_limited"  # too many problem reports in the last hour

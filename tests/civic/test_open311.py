@@ -207,3 +207,27 @@ async def test_requests_filters(
     _is_error_array(await http.get(base, params={"start_date": "yesterday"}), 400)
     _is_error_array(await http.get(base, params={"start_date": before, "end_date": long_ago}), 400)
     _is_error_array(await http.get(f"/open311/{hub.slug}/v2/requests/nope.json"), 404)
+
+
+async def test_posting_is_rate_limited_per_member_in_the_app_and_through_open311_alike(
+    http: Any, gql: Any, hub: Any, alice: Any, fly_tipping: Any, monkeypatch: Any
+) -> None:
+    # given: the hourly allowance scaled down to 2 reports per member
+    from app.config import get_settings
+
+    monkeypatch.setattr(get_settings(), "limits_scale", 0.1)
+    base = f"/open311/{hub.slug}/v2/requests.json"
+    form = {"api_key": alice.token, "service_code": "fly-tipping", "lat": str(NEAR[0]),
+            "long": str(NEAR[1])}  # fmt: skip
+    # when: one report through GraphQL, one through Open311, then one more each way
+    first = await post_report(gql, alice, fly_tipping)
+    second = await http.post(base, data=form)
+    third = await http.post(base, data=form)
+    fourth = await post_report(gql, alice, fly_tipping)
+    # then: the first two are stored, the third is the specification's error array with 429,
+    # the fourth a typed RATE_LIMITED, and neither wrote anything
+    assert first["errors"] == [] and second.status_code == 200, second.text
+    _is_error_array(third, 429)
+    assert "Too many" in third.json()[0]["description"]
+    assert fourth["report"] is None and fourth["errors"][0]["code"] == "RATE_LIMITED"
+    assert await ProblemReport.filter(hub_id=hub.id).count() == 2

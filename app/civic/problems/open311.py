@@ -16,6 +16,7 @@ from app import ids
 from app.actor import Actor
 from app.civic.problems import reports
 from app.civic.problems.models import ProblemCategory, ProblemReport, ProblemStatus
+from app.civic.errors import CivicErrorCode as E
 from app.errors import DomainError, DomainErrors
 from app.hubs.models import Hub
 from app.oauth.scopes import Scope
@@ -224,6 +225,8 @@ async def post_request(hub: Hub, actor: Actor, params: dict[str, str]) -> list[d
     except DomainErrors as exc:
         raise Open311Error(400, "; ".join(e.message for e in exc.errors)) from exc
     except DomainError as exc:
+        if exc.code == E.RATE_LIMITED:
+            raise Open311Error(429, exc.message) from exc
         field = {"location": "lat/long", "photoUrls": "media_url"}.get(exc.field or "", exc.field)
         raise Open311Error(400, f"{field}: {exc.message}" if field else exc.message) from exc
     created = ids.global_id("ProblemReport", report.id)

@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 from app import validation as v
 from app.actor import Actor
 from app.audit import service as audit
+from app.budgets import limits
 from app.civic import area
 from app.civic.errors import CivicErrorCode as E
 from app.civic.problems.categories import category_of, responsible_organisation
@@ -51,7 +52,9 @@ async def report_problem(
     api_client_id: int | None = None,
 ) -> ProblemReport:
     """A member reports a problem at a place in the hub's area (OUTSIDE_AREA, NO_AREA); it goes
-    to the organisation that takes its category there, or to the council."""
+    to the organisation that takes its category there, or to the council. At most
+    limits.PROBLEM_REPORT an hour per member and per address (RATE_LIMITED), whatever the
+    client: the app, an Open311 client or an API client acting for the member."""
     lat, lng = area.point(*location)
     description = v.text(
         description, field="description", max_length=MAX_DESCRIPTION, invalid=E.INVALID,
@@ -60,6 +63,9 @@ async def report_problem(
     address = v.text(address, field="address", max_length=200, invalid=E.INVALID, required=False)
     photos = photo_urls(photo_urls_ or [])
     category = await category_of(actor.hub_id, category_id)
+    await limits.guard(
+        limits.PROBLEM_REPORT, identity=f"{actor.hub_id}:{actor.member_id}", code=E.RATE_LIMITED
+    )
     cell7 = await area.require_inside(actor.hub_id, lat, lng)
     public_lat, public_lng = area.public_place(lat, lng, show_exact_place)
     organisation_id = await responsible_organisation(actor.hub_id, category.id, cell7)
