@@ -14,9 +14,9 @@ from typing import Any
 
 from app import ids
 from app.actor import Actor
+from app.civic.errors import CivicErrorCode as E
 from app.civic.problems import reports
 from app.civic.problems.models import ProblemCategory, ProblemReport, ProblemStatus
-from app.civic.errors import CivicErrorCode as E
 from app.errors import DomainError, DomainErrors
 from app.hubs.models import Hub
 from app.oauth.scopes import Scope
