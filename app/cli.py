@@ -205,6 +205,18 @@ def federation_recover() -> None:
     typer.echo(_run(lambda: with_orm(protocol.recover)))
 
 
+@cli.command("federation-encrypt-keys")
+def federation_encrypt_keys() -> None:
+    """Encrypt the links' private signing keys stored before CH_FEDERATION_KEY_PASSPHRASE was
+    set (run once after setting it; keys made later are encrypted when made)."""
+    from app.federation import remote
+    from app.runtime import with_orm
+
+    if get_settings().federation_key_passphrase is None:
+        raise typer.BadParameter("Set CH_FEDERATION_KEY_PASSPHRASE first.")
+    typer.echo(f"{_run(lambda: with_orm(remote.seal_keys))} keys encrypted.")
+
+
 @cli.command("federation-reconcile")
 def federation_reconcile() -> None:
     """Compare each remote link's clearing balances with the partner's (the daily job)."""

@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -106,6 +106,10 @@ class Settings(BaseSettings):
     # deadline (more than the two clocks may differ and a PREPARE may take).
     federation_margin_seconds: float = 5.0
     federation_recover_seconds: int = 30  # how often the worker re-sends pending decisions
+    # Encrypts each link's private signing key at rest (PKCS#8, app/federation/signing.py): a
+    # copy of the database alone cannot sign for this installation. Keys made without it stay
+    # readable; `communityhub federation-encrypt-keys` encrypts them once it is set.
+    federation_key_passphrase: SecretStr | None = None
     # Tests only: faults injected in this process's messages (JSON: {"lose": ["prepare"], ...}).
     federation_faults: str = ""
 

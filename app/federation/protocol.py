@@ -89,10 +89,14 @@ async def send(link: HubLink, body: dict[str, Any]) -> dict[str, Any]:
         raise Unreachable(f"{kind} lost (fault)")
     raw = json.dumps(body).encode()
     url = link.data["url"] + PATH
-    headers = signing.sign(
-        url, raw, key_id=f"{link.pair}:{(await Hub.get(id=link.hub_id)).slug}",
-        private_pem=link.data["own_key"],
-    )  # fmt: skip
+    try:
+        headers = signing.sign(
+            url, raw, key_id=f"{link.pair}:{(await Hub.get(id=link.hub_id)).slug}",
+            private_pem=link.data["own_key"],
+        )  # fmt: skip
+    except signing.KeyLocked as exc:  # as if unreachable: sent again once the operator fixes it
+        log.error("federation key of link %s: %s", link.id, exc)
+        raise Unreachable(f"{kind}: {exc}") from exc
     timeout = get_settings().federation_timeout_seconds
     try:
         async with httpx.AsyncClient(timeout=timeout) as client:

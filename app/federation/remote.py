@@ -118,3 +118,18 @@ async def complete(*, actor: Actor, link_id: int, partner_key: str) -> HubLink:
             data={"pair": str(mine.pair), "remote": True},
         )
     return mine
+
+
+async def seal_keys() -> int:
+    """Encrypts every link's private key stored before CH_FEDERATION_KEY_PASSPHRASE was set;
+    returns how many (0 without a passphrase). Each row is locked and sealed once."""
+    sealed = 0
+    async with in_transaction():
+        for link in await HubLink.filter(partner_hub_id=None).select_for_update():
+            own = link.data.get("own_key")
+            new = signing.seal(own) if own else None
+            if new is not None:
+                link.data = {**link.data, "own_key": new}
+                await link.save(update_fields=["data"])
+                sealed += 1
+    return sealed
