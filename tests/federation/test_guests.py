@@ -396,7 +396,7 @@ async def test_a_guest_may_do_only_what_the_policy_table_marks_for_guests(
         (
             "mutation($i: CreateOrganisationInput!) { createOrganisation(input: $i)"
             " { errors { code } } }",
-            {"i": {"name": "Guest Org", "kind": "charity"}},
+            {"i": {"name": "Guest Org", "kind": "CHARITY"}},
         ),
         (
             "mutation($i: ApplyToPartnerOpportunityInput!) { applyToPartnerOpportunity(input: $i)"
