@@ -218,8 +218,11 @@ async def apply(*, actor: Actor, opportunity_id: int, message: str = "") -> Appl
     hidden = await _hidden(opportunity)
     code = partner_refusal(mine, theirs, opportunity, category.slug, hidden=hidden)
     if code is not None:
-        status = mine.status if mine and mine.status != LinkStatus.ACTIVE else None
-        status = status or (theirs.status if theirs else None)
+        status: LinkStatus | None = None
+        if mine is not None and mine.status != LinkStatus.ACTIVE:
+            status = mine.status
+        elif theirs is not None:
+            status = theirs.status
         raise _refused(code, mine.partner_name if mine else "", status)
     async with in_transaction():
         guest = await _guest_of(actor, opportunity.hub_id)

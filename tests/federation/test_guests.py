@@ -14,6 +14,8 @@ from app.credits import service as credits
 from app.credits.models import Account, Transfer
 from app.federation import guests, links
 from app.federation.models import GuestEarning, HubLink, LinkStatus
+from app.gdpr import erasure, export
+from app.gdpr.mentions import PSEUDONYM
 from app.opportunities import applications
 from app.opportunities import service as opportunities
 from app.opportunities.models import Application, Category, Opportunity
@@ -457,3 +459,28 @@ async def test_partner_opportunities_cost_the_same_statements_at_any_page_size(
     ]
     assert len(ids) == len(set(ids)) == 12
     assert rest["partnerOpportunities"]["pageInfo"]["hasNextPage"] is False
+
+
+async def test_export_and_erasure_of_the_member_cover_their_guest_account(world: World) -> None:
+    # given: Paola applied as a guest of B, with a message
+    pair = world.pair
+    await pair.link()
+    opportunity = await world.post()
+    await guests.apply(
+        actor=actor(world.paola), opportunity_id=opportunity.id, message="Paola here, 0161 555"
+    )
+    guest = await _guest(world)
+    # when: she exports her data at home
+    data = await export.collect(world.paola.member)
+    # then: her guest account in B and its rows are in it
+    [account] = data["guest_accounts"]
+    assert account["member"]["id"] == guest.id and account["member"]["hub_id"] == pair.other.id
+    assert account["tables"]["application"][0]["message"] == "Paola here, 0161 555"
+    assert "guest account in hub" in export.render_html(data)
+    # when: she erases her account at home
+    await erasure.erase_account(actor=actor(world.paola), confirm="ERASE")
+    # then: the guest account in B is erased with it
+    guest = await Member.get(id=guest.id)
+    assert guest.display_name == PSEUDONYM and guest.erased_at is not None
+    assert (await Application.get(applicant_id=guest.id)).message == ""
+    assert not await Member.filter(hub_id=pair.other.id, display_name="Paola").exists()
