@@ -27,7 +27,7 @@
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from tortoise import Tortoise
 from tortoise.exceptions import IntegrityError
@@ -298,6 +298,22 @@ async def enter(*, actor: Actor, partner_slug: str) -> GuestSession:
             data={"partner_hub_id": guest.hub_id},
         )
     return GuestSession(guest, await Hub.get(id=guest.hub_id), raw, row.expires_at)
+
+
+async def end_sessions(*, home_member_id: int) -> None:
+    """Ends the sessions of the member's guest accounts (their suspension at home): inside the
+    suspending transaction; the cached tokens are forgotten once it commits."""
+    from app.auth import cache as auth_cache
+    from app.auth.models import AuthToken
+
+    ids = await Member.filter(home_member_id=home_member_id).values_list("id", flat=True)
+    if not ids:
+        return
+    now = datetime.now(UTC)
+    await AuthSession.filter(member_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
+    await AuthToken.filter(member_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
+    for guest_id in ids:
+        auth_cache.forget_soon(member_id=guest_id)  # type: ignore[arg-type]
 
 
 async def _lock_earning(record: HoursRecord, link: HubLink, amount: int) -> GuestEarning:

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from tortoise.transactions import in_transaction
 
 from app.credits import service as credits
 from app.credits.models import Account, Transfer
@@ -16,6 +17,7 @@ from app.federation import guests, links
 from app.federation.models import GuestEarning, HubLink, LinkStatus
 from app.gdpr import erasure, export
 from app.gdpr.mentions import PSEUDONYM
+from app.moderation import suspensions
 from app.opportunities import applications
 from app.opportunities import service as opportunities
 from app.opportunities.models import Application, Category, Opportunity
@@ -484,3 +486,24 @@ async def test_export_and_erasure_of_the_member_cover_their_guest_account(world:
     assert guest.display_name == PSEUDONYM and guest.erased_at is not None
     assert (await Application.get(applicant_id=guest.id)).message == ""
     assert not await Member.filter(hub_id=pair.other.id, display_name="Paola").exists()
+
+
+async def test_suspension_at_home_ends_the_guest_session(gql: Any, world: World) -> None:
+    # given: Paola's guest session in B
+    pair = world.pair
+    await pair.link()
+    await guests.apply(actor=actor(world.paola), opportunity_id=(await world.post()).id)
+    entered = await gql(ENTER, {"input": {"partnerHubSlug": pair.other.slug}}, as_=world.paola)
+    headers = bearer(entered["enterPartnerHub"]["session"]["accessToken"])
+    mine = "{ myApplications(first: 5) { edges { node { id } } } }"
+    assert len((await gql(mine, headers=headers))["myApplications"]["edges"]) == 1
+    # when: A's moderator suspends her at home
+    moderator = await create_person(hub=pair.hub, roles=[Role.MODERATOR])
+    async with in_transaction():
+        await suspensions.suspend(
+            actor=actor(moderator, Role.MODERATOR), member_id=world.paola.member.id, reason="x"
+        )
+    await asyncio.sleep(0.1)  # the cache hears of it after the commit
+    # then: the guest session ends with it
+    body = await gql.raw(mine, headers=headers)
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
