@@ -211,8 +211,14 @@ async def apply(*, actor: Actor, opportunity_id: int, message: str = "") -> Appl
         message, field="message", max_length=2000, invalid=E.INVALID, required=False, multiline=True
     )
     opportunity = await Opportunity.get_or_none(id=opportunity_id)
-    if opportunity is None or opportunity.hub_id == actor.hub_id:
+    if opportunity is None:
         raise _refused(E.NOT_FOUND, "", None)
+    if opportunity.hub_id == actor.hub_id:
+        raise DomainError(
+            E.INVALID,
+            _("This opportunity is in your own hub: apply to it there (applyToOpportunity)."),
+            "opportunityId",
+        )
     category = await Category.get(id=opportunity.category_id)  # type: ignore[attr-defined]
     mine, theirs = await _sides(actor.hub_id, opportunity.hub_id)
     hidden = await _hidden(opportunity)
@@ -278,7 +284,7 @@ async def enter(*, actor: Actor, partner_slug: str) -> GuestSession:
     guest = await Member.get_or_none(hub_id=theirs.hub_id, home_member_id=actor.member_id)
     if guest is None:
         raise DomainError(
-            E.NOT_FOUND, _("Apply to one of that hub's opportunities first."), "partnerHubSlug"
+            E.NOT_A_GUEST, _("Apply to one of that hub's opportunities first."), "partnerHubSlug"
         )
     if guest.status == MemberStatus.SUSPENDED:
         raise DomainError(E.SUSPENDED, _("You are suspended as a guest of that hub."), None)

@@ -348,7 +348,7 @@ async def test_bad_applications_are_typed_errors_and_write_nothing(
     # a category the link does not carry, an unpublished one, one of her own hub
     assert await errors(cooking) == [("CATEGORY_NOT_ALLOWED", "opportunityId")]
     assert await errors(draft) == [("NOT_FOUND", "opportunityId")]
-    assert await errors(at_home) == [("NOT_FOUND", "opportunityId")]
+    assert await errors(at_home) == [("INVALID", "opportunityId")]
     # a paused link (either side)
     await HubLink.filter(pair=mine.pair).update(status=LinkStatus.PAUSED)
     assert await errors(garden) == [("LINK_NOT_ACTIVE", "opportunityId")]
@@ -370,7 +370,7 @@ async def test_bad_applications_are_typed_errors_and_write_nothing(
     # entering a hub where one never applied
     stranger = await make_person(display_name="Sam")
     entered = await gql(ENTER, {"input": {"partnerHubSlug": pair.other.slug}}, as_=stranger)
-    assert entered["enterPartnerHub"]["errors"][0]["code"] == "NOT_FOUND"
+    assert entered["enterPartnerHub"]["errors"][0]["code"] == "NOT_A_GUEST"
 
 
 async def test_a_guest_may_do_only_what_the_policy_table_marks_for_guests(
