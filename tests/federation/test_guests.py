@@ -92,7 +92,7 @@ class World:
         return self.pair.payer
 
     async def post(self, category: str = "gardening", **fields: Any) -> Opportunity:
-        values = {
+        values: dict[str, Any] = {
             "kind": "request",
             "title": f"Help with {category}",
             "description": "Two hours on a Saturday.",
@@ -103,7 +103,7 @@ class World:
             "places": 5,
             "organisation_id": self.org_id,
         } | fields
-        publish = values.pop("publish", True)
+        publish = bool(values.pop("publish", True))
         return await opportunities.create_opportunity(
             actor=actor(self.olga), fields=values, publish=publish
         )
