@@ -30,6 +30,12 @@ class Actor:
         return self.member.id
 
     @property
+    def guest(self) -> bool:
+        """A partner hub's member acting here as a guest (app/federation/guests.py): the policy
+        table lets them call only the operations it marks for guests."""
+        return self.member.is_guest
+
+    @property
     def by_token(self) -> bool:
         """An OAuth access token's actor: held to its scopes, field by field."""
         return self.scopes is not None

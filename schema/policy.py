@@ -358,6 +358,11 @@ def _guard_operation(
 
     def guarded(source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
         ctx: Context = info.context
+        if ctx.viewer.guest and not entry.guests:  # deny by default: guests call what is marked
+            refusal = _("{name} is not open to guests of this hub.", name=entry.name)
+            if forbid is not None:
+                return forbid(refusal)
+            raise AccessDenied(refusal)
         if not who.quick(ctx.viewer, None):
             if ctx.actor is None:
                 raise ctx.auth_error or NotAuthenticated()

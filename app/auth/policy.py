@@ -3,14 +3,14 @@
 from app.policy import ANYONE, SIGNED_IN, ModulePolicy, mutation, query
 
 POLICY = ModulePolicy(
-    queries=[query("viewer", ANYONE)],
+    queries=[query("viewer", ANYONE, guests=True)],
     mutations=[
         mutation("register", ANYONE),
         mutation("verifyEmail", ANYONE),
         mutation("resendVerificationEmail", ANYONE),
         mutation("login", ANYONE),
         mutation("refreshToken", ANYONE),
-        mutation("logout", SIGNED_IN),
+        mutation("logout", SIGNED_IN, guests=True),
         mutation("requestPasswordReset", ANYONE),
         mutation("resetPassword", ANYONE),
     ],

@@ -17,6 +17,7 @@ from app.errors import DomainError
 from app.events import subscribe
 from app.hubs.models import Hub
 from app.i18n import _
+from app.people.models import Member
 from app.portfolios.models import HoursRecord, HoursStatus
 
 DEFAULT_HOLD = timedelta(days=30)
@@ -38,6 +39,11 @@ async def earn_for_hours(*, hours_record_id: int, **_: Any) -> Transfer | None:
     reference = f"hours:{record.id}"
     if amount <= 0 or await Transfer.exists(hub_id=hub.id, reference=reference):
         return None
+    volunteer = await Member.get(id=record.volunteer_id)  # type: ignore[attr-defined]
+    if volunteer.is_guest:  # a partner hub's member: paid at home, across the link
+        from app.federation import guests
+
+        return await guests.earn(record=record, guest=volunteer, hub=hub, amount=amount)
     try:
         async with in_transaction():
             transfer = await ledger.post(

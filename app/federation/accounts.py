@@ -307,7 +307,7 @@ class HubHours:
 
 
 # The member's verified hours per hub: their own account first, then each active linked
-# account's, in one statement however many links.
+# account's and each guest account's, in one statement however many links.
 _HOURS_BY_HUB = """
 WITH accounts AS (
   SELECT $1::bigint AS hub_id, $2::bigint AS member_id
@@ -317,6 +317,8 @@ WITH accounts AS (
   UNION
   SELECT hub_a_id, member_a_id FROM account_link
    WHERE status = 'active' AND hub_b_id = $1 AND member_b_id = $2
+  UNION  -- the member's guest accounts in partner hubs (app/federation/guests.py)
+  SELECT hub_id, id FROM member WHERE home_member_id = $2
 )
 SELECT h.name, h.slug, (a.hub_id = $1) AS own,
        coalesce(sum(r.minutes), 0)::bigint AS minutes,

@@ -22,3 +22,12 @@ class FederationErrorCode(StrEnum):
     INVALID_TOKEN = "invalid_token"
     EXPIRED_TOKEN = "expired_token"
     TOKEN_USED = "token_used"  # the link was confirmed with it already
+    # Guests (a member volunteering at a partner hub)
+    SUSPENDED = "suspended"  # the member (or their guest account there) may not act
+    NOT_A_GUEST = "not_a_guest"  # entering a partner hub before applying to any opportunity
+    # The partner hub's applications service refused the guest's application (its codes)
+    NOT_OPEN = "not_open"
+    ALREADY_APPLIED = "already_applied"
+    MISSING_CHECKS = "missing_checks"
+    AGE_REQUIREMENT = "age_requirement"
+    OWN_OPPORTUNITY = "own_opportunity"

@@ -229,7 +229,19 @@ async def set_paused(*, actor: Actor, link_id: int, paused: bool) -> HubLink:
             row.status = want
             await row.save(update_fields=["status", "updated_at"])
         await _record(actor, "federation.pause" if paused else "federation.resume", rows)
+    if not paused:
+        await _release_held(mine, theirs)
     return mine
+
+
+async def _release_held(*rows: HubLink | None) -> None:
+    """Guests' earnings the link held (paused, over its limit) cross now if it accepts them
+    (app/federation/guests.py), after the change committed."""
+    from app.federation import guests
+
+    for row in rows:
+        if row is not None:
+            await guests.release_held(hub_id=row.hub_id, link_id=row.id)
 
 
 async def set_credit_limit(*, actor: Actor, link_id: int, credit_limit: int) -> HubLink:
@@ -238,7 +250,7 @@ async def set_credit_limit(*, actor: Actor, link_id: int, credit_limit: int) -> 
     require_hub_admin(actor)
     check_limit(credit_limit, "creditLimit")
     async with in_transaction():
-        mine, _theirs = await both_sides(actor, link_id)
+        mine, theirs = await both_sides(actor, link_id)
         if mine.status == LinkStatus.DECLINED:
             raise DomainError(E.LINK_NOT_ACTIVE, _("The link was declined."), "linkId")
         previous = mine.credit_limit
@@ -248,6 +260,8 @@ async def set_credit_limit(*, actor: Actor, link_id: int, credit_limit: int) -> 
             overdraft_limit=credit_limit
         )
         await _record(actor, "federation.credit_limit", [mine], previous=previous, to=credit_limit)
+    if credit_limit > previous:
+        await _release_held(mine, theirs)
     return mine
 
 

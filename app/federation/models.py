@@ -162,3 +162,33 @@ class AccountLink(Base):
         table = "account_link"
         constraints = (CheckConstraint(check="hub_a_id <> hub_b_id", name="account_link_two_hubs"),)
         indexes = (("member_a_id",), ("member_b_id",))
+
+
+class GuestEarningStatus(StrEnum):
+    PAID = "paid"  # crossed the link: the home member was credited
+    HELD = "held"  # the link refused it (paused, over its limit): paid when it accepts again
+
+
+class GuestEarning(Base):
+    """What a guest's verified hours earned across the link (app/federation/guests.py): one
+    row per hours record, in the hub where the hours were given (`hub`). Paid once: the row
+    and the transfers' reference (`hours:<record id>`) are unique."""
+
+    hub: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    )
+    hub_id: int
+    hours_record_id = fields.BigIntField(unique=True)
+    link: fields.ForeignKeyRelation[HubLink] = fields.ForeignKeyField(
+        "models.HubLink", related_name=False, on_delete=fields.RESTRICT
+    )
+    link_id: int
+    status = fields.CharEnumField(GuestEarningStatus, max_length=5)
+    reason = fields.CharField(max_length=40, default="")  # the refusal's code while held
+    amount = fields.BigIntField()  # in this hub's credits
+    transfer_id = fields.BigIntField(null=True)  # this hub's transfer, once paid
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "guest_earning"
+        indexes = (("link_id", "status"),)

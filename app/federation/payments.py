@@ -79,6 +79,7 @@ async def transfer_across(
     initiated_by: int | None,
     payer_name: str,
     payer_id: int | None = None,
+    reference: str | None = None,
 ) -> tuple[Transfer, Transfer]:
     """`amount` from `source` (an account of mine.hub) to `payee` (a member of theirs.hub)
     across the locked link; call it inside a transaction. Returns both hubs' transfers. Each
@@ -97,7 +98,7 @@ async def transfer_across(
     their_clearing = await Account.get(hub_id=theirs.hub_id, link_id=theirs.id)
     payee_account = await ledger.member_account(theirs.hub_id, payee.id)
     await _lock_accounts([source.id, my_clearing.id, their_clearing.id, payee_account.id])
-    reference = f"xhub:{uuid.uuid4()}"
+    reference = reference or f"xhub:{uuid.uuid4()}"
     data: dict[str, Any] = {
         "pair": str(mine.pair),
         "rate": [mine.rate_numerator, mine.rate_denominator],

@@ -117,6 +117,16 @@ async def erase_account(*, actor: Actor, confirm: str) -> Member:
         await linked_accounts.forget_member(member_id=member.id, hub_id=member.hub_id)
         mentions = Mentions(email=email, name=name)
         await forget_mentions(conn, hub_id=member.hub_id, mentions=mentions)
+        # Their guest accounts in partner hubs (app/federation/guests.py) are erased with them:
+        # the same rows deleted and cleared there, the name taken out; the rows stay, as here.
+        guests = await Member.filter(home_member_id=member.id).select_for_update()
+        for guest in guests:
+            for sql in (*_DELETE, *_CLEAR):
+                await conn.execute_query(sql, [guest.id, guest.hub_id])
+            await forget_mentions(conn, hub_id=guest.hub_id, mentions=mentions)
+            await Member.filter(id=guest.id).update(
+                display_name=PSEUDONYM, locale=None, erased_at=datetime.now(UTC)
+            )
         if email:  # an organisation that gave their address as its contact
             await conn.execute_query(
                 "UPDATE organisation SET contact_email = ''"
@@ -149,6 +159,8 @@ async def erase_account(*, actor: Actor, confirm: str) -> Member:
             data={"trust_checks_kept": int(checks[0]["n"])},
         )
     await auth_cache.forget(member_id=member.id)
+    for guest in guests:
+        await auth_cache.forget(member_id=guest.id)
     await forget_mail_files(mentions)
     return await Member.get(id=member.id)
 

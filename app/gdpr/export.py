@@ -137,9 +137,17 @@ async def by_token(raw: str) -> DataExport | None:
 
 
 async def collect(member: Member) -> dict[str, Any]:
-    """Every row of the member's hub that points at them, by table, secrets left out."""
+    """Every row of the member's hub that points at them, by table, secrets left out; and the
+    same for each of their guest accounts in partner hubs (app/federation/guests.py)."""
+    data: dict[str, Any] = {"exported_at": datetime.now(UTC).isoformat(), **await _of(member)}
+    guests = await Member.filter(home_member_id=member.id).order_by("id")
+    if guests:
+        data["guest_accounts"] = [await _of(guest) for guest in guests]
+    return data
+
+
+async def _of(member: Member) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "exported_at": datetime.now(UTC).isoformat(),
         "member": _row(member.__class__, await _values(Member, {"id": member.id})),
     }
     tables: dict[str, list[dict[str, Any]]] = {}
@@ -210,9 +218,13 @@ def render_html(content: dict[str, Any]) -> str:
         *(f"<dt>{e(k)}</dt><dd>{e(_text(v))}</dd>" for k, v in content["member"].items()),
         "</dl>",
     ]
-    for table, rows in content["tables"].items():
+    sections = [("", content["tables"])] + [
+        (f"guest account in hub {g['member'].get('hub_id')}: ", g["tables"])
+        for g in content.get("guest_accounts", [])
+    ]
+    for prefix, table, rows in ((p, t, r) for p, tables in sections for t, r in tables.items()):
         columns = list(rows[0]) if rows else []
-        parts.append(f"<h2>{e(table.replace('_', ' '))}</h2><table><tr>")
+        parts.append(f"<h2>{e(prefix + table.replace('_', ' '))}</h2><table><tr>")
         parts.extend(f"<th>{e(c)}</th>" for c in columns)
         parts.append("</tr>")
         for row in rows:

@@ -28,7 +28,11 @@ POLICY = ModulePolicy(
         ),
         value("LocalizedName", "part of setNameTranslation's payload (hub admins)"),
     ],
-    queries=[query("hub", ANYONE), query("currentHub", ANYONE), query("node", ANYONE)],
+    queries=[
+        query("hub", ANYONE, guests=True),
+        query("currentHub", ANYONE, guests=True),
+        query("node", ANYONE, guests=True),
+    ],
     mutations=[
         mutation("updateHub", HasRole(Role.HUB_ADMIN)),
         # Translations of the hub's taxonomy names (app/hubs/translations.py).

@@ -83,6 +83,10 @@ async def suspend(
     )
     member.status = MemberStatus.SUSPENDED
     await member.save(update_fields=["status", "updated_at"])
+    # Their guest sessions in partner hubs end too (app/federation/guests.py).
+    from app.federation import guests
+
+    await guests.end_sessions(home_member_id=member.id)
     effects = await _apply_effects(actor, member, action)
     await Suspension.create(
         hub_id=actor.hub_id, member_id=member.id, action_id=action.id, ends_at=ends_at,

@@ -108,7 +108,7 @@ trialsForMe myTrialApplications trialApplications trialRatings businessRatings
 compareTrialRatings comparePeriodRatings trialComments businessProfile paidJobs
 myJobApplications jobApplications myBadgeAwards myBadgeStanding organisationImpact apiClients
 myConnectedApps auditEvents moderationQueue appealsWaiting myModerationActions moderationFlagRules
-hubLinks accountLinks
+hubLinks accountLinks partnerOpportunities
 similarProblems mySensorDevices
 """
 _SESSION_MUTATIONS = """
@@ -140,6 +140,7 @@ warnMember suspendMember reinstateMember resolveModerationCase appealModerationA
 decideAppeal setModerationFlagRules
 proposeHubLink acceptHubLink declineHubLink setHubLinkPaused setHubLinkCreditLimit payPartnerMember
 creditPartnerVolunteer requestAccountLink confirmAccountLink removeAccountLink
+applyToPartnerOpportunity enterPartnerHub
 setCivicSettings createProblemCategory addProblemRoute updateProblemStatus followProblem
 problemToOpportunity problemToProject postIdea argueIdea supportIdea withdrawIdeaSupport answerIdea
 registerSensorDevice
@@ -190,7 +191,8 @@ CityGapsAnswer CityTrend CityTrendPoint CityTrendsAnswer CityWard""",
     SESSION: """
 Notification NotificationPreferences SavedSearch CalendarFeed ApiClient ApiClientUsage
 ApiErrorCount ConnectedApp TrustCheck AuditEvent DataExport ModerationAction ModerationCase
-ModerationFlagRules ModerationReport HubLink SensorDevice AccountLink""",
+ModerationFlagRules ModerationReport HubLink SensorDevice AccountLink PartnerOpportunity
+GuestApplication GuestSession""",
     OPEN: """
 ApiVersion Asset AssetCategory AvailabilitySlot BadgeAward BadgeClass BadgeLevel BadgeStanding
 Booking BusinessProfile Campaign CampaignProgress CampaignUpdate Category CategoryTotal

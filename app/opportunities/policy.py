@@ -125,7 +125,7 @@ POLICY = ModulePolicy(
         query("opportunities", ANYONE),
         query("recommendedOpportunities", SIGNED_IN),
         query("myOpportunities", SIGNED_IN),
-        query("myApplications", SIGNED_IN),
+        query("myApplications", SIGNED_IN, guests=True),
         query("categories", ANYONE),
     ],
     mutations=[
@@ -153,6 +153,12 @@ POLICY = ModulePolicy(
             SIGNED_IN,
             on("applicationId", "Application", APPLICATION_MANAGERS),
         ),
-        mutation("withdrawApplication", SIGNED_IN, on("applicationId", "Application", APPLICANT)),
+        # A guest (app/federation/guests.py) applies from their own hub; here they may withdraw.
+        mutation(
+            "withdrawApplication",
+            SIGNED_IN,
+            on("applicationId", "Application", APPLICANT),
+            guests=True,
+        ),
     ],
 )

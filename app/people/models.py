@@ -98,12 +98,23 @@ class Member(Base):
     # Set when the member erased their account (app/gdpr/erasure.py): the row stays, pseudonymous,
     # so that the ledger, reviews and the audit log keep pointing somewhere.
     erased_at = fields.DatetimeField(null=True)
+    # A guest (app/federation/guests.py): a member of a partner hub (this member of theirs) who
+    # applied to an opportunity here. No email or password of its own; one per hub and person.
+    home_member: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    home_member_id: int | None
     updated_at = fields.DatetimeField(auto_now=True)
+
+    @property
+    def is_guest(self) -> bool:
+        return getattr(self, "home_member_id", None) is not None
 
     class Meta:
         table = "member"
         constraints = (
             UniqueConstraint(fields=("hub_id", "email"), name="member_hub_email_uniq"),
+            UniqueConstraint(fields=("hub_id", "home_member_id"), name="member_guest_uniq"),
             CheckConstraint(
                 check="travel_km >= 0 AND travel_km <= 200", name="member_travel_km_range"
             ),

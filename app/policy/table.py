@@ -74,6 +74,9 @@ class OperationPolicy:
     name: str
     who: Rule
     parties: "Parties | None" = None
+    # A guest (a partner hub's member in this hub, app/federation/guests.py) may call it too.
+    # Deny by default: a guest's session calls nothing else, whatever `who` says.
+    guests: bool = False
 
 
 @dataclass(frozen=True)
@@ -112,15 +115,19 @@ def value(name: str, why: str) -> ValuePolicy:
     return ValuePolicy(name=name, why=why)
 
 
-def query(name: str, who: Rule, parties: Parties | None = None) -> OperationPolicy:
+def query(
+    name: str, who: Rule, parties: Parties | None = None, *, guests: bool = False
+) -> OperationPolicy:
     """A root read; with `parties`, the row it reads (by an argument) and who may read it."""
-    return OperationPolicy(name=name, who=who, parties=parties)
+    return OperationPolicy(name=name, who=who, parties=parties, guests=guests)
 
 
-def mutation(name: str, who: Rule, parties: Parties | None = None) -> OperationPolicy:
+def mutation(
+    name: str, who: Rule, parties: Parties | None = None, *, guests: bool = False
+) -> OperationPolicy:
     if not who.row_free:
         raise ValueError(f"{name}: `who` must not depend on a row; use `parties`.")
-    return OperationPolicy(name=name, who=who, parties=parties)
+    return OperationPolicy(name=name, who=who, parties=parties, guests=guests)
 
 
 def on(input_field: str, type_name: str, rule: Rule) -> Parties:

@@ -39,6 +39,10 @@ class Viewer:
         return self.actor is not None
 
     @property
+    def guest(self) -> bool:
+        return self.actor is not None and self.actor.guest
+
+    @property
     def member_id(self) -> int | None:
         return self.actor.member_id if self.actor else None
 

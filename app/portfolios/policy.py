@@ -105,14 +105,19 @@ POLICY = ModulePolicy(
         # A member's portfolio (memberId; none: your own): the service refuses the others with
         # PRIVATE, and a member of no hub of yours with NOT_FOUND.
         query("portfolio", SIGNED_IN, on("memberId", "Member", PORTFOLIO_READERS)),
-        query("myHours", SIGNED_IN),
+        query("myHours", SIGNED_IN, guests=True),
         query("disputedHours", MODERATORS),
         # Pending records the viewer may verify: the RECEIVER rule as SQL (hours.to_verify).
         query("hoursToVerify", SIGNED_IN),
         query("hoursToVerifyCount", SIGNED_IN),
     ],
     mutations=[
-        mutation("logHours", SIGNED_IN, on("applicationId", "Application", VOLUNTEER_OF)),
+        mutation(
+            "logHours",
+            SIGNED_IN,
+            on("applicationId", "Application", VOLUNTEER_OF),
+            guests=True,
+        ),
         mutation("verifyHours", SIGNED_IN, on("hoursRecordId", "HoursRecord", RECEIVER)),
         mutation("disputeHours", SIGNED_IN, on("hoursRecordId", "HoursRecord", RECEIVER)),
         mutation("resolveHoursDispute", MODERATORS),

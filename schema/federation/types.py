@@ -6,11 +6,12 @@ import strawberry
 from strawberry import relay
 
 from app.credits.models import Account as AccountModel
-from app.federation import accounts
+from app.federation import accounts, guests
 from app.federation.errors import FederationErrorCode as FederationErrorCodeEnum
 from app.federation.models import AccountLinkStatus as AccountLinkStatusEnum
 from app.federation.models import HubLink as HubLinkModel
 from app.federation.models import LinkStatus as LinkStatusEnum
+from schema.opportunities.types import ApplicationStatus, OpportunityKind
 from schema.relay import encode_id, orm_node
 
 FederationErrorCode = strawberry.enum(FederationErrorCodeEnum, name="FederationErrorCode")
@@ -103,3 +104,78 @@ class AccountLink:
             created_at=view.created_at,
             confirmed_at=view.confirmed_at,
         )
+
+
+@strawberry.type(
+    description="An opportunity of a partner hub that members of this hub may apply to as"
+    " guests (applyToPartnerOpportunity): published, in a category the link carries."
+)
+class PartnerOpportunity:
+    id: strawberry.ID = strawberry.field(description="The opportunity's ID in its own hub.")
+    kind: OpportunityKind  # type: ignore[valid-type]
+    title: str
+    description: str
+    category: str = strawberry.field(description="Its category's slug in its hub.")
+    remote: bool
+    area_name: str
+    starts_at: datetime | None
+    ends_at: datetime | None
+    places_left: int
+    organisation_name: str | None
+    hub_name: str
+    hub_slug: str
+
+    @classmethod
+    def of(cls, row: guests.PartnerOpportunity) -> "PartnerOpportunity":
+        return cls(
+            id=strawberry.ID(str(encode_id("Opportunity", row.id))),
+            kind=row.kind,
+            title=row.title,
+            description=row.description,
+            category=row.category,
+            remote=row.remote,
+            area_name=row.area_name,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            places_left=row.places_left,
+            organisation_name=row.organisation_name,
+            hub_name=row.hub_name,
+            hub_slug=row.hub_slug,
+        )
+
+
+@strawberry.type
+class PartnerOpportunityEdge:
+    cursor: str
+    node: PartnerOpportunity
+
+
+@strawberry.type(description="A page of a partner hub's opportunities, newest first.")
+class PartnerOpportunityConnection:
+    page_info: relay.PageInfo
+    edges: list[PartnerOpportunityEdge]
+
+
+@strawberry.type(
+    description="The viewer's application to a partner hub's opportunity, made as a guest of"
+    " that hub: read and act on it there with enterPartnerHub's session."
+)
+class GuestApplication:
+    application_id: strawberry.ID = strawberry.field(
+        description="The application's ID in the partner hub."
+    )
+    status: ApplicationStatus  # type: ignore[valid-type]
+    hub_name: str
+    hub_slug: str
+
+
+@strawberry.type(
+    description="A session of the viewer's guest account in a partner hub: send its token"
+    " with that hub's slug (CH-Hub) to log hours, withdraw and read your applications there."
+    " No refresh token: enter again when it expires."
+)
+class GuestSession:
+    access_token: str
+    expires_at: datetime
+    hub_slug: str
+    guest_id: strawberry.ID = strawberry.field(description="Your guest member's ID there.")

@@ -64,6 +64,8 @@ SENSITIVE: dict[str, str] = {
     "requestAccountLink": "account_link.request",
     "confirmAccountLink": "account_link.link",
     "removeAccountLink": "account_link.unlink",
+    "applyToPartnerOpportunity": "federation.guest_apply",
+    "enterPartnerHub": "federation.guest_enter",
     "setCivicSettings": "civic.settings",
     "addProblemRoute": "civic.problem_route",
     "updateProblemStatus": "civic.problem_status",
@@ -568,6 +570,52 @@ async def _credit_partner_volunteer(gql: GraphQLClient, c: Cast) -> Any:
         "idempotencyKey": uuid.uuid4().hex,
     }
     return await run(gql, "creditPartnerVolunteer", "CreditPartnerVolunteerInput", value, c.admin)
+
+
+async def _partner_opportunity(c: Cast) -> tuple[Any, Any]:
+    """A partner hub (linked, active) and a published opportunity of it."""
+    from datetime import UTC, datetime, timedelta
+
+    from app.opportunities import service as opportunities
+    from app.opportunities.models import Category
+
+    partner, partner_admin, _ = await _partner_link(c, accepted=True)
+    category = await Category.get_or_none(hub_id=partner.id, slug="gardening")
+    category = category or await Category.create(
+        hub_id=partner.id, slug="gardening", name="Gardening"
+    )
+    opportunity = await opportunities.create_opportunity(
+        actor=await actor_of(partner_admin),
+        fields={
+            "kind": "request",
+            "title": "Help in the garden",
+            "category_id": category.id,
+            "location": (53.4794, -2.2453),
+            "starts_at": datetime.now(UTC) + timedelta(days=3),
+            "places": 2,
+        },
+        publish=True,
+    )
+    return partner, opportunity
+
+
+@scenario("applyToPartnerOpportunity")
+async def _apply_to_partner(gql: GraphQLClient, c: Cast) -> Any:
+    _, opportunity = await _partner_opportunity(c)
+    value = {"opportunityId": gid("Opportunity", opportunity.id)}
+    return await run(
+        gql, "applyToPartnerOpportunity", "ApplyToPartnerOpportunityInput", value, c.alice
+    )
+
+
+@scenario("enterPartnerHub")
+async def _enter_partner_hub(gql: GraphQLClient, c: Cast) -> Any:
+    from app.federation import guests
+
+    partner, opportunity = await _partner_opportunity(c)
+    await guests.apply(actor=await actor_of(c.alice), opportunity_id=opportunity.id)
+    value = {"partnerHubSlug": partner.slug}
+    return await run(gql, "enterPartnerHub", "EnterPartnerHubInput", value, c.alice)
 
 
 async def _other_account(c: Cast) -> Any:

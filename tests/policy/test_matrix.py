@@ -127,6 +127,7 @@ OWN_CODES = {
     # Another hub's member names a hub theirs has no link with.
     "payPartnerMember": {"NO_LINK"},
     "creditPartnerVolunteer": {"NO_LINK"},
+    "applyToPartnerOpportunity": {"NO_LINK"},
 }
 # Mutations that would take rows other checks need: they run last in the allowed pass.
 LAST = ("removeOrganisationMember", "revokeRole", "unlinkProxy", "suspendMember", "logout")

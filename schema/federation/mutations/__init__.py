@@ -3,9 +3,13 @@
 import strawberry
 
 from schema.federation.mutations.accept_hub_link import accept_hub_link
+from schema.federation.mutations.apply_to_partner_opportunity import (
+    apply_to_partner_opportunity,
+)
 from schema.federation.mutations.confirm_account_link import confirm_account_link
 from schema.federation.mutations.credit_partner_volunteer import credit_partner_volunteer
 from schema.federation.mutations.decline_hub_link import decline_hub_link
+from schema.federation.mutations.enter_partner_hub import enter_partner_hub
 from schema.federation.mutations.pay_partner_member import pay_partner_member
 from schema.federation.mutations.propose_hub_link import propose_hub_link
 from schema.federation.mutations.remove_account_link import remove_account_link
@@ -26,3 +30,5 @@ class FederationMutations:
     request_account_link = strawberry.mutation(resolver=request_account_link)
     confirm_account_link = strawberry.mutation(resolver=confirm_account_link)
     remove_account_link = strawberry.mutation(resolver=remove_account_link)
+    apply_to_partner_opportunity = strawberry.mutation(resolver=apply_to_partner_opportunity)
+    enter_partner_hub = strawberry.mutation(resolver=enter_partner_hub)
