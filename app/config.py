@@ -106,6 +106,9 @@ class Settings(BaseSettings):
     # deadline (more than the two clocks may differ and a PREPARE may take).
     federation_margin_seconds: float = 5.0
     federation_recover_seconds: int = 30  # how often the worker re-sends pending decisions
+    # How often linked accounts on other installations are synced (their verified hours
+    # fetched, removals delivered): app/federation/remote_accounts.py.
+    federation_account_links_seconds: int = 3600
     # Tests only: faults injected in this process's messages (JSON: {"lose": ["prepare"], ...}).
     federation_faults: str = ""
 

@@ -22,3 +22,5 @@ class FederationErrorCode(StrEnum):
     INVALID_TOKEN = "invalid_token"
     EXPIRED_TOKEN = "expired_token"
     TOKEN_USED = "token_used"  # the link was confirmed with it already
+    # The partner installation did not answer (a link across installations): nothing kept
+    PARTNER_UNREACHABLE = "partner_unreachable"
