@@ -46,5 +46,8 @@ POLICY = ModulePolicy(
         mutation("requestAccountLink", SIGNED_IN),
         mutation("confirmAccountLink", ANYONE),
         mutation("removeAccountLink", SIGNED_IN),
+        # Links with hubs on other installations (keys exchanged by the two admins).
+        mutation("connectRemoteHubLink", HUB_ADMIN),
+        mutation("completeRemoteHubLink", HUB_ADMIN),
     ],
 )

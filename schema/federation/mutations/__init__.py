@@ -3,7 +3,9 @@
 import strawberry
 
 from schema.federation.mutations.accept_hub_link import accept_hub_link
+from schema.federation.mutations.complete_remote_hub_link import complete_remote_hub_link
 from schema.federation.mutations.confirm_account_link import confirm_account_link
+from schema.federation.mutations.connect_remote_hub_link import connect_remote_hub_link
 from schema.federation.mutations.credit_partner_volunteer import credit_partner_volunteer
 from schema.federation.mutations.decline_hub_link import decline_hub_link
 from schema.federation.mutations.pay_partner_member import pay_partner_member
@@ -26,3 +28,5 @@ class FederationMutations:
     request_account_link = strawberry.mutation(resolver=request_account_link)
     confirm_account_link = strawberry.mutation(resolver=confirm_account_link)
     remove_account_link = strawberry.mutation(resolver=remove_account_link)
+    connect_remote_hub_link = strawberry.mutation(resolver=connect_remote_hub_link)
+    complete_remote_hub_link = strawberry.mutation(resolver=complete_remote_hub_link)
