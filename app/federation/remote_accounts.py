@@ -72,6 +72,9 @@ KINDS = (REQUEST, CONFIRMED, REMOVED, HOURS)
 UNKNOWN = "unknown_account_link"
 MAX_LINES = 50
 SYNC_BATCH = 500
+# Asked from a partner: a few emails an hour per member asked; the address is the partner
+# installation's, shared by all its members, so its allowance is wide.
+ASKED = limits.Limit("account-link-partner", per_identity=5, per_address=1000, seconds=limits.HOUR)
 
 
 class Unknown(Exception):
@@ -203,7 +206,7 @@ async def _on_request(
 ) -> dict[str, Any]:
     """Side B: the same answer whatever is found; a token emailed when the email is a verified
     member's here who is not linked with that hub already."""
-    from app.federation.accounts import ASK, CONFIRM_PATH, TOKEN_PREFIX, confirm_email, digest
+    from app.federation.accounts import CONFIRM_PATH, TOKEN_PREFIX, confirm_email, digest
 
     if not isinstance(body.get("email"), str):
         raise Malformed(REQUEST)
@@ -222,7 +225,9 @@ async def _on_request(
             if member is None or member.email_verified_at is None:
                 return REQUESTED
             try:
-                await limits.guard(ASK, identity=f"{link.hub_id}:{member.id}", code=E.RATE_LIMITED)
+                await limits.guard(
+                    ASKED, identity=f"{link.hub_id}:{member.id}", code=E.RATE_LIMITED
+                )
             except DomainError:
                 return REQUESTED
             existing = (
