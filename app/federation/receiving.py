@@ -55,7 +55,7 @@ async def receive(url: str, headers: dict[str, str], raw: bytes) -> dict[str, An
         payment_id = uuid.UUID(str(body["payment_id"])) if kind in PAYMENT_KINDS else None
     except (ValueError, KeyError, TypeError) as exc:
         raise Refused(400, "malformed") from exc
-    if kind not in PAYMENT_KINDS and kind not in remote_accounts.KINDS:
+    if kind not in (*PAYMENT_KINDS, "balance", *remote_accounts.KINDS):
         raise Refused(400, "malformed")
     # `connect` refuses a pair that exists, so one row at most; two would be refused.
     found = await HubLink.filter(pair=pair, partner_hub_id=None).limit(2)
