@@ -217,6 +217,16 @@ def federation_encrypt_keys() -> None:
     typer.echo(f"{_run(lambda: with_orm(remote.seal_keys))} keys encrypted.")
 
 
+@cli.command("federation-account-links")
+def federation_account_links() -> None:
+    """Sync linked accounts on other installations once (the worker's job): removals
+    delivered, expired asks dropped, the other accounts' verified hours fetched."""
+    from app.federation import remote_accounts
+    from app.runtime import with_orm
+
+    typer.echo(_run(lambda: with_orm(remote_accounts.sync)))
+
+
 @cli.command("federation-reconcile")
 def federation_reconcile() -> None:
     """Compare each remote link's clearing balances with the partner's (the daily job)."""

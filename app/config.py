@@ -110,6 +110,9 @@ class Settings(BaseSettings):
     # copy of the database alone cannot sign for this installation. Keys made without it stay
     # readable; `communityhub federation-encrypt-keys` encrypts them once it is set.
     federation_key_passphrase: SecretStr | None = None
+    # How often linked accounts on other installations are synced (their verified hours
+    # fetched, removals delivered): app/federation/remote_accounts.py.
+    federation_account_links_seconds: int = 3600
     # Tests only: faults injected in this process's messages (JSON: {"lose": ["prepare"], ...}).
     federation_faults: str = ""
 

@@ -23,6 +23,7 @@ from workers.tasks import (
     campaign_sweep,
     civic_reminders,
     credits_housekeeping,
+    federation_account_links,
     federation_reconcile,
     federation_recover,
     moderation_housekeeping,
@@ -67,6 +68,11 @@ def build_periodic_settings(*, burst: bool = False) -> dict[str, Any]:
                 timeout=120,
             ),
             Periodic(federation_reconcile, every_seconds=86400, timeout=300, at_hour=4),
+            Periodic(
+                federation_account_links,
+                every_seconds=get_settings().federation_account_links_seconds,
+                timeout=300,
+            ),
             # Ideas awaiting the council's answer: once a day per idea (data.once holds it).
             Periodic(civic_reminders, every_seconds=3600, timeout=120),
             # Sensor readings into the hourly cells: incremental, one run at a time.

@@ -52,6 +52,13 @@ async def federation_recover(ctx: dict[str, Any]) -> dict[str, int]:
     return await protocol.recover()
 
 
+async def federation_account_links(ctx: dict[str, Any]) -> dict[str, int]:
+    """Linked accounts on other installations: removals delivered, verified hours fetched."""
+    from app.federation import remote_accounts
+
+    return await remote_accounts.sync()
+
+
 async def federation_reconcile(ctx: dict[str, Any]) -> int:
     """Daily: each link with another installation compares both sides' clearing balances."""
     from app.federation import reconciliation

@@ -14,6 +14,10 @@ their two accounts, proving both emails, so that each portfolio shows the verifi
 Any two hubs of the installation may be linked: this is about one person's record, not about
 credits, so no link between the hubs (app/federation/links.py) is needed — each hub's members
 chose to join it, and the person proved both addresses.
+
+A hub on another installation is reached through its hub's link with keys: the slug names the
+partner hub of such a link first (a hub of this installation otherwise), and the messages and
+who holds the truth are in app/federation/remote_accounts.py.
 """
 
 import hashlib
@@ -34,6 +38,7 @@ from app.audit import service as audit
 from app.budgets import limits
 from app.config import get_settings
 from app.errors import DomainError
+from app.federation import remote_accounts
 from app.federation.errors import FederationErrorCode as E
 from app.federation.models import AccountLink, AccountLinkStatus
 from app.hubs.models import Hub
@@ -93,7 +98,11 @@ async def request_link(*, actor: Actor, hub_slug: str, email: str) -> AccountLin
     pending sends a fresh link (the old one stops working), up to ASK an hour per account
     asked (RATE_LIMITED). Refusals write nothing."""
     me = await _verified_member(actor.member_id)
-    hub = await Hub.get_or_none(slug=hub_slug.strip().lower()[:60])
+    slug = hub_slug.strip().lower()[:60]
+    partner = await remote_accounts.partner_link(hub_id=actor.hub_id, slug=slug)
+    if partner is not None:
+        return await remote_accounts.request(actor=actor, me=me, link=partner, email=email)
+    hub = await Hub.get_or_none(slug=slug)
     if hub is None:
         raise DomainError(E.NOT_FOUND, _("No hub with that slug here."), "hubSlug")
     if hub.id == actor.hub_id:
@@ -162,7 +171,9 @@ async def _pair(member_id: int, other_id: int, *, lock: bool = True) -> AccountL
         "SELECT pg_advisory_xact_lock(hashtextextended('account_link:' || $1 || ':' || $2, 0))",
         [str(low), str(high)],
     )
-    query = AccountLink.filter(member_a_id__in=[low, high], member_b_id__in=[low, high])
+    query = AccountLink.filter(
+        member_a_id__in=[low, high], member_b_id__in=[low, high], hub_link_id__isnull=True
+    )
     return await (query.select_for_update() if lock else query).first()
 
 
@@ -173,9 +184,12 @@ async def confirm_by_token(*, token: str) -> AccountLink:
         raise _invalid_token()
     async with in_transaction():
         link = await AccountLink.select_for_update().get_or_none(token_hash=digest(token))
-        if link is None:
+        if link is None or link.status == AccountLinkStatus.REMOVING:
             raise _invalid_token()
-        return await _activate(link, actor=None)
+        link = await _activate(link, actor=None)
+    if link.hub_link_id is not None:  # across installations: the asking side is told
+        await remote_accounts.tell_confirmed(link)
+    return link
 
 
 async def confirm_signed_in(*, actor: Actor, link_id: int) -> AccountLink:
@@ -184,9 +198,12 @@ async def confirm_signed_in(*, actor: Actor, link_id: int) -> AccountLink:
         link = await AccountLink.select_for_update().get_or_none(
             id=link_id, member_b_id=actor.member_id, hub_b_id=actor.hub_id
         )
-        if link is None:
+        if link is None or link.status == AccountLinkStatus.REMOVING:
             raise DomainError(E.NOT_FOUND, _("No such account link."), "linkId")
-        return await _activate(link, actor=actor)
+        link = await _activate(link, actor=actor)
+    if link.hub_link_id is not None:
+        await remote_accounts.tell_confirmed(link)
+    return link
 
 
 async def _activate(link: AccountLink, *, actor: Actor | None) -> AccountLink:
@@ -194,18 +211,23 @@ async def _activate(link: AccountLink, *, actor: Actor | None) -> AccountLink:
         raise DomainError(E.TOKEN_USED, _("These accounts are linked already."), "token")
     if link.expires_at <= datetime.now(UTC):
         raise DomainError(E.EXPIRED_TOKEN, _("This link or token has expired."), "token")
-    await _verified_member(link.member_a_id)
-    await _verified_member(link.member_b_id)
+    for member_id in (link.member_a_id, link.member_b_id):
+        if member_id is not None:  # across installations, the other side checked its own
+            await _verified_member(member_id)
     link.status = AccountLinkStatus.ACTIVE
     link.confirmed_at = datetime.now(UTC)
     await link.save(update_fields=["status", "confirmed_at"])
-    await _record(link, "account_link.link", actor=actor)
+    if link.hub_link_id is not None:
+        await remote_accounts.record(link, "account_link.link", actor=actor)
+    else:
+        await _record(link, "account_link.link", actor=actor)
     return link
 
 
 async def _record(link: AccountLink, action: str, *, actor: Actor | None, **data: Any) -> None:
     """One audit row in each hub, its member the subject (the actor's side names them)."""
     for hub_id, member_id in ((link.hub_a_id, link.member_a_id), (link.hub_b_id, link.member_b_id)):
+        assert hub_id is not None
         await audit.record(
             actor=actor if actor is not None and actor.hub_id == hub_id else None,
             hub_id=hub_id,
@@ -218,22 +240,42 @@ async def _record(link: AccountLink, action: str, *, actor: Actor | None, **data
 
 
 async def remove_link(*, actor: Actor, link_id: int) -> int:
-    """Either side removes the link (pending or active); returns its id."""
+    """Either side removes the link (pending or active); returns its id. Across installations
+    the partner is told at once (and by the link sync until it acknowledges)."""
     async with in_transaction():
         link = await AccountLink.select_for_update().get_or_none(id=link_id)
-        if link is None or actor.member_id not in (link.member_a_id, link.member_b_id):
+        if (
+            link is None
+            or link.status == AccountLinkStatus.REMOVING
+            or (actor.member_id, actor.hub_id)
+            not in ((link.member_a_id, link.hub_a_id), (link.member_b_id, link.hub_b_id))
+        ):
             raise DomainError(E.NOT_FOUND, _("No such account link."), "linkId")
-        await AccountLink.filter(id=link.id).delete()
-        await _record(link, "account_link.unlink", actor=actor)
+        if link.hub_link_id is not None:
+            await remote_accounts.mark_removed(link, actor=actor, reason=None)
+        else:
+            await AccountLink.filter(id=link.id).delete()
+            await _record(link, "account_link.unlink", actor=actor)
+    if link.hub_link_id is not None:
+        await remote_accounts.deliver_removal(link)
     return link_id
 
 
 async def forget_member(*, member_id: int, hub_id: int) -> None:
-    """Erasure of either account removes its links (call it in the erasure's transaction)."""
-    links = await AccountLink.filter(
-        Q(member_a_id=member_id, hub_a_id=hub_id) | Q(member_b_id=member_id, hub_b_id=hub_id)
-    ).select_for_update()
+    """Erasure of either account removes its links (call it in the erasure's transaction).
+    A link across installations waits, REMOVING and its cached hours gone, for the link sync
+    to tell the partner."""
+    links = (
+        await AccountLink.filter(
+            Q(member_a_id=member_id, hub_a_id=hub_id) | Q(member_b_id=member_id, hub_b_id=hub_id)
+        )
+        .exclude(status=AccountLinkStatus.REMOVING)
+        .select_for_update()
+    )
     for link in links:
+        if link.hub_link_id is not None:
+            await remote_accounts.mark_removed(link, actor=None, reason="erasure")
+            continue
         await AccountLink.filter(id=link.id).delete()
         await _record(link, "account_link.unlink", actor=None, reason="erasure")
 
@@ -249,16 +291,23 @@ class LinkView:
     asked_by_me: bool
     created_at: datetime
     confirmed_at: datetime | None
+    remote: bool = False  # the other account is on a partner installation
 
 
+# The other hub: of this installation, or the partner hub of the link with another one.
 _LINKS = """
-SELECT l.id, l.status, l.created_at, l.confirmed_at, (l.member_a_id = $1) AS asked_by_me,
-       h.name AS hub_name, h.slug AS hub_slug
+SELECT l.id, l.status, l.created_at, l.confirmed_at,
+       coalesce(l.member_a_id = $1, false) AS asked_by_me,
+       coalesce(h.name, k.partner_name) AS hub_name, coalesce(h.slug, k.partner_slug) AS hub_slug,
+       (l.hub_link_id IS NOT NULL) AS remote
   FROM account_link l
-  JOIN hub h ON h.id = CASE WHEN l.member_a_id = $1 THEN l.hub_b_id ELSE l.hub_a_id END
+  LEFT JOIN hub_link k ON k.id = l.hub_link_id
+  LEFT JOIN hub h ON l.hub_link_id IS NULL
+   AND h.id = CASE WHEN l.member_a_id = $1 THEN l.hub_b_id ELSE l.hub_a_id END
  WHERE ((l.member_a_id = $1 AND l.hub_a_id = $2) OR (l.member_b_id = $1 AND l.hub_b_id = $2))
+   AND l.status <> 'removing'
    AND ($3::bigint IS NULL OR l.id = $3)
- ORDER BY h.name, l.id"""
+ ORDER BY hub_name, l.id"""
 
 
 async def links_of(*, actor: Actor) -> list[LinkView]:
@@ -268,6 +317,7 @@ async def links_of(*, actor: Actor) -> list[LinkView]:
 
 async def view_for_b(link: AccountLink) -> LinkView:
     """A link as its confirming (B) account sees it."""
+    assert link.member_b_id is not None and link.hub_b_id is not None
     [found] = await _views(member_id=link.member_b_id, hub_id=link.hub_b_id, link_id=link.id)
     return found
 
@@ -290,6 +340,7 @@ async def _views(*, member_id: int, hub_id: int, link_id: int | None = None) -> 
             asked_by_me=r["asked_by_me"],
             created_at=r["created_at"],
             confirmed_at=r["confirmed_at"],
+            remote=r["remote"],
         )
         for r in rows
     ]
@@ -304,31 +355,43 @@ class HubHours:
     own: bool
     minutes: int
     services: int
+    # An account on a partner installation: when its hours were fetched (cached here).
+    fetched_at: datetime | None = None
 
 
 # The member's verified hours per hub: their own account first, then each active linked
-# account's and each guest account's, in one statement however many links.
+# account's (on this installation, summed here; on another, as last fetched) and each guest
+# account's, in one statement however many links.
 _HOURS_BY_HUB = """
 WITH accounts AS (
   SELECT $1::bigint AS hub_id, $2::bigint AS member_id
   UNION
   SELECT hub_b_id, member_b_id FROM account_link
-   WHERE status = 'active' AND hub_a_id = $1 AND member_a_id = $2
+   WHERE status = 'active' AND hub_a_id = $1 AND member_a_id = $2 AND hub_link_id IS NULL
   UNION
   SELECT hub_a_id, member_a_id FROM account_link
-   WHERE status = 'active' AND hub_b_id = $1 AND member_b_id = $2
+   WHERE status = 'active' AND hub_b_id = $1 AND member_b_id = $2 AND hub_link_id IS NULL
   UNION  -- the member's guest accounts in partner hubs (app/federation/guests.py)
   SELECT hub_id, id FROM member WHERE home_member_id = $2
+), local AS (
+  SELECT h.name, h.slug, (a.hub_id = $1) AS own,
+         coalesce(sum(r.minutes), 0)::bigint AS minutes,
+         count(DISTINCT r.application_id)::int AS services, NULL::timestamptz AS fetched_at
+    FROM accounts a
+    JOIN hub h ON h.id = a.hub_id
+    LEFT JOIN hours_record r
+      ON r.hub_id = a.hub_id AND r.volunteer_id = a.member_id AND r.status = 'verified'
+   GROUP BY a.hub_id, h.name, h.slug
+), remote AS (
+  SELECT k.partner_name, k.partner_slug, false, l.remote_minutes, l.remote_services,
+         l.fetched_at
+    FROM account_link l
+    JOIN hub_link k ON k.id = l.hub_link_id
+   WHERE l.status = 'active' AND l.fetched_at IS NOT NULL
+     AND ((l.hub_a_id = $1 AND l.member_a_id = $2) OR (l.hub_b_id = $1 AND l.member_b_id = $2))
 )
-SELECT h.name, h.slug, (a.hub_id = $1) AS own,
-       coalesce(sum(r.minutes), 0)::bigint AS minutes,
-       count(DISTINCT r.application_id)::int AS services
-  FROM accounts a
-  JOIN hub h ON h.id = a.hub_id
-  LEFT JOIN hours_record r
-    ON r.hub_id = a.hub_id AND r.volunteer_id = a.member_id AND r.status = 'verified'
- GROUP BY a.hub_id, h.name, h.slug
- ORDER BY (a.hub_id = $1) DESC, h.name, h.slug"""
+SELECT * FROM (SELECT * FROM local UNION ALL SELECT * FROM remote) AS t
+ ORDER BY own DESC, name, slug"""
 
 
 async def hours_by_hub(*, hub_id: int, member_id: int) -> list[HubHours]:
@@ -336,6 +399,13 @@ async def hours_by_hub(*, hub_id: int, member_id: int) -> list[HubHours]:
         _HOURS_BY_HUB, [hub_id, member_id]
     )
     return [
-        HubHours(r["name"], r["slug"], bool(r["own"]), int(r["minutes"]), int(r["services"]))
+        HubHours(
+            r["name"],
+            r["slug"],
+            bool(r["own"]),
+            int(r["minutes"]),
+            int(r["services"]),
+            r["fetched_at"],
+        )
         for r in rows
     ]

@@ -31,3 +31,5 @@ class FederationErrorCode(StrEnum):
     MISSING_CHECKS = "missing_checks"
     AGE_REQUIREMENT = "age_requirement"
     OWN_OPPORTUNITY = "own_opportunity"
+    # The partner installation did not answer (a link across installations): nothing kept
+    PARTNER_UNREACHABLE = "partner_unreachable"

@@ -125,42 +125,79 @@ class RemotePayment(Base):
 class AccountLinkStatus(StrEnum):
     PENDING = "pending"  # asked from one account; the other has not confirmed
     ACTIVE = "active"  # both emails proven: each portfolio shows the other's verified hours
+    # Across installations only: removed here, the partner not yet told (the link sync delivers
+    # `account_link_removed`, then the row goes). Shown nowhere, counted nowhere.
+    REMOVING = "removing"
 
 
 class AccountLink(Base):
-    """One person's two accounts in two hubs of this installation, linked (issue 22).
+    """One person's two accounts in two hubs, linked (issue 22).
 
     `member_a` asked (signed in to hub A, proving their verified email there); `member_b`
     confirmed with the token emailed to their verified address in hub B, or signed in to B.
     Symmetric once active: one row per pair of accounts (a unique index on the unordered pair,
     migration 0046), removable by either side. The token is kept as a SHA-256 hash only, and
     stays after confirmation so that a second use is told apart from an unknown token.
+
+    Across installations (app/federation/remote_accounts.py) each installation keeps its own
+    row: `hub_link` is the link with the partner installation's hub, `ref` the account link's
+    id on both sides, `remote_member_id` the other account's member id there (learnt on
+    confirmation by the asking side), and the side that is not here is null (hub_a/member_a on
+    the confirming side's row, hub_b/member_b on the asking side's). `remote_*` cache the
+    other account's verified hours as last fetched (`fetched_at`).
     """
 
-    hub_a: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
-        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    hub_a: fields.ForeignKeyNullableRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, null=True, on_delete=fields.RESTRICT
     )
-    hub_a_id: int
-    member_a: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
-        "models.Member", related_name=False, on_delete=fields.CASCADE
+    hub_a_id: int | None
+    member_a: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.CASCADE
     )
-    member_a_id: int
-    hub_b: fields.ForeignKeyRelation["Hub"] = fields.ForeignKeyField(
-        "models.Hub", related_name=False, on_delete=fields.RESTRICT
+    member_a_id: int | None
+    hub_b: fields.ForeignKeyNullableRelation["Hub"] = fields.ForeignKeyField(
+        "models.Hub", related_name=False, null=True, on_delete=fields.RESTRICT
     )
-    hub_b_id: int
-    member_b: fields.ForeignKeyRelation["Member"] = fields.ForeignKeyField(
-        "models.Member", related_name=False, on_delete=fields.CASCADE
+    hub_b_id: int | None
+    member_b: fields.ForeignKeyNullableRelation["Member"] = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.CASCADE
     )
-    member_b_id: int
+    member_b_id: int | None
     status = fields.CharEnumField(AccountLinkStatus, max_length=10)
-    token_hash = fields.CharField(max_length=64, unique=True)
+    # Null on the asking side's row of a link across installations (nothing was emailed there).
+    token_hash = fields.CharField(max_length=64, unique=True, null=True)
     expires_at = fields.DatetimeField()
     confirmed_at = fields.DatetimeField(null=True)
+    # Across installations (null for a link within this installation):
+    hub_link: fields.ForeignKeyNullableRelation[HubLink] = fields.ForeignKeyField(
+        "models.HubLink", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    hub_link_id: int | None
+    ref = fields.UUIDField(null=True)
+    remote_member_id = fields.BigIntField(null=True)
+    remote_minutes = fields.BigIntField(null=True)
+    remote_services = fields.IntField(null=True)
+    remote_lines: list[dict[str, Any]] | None = fields.JSONField(null=True)  # type: ignore[assignment]
+    fetched_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "account_link"
-        constraints = (CheckConstraint(check="hub_a_id <> hub_b_id", name="account_link_two_hubs"),)
+        constraints = (
+            CheckConstraint(check="hub_a_id <> hub_b_id", name="account_link_two_hubs"),
+            # Within this installation both accounts are here; across installations exactly
+            # one is, and the link's shared ref is known.
+            CheckConstraint(
+                check="(hub_link_id IS NULL AND member_a_id IS NOT NULL"
+                " AND member_b_id IS NOT NULL AND hub_a_id IS NOT NULL AND hub_b_id IS NOT NULL)"
+                " OR (hub_link_id IS NOT NULL AND ref IS NOT NULL AND ("
+                "(member_a_id IS NOT NULL AND hub_a_id IS NOT NULL"
+                " AND member_b_id IS NULL AND hub_b_id IS NULL)"
+                " OR (member_b_id IS NOT NULL AND hub_b_id IS NOT NULL"
+                " AND member_a_id IS NULL AND hub_a_id IS NULL)))",
+                name="account_link_sides",
+            ),
+            UniqueConstraint(fields=("hub_link_id", "ref"), name="account_link_ref_uniq"),
+        )
         indexes = (("member_a_id",), ("member_b_id",))
 
 

@@ -97,5 +97,8 @@ POLICY = ModulePolicy(
         # guest); the partner opportunity must be PARTNER_VISIBLE.
         mutation("applyToPartnerOpportunity", SIGNED_IN),
         mutation("enterPartnerHub", SIGNED_IN),
+        # Links with hubs on other installations (keys exchanged by the two admins).
+        mutation("connectRemoteHubLink", HUB_ADMIN),
+        mutation("completeRemoteHubLink", HUB_ADMIN),
     ],
 )

@@ -1,4 +1,8 @@
-"""The payee's side of a payment between installations (app/federation/protocol.py says how
+"""Signed messages from partner installations, verified, then dispatched on their `type`: the
+payee's side of a payment (below), linked accounts (app/federation/remote_accounts.py), the
+clearing balance.
+
+The payee's side of a payment between installations (app/federation/protocol.py says how
 the protocol runs): messages verified by their signature, then handled once per payment. A
 PREPARE holds the converted amount on the clearing account for the partner; only a COMMIT posts
 it, only a VOID releases it; a VOID before any PREPARE leaves a VOIDED placeholder."""
@@ -17,7 +21,7 @@ from app.credits import ledger
 from app.credits.errors import CreditsErrorCode
 from app.credits.models import Account, TransferKind
 from app.errors import DomainError
-from app.federation import rates, signing
+from app.federation import rates, remote_accounts, signing
 from app.federation.errors import FederationErrorCode as E
 from app.federation.models import (
     FINAL,
@@ -31,6 +35,7 @@ from app.federation.protocol import injected_faults, set_state
 from app.people.models import Member, MemberStatus
 
 log = logging.getLogger(__name__)
+PAYMENT_KINDS = ("prepare", "commit", "void")
 
 
 class Refused(Exception):
@@ -47,9 +52,11 @@ async def receive(url: str, headers: dict[str, str], raw: bytes) -> dict[str, An
         body = json.loads(raw)
         pair = uuid.UUID(str(body["pair"]))
         kind = str(body["type"])
-        payment_id = uuid.UUID(str(body["payment_id"]))
+        payment_id = uuid.UUID(str(body["payment_id"])) if kind in PAYMENT_KINDS else None
     except (ValueError, KeyError, TypeError) as exc:
         raise Refused(400, "malformed") from exc
+    if kind not in (*PAYMENT_KINDS, "balance", *remote_accounts.KINDS):
+        raise Refused(400, "malformed")
     # `connect` refuses a pair that exists, so one row at most; two would be refused.
     found = await HubLink.filter(pair=pair, partner_hub_id=None).limit(2)
     link = found[0] if len(found) == 1 else None
@@ -67,14 +74,21 @@ async def receive(url: str, headers: dict[str, str], raw: bytes) -> dict[str, An
     faults = injected_faults()
     if kind in faults.get("delay", {}):  # tests: a slow partner (the sender times out)
         await asyncio.sleep(float(faults["delay"][kind]))
-    if kind == "prepare":
-        answer = await _prepare(link, payment_id, body)
-    elif kind in ("commit", "void"):
-        answer = await _decide(link, payment_id, kind)
+    if kind in remote_accounts.KINDS:  # linked accounts (app/federation/remote_accounts.py)
+        try:
+            answer = await remote_accounts.receive(link, kind, body)
+        except remote_accounts.Malformed as exc:
+            raise Refused(400, "malformed") from exc
+        except remote_accounts.Unknown as exc:
+            raise Refused(404, remote_accounts.UNKNOWN) from exc
     elif kind == "balance":
         answer = await balance(link)
     else:
-        raise Refused(400, "malformed")
+        assert payment_id is not None
+        if kind == "prepare":
+            answer = await _prepare(link, payment_id, body)
+        else:
+            answer = await _decide(link, payment_id, kind)
     if kind in faults.get("crash_after", []):  # tests: killed after committing, before answering
         os._exit(1)
     return answer

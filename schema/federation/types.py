@@ -80,7 +80,8 @@ AccountLinkStatus = strawberry.enum(
 
 @strawberry.type(
     description="A link between the viewer's account and their own account in another hub of"
-    " this installation (both emails proven): each portfolio shows the other's verified hours."
+    " this installation or of a partner installation (both emails proven): each portfolio"
+    " shows the other's verified hours."
 )
 class AccountLink:
     id: strawberry.ID
@@ -92,6 +93,11 @@ class AccountLink:
     )
     created_at: datetime
     confirmed_at: datetime | None
+    remote: bool = strawberry.field(
+        default=False,
+        description="True when the other hub is on a partner installation (its verified hours"
+        " are fetched from there, so they show in the portfolio some time after linking).",
+    )
 
     @classmethod
     def of(cls, view: accounts.LinkView) -> "AccountLink":
@@ -103,6 +109,7 @@ class AccountLink:
             asked_by_me=view.asked_by_me,
             created_at=view.created_at,
             confirmed_at=view.confirmed_at,
+            remote=view.remote,
         )
 
 

@@ -95,6 +95,11 @@ class HubHours:
     linked: bool = strawberry.field(description="False for this account's own hub.")
     minutes: int
     services_delivered: int
+    fetched_at: datetime | None = strawberry.field(
+        default=None,
+        description="A linked account on a partner installation: when these hours were"
+        " fetched from there. Null for this installation's hubs (always current).",
+    )
 
 
 @strawberry.type(description="Ratings received: count, average and how many of each star.")
@@ -195,6 +200,7 @@ class Portfolio:
                     linked=not h.own,
                     minutes=h.minutes,
                     services_delivered=h.services,
+                    fetched_at=h.fetched_at,
                 )
                 for h in p.hours_by_hub
             ],

@@ -66,6 +66,8 @@ SENSITIVE: dict[str, str] = {
     "removeAccountLink": "account_link.unlink",
     "applyToPartnerOpportunity": "federation.guest_apply",
     "enterPartnerHub": "federation.guest_enter",
+    "connectRemoteHubLink": "federation.connect",
+    "completeRemoteHubLink": "federation.accept",
     "setCivicSettings": "civic.settings",
     "addProblemRoute": "civic.problem_route",
     "updateProblemStatus": "civic.problem_status",
@@ -656,6 +658,25 @@ async def _remove_account_link(gql: GraphQLClient, c: Cast) -> Any:
     link = await _asked_of_alice(c)
     value = {"linkId": gid("AccountLink", link.id)}
     return await run(gql, "removeAccountLink", "RemoveAccountLinkInput", value, c.alice)
+
+
+@scenario("connectRemoteHubLink")
+async def _connect_remote_link(gql: GraphQLClient, c: Cast) -> Any:
+    value = {"partnerHubSlug": f"far-{uuid.uuid4().hex[:8]}", "partnerName": "Far Hub",
+             "partnerUrl": "https://far.example.org"}  # fmt: skip
+    return await run(gql, "connectRemoteHubLink", "ConnectRemoteHubLinkInput", value, c.admin)
+
+
+@scenario("completeRemoteHubLink")
+async def _complete_remote_link(gql: GraphQLClient, c: Cast) -> Any:
+    from app.federation import remote, signing
+
+    link, _public = await remote.connect(
+        actor=await actor_of(c.admin), partner_slug=f"far-{uuid.uuid4().hex[:8]}",
+        partner_name="Far Hub", partner_url="https://far.example.org",
+    )  # fmt: skip
+    value = {"linkId": gid("HubLink", link.id), "partnerKey": signing.new_key_pair()[1]}
+    return await run(gql, "completeRemoteHubLink", "CompleteRemoteHubLinkInput", value, c.admin)
 
 
 def test_every_mutation_is_classified_once() -> None:

@@ -28,7 +28,12 @@ async def _go(command: dict[str, Any]) -> Any:
             person = await create_person(hub=hub, display_name=name)
             if command.get("fund"):
                 await fund_member(hub.id, person.member.id, command["fund"])
-            people[name] = {"id": person.member.id, "gid": person.gid, "token": person.token}
+            people[name] = {
+                "id": person.member.id,
+                "gid": person.gid,
+                "token": person.token,
+                "email": person.email,
+            }
         return {"hub_id": hub.id, "admin_id": admin.member.id, "people": people}
     hub = await Hub.get(slug=command["slug"])
     admin_member = await Member.get(id=(await hub_admin(hub.id)))
@@ -51,10 +56,54 @@ async def _go(command: dict[str, Any]) -> Any:
             actor=actor, link_id=command["link_id"], partner_key=command["partner_key"]
         )
         return {"link_id": link.id}
+    if op == "hours":  # verified hours of `volunteer` (by id), one opportunity per amount
+        return await _hours(hub, admin_member, command["volunteer_id"], command["minutes"])
     if op == "link_data":
         link = await HubLink.get(id=command["link_id"])
         return link.data
     raise AssertionError(op)
+
+
+async def _hours(hub: Any, poster: Any, volunteer_id: int, minutes: list[int]) -> int:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from app.actor import Actor
+    from app.opportunities import applications
+    from app.opportunities import service as opportunities
+    from app.opportunities.models import Category
+    from app.people.models import Member, Role
+    from app.portfolios import hours
+
+    as_poster = Actor(member=poster, roles=frozenset({Role.MEMBER, Role.HUB_ADMIN}))
+    volunteer = Actor(member=await Member.get(id=volunteer_id), roles=frozenset({Role.MEMBER}))
+    category, _ = await Category.get_or_create(hub_id=hub.id, slug="repairs", name="Repairs")
+    total = 0
+    for n, amount in enumerate(minutes):
+        opportunity = await opportunities.create_opportunity(
+            actor=as_poster,
+            fields={
+                "kind": "request", "title": f"Repair cafe {n + 1}",
+                "description": "Fixing bikes and toasters.", "category_id": category.id,
+                "location": (53.4794, -2.2453),
+                "starts_at": datetime.now(UTC) + timedelta(days=3),
+                "ends_at": datetime.now(UTC) + timedelta(days=3, hours=3), "places": 2,
+                "auto_accept": True,
+            },
+            publish=True,
+        )  # fmt: skip
+        application = await applications.apply(actor=volunteer, opportunity_id=opportunity.id)
+        if application.status != "accepted":
+            await applications.accept(actor=as_poster, application_id=application.id)
+        record = await hours.log_hours(
+            actor=volunteer,
+            application_id=application.id,
+            worked_on=datetime.now(ZoneInfo(hub.timezone)).date(),
+            minutes=amount,
+        )
+        await hours.verify_hours(actor=as_poster, record_id=record.id)
+        total += amount
+    return total
 
 
 async def hub_admin(hub_id: int) -> int:

@@ -7,6 +7,8 @@ import asyncio
 import json
 import os
 import random
+import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -320,3 +322,220 @@ async def test_forged_replayed_and_unknown_messages_are_refused_and_write_nothin
             response = await http.post(url, content=raw, headers=headers)
             assert response.json() == {"state": "committed"}
     assert await b.counts() == before
+
+
+# ---- linked accounts across the two installations (app/federation/remote_accounts.py) -----
+
+REQUEST_LINK = """
+mutation($input: RequestAccountLinkInput!) {
+  requestAccountLink(input: $input) {
+    link { id status hubName hubSlug askedByMe remote } errors { code field }
+  }
+}"""
+CONFIRM_LINK = """
+mutation($input: ConfirmAccountLinkInput!) {
+  confirmAccountLink(input: $input) { link { id status askedByMe remote } errors { code } }
+}"""
+REMOVE_LINK = """
+mutation($input: RemoveAccountLinkInput!) {
+  removeAccountLink(input: $input) { removedLinkId errors { code } }
+}"""
+ACCOUNT_LINKS = "{ accountLinks { id status hubSlug askedByMe remote } }"
+HOURS_BY_HUB = """
+{ portfolio { combinedMinutes
+  hoursByHub { hubName hubSlug linked minutes servicesDelivered fetchedAt } } }"""
+ERASE = """
+mutation($input: EraseAccountInput!) { eraseAccount(input: $input) { errors { code } } }"""
+
+
+def gql(inst: Installation, query: str, variables: Any = None, as_: str | None = None) -> Any:
+    headers = {"CH-Hub": inst.name}
+    if as_ is not None:
+        headers["Authorization"] = f"Bearer {inst.info['people'][as_]['token']}"
+    response = httpx.post(
+        f"{inst.url}/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers=headers,
+        timeout=30,
+    )
+    body = response.json()
+    assert response.status_code == 200 and "errors" not in body, body
+    return body["data"]
+
+
+async def link_tokens(inst: Installation, email: str) -> list[str]:
+    """The account-link tokens emailed (queued) to `email` there, oldest first."""
+    rows = await inst.rows("SELECT payload FROM outbox_job WHERE name = 'send_email' ORDER BY id")
+    found = []
+    for row in rows:
+        payload = json.loads(row["payload"])
+        if payload["to"] == email:
+            found += re.findall(r"chl_[A-Za-z0-9_-]+", payload["text"])
+    return found
+
+
+async def account_links(inst: Installation) -> list[dict[str, Any]]:
+    return await inst.rows(
+        "SELECT status, ref::text AS ref, member_a_id, member_b_id, remote_member_id,"
+        " remote_minutes, fetched_at FROM account_link ORDER BY id"
+    )
+
+
+def ask(a: Installation, b: Installation, email: str) -> dict[str, Any]:
+    data = gql(a, REQUEST_LINK, {"input": {"hubSlug": b.name, "email": email}}, as_="Ada")
+    assert data["requestAccountLink"]["errors"] == [], data
+    return data["requestAccountLink"]["link"]  # type: ignore[no-any-return]
+
+
+async def linked_across(a: Installation, b: Installation) -> None:
+    """Ada (A) links her account with Bo's (B, the same person) through GraphQL and the token
+    emailed by B."""
+    asked = ask(a, b, b.info["people"]["Bo"]["email"])
+    assert asked == {**asked, "status": "PENDING", "hubSlug": b.name, "askedByMe": True,
+                     "remote": True}  # fmt: skip
+    token = (await link_tokens(b, b.info["people"]["Bo"]["email"]))[-1]  # the latest ask's
+    data = gql(b, CONFIRM_LINK, {"input": {"token": token}})
+    assert data["confirmAccountLink"] == {
+        "link": {**data["confirmAccountLink"]["link"], "status": "ACTIVE", "askedByMe": False,
+                 "remote": True},
+        "errors": [],
+    }  # fmt: skip
+
+
+async def test_accounts_linked_across_installations(two: Any) -> None:
+    """One test on one fresh pair of installations (each costs two database copies and two
+    server starts): refusals first, then a link shown and removed, then one erased."""
+    a, b = two
+    await refused_messages_write_nothing(a, b)
+    await linked_shows_the_remote_hours_until_removed(a, b)
+    await erasure_removes_the_link_on_both_sides_once_the_partner_is_told(a, b)
+
+
+async def linked_shows_the_remote_hours_until_removed(a: Installation, b: Installation) -> None:
+    # given: Bo has 75 verified minutes in B (two services)
+    bo = b.info["people"]["Bo"]
+    assert b.setup({"op": "hours", "slug": b.name, "volunteer_id": bo["id"],
+                    "minutes": [45, 30]}) == 75  # fmt: skip
+    # when: Ada links her account with Bo's (B's email token), B telling A at once
+    await linked_across(a, b)
+    # then: active on both sides, each knowing the other account
+    [mine], [theirs] = await account_links(a), await account_links(b)
+    assert (mine["status"], theirs["status"]) == ("active", "active")
+    assert mine["ref"] == theirs["ref"]
+    assert (mine["remote_member_id"], theirs["remote_member_id"]) == (
+        bo["id"], a.info["people"]["Ada"]["id"],
+    )  # fmt: skip
+    assert gql(a, ACCOUNT_LINKS, as_="Ada")["accountLinks"][0]["status"] == "ACTIVE"
+    # no hours shown before they were fetched: a portfolio read never asks B
+    by_hub = gql(a, HOURS_BY_HUB, as_="Ada")["portfolio"]["hoursByHub"]
+    assert [h["hubSlug"] for h in by_hub] == [a.name]
+    # when: the link sync runs on A (the worker's cron)
+    assert "'fetched': 1" in a.cli("federation-account-links")
+    # then: A's portfolio shows B's verified hours, cached
+    portfolio = gql(a, HOURS_BY_HUB, as_="Ada")["portfolio"]
+    assert [(h["hubSlug"], h["linked"], h["minutes"], h["servicesDelivered"])
+            for h in portfolio["hoursByHub"]] == [(a.name, False, 0, 0),
+                                                 (b.name, True, 75, 2)]  # fmt: skip
+    assert portfolio["hoursByHub"][1]["fetchedAt"] and portfolio["combinedMinutes"] == 75
+    [cached] = await a.rows("SELECT remote_lines FROM account_link")
+    lines = json.loads(cached["remote_lines"])
+    assert sorted((x["title"], x["minutes"]) for x in lines) == [
+        ("Repair cafe 1", 45), ("Repair cafe 2", 30),
+    ]  # fmt: skip
+    # when: Bo removes the link on B
+    [link_b] = gql(b, ACCOUNT_LINKS, as_="Bo")["accountLinks"]
+    data = gql(b, REMOVE_LINK, {"input": {"linkId": link_b["id"]}}, as_="Bo")
+    assert data["removeAccountLink"]["errors"] == []
+    # then: gone on both sides, and A's portfolio no longer shows B's hours
+    assert (await account_links(a), await account_links(b)) == ([], [])
+    by_hub = gql(a, HOURS_BY_HUB, as_="Ada")["portfolio"]["hoursByHub"]
+    assert [h["hubSlug"] for h in by_hub] == [a.name]
+    assert gql(a, ACCOUNT_LINKS, as_="Ada")["accountLinks"] == []
+
+
+async def erasure_removes_the_link_on_both_sides_once_the_partner_is_told(
+    a: Installation, b: Installation
+) -> None:
+    # given: linked again, B's hours fetched
+    await linked_across(a, b)
+    a.cli("federation-account-links")
+    assert [r["remote_minutes"] for r in await account_links(a)] == [75]
+    # when: B is down while Ada erases her account on A
+    b.stop(kill=True)
+    data = gql(a, ERASE, {"input": {"confirm": "ERASE"}}, as_="Ada")
+    assert data["eraseAccount"]["errors"] == []
+    # then: the link waits to be told, its cached hours gone at once
+    [waiting] = await account_links(a)
+    assert (waiting["status"], waiting["remote_minutes"], waiting["fetched_at"]) == (
+        "removing", None, None,
+    )  # fmt: skip
+    assert "'unreachable': 1" in a.cli("federation-account-links")
+    # when: B is back and the sync runs again
+    b.start()
+    assert "'removed': 1" in a.cli("federation-account-links")
+    # then: removed on both sides; a second run has nothing to do
+    assert (await account_links(a), await account_links(b)) == ([], [])
+    assert "'removed'" not in a.cli("federation-account-links")
+
+
+async def refused_messages_write_nothing(a: Installation, b: Installation) -> None:
+    """Forged, tampered, unknown: refused; an unknown or unverified email: the same answer as a
+    verified one; a repeated request: one pending link, one email."""
+    bo = b.info["people"]["Bo"]
+    own_key = a.setup({"op": "link_data", "slug": a.name, "link_id": a.info["link_id"]})["own_key"]
+    forger, _ = signing.new_key_pair()
+    ada = a.info["people"]["Ada"]["id"]
+
+    def request(email: str, ref: str) -> dict[str, Any]:
+        return {"type": "account_link_request", "message_id": ref, "ref": ref,
+                "member_id": ada, "email": email}  # fmt: skip
+
+    async def written() -> list[int]:
+        counts = await b.counts()
+        rows = await b.rows("SELECT count(*)::int AS n FROM account_link")
+        mails = await b.rows("SELECT count(*)::int AS n FROM outbox_job")
+        return [counts["audit_event"], rows[0]["n"], mails[0]["n"]]
+
+    before = await written()
+    async with httpx.AsyncClient() as http:
+        # forged: signed with another key; tampered: another body under a real signature
+        url, raw, headers = _signed(a, b, request(bo["email"], str(uuid.uuid4())), key=forger)
+        assert (await http.post(url, content=raw, headers=headers)).status_code == 401
+        url, raw, headers = _signed(a, b, request("x@example.org", str(uuid.uuid4())), own_key)
+        tampered = raw.replace(b"x@example.org", bo["email"].encode())
+        assert (await http.post(url, content=tampered, headers=headers)).status_code == 401
+        # a message for an unknown account link: refused
+        for kind in ("verified_hours", "account_link_confirmed"):
+            body = {"type": kind, "ref": str(uuid.uuid4()), "member_id": ada,
+                    "remote_member_id": bo["id"]}  # fmt: skip
+            url, raw, headers = _signed(a, b, body, own_key)
+            response = await http.post(url, content=raw, headers=headers)
+            assert (response.status_code, response.json()) == (
+                404, {"error": "unknown_account_link"},
+            ), kind  # fmt: skip
+        # under an unknown link between the hubs: refused
+        unknown_pair = {**request(bo["email"], str(uuid.uuid4())), "pair": str(uuid.uuid4())}
+        raw = json.dumps(unknown_pair).encode()
+        headers = signing.sign(url, raw, key_id=f"{unknown_pair['pair']}:{a.name}",
+                               private_pem=own_key)  # fmt: skip
+        assert (await http.post(url, content=raw, headers=headers)).status_code == 401
+        # an unknown email and a known but unverified one: the same answer, nothing written
+        answers = []
+        url, raw, headers = _signed(a, b, request("nobody@example.org", str(uuid.uuid4())), own_key)
+        answers.append((await http.post(url, content=raw, headers=headers)).json())
+        await b.rows("UPDATE member SET email_verified_at = NULL WHERE id = $1", bo["id"])
+        url, raw, headers = _signed(a, b, request(bo["email"], str(uuid.uuid4())), own_key)
+        answers.append((await http.post(url, content=raw, headers=headers)).json())
+        await b.rows("UPDATE member SET email_verified_at = now() WHERE id = $1", bo["id"])
+        assert answers == [{"state": "requested"}] * 2
+        assert await written() == before
+        # a request repeated (the same id, even the same signed message): one pending link,
+        # one email, the same answer each time
+        url, raw, headers = _signed(a, b, request(bo["email"], str(uuid.uuid4())), own_key)
+        for _ in range(3):
+            response = await http.post(url, content=raw, headers=headers)
+            assert response.json() == {"state": "requested"}
+    assert [r["status"] for r in await account_links(b)] == ["pending"]
+    assert len(await link_tokens(b, bo["email"])) == 1
+    # and to the member on A: an unknown email is answered like a known one (PENDING)
+    assert ask(a, b, "nobody@example.org")["status"] == "PENDING"

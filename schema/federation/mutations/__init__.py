@@ -6,7 +6,9 @@ from schema.federation.mutations.accept_hub_link import accept_hub_link
 from schema.federation.mutations.apply_to_partner_opportunity import (
     apply_to_partner_opportunity,
 )
+from schema.federation.mutations.complete_remote_hub_link import complete_remote_hub_link
 from schema.federation.mutations.confirm_account_link import confirm_account_link
+from schema.federation.mutations.connect_remote_hub_link import connect_remote_hub_link
 from schema.federation.mutations.credit_partner_volunteer import credit_partner_volunteer
 from schema.federation.mutations.decline_hub_link import decline_hub_link
 from schema.federation.mutations.enter_partner_hub import enter_partner_hub
@@ -32,3 +34,5 @@ class FederationMutations:
     remove_account_link = strawberry.mutation(resolver=remove_account_link)
     apply_to_partner_opportunity = strawberry.mutation(resolver=apply_to_partner_opportunity)
     enter_partner_hub = strawberry.mutation(resolver=enter_partner_hub)
+    connect_remote_hub_link = strawberry.mutation(resolver=connect_remote_hub_link)
+    complete_remote_hub_link = strawberry.mutation(resolver=complete_remote_hub_link)
