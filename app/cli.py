@@ -37,7 +37,15 @@ def _options(
 
 
 def _run(factory: Callable[[], Coroutine[Any, Any, Any]]) -> Any:
-    return asyncio.run(factory())
+    """Runs a command's coroutine; a user's mistake (a DomainError) is printed, exit code 2."""
+    from app.errors import DomainError
+
+    try:
+        return asyncio.run(factory())
+    except DomainError as exc:
+        code = getattr(exc.code, "value", exc.code)
+        typer.echo(f"{code}: {exc.field + ': ' if exc.field else ''}{exc.message}", err=True)
+        raise typer.Exit(2) from exc
 
 
 @cli.command()
@@ -145,8 +153,6 @@ def federation_connect(
 ) -> None:
     """Agree a link with a hub on another installation: first without --partner-key (send the
     printed link id and key to the partner's admin), then `federation-complete` with theirs."""
-    import uuid
-
     from app.actor import Actor
     from app.federation import remote
     from app.hubs.models import Hub
@@ -162,7 +168,7 @@ def federation_connect(
         actor = Actor(member=admin, roles=frozenset(Role(str(r)) for r in roles))
         return await remote.connect(
             actor=actor, partner_slug=partner_slug, partner_name=partner_name,
-            partner_url=partner_url, pair=uuid.UUID(pair) if pair else None,
+            partner_url=partner_url, pair=pair,
             partner_key=partner_key, rate_numerator=numerator, rate_denominator=denominator,
             credit_limit=credit_limit,
         )  # fmt: skip

@@ -11,6 +11,7 @@ from app.civic.ideas import service as ideas
 from app.civic.sensors import rollup as sensor_rollup
 from app.credits import offers, payment_requests
 from app.credits import service as credits
+from app.federation import guests
 from app.gdpr import erasure
 from app.jobs.runner import run_job
 from app.matching import digests
@@ -71,6 +72,7 @@ async def credits_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
         "holds_voided": await credits.expire_holds(),
         "vouchers_settled": await offers.refund_expired_vouchers(),
         "requests_expired": await payment_requests.expire_requests(),
+        "guest_earnings_released": await guests.release_all_held(),
     }
 
 

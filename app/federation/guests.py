@@ -21,7 +21,8 @@
   in both hubs. Exactly once: one `guest_earning` row per hours record, locked. If the link
   refuses (paused, over its limit, category no longer carried, not convertible) the hours stay
   verified and the earning is HELD with the refusal's code; `release_held` pays held earnings
-  when the link accepts again (called when a link is resumed or its limit changed).
+  when the link accepts again (called when a link is resumed or its limit raised, and by the
+  credits housekeeping cron for room freed by payments the other way).
 """
 
 import base64
@@ -43,7 +44,7 @@ from app.errors import DomainError
 from app.federation.errors import FederationErrorCode as E
 from app.federation.links import STATUS_NAMES, other_side
 from app.federation.models import GuestEarning, GuestEarningStatus, HubLink, LinkStatus
-from app.federation.policy import PARTNER_VISIBLE_SQL, partner_refusal
+from app.federation.policy import PARTNER_VISIBLE_SQL, category_refusal, partner_refusal
 from app.hubs.models import Hub
 from app.i18n import _, n_
 from app.opportunities import applications
@@ -332,6 +333,15 @@ async def _lock_earning(record: HoursRecord, link: HubLink, amount: int) -> Gues
     return await GuestEarning.select_for_update().get(hours_record_id=record.id)
 
 
+def _earning_refusal(mine: HubLink, theirs: HubLink | None, category: str) -> E | None:
+    """Why the link does not carry this earning now: both sides active, and the categories as
+    for applying (policy.category_refusal). An opportunity closed or hidden since does not undo
+    hours already verified."""
+    if theirs is None or mine.status != LinkStatus.ACTIVE or theirs.status != LinkStatus.ACTIVE:
+        return E.LINK_NOT_ACTIVE
+    return category_refusal(mine, theirs, category)
+
+
 async def earn(*, record: HoursRecord, guest: Member, hub: Hub, amount: int) -> Transfer | None:
     """Pays a guest's verified hours across the link to their home account, once; a refusal
     of the link holds the earning (reason kept) instead. Returns the home hub's transfer."""
@@ -341,8 +351,10 @@ async def earn(*, record: HoursRecord, guest: Member, hub: Hub, amount: int) -> 
     home = await Member.get(id=guest.home_member_id)
     async with in_transaction():
         rows = await HubLink.filter(hub_id=hub.id, partner_hub_id=home.hub_id).order_by("id")
-        if not rows:  # the link was removed: nothing can cross; keep it held, no link
-            return None
+        if not rows:
+            # Cannot happen: a guest is made only through an active link, and a link that was
+            # ever active is never deleted (links.propose replaces declined ones only).
+            raise RuntimeError(f"guest {guest.id}: no link between hubs {hub.id}, {home.hub_id}")
         locked = await other_side(rows[0]).order_by("id").select_for_update()
         mine = next(r for r in locked if r.id == rows[0].id)
         theirs = next((r for r in locked if r.id != mine.id), None)
@@ -351,11 +363,12 @@ async def earn(*, record: HoursRecord, guest: Member, hub: Hub, amount: int) -> 
             return None
         reason = ""
         out = into = None
-        if theirs is None or mine.status != LinkStatus.ACTIVE or theirs.status != LinkStatus.ACTIVE:
-            reason = E.LINK_NOT_ACTIVE.value
+        opportunity = await Opportunity.get(id=record.opportunity_id)  # type: ignore[attr-defined]
+        category = await Category.get(id=opportunity.category_id)  # type: ignore[attr-defined]
+        refused = _earning_refusal(mine, theirs, category.slug)
+        if refused is not None or theirs is None:
+            reason = (refused or E.LINK_NOT_ACTIVE).value
         else:
-            opportunity = await Opportunity.get(id=record.opportunity_id)  # type: ignore[attr-defined]
-            category = await Category.get(id=opportunity.category_id)  # type: ignore[attr-defined]
             try:
                 async with in_transaction():  # a savepoint: a refused second leg undoes the first
                     out, into = await transfer_across(
@@ -393,8 +406,6 @@ async def earn(*, record: HoursRecord, guest: Member, hub: Hub, amount: int) -> 
 async def release_held(*, hub_id: int, link_id: int | None = None) -> int:
     """Pays the hub's held guest earnings (of one link, or all) that the link accepts now;
     returns how many were paid. Safe to run any number of times, concurrently too."""
-    from app.credits.service import credits_for
-
     query = GuestEarning.filter(hub_id=hub_id, status=GuestEarningStatus.HELD)
     if link_id is not None:
         query = query.filter(link_id=link_id)
@@ -403,9 +414,24 @@ async def release_held(*, hub_id: int, link_id: int | None = None) -> int:
     for earning in await query.order_by("id"):
         record = await HoursRecord.get(id=earning.hours_record_id)
         guest = await Member.get(id=record.volunteer_id)  # type: ignore[attr-defined]
-        amount = credits_for(record.minutes, hub.credits_per_hour)
-        if await earn(record=record, guest=guest, hub=hub, amount=amount) is not None:
+        # What was earned at verification, whatever the hub's rate is now.
+        if await earn(record=record, guest=guest, hub=hub, amount=earning.amount) is not None:
             paid += 1
+    return paid
+
+
+async def release_all_held() -> int:
+    """The housekeeping cron's turn: every hub's held earnings that their links accept now (room
+    freed under a limit by payments the other way, a category carried again); returns how many
+    were paid."""
+    hub_ids = (
+        await GuestEarning.filter(status=GuestEarningStatus.HELD)
+        .distinct()
+        .values_list("hub_id", flat=True)
+    )
+    paid = 0
+    for hub_id in hub_ids:
+        paid += await release_held(hub_id=int(hub_id))  # type: ignore[call-overload]
     return paid
 
 

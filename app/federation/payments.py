@@ -194,7 +194,9 @@ async def pay(
                       "payment_id": str(remote.payment_id)},
             )  # fmt: skip
             return {"transfer_id": remote.hold_id, "payment_id": str(remote.payment_id)}
-        payee = await Member.get_or_none(id=payee_id, hub_id=theirs.hub_id)
+        payee = await Member.get_or_none(
+            id=payee_id, hub_id=theirs.hub_id, home_member_id__isnull=True
+        )
         if payee is None or payee.status != MemberStatus.ACTIVE:
             raise DomainError(E.NOT_FOUND, _("No such member in that hub."), "payeeId")
         out, into = await transfer_across(
@@ -294,7 +296,9 @@ async def credit_hours(
             raise DomainError(
                 E.NO_LINK, _("Hours are paid across links here only."), "partnerHubSlug"
             )
-        volunteer = await Member.get_or_none(id=volunteer_id, hub_id=theirs.hub_id)
+        volunteer = await Member.get_or_none(
+            id=volunteer_id, hub_id=theirs.hub_id, home_member_id__isnull=True
+        )
         if volunteer is None or volunteer.status != MemberStatus.ACTIVE:
             raise DomainError(E.NOT_FOUND, _("No such member in that hub."), "volunteerId")
         out, into = await transfer_across(

@@ -36,6 +36,12 @@ def partner_refusal(
         return E.LINK_NOT_ACTIVE
     if opportunity.status != OpportunityStatus.PUBLISHED or hidden:
         return E.NOT_FOUND
+    return category_refusal(mine, theirs, category)
+
+
+def category_refusal(mine: HubLink, theirs: HubLink, category: str) -> E | None:
+    """CATEGORY_NOT_ALLOWED when either side of the link limits its categories and this is not
+    one of them (applying to a partner's opportunity, and earning for it)."""
     for row in (mine, theirs):
         if row.allowed_categories and category not in row.allowed_categories:
             return E.CATEGORY_NOT_ALLOWED

@@ -121,7 +121,9 @@ async def _prepare(link: HubLink, payment_id: uuid.UUID, body: dict[str, Any]) -
             return _refusal(E.LINK_NOT_ACTIVE.value)
         if link.allowed_categories and category not in link.allowed_categories:
             return _refusal(E.CATEGORY_NOT_ALLOWED.value)
-        payee = await Member.get_or_none(id=payee_id, hub_id=link.hub_id)
+        payee = await Member.get_or_none(
+            id=payee_id, hub_id=link.hub_id, home_member_id__isnull=True
+        )
         if payee is None or payee.status != MemberStatus.ACTIVE:
             return _refusal(E.NOT_FOUND.value)
         if not 0 < amount <= ledger.MAX_AMOUNT:

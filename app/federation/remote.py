@@ -34,13 +34,32 @@ def key_id(link: HubLink, signer_slug: str) -> str:
     return f"{link.pair}:{signer_slug}"
 
 
+def _check_key(partner_key: str) -> None:
+    try:
+        signing.public_key(partner_key)
+    except signing.BadSignature as exc:
+        raise DomainError(
+            E.INVALID, _("This is not a partner's public key."), "partnerKey"
+        ) from exc
+
+
+def _pair(pair: uuid.UUID | str | None) -> uuid.UUID | None:
+    """The link id the partner's admin gave (their `connect` printed it), checked."""
+    if pair is None or isinstance(pair, uuid.UUID):
+        return pair
+    try:
+        return uuid.UUID(pair)
+    except ValueError as exc:
+        raise DomainError(E.INVALID, _("This is not a link id."), "pair") from exc
+
+
 async def connect(
     *,
     actor: Actor,
     partner_slug: str,
     partner_name: str,
     partner_url: str,
-    pair: uuid.UUID | None = None,
+    pair: uuid.UUID | str | None = None,
     partner_key: str | None = None,
     rate_numerator: int = 1,
     rate_denominator: int = 1,
@@ -57,7 +76,8 @@ async def connect(
     if not partner_url.startswith(("http://", "https://")):
         raise DomainError(E.INVALID, _("The partner's URL is http(s)."), "partnerUrl")
     if partner_key is not None:
-        signing.public_key(partner_key)  # BadSignature: not a key
+        _check_key(partner_key)
+    pair = _pair(pair)
     private, public = signing.new_key_pair()
     data: dict[str, Any] = {
         "url": partner_url.rstrip("/"),
@@ -100,7 +120,7 @@ async def connect(
 async def complete(*, actor: Actor, link_id: int, partner_key: str) -> HubLink:
     """The proposing side receives the partner's public key: the link is active."""
     require_hub_admin(actor)
-    signing.public_key(partner_key)
+    _check_key(partner_key)
     async with in_transaction():
         mine, _theirs = await both_sides(actor, link_id)
         if mine.status != LinkStatus.PROPOSED or mine.partner_hub_id is not None:

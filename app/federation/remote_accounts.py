@@ -236,9 +236,12 @@ async def _on_request(
                 .select_for_update()
                 .first()
             )
-            if existing is not None and existing.status == AccountLinkStatus.ACTIVE:
+            # Active, or the member's own ask to the partner waiting there: kept as it is.
+            if existing is not None and (
+                existing.status == AccountLinkStatus.ACTIVE or existing.member_a_id == member.id
+            ):
                 return REQUESTED
-            if existing is not None:  # pending: the latest ask wins
+            if existing is not None:  # an earlier ask from the partner: the latest wins
                 await AccountLink.filter(id=existing.id).delete()
             row = await AccountLink.create(
                 hub_b_id=link.hub_id,

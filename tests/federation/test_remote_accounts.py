@@ -118,6 +118,7 @@ async def test_verified_hours_are_answered_only_for_an_active_link_with_the_aske
 ) -> None:
     link = await _remote_link(pair)
     row = await _active(pair, link, remote_member_id=77)
+    assert row.ref is not None
     answer = await remote_accounts._on_hours(link, row.ref, 77)
     assert answer == {"state": "active", "member_id": pair.payer.member.id, "minutes": 0,
                       "services": 0, "lines": []}  # fmt: skip

@@ -7,7 +7,6 @@ from app.federation import remote
 from app.federation.errors import FederationErrorCode as E
 from schema.context import Info
 from schema.errors import errors_as_data
-from schema.federation.mutations.connect_remote_hub_link import partner_key
 from schema.federation.mutations.payloads import HubLinkPayload, link_id
 from schema.federation.types import FederationError
 
@@ -24,6 +23,6 @@ async def complete_remote_hub_link(input: CompleteRemoteHubLinkInput, info: Info
     link = await remote.complete(
         actor=info.context.require_actor(),
         link_id=link_id(input.link_id),
-        partner_key=partner_key(input.partner_key) or "",
+        partner_key=input.partner_key,
     )
     return HubLinkPayload(link=link)  # type: ignore[arg-type]
