@@ -91,6 +91,10 @@ class Settings(BaseSettings):
         default=[],
         description="Hosts or IPs webhooks may reach although private (tests: 127.0.0.1).",
     )
+    federation_allowed_hosts: list[str] = Field(
+        default=[],
+        description="Hosts or IPs partner installations may be at although private (tests).",
+    )
     webhook_timeout_seconds: float = 10.0
     webhook_disable_after: int = 5
     # None: the Standard Webhooks schedule (app/jobs/schedule.py WEBHOOK_RETRY_DELAYS).

@@ -66,6 +66,7 @@ os.environ.update(
         "CH_LIMITS_SCALE": "1000",
         "CH_BUDGET_CAPACITY": "1000000000",
         "CH_WEBHOOK_ALLOWED_HOSTS": '["127.0.0.1"]',
+        "CH_FEDERATION_ALLOWED_HOSTS": '["127.0.0.1"]',
     }
 )
 
@@ -94,9 +95,23 @@ def pytest_configure(config: pytest.Config) -> None:
         template = database_url_for(SERVER_DB_URL, f"ch_test_{RUN_ID}_template")
         status = Path(VAR_DIR) / "template-status"
         os.environ.update({TEMPLATE: template, TEMPLATE_STATUS: str(status), LOCKS: VAR_DIR})
+        _import_migrations()
         builder = threading.Thread(target=_build_template, args=(template, status), daemon=True)
         builder.start()
         _template_builder.append(builder)
+
+
+def _import_migrations() -> None:
+    """Imports what migrating needs in the main thread, before the builder thread starts.
+    CPython 3.11's AST state is shared by threads: compiling modules in the builder while
+    execnet parses sources here to start the workers once failed every worker with
+    "SystemError: AST constructor recursion depth mismatch" (a fresh checkout, no .pyc yet)."""
+    import importlib
+
+    import app.migrate  # noqa: F401
+
+    for path in sorted((Path(__file__).parent.parent / "migrations").glob("0*.py")):
+        importlib.import_module(f"migrations.{path.stem}")
 
 
 def _build_template(template: str, status: Path) -> None:
@@ -109,7 +124,10 @@ def _build_template(template: str, status: Path) -> None:
         await migrate_database(template)
 
     try:
-        asyncio.run(build())
+        try:
+            asyncio.run(build())
+        except SystemError:  # the AST race above, should an import still meet it: once more
+            asyncio.run(migrate_database(template))
         outcome = "ready"
     except BaseException as exc:  # reported to every worker, which then fails its session
         outcome = f"failed: {exc!r}"

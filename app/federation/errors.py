@@ -33,3 +33,5 @@ class FederationErrorCode(StrEnum):
     OWN_OPPORTUNITY = "own_opportunity"
     # The partner installation did not answer (a link across installations): nothing kept
     PARTNER_UNREACHABLE = "partner_unreachable"
+    # The partner installation's URL resolves to a private address (CH_FEDERATION_ALLOWED_HOSTS)
+    UNSAFE_URL = "unsafe_url"

@@ -50,6 +50,7 @@ from app.federation.models import (
 from app.hubs.models import Hub
 from app.i18n import _
 from app.i18n.stored import pack
+from app.integrations import urls
 from app.people.models import Member
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,10 @@ async def send(link: HubLink, body: dict[str, Any]) -> dict[str, Any]:
         raise Unreachable(f"{kind} lost (fault)")
     raw = json.dumps(body).encode()
     url = link.data["url"] + PATH
+    try:  # checked again at each message: the name may point elsewhere since the link was made
+        await urls.check_destination(url, allowed=get_settings().federation_allowed_hosts)
+    except DomainError as exc:
+        raise Unreachable(f"{kind}: {exc.message}") from exc
     try:
         headers = signing.sign(
             url, raw, key_id=f"{link.pair}:{(await Hub.get(id=link.hub_id)).slug}",

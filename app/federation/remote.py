@@ -14,6 +14,7 @@ from tortoise.transactions import in_transaction
 
 from app.actor import Actor
 from app.audit import service as audit
+from app.config import get_settings
 from app.errors import DomainError
 from app.federation import rates, signing
 from app.federation.errors import FederationErrorCode as E
@@ -26,12 +27,27 @@ from app.federation.links import (
 )
 from app.federation.models import HubLink, LinkStatus
 from app.i18n import _
+from app.integrations import urls
 from app.validation import text
 
 
 def key_id(link: HubLink, signer_slug: str) -> str:
     """The key id a side signs with: the link and the signing hub."""
     return f"{link.pair}:{signer_slug}"
+
+
+async def check_partner_url(url: str) -> str:
+    """An http(s) URL whose host is no private, loopback or link-local address (SSRF: the
+    server posts signed messages there), unless CH_FEDERATION_ALLOWED_HOSTS allows it."""
+    try:
+        url = urls.check_syntax(url, "partnerUrl")
+        await urls.check_destination(
+            url, "partnerUrl", allowed=get_settings().federation_allowed_hosts
+        )
+    except DomainError as exc:
+        code = E.UNSAFE_URL if exc.code.name == "UNSAFE_URL" else E.INVALID
+        raise DomainError(code, exc.message, "partnerUrl") from exc
+    return url
 
 
 def _check_key(partner_key: str) -> None:
@@ -73,8 +89,7 @@ async def connect(
     allowed = check_categories(categories or [])
     slug = text(partner_slug, field="partnerHubSlug", max_length=60, invalid=E.INVALID).lower()
     name = text(partner_name, field="partnerName", max_length=120, invalid=E.INVALID)
-    if not partner_url.startswith(("http://", "https://")):
-        raise DomainError(E.INVALID, _("The partner's URL is http(s)."), "partnerUrl")
+    partner_url = await check_partner_url(partner_url)
     if partner_key is not None:
         _check_key(partner_key)
     pair = _pair(pair)

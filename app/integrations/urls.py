@@ -21,12 +21,12 @@ def check_syntax(url: str, field: str = "url") -> str:
     return url
 
 
-def _allowed(host: str) -> bool:
-    return host in get_settings().webhook_allowed_hosts
-
-
-async def check_destination(url: str, field: str = "url") -> list[str]:
-    """Resolves the host; refuses private, loopback, link-local and reserved addresses."""
+async def check_destination(
+    url: str, field: str = "url", *, allowed: list[str] | None = None
+) -> list[str]:
+    """Resolves the host; refuses private, loopback, link-local and reserved addresses, but
+    for the hosts or addresses the operator `allowed` (default: CH_WEBHOOK_ALLOWED_HOSTS)."""
+    exempt = get_settings().webhook_allowed_hosts if allowed is None else allowed
     host = urlsplit(url).hostname or ""
     try:
         infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
@@ -37,7 +37,7 @@ async def check_destination(url: str, field: str = "url") -> list[str]:
     addresses = sorted({str(info[4][0]) for info in infos})
     for address in addresses:
         ip = ipaddress.ip_address(address)
-        if not ip.is_global and not (_allowed(host) or _allowed(address)):
+        if not ip.is_global and not (host in exempt or address in exempt):
             raise DomainError(
                 E.UNSAFE_URL, _("{host} points to a private address.", host=host), field
             )
