@@ -101,15 +101,28 @@ def _midnight(hub: Hub, now: datetime) -> datetime:
     return datetime.combine(now.astimezone(zone).date(), time(), tzinfo=zone).astimezone(UTC)
 
 
-def decide(
-    hub: Hub, listing: Listing, *, now: datetime, sent: dict[int, int]
-) -> list[tuple[Candidate, Delivery]]:
-    """The listing's candidates best first, each told now or in the digest. `sent` counts each
-    member's notifications told now today, this batch's included (updated here)."""
-    candidates = listing.candidates
-    for candidate in candidates:
+def rank(listing: Listing) -> None:
+    """Scores the listing's candidates and puts them best first."""
+    for candidate in listing.candidates:
         candidate.score = score(candidate)
-    candidates.sort(key=lambda c: (-c.score, c.member_id))
+    listing.candidates.sort(key=lambda c: (-c.score, c.member_id))
+
+
+def decide(
+    hub: Hub,
+    listing: Listing,
+    *,
+    now: datetime,
+    sent: dict[int, int],
+    batch: dict[int, int],
+    unknown: set[int] | None = None,
+) -> list[tuple[Candidate, Delivery]]:
+    """The listing's candidates (ranked) each told now or in the digest. `sent` counts the
+    notifications told now today before this batch, for the members counted so far; `batch`
+    counts this batch's (updated here). A member whose count is needed (one who would be told
+    now but for the cap) and not in `sent` is added to `unknown` and counted as 0: the caller
+    counts them and decides again."""
+    candidates = listing.candidates
     nearest = {
         c.member_id
         for c in sorted(candidates, key=lambda c: (c.distance_km or 0, c.member_id))[
@@ -120,21 +133,66 @@ def decide(
     decided = []
     told_now = 0
     for candidate in candidates:
-        candidate.exempt = urgent and candidate.member_id in nearest
-        over_cap = (
-            not candidate.exempt and sent.get(candidate.member_id, 0) >= hub.daily_notification_cap
-        )
+        member = candidate.member_id
+        candidate.exempt = urgent and member in nearest
         later = (
-            over_cap
-            or told_now >= MAX_NOW
+            told_now >= MAX_NOW
             or _quiet(candidate.prefs, now, listing.zone)
             or candidate.prefs.get("digest", "none") != "none"
         )
+        if not later and not candidate.exempt:
+            if member not in sent and unknown is not None:
+                unknown.add(member)
+            later = sent.get(member, 0) + batch.get(member, 0) >= hub.daily_notification_cap
         decided.append((candidate, Delivery.DIGEST if later else Delivery.NOW))
         if not later:
             told_now += 1
-            sent[candidate.member_id] = sent.get(candidate.member_id, 0) + 1
+            batch[member] = batch.get(member, 0) + 1
     return decided
+
+
+def _may_be_told_now(listing: Listing, now: datetime, sent: dict[int, int]) -> list[int]:
+    """The listing's first candidates (ranked) who would be told now but for the daily cap and
+    are not counted yet: MAX_NOW and half as many again (some will be over the cap)."""
+    wanted = []
+    for candidate in listing.candidates:
+        if len(wanted) >= MAX_NOW + MAX_NOW // 2:
+            break
+        if _quiet(candidate.prefs, now, listing.zone) or (
+            candidate.prefs.get("digest", "none") != "none"
+        ):
+            continue
+        if candidate.member_id not in sent:
+            wanted.append(candidate.member_id)
+    return wanted
+
+
+async def _decide_all(
+    conn: BaseDBAsyncClient, hub: Hub, listings: list[Listing], now: datetime
+) -> list[tuple[Listing, Candidate, Delivery]]:
+    """Every listing's candidates told now or in the digest, the cap counted across the batch.
+    Today's count is read only for the members who could be told now (the first ~150 of each
+    listing, not its ~850 candidates); if the cap turns enough of them to the digest that members
+    past those are reached, they and the next ~150 of each listing are counted in another
+    round, and the batch is decided again."""
+    for listing in listings:
+        rank(listing)
+    sent: dict[int, int] = {}
+    wanted = {m for listing in listings for m in _may_be_told_now(listing, now, sent)}
+    while True:
+        sent.update(await _sent_today(conn, hub, list(wanted), now))
+        unknown: set[int] = set()
+        batch: dict[int, int] = {}
+        decided = [
+            (listing, candidate, delivery)
+            for listing in listings
+            for candidate, delivery in decide(
+                hub, listing, now=now, sent=sent, batch=batch, unknown=unknown
+            )
+        ]
+        if not unknown:
+            return decided
+        wanted = unknown | {m for listing in listings for m in _may_be_told_now(listing, now, sent)}
 
 
 async def _listings(hub: Hub, ids: list[int]) -> list[Listing]:
@@ -149,11 +207,11 @@ async def _listings(hub: Hub, ids: list[int]) -> list[Listing]:
 
 
 async def _sent_today(
-    conn: BaseDBAsyncClient, hub: Hub, listings: list[Listing], now: datetime
+    conn: BaseDBAsyncClient, hub: Hub, members: list[int], now: datetime
 ) -> dict[int, int]:
-    members = list({c.member_id for listing in listings for c in listing.candidates})
+    """How many notifications each of `members` was told now today (0 included)."""
     rows = await conn.execute_query_dict(_SENT_TODAY, [hub.id, members, _midnight(hub, now)])
-    return {r["member_id"]: r["n"] for r in rows}
+    return {m: 0 for m in members} | {r["member_id"]: r["n"] for r in rows}
 
 
 async def _store(
@@ -254,12 +312,7 @@ async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> i
         await conn.execute_query(f"SET LOCAL work_mem = '{WORK_MEM}'")
         listings = await _listings(hub, [r["id"] for r in rows])
         await find_candidates(conn, hub.id, listings)
-        sent = await _sent_today(conn, hub, listings, now)
-        decided = [
-            (listing, candidate, delivery)
-            for listing in listings
-            for candidate, delivery in decide(hub, listing, now=now, sent=sent)
-        ]
+        decided = await _decide_all(conn, hub, listings, now)
         titles = {listing.opportunity.id: listing.opportunity.title for listing in listings}
         index = {oid: n for n, oid in enumerate(titles, start=1)}
         stored = (
