@@ -5,12 +5,22 @@ its own opportunity and every other one of the hub published and not matched yet
 are still waiting, up to CH_MATCHING_BATCH), and matches them together:
 
 - one statement finds the suited members of all of them (candidates.py: the skill holders in
-  each listing's reach from the member_skill_reach index alone, availability checked in SQL);
+  each listing's reach from the member_skill_reach index alone, the nearest
+  CH_MATCHING_CANDIDATES of them shortlisted, availability checked in SQL);
 - Python ranks them per opportunity and applies the daily cap (counted across the batch),
-  quiet hours, digest preferences and the urgent exemption;
-- one statement stores every notification, one every saved-search notification, one every
-  email job, one records the opportunities as matched; all in one transaction, then one Redis
-  round trip for the live messages.
+  quiet hours, digest preferences and the urgent exemption; today's count for the cap is read
+  only for the members who could be told now (the first ~150 of each listing, more if the cap
+  turns many of those to the digest), from an index of the rows told now;
+- one statement stores every notification, one every saved-search notification (the searches
+  found by category through indexes), one every email job, one records the opportunities as
+  matched; all in one transaction, then one Redis round trip for the live messages.
+
+What bounds a burst is the rows written and the member rows read per listing, not the search
+(brief H19m-2, bench/README.md "Matching in bursts, the rows written"): a listing notifies
+about a third of its shortlist (~200 of 600 at scale 1; it was ~670 of 2,000, ~85 % of them
+digest rows); at most MAX_NOW of them are told now, the rest go to their digest as before. The
+notifications' hub, member and opportunity are checked once per statement, not by foreign keys
+that locked every recipient's member row (migration 0048).
 
 A single publish waits for nobody (its job starts at once: no burst window is added); a burst
 batches itself: what is published while a batch runs goes into the next one.
@@ -63,6 +73,8 @@ _CLAIM = (
     "  WHERE mo.hub_id = $1 AND mo.opportunity_id = o.id)"
     " ORDER BY o.id = $3 DESC, o.published_at, o.id LIMIT $4"
 )
+# Reads notification_told_now (migration 0050): the rows told now alone, not the ~90 % stored for
+# the digest.
 _SENT_TODAY = (
     "SELECT member_id, count(*)::int AS n FROM notification WHERE hub_id = $1"
     " AND member_id = ANY($2::bigint[]) AND delivery = 'now' AND created_at >= $3"
@@ -76,7 +88,15 @@ _STORE = (
     " FROM unnest($5::bigint[], $6::bigint[], $7::int[], $8::text[], $9::text[], $10::float8[],"
     " $11::text[]) AS t(m, o, i, r, d, s, w)"
     " ON CONFLICT (hub_id, member_id, kind, opportunity_id) DO NOTHING"
-    " RETURNING id, member_id, opportunity_id, delivery, reason"
+    " RETURNING id, member_id, opportunity_id, delivery"
+)
+# What the batch needs back: the rows told now (for their emails and live messages) and how
+# many were stored per listing; not the ~90 % stored for the digest, row by row.
+_STORE = (
+    f"WITH stored AS ({_STORE})"
+    " SELECT id, member_id, opportunity_id, 1 AS n FROM stored WHERE delivery = 'now'"
+    " UNION ALL SELECT NULL, NULL, opportunity_id, count(*)::int FROM stored"
+    " WHERE delivery <> 'now' GROUP BY opportunity_id"
 )
 _MATCHED = (  # one time for the batch: the moment its last statement ran, just before commit
     "INSERT INTO matched_opportunity (hub_id, opportunity_id, matched_at, notified, created_at)"
@@ -154,7 +174,7 @@ def decide(
 def _may_be_told_now(listing: Listing, now: datetime, sent: dict[int, int]) -> list[int]:
     """The listing's first candidates (ranked) who would be told now but for the daily cap and
     are not counted yet: MAX_NOW and half as many again (some will be over the cap)."""
-    wanted = []
+    wanted: list[int] = []
     for candidate in listing.candidates:
         if len(wanted) >= MAX_NOW + MAX_NOW // 2:
             break
@@ -198,9 +218,9 @@ async def _decide_all(
 async def _listings(hub: Hub, ids: list[int]) -> list[Listing]:
     opportunities = {o.id: o for o in await Opportunity.filter(id__in=ids)}
     skills: dict[int, list[int]] = {}
-    for oid, skill_id in await OpportunitySkill.filter(opportunity_id__in=ids).values_list(
-        "opportunity_id", "skill_id"
-    ):
+    for oid, skill_id in await OpportunitySkill.filter(
+        hub_id=hub.id, opportunity_id__in=ids
+    ).values_list("opportunity_id", "skill_id"):  # hub first: opportunity_skill_uniq
         skills.setdefault(oid, []).append(skill_id)  # type: ignore[arg-type]
     zone = ZoneInfo(hub.timezone)
     return [Listing(opportunities[i], skills.get(i, []), zone) for i in ids]
@@ -222,7 +242,8 @@ async def _store(
     index: dict[int, int],
     now: datetime,
 ) -> list[dict[str, Any]]:
-    """Every notification of the batch in one INSERT; returns those stored now."""
+    """Every notification of the batch in one INSERT; returns those told now, and a count per
+    listing of those stored for the digest (id None)."""
     return await conn.execute_query_dict(
         _STORE,
         [
@@ -322,11 +343,11 @@ async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> i
         )
         searched = await saved_searches.notify_saved_searches(hub=hub, listings=listings, now=now)
         who = {(listing.opportunity.id, c.member_id): c for listing, c, _ in decided}
-        told = [r for r in stored if r["delivery"] == Delivery.NOW.value]
+        told = [r for r in stored if r["id"] is not None]
         await _emails(hub, told, who, titles)
         notified = {oid: searched.get(oid, 0) for oid in titles}
         for r in stored:
-            notified[r["opportunity_id"]] += 1
+            notified[r["opportunity_id"]] += r["n"]
         await conn.execute_query(_MATCHED, [hub.id, list(notified), list(notified.values())])
     await _announce(
         [
