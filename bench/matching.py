@@ -164,14 +164,15 @@ class PhaseClock:
 
     async def refresh(self) -> None:
         """The backends serving this database now (the pool's connections, read before a run,
-        outside of the phases measured)."""
+        outside of the phases measured); not autovacuum, which a burst sets off and whose CPU
+        would land in whichever phase it overlaps."""
         import asyncpg
 
         conn = await asyncpg.connect(self.url)
         try:
             rows = await conn.fetch(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                " AND pid <> pg_backend_pid()"
+                " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
             )
         finally:
             await conn.close()
