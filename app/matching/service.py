@@ -16,7 +16,7 @@ are still waiting, up to CH_MATCHING_BATCH), and matches them together:
   matched; all in one transaction, then one Redis round trip for the live messages.
 
 What bounds a burst is the rows written and the member rows read per listing, not the search
-(brief H19m-2, bench/README.md "Matching in bursts, the rows written"): a listing notifies
+(brief H19m-2, bench/README.md "The rows written"): a listing notifies
 about a third of its shortlist (~200 of 600 at scale 1; it was ~670 of 2,000, ~85 % of them
 digest rows); at most MAX_NOW of them are told now, the rest go to their digest as before. The
 notifications' hub, member and opportunity are checked once per statement, not by foreign keys
