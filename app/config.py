@@ -81,6 +81,10 @@ class Settings(BaseSettings):
     # Opportunities matched together at most (issue 19); an attempt cut off by the job timeout
     # is retried with half as many, so a slow database still gets through a burst.
     matching_batch: int = 20
+    # The nearest members in reach a listing's matching considers (its shortlist, before age,
+    # availability, checks and preferences): about a third of them are notified at scale 1, at
+    # most 100 told now, the rest in their digest (2000 until brief H19m-2: ~85 % digest rows).
+    matching_candidates: int = 600
     # City data answers an API process keeps until the next refresh (issue 18); 0: none kept.
     citydata_cache_seconds: float = 300.0
     housekeeping_seconds: int = 60

@@ -11,6 +11,12 @@ job matches its own with every other one not matched yet (batches of up to 50), 
 costs a few batches; reports the burst's total and each batch's time. Uses only the PostgreSQL
 named by CH_DATABASE_URL; creates and drops its own `ch_bench_*` database, or with
 --database NAME matches against that hub as it is (what it publishes is closed at the end).
+
+With --phases it also reports CPU by phase of the job (brief H19m-2): the CPU of this
+database's PostgreSQL backends (utime + stime from /proc, so the server must run on this
+machine) and of this process, read before and after each phase function of
+app.matching.service (whichever of PHASES it has), as means per single publish and per batch
+of the burst. Ticks are 10 ms: a phase's mean over 20 publishes is good to a few ms.
 """
 
 import argparse
@@ -28,7 +34,7 @@ from typing import Any
 
 import h3
 
-from bench.procs import db_url
+from bench.procs import cpu_seconds, db_url
 
 RESULTS = Path(__file__).parent / "results"
 CENTRE = (53.4794, -2.2453)
@@ -136,6 +142,90 @@ async def load(url: str, members: int, rng: random.Random) -> tuple[int, list[in
     return hub.id, [s.id for s in skills], poster.id
 
 
+# Phase functions, by module and name (a name missing from the code under test is skipped).
+PHASES = [
+    ("app.matching.service", "_listings", "listings"),
+    ("app.matching.service", "find_candidates", "candidates"),
+    ("app.matching.service", "_sent_today", "cap count"),
+    ("app.matching.service", "_store", "store"),
+    ("app.matching.saved_searches", "notify_saved_searches", "saved searches"),
+    ("app.matching.service", "_emails", "emails"),
+    ("app.matching.service", "_announce", "live"),
+]
+
+
+class PhaseClock:
+    """CPU seconds of the database's backends and of this process, by phase of the job."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.backends: list[int] = []
+        self.runs: list[dict[str, list[float]]] = []
+
+    async def refresh(self) -> None:
+        """The backends serving this database now (the pool's connections, read before a run,
+        outside of the phases measured); not autovacuum, which a burst sets off and whose CPU
+        would land in whichever phase it overlaps."""
+        import asyncpg
+
+        conn = await asyncpg.connect(self.url)
+        try:
+            rows = await conn.fetch(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            )
+        finally:
+            await conn.close()
+        self.backends = [r["pid"] for r in rows]
+
+    def now(self) -> tuple[float, float]:
+        return sum(cpu_seconds(pid) for pid in self.backends), time.process_time()
+
+    def install(self) -> None:
+        import functools
+        import importlib
+
+        for module_name, attr, phase in PHASES:
+            module = importlib.import_module(module_name)
+            real = getattr(module, attr, None)
+            if real is None:
+                continue
+
+            def wrap(real: Any, phase: str) -> Any:
+                @functools.wraps(real)
+                async def timed(*args: Any, **kwargs: Any) -> Any:
+                    pg0, py0 = self.now()
+                    try:
+                        return await real(*args, **kwargs)
+                    finally:
+                        pg1, py1 = self.now()
+                        run = self.runs[-1] if self.runs else {}
+                        run.setdefault(f"{phase} (pg)", []).append(pg1 - pg0)
+                        run.setdefault(f"{phase} (py)", []).append(py1 - py0)
+
+                return timed
+
+            setattr(module, attr, wrap(real, phase))
+
+    async def start(self) -> None:
+        await self.refresh()
+        self.runs.append({"_total": [*self.now()]})
+
+    def stop(self) -> None:
+        pg, py = self.now()
+        run = self.runs[-1]
+        pg0, py0 = run.pop("_total")
+        run["total (pg)"], run["total (py)"] = [pg - pg0], [py - py0]
+
+    def report(self, runs: list[dict[str, list[float]]]) -> dict[str, float]:
+        """Mean CPU ms per run, by phase (means add up; the ticks are 10 ms)."""
+        names = sorted({name for run in runs for name in run})
+        return {
+            name: round(statistics.fmean(sum(run.get(name, [0.0])) for run in runs) * 1000, 1)
+            for name in names
+        }
+
+
 async def publish(
     poster: Any,
     category_id: int,
@@ -221,6 +311,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         from app.opportunities.models import Category
         from app.people.models import Member, Role
 
+        clock = PhaseClock(url) if args.phases else None
+        if clock:
+            clock.install()
         poster = Actor(member=await Member.get(id=poster_id), roles=frozenset({Role.MEMBER}))
         category = await Category.filter(hub_id=hub_id).order_by("id").first()
         assert category is not None
@@ -228,9 +321,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         for n in range(args.opportunities):
             opportunity = await publish(poster, category.id, skill_ids, rng, n)
             published.append(opportunity.id)
+            if clock:
+                await clock.start()
             started = time.perf_counter()
             notified.append(await notify_matches(opportunity_id=opportunity.id))
             timings.append(time.perf_counter() - started)
+            if clock:
+                clock.stop()
+        singles = len(clock.runs) if clock else 0
         burst_ids = [
             (await publish(poster, category.id, skill_ids, rng, n, burst=True)).id
             for n in range(args.burst)
@@ -239,9 +337,15 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         batches = []
         burst_started = time.perf_counter()
         for opportunity_id in burst_ids:
+            if clock:
+                await clock.start()
             started = time.perf_counter()
             if await notify_matches(opportunity_id=opportunity_id):
                 batches.append(round(time.perf_counter() - started, 3))
+                if clock:
+                    clock.stop()
+            elif clock:
+                clock.runs.pop()
         burst_seconds = time.perf_counter() - burst_started
         peak_rss_mb = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         if args.database:
@@ -264,6 +368,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "burst_seconds": round(burst_seconds, 2),
         "burst_batches_seconds": batches,
         "peak_rss_mb": peak_rss_mb,
+        **(
+            {
+                "cpu_ms_per_publish": clock.report(clock.runs[:singles]),
+                "cpu_ms_per_batch": clock.report(clock.runs[singles:]),
+            }
+            if clock
+            else {}
+        ),
     }
 
 
@@ -272,6 +384,11 @@ if __name__ == "__main__":
     parser.add_argument("--members", type=int, default=600_000)
     parser.add_argument("--opportunities", type=int, default=200)
     parser.add_argument("--burst", type=int, default=200)
+    parser.add_argument(
+        "--phases",
+        action="store_true",
+        help="CPU by phase of the job (this database's backends and this process, from /proc)",
+    )
     parser.add_argument(
         "--database",
         help="an existing hub (e.g. a copy of bench.generate's): used as it is, not loaded nor"

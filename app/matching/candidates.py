@@ -5,9 +5,10 @@ Skill holders in reach are read from member_skill_reach alone (migration 0034: m
 carries a trigger-kept copy of its member's home cell, position, travel distance and
 matchability): one index-only range per (listing, skill, ring cell), and only the holders who
 travel at least as far as the cell's nearest point; the member table is read for the shortlist
-alone (the nearest CANDIDATES per opportunity). In SQL too: the exact travel distance, then
-for the shortlist the poster, applicants, age, required checks, notification preferences and
-availability (a member with a weekly timetable that has no slot for the start is not asked).
+alone (the nearest CH_MATCHING_CANDIDATES per opportunity). In SQL too: the exact travel
+distance, then for the shortlist the poster, applicants, age, required checks, notification
+preferences and availability (a member with a weekly timetable that has no slot for the start
+is not asked).
 Python then ranks them and applies what depends on the member's clock and the day's count
 (service.py).
 """
@@ -22,11 +23,11 @@ import h3
 import orjson
 from tortoise.backends.base.client import BaseDBAsyncClient
 
+from app.config import get_settings
 from app.matching.explain import part_of_day, why_of
 from app.opportunities import geo
 from app.opportunities.models import Opportunity
 
-CANDIDATES = 2000  # ranked in SQL per opportunity; more than any one opportunity should alert
 MAX_RING_KM = 10.0  # home cells are resolution 8: wider reach needs a coarser member cell
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -256,7 +257,7 @@ def _params(hub_id: int, listings: list[Listing]) -> list[Any]:
         *check_pairs,
         ring_pairs[0],
         ring_pairs[1],
-        CANDIDATES,
+        get_settings().matching_candidates,
         ring_pairs[2],
     ]
 

@@ -5,12 +5,22 @@ its own opportunity and every other one of the hub published and not matched yet
 are still waiting, up to CH_MATCHING_BATCH), and matches them together:
 
 - one statement finds the suited members of all of them (candidates.py: the skill holders in
-  each listing's reach from the member_skill_reach index alone, availability checked in SQL);
+  each listing's reach from the member_skill_reach index alone, the nearest
+  CH_MATCHING_CANDIDATES of them shortlisted, availability checked in SQL);
 - Python ranks them per opportunity and applies the daily cap (counted across the batch),
-  quiet hours, digest preferences and the urgent exemption;
-- one statement stores every notification, one every saved-search notification, one every
-  email job, one records the opportunities as matched; all in one transaction, then one Redis
-  round trip for the live messages.
+  quiet hours, digest preferences and the urgent exemption; today's count for the cap is read
+  only for the members who could be told now (the first ~150 of each listing, more if the cap
+  turns many of those to the digest), from an index of the rows told now;
+- one statement stores every notification, one every saved-search notification (the searches
+  found by category through indexes), one every email job, one records the opportunities as
+  matched; all in one transaction, then one Redis round trip for the live messages.
+
+What bounds a burst is the rows written and the member rows read per listing, not the search
+(brief H19m-2, bench/README.md "The rows written"): a listing notifies
+about a third of its shortlist (~200 of 600 at scale 1; it was ~670 of 2,000, ~85 % of them
+digest rows); at most MAX_NOW of them are told now, the rest go to their digest as before. The
+notifications' hub, member and opportunity are checked once per statement, not by foreign keys
+that locked every recipient's member row (migration 0048).
 
 A single publish waits for nobody (its job starts at once: no burst window is added); a burst
 batches itself: what is published while a batch runs goes into the next one.
@@ -63,6 +73,8 @@ _CLAIM = (
     "  WHERE mo.hub_id = $1 AND mo.opportunity_id = o.id)"
     " ORDER BY o.id = $3 DESC, o.published_at, o.id LIMIT $4"
 )
+# Reads notification_told_now (migration 0050): the rows told now alone, not the ~90 % stored for
+# the digest.
 _SENT_TODAY = (
     "SELECT member_id, count(*)::int AS n FROM notification WHERE hub_id = $1"
     " AND member_id = ANY($2::bigint[]) AND delivery = 'now' AND created_at >= $3"
@@ -76,7 +88,15 @@ _STORE = (
     " FROM unnest($5::bigint[], $6::bigint[], $7::int[], $8::text[], $9::text[], $10::float8[],"
     " $11::text[]) AS t(m, o, i, r, d, s, w)"
     " ON CONFLICT (hub_id, member_id, kind, opportunity_id) DO NOTHING"
-    " RETURNING id, member_id, opportunity_id, delivery, reason"
+    " RETURNING id, member_id, opportunity_id, delivery"
+)
+# What the batch needs back: the rows told now (for their emails and live messages) and how
+# many were stored per listing; not the ~90 % stored for the digest, row by row.
+_STORE = (
+    f"WITH stored AS ({_STORE})"
+    " SELECT id, member_id, opportunity_id, 1 AS n FROM stored WHERE delivery = 'now'"
+    " UNION ALL SELECT NULL, NULL, opportunity_id, count(*)::int FROM stored"
+    " WHERE delivery <> 'now' GROUP BY opportunity_id"
 )
 _MATCHED = (  # one time for the batch: the moment its last statement ran, just before commit
     "INSERT INTO matched_opportunity (hub_id, opportunity_id, matched_at, notified, created_at)"
@@ -101,15 +121,28 @@ def _midnight(hub: Hub, now: datetime) -> datetime:
     return datetime.combine(now.astimezone(zone).date(), time(), tzinfo=zone).astimezone(UTC)
 
 
-def decide(
-    hub: Hub, listing: Listing, *, now: datetime, sent: dict[int, int]
-) -> list[tuple[Candidate, Delivery]]:
-    """The listing's candidates best first, each told now or in the digest. `sent` counts each
-    member's notifications told now today, this batch's included (updated here)."""
-    candidates = listing.candidates
-    for candidate in candidates:
+def rank(listing: Listing) -> None:
+    """Scores the listing's candidates and puts them best first."""
+    for candidate in listing.candidates:
         candidate.score = score(candidate)
-    candidates.sort(key=lambda c: (-c.score, c.member_id))
+    listing.candidates.sort(key=lambda c: (-c.score, c.member_id))
+
+
+def decide(
+    hub: Hub,
+    listing: Listing,
+    *,
+    now: datetime,
+    sent: dict[int, int],
+    batch: dict[int, int],
+    unknown: set[int] | None = None,
+) -> list[tuple[Candidate, Delivery]]:
+    """The listing's candidates (ranked) each told now or in the digest. `sent` counts the
+    notifications told now today before this batch, for the members counted so far; `batch`
+    counts this batch's (updated here). A member whose count is needed (one who would be told
+    now but for the cap) and not in `sent` is added to `unknown` and counted as 0: the caller
+    counts them and decides again."""
+    candidates = listing.candidates
     nearest = {
         c.member_id
         for c in sorted(candidates, key=lambda c: (c.distance_km or 0, c.member_id))[
@@ -120,40 +153,85 @@ def decide(
     decided = []
     told_now = 0
     for candidate in candidates:
-        candidate.exempt = urgent and candidate.member_id in nearest
-        over_cap = (
-            not candidate.exempt and sent.get(candidate.member_id, 0) >= hub.daily_notification_cap
-        )
+        member = candidate.member_id
+        candidate.exempt = urgent and member in nearest
         later = (
-            over_cap
-            or told_now >= MAX_NOW
+            told_now >= MAX_NOW
             or _quiet(candidate.prefs, now, listing.zone)
             or candidate.prefs.get("digest", "none") != "none"
         )
+        if not later and not candidate.exempt:
+            if member not in sent and unknown is not None:
+                unknown.add(member)
+            later = sent.get(member, 0) + batch.get(member, 0) >= hub.daily_notification_cap
         decided.append((candidate, Delivery.DIGEST if later else Delivery.NOW))
         if not later:
             told_now += 1
-            sent[candidate.member_id] = sent.get(candidate.member_id, 0) + 1
+            batch[member] = batch.get(member, 0) + 1
     return decided
+
+
+def _may_be_told_now(listing: Listing, now: datetime, sent: dict[int, int]) -> list[int]:
+    """The listing's first candidates (ranked) who would be told now but for the daily cap and
+    are not counted yet: MAX_NOW and half as many again (some will be over the cap)."""
+    wanted: list[int] = []
+    for candidate in listing.candidates:
+        if len(wanted) >= MAX_NOW + MAX_NOW // 2:
+            break
+        if _quiet(candidate.prefs, now, listing.zone) or (
+            candidate.prefs.get("digest", "none") != "none"
+        ):
+            continue
+        if candidate.member_id not in sent:
+            wanted.append(candidate.member_id)
+    return wanted
+
+
+async def _decide_all(
+    conn: BaseDBAsyncClient, hub: Hub, listings: list[Listing], now: datetime
+) -> list[tuple[Listing, Candidate, Delivery]]:
+    """Every listing's candidates told now or in the digest, the cap counted across the batch.
+    Today's count is read only for the members who could be told now (the first ~150 of each
+    listing, not its ~850 candidates); if the cap turns enough of them to the digest that members
+    past those are reached, they and the next ~150 of each listing are counted in another
+    round, and the batch is decided again."""
+    for listing in listings:
+        rank(listing)
+    sent: dict[int, int] = {}
+    wanted = {m for listing in listings for m in _may_be_told_now(listing, now, sent)}
+    while True:
+        sent.update(await _sent_today(conn, hub, list(wanted), now))
+        unknown: set[int] = set()
+        batch: dict[int, int] = {}
+        decided = [
+            (listing, candidate, delivery)
+            for listing in listings
+            for candidate, delivery in decide(
+                hub, listing, now=now, sent=sent, batch=batch, unknown=unknown
+            )
+        ]
+        if not unknown:
+            return decided
+        wanted = unknown | {m for listing in listings for m in _may_be_told_now(listing, now, sent)}
 
 
 async def _listings(hub: Hub, ids: list[int]) -> list[Listing]:
     opportunities = {o.id: o for o in await Opportunity.filter(id__in=ids)}
     skills: dict[int, list[int]] = {}
-    for oid, skill_id in await OpportunitySkill.filter(opportunity_id__in=ids).values_list(
-        "opportunity_id", "skill_id"
-    ):
+    for oid, skill_id in await OpportunitySkill.filter(
+        hub_id=hub.id, opportunity_id__in=ids
+    ).values_list("opportunity_id", "skill_id"):  # hub first: opportunity_skill_uniq
         skills.setdefault(oid, []).append(skill_id)  # type: ignore[arg-type]
     zone = ZoneInfo(hub.timezone)
     return [Listing(opportunities[i], skills.get(i, []), zone) for i in ids]
 
 
 async def _sent_today(
-    conn: BaseDBAsyncClient, hub: Hub, listings: list[Listing], now: datetime
+    conn: BaseDBAsyncClient, hub: Hub, members: list[int], now: datetime
 ) -> dict[int, int]:
-    members = list({c.member_id for listing in listings for c in listing.candidates})
+    """How many notifications each of `members` was told now today (0 included)."""
     rows = await conn.execute_query_dict(_SENT_TODAY, [hub.id, members, _midnight(hub, now)])
-    return {r["member_id"]: r["n"] for r in rows}
+    return {m: 0 for m in members} | {r["member_id"]: r["n"] for r in rows}
 
 
 async def _store(
@@ -164,7 +242,8 @@ async def _store(
     index: dict[int, int],
     now: datetime,
 ) -> list[dict[str, Any]]:
-    """Every notification of the batch in one INSERT; returns those stored now."""
+    """Every notification of the batch in one INSERT; returns those told now, and a count per
+    listing of those stored for the digest (id None)."""
     return await conn.execute_query_dict(
         _STORE,
         [
@@ -254,12 +333,7 @@ async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> i
         await conn.execute_query(f"SET LOCAL work_mem = '{WORK_MEM}'")
         listings = await _listings(hub, [r["id"] for r in rows])
         await find_candidates(conn, hub.id, listings)
-        sent = await _sent_today(conn, hub, listings, now)
-        decided = [
-            (listing, candidate, delivery)
-            for listing in listings
-            for candidate, delivery in decide(hub, listing, now=now, sent=sent)
-        ]
+        decided = await _decide_all(conn, hub, listings, now)
         titles = {listing.opportunity.id: listing.opportunity.title for listing in listings}
         index = {oid: n for n, oid in enumerate(titles, start=1)}
         stored = (
@@ -269,11 +343,11 @@ async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> i
         )
         searched = await saved_searches.notify_saved_searches(hub=hub, listings=listings, now=now)
         who = {(listing.opportunity.id, c.member_id): c for listing, c, _ in decided}
-        told = [r for r in stored if r["delivery"] == Delivery.NOW.value]
+        told = [r for r in stored if r["id"] is not None]
         await _emails(hub, told, who, titles)
         notified = {oid: searched.get(oid, 0) for oid in titles}
         for r in stored:
-            notified[r["opportunity_id"]] += 1
+            notified[r["opportunity_id"]] += r["n"]
         await conn.execute_query(_MATCHED, [hub.id, list(notified), list(notified.values())])
     await _announce(
         [

@@ -105,10 +105,19 @@ async def test_a_worker_killed_mid_batch_leaves_nothing_and_another_matches_the_
     workers: Any,  # noqa: F811
     locks: asyncpg.Connection,  # noqa: F811
 ) -> None:
-    # given: the burst, and one member's row locked so that the batch's INSERT waits there
+    # given: the burst, and one of its notifications (a member about the oldest listing, in
+    # every first batch) inserted and not committed by another session, so that the batch's
+    # INSERT waits there
     await Hub.filter(id=hub.id).update(daily_notification_cap=CAP)
     people, burst, ids = await _burst(make_person, post)
-    await locks.execute("SELECT 1 FROM member WHERE id = $1 FOR UPDATE", people[0].member.id)
+    await locks.execute(
+        "INSERT INTO notification (hub_id, member_id, kind, opportunity_id, title, reason,"
+        " delivery, score, data, created_at) VALUES ($1, $2, 'opportunity_match', $3, 'held',"
+        " '', 'now', 0, '{}', now())",
+        hub.id,
+        people[0].member.id,
+        burst[0].id,
+    )
     # when: worker A takes the burst and is killed with -9 while storing its batch
     worker_a = workers()
     worker_a.wait_ready()
@@ -117,7 +126,7 @@ async def test_a_worker_killed_mid_batch_leaves_nothing_and_another_matches_the_
     async def storing() -> bool:
         return any("INSERT INTO notification" in q for q in await waiting_queries(locks))
 
-    await until(storing, 30, "worker A did not reach the locked member", worker_a)
+    await until(storing, 30, "worker A did not reach the held notification", worker_a)
     worker_a.kill9()
     await end_waiting_sessions(locks)
     await locks.execute("ROLLBACK")

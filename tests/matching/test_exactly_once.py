@@ -78,9 +78,17 @@ async def test_a_job_cut_off_while_storing_stores_nothing_and_its_retry_tells_ev
     post: Any,
     locks: asyncpg.Connection,  # noqa: F811
 ) -> None:
-    # given: a member row locked, so the job's INSERT waits inside its transaction
+    # given: a notification of the job's own key inserted and not committed by another session,
+    # so the job's INSERT waits inside its transaction (for that session's outcome)
     people, opportunity, job_id = await _published(make_person, post, 2)
-    await locks.execute("SELECT 1 FROM member WHERE id = $1 FOR UPDATE", people[0].member.id)
+    await locks.execute(
+        "INSERT INTO notification (hub_id, member_id, kind, opportunity_id, title, reason,"
+        " delivery, score, data, created_at) VALUES ($1, $2, 'opportunity_match', $3, 'held',"
+        " '', 'now', 0, '{}', now())",
+        opportunity.hub_id,
+        people[0].member.id,
+        opportunity.id,
+    )
     attempt = asyncio.create_task(run_job(job_id))
 
     async def storing() -> bool:
