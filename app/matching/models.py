@@ -52,7 +52,7 @@ class Delivery(StrEnum):
 
 
 # One thing a member is told. Its hub, member and opportunity are checked once per statement,
-# not by foreign keys (migration 0048: a matching batch writes thousands of rows in one INSERT,
+# not by foreign keys (migration 0051: a matching batch writes thousands of rows in one INSERT,
 # and the member key's row lock was 40 % of its cost): the ORM keeps the relations
 # (db_constraint=False); deleting a member or an opportunity deletes its notifications
 # (triggers), as the cascade did.

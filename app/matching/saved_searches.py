@@ -90,7 +90,7 @@ async def delete_search(*, actor: Actor, search_id: int) -> None:
 
 # The saved searches a batch of new opportunities matches, stored as notifications by one
 # INSERT ... SELECT for the whole batch (`unnest`). Each listing reads only the searches that
-# can match its category, through indexes (migration 0049): those naming its category (GIN on
+# can match its category, through indexes (migration 0052): those naming its category (GIN on
 # category_ids) and those naming none; kind, weekdays, skills and words are checked on those
 # alone, and their members' homes (for "within km") are read for the searches left (the
 # MATERIALIZED CTE keeps the member rows out of it until then). Words match as case-insensitive

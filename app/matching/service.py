@@ -20,7 +20,7 @@ What bounds a burst is the rows written and the member rows read per listing, no
 about a third of its shortlist (~200 of 600 at scale 1; it was ~670 of 2,000, ~85 % of them
 digest rows); at most MAX_NOW of them are told now, the rest go to their digest as before. The
 notifications' hub, member and opportunity are checked once per statement, not by foreign keys
-that locked every recipient's member row (migration 0048).
+that locked every recipient's member row (migration 0051).
 
 A single publish waits for nobody (its job starts at once: no burst window is added); a burst
 batches itself: what is published while a batch runs goes into the next one.
@@ -73,7 +73,7 @@ _CLAIM = (
     "  WHERE mo.hub_id = $1 AND mo.opportunity_id = o.id)"
     " ORDER BY o.id = $3 DESC, o.published_at, o.id LIMIT $4"
 )
-# Reads notification_told_now (migration 0050): the rows told now alone, not the ~90 % stored for
+# Reads notification_told_now (migration 0053): the rows told now alone, not the ~90 % stored for
 # the digest.
 _SENT_TODAY = (
     "SELECT member_id, count(*)::int AS n FROM notification WHERE hub_id = $1"

@@ -1,6 +1,6 @@
 """What matching in bursts changed underneath (issue 19, brief H19m-2): a notification's hub,
 member and opportunity are checked once per statement instead of by foreign keys (migration
-0048), today's count for the daily cap is read only for the members who could be told now
+0051), today's count for the daily cap is read only for the members who could be told now
 (more of them when the first are over the cap), and saved searches are found by category."""
 
 from datetime import UTC, datetime

@@ -18,7 +18,7 @@ DROP INDEX saved_search_categories;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0048_notification_references_per_statement")]
+    dependencies = [("models", "0051_notification_references_per_statement")]
 
     initial = False
 

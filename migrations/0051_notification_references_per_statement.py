@@ -105,7 +105,7 @@ ALTER TABLE notification
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0047_account_links")]
+    dependencies = [("models", "0050_guests_are_not_payees")]
 
     initial = False
 

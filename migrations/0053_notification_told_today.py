@@ -16,7 +16,7 @@ REVERSE_SQL = "DROP INDEX notification_told_now;"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0049_saved_search_by_category")]
+    dependencies = [("models", "0052_saved_search_by_category")]
 
     initial = False
 
