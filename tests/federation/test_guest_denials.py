@@ -14,6 +14,7 @@ from graphql import GraphQLObjectType
 from tortoise.transactions import in_transaction
 
 from app.actor import Actor
+from app.auth import service as auth
 from app.civic.errors import CivicErrorCode
 from app.civic.problems import reports
 from app.civic.problems.models import ProblemReport
@@ -137,11 +138,12 @@ async def test_a_guest_cannot_post_through_open311_nor_report_a_problem(
     assert not await ProblemReport.filter(hub_id=world.pair.other.id).exists()
 
 
-async def test_a_guest_cannot_use_the_city_data_feed(http: Any, gql: Any, world: World) -> None:
-    # given / when: the guest session's token on a non-GraphQL API authenticates nothing
+async def test_authenticate_refuses_a_guest_unless_the_caller_opts_in(
+    gql: Any, world: World
+) -> None:
+    # given / when: the guest session's token, for a non-GraphQL caller (Open311, city data,
+    # consent), authenticates nothing
     _guest_member, headers = await _guest_session(gql, world)
-    from app.auth import service as auth
-
     with pytest.raises(NotAuthenticated):
         await auth.authenticate(headers["Authorization"].removeprefix("Bearer "))
     # then: only the GraphQL API opts in
