@@ -384,7 +384,8 @@ def _guard_operation(
             # An anonymous socket is left to the subscription, which signs in from
             # connection_init itself (schema/matching/subscriptions.py) or refuses.
             if ctx.actor is not None and not who.quick(ctx.viewer, None):
-                raise AccessDenied(f"{entry.name} needs: {who.name.replace('role:', 'role ')}.")
+                rule = who.name.replace("role:", "role ")
+                raise AccessDenied(_("{name} needs: {rule}.", name=entry.name, rule=rule))
             return subscribe(source, info, **args)
 
         field.subscribe = subscribe_guarded
