@@ -32,8 +32,9 @@ class Actor:
     @property
     def guest(self) -> bool:
         """A partner hub's member acting here as a guest (app/federation/guests.py): the policy
-        table lets them call only the operations it marks for guests."""
-        return self.member.is_guest
+        table lets them call only the operations it marks for guests. A guest acting for someone
+        (app/people/proxy.py refuses it) is a guest all the same."""
+        return self.member.is_guest or (self.acted_by is not None and self.acted_by.is_guest)
 
     @property
     def by_token(self) -> bool:

@@ -343,7 +343,7 @@ def _nothing(ctx: Context) -> None:
 
 def _only_sign_in(entry: OperationPolicy) -> bool:
     """Its `who` can only refuse anonymous callers (never a signed-in one)."""
-    return entry.who.name in ("anyone", "signed_in")
+    return entry.who.name in ("anyone", "signed_in", "signed_in_or_guest")
 
 
 def _guard_operation(
@@ -374,3 +374,18 @@ def _guard_operation(
         return value if rows is None else rows.apply(ctx, value)
 
     field.resolve = guarded
+    if field.subscribe is not None:  # a subscription: refuse it before it opens
+        subscribe = field.subscribe
+
+        def subscribe_guarded(source: Any, info: GraphQLResolveInfo, **args: Any) -> Any:
+            ctx: Context = info.context
+            if ctx.viewer.guest and not entry.guests:
+                raise AccessDenied(_("{name} is not open to guests of this hub.", name=entry.name))
+            # An anonymous socket is left to the subscription, which signs in from
+            # connection_init itself (schema/matching/subscriptions.py) or refuses.
+            if ctx.actor is not None and not who.quick(ctx.viewer, None):
+                rule = who.name.replace("role:", "role ")
+                raise AccessDenied(_("{name} needs: {rule}.", name=entry.name, rule=rule))
+            return subscribe(source, info, **args)
+
+        field.subscribe = subscribe_guarded

@@ -1,6 +1,6 @@
 """Signing in is open to anyone; signing out needs a session."""
 
-from app.policy import ANYONE, SIGNED_IN, ModulePolicy, mutation, query
+from app.policy import ANYONE, SIGNED_IN_OR_GUEST, ModulePolicy, mutation, query
 
 POLICY = ModulePolicy(
     queries=[query("viewer", ANYONE, guests=True)],
@@ -10,7 +10,7 @@ POLICY = ModulePolicy(
         mutation("resendVerificationEmail", ANYONE),
         mutation("login", ANYONE),
         mutation("refreshToken", ANYONE),
-        mutation("logout", SIGNED_IN, guests=True),
+        mutation("logout", SIGNED_IN_OR_GUEST, guests=True),
         mutation("requestPasswordReset", ANYONE),
         mutation("resetPassword", ANYONE),
     ],

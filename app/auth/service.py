@@ -375,14 +375,26 @@ async def reset_password(*, token: str, new_password: str) -> Member:
     return member
 
 
-async def authenticate(raw: str) -> Actor:
+async def authenticate(raw: str, *, guests: bool = False) -> Actor:
     """Resolves a bearer access token to the acting member, or raises NotAuthenticated.
+
+    A guest's token (a partner hub's member acting here, app/federation/guests.py) is refused
+    unless the caller opts in with `guests=True`: only the GraphQL API does, where the policy
+    table lets a guest call the operations it marks for guests (deny by default elsewhere:
+    Open311, the city data feed, the OAuth consent page).
 
     A token seen within CH_AUTH_CACHE_SECONDS costs no statement (app/auth/cache.py says what
     ends an entry); otherwise one statement reads the token, its member, the member's hub
     (the API needs its trusted-documents flag) and roles together."""
+    actor = await _authenticate(raw)
+    if actor.guest and not guests:
+        raise NotAuthenticated(_("A guest of this hub cannot sign in here."))
+    return actor
+
+
+async def _authenticate(raw: str) -> Actor:
     if oauth_bearer.is_access_token(raw):
-        return await oauth_bearer.authenticate(raw)
+        return await oauth_bearer.authenticate(raw)  # never a guest's
     if not tokens.looks_like(raw, TokenKind.ACCESS):
         raise NotAuthenticated(_("The access token is not valid."))
     token_digest = tokens.digest(raw)

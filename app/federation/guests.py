@@ -308,10 +308,13 @@ async def enter(*, actor: Actor, partner_slug: str) -> GuestSession:
 
 
 async def end_sessions(*, home_member_id: int) -> None:
-    """Ends the sessions of the member's guest accounts (their suspension at home): inside the
-    suspending transaction; the cached tokens are forgotten once it commits."""
+    """Ends the sessions of the member's guest accounts (their suspension at home), OAuth
+    apps' grants and tokens included (a guest cannot consent to an app now, but one may
+    predate that): inside the suspending transaction; the cached tokens are forgotten once it
+    commits (OAuth tokens are not cached: app/oauth/bearer.py)."""
     from app.auth import cache as auth_cache
     from app.auth.models import AuthToken
+    from app.oauth.models import OAuthGrant, OAuthToken
 
     ids = await Member.filter(home_member_id=home_member_id).values_list("id", flat=True)
     if not ids:
@@ -319,6 +322,8 @@ async def end_sessions(*, home_member_id: int) -> None:
     now = datetime.now(UTC)
     await AuthSession.filter(member_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
     await AuthToken.filter(member_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
+    await OAuthGrant.filter(member_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
+    await OAuthToken.filter(member_id__in=ids, revoked_at__isnull=True).update(revoked_at=now)
     for guest_id in ids:
         auth_cache.forget_soon(member_id=guest_id)  # type: ignore[arg-type]
 

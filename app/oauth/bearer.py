@@ -41,7 +41,16 @@ def is_access_token(raw: str) -> bool:
 
 
 async def authenticate(raw: str) -> Actor:
-    """The actor of an OAuth access token, or NotAuthenticated."""
+    """The actor of an OAuth access token, or NotAuthenticated. Never a guest's (a partner
+    hub's member acting here, app/federation/guests.py): a guest cannot connect an app
+    (app/web/consent.py), and a token issued before that rule is refused everywhere."""
+    actor = await _authenticate(raw)
+    if actor.guest:
+        raise NotAuthenticated(_("A guest of this hub cannot connect apps."))
+    return actor
+
+
+async def _authenticate(raw: str) -> Actor:
     if not is_access_token(raw):
         raise NotAuthenticated(_("The access token is not valid."))
     connection = Tortoise.get_connection("default")

@@ -17,6 +17,7 @@ from app.people.models import Role
 from app.policy import (
     ANYONE,
     SIGNED_IN,
+    SIGNED_IN_OR_GUEST,
     HasRole,
     IsViewer,
     Linked,
@@ -125,7 +126,7 @@ POLICY = ModulePolicy(
         query("opportunities", ANYONE),
         query("recommendedOpportunities", SIGNED_IN),
         query("myOpportunities", SIGNED_IN),
-        query("myApplications", SIGNED_IN, guests=True),
+        query("myApplications", SIGNED_IN_OR_GUEST, guests=True),
         query("categories", ANYONE),
     ],
     mutations=[
@@ -156,7 +157,7 @@ POLICY = ModulePolicy(
         # A guest (app/federation/guests.py) applies from their own hub; here they may withdraw.
         mutation(
             "withdrawApplication",
-            SIGNED_IN,
+            SIGNED_IN_OR_GUEST,
             on("applicationId", "Application", APPLICANT),
             guests=True,
         ),

@@ -11,6 +11,8 @@ COORDINATING = (Role.COORDINATOR, Role.HUB_ADMIN)
 
 async def act_for(*, coordinator: Actor, member_id: int) -> Actor:
     """The actor for `member_id` as operated by `coordinator`, if an active proxy link allows it."""
+    if coordinator.guest:  # a guest acts for no one, whatever link or role it holds here
+        raise AccessDenied(_("A guest of this hub cannot act for other members."))
     link = await ProxyLink.get_or_none(
         hub_id=coordinator.hub_id,
         coordinator_id=coordinator.member_id,
@@ -21,6 +23,8 @@ async def act_for(*, coordinator: Actor, member_id: int) -> Actor:
         raise AccessDenied(_("You are not a coordinator for this member."))
     if link.member.status != MemberStatus.ACTIVE:
         raise AccessDenied(_("This member is suspended."))
+    if link.member.is_guest:  # a guest acts only for themselves, from their own hub
+        raise AccessDenied(_("No one can act for a guest of this hub."))
     roles = await MemberRole.filter(hub_id=coordinator.hub_id, member_id=member_id).values_list(
         "role", flat=True
     )

@@ -9,6 +9,7 @@ from app.policy.registry import can_see, row_policy, table, visible
 from app.policy.rules import (
     ANYONE,
     SIGNED_IN,
+    SIGNED_IN_OR_GUEST,
     HasRole,
     IsViewer,
     Linked,
@@ -23,6 +24,7 @@ from app.policy.viewer import Viewer
 __all__ = [
     "ANYONE",
     "SIGNED_IN",
+    "SIGNED_IN_OR_GUEST",
     "AuditedRead",
     "HasRole",
     "IsViewer",

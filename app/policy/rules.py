@@ -96,10 +96,15 @@ class Anyone(CallerRule):
 
 @dataclass(frozen=True, repr=False)
 class SignedIn(CallerRule):
+    """A signed-in member of the hub. Not a guest (a partner hub's member acting here,
+    app/federation/guests.py) unless `guests`: a guest reads and does only what a rule about
+    the row itself grants them (their own Member row, applications, hours), deny by default."""
+
+    guests: bool = False
     name: str = "signed_in"
 
     def holds(self, viewer: Viewer) -> bool:
-        return viewer.signed_in
+        return viewer.signed_in and (self.guests or not viewer.guest)
 
 
 @dataclass(frozen=True, repr=False)
@@ -338,3 +343,5 @@ def state(name: str, field: str, values: Collection[Any]) -> RowState:
 
 ANYONE: Rule = Anyone()
 SIGNED_IN: Rule = SignedIn()
+# For the operations the table opens to guests (`guests=True`): signed in, guests included.
+SIGNED_IN_OR_GUEST: Rule = SignedIn(guests=True, name="signed_in_or_guest")

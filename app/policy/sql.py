@@ -61,6 +61,9 @@ class SymbolicViewer:
         self.hub_id: Any = _Symbol(HUB)
         self.member_id: Any = _Symbol(MEMBER) if caller.signed_in else None
         self.actor = None
+        # Guests never reach the compiled path (schema/compiled/__init__.py sends them to the
+        # interpreter): a plan is for members.
+        self.guest = False
 
     @property
     def signed_in(self) -> bool:

@@ -15,6 +15,7 @@ from app.organisations.policy import people_of
 from app.people.models import Role
 from app.policy import (
     SIGNED_IN,
+    SIGNED_IN_OR_GUEST,
     HasRole,
     IsViewer,
     Linked,
@@ -105,7 +106,7 @@ POLICY = ModulePolicy(
         # A member's portfolio (memberId; none: your own): the service refuses the others with
         # PRIVATE, and a member of no hub of yours with NOT_FOUND.
         query("portfolio", SIGNED_IN, on("memberId", "Member", PORTFOLIO_READERS)),
-        query("myHours", SIGNED_IN, guests=True),
+        query("myHours", SIGNED_IN_OR_GUEST, guests=True),
         query("disputedHours", MODERATORS),
         # Pending records the viewer may verify: the RECEIVER rule as SQL (hours.to_verify).
         query("hoursToVerify", SIGNED_IN),
@@ -114,7 +115,7 @@ POLICY = ModulePolicy(
     mutations=[
         mutation(
             "logHours",
-            SIGNED_IN,
+            SIGNED_IN_OR_GUEST,
             on("applicationId", "Application", VOLUNTEER_OF),
             guests=True,
         ),

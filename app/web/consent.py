@@ -93,8 +93,8 @@ async def _member(request: Request, client: ApiClient, form: dict[str, str]) -> 
     header = request.headers.get("authorization", "")
     scheme, _space, raw = header.partition(" ")
     if scheme.lower() == "bearer" and raw:
-        actor = await auth.authenticate(raw.strip())
-        if actor.by_token or actor.hub_id != client.hub_id:
+        actor = await auth.authenticate(raw.strip())  # refuses a guest's session
+        if actor.by_token or actor.hub_id != client.hub_id or actor.guest:
             raise NotAuthenticated(_("Sign in with your own account of this hub."))
         return actor.member
     return await auth.verify_credentials(

@@ -155,7 +155,7 @@ def holds(rule: Rule, sample: Sample, caller: Caller) -> bool:
 def _caller_holds(rule: CallerRule, caller: Caller) -> bool:
     if rule.name == "anyone":
         return True
-    if rule.name == "signed_in":
+    if rule.name in ("signed_in", "signed_in_or_guest"):  # the world has no guest caller
         return caller.signed_in
     return bool(caller.roles & rule.roles)  # type: ignore[attr-defined]
 

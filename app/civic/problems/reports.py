@@ -54,7 +54,10 @@ async def report_problem(
     """A member reports a problem at a place in the hub's area (OUTSIDE_AREA, NO_AREA); it goes
     to the organisation that takes its category there, or to the council. At most
     limits.PROBLEM_REPORT an hour per member and per address (RATE_LIMITED), whatever the
-    client: the app, an Open311 client or an API client acting for the member."""
+    client: the app, an Open311 client or an API client acting for the member. A guest of the
+    hub (app/federation/guests.py) reports nothing here (FORBIDDEN): they report at home."""
+    if actor.guest:
+        raise DomainError(E.FORBIDDEN, _("A guest of this hub cannot report problems here."), None)
     lat, lng = area.point(*location)
     description = v.text(
         description, field="description", max_length=MAX_DESCRIPTION, invalid=E.INVALID,
