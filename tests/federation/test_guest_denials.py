@@ -192,9 +192,10 @@ def test_signed_in_does_not_hold_for_a_guest_unless_the_rule_says_so() -> None:
     guest = Actor(member=Member(id=1, hub_id=1, home_member_id=9), roles=frozenset({Role.MEMBER}))
     member = Actor(member=Member(id=2, hub_id=1), roles=frozenset({Role.MEMBER}))
     # then
-    assert not SIGNED_IN.holds(Viewer.of(guest)) and SIGNED_IN.holds(Viewer.of(member))
-    assert SIGNED_IN_OR_GUEST.holds(Viewer.of(guest))
-    assert SIGNED_IN_OR_GUEST.holds(Viewer.of(member))
+    assert SIGNED_IN.quick(Viewer.of(guest), None) is False
+    assert SIGNED_IN.quick(Viewer.of(member), None) is True
+    assert SIGNED_IN_OR_GUEST.quick(Viewer.of(guest), None) is True
+    assert SIGNED_IN_OR_GUEST.quick(Viewer.of(member), None) is True
 
 
 async def test_a_guest_cannot_open_a_subscription(gql: Any, world: World) -> None:
@@ -214,7 +215,8 @@ async def test_a_guest_cannot_open_a_subscription(gql: Any, world: World) -> Non
     # then: refused before it opens: the first answer is the error, at once (an open stream
     # would wait for a notification)
     first = await asyncio.wait_for(anext(stream), 10) if hasattr(stream, "__anext__") else stream
-    assert first.errors and "not open to guests" in first.errors[0].message, first
+    errors = getattr(first, "errors", None)
+    assert errors and "not open to guests" in errors[0].message, first
 
 
 async def test_a_guest_coordinator_acts_for_no_one_and_no_one_acts_for_a_guest(
