@@ -663,7 +663,7 @@ async def _remove_account_link(gql: GraphQLClient, c: Cast) -> Any:
 @scenario("connectRemoteHubLink")
 async def _connect_remote_link(gql: GraphQLClient, c: Cast) -> Any:
     value = {"partnerHubSlug": f"far-{uuid.uuid4().hex[:8]}", "partnerName": "Far Hub",
-             "partnerUrl": "https://far.example.org"}  # fmt: skip
+             "partnerUrl": "http://127.0.0.1:9"}  # fmt: skip
     return await run(gql, "connectRemoteHubLink", "ConnectRemoteHubLinkInput", value, c.admin)
 
 
@@ -673,7 +673,7 @@ async def _complete_remote_link(gql: GraphQLClient, c: Cast) -> Any:
 
     link, _public = await remote.connect(
         actor=await actor_of(c.admin), partner_slug=f"far-{uuid.uuid4().hex[:8]}",
-        partner_name="Far Hub", partner_url="https://far.example.org",
+        partner_name="Far Hub", partner_url="http://127.0.0.1:9",
     )  # fmt: skip
     value = {"linkId": gid("HubLink", link.id), "partnerKey": signing.new_key_pair()[1]}
     return await run(gql, "completeRemoteHubLink", "CompleteRemoteHubLinkInput", value, c.admin)
