@@ -44,7 +44,7 @@ from app.errors import DomainError
 from app.federation.errors import FederationErrorCode as E
 from app.federation.links import STATUS_NAMES, other_side
 from app.federation.models import GuestEarning, GuestEarningStatus, HubLink, LinkStatus
-from app.federation.policy import PARTNER_VISIBLE_SQL, category_refusal, partner_refusal
+from app.federation.policy import PARTNER_VISIBLE_SQL, partner_refusal
 from app.hubs.models import Hub
 from app.i18n import _, n_
 from app.opportunities import applications
@@ -338,15 +338,6 @@ async def _lock_earning(record: HoursRecord, link: HubLink, amount: int) -> Gues
     return await GuestEarning.select_for_update().get(hours_record_id=record.id)
 
 
-def _earning_refusal(mine: HubLink, theirs: HubLink | None, category: str) -> E | None:
-    """Why the link does not carry this earning now: both sides active, and the categories as
-    for applying (policy.category_refusal). An opportunity closed or hidden since does not undo
-    hours already verified."""
-    if theirs is None or mine.status != LinkStatus.ACTIVE or theirs.status != LinkStatus.ACTIVE:
-        return E.LINK_NOT_ACTIVE
-    return category_refusal(mine, theirs, category)
-
-
 async def earn(*, record: HoursRecord, guest: Member, hub: Hub, amount: int) -> Transfer | None:
     """Pays a guest's verified hours across the link to their home account, once; a refusal
     of the link holds the earning (reason kept) instead. Returns the home hub's transfer."""
@@ -370,10 +361,12 @@ async def earn(*, record: HoursRecord, guest: Member, hub: Hub, amount: int) -> 
         out = into = None
         opportunity = await Opportunity.get(id=record.opportunity_id)  # type: ignore[attr-defined]
         category = await Category.get(id=opportunity.category_id)  # type: ignore[attr-defined]
-        refused = _earning_refusal(mine, theirs, category.slug)
-        if refused is not None or theirs is None:
-            reason = (refused or E.LINK_NOT_ACTIVE).value
+        # The link's state here; its categories (both sides, as for applying) in transfer_across.
+        # An opportunity closed or hidden since does not undo hours already verified.
+        if theirs is None or mine.status != LinkStatus.ACTIVE or theirs.status != LinkStatus.ACTIVE:
+            reason = E.LINK_NOT_ACTIVE.value
         else:
+            restricted = bool(mine.allowed_categories or theirs.allowed_categories)
             try:
                 async with in_transaction():  # a savepoint: a refused second leg undoes the first
                     out, into = await transfer_across(
@@ -388,7 +381,7 @@ async def earn(*, record: HoursRecord, guest: Member, hub: Hub, amount: int) -> 
                             record.minutes,
                             hub=hub.name,
                         ),
-                        category=category.slug if mine.allowed_categories else "volunteering",
+                        category=category.slug if restricted else "volunteering",
                         kind=TransferKind.EARN,
                         initiated_by=None,
                         payer_name=hub.name,

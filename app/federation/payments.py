@@ -35,6 +35,7 @@ from app.federation.models import (
     PaymentState,
     RemotePayment,
 )
+from app.federation.policy import category_refusal
 from app.i18n import Msg, _, n_
 from app.i18n.stored import pack
 from app.people.models import Member, MemberStatus
@@ -85,8 +86,8 @@ async def transfer_across(
     across the locked link; call it inside a transaction. Returns both hubs' transfers. Each
     transfer names the other side's member beside their id (`partner_member_id`, None when the
     payer is the hub itself): erasing that member clears the name (app/gdpr/erasure.py)."""
-    if mine.allowed_categories and category not in mine.allowed_categories:
-        allowed = ", ".join(mine.allowed_categories)
+    if category_refusal(mine, theirs, category) is not None:
+        allowed = ", ".join(mine.allowed_categories or theirs.allowed_categories)
         raise DomainError(
             E.CATEGORY_NOT_ALLOWED,
             _("This link carries only these categories: {allowed}.", allowed=allowed),
