@@ -61,6 +61,13 @@ async def _link(hub_id: int, partner_slug: str) -> tuple[HubLink, HubLink | None
     return mine, theirs
 
 
+async def payable_member(*, hub_id: int, member_id: int) -> Member | None:
+    """The hub's member a payment across a link may credit: active, and no guest account (a
+    guest's earnings cross to their home account; credits_pay refuses guests the same way)."""
+    payee = await Member.get_or_none(id=member_id, hub_id=hub_id, home_member_id__isnull=True)
+    return payee if payee is not None and payee.status == MemberStatus.ACTIVE else None
+
+
 async def _lock_accounts(ids: list[int]) -> None:
     await Tortoise.get_connection("default").execute_query(
         "SELECT id FROM account WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE", [ids]
@@ -195,10 +202,8 @@ async def pay(
                       "payment_id": str(remote.payment_id)},
             )  # fmt: skip
             return {"transfer_id": remote.hold_id, "payment_id": str(remote.payment_id)}
-        payee = await Member.get_or_none(
-            id=payee_id, hub_id=theirs.hub_id, home_member_id__isnull=True
-        )
-        if payee is None or payee.status != MemberStatus.ACTIVE:
+        payee = await payable_member(hub_id=theirs.hub_id, member_id=payee_id)
+        if payee is None:
             raise DomainError(E.NOT_FOUND, _("No such member in that hub."), "payeeId")
         out, into = await transfer_across(
             mine=mine,
@@ -297,10 +302,8 @@ async def credit_hours(
             raise DomainError(
                 E.NO_LINK, _("Hours are paid across links here only."), "partnerHubSlug"
             )
-        volunteer = await Member.get_or_none(
-            id=volunteer_id, hub_id=theirs.hub_id, home_member_id__isnull=True
-        )
-        if volunteer is None or volunteer.status != MemberStatus.ACTIVE:
+        volunteer = await payable_member(hub_id=theirs.hub_id, member_id=volunteer_id)
+        if volunteer is None:
             raise DomainError(E.NOT_FOUND, _("No such member in that hub."), "volunteerId")
         out, into = await transfer_across(
             mine=mine,

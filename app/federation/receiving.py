@@ -31,8 +31,8 @@ from app.federation.models import (
     PaymentState,
     RemotePayment,
 )
+from app.federation.payments import payable_member
 from app.federation.protocol import injected_faults, set_state
-from app.people.models import Member, MemberStatus
 
 log = logging.getLogger(__name__)
 PAYMENT_KINDS = ("prepare", "commit", "void")
@@ -121,10 +121,8 @@ async def _prepare(link: HubLink, payment_id: uuid.UUID, body: dict[str, Any]) -
             return _refusal(E.LINK_NOT_ACTIVE.value)
         if link.allowed_categories and category not in link.allowed_categories:
             return _refusal(E.CATEGORY_NOT_ALLOWED.value)
-        payee = await Member.get_or_none(
-            id=payee_id, hub_id=link.hub_id, home_member_id__isnull=True
-        )
-        if payee is None or payee.status != MemberStatus.ACTIVE:
+        payee = await payable_member(hub_id=link.hub_id, member_id=payee_id)
+        if payee is None:
             return _refusal(E.NOT_FOUND.value)
         if not 0 < amount <= ledger.MAX_AMOUNT:
             return _refusal(E.INVALID.value)
