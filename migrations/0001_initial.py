@@ -1,5 +1,6 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from app.auth.models import TokenKind
 from app.jobs.models import JobStatus
 from app.organisations.models import OrganisationKind, OrganisationRole
@@ -11,7 +12,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     initial = True
 
     operations = [

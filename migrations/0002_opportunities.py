@@ -1,5 +1,6 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from app.opportunities.models import ApplicationStatus, OpportunityKind, OpportunityStatus, Urgency
 from app.portfolios.models import HoursStatus
 from orjson import loads
@@ -32,7 +33,7 @@ ALTER TABLE opportunity DROP COLUMN IF EXISTS search;
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0001_initial')]
 
     initial = False

@@ -1,4 +1,3 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
 from app.credits.models import AccountKind, SystemAccount, TransferKind, TransferStatus
 from orjson import loads
@@ -8,10 +7,10 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
-from migrations._operations import AddFieldWithDatabaseDefault
+from migrations._operations import AddFieldWithDatabaseDefault, BaseMigration
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0002_opportunities')]
 
     initial = False

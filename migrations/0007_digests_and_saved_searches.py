@@ -1,5 +1,6 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from app.matching.models import NotificationKind
 from orjson import loads
 from tortoise.fields.base import OnDelete
@@ -7,7 +8,7 @@ from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0006_webhooks')]
 
     initial = False

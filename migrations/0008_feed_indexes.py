@@ -1,5 +1,6 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 FEED_INDEXES_SQL = """
 CREATE INDEX opportunity_open_remote ON opportunity (hub_id) WHERE status = 'published' AND remote;
@@ -15,7 +16,7 @@ CREATE INDEX opportunity_open_category ON opportunity (hub_id, category_id, publ
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0007_digests_and_saved_searches')]
 
     # The feed's "remote OR within reach" can use two indexes together once remote listings

@@ -1,5 +1,6 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 COVERING_SQL = """
 DROP INDEX IF EXISTS opportunity_open_cell8, opportunity_open_cell6, opportunity_open_cell4;
@@ -18,7 +19,7 @@ CREATE INDEX opportunity_open_cell4 ON opportunity (hub_id, cell4) WHERE status 
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0008_feed_indexes")]
 
     # The feed ranks only the nearest open opportunities within reach: with the position in

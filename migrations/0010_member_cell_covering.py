@@ -1,5 +1,6 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 COVERING_SQL = """
 CREATE INDEX member_active_cell ON member (hub_id, home_cell)
@@ -9,7 +10,7 @@ CREATE INDEX member_skill_by_skill ON member_skill (hub_id, skill_id) INCLUDE (m
 REVERSE_SQL = "DROP INDEX IF EXISTS member_active_cell, member_skill_by_skill;"
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0009_covering_cell_indexes')]
 
     # Matching's shortlist (members whose travel distance reaches a new listing) is an

@@ -1,14 +1,14 @@
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
 from app.jobs.models import JobStatus
 
-from migrations._operations import AddFieldWithDatabaseDefault
+from migrations._operations import AddFieldWithDatabaseDefault, BaseMigration
 
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0010_member_cell_covering')]
 
     initial = False

@@ -1,14 +1,13 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.migrations.constraints import UniqueConstraint
 
-from migrations._operations import AddFieldWithDatabaseDefault
+from migrations._operations import AddFieldWithDatabaseDefault, BaseMigration
 
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0011_outbox_leases')]
 
     initial = False

@@ -1,5 +1,6 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from app.assets.models import AssetKind, AssetStatus, Audience, Condition, OwnerKind, WantedStatus
 from app.assets.sharing_models import BookingStatus, DisputeResolution, FeedKind, GiveawayRequestStatus, LoanStatus, ShareStatus
 from app.people.models import Role
@@ -85,7 +86,7 @@ ON CONFLICT (hub_id, category_id) DO NOTHING;
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0012_trusted_documents')]
 
     initial = False

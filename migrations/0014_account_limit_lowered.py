@@ -4,8 +4,9 @@ when its available balance (balance - held) goes down. A member who owed more th
 lowered limit keeps the debt, may receive credits and pay back, and cannot spend further
 (app/credits/ledger.py refuses it first; this backs it up, as the CHECK did)."""
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 TRIGGER_SQL = """
 CREATE FUNCTION account_within_limit() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -28,7 +29,7 @@ DROP FUNCTION account_within_limit();
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0013_assets')]
 
     initial = False

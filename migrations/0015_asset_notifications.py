@@ -2,14 +2,15 @@
 new kinds (WANTED_MATCH, GIVEAWAY_REQUESTED, GIVEAWAY_CHOSEN, GIVEAWAY_DECLINED, OFF_SITE_SHARE),
 and a listing announced at most once per WANTED notice (notification_wanted_once)."""
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from app.matching.models import NotificationKind
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.migrations.constraints import UniqueConstraint
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0014_account_limit_lowered')]
 
     initial = False

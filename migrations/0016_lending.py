@@ -4,8 +4,9 @@ the partial indexes the cron sweeps of app/assets/housekeeping.py read (each bou
 `starts_at <= now`, so a sweep reads only the few open rows that have begun), and bookable
 spaces by cell for the free-slot search (app/assets/search.py)."""
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from app.assets.sharing_models import BookingStatus
 from app.credits.models import SystemAccount, TransferKind
 from tortoise import fields
@@ -22,7 +23,7 @@ DROP INDEX IF EXISTS asset_listed_bookable_cell8, booking_open_by_start, loan_op
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0015_asset_notifications")]
 
     initial = False

@@ -3,8 +3,9 @@ that hold credits, match pots and their shares, in-kind pledges, updates, group-
 campaign notification kinds, told at most once per member and `data.once` key
 (notification_campaign_once, so a settlement batch or a notify job that runs again adds none)."""
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from app.campaigns.models import CampaignKind, CampaignStatus, InKindKind, InKindStatus, OrderStatus, PledgeStatus
 from app.matching.models import NotificationKind
 from orjson import loads
@@ -21,7 +22,7 @@ CREATE UNIQUE INDEX notification_campaign_once ON notification (hub_id, member_i
 NOTIFY_ONCE_REVERSE_SQL = "DROP INDEX IF EXISTS notification_campaign_once;"
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0016_lending')]
 
     initial = False

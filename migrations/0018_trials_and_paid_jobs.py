@@ -2,7 +2,6 @@
 applications (issue 17); the hub's ratings privacy settings (k, area resolution); the trial and
 job notification kinds."""
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
 from app.matching.models import NotificationKind
 from app.paidjobs.models import Contract, JobApplicationStatus, PaidJobStatus, PayPeriod
@@ -14,9 +13,9 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
-from migrations._operations import AddFieldWithDatabaseDefault
+from migrations._operations import AddFieldWithDatabaseDefault, BaseMigration
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0017_campaigns')]
 
     initial = False

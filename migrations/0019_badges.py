@@ -3,8 +3,9 @@ levels, awards (one per badge and holder: badge_award_member_uniq, badge_award_o
 success stories, leaderboard opt-ins; the badge notification kind; the default badge set for the
 hubs that exist."""
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from app.badges.models import HolderKind, Period, StoryStatus
 from app.matching.models import NotificationKind
 from tortoise.fields.base import OnDelete
@@ -51,7 +52,7 @@ UNTOLD_REVERSE_SQL = "DROP INDEX IF EXISTS badge_award_untold;"
 DEFAULTS_REVERSE_SQL = "DELETE FROM badge_level; DELETE FROM badge_class;"
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0018_trials_and_paid_jobs')]
 
     initial = False

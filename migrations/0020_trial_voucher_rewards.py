@@ -3,12 +3,13 @@ reserved at selection (trial_application.voucher_reserved_at), the voucher issue
 first report (trial_report.reward_voucher, unique: once per report); a voucher given free has
 no purchase transfer (voucher.transfer_id becomes nullable)."""
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0019_badges')]
 
     initial = False

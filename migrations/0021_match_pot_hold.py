@@ -5,10 +5,12 @@ matched pledges then posts N + 1 holds instead of 2N. Pending share holds are mo
 pot's hold here: voided, and one hold of their sum made from the same account, so every
 account's `held` (the sum of its pending holds) is unchanged. Not reversible."""
 
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from tortoise.migrations.constraints import UniqueConstraint
 
 MOVE_SHARE_HOLDS_SQL = """
@@ -34,7 +36,7 @@ UPDATE campaign_match_pot p SET hold_id = made.id FROM made WHERE p.id = made.po
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0020_trial_voucher_rewards")]
 
     initial = False

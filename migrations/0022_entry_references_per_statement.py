@@ -16,9 +16,11 @@ settlement batch (EXPLAIN ANALYZE, 20,000 entries: 912 ms of 2,253 ms). They are
 
 The ORM keeps the relations (db_constraint=False)."""
 
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 CHECKS_SQL = """
 ALTER TABLE entry DROP CONSTRAINT IF EXISTS entry_account_id_fkey,
@@ -98,7 +100,7 @@ ALTER TABLE entry
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0021_match_pot_hold")]
 
     initial = False

@@ -3,9 +3,11 @@
 reached with the awards already told are recorded as told, so nobody is told at their next
 award of a level they reached before this migration."""
 
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
 from app.badges.models import HolderKind
@@ -25,7 +27,7 @@ ON CONFLICT DO NOTHING;
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0022_entry_references_per_statement")]
 
     initial = False

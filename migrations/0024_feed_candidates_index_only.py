@@ -18,8 +18,9 @@ The backfill rewrites every opportunity row: on a large hub run VACUUM (ANALYZE)
 afterwards (autovacuum does it soon), or the index-only scans visit the table until then.
 """
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 COLUMNS = "lat, lng, id, poster_id, expires_at, min_age, required_checks, remote, starts_at, urgency, skill_ids"
 
@@ -106,7 +107,7 @@ CREATE INDEX opportunity_open_remote ON opportunity (hub_id) WHERE status = 'pub
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0023_badge_levels_reached")]
 
     initial = False

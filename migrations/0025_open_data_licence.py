@@ -1,12 +1,12 @@
 """Open data feeds (issue 18): the hub's licence of its feeds (app/opendata/licences.py), and
 whether an organisation publishes its contact email to everyone (open data feeds too)."""
 
-from tortoise import fields, migrations
+from tortoise import fields
 
-from migrations._operations import AddFieldWithDatabaseDefault
+from migrations._operations import AddFieldWithDatabaseDefault, BaseMigration
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0024_feed_candidates_index_only")]
 
     initial = False

@@ -10,10 +10,12 @@ people. Every answer is a sum of rows with at least k people (app/citydata/grid.
 """
 
 from orjson import loads
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from tortoise.migrations.constraints import UniqueConstraint
 
 H3_PARENT_SQL = """
@@ -157,7 +159,7 @@ CREATE UNIQUE INDEX citydata_grid_key ON citydata_grid
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0025_open_data_licence")]
 
     initial = False

@@ -1,13 +1,15 @@
 """Matching in bursts (issue 19): matched_opportunity, one row per published opportunity a
 matching batch has handled, written with its notifications (exactly once per opportunity)."""
 
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from tortoise.migrations.constraints import UniqueConstraint
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0026_citydata")]
 
     initial = False

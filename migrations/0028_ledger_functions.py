@@ -21,8 +21,9 @@ account_within_limit trigger (0014) and the entry reference triggers (0022) stil
 account_holder_kept: an account's member, organisation and system never change, as its id and
 hub do not (0022), so a process may remember whose account is which (app/credits/holders.py)."""
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 FUNCTIONS_SQL = """
 CREATE TRIGGER account_holder_kept BEFORE UPDATE OF member_id, organisation_id, system ON account
@@ -245,7 +246,7 @@ DROP TRIGGER account_holder_kept ON account;
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0027_matched_opportunity")]
 
     initial = False

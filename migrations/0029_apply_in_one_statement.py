@@ -9,8 +9,9 @@ A refusal is returned as a code (`err`, with `detail` for the message) and write
 concurrent second application of the same member waits on application_once_uniq and is refused
 as already applied."""
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 FUNCTION_SQL = """
 CREATE FUNCTION opportunity_apply(
@@ -96,7 +97,7 @@ DROP FUNCTION opportunity_apply(bigint, bigint, bigint, bigint, text, date, date
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0028_ledger_functions")]
 
     initial = False

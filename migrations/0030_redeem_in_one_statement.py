@@ -5,8 +5,9 @@ stock, under the member's limit; the posting (ledger_post, migration 0028) from 
 account to the business's, the stock, the voucher, the audit row and the stored result.
 A refusal comes back as a code and writes nothing (the claim is deleted in the same statement)."""
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 FUNCTIONS_SQL = """
 CREATE FUNCTION ledger_organisation_account(p_hub bigint, p_organisation bigint) RETURNS bigint
@@ -102,7 +103,7 @@ DROP FUNCTION ledger_organisation_account(bigint, bigint);
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0029_apply_in_one_statement")]
 
     initial = False

@@ -1,5 +1,6 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from app.oauth.models import OAuthTokenKind
 from orjson import loads
 from tortoise.fields.base import OnDelete
@@ -8,7 +9,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.migrations.constraints import UniqueConstraint
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0030_redeem_in_one_statement')]
 
     initial = False

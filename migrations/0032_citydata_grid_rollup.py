@@ -14,8 +14,9 @@ still in no sum: `n` and `amount` are null for it from the start); much less to 
 
 import importlib
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 _LEVEL = """
     SELECT hub_id, k, metric, ch_h3_parent(area, {res}) AS area, kind, period, dim,
@@ -102,7 +103,7 @@ def _cells() -> str:
 CELLS_SQL = _cells()
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0031_oauth")]
 
     initial = False

@@ -1,11 +1,11 @@
 """API clients' usage counts the query cost charged to their budget (issue 20)."""
 
-from tortoise import fields, migrations
+from tortoise import fields
 
-from migrations._operations import AddFieldWithDatabaseDefault
+from migrations._operations import AddFieldWithDatabaseDefault, BaseMigration
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0032_citydata_grid_rollup")]
 
     initial = False

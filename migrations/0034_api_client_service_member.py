@@ -1,13 +1,15 @@
 """API clients get their own identity for client-credentials tokens (issue 20)."""
 
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 from app.people.models import MemberStatus
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0033_api_client_cost_spent")]
 
     initial = False

@@ -17,8 +17,9 @@ Tortoise model, so no model save can write a stale copy back. On a large hub run
 VACUUM (ANALYZE) member_skill after this migration, or the index-only scans visit the table.
 """
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 FORWARD_SQL = """
 ALTER TABLE member_skill
@@ -81,7 +82,7 @@ ALTER TABLE member_skill DROP COLUMN IF EXISTS home_cell, DROP COLUMN IF EXISTS 
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0034_api_client_service_member")]
 
     initial = False

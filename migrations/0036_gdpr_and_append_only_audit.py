@@ -11,11 +11,13 @@ pseudonymises it), so the actor_id foreign key's ON DELETE SET NULL never fires.
 """
 
 from orjson import loads
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 from app.gdpr.models import ExportStatus
 
@@ -71,7 +73,7 @@ DROP INDEX audit_event_actor;
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0035_member_skill_reach')]
 
     initial = False

@@ -2,18 +2,20 @@
 suspensions, flag rules; one open case per reported object (moderation_case_open_once)."""
 
 from orjson import loads
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from tortoise.migrations.constraints import UniqueConstraint
 
 from app.matching.models import NotificationKind
 from app.moderation.models import ActionKind, AppealStatus, CaseStatus, Reason, Target
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0036_gdpr_and_append_only_audit")]
 
     initial = False

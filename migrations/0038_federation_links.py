@@ -3,10 +3,12 @@ clearing account per partner (account.kind 'clearing', account.link_id). An acco
 its member, organisation and system, never changes (account_holder_kept, 0028, now covers it)."""
 
 from orjson import loads
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
 from app.credits.models import AccountKind
@@ -33,7 +35,7 @@ CREATE TRIGGER account_holder_kept BEFORE UPDATE OF member_id, organisation_id, 
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0037_moderation")]
 
     initial = False

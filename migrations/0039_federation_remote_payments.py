@@ -1,16 +1,18 @@
 """Payments across links to other installations (issue 22): each side's stored state machine
 (app/federation/protocol.py), one row per payment per side."""
 
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from tortoise.migrations.constraints import UniqueConstraint
 
 from app.federation.models import PaymentRole, PaymentState
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0038_federation_links')]
 
     initial = False

@@ -1,10 +1,12 @@
 """Languages (issue 22): the member's chosen language (null: the hub's)."""
 
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.migrations import operations as ops
 
+from migrations._operations import BaseMigration
 
-class Migration(migrations.Migration):
+
+class Migration(BaseMigration):
     dependencies = [("models", "0039_federation_remote_payments")]
 
     initial = False

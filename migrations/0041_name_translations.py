@@ -2,16 +2,18 @@
 asset categories), {"it": "...", "es": "..."}; null: none."""
 
 from orjson import loads
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.data import JSON_DUMPS
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 
 def _translations() -> fields.JSONField:  # type: ignore[type-arg]
     return fields.JSONField(null=True, encoder=JSON_DUMPS, decoder=loads)
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0040_member_locale")]
 
     initial = False

@@ -1,5 +1,6 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from app.civic.problems.models import ProblemStatus
 from app.matching.models import NotificationKind
 from app.people.models import Role
@@ -10,7 +11,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0041_name_translations')]
 
     initial = False

@@ -1,12 +1,13 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from app.civic.ideas.models import Outcome, Side
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0042_civic_problems')]
 
     initial = False

@@ -1,11 +1,12 @@
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 from tortoise.migrations.constraints import UniqueConstraint
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [('models', '0043_civic_ideas')]
 
     initial = False

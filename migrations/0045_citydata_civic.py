@@ -9,8 +9,9 @@ unchanged from 0032, is recreated over the new cells).
 
 import importlib
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 
 def _previous(module: str, name: str) -> str:
@@ -74,7 +75,7 @@ CELLS_SQL = _cells()
 GRID_SQL = _previous("0032_citydata_grid_rollup", "GRID_SQL")
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0044_civic_sensors")]
 
     initial = False

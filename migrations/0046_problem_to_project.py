@@ -1,11 +1,13 @@
 """Civic voice (issue 23): a problem report can become a community project (a campaign)."""
 
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.migrations import operations as ops
 
+from migrations._operations import BaseMigration
 
-class Migration(migrations.Migration):
+
+class Migration(BaseMigration):
     dependencies = [("models", "0045_citydata_civic")]
 
     initial = False

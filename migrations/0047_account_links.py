@@ -1,10 +1,12 @@
 """Linked accounts (issue 22): one person's accounts in two hubs of this installation, so
 that each portfolio shows the verified hours of both. One row per unordered pair of accounts."""
 
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from tortoise.migrations.constraints import CheckConstraint
 
 from app.federation.models import AccountLinkStatus
@@ -16,7 +18,7 @@ PAIR_SQL = (
 PAIR_REVERSE_SQL = "DROP INDEX account_link_pair_uniq"
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0046_problem_to_project")]
 
     initial = False

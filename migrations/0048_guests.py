@@ -2,10 +2,12 @@
 Member (`home_member_id`: their account in their own hub; one per hub and person), and what
 their verified hours earn across the link is recorded once per hours record (guest_earning)."""
 
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from tortoise.migrations.constraints import UniqueConstraint
 
 from app.federation.models import GuestEarningStatus
@@ -17,7 +19,7 @@ HOME_SQL = (
 HOME_REVERSE_SQL = "DROP INDEX member_home_member_idx"
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0047_account_links")]
 
     initial = False

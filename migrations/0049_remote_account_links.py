@@ -5,11 +5,13 @@ of 0047 now covers links within this installation only; across installations one
 account and partner hub (a removed link waiting for the partner's acknowledgement aside)."""
 
 from orjson import loads
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 from tortoise.migrations.constraints import CheckConstraint, UniqueConstraint
 
 from app.federation.models import AccountLinkStatus
@@ -30,7 +32,7 @@ PAIR_REVERSE_SQL = (
 )
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0048_guests")]
 
     initial = False

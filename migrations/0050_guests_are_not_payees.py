@@ -2,8 +2,9 @@
 refuses a guest account as payee with `not_found`, as if it were no member: a guest's earnings
 cross the link to their home account, and a guest can neither spend nor see credits here."""
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 SQL = """
 CREATE OR REPLACE FUNCTION credits_pay(
@@ -117,7 +118,7 @@ $$;
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0049_remote_account_links")]
 
     initial = False

@@ -22,9 +22,11 @@ page and a WAL record per recipient). They are replaced by:
 The ORM keeps the relations (db_constraint=False); asset and wanted_notice keep their keys
 (matching never sets them)."""
 
-from tortoise import fields, migrations
+from tortoise import fields
 from tortoise.fields.base import OnDelete
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 CHECKS_SQL = """
 ALTER TABLE notification DROP CONSTRAINT IF EXISTS notification_hub_id_fkey,
@@ -104,7 +106,7 @@ ALTER TABLE notification
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0050_guests_are_not_payees")]
 
     initial = False

@@ -4,8 +4,9 @@ naming the listing's category (GIN, jsonb_path_ops: `category_ids @> '[id]'`) an
 none (a partial index), and checks the rest of each search on those alone
 (app/matching/saved_searches.py)."""
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 INDEXES_SQL = """
 CREATE INDEX saved_search_categories ON saved_search USING gin (category_ids jsonb_path_ops);
@@ -17,7 +18,7 @@ DROP INDEX saved_search_categories;
 """
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0051_notification_references_per_statement")]
 
     initial = False

@@ -5,8 +5,9 @@ the day through (hub_id, member_id, created_at) and visited every one in the hea
 scale 1. The partial index holds the told-now rows alone (about one in ten: the others are not
 written to it)."""
 
-from tortoise import migrations
 from tortoise.migrations import operations as ops
+
+from migrations._operations import BaseMigration
 
 INDEX_SQL = """
 CREATE INDEX notification_told_now ON notification (hub_id, member_id, created_at)
@@ -15,7 +16,7 @@ CREATE INDEX notification_told_now ON notification (hub_id, member_id, created_a
 REVERSE_SQL = "DROP INDEX notification_told_now;"
 
 
-class Migration(migrations.Migration):
+class Migration(BaseMigration):
     dependencies = [("models", "0052_saved_search_by_category")]
 
     initial = False

@@ -9,7 +9,7 @@ from tortoise.migrations.autodetector import MigrationAutodetector
 
 import migrations
 from app.db import tortoise_config
-from migrations._operations import AddFieldWithDatabaseDefault
+from migrations._operations import AddFieldWithDatabaseDefault, BaseMigration
 
 
 async def test_no_model_change_lacks_a_migration(database: str) -> None:
@@ -58,3 +58,18 @@ def test_no_migration_adds_a_not_null_column_without_a_database_default() -> Non
                 found.append(f"{name}: {op.model_name}.{op.name}")
     # then
     assert found == []
+
+
+def test_every_migration_applies_through_the_base_that_spares_state_copies() -> None:
+    """`makemigrations` writes `migrations.Migration`; ours use BaseMigration
+    (migrations/_operations.py), which cut a fresh migrate from ~40 s of CPU to ~14 s."""
+    # given
+    names = [n for _, n, _ in pkgutil.iter_modules(migrations.__path__) if n[0] not in "_~"]
+    # when
+    plain = [
+        n
+        for n in names
+        if not issubclass(importlib.import_module(f"migrations.{n}").Migration, BaseMigration)
+    ]
+    # then
+    assert names and plain == []
