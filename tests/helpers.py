@@ -136,6 +136,17 @@ async def run_worker_burst(**overrides: Any) -> Any:
     return worker
 
 
+async def queued_emails(to: str | None = None) -> list[dict[str, Any]]:
+    """The emails queued in the outbox and not sent yet, oldest first: each `send_email` job's
+    payload and each message of a `send_emails` job (the matching batch's lots); `to` filters."""
+    from app.jobs.models import OutboxJob
+
+    found: list[dict[str, Any]] = []
+    for job in await OutboxJob.filter(name__in=("send_email", "send_emails")).order_by("id"):
+        found += job.payload.get("messages", []) if job.name == "send_emails" else [job.payload]
+    return [m for m in found if to is None or m.get("to") == to]
+
+
 def read_mail(to: str, subject: str | None = None) -> list[Any]:
     """The messages the file mail backend wrote to `to` (with `subject`), oldest first."""
     from app.config import get_settings

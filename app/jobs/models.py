@@ -36,6 +36,8 @@ class OutboxJob(Base):
     relayed_at = fields.DatetimeField(null=True)
     finished_at = fields.DatetimeField(null=True)
     last_error = fields.TextField(default="")
+    # How far a job working through a list got (runner.save_progress): its retry resumes there.
+    progress = fields.IntField(default=0)
 
     class Meta:
         table = "outbox_job"

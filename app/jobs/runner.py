@@ -27,7 +27,7 @@ _CLAIM = (
     "UPDATE outbox_job SET status = 'running', attempts = attempts + 1, lease_until = $3"
     " WHERE id = $1 AND (status = 'pending' OR (status = 'running' AND lease_until <= $2))"
     " AND (run_after IS NULL OR run_after <= $2)"
-    " RETURNING name, payload, attempts, created_at"
+    " RETURNING name, payload, attempts, created_at, progress"
 )
 # Every later write names the attempt it belongs to, so a worker that lost its lease (and
 # whose job was claimed again) changes nothing.
@@ -43,6 +43,7 @@ class Claim:
     payload: dict[str, Any]
     attempt: int
     created: datetime
+    progress: int = 0
 
     @property
     def final(self) -> bool:
@@ -62,6 +63,24 @@ def final_attempt() -> bool | None:
     """Inside a job: whether this attempt is its last (no retry follows). Outside: None."""
     claim = _current.get()
     return None if claim is None else claim.final
+
+
+def current_progress() -> int:
+    """Inside a job: the progress its earlier attempts recorded (0 at first). Outside: 0."""
+    claim = _current.get()
+    return 0 if claim is None else claim.progress
+
+
+async def save_progress(progress: int) -> None:
+    """Inside a job: records how far it got, so a retry resumes there (current_progress). A
+    worker that lost its lease records nothing. Outside a job: does nothing."""
+    claim = _current.get()
+    if claim is None:
+        return
+    await Tortoise.get_connection("default").execute_query(
+        f"UPDATE outbox_job SET progress = $3 WHERE {_MINE}",
+        [claim.job_id, claim.attempt, progress],
+    )
 
 
 async def run_job(job_id: int) -> str:
@@ -110,6 +129,7 @@ async def _claim(job_id: int) -> Claim | None:
         payload=orjson.loads(payload) if isinstance(payload, str | bytes) else payload,
         attempt=int(row["attempts"]),
         created=row["created_at"],
+        progress=int(row["progress"]),
     )
 
 

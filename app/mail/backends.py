@@ -1,7 +1,10 @@
 """Where outgoing mail goes: the log, a folder of .eml files, or an SMTP server."""
 
+import contextlib
 import logging
 import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
@@ -14,10 +17,56 @@ from app.jobs.queue import TransientJobError
 log = logging.getLogger(__name__)
 
 
+Send = Callable[[EmailMessage], Awaitable[None]]
+
+
 async def deliver(message: EmailMessage, settings: Settings) -> None:
-    if settings.email_backend == "smtp":
-        await _smtp(message, settings)
+    async with connection(settings) as send:
+        await send(message)
+
+
+@asynccontextmanager
+async def connection(settings: Settings) -> AsyncIterator[Send]:
+    """A way to deliver many messages: over SMTP, one connection (and login) for all of them."""
+    if settings.email_backend != "smtp":
+        yield lambda message: _local(message, settings)
         return
+    smtp = aiosmtplib.SMTP(
+        hostname=settings.smtp_host,
+        port=settings.smtp_port,
+        username=settings.smtp_username,
+        password=settings.smtp_password,
+        start_tls=settings.smtp_starttls,
+        timeout=20,
+    )
+    try:
+        await smtp.connect()
+    except _UNAVAILABLE as exc:
+        raise TransientJobError(f"smtp unavailable: {exc}") from exc
+
+    async def send(message: EmailMessage) -> None:
+        try:
+            await smtp.send_message(message)
+        except _UNAVAILABLE as exc:
+            raise TransientJobError(f"smtp unavailable: {exc}") from exc
+
+    try:
+        yield send
+    finally:
+        if smtp.is_connected:
+            with contextlib.suppress(aiosmtplib.SMTPException, OSError, TimeoutError):
+                await smtp.quit()
+
+
+_UNAVAILABLE = (
+    aiosmtplib.SMTPConnectError,
+    aiosmtplib.SMTPServerDisconnected,
+    TimeoutError,
+    OSError,
+)
+
+
+async def _local(message: EmailMessage, settings: Settings) -> None:
     log.info("email", extra={"to": message["To"], "subject": message["Subject"]})
     if settings.email_backend == "file":
         await _file(message, settings)
@@ -29,18 +78,3 @@ async def _file(message: EmailMessage, settings: Settings) -> None:
     await (folder / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml").write_bytes(
         bytes(message)
     )
-
-
-async def _smtp(message: EmailMessage, settings: Settings) -> None:
-    try:
-        await aiosmtplib.send(
-            message,
-            hostname=settings.smtp_host,
-            port=settings.smtp_port,
-            username=settings.smtp_username,
-            password=settings.smtp_password,
-            start_tls=settings.smtp_starttls,
-            timeout=20,
-        )
-    except (aiosmtplib.SMTPConnectError, aiosmtplib.SMTPServerDisconnected, TimeoutError) as exc:
-        raise TransientJobError(f"smtp unavailable: {exc}") from exc

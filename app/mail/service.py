@@ -9,7 +9,8 @@ from app import i18n, jobs
 from app.config import get_settings
 from app.hubs.models import Hub
 from app.jobs.registry import job
-from app.mail.backends import deliver
+from app.jobs.runner import current_progress, save_progress
+from app.mail.backends import connection, deliver
 from app.people.models import Member
 
 _HUB_LOCALES: dict[int, tuple[str, float]] = {}
@@ -44,16 +45,48 @@ async def queue_email(*, to: str, subject: str, text: str, key: str | None = Non
     await jobs.enqueue("send_email", {"to": to, "subject": subject, "text": text}, key=key)
 
 
+# The emails one job of `send_emails` carries: about a second of delivery over SMTP.
+EMAILS_PER_JOB = 100
+
+
 @job("send_email")
 async def send_email(*, to: str, subject: str, text: str) -> None:
     """Delivers one email through the configured backend."""
+    await deliver(_message(to, subject, text), get_settings())
+
+
+async def queue_emails(messages: list[dict[str, str]], *, key: str) -> None:
+    """Queues many emails in the current transaction, EMAILS_PER_JOB to a job (one statement):
+    each message a dict of to, subject and text, and optionally `ref`, what it is about (e.g.
+    `notify:<notification id>`: read by tests and by whoever traces a complaint). `key` names
+    the lot: queued once."""
+    chunks = [messages[n : n + EMAILS_PER_JOB] for n in range(0, len(messages), EMAILS_PER_JOB)]
+    await jobs.enqueue_many(
+        "send_emails",
+        [{"messages": chunk} for chunk in chunks],
+        [f"{key}:{n}" for n in range(len(chunks))],
+    )
+
+
+@job("send_emails")
+async def send_emails(*, messages: list[dict[str, str]]) -> None:
+    """Delivers a lot of emails in order over one connection. After each one the job records
+    how many are sent, so a retry (SMTP down, a worker killed) resumes after them: the one
+    in flight when a worker died is the only one that can arrive twice."""
+    done = current_progress()
+    async with connection(get_settings()) as send:
+        for n, m in enumerate(messages[done:], start=done + 1):
+            await send(_message(m["to"], m["subject"], m["text"]))
+            await save_progress(n)
+
+
+def _message(to: str, subject: str, text: str) -> EmailMessage:
     settings = get_settings()
-    now = datetime.now(UTC)
     message = EmailMessage()
     message["From"] = settings.email_from
     message["To"] = to
     message["Subject"] = subject
-    message["Date"] = format_datetime(now)
+    message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain="communityhub.local")
     message.set_content(text)
-    await deliver(message, settings)
+    return message

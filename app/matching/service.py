@@ -12,8 +12,8 @@ are still waiting, up to CH_MATCHING_BATCH), and matches them together:
   only for the members who could be told now (the first ~150 of each listing, more if the cap
   turns many of those to the digest), from an index of the rows told now;
 - one statement stores every notification, one every saved-search notification (the searches
-  found by category through indexes), one every email job, one records the opportunities as
-  matched; all in one transaction, then one Redis round trip for the live messages.
+  found by category through indexes), one the emails (in lots of a hundred to a job), one
+  records the opportunities as matched; all in one transaction, then one Redis round trip for the live messages.
 
 What bounds a burst is the rows written and the member rows read per listing, not the search
 (brief H19m-2, bench/README.md "The rows written"): a listing notifies
@@ -48,9 +48,9 @@ from app.config import get_settings
 from app.events import subscribe
 from app.hubs.models import Hub
 from app.i18n import gettext, resolve, use_locale
-from app.jobs import enqueue_many
 from app.jobs.queue import TransientJobError
 from app.jobs.runner import current_attempt
+from app.mail.service import queue_emails
 from app.matching import live, saved_searches
 from app.matching.candidates import Candidate, Listing, find_candidates, reason, score, why
 from app.matching.explain import explain
@@ -268,17 +268,22 @@ async def _emails(
     who: dict[tuple[int, int], Candidate],
     titles: dict[int, str],
 ) -> None:
-    """One email job per notification told now (keyed by it: queued once whatever happens),
-    each in its recipient's language."""
+    """The emails of the notifications told now, each in its recipient's language, queued as a
+    few jobs of up to a hundred (mail.service.send_emails: one SMTP connection each, resumed
+    where it stopped), keyed by the batch's first notification: queued once whatever happens.
+    One job per email flooded the queue: a burst of 200 listings queued ~20,000 of them ahead
+    of the next batch's matching job."""
     emails = [(who[(r["opportunity_id"], r["member_id"])], r) for r in told]
-    emails = [(c, r) for c, r in emails if c.by_email]
-    jobs_args = []
-    for c, r in emails:
+    messages = []
+    for c, r in sorted(emails, key=lambda e: e[1]["id"]):
+        if not c.by_email:
+            continue
         with use_locale(resolve(member=c.locale, hub=hub.locale)):
             title = titles[r["opportunity_id"]]
-            jobs_args.append(
+            messages.append(
                 {
-                    "to": c.email,
+                    "ref": f"notify:{r['id']}",
+                    "to": str(c.email),
                     "subject": gettext("A new opportunity for you: {title}", title=title),
                     "text": gettext(
                         "“{title}”: we thought of you because {reason}.\n"
@@ -288,7 +293,8 @@ async def _emails(
                     ),
                 }
             )
-    await enqueue_many("send_email", jobs_args, [f"notify:{r['id']}" for _, r in emails])
+    if messages:
+        await queue_emails(messages, key=f"notify:{min(r['id'] for r in told)}")
 
 
 async def _announce(pairs: list[tuple[int, int]]) -> None:

@@ -3,17 +3,9 @@
 import re
 import string
 from functools import cache
-from typing import Any
 
 from app.i18n.catalogues import translations
 from app.i18n.extract import extract
-from app.jobs.models import OutboxJob
-
-
-async def queued_emails(to: str) -> list[dict[str, Any]]:
-    """The emails queued to `to` (the outbox's send_email jobs), oldest first."""
-    jobs = await OutboxJob.filter(name="send_email").order_by("id")
-    return [j.payload for j in jobs if j.payload.get("to") == to]
 
 
 @cache

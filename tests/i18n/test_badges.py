@@ -8,7 +8,8 @@ from app.badges.models import BadgeClass
 from app.people.models import Role
 from schema.relay import encode_id
 from tests.badges.conftest import actor_of
-from tests.i18n.helpers import english_left, queued_emails
+from tests.helpers import queued_emails
+from tests.i18n.helpers import english_left
 
 PROFILE = (
     """mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { errors { code } } }"""

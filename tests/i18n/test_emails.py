@@ -19,7 +19,8 @@ from app.moderation.models import ActionKind
 from app.opportunities import applications, expiry, notices
 from app.opportunities import service as opportunities
 from app.people.models import Role
-from tests.i18n.helpers import english_left, queued_emails
+from tests.helpers import queued_emails
+from tests.i18n.helpers import english_left
 from tests.opportunities.conftest import actor_of
 
 UPDATE_HUB = (

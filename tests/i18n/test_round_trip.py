@@ -19,8 +19,8 @@ from app.people import service as people
 from app.people.models import Member, Role
 from app.portfolios import hours
 from schema.relay import encode_id
-from tests.helpers import DEFAULT_PASSWORD, Person, next_weekday
-from tests.i18n.helpers import english_left, queued_emails
+from tests.helpers import DEFAULT_PASSWORD, Person, next_weekday, queued_emails
+from tests.i18n.helpers import english_left
 from tests.opportunities.conftest import MANCHESTER, actor_of
 
 REGISTER = """mutation($input: RegisterInput!) {

@@ -1,15 +1,21 @@
 """Mail backends: the SMTP backend delivers to a real (local) SMTP server; failures retry."""
 
 import socket
+import uuid
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
+from tortoise.transactions import in_transaction
 
 from app.config import get_settings
+from app.jobs.models import OutboxJob
 from app.jobs.queue import TransientJobError
-from app.mail.service import send_email
+from app.jobs.runner import run_job
+from app.mail import service as mail_service
+from app.mail.service import queue_emails, send_email
+from tests.helpers import count_sql
 
 
 class Inbox(Message):
@@ -53,3 +59,68 @@ async def test_smtp_down_is_a_transient_error(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(settings, "smtp_port", 1)
     with pytest.raises(TransientJobError):
         await send_email(to="someone@example.org", subject="Hello", text="Body")
+
+
+async def _queue_lot(count: int) -> int:
+    async with in_transaction():
+        await queue_emails(
+            [
+                {"ref": f"r{n}", "to": f"p{n}@example.org", "subject": f"S{n}", "text": "Body"}
+                for n in range(count)
+            ],
+            key=f"lot:{uuid.uuid4().hex}",
+        )
+    [job] = await OutboxJob.filter(name="send_emails").order_by("-id").limit(1)
+    return job.id
+
+
+async def test_a_lot_of_emails_goes_over_one_smtp_connection(smtp_server: Any) -> None:
+    # given: seven emails queued as one lot
+    job_id = await _queue_lot(7)
+    # when
+    assert await run_job(job_id) == "done"
+    # then: all seven delivered, in order, from one client connection
+    assert [m["To"] for m in smtp_server.messages] == [f"p{n}@example.org" for n in range(7)]
+    assert len({m["X-Peer"] for m in smtp_server.messages}) == 1
+    assert (await OutboxJob.get(id=job_id)).progress == 7
+
+
+async def test_a_lot_cut_off_midway_resumes_after_the_emails_it_sent(
+    smtp_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a lot of five, and an SMTP server that drops the connection at the third
+    job_id = await _queue_lot(5)
+    real, dropped = mail_service._message, []
+
+    def flaky(to: str, subject: str, text: str) -> Any:
+        if to == "p2@example.org" and not dropped:
+            dropped.append(to)
+            raise TransientJobError("smtp unavailable: connection dropped")
+        return real(to, subject, text)
+
+    monkeypatch.setattr(mail_service, "_message", flaky)
+    # when: the first attempt stops there, and the retry runs once the server is back
+    assert await run_job(job_id) == "retry"
+    assert (await OutboxJob.get(id=job_id)).progress == 2
+    await OutboxJob.filter(id=job_id).update(run_after=None)
+    assert await run_job(job_id) == "done"
+    # then: each email arrived once, in order
+    assert [m["To"] for m in smtp_server.messages] == [f"p{n}@example.org" for n in range(5)]
+
+
+async def test_a_long_lot_is_queued_as_several_jobs_in_one_statement() -> None:
+    # given
+    key = f"lot:{uuid.uuid4().hex}"
+    messages = [{"to": f"q{n}@example.org", "subject": "S", "text": "T"} for n in range(250)]
+    # when
+    async with in_transaction():
+        with count_sql() as counter:
+            await queue_emails(messages, key=key)
+    # then: 100 + 100 + 50, keyed by the lot and the part
+    jobs = await OutboxJob.filter(key__startswith=key).order_by("key")
+    assert [(j.key, len(j.payload["messages"])) for j in jobs] == [
+        (f"{key}:0", 100),
+        (f"{key}:1", 100),
+        (f"{key}:2", 50),
+    ]
+    assert len(counter.statements) == 1, counter.statements

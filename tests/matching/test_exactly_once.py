@@ -16,7 +16,7 @@ from app.jobs.runner import run_job
 from app.matching import saved_searches
 from app.matching import service as matching
 from app.matching.models import Delivery, Notification
-from tests.helpers import count_sql
+from tests.helpers import count_sql, queued_emails
 from tests.jobs.pg import end_waiting_sessions, locks, until, waiting_queries  # noqa: F401
 
 NOTIFY = "event:opportunity.published:app.matching.service.notify_matches"
@@ -41,9 +41,7 @@ async def _assert_told_and_emailed_once(people: list[Any], opportunity: Any) -> 
     notification = {m: n for n, m, _ in told}
     subject = f"A new opportunity for you: {opportunity.title}"
     for person in people:
-        emails = await OutboxJob.filter(
-            name="send_email", payload__contains={"to": person.email, "subject": subject}
-        ).values_list("key", flat=True)
+        emails = [m["ref"] for m in await queued_emails(person.email) if m["subject"] == subject]
         assert emails == [f"notify:{notification[person.member.id]}"]
 
 
@@ -61,7 +59,7 @@ async def test_a_job_that_dies_after_storing_is_retried_to_one_email_per_notific
     people, opportunity, job_id = await _published(make_person, post, 2)
     # when: the first attempt stores the notifications, then loses its connection
     if dies == "before its emails are queued":
-        monkeypatch.setattr(matching, "enqueue_many", _connection_lost)
+        monkeypatch.setattr(matching, "queue_emails", _connection_lost)
     else:
         monkeypatch.setattr(saved_searches, "notify_saved_searches", _connection_lost)
     assert await run_job(job_id) == "retry"
