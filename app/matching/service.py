@@ -13,7 +13,8 @@ are still waiting, up to CH_MATCHING_BATCH), and matches them together:
   turns many of those to the digest), from an index of the rows told now;
 - one statement stores every notification, one every saved-search notification (the searches
   found by category through indexes), one the emails (in lots of a hundred to a job), one
-  records the opportunities as matched; all in one transaction, then one Redis round trip for the live messages.
+  records the opportunities as matched; all in one transaction, then one Redis round trip
+  for the live messages.
 
 What bounds a burst is the rows written and the member rows read per listing, not the search
 (brief H19m-2, bench/README.md "The rows written"): a listing notifies
