@@ -153,3 +153,51 @@ async def _waits_for_a_lock(observer: asyncpg.Connection, pid: int) -> bool:
             return True
         await asyncio.sleep(0.01)
     return False
+
+
+async def test_keeping_skill_ids_reads_the_links_through_an_index(
+    database: str, hub: Any, alice: Any, post: Any
+) -> None:
+    """The trigger reads an opportunity's links by hub first (0055): by opportunity alone no
+    index bounds the read, and every link written scanned the whole of opportunity_skill (80 ms
+    a publish at a million links). auto_explain hands the trigger's own plans to the client."""
+    # given: sequential scans off, so the planner takes an index wherever one can serve
+    driving, cooking, _ = await three_skills(hub)
+    opportunity = await post(alice, title="Indexed", skill_ids=[driving.id])
+    conn = await asyncpg.connect(database.replace("postgres://", "postgresql://", 1))
+    plans: list[str] = []
+    conn.add_log_listener(lambda _, message: plans.append(str(message)))
+    try:
+        for setting in (
+            "LOAD 'auto_explain'",
+            "SET auto_explain.log_min_duration = 0",
+            "SET auto_explain.log_nested_statements = on",
+            "SET auto_explain.log_level = 'notice'",
+            "SET enable_seqscan = off",
+        ):
+            await conn.execute(setting)
+        # when: a link is written, then one removed
+        await conn.execute(
+            "INSERT INTO opportunity_skill (created_at, hub_id, opportunity_id, skill_id)"
+            " VALUES (now(), $1, $2, $3)",
+            hub.id,
+            opportunity.id,
+            cooking.id,
+        )
+        await conn.execute(
+            "DELETE FROM opportunity_skill WHERE hub_id = $1 AND opportunity_id = $2"
+            " AND skill_id = $3",
+            hub.id,
+            opportunity.id,
+            driving.id,
+        )
+    finally:
+        await conn.close()
+    # then: kept, and each trigger's read of the links bounded by the unique index
+    assert await skill_ids(opportunity.id) == ([cooking.id], [cooking.id])
+    kept = [p for p in plans if "SET skill_ids = ARRAY" in p]
+    assert len(kept) == 2, plans
+    for plan in kept:
+        reads = [line for line in plan.splitlines() if "on opportunity_skill l" in line]
+        assert reads and all("opportunity_skill_uniq" in r for r in reads), plan
+        assert "Index Cond: ((hub_id = o.hub_id) AND (opportunity_id = o.id))" in plan, plan
