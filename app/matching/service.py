@@ -75,11 +75,12 @@ _CLAIM = (
     " ORDER BY o.id = $3 DESC, o.published_at, o.id LIMIT $4"
 )
 # Reads notification_told_now (migration 0053): the rows told now alone, not the ~90 % stored for
-# the digest.
+# the digest; one range of it per member. (As `member_id = ANY($2)` the planner read the
+# hub's whole day of told-now rows and filtered them by member: 217 ms of CPU a batch of 20.)
 _SENT_TODAY = (
-    "SELECT member_id, count(*)::int AS n FROM notification WHERE hub_id = $1"
-    " AND member_id = ANY($2::bigint[]) AND delivery = 'now' AND created_at >= $3"
-    " GROUP BY member_id"
+    "SELECT m.id AS member_id, (SELECT count(*) FROM notification n WHERE n.hub_id = $1"
+    " AND n.member_id = m.id AND n.delivery = 'now' AND n.created_at >= $3)::int AS n"
+    " FROM unnest($2::bigint[]) AS m(id)"
 )
 _STORE = (
     "INSERT INTO notification (hub_id, member_id, kind, opportunity_id, title, reason,"
