@@ -24,6 +24,7 @@ import asyncpg
 import h3
 from rich.progress import Progress
 
+from app.matching.saved_searches import words_of
 from bench import assets
 from bench.procs import db_url
 
@@ -269,23 +270,11 @@ async def _fill(
             "kind",
             "within_km",
             "weekdays",
+            "words",
+            "key",
             "created_at",
         ],
-        (
-            (
-                hub_id,
-                rng.randint(1, members),
-                "My search",
-                rng.choice(WORDS),
-                json.dumps([rng.choice(categories)]),
-                "[]",
-                None,
-                float(rng.choice((2, 5, 10))),
-                "[]",
-                now,
-            )
-            for _ in range(n["saved_searches"])
-        ),
+        (_saved_search(rng, hub_id, members, categories, now) for _ in range(n["saved_searches"])),
         n["saved_searches"],
     )
     people_and_opportunities = time.perf_counter() - started
@@ -294,6 +283,18 @@ async def _fill(
         "people_opportunities_ledger": people_and_opportunities,
         "assets_bookings_loans": time.perf_counter() - started - people_and_opportunities,
     }
+
+
+def _saved_search(
+    rng: random.Random, hub_id: int, members: int, categories: list[int], now: datetime
+) -> tuple[Any, ...]:
+    """One member's one-word search in one category within a few km of home."""
+    member, text = rng.randint(1, members), rng.choice(WORDS)
+    category, within = rng.choice(categories), float(rng.choice((2, 5, 10)))
+    words = words_of(text)
+    key = max(words, key=len, default="")
+    return (hub_id, member, "My search", text, json.dumps([category]), "[]", None, within, "[]",
+            json.dumps(words), key, now)  # fmt: skip
 
 
 async def _opportunities(

@@ -122,6 +122,10 @@ class SavedSearch(Base):
     kind = fields.CharField(max_length=10, null=True)
     within_km = fields.FloatField(null=True)  # from the member's home
     weekdays: list[int] = fields.JSONField(default=list)  # ISO 1-7; empty: any day
+    # The text's words and the longest of them (saved_searches.words_of): how a new listing
+    # finds the searches it may match (migration 0056).
+    words: list[str] = fields.JSONField(default=list)
+    key = fields.CharField(max_length=40, default="")
 
     class Meta:
         table = "saved_search"

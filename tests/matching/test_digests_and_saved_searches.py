@@ -89,3 +89,36 @@ async def test_saved_searches_notify_new_matches(
     assert found.reason == "it matches your saved search “Gardening near me at weekends”"
     bad = await gql(SAVE, {"input": {"name": "x", "weekdays": [8]}}, as_=bob)
     assert bad["saveSearch"]["errors"][0]["field"] == "weekdays"
+
+
+async def test_a_saved_search_matches_when_each_of_its_words_begins_a_word_of_the_listing(
+    gql: Any, alice: Any, make_person: Any, post: Any, skill: Any
+) -> None:
+    # given: four searches by four members, with no place, day or category
+    texts = {"garden": "Garden", "art": "art", "dog walk": "dog walk", "Café Rota": "café rota"}
+    people = {}
+    for text in texts:
+        person = await make_person()
+        saved = await gql(SAVE, {"input": {"name": text, "text": text}}, as_=person)
+        assert saved["saveSearch"]["errors"] == []
+        people[text] = person
+    # when: one listing is published and matched (asking for a skill none of them has, so only
+    # their searches can tell them)
+    listing = await post(
+        alice,
+        title="Gardening party",
+        description="Dog-walking, then the CAFÉ's tea rota; in the community-garden.",
+        remote=True,
+        skill_ids=[skill.id],
+    )
+    await notify_matches(opportunity_id=listing.id, now=MONDAY_NOON)
+    # then: "garden" begins "Gardening", each word of "dog walk" and of "Café Rota" begins a
+    # word there; "art" is inside "party" but begins none of its words
+    told = {
+        text
+        for text, person in people.items()
+        if await Notification.filter(
+            member_id=person.member.id, opportunity_id=listing.id, kind="saved_search"
+        ).exists()
+    }
+    assert told == {"garden", "dog walk", "Café Rota"}
