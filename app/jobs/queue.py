@@ -209,10 +209,9 @@ def worker_settings(
         "allow_abort_jobs": True,
         "job_completion_wait": 20,
         "burst": burst,
-        # One cheap ZRANGEBYSCORE a poll (50 a second: ~0.5 % of a core): a publish's matching
-        # job waits half of it on average (issue 19: a single publish matched within 250 ms);
-        # periodic work is not in a hurry.
-        "poll_delay": 0.02 if queue is None else 0.05 if burst else 0.5,
+        # One cheap ZRANGEBYSCORE a poll: a publish's matching job waits half of it on average
+        # (issue 19: a single publish matched within 250 ms); periodic work is not in a hurry.
+        "poll_delay": 0.05 if queue is None or burst else 0.5,
     }
 
 
