@@ -14,7 +14,11 @@ from schema.relay import decode_id
 @strawberry.input
 class SaveSearchInput:
     name: str
-    text: str = ""
+    text: str = strawberry.field(
+        default="",
+        description="Words a new listing must have: each must begin a word of its title,"
+        " description or area, in any case ('garden' finds 'Gardening').",
+    )
     category_ids: list[strawberry.ID] | None = None
     skill_ids: list[strawberry.ID] | None = None
     kind: OpportunityKind | None = None  # type: ignore[valid-type]
