@@ -31,7 +31,7 @@ from app.people.models import Role
 from tests.helpers import create_person
 
 # Per operation and identity. A longer hunt by hand: CH_FUZZ_EXAMPLES=200 CH_FUZZ_SEED=7.
-# (20 in the suite took 14 minutes of its CPU at ~380 operations × 3 identities: 860 s of 3,500.)
+# (20 in the suite took 14 minutes of its CPU at ~380 operations and 3 identities: 860 s of 3,500.)
 POSITIVE = int(os.environ.get("CH_FUZZ_EXAMPLES", "8"))
 EXAMPLES = {GenerationMode.POSITIVE: POSITIVE, GenerationMode.NEGATIVE: max(1, POSITIVE // 5)}
 SEED = os.environ.get("CH_FUZZ_SEED")

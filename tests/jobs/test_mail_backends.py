@@ -90,7 +90,7 @@ async def test_a_lot_cut_off_midway_resumes_after_the_emails_it_sent(
 ) -> None:
     # given: a lot of five, and an SMTP server that drops the connection at the third
     job_id = await _queue_lot(5)
-    real, dropped = mail_service._message, []
+    real, dropped = mail_service._message, list[str]()
 
     def flaky(to: str, subject: str, text: str) -> Any:
         if to == "p2@example.org" and not dropped:
