@@ -5,7 +5,7 @@ valid ones with arbitrary arguments (positive) and ones that break the argument 
 (negative). Every response must be free of 5xx, of INTERNAL_SERVER_ERROR, of leaked exception
 text, and must keep the schema's promises (schemathesis's response conformance check: a JSON
 object, no null in a non-null field); and the server must log no error. Examples are bounded
-and derandomized, so a run is replayable and takes about two minutes per identity.
+and derandomized, so a run is replayable and short (POSITIVE below).
 """
 
 import asyncio
