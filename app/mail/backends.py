@@ -20,6 +20,11 @@ log = logging.getLogger(__name__)
 Send = Callable[[EmailMessage], Awaitable[None]]
 
 
+class Refused(Exception):
+    """The server refused this message for good (an unknown recipient, a 5xx answer); the
+    connection is still usable for the next one."""
+
+
 async def deliver(message: EmailMessage, settings: Settings) -> None:
     async with connection(settings) as send:
         await send(message)
@@ -49,6 +54,14 @@ async def connection(settings: Settings) -> AsyncIterator[Send]:
             await smtp.send_message(message)
         except _UNAVAILABLE as exc:
             raise TransientJobError(f"smtp unavailable: {exc}") from exc
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            raise Refused(str(exc)) from exc
+        except aiosmtplib.SMTPSenderRefused:
+            raise  # our own address: every message would fail alike
+        except aiosmtplib.SMTPResponseException as exc:
+            if exc.code >= 500:
+                raise Refused(f"{exc.code} {exc.message}") from exc
+            raise TransientJobError(f"smtp busy: {exc.code} {exc.message}") from exc
 
     try:
         yield send

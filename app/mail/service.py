@@ -1,5 +1,6 @@
 """Sending mail: queued through the outbox, delivered by a worker."""
 
+import logging
 import time
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -10,8 +11,10 @@ from app.config import get_settings
 from app.hubs.models import Hub
 from app.jobs.registry import job
 from app.jobs.runner import current_progress, save_progress
-from app.mail.backends import connection, deliver
+from app.mail.backends import Refused, connection, deliver
 from app.people.models import Member
+
+log = logging.getLogger(__name__)
 
 _HUB_LOCALES: dict[int, tuple[str, float]] = {}
 HUB_LOCALE_TTL_SECONDS = 60.0
@@ -71,12 +74,18 @@ async def queue_emails(messages: list[dict[str, str]], *, key: str) -> None:
 @job("send_emails")
 async def send_emails(*, messages: list[dict[str, str]]) -> None:
     """Delivers a lot of emails in order over one connection. After each one the job records
-    how many are sent, so a retry (SMTP down, a worker killed) resumes after them: the one
-    in flight when a worker died is the only one that can arrive twice."""
+    how many are done, so a retry (SMTP down, a worker killed) resumes after them: the one
+    in flight when a worker died is the only one that can arrive twice. A message the server
+    refuses for good (an unknown address) is logged with its `ref` and skipped: one bad
+    address does not hold back the rest of the lot, as it held back only itself when each
+    email was a job of its own."""
     done = current_progress()
     async with connection(get_settings()) as send:
         for n, m in enumerate(messages[done:], start=done + 1):
-            await send(_message(m["to"], m["subject"], m["text"]))
+            try:
+                await send(_message(m["to"], m["subject"], m["text"]))
+            except Refused as exc:
+                log.warning("email refused", extra={"ref": m.get("ref"), "error": str(exc)})
             await save_progress(n)
 
 

@@ -22,6 +22,15 @@ class Inbox(Message):
     def __init__(self) -> None:
         super().__init__()
         self.messages: list[Any] = []
+        self.unknown: set[str] = set()  # addresses the server refuses (550)
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address in self.unknown:
+            return "550 5.1.1 no such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     def handle_message(self, message: Any) -> None:
         self.messages.append(message)
@@ -124,3 +133,17 @@ async def test_a_long_lot_is_queued_as_several_jobs_in_one_statement() -> None:
         (f"{key}:2", 50),
     ]
     assert len(counter.statements) == 1, counter.statements
+
+
+async def test_an_address_the_server_refuses_does_not_hold_back_the_rest_of_the_lot(
+    smtp_server: Any,
+) -> None:
+    # given: a lot of five, the third to an address the server does not know
+    smtp_server.unknown.add("p2@example.org")
+    job_id = await _queue_lot(5)
+    # when
+    assert await run_job(job_id) == "done"
+    # then: the other four delivered over the one connection, the refused one skipped
+    assert [m["To"] for m in smtp_server.messages] == [f"p{n}@example.org" for n in (0, 1, 3, 4)]
+    assert len({m["X-Peer"] for m in smtp_server.messages}) == 1
+    assert (await OutboxJob.get(id=job_id)).progress == 5
