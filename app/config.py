@@ -81,10 +81,11 @@ class Settings(BaseSettings):
     # Opportunities matched together at most (issue 19); an attempt cut off by the job timeout
     # is retried with half as many, so a slow database still gets through a burst.
     matching_batch: int = 20
-    # The nearest members in reach a listing's matching considers (its shortlist, before age,
-    # availability, checks and preferences): about a third of them are notified at scale 1, at
-    # most 100 told now, the rest in their digest (2000 until brief H19m-2: ~85 % digest rows).
-    matching_candidates: int = 600
+    # The members a listing notifies at most: the nearest in reach who pass age, availability,
+    # checks and preferences (its shortlist), at most 100 of them told now, the rest in their
+    # digest. Until migration 0057 the cut came before those filters: the nearest 600, of
+    # whom about a third passed at scale 1.
+    matching_candidates: int = 200
     # City data answers an API process keeps until the next refresh (issue 18); 0: none kept.
     citydata_cache_seconds: float = 300.0
     housekeeping_seconds: int = 60

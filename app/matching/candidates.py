@@ -1,14 +1,15 @@
 """Who a batch of newly published opportunities suits: one statement for the whole batch.
 
 The opportunities, their skills, required checks and H3 rings come in as arrays (`unnest`).
-Skill holders in reach are read from member_skill_reach alone (migration 0034: member_skill
-carries a trigger-kept copy of its member's home cell, position, travel distance and
-matchability): one index-only range per (listing, skill, ring cell), and only the holders who
-travel at least as far as the cell's nearest point; the member table is read for the shortlist
-alone (the nearest CH_MATCHING_CANDIDATES per opportunity). In SQL too: the exact travel
-distance, then for the shortlist the poster, applicants, age, required checks, notification
-preferences and availability (a member with a weekly timetable that has no slot for the start
-is not asked).
+Skill holders in reach are read from member_skill_reach alone (migrations 0035 and 0057:
+member_skill carries a trigger-kept copy of its member's home cell, position, travel
+distance, date of birth, weekly timetable and whether they can be told at all): one index-only
+range per (listing, skill, ring cell), only the holders who travel at least as far as the
+cell's nearest point, and of those only the ones old enough and free at the start (a member
+with a weekly timetable that has no slot for it is not asked). Then, still in SQL: the exact
+travel distance, the poster, applicants and required checks; the shortlist is the nearest
+CH_MATCHING_CANDIDATES who pass all of it, and the member table is read for the shortlist
+alone.
 Python then ranks them and applies what depends on the member's clock and the day's count
 (service.py).
 """
@@ -101,18 +102,30 @@ def born_before(min_age: int) -> date:
 
 
 _DISTANCE = geo.haversine_sql("o.lat", "o.lng", alias="m", columns=("home_lat", "home_lng"))
+# Who may be a candidate at all, on the member row: old enough, told somehow (in the app or
+# by email), free at the start if they keep a weekly timetable. member_skill_reach carries the
+# same (migration 0057: matchable, born_on, free_minutes), for the holders of a skill.
+_ELIGIBLE = """(o.born_before IS NULL OR m.date_of_birth <= o.born_before)
+     AND (coalesce((m.notification_prefs->>'in_app')::boolean, true)
+          OR coalesce((m.notification_prefs->>'email')::boolean, true))
+     AND (o.dow IS NULL OR coalesce(jsonb_array_length(m.availability), 0) = 0
+          OR EXISTS (SELECT 1 FROM jsonb_array_elements(m.availability) a
+                      WHERE (a->>'weekday')::int = o.dow AND (a->>'from')::time <= o.at
+                        AND o.at < (a->>'to')::time))"""
 
 # $1 hub; $2.. the batch as parallel arrays; $10/$11 (opportunity, skill) pairs; $12/$13
 # (opportunity, check kind) pairs; $14/$15/$17 (opportunity, ring cell, whole km from the
 # listing to the cell's nearest point) triples; $16 the limit.
-# `pairs` reads only member_skill_reach (index-only), listings without skills only
-# member_active_cell; the member rows themselves are read for the kept shortlist alone (at
-# most $16 per opportunity).
+# `pairs` reads only member_skill_reach (index-only), listings without skills the members of
+# their ring (member_active_cell); the skill holders' member rows are read for the kept
+# shortlist alone (at most $16 per opportunity).
 _SQL = f"""
 WITH o AS (
-  SELECT * FROM unnest($2::bigint[], $3::bigint[], $4::float8[], $5::float8[], $6::date[],
-                       $7::int[], $8::time[], $9::int[])
-    AS o(oid, poster, lat, lng, born_before, dow, at, nchecks)
+  SELECT *, (dow - 1) * 1440 + extract(hour FROM at)::int * 60 + extract(minute FROM at)::int
+              AS mow  -- the start's minute of the (ISO) week, as member_skill.free_minutes
+    FROM unnest($2::bigint[], $3::bigint[], $4::float8[], $5::float8[], $6::date[],
+                $7::int[], $8::time[], $9::int[])
+      AS o(oid, poster, lat, lng, born_before, dow, at, nchecks)
 ), os AS (
   SELECT * FROM unnest($10::bigint[], $11::bigint[]) AS t(oid, skill_id)
 ), oc AS (
@@ -126,60 +139,52 @@ WITH o AS (
     FROM ring JOIN o ON o.oid = ring.oid
     JOIN member m ON m.hub_id = $1 AND m.status = 'active' AND m.home_cell = ring.cell
    WHERE NOT EXISTS (SELECT 1 FROM os WHERE os.oid = ring.oid) AND NOT m.is_proxy
-     AND m.id <> o.poster AND {_DISTANCE} <= m.travel_km
+     AND m.id <> o.poster AND {_DISTANCE} <= m.travel_km AND {_ELIGIBLE}
   UNION ALL  -- remote (or unplaced) listings with skills: every holder
   SELECT os.oid, ms.member_id, NULL::float8, array_agg(os.skill_id)
     FROM os JOIN o ON o.oid = os.oid AND o.lat IS NULL
     JOIN member_skill ms ON ms.hub_id = $1 AND ms.skill_id = os.skill_id
     JOIN member m ON m.id = ms.member_id AND m.hub_id = $1 AND m.status = 'active'
-   WHERE NOT m.is_proxy AND m.id <> o.poster
+   WHERE NOT m.is_proxy AND m.id <> o.poster AND {_ELIGIBLE}
    GROUP BY 1, 2
   UNION ALL  -- remote listings without skills: every member
   SELECT o.oid, m.id, NULL::float8, '{{}}'::bigint[] FROM o
     JOIN member m ON m.hub_id = $1 AND m.status = 'active'
    WHERE o.lat IS NULL AND NOT EXISTS (SELECT 1 FROM os WHERE os.oid = o.oid)
-     AND NOT m.is_proxy AND m.id <> o.poster
+     AND NOT m.is_proxy AND m.id <> o.poster AND {_ELIGIBLE}
+), applied AS (  -- read once for the batch (a new listing has few applications, if any)
+  SELECT a.opportunity_id AS oid, a.applicant_id AS mid FROM application a
+   WHERE a.hub_id = $1 AND a.opportunity_id = ANY($2::bigint[])
 ), ranked AS (
   SELECT s.*, row_number() OVER (PARTITION BY s.oid ORDER BY s.km ASC NULLS LAST, s.mid) AS n
-    FROM skilled s
+    FROM skilled s JOIN o ON o.oid = s.oid
+   WHERE NOT EXISTS (SELECT 1 FROM applied a WHERE a.oid = s.oid AND a.mid = s.mid)
+     AND (o.nchecks = 0 OR (
+          SELECT count(DISTINCT tc.kind) FROM trust_check tc JOIN oc ON oc.kind = tc.kind
+           WHERE oc.oid = s.oid AND tc.hub_id = $1 AND tc.member_id = s.mid
+             AND tc.status = 'verified'
+             AND (tc.expires_on IS NULL OR tc.expires_on >= current_date)) = o.nchecks)
 ), kept AS (
   SELECT r.oid, r.mid, r.km, r.skill_ids, m.email, m.notification_prefs AS prefs, m.travel_km,
          m.locale,
          coalesce(jsonb_array_length(m.availability) > 0, false) AS timetabled
-    FROM ranked r JOIN o ON o.oid = r.oid JOIN member m ON m.id = r.mid
+    FROM ranked r JOIN member m ON m.id = r.mid
    WHERE r.n <= $16
-     AND (o.born_before IS NULL OR m.date_of_birth <= o.born_before)
-     AND (coalesce((m.notification_prefs->>'in_app')::boolean, true)
-          OR coalesce((m.notification_prefs->>'email')::boolean, true))
-     AND (o.dow IS NULL OR coalesce(jsonb_array_length(m.availability), 0) = 0
-          OR EXISTS (SELECT 1 FROM jsonb_array_elements(m.availability) a
-                      WHERE (a->>'weekday')::int = o.dow AND (a->>'from')::time <= o.at
-                        AND o.at < (a->>'to')::time))
-     AND NOT EXISTS (SELECT 1 FROM application a WHERE a.hub_id = $1
-                      AND a.opportunity_id = r.oid AND a.applicant_id = r.mid)
-     AND (o.nchecks = 0 OR (
-          SELECT count(DISTINCT tc.kind) FROM trust_check tc JOIN oc ON oc.kind = tc.kind
-           WHERE oc.oid = r.oid AND tc.hub_id = $1 AND tc.member_id = r.mid
-             AND tc.status = 'verified'
-             AND (tc.expires_on IS NULL OR tc.expires_on >= current_date)) = o.nchecks)
 ), reliability AS (
   SELECT h.volunteer_id AS mid, count(*)::int AS n FROM hours_record h
    WHERE h.hub_id = $1 AND h.status = 'verified'
      AND h.volunteer_id IN (SELECT DISTINCT mid FROM kept)
    GROUP BY 1
 )
-SELECT k.oid, k.mid, k.km, k.email, k.prefs, k.travel_km, k.timetabled, k.locale,
-       ARRAY(SELECT s.name FROM skill s WHERE s.id = ANY(k.skill_ids) ORDER BY s.name) AS skills,
-       ARRAY(SELECT coalesce(s.name_translations, '{{}}'::jsonb)::text FROM skill s
-              WHERE s.id = ANY(k.skill_ids) ORDER BY s.name) AS skills_in,
+SELECT k.oid, k.mid, k.km, k.email, k.prefs, k.travel_km, k.timetabled, k.locale, k.skill_ids,
        coalesce(rl.n, 0) AS reliability
   FROM kept k LEFT JOIN reliability rl ON rl.mid = k.mid
 """
 
 
 # Located listings with skills: the holders of each listing's skills whose home is in its
-# ring, read from member_skill_reach (migration 0034: hub, skill, home cell, travel distance,
-# with the member's position) as index-only ranges, one per (listing, skill, ring cell): a
+# ring, read from member_skill_reach (hub, skill, home cell, travel distance, with the member's
+# position, birth date and timetable) as index-only ranges, one per (listing, skill, ring cell): a
 # listing needing one skill in a dense 10 km ring reads a few thousand entries and never the
 # member table; of a cell 6 km away, only the holders who travel 6 km or more.
 _REACH = """), pairs AS (
@@ -190,6 +195,8 @@ _REACH = """), pairs AS (
                         AND ms.home_cell = w.cell AND ms.travel_km >= w.near AND ms.matchable
     JOIN o ON o.oid = w.oid
    WHERE ms.member_id <> o.poster AND @@D@@ <= ms.travel_km
+     AND (o.born_before IS NULL OR ms.born_on <= o.born_before)
+     AND (o.mow IS NULL OR ms.free_minutes IS NULL OR ms.free_minutes @> o.mow)
    GROUP BY 1, 2, 3
 """
 _SQL = _SQL.replace(
@@ -267,10 +274,30 @@ def _json(value: Any) -> Any:
     return orjson.loads(value) if isinstance(value, str | bytes) else value
 
 
+# The batch's skills, in the order the candidates' skills are listed (by name, as the
+# database sorts).
+_SKILLS = (
+    "SELECT id, name, coalesce(name_translations, '{}'::jsonb)::text AS names FROM skill"
+    " WHERE hub_id = $1 AND id = ANY($2::bigint[]) ORDER BY name, id"
+)
+
+
+async def _skills(
+    conn: BaseDBAsyncClient, hub_id: int, listings: list[Listing]
+) -> dict[int, tuple[int, str, dict[str, str]]]:
+    """Each skill of the batch: (place in name order, name, translations)."""
+    ids = sorted({s for listing in listings for s in listing.skill_ids})
+    if not ids:
+        return {}
+    rows = await conn.execute_query_dict(_SKILLS, [hub_id, ids])
+    return {r["id"]: (n, r["name"], _json(r["names"]) or {}) for n, r in enumerate(rows)}
+
+
 async def find_candidates(conn: BaseDBAsyncClient, hub_id: int, listings: list[Listing]) -> None:
     """Fills each listing's `candidates` (unranked) from one statement for the whole batch."""
     if not listings:
         return
+    named = await _skills(conn, hub_id, listings)
     by_id = {listing.opportunity.id: listing for listing in listings}
     slots = {oid: listing.slot for oid, listing in by_id.items()}
     whens = {oid: listing.when for oid, listing in by_id.items()}
@@ -279,14 +306,15 @@ async def find_candidates(conn: BaseDBAsyncClient, hub_id: int, listings: list[L
         mid = row["mid"]
         if mid not in prefs:
             prefs[mid] = _json(row["prefs"]) or {}
+        held = sorted((named[s] for s in row["skill_ids"] if s in named), key=lambda k: k[0])
         by_id[row["oid"]].candidates.append(
             Candidate(
                 member_id=mid,
                 email=row["email"],
                 prefs=prefs[mid],
                 distance_km=row["km"],
-                skills=list(row["skills"]),
-                skill_translations=[_json(t) or {} for t in row["skills_in"]],
+                skills=[name for _, name, _ in held],
+                skill_translations=[names for _, _, names in held],
                 reliability=row["reliability"],
                 travel_km=row["travel_km"],
                 slot=slots[row["oid"]] if row["timetabled"] else "",
