@@ -146,7 +146,8 @@ async def load(url: str, members: int, rng: random.Random) -> tuple[int, list[in
 PHASES = [
     ("app.matching.service", "_listings", "listings"),
     ("app.matching.service", "find_candidates", "candidates"),
-    ("app.matching.service", "_sent_today", "cap count"),
+    ("app.matching.service", "_sent_today", "cap count"),  # until 0058
+    ("app.matching.caps", "told_today", "cap count"),
     ("app.matching.service", "_store", "store"),
     ("app.matching.saved_searches", "notify_saved_searches", "saved searches"),
     ("app.matching.service", "_emails", "emails"),

@@ -26,6 +26,7 @@ from workers.tasks import (
     federation_account_links,
     federation_reconcile,
     federation_recover,
+    matching_housekeeping,
     moderation_housekeeping,
     opportunity_housekeeping,
     purge_erased_trust_checks,
@@ -57,6 +58,7 @@ def build_periodic_settings(*, burst: bool = False) -> dict[str, Any]:
                 credits_housekeeping, every_seconds=get_settings().housekeeping_seconds, timeout=120
             ),
             Periodic(send_digests, every_seconds=600, timeout=300),
+            Periodic(matching_housekeeping, every_seconds=3600, timeout=120),
             Periodic(
                 assets_housekeeping, every_seconds=get_settings().housekeeping_seconds, timeout=120
             ),

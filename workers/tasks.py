@@ -14,7 +14,7 @@ from app.credits import service as credits
 from app.federation import guests
 from app.gdpr import erasure
 from app.jobs.runner import run_job
-from app.matching import digests
+from app.matching import caps, digests
 from app.moderation import expiry as moderation_expiry
 from app.opportunities import expiry
 from app.paidjobs import service as paidjobs
@@ -78,6 +78,11 @@ async def credits_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
 
 async def send_digests(ctx: dict[str, Any]) -> int:
     return await digests.send_digests()
+
+
+async def matching_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:
+    """The daily cap's counts of days gone (app/matching/caps.py)."""
+    return {"told_days_forgotten": await caps.forget_old_days()}
 
 
 async def assets_housekeeping(ctx: dict[str, Any]) -> dict[str, int]:

@@ -10,7 +10,7 @@ are still waiting, up to CH_MATCHING_BATCH), and matches them together:
 - Python ranks them per opportunity and applies the daily cap (counted across the batch),
   quiet hours, digest preferences and the urgent exemption; today's count for the cap is read
   only for the members who could be told now (the first ~150 of each listing, more if the cap
-  turns many of those to the digest), from an index of the rows told now;
+  turns many of those to the digest), from the per-day counts (caps.py);
 - one statement stores every notification, one every saved-search notification (the searches
   found by category through indexes), one the emails (in lots of a hundred to a job), one
   records the opportunities as matched; all in one transaction, then one Redis round trip
@@ -52,7 +52,7 @@ from app.i18n import gettext, resolve, use_locale
 from app.jobs.queue import TransientJobError
 from app.jobs.runner import current_attempt
 from app.mail.service import queue_emails
-from app.matching import live, saved_searches
+from app.matching import caps, live, saved_searches
 from app.matching.candidates import Candidate, Listing, find_candidates, reason, score, why
 from app.matching.explain import explain
 from app.matching.models import Delivery, MatchedOpportunity, NotificationKind
@@ -73,14 +73,6 @@ _CLAIM = (
     " AND o.status = 'published' AND NOT EXISTS (SELECT 1 FROM matched_opportunity mo"
     "  WHERE mo.hub_id = $1 AND mo.opportunity_id = o.id)"
     " ORDER BY o.id = $3 DESC, o.published_at, o.id LIMIT $4"
-)
-# Reads notification_told_now (migration 0053): the rows told now alone, not the ~90 % stored for
-# the digest; one range of it per member. (As `member_id = ANY($2)` the planner read the
-# hub's whole day of told-now rows and filtered them by member: 217 ms of CPU a batch of 20.)
-_SENT_TODAY = (
-    "SELECT m.id AS member_id, (SELECT count(*) FROM notification n WHERE n.hub_id = $1"
-    " AND n.member_id = m.id AND n.delivery = 'now' AND n.created_at >= $3)::int AS n"
-    " FROM unnest($2::bigint[]) AS m(id)"
 )
 _STORE = (
     "INSERT INTO notification (hub_id, member_id, kind, opportunity_id, title, reason,"
@@ -115,12 +107,6 @@ def _quiet(prefs: dict[str, Any], now: datetime, zone: ZoneInfo) -> bool:
     local = now.astimezone(zone).time()
     begin, finish = time.fromisoformat(start), time.fromisoformat(end)
     return begin <= local < finish if begin < finish else local >= begin or local < finish
-
-
-def _midnight(hub: Hub, now: datetime) -> datetime:
-    """The start of the hub's day: the daily cap counts from there."""
-    zone = ZoneInfo(hub.timezone)
-    return datetime.combine(now.astimezone(zone).date(), time(), tzinfo=zone).astimezone(UTC)
 
 
 def rank(listing: Listing) -> None:
@@ -202,7 +188,7 @@ async def _decide_all(
     sent: dict[int, int] = {}
     wanted = {m for listing in listings for m in _may_be_told_now(listing, now, sent)}
     while True:
-        sent.update(await _sent_today(conn, hub, list(wanted), now))
+        sent.update(await caps.told_today(conn, hub, list(wanted), now))
         unknown: set[int] = set()
         batch: dict[int, int] = {}
         decided = [
@@ -226,14 +212,6 @@ async def _listings(hub: Hub, ids: list[int]) -> list[Listing]:
         skills.setdefault(oid, []).append(skill_id)  # type: ignore[arg-type]
     zone = ZoneInfo(hub.timezone)
     return [Listing(opportunities[i], skills.get(i, []), zone) for i in ids]
-
-
-async def _sent_today(
-    conn: BaseDBAsyncClient, hub: Hub, members: list[int], now: datetime
-) -> dict[int, int]:
-    """How many notifications each of `members` was told now today (0 included)."""
-    rows = await conn.execute_query_dict(_SENT_TODAY, [hub.id, members, _midnight(hub, now)])
-    return {m: 0 for m in members} | {r["member_id"]: r["n"] for r in rows}
 
 
 async def _store(

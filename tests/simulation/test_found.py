@@ -11,6 +11,7 @@ import pytest
 
 from app.jobs.models import OutboxJob
 from app.jobs.runner import run_job
+from app.matching import caps
 from app.matching import service as matching
 from app.matching.models import Delivery, Notification
 from tests.credits.test_pay import HUB, PAY, _input
@@ -85,7 +86,7 @@ async def test_an_overdraft_limit_below_what_a_member_owes_is_no_internal_error(
 # Found by `python -m tests.simulation.run --seed 7 --steps 3000 --kill-every 40 --strict` at
 # 1b7d7e5, step 699: a member told 4 times "now" in a day, the cap being 3 (a race: a replay
 # may not meet it again). app/matching/service.py find_matches reads how many notifications
-# each member had today (_sent_today), then notify_matches inserts: two matching jobs at once
+# each member had today (now caps.told_today), then notify_matches inserts: two matching jobs at once
 # (two workers, or max_jobs > 1 in one) both read the count below the cap, and both notify.
 async def test_two_matching_jobs_at_once_keep_to_the_daily_cap(
     hub: Any, make_person: Any, post: Any, monkeypatch: pytest.MonkeyPatch
@@ -104,7 +105,7 @@ async def test_two_matching_jobs_at_once_keep_to_the_daily_cap(
     # after a while instead of waiting for it for ever)
     readers: list[int] = []
     both_read = asyncio.Event()
-    sent_today = matching._sent_today
+    sent_today = caps.told_today
 
     async def read_together(*args: Any, **kwargs: Any) -> dict[int, int]:
         counts = await sent_today(*args, **kwargs)
@@ -116,7 +117,7 @@ async def test_two_matching_jobs_at_once_keep_to_the_daily_cap(
                 await both_read.wait()
         return counts
 
-    monkeypatch.setattr(matching, "_sent_today", read_together)
+    monkeypatch.setattr(caps, "told_today", read_together)
     await asyncio.gather(
         matching.notify_matches(opportunity_id=first.id),
         matching.notify_matches(opportunity_id=second.id),
