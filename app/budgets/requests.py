@@ -10,15 +10,23 @@ taken from the bucket in full: processes never spend more than the budget betwee
 a lease leaves unspent when it ends is lost to the caller (at most a second's refill, however
 long the lease lived: the bucket drains it within a second). While a lease lives, the room it
 reports is the room when it was taken less what it spent since: never more than there is.
+
+Redis unreachable: the request goes through uncharged (logged); a budget is a guard against
+abuse, and Redis down must not turn every request of the platform into an error.
 """
 
+import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from redis.exceptions import RedisError
+
 from app.actor import Actor
 from app.budgets.bucket import Bucket, Outcome, take
 from app.config import get_settings
+
+log = logging.getLogger(__name__)
 
 LEASE_SECONDS = 1.0  # a lease is this many seconds of the bucket's refill
 LEASE_LIFETIME = 10.0  # and is spent locally for at most this long
@@ -64,9 +72,13 @@ async def charge(*, key: str, cost: int) -> tuple[Bucket, Outcome]:
         _leases.move_to_end(key)
         return bucket, Outcome(True, lease.remaining + lease.left, lease.reset, 0)
     chunk = max(cost, min(bucket.capacity // 10, int(bucket.per_second * LEASE_SECONDS)))
-    outcome = await take(bucket, key=key, cost=chunk)
-    if not outcome.taken and chunk > cost:  # room for this request, if not for a lease
-        chunk, outcome = cost, await take(bucket, key=key, cost=cost)
+    try:
+        outcome = await take(bucket, key=key, cost=chunk)
+        if not outcome.taken and chunk > cost:  # room for this request, if not for a lease
+            chunk, outcome = cost, await take(bucket, key=key, cost=cost)
+    except (RedisError, OSError) as exc:
+        log.warning("request budget unavailable, request let through: %r", exc)
+        return bucket, Outcome(True, bucket.capacity - cost, bucket.window, 0)
     if not outcome.taken:
         return bucket, outcome
     _leases[key] = _Lease(chunk - cost, now + LEASE_LIFETIME, outcome.remaining, outcome.reset)

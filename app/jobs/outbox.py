@@ -1,5 +1,6 @@
 """Writing outbox rows and handing them to the queue (relay after commit, and the sweep)."""
 
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -198,4 +199,6 @@ async def _hand_over(ids: list[int], condition: str, now: datetime) -> int:
         await Tortoise.get_connection("default").execute_query(
             "UPDATE outbox_job SET relayed_at = $2 WHERE id = ANY($1::bigint[])", [pushed, now]
         )
+        with contextlib.suppress(Exception):  # no wake-up: the workers' next poll finds them
+            await queue.wake()
     return len(pushed)

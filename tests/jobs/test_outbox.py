@@ -1,6 +1,7 @@
 """The outbox: after-commit hand-off, Redis outages, rollbacks, crashes, retries, idempotency."""
 
 import asyncio
+import contextlib
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -8,7 +9,7 @@ from typing import Any
 import pytest
 from tortoise.transactions import in_transaction
 
-from app import jobs
+from app import jobs, redis_clients
 from app.config import get_settings
 from app.jobs.models import JobStatus, OutboxJob
 from app.jobs.queue import TransientJobError, close_pools
@@ -39,6 +40,12 @@ async def flaky_timed(*, name: str, fail_times: int) -> None:
 
 
 started: dict[str, list[float]] = {}
+ran: dict[str, asyncio.Event] = {}
+
+
+@job("test_woken")
+async def woken(*, name: str) -> None:
+    ran[name].set()
 
 
 @job("test_broken")
@@ -74,9 +81,11 @@ async def test_job_of_a_rolled_back_transaction_never_runs(run_jobs: Any) -> Non
 async def test_job_enqueued_while_redis_is_down_is_delivered_once_it_is_back(
     gql: Any, hub: Any, run_jobs: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # given: Redis unreachable (nothing listens on port 1)
+    # given: Redis unreachable (nothing listens on port 1), for the queue and for the request
+    # budgets alike (app/budgets/requests.py lets requests through uncharged meanwhile)
     settings = get_settings()
     await close_pools()
+    await redis_clients.close()
     monkeypatch.setattr(settings, "redis_url", "redis://127.0.0.1:1/0")
     email = "outage@example.org"
     # when: a member registers; the request still succeeds
@@ -97,6 +106,7 @@ async def test_job_enqueued_while_redis_is_down_is_delivered_once_it_is_back(
     # when: Redis is back and the cron sweep runs (twice, as two workers might)
     monkeypatch.undo()
     await close_pools()
+    await redis_clients.close()
     assert await jobs.sweep() >= 1
     await jobs.sweep()
     await run_jobs()
@@ -200,3 +210,31 @@ def test_every_event_subscriber_is_registered_without_importing_it_first() -> No
 
     assert "app.matching.service.notify_matches" in events.subscribers("opportunity.published")
     assert "app.credits.service.earn_for_hours" in events.subscribers("hours.verified")
+
+
+async def test_a_relayed_job_wakes_the_worker_before_its_next_poll() -> None:
+    # given: a jobs-queue worker (not in burst mode) polling every 30 s, its first poll done
+    from app.jobs.queue import run_workers
+    from workers.main import build_settings
+
+    settings = build_settings()
+    settings.update(cron_jobs=[], on_startup=None, on_shutdown=None, poll_delay=30)
+    workers = asyncio.ensure_future(run_workers([settings]))
+    try:
+        await asyncio.sleep(1.0)
+        # when: a job is committed and relayed
+        ran["woken"] = asyncio.Event()
+        sent = time.monotonic()
+        job_id = await _enqueue("test_woken", {"name": "woken"})
+        # then: the worker runs it at once, not 30 s later at its next poll
+        async with asyncio.timeout(10):
+            await ran["woken"].wait()
+        assert time.monotonic() - sent < 2
+        # (the job's row is marked done right after: let it, before the worker stops)
+        while (await OutboxJob.get(id=job_id)).status != JobStatus.DONE:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
+    finally:
+        workers.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await workers
+        await close_pools()
