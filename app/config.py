@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     outbox_sweep_seconds: int = 5
     outbox_stale_seconds: int = 10
     worker_max_jobs: int = 10
+    # Bulk jobs (the matching's email lots) a worker process runs at once, on their own queue.
+    worker_bulk_jobs: int = 1
     # Opportunities matched together at most (issue 19); an attempt cut off by the job timeout
     # is retried with half as many, so a slow database still gets through a burst.
     matching_batch: int = 20

@@ -117,23 +117,28 @@ async def create_person(
 
 
 async def run_worker_burst(**overrides: Any) -> Any:
-    """A real arq worker against real Redis, in burst mode, sharing the test process's ORM."""
+    """Real arq workers (the jobs queue's, then the bulk queue's) against real Redis, in burst
+    mode, sharing the test process's ORM."""
     from app.jobs import relay_ids
     from app.jobs.models import JobStatus, OutboxJob
     from app.jobs.queue import make_worker
-    from workers.main import build_settings
+    from workers.main import build_bulk_settings, build_settings
 
     # Hand over anything committed but not yet relayed (as the cron sweep would).
     pending = await OutboxJob.filter(status=JobStatus.PENDING).values_list("id", flat=True)
     await relay_ids(list(pending))  # type: ignore[arg-type]
-    settings = build_settings(burst=True)
-    settings.update(cron_jobs=[], on_startup=None, on_shutdown=None, **overrides)
-    worker = make_worker(**settings)
-    try:
-        await worker.main()
-    finally:
-        await worker.close()
-    return worker
+    # The jobs queue first (its jobs queue bulk ones, e.g. matching's email lots), then bulk;
+    # returns the jobs queue's worker.
+    workers = []
+    for build in (build_settings, build_bulk_settings):
+        settings = build(burst=True)
+        settings.update(cron_jobs=[], on_startup=None, on_shutdown=None, **overrides)
+        workers.append(make_worker(**settings))
+        try:
+            await workers[-1].main()
+        finally:
+            await workers[-1].close()
+    return workers[0]
 
 
 async def queued_emails(to: str | None = None) -> list[dict[str, Any]]:

@@ -1,8 +1,11 @@
-"""The worker process: ORM up, then two arq workers side by side.
+"""The worker process: ORM up, then three arq workers side by side.
 
 - the jobs worker (`<prefix>:queue`): outbox jobs and the outbox sweep, all cut off at
   CH_JOB_TIMEOUT_SECONDS, so whatever a dead worker held comes back within the deadline the
   README states (app/jobs/schedule.py);
+- the bulk worker (`<prefix>:bulk`): outbox jobs that are lots of work (the matching's email
+  lots), CH_WORKER_BULK_JOBS at a time, so a burst's lots never crowd a matching job out of
+  the event loop; same timeouts and recovery as the jobs worker;
 - the periodic worker (`<prefix>:periodic`): housekeeping and digests, which may run for
   minutes; on their own queue their long timeouts never hold up a job. A tick killed midway
   runs again at the next tick (or when a worker starts): each is an idempotent sweep.
@@ -16,7 +19,14 @@ from tortoise import Tortoise
 from app.citydata.refresh import REFRESH_SECONDS
 from app.config import get_settings
 from app.db import tortoise_config
-from app.jobs.queue import Periodic, close_pools, periodic_queue_name, run_workers, worker_settings
+from app.jobs.queue import (
+    Periodic,
+    bulk_queue_name,
+    close_pools,
+    periodic_queue_name,
+    run_workers,
+    worker_settings,
+)
 from workers.tasks import (
     assets_housekeeping,
     business_housekeeping,
@@ -45,6 +55,17 @@ def build_settings(*, burst: bool = False) -> dict[str, Any]:
         tasks=[run_outbox_job],
         periodic=[Periodic(sweep_outbox, every_seconds=get_settings().outbox_sweep_seconds)],
         burst=burst,
+    )
+
+
+def build_bulk_settings(*, burst: bool = False) -> dict[str, Any]:
+    """The bulk worker: outbox jobs of app.jobs.queue.BULK_JOBS, CH_WORKER_BULK_JOBS at once."""
+    return worker_settings(
+        tasks=[run_outbox_job],
+        periodic=[],
+        queue=bulk_queue_name(),
+        burst=burst,
+        max_jobs=get_settings().worker_bulk_jobs,
     )
 
 
@@ -96,7 +117,13 @@ def run_worker(*, burst: bool = False) -> None:
     async def main() -> None:
         await Tortoise.init(config=tortoise_config())
         try:
-            await run_workers([build_settings(burst=burst), build_periodic_settings(burst=burst)])
+            await run_workers(
+                [
+                    build_settings(burst=burst),
+                    build_bulk_settings(burst=burst),
+                    build_periodic_settings(burst=burst),
+                ]
+            )
         finally:
             await close_pools()
             await Tortoise.close_connections()

@@ -27,7 +27,7 @@ _TAKE = (
     " lease_until = greatest($2, coalesce(run_after, $2)) + $3::interval"
     " WHERE id IN (SELECT id FROM outbox_job WHERE id = ANY($1::bigint[]) AND {condition}"
     " ORDER BY id FOR UPDATE SKIP LOCKED)"
-    " RETURNING id, relays, created_at, run_after"
+    " RETURNING id, name, relays, created_at, run_after"
 )
 _FIRST = "status = 'pending' AND relays = 0"
 
@@ -145,7 +145,7 @@ async def sweep() -> int:
     """
     now = clock.now()
     rows = await Tortoise.get_connection("default").execute_query_dict(
-        f"SELECT id, relays, created_at FROM outbox_job WHERE {_swept('$1')}"
+        f"SELECT id, name, relays, created_at FROM outbox_job WHERE {_swept('$1')}"
         " ORDER BY lease_until LIMIT $2",
         [now, SWEEP_BATCH],
     )
@@ -156,8 +156,9 @@ async def sweep() -> int:
         for r in rows
         if r["relays"] > 0
     }
+    names = {int(r["id"]): str(r["name"]) for r in rows}
     try:
-        waiting = await queue.waiting(list(refs.values()))
+        waiting = await queue.waiting({ref: names[job_id] for job_id, ref in refs.items()})
     except Exception as exc:  # queue down: nothing can be handed over either
         log.warning("outbox sweep cannot reach the queue: %r", exc)
         return 0
@@ -189,6 +190,7 @@ async def _hand_over(ids: list[int], condition: str, now: datetime) -> int:
             await queue.push(
                 ref=queue.job_ref(row["id"], row["created_at"], row["relays"]),
                 job_id=row["id"],
+                name=row["name"],
                 run_after=run_after if run_after is not None and run_after > now else None,
             )
         except Exception as exc:  # queue down: the sweep hands them over once the lease ends

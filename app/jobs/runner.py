@@ -163,6 +163,7 @@ async def _wake_up_at(claim: Claim, relay: int, run_after: datetime) -> None:
         await queue.push(
             ref=queue.job_ref(claim.job_id, claim.created, relay),
             job_id=claim.job_id,
+            name=claim.name,
             run_after=run_after,
         )
     except Exception as exc:  # the sweep hands it over once it is due and the lease has ended

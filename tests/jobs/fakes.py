@@ -41,7 +41,7 @@ class FakeQueue:
     clock: FakeClock
     pushed: list[Wakeup] = field(default_factory=list)
 
-    async def push(self, *, ref: str, job_id: int, run_after: datetime | None) -> None:
+    async def push(self, *, ref: str, job_id: int, name: str, run_after: datetime | None) -> None:
         if any(w.ref == ref for w in self.pushed):
             return  # arq ignores a second job with a taken id
         self.pushed.append(Wakeup(ref, job_id, run_after))

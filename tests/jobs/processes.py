@@ -14,7 +14,7 @@ import pytest
 import redis
 
 from app.config import get_settings
-from app.jobs.queue import periodic_queue_name, queue_name
+from app.jobs.queue import bulk_queue_name, periodic_queue_name, queue_name
 
 COMMUNITYHUB = str(Path(sys.executable).parent / "communityhub")
 
@@ -53,10 +53,11 @@ class WorkerProcess:
         return self
 
     def wait_ready(self, timeout: float = 60.0) -> None:
-        """Until both of its arq workers have written their health check."""
+        """Until all three of its arq workers have written their health check."""
         settings = get_settings()
         client = redis.Redis.from_url(self.env["CH_REDIS_URL"])
-        keys = [f"{q}:health-check" for q in (queue_name(settings), periodic_queue_name(settings))]
+        queues = (queue_name(settings), bulk_queue_name(settings), periodic_queue_name(settings))
+        keys = [f"{q}:health-check" for q in queues]
         deadline = time.monotonic() + timeout
         try:
             while cast(int, client.exists(*keys)) < len(keys):
@@ -91,7 +92,7 @@ def forget_health_checks() -> None:
     settings = get_settings()
     client = redis.Redis.from_url(settings.redis_url)
     try:
-        for q in (queue_name(settings), periodic_queue_name(settings)):
+        for q in (queue_name(settings), bulk_queue_name(settings), periodic_queue_name(settings)):
             client.delete(f"{q}:health-check")
     finally:
         client.close()
@@ -103,7 +104,7 @@ def forget_leftovers() -> None:
     settings = get_settings()
     client = redis.Redis.from_url(settings.redis_url)
     try:
-        for q in (queue_name(settings), periodic_queue_name(settings)):
+        for q in (queue_name(settings), bulk_queue_name(settings), periodic_queue_name(settings)):
             for raw in cast(list[bytes], client.zrange(q, 0, -1)):
                 ref = raw.decode()
                 if client.exists(f"arq:in-progress:{ref}") or ":cron:" in ref:

@@ -35,14 +35,14 @@ async def test_a_retry_deferred_by_the_longest_webhook_delay_outlives_its_wait()
     wait = timedelta(seconds=max(schedule.WEBHOOK_RETRY_DELAYS))
     ref = f"{get_settings().redis_prefix}:deferred-smoke"
     # when: its wake-up is queued, deferred to its time, as the runner queues a retry
-    await queue.push(ref=ref, job_id=0, run_after=datetime.now(UTC) + wait)
+    await queue.push(ref=ref, job_id=0, name="deliver_webhook", run_after=datetime.now(UTC) + wait)
     pool = await _pool()
     try:
         # then: arq keeps it until a day past that time (its _expires default counts from the
         # deferred time), and it waits in the queue, not due before then
         ttl = timedelta(milliseconds=await pool.pttl(job_key_prefix + ref))
         assert wait + timedelta(hours=23) < ttl <= wait + timedelta(days=1)
-        assert ref in await queue.waiting([ref])
+        assert ref in await queue.waiting({ref: "deliver_webhook"})
         due = await pool.zrangebyscore(queue_name(), 0, datetime.now(UTC).timestamp() * 1000)
         assert ref.encode() not in due
     finally:
