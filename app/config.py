@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     # digest. Until migration 0057 the cut came before those filters: the nearest 600, of
     # whom about a third passed at scale 1.
     matching_candidates: int = 200
+    # A batch's candidates are found in this many statements at once, each on a connection and
+    # database core of its own (1: one statement).
+    matching_parts: int = 2
     # City data answers an API process keeps until the next refresh (issue 18); 0: none kept.
     citydata_cache_seconds: float = 300.0
     housekeeping_seconds: int = 60

@@ -145,7 +145,8 @@ async def load(url: str, members: int, rng: random.Random) -> tuple[int, list[in
 # Phase functions, by module and name (a name missing from the code under test is skipped).
 PHASES = [
     ("app.matching.service", "_listings", "listings"),
-    ("app.matching.service", "find_candidates", "candidates"),
+    ("app.matching.service", "find_candidates", "candidates"),  # until CH_MATCHING_PARTS
+    ("app.matching.service", "find_in_parts", "candidates"),
     ("app.matching.service", "_sent_today", "cap count"),  # until 0058
     ("app.matching.caps", "told_today", "cap count"),
     ("app.matching.service", "_store", "store"),

@@ -14,6 +14,8 @@ Python then ranks them and applies what depends on the member's clock and the da
 (service.py).
 """
 
+import asyncio
+import contextvars
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -23,12 +25,14 @@ from zoneinfo import ZoneInfo
 import h3
 import orjson
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
 
 from app.config import get_settings
 from app.matching.explain import part_of_day, why_of
 from app.opportunities import geo
 from app.opportunities.models import Opportunity
 
+WORK_MEM = "64MB"  # a share's candidates are sorted and grouped in memory, not on disk
 MAX_RING_KM = 10.0  # home cells are resolution 8: wider reach needs a coarser member cell
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
@@ -291,6 +295,24 @@ async def _skills(
         return {}
     rows = await conn.execute_query_dict(_SKILLS, [hub_id, ids])
     return {r["id"]: (n, r["name"], _json(r["names"]) or {}) for n, r in enumerate(rows)}
+
+
+async def find_in_parts(outside: contextvars.Context, hub_id: int, listings: list[Listing]) -> None:
+    """find_candidates for the batch in CH_MATCHING_PARTS shares at once, each in a read-only
+    transaction of its own (`outside`: a context whose connection is the pool, not the batch's
+    transaction, which would run them one after the other on its one connection)."""
+    parts = max(1, get_settings().matching_parts)
+    shares = [listings[i::parts] for i in range(parts) if listings[i::parts]]
+    await asyncio.gather(
+        *(asyncio.create_task(_find_apart(hub_id, s), context=outside.copy()) for s in shares)
+    )
+
+
+async def _find_apart(hub_id: int, listings: list[Listing]) -> None:
+    async with in_transaction() as conn:
+        await conn.execute_query("SET TRANSACTION READ ONLY")
+        await conn.execute_query(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        await find_candidates(conn, hub_id, listings)
 
 
 async def find_candidates(conn: BaseDBAsyncClient, hub_id: int, listings: list[Listing]) -> None:

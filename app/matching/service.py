@@ -6,7 +6,9 @@ are still waiting, up to CH_MATCHING_BATCH), and matches them together:
 
 - one statement finds the suited members of all of them (candidates.py: the skill holders in
   each listing's reach from the member_skill_reach index alone, the nearest
-  CH_MATCHING_CANDIDATES of them shortlisted, availability checked in SQL);
+  CH_MATCHING_CANDIDATES of them shortlisted, availability checked in SQL), split in
+  CH_MATCHING_PARTS statements run at once on connections of their own (read-only, it needs
+  nothing of the batch's transaction; each part on a core of the database);
 - Python ranks them per opportunity and applies the daily cap (counted across the batch),
   quiet hours, digest preferences and the urgent exemption; today's count for the cap is read
   only for the members who could be told now (the first ~150 of each listing, more if the cap
@@ -35,6 +37,7 @@ of any other opportunity of the batch, matches them again. The unique key of not
 (member, kind, opportunity) stays as the backstop: a second run stores nothing twice.
 """
 
+import contextvars
 import logging
 from datetime import UTC, datetime, time
 from typing import Any
@@ -53,7 +56,7 @@ from app.jobs.queue import TransientJobError
 from app.jobs.runner import current_attempt
 from app.mail.service import queue_emails
 from app.matching import caps, live, saved_searches
-from app.matching.candidates import Candidate, Listing, find_candidates, reason, score, why
+from app.matching.candidates import Candidate, Listing, find_in_parts, reason, score, why
 from app.matching.explain import explain
 from app.matching.models import Delivery, MatchedOpportunity, NotificationKind
 from app.opportunities.models import Opportunity, OpportunitySkill, OpportunityStatus, Urgency
@@ -63,7 +66,6 @@ log = logging.getLogger(__name__)
 MAX_NOW = 100  # members told at once per opportunity; the rest get it in their digest
 URGENT_NEAREST = 5  # urgent requests reach the nearest few even over their daily cap
 NOTIFY_JOB = "event:opportunity.published:app.matching.service.notify_matches"
-WORK_MEM = "64MB"  # the batch's candidates are sorted and grouped in memory, not on disk
 
 # The hub's matching lock: one batch of a hub at a time, whichever process runs it.
 _LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('matching:' || $1::bigint, 0))"
@@ -308,6 +310,7 @@ def batch_size() -> int:
 async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> int:
     """Matches a batch of the hub's published, unmatched opportunities (`first` among them if it
     still is one); returns the notifications stored. See the module's docstring."""
+    outside = contextvars.copy_context()  # the pool's connections, not this transaction's
     async with in_transaction() as conn:
         await _take_lock(conn, hub)
         waiting = await jobs.waiting_values(NOTIFY_JOB, "opportunity_id")
@@ -316,9 +319,8 @@ async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> i
         rows = await conn.execute_query_dict(_CLAIM, [hub.id, waiting, first or 0, batch_size()])
         if not rows:
             return 0
-        await conn.execute_query(f"SET LOCAL work_mem = '{WORK_MEM}'")
         listings = await _listings(hub, [r["id"] for r in rows])
-        await find_candidates(conn, hub.id, listings)
+        await find_in_parts(outside, hub.id, listings)
         decided = await _decide_all(conn, hub, listings, now)
         titles = {listing.opportunity.id: listing.opportunity.title for listing in listings}
         index = {oid: n for n, oid in enumerate(titles, start=1)}
