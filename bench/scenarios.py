@@ -619,11 +619,19 @@ async def _wait_for_matching(ids: list[int], wait: float) -> dict[str, Any]:
 
 
 async def _batches(ids: list[int]) -> dict[str, Any]:
-    """How the burst was batched: opportunities per batch (one commit time per batch)."""
+    """How the burst was batched: opportunities per batch (one commit time per batch), and
+    each batch's commit, its first and last publish in seconds from the burst's first publish."""
     rows = await Tortoise.get_connection("default").execute_query_dict(
-        "SELECT count(*)::int AS n FROM matched_opportunity"
-        " WHERE opportunity_id = ANY($1::bigint[]) GROUP BY matched_at ORDER BY min(matched_at)",
+        "WITH b AS (SELECT mo.matched_at, count(*)::int AS n, min(o.published_at) AS first,"
+        " max(o.published_at) AS last FROM matched_opportunity mo JOIN opportunity o"
+        " ON o.id = mo.opportunity_id WHERE mo.opportunity_id = ANY($1::bigint[])"
+        " GROUP BY mo.matched_at), s AS (SELECT min(first) AS t0 FROM b)"
+        " SELECT b.n, round(extract(epoch FROM b.matched_at - s.t0)::numeric, 2)::float8 AS at,"
+        " round(extract(epoch FROM b.first - s.t0)::numeric, 2)::float8 AS first,"
+        " round(extract(epoch FROM b.last - s.t0)::numeric, 2)::float8 AS last"
+        " FROM b, s ORDER BY b.matched_at",
         [ids],
     )
     sizes = [int(r["n"]) for r in rows]
-    return {"count": len(sizes), "sizes": sizes}
+    timeline = [[r["at"], r["first"], r["last"]] for r in rows]
+    return {"count": len(sizes), "sizes": sizes, "committed_first_last_s": timeline}

@@ -29,7 +29,9 @@ A single publish waits for nobody (its job starts at once: no burst window is ad
 batches itself: what is published while a batch runs goes into the next one.
 
 Exactly once, with any number of workers and processes: a batch holds the hub's matching lock
-(a transaction-scoped advisory lock) from choosing its opportunities to its commit, so two
+(a transaction-scoped advisory lock; within a process, jobs first take the hub's turn, an
+asyncio lock, so one job at a time holds a connection to wait for it) from choosing its
+opportunities to its commit, so two
 batches of one hub never overlap, never take the same opportunity (the `matched_opportunity`
 row, written in the same transaction, says it is done) and count the daily cap on committed
 rows. A job killed mid-way leaves nothing (its transaction rolls back): its retry, or the job
@@ -37,6 +39,7 @@ of any other opportunity of the batch, matches them again. The unique key of not
 (member, kind, opportunity) stays as the backstop: a second run stores nothing twice.
 """
 
+import asyncio
 import contextvars
 import logging
 from datetime import UTC, datetime, time
@@ -307,9 +310,36 @@ def batch_size() -> int:
     return max(1, get_settings().matching_batch >> ((current_attempt() or 1) - 1))
 
 
+# One matching job per hub and process waits for the hub's lock; the others of the process
+# wait here, without a connection. Each waiting for the lock in its transaction, ten jobs of a
+# burst held all ten connections of the pool while the batch that held the lock waited for
+# one for its candidates' parts, until their lock timeout (10 s) gave up.
+_turns: dict[tuple[int, int], asyncio.Lock] = {}
+
+
+def _turn(hub: Hub) -> asyncio.Lock:
+    key = (id(asyncio.get_running_loop()), hub.id)
+    if key not in _turns:
+        _turns[key] = asyncio.Lock()
+    return _turns[key]
+
+
 async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> int:
     """Matches a batch of the hub's published, unmatched opportunities (`first` among them if it
     still is one); returns the notifications stored. See the module's docstring."""
+    turn = _turn(hub)
+    try:
+        async with asyncio.timeout(get_settings().job_timeout_seconds / 2):
+            await turn.acquire()
+    except TimeoutError as exc:
+        raise TransientJobError("the hub's matching turn is busy") from exc
+    try:
+        return await _match_batch(hub=hub, now=now, first=first)
+    finally:
+        turn.release()
+
+
+async def _match_batch(*, hub: Hub, now: datetime, first: int | None) -> int:
     outside = contextvars.copy_context()  # the pool's connections, not this transaction's
     async with in_transaction() as conn:
         await _take_lock(conn, hub)

@@ -140,6 +140,8 @@ async def test_two_jobs_storing_at_once_keep_to_the_daily_cap(
         return other_stored.is_set() or any("pg_advisory_xact_lock" in q for q in waiting)
 
     monkeypatch.setattr(matching, "in_transaction", held_open)
+    # (as two processes: each job has a turn of its own, so both reach the hub's lock)
+    monkeypatch.setattr(matching, "_turn", lambda hub: asyncio.Lock())
     await asyncio.gather(
         matching.notify_matches(opportunity_id=first.id),
         matching.notify_matches(opportunity_id=second.id),
