@@ -29,7 +29,7 @@ async def _snapshot(hub_id: int) -> dict[str, str]:
     for row in tables:
         name = row["table_name"]
         digest = await conn.execute_query_dict(
-            f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t.id), '')) AS d"
+            f"SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS d"
             f' FROM "{name}" t WHERE t.hub_id = $1',
             [hub_id],
         )
