@@ -6,7 +6,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from email.message import EmailMessage
+from email.message import Message
 
 import aiosmtplib
 import anyio
@@ -17,7 +17,7 @@ from app.jobs.queue import TransientJobError
 log = logging.getLogger(__name__)
 
 
-Send = Callable[[EmailMessage], Awaitable[None]]
+Send = Callable[[Message], Awaitable[None]]
 
 
 class Refused(Exception):
@@ -25,7 +25,7 @@ class Refused(Exception):
     connection is still usable for the next one."""
 
 
-async def deliver(message: EmailMessage, settings: Settings) -> None:
+async def deliver(message: Message, settings: Settings) -> None:
     async with connection(settings) as send:
         await send(message)
 
@@ -49,7 +49,7 @@ async def connection(settings: Settings) -> AsyncIterator[Send]:
     except _UNAVAILABLE as exc:
         raise TransientJobError(f"smtp unavailable: {exc}") from exc
 
-    async def send(message: EmailMessage) -> None:
+    async def send(message: Message) -> None:
         try:
             await smtp.send_message(message)
         except _UNAVAILABLE as exc:
@@ -79,13 +79,13 @@ _UNAVAILABLE = (
 )
 
 
-async def _local(message: EmailMessage, settings: Settings) -> None:
+async def _local(message: Message, settings: Settings) -> None:
     log.info("email", extra={"to": message["To"], "subject": message["Subject"]})
     if settings.email_backend == "file":
         await _file(message, settings)
 
 
-async def _file(message: EmailMessage, settings: Settings) -> None:
+async def _file(message: Message, settings: Settings) -> None:
     folder = anyio.Path(settings.mail_dir)
     await folder.mkdir(parents=True, exist_ok=True)
     await (folder / f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml").write_bytes(

@@ -3,8 +3,9 @@
 import logging
 import time
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.charset import QP, Charset
+from email.message import EmailMessage, Message
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 
 from app import i18n, jobs
 from app.config import get_settings
@@ -89,10 +90,40 @@ async def send_emails(*, messages: list[dict[str, str]]) -> None:
             await save_progress(n)
 
 
-def _message(to: str, subject: str, text: str) -> EmailMessage:
-    settings = get_settings()
+def _message(to: str, subject: str, text: str) -> Message:
+    """A plain-text message. Built with the compat32 MIME classes: 0.17 ms of CPU against
+    1.0 ms for EmailMessage's default policy (measured), which the ~20,000 emails of a burst
+    of publishes felt. Addresses outside ASCII (SMTPUTF8) keep the default policy's handling."""
+    sender = get_settings().email_from
+    if not (to.isascii() and sender.isascii()):
+        return _international(to, subject, text)
+    message = Message()
+    message.set_payload(text, _charset(text))  # adds MIME-Version and Content-Type
+    message["From"] = formataddr(parseaddr(sender))
+    message["To"] = to
+    message["Subject"] = subject  # encoded as RFC 2047 words when not ASCII
+    message["Date"] = format_datetime(datetime.now(UTC))
+    message["Message-ID"] = make_msgid(domain="communityhub.local")
+    return message
+
+
+def _charset(text: str) -> Charset | str:
+    lines = text.splitlines()
+    if text.isascii() and all(len(line) <= 998 for line in lines):
+        return "us-ascii"
+    # 8bit keeps the text readable in the raw message; lines SMTP cannot carry go as QP.
+    return _UTF8_QP if any(len(line.encode()) > 998 for line in lines) else _UTF8_8BIT
+
+
+_UTF8_8BIT = Charset("utf-8")
+_UTF8_8BIT.body_encoding = None  # type: ignore[assignment]  # None is 8bit; typeshed says int
+_UTF8_QP = Charset("utf-8")
+_UTF8_QP.body_encoding = QP
+
+
+def _international(to: str, subject: str, text: str) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = settings.email_from
+    message["From"] = get_settings().email_from
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = format_datetime(datetime.now(UTC))

@@ -2,6 +2,7 @@
 
 import socket
 import uuid
+from email import message_from_bytes, policy
 from typing import Any
 
 import pytest
@@ -147,3 +148,42 @@ async def test_an_address_the_server_refuses_does_not_hold_back_the_rest_of_the_
     assert [m["To"] for m in smtp_server.messages] == [f"p{n}@example.org" for n in (0, 1, 3, 4)]
     assert len({m["X-Peer"] for m in smtp_server.messages}) == 1
     assert (await OutboxJob.get(id=job_id)).progress == 5
+
+
+TEXTS = {
+    "ascii": "Hello Ann,\n\nA new opportunity near you: Lunch club.\n",
+    "accents": "Grüße, Zoë!\n\nDie Tafel in Köln sucht Hilfe — ab 9 Uhr.\n",
+    "long line": "Über " + "x" * 1200 + "\n",
+}
+
+
+@pytest.mark.parametrize("kind", TEXTS)
+async def test_a_message_reaches_smtp_with_its_text_and_subject_intact(
+    smtp_server: Any, kind: str
+) -> None:
+    # given
+    text, subject = TEXTS[kind], "Neue Gelegenheit in Köln"
+    # when
+    await send_email(to="someone@example.org", subject=subject, text=text)
+    # then: what the server received decodes to the same subject and text
+    [received] = smtp_server.messages
+    parsed = message_from_bytes(received.as_bytes(), policy=policy.default)
+    assert parsed["Subject"] == subject
+    assert parsed["From"].addresses[0].addr_spec == "no-reply@communityhub.local"
+    assert parsed.get_content() == text
+
+
+async def test_a_written_mail_file_keeps_a_name_readable_in_its_bytes(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the file backend (erasure finds the files naming someone by their bytes)
+    settings = get_settings()
+    monkeypatch.setattr(settings, "email_backend", "file")
+    monkeypatch.setattr(settings, "var_dir", tmp_path)
+    # when
+    await send_email(to="zoe@example.org", subject="Hallo", text=TEXTS["accents"])
+    # then: the text is stored as 8bit UTF-8, not base64
+    [path] = list(settings.mail_dir.glob("*.eml"))
+    assert "Zoë".encode() in path.read_bytes()
+    parsed = message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert parsed.get_content() == TEXTS["accents"]
