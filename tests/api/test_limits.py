@@ -9,10 +9,14 @@ from strawberry import relay
 
 from schema.cost import QueryCostLimiter
 
-# Each refusal costs under 0.5 s of this process's CPU (the app runs in it, over ASGI): CPU
-# time, not wall time, which another process's work could stretch (0.55 s in a full suite
-# run, 0.13 s alone). Under xdist each still runs alone (tests/conftest.py).
+# Each refusal costs under FAST seconds of this process's CPU (the app runs in it, over ASGI):
+# CPU time, not wall time, which another process's work could stretch. Alone the 1000 aliases
+# cost 0.13 s; in a full suite run on 2 cores 0.55-0.58 s (the other worker's CPU-heavy tests
+# slow this one's caches and clock). What the bound catches is a refusal that runs the document
+# or validates it quadratically (seconds), not a slow machine. Under xdist each still runs
+# alone (tests/conftest.py).
 pytestmark = pytest.mark.exclusive
+FAST = 1.5
 
 
 async def test_a_query_50_levels_deep_is_rejected_fast() -> None:
@@ -26,7 +30,7 @@ async def test_a_query_50_levels_deep_is_rejected_fast() -> None:
         inner = f"children(first: 1) {{ edges {{ node {{ {inner} }} }} }}"
     started = time.process_time()
     result = await schema.execute(f"{{ items(first: 1) {{ edges {{ node {{ {inner} }} }} }} }}")
-    assert time.process_time() - started < 0.5
+    assert time.process_time() - started < FAST
     assert result.data is None
     assert result.errors and "exceeds maximum operation depth" in result.errors[0].message
 
@@ -35,7 +39,7 @@ async def test_1000_aliases_are_rejected_fast(gql: Any) -> None:
     query = "{ " + " ".join(f"a{i}: __typename" for i in range(1000)) + " }"
     started = time.process_time()
     body = await gql.raw(query)
-    assert time.process_time() - started < 0.5
+    assert time.process_time() - started < FAST
     assert "aliases" in body["errors"][0]["message"]
 
 
@@ -45,7 +49,7 @@ async def test_a_1mb_document_is_rejected_fast_with_a_clear_message(http: Any) -
     response = await http.post(
         "/graphql", json={"query": query}, headers={"X-Request-ID": "req-413-body"}
     )
-    assert time.process_time() - started < 0.5
+    assert time.process_time() - started < FAST
     # a GraphQL error in JSON, with the request id, like every other answer
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/json"
