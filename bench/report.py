@@ -18,7 +18,8 @@ def table(result: dict[str, Any]) -> str:
         f" {result.get('opportunities', 0):,} opportunities, {result.get('assets', 0):,} assets,"
         f" {result.get('bookings', 0):,} bookings (commit {result['commit']},"
         f" {result.get('api_workers', 1)} API process(es), load from"
-        f" {result.get('driver', 'aiohttp')}; load average before"
+        f" {result.get('driver', 'aiohttp')}, this process on {result.get('loop', 'asyncio')};"
+        f" load average before"
         f" {result.get('load_average_before')}, after {result.get('load_average_after')})",
         f"{'scenario':<44}{'req/s':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>7}",
     ]

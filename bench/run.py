@@ -17,6 +17,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import uvloop
+
 from bench import procs, scenarios
 from bench.procs import db_url
 from bench.report import table
@@ -50,6 +52,12 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
         default="aiohttp",
         help="load generator of the feed, list, floor, PostGraphile and detail (bench/wrk.py)",
     )
+    parser.add_argument(
+        "--loop",
+        choices=("uvloop", "asyncio"),
+        default="uvloop",
+        help="this process's event loop (the service path's): the API and workers run uvloop",
+    )
     parser.add_argument("--no-peers", action="store_true", help="skip PostGraphile")
     parser.add_argument(
         "--offline", action="store_true", help="do not fetch PostGraphile from npm (the suite)"
@@ -78,6 +86,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "database": name,
         "api_workers": args.api_workers,
         "driver": args.driver,
+        "loop": args.loop,
         "load_average_before": _load(),
     }
     try:
@@ -170,7 +179,7 @@ def _commit() -> str:
 def main() -> None:
     args = options()
     os.environ.update(procs.UNSPENDABLE_BUDGETS)
-    result = asyncio.run(run(args))
+    result = (uvloop.run if args.loop == "uvloop" else asyncio.run)(run(args))
     print(table(result))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

@@ -11,9 +11,9 @@
   runs again at the next tick (or when a worker starts): each is an idempotent sweep.
 """
 
-import asyncio
 from typing import Any
 
+import uvloop
 from tortoise import Tortoise
 
 from app.citydata.refresh import REFRESH_SECONDS
@@ -128,4 +128,6 @@ def run_worker(*, burst: bool = False) -> None:
             await close_pools()
             await Tortoise.close_connections()
 
-    asyncio.run(main())
+    # The API's loop (uvicorn picks uvloop): a matching batch's Python and the email lots
+    # spend less in the loop and the sockets than on asyncio's own loop.
+    uvloop.run(main())
