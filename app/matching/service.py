@@ -55,6 +55,7 @@ from app.config import get_settings
 from app.events import subscribe
 from app.hubs.models import Hub
 from app.i18n import gettext, resolve, use_locale
+from app.jobs import priority
 from app.jobs.queue import TransientJobError
 from app.jobs.runner import current_attempt
 from app.mail.service import queue_emails
@@ -328,15 +329,16 @@ async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> i
     """Matches a batch of the hub's published, unmatched opportunities (`first` among them if it
     still is one); returns the notifications stored. See the module's docstring."""
     turn = _turn(hub)
-    try:
-        async with asyncio.timeout(get_settings().job_timeout_seconds / 2):
-            await turn.acquire()
-    except TimeoutError as exc:
-        raise TransientJobError("the hub's matching turn is busy") from exc
-    try:
-        return await _match_batch(hub=hub, now=now, first=first)
-    finally:
-        turn.release()
+    with priority.urgent():  # the email lots of this process wait meanwhile
+        try:
+            async with asyncio.timeout(get_settings().job_timeout_seconds / 2):
+                await turn.acquire()
+        except TimeoutError as exc:
+            raise TransientJobError("the hub's matching turn is busy") from exc
+        try:
+            return await _match_batch(hub=hub, now=now, first=first)
+        finally:
+            turn.release()
 
 
 async def _match_batch(*, hub: Hub, now: datetime, first: int | None) -> int:
