@@ -5,7 +5,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.hubs.models import Hub
-from app.matching.models import Notification
+from app.matching.models import MatchedOpportunity, Notification
 from app.matching.service import notify_matches
 from app.people import profile, skills
 from app.people.models import CheckKind, CheckStatus, Member, TrustCheck
@@ -188,3 +188,33 @@ async def test_a_batch_of_listings_is_matched_as_each_alone_would_be(
         assert [(n.member_id, n.reason) for n in told] == [
             (medic.member.id, "you know first aid, 3.1 km away")
         ]
+
+
+async def test_a_batch_mixing_listings_with_and_without_skills_matches_each_by_its_own_rule(
+    alice: Any, make_person: Any, post: Any, skill: Any
+) -> None:
+    # given: a first-aider and a member without it nearby, one first-aider too far
+    medic = await member(make_person)
+    neighbour = await member(make_person)
+    far = await member(make_person, home=LEEDS)
+    await skills.set_member_skills(actor=actor_of(medic), skill_ids=[skill.id])
+    await skills.set_member_skills(actor=actor_of(far), skill_ids=[skill.id])
+    # and two listings published together: one asks for first aid, one for no skill at all
+    first_aid = await post(alice, location=MANCHESTER, skill_ids=[skill.id], title="First aid")
+    anyone = await post(alice, location=MANCHESTER, title="Anyone")
+
+    # when: one job matches the batch (the skilled and the skill-less ring in one statement)
+    await notify_matches(opportunity_id=first_aid.id, now=NOON)
+
+    # then: both were matched by it; first aid reaches the first-aider alone, the other
+    # listing everyone in reach
+    assert (
+        await MatchedOpportunity.filter(opportunity_id__in=[first_aid.id, anyone.id]).count() == 2
+    )
+    assert {n.member_id for n in await Notification.filter(opportunity_id=first_aid.id)} == {
+        medic.member.id
+    }
+    assert {n.member_id for n in await Notification.filter(opportunity_id=anyone.id)} == {
+        medic.member.id,
+        neighbour.member.id,
+    }
