@@ -267,6 +267,11 @@ async def mutations(run: Run) -> dict[str, Any]:
     pairs = await writes.unapplied(
         [(m, o) for m in s.members for o in s.open_ids], actors, _pk
     )  # pairs applied by an earlier run on the same copy would only be refused
+    if len(pairs) < 2:  # was a ZeroDivisionError in the service step
+        raise RuntimeError(
+            "the sampled members have applied to every sampled opportunity of this database:"
+            " run on a fresh copy (createdb -T <hub> <copy>)"
+        )
     random.Random(6).shuffle(pairs)
     half = len(pairs) // 2
     by_service, by_graphql = pairs[:half], pairs[half:]

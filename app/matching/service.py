@@ -26,7 +26,9 @@ notifications' hub, member and opportunity are checked once per statement, not b
 that locked every recipient's member row (migration 0051).
 
 A single publish waits for nobody (its job starts at once: no burst window is added); a burst
-batches itself: what is published while a batch runs goes into the next one.
+batches itself: what is published while a batch runs goes into the next one. While a matching
+job of a process runs or waits for its turn, that process's email lots give way to it (bulk
+work, app/jobs/priority.py): the notification is stored and announced already.
 
 Exactly once, with any number of workers and processes: a batch holds the hub's matching lock
 (a transaction-scoped advisory lock; within a process, jobs first take the hub's turn, an
