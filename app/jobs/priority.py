@@ -18,16 +18,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _urgent = 0
-_idle: dict[int, asyncio.Event] = {}  # per event loop: set while no urgent work is in progress
+# Set while no urgent work is in progress; of the running loop (one per process, but tests
+# start a loop per test: an Event is bound to the loop it first waited in).
+_idle: tuple[asyncio.AbstractEventLoop, asyncio.Event] | None = None
 
 
 def _idle_event() -> asyncio.Event:
-    key = id(asyncio.get_running_loop())
-    if key not in _idle:
-        _idle[key] = asyncio.Event()
+    global _idle
+    loop = asyncio.get_running_loop()
+    if _idle is None or _idle[0] is not loop:
+        _idle = (loop, asyncio.Event())
         if _urgent == 0:
-            _idle[key].set()
-    return _idle[key]
+            _idle[1].set()
+    return _idle[1]
 
 
 @contextmanager

@@ -109,3 +109,17 @@ async def test_a_matching_job_is_urgent_while_it_waits_for_its_turn_and_runs(
     await matching.match_batch(hub=hub, now=datetime.now(UTC))
     assert seen == [True]
     assert not priority.busy()
+
+
+def test_a_new_event_loop_waits_on_an_event_of_its_own() -> None:
+    # An asyncio.Event is bound to the loop it first waited in; tests run a loop each.
+    async def give_way_until_released() -> float:
+        started = time.monotonic()
+        with priority.urgent():
+            waiting = asyncio.create_task(priority.Budget(2).give_way())
+            await asyncio.sleep(0.05)
+        await waiting
+        return time.monotonic() - started
+
+    for _ in range(2):  # the second loop would find the first one's event, bound to it
+        assert asyncio.run(give_way_until_released()) < 1
