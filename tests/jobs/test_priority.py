@@ -30,6 +30,18 @@ async def send_lot() -> None:
     await send_emails(messages=LOT)
 
 
+async def urgent_until(release: asyncio.Event) -> asyncio.Task[None]:
+    """A stand-in for a matching job of this process, in progress until `release` is set."""
+
+    async def job() -> None:
+        with priority.urgent():
+            await release.wait()
+
+    task = asyncio.create_task(job())
+    await asyncio.sleep(0)
+    return task
+
+
 def sent(folder: Path) -> int:
     return len(list(folder.glob("*.eml"))) if folder.exists() else 0
 
@@ -39,13 +51,7 @@ async def test_a_lot_of_emails_waits_while_a_matching_job_runs_then_sends_them_a
 ) -> None:
     # given a matching job in progress in this process
     release = asyncio.Event()
-
-    async def matching_job() -> None:
-        with priority.urgent():
-            await release.wait()
-
-    job = asyncio.create_task(matching_job())
-    await asyncio.sleep(0)
+    job = await urgent_until(release)
     assert priority.busy()
 
     # when a lot of emails starts meanwhile
@@ -67,13 +73,7 @@ async def test_a_lot_waits_no_longer_than_its_budget(
     # given urgent work that never ends, and a job timeout of 2 s (a budget of 0.5 s)
     monkeypatch.setattr(get_settings(), "job_timeout_seconds", 2)
     release = asyncio.Event()
-
-    async def endless() -> None:
-        with priority.urgent():
-            await release.wait()
-
-    job = asyncio.create_task(endless())
-    await asyncio.sleep(0)
+    job = await urgent_until(release)
     try:
         # when a lot runs
         started = time.monotonic()
