@@ -128,6 +128,6 @@ def run_worker(*, burst: bool = False) -> None:
             await close_pools()
             await Tortoise.close_connections()
 
-    # The API's loop (uvicorn picks uvloop): a matching batch's Python and the email lots
-    # spend less in the loop and the sockets than on asyncio's own loop.
+    # The loop the API runs (uvicorn picks uvloop), so workers and API behave alike. No speed
+    # is claimed for it: the service path measured the same on both loops (bench/README).
     uvloop.run(main())

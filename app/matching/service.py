@@ -26,9 +26,7 @@ notifications' hub, member and opportunity are checked once per statement, not b
 that locked every recipient's member row (migration 0051).
 
 A single publish waits for nobody (its job starts at once: no burst window is added); a burst
-batches itself: what is published while a batch runs goes into the next one. While a matching
-job of a process runs or waits for its turn, that process's email lots give way to it (bulk
-work, app/jobs/priority.py): the notification is stored and announced already.
+batches itself: what is published while a batch runs goes into the next one.
 
 Exactly once, with any number of workers and processes: a batch holds the hub's matching lock
 (a transaction-scoped advisory lock; within a process, jobs first take the hub's turn, an
@@ -57,7 +55,6 @@ from app.config import get_settings
 from app.events import subscribe
 from app.hubs.models import Hub
 from app.i18n import gettext, resolve, use_locale
-from app.jobs import priority
 from app.jobs.queue import TransientJobError
 from app.jobs.runner import current_attempt
 from app.mail.service import queue_emails
@@ -331,16 +328,15 @@ async def match_batch(*, hub: Hub, now: datetime, first: int | None = None) -> i
     """Matches a batch of the hub's published, unmatched opportunities (`first` among them if it
     still is one); returns the notifications stored. See the module's docstring."""
     turn = _turn(hub)
-    with priority.urgent():  # the email lots of this process wait meanwhile
-        try:
-            async with asyncio.timeout(get_settings().job_timeout_seconds / 2):
-                await turn.acquire()
-        except TimeoutError as exc:
-            raise TransientJobError("the hub's matching turn is busy") from exc
-        try:
-            return await _match_batch(hub=hub, now=now, first=first)
-        finally:
-            turn.release()
+    try:
+        async with asyncio.timeout(get_settings().job_timeout_seconds / 2):
+            await turn.acquire()
+    except TimeoutError as exc:
+        raise TransientJobError("the hub's matching turn is busy") from exc
+    try:
+        return await _match_batch(hub=hub, now=now, first=first)
+    finally:
+        turn.release()
 
 
 async def _match_batch(*, hub: Hub, now: datetime, first: int | None) -> int:
