@@ -63,13 +63,19 @@ def table(result: dict[str, Any]) -> str:
             f" SQL per payMember: {m['sql_per_request']['transfer']}"
         )
     if match := result.get("matching"):
+        single = match["single"]
         lines.append(
-            f"5 matching: {match['published']} published, {match['matched']} matched;"
+            f"5 matching: {single['matched']} single publishes, p50 {single['p50_ms']} ms,"
+            f" p95 {single['p95_ms']} ms; burst: {match['published']} published,"
+            f" {match['matched']} matched;"
             f" publish -> last notification enqueued min {match['min_ms']} ms,"
             f" p50 {match['p50_ms']} ms,"
             f" p95 {match['p95_ms']} ms, max {match['max_ms']} ms;"
             f" worker peak RSS {match['worker_peak_rss_mb']} MB"
         )
+    for name in ("mutations", "matching"):
+        if vacuumed := (result.get(name) or {}).get("vacuumed_first"):
+            lines.append(f"  {name}: vacuumed first (autovacuum is off): {', '.join(vacuumed)}")
     if spaces := result.get("spaces"):
         for clients, r in spaces["by_clients"].items():
             lines.append(_row(f"7 free space Tue 14-16 within 5 km, {clients} clients", r))

@@ -17,7 +17,7 @@ from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from bench import documents as doc
-from bench import procs, writes, wrk
+from bench import procs, vacuum, writes, wrk
 from bench.load import Requests, drive, merged, percentile, post_json, summary
 from bench.sample import Sample, gid
 from bench.sqlcount import statements
@@ -263,6 +263,7 @@ async def mutations(run: Run) -> dict[str, Any]:
     from app.auth import service as auth
 
     s = run.sample
+    vacuumed = await vacuum.as_autovacuum_would(run.database_url)
     clients = max(run.clients[:2])
     actors = {t: await auth.authenticate(t) for t in {*s.members, *s.payers}}
     pairs = await writes.unapplied(
@@ -387,6 +388,7 @@ async def mutations(run: Run) -> dict[str, Any]:
         "transfer_vs_pgbench": ratio(paid),
         "apply_service_vs_pgbench": ratio(apply_by_service),
         "apply_vs_pgbench": ratio(applied),
+        "vacuumed_first": vacuumed,
     }
 
 
@@ -421,6 +423,7 @@ async def matching(run: Run) -> dict[str, Any]:
     opportunity, publish to its batch's commit (every notification stored, its email jobs
     enqueued), with `run.matching_workers` worker processes."""
     s = run.sample
+    vacuumed = await vacuum.as_autovacuum_would(run.database_url)
     rng = random.Random(9)
     starts = datetime.now(UTC) + timedelta(days=3)
     inputs = [
@@ -484,6 +487,7 @@ async def matching(run: Run) -> dict[str, Any]:
             "burst": burst,
             **waited,
             "batches": await _batches(burst_ids),
+            "vacuumed_first": vacuumed,
         }
         result["worker_peak_rss_mb"] = max(w.peak_rss_mb() for w in workers)
     await _forget(published, since=began)
