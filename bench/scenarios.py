@@ -563,6 +563,22 @@ async def free_space(run: Run) -> dict[str, Any]:
 CENTRE_POINT = {"lat": CENTRE[0], "lng": CENTRE[1]}
 
 
+_UNCOUNT = """
+WITH told AS (
+  SELECT n.hub_id, (n.created_at AT TIME ZONE h.timezone)::date AS day, n.member_id,
+         count(*)::int AS n
+    FROM notification n JOIN hub h ON h.id = n.hub_id
+   WHERE n.opportunity_id = ANY($1::bigint[]) AND n.delivery = 'now'
+   GROUP BY 1, 2, 3
+), gone AS (
+  DELETE FROM notification_told_day d USING told t
+   WHERE (d.hub_id, d.day, d.member_id) = (t.hub_id, t.day, t.member_id) AND d.told <= t.n
+)
+UPDATE notification_told_day d SET told = d.told - t.n FROM told t
+ WHERE (d.hub_id, d.day, d.member_id) = (t.hub_id, t.day, t.member_id) AND d.told > t.n
+"""
+
+
 async def _forget(ids: list[int], *, since: datetime) -> None:
     """Leaves the hub as it was: the burst would otherwise head the newest-first list."""
     async with in_transaction() as connection:
@@ -570,6 +586,10 @@ async def _forget(ids: list[int], *, since: datetime) -> None:
         await connection.execute_query(
             "DELETE FROM outbox_job WHERE status <> 'done' AND created_at >= $1", [since]
         )
+        # The daily cap's counts of what the run told now (migration 0058's trigger counts
+        # inserts only): left, they put the members in reach over the cap for the rest of the
+        # day, and the next run told no one now (no emails, no live messages: a cheaper burst).
+        await connection.execute_query(_UNCOUNT, [ids])
         for table in ("notification", "opportunity_skill", "matched_opportunity"):
             await connection.execute_query(
                 f"DELETE FROM {table} WHERE opportunity_id = ANY($1::bigint[])", [ids]
