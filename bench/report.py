@@ -71,6 +71,7 @@ def table(result: dict[str, Any]) -> str:
             f" publish -> last notification enqueued min {match['min_ms']} ms,"
             f" p50 {match['p50_ms']} ms,"
             f" p95 {match['p95_ms']} ms, max {match['max_ms']} ms;"
+            f" told now {match.get('told_now')} (cap counts left {match.get('cap_counts_left')});"
             f" worker peak RSS {match['worker_peak_rss_mb']} MB"
         )
     for name in ("mutations", "matching"):

@@ -488,10 +488,31 @@ async def matching(run: Run) -> dict[str, Any]:
             **waited,
             "batches": await _batches(burst_ids),
             "vacuumed_first": vacuumed,
+            "told_now": await _told_now(burst_ids),
         }
         result["worker_peak_rss_mb"] = max(w.peak_rss_mb() for w in workers)
     await _forget(published, since=began)
+    result["cap_counts_left"] = await _cap_counts()
     return result
+
+
+async def _told_now(ids: list[int]) -> int:
+    """The burst's notifications told now (the rest went to digests): none when every member
+    in reach is over the daily cap, which makes a cheaper burst than a day's first."""
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT count(*)::int AS n FROM notification"
+        " WHERE opportunity_id = ANY($1::bigint[]) AND delivery = 'now'",
+        [ids],
+    )
+    return int(rows[0]["n"])
+
+
+async def _cap_counts() -> int:
+    """The daily cap's counts on the copy (after the clean-up: 0 unless something else told)."""
+    rows = await Tortoise.get_connection("default").execute_query_dict(
+        "SELECT count(*)::int AS n FROM notification_told_day"
+    )
+    return int(rows[0]["n"])
 
 
 def next_tuesday_afternoon(zone: str, now: datetime | None = None) -> tuple[datetime, datetime]:

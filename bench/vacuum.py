@@ -5,7 +5,8 @@ This machine's PostgreSQL runs with `autovacuum = off` (its CI configuration,
 server). A copy that serves several runs then keeps every dead row of the runs before: after
 five matching runs, 287,660 dead notification rows (118 MB for an empty table) that each
 burst's inserts and conflict checks went through (burst p95s of 3.8, 6.7 and 5.7 s on the
-copy's 2nd, 4th and 5th runs). pgbench, the ceiling of the write scenario, starts each run on a fresh, vacuumed database.
+copy's 2nd, 4th and 5th runs). pgbench, the ceiling of the write scenario, starts each run
+on a fresh, vacuumed database.
 
 So before a scenario that writes, the tables past autovacuum's own thresholds (the server's
 autovacuum_vacuum_threshold, _scale_factor and the analyze pair) are vacuumed and analysed, as

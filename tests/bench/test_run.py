@@ -55,6 +55,8 @@ async def test_every_scenario_runs_at_scale_001(tmp_path: Path) -> None:
     assert matching["published"] == matching["matched"] == 6  # the burst and the warm-up one
     assert 0 < matching["p50_ms"] <= matching["p95_ms"]
     assert matching["notified_median"] > 0  # the burst found members to tell
+    assert matching["told_now"] > 0  # some now, not all in digests
+    assert matching["cap_counts_left"] == 0  # the clean-up took back the daily cap's counts
     assert matching["worker_peak_rss_mb"] > 0 and result["api_peak_rss_mb"] > 0
     spaces = result["spaces"]  # a space free on Tuesday afternoon within 5 km
     assert set(spaces["by_clients"]) == {"1", "2"} and result["assets"] == 500
